@@ -1,0 +1,258 @@
+//! Typed settings, loaded once at start: defaults, then an optional `marquee.toml`, then
+//! `DATABASE_URL`/`REDIS_URL`, then `MARQUEE_*` variables, then command-line flags.
+//! Unknown keys and bad values fail at start with the key named.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// The settings file read when none is named.
+pub const DEFAULT_FILE: &str = "marquee.toml";
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Pretty,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Every setting of the server.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Listen address.
+    pub bind: SocketAddr,
+    /// Where the embedded database, secrets and (later) the index and mail live.
+    pub data_dir: PathBuf,
+    /// `postgres://…` or `sqlite://…`; default: SQLite under `data_dir`.
+    pub database_url: Option<SecretString>,
+    /// Database pool size.
+    pub database_max_connections: u32,
+    /// `redis://…`; default: everything in-process.
+    pub redis_url: Option<SecretString>,
+    /// Prefix of every Redis key of this deployment.
+    pub redis_prefix: String,
+    /// HMAC key for access tokens (32+ bytes); default: generated once into `data_dir`.
+    pub jwt_secret: Option<SecretString>,
+    /// Access-token lifetime.
+    pub token_ttl_minutes: u32,
+    /// `pretty` or `json`.
+    pub log_format: LogFormat,
+    /// `tracing` filter directives.
+    pub log_filter: String,
+    /// Seed the demo catalog on first start when the database is empty.
+    pub seed_demo: bool,
+    /// Minutes between consecutive shows on one screen.
+    pub cleaning_buffer_minutes: u32,
+    /// Deepest accepted GraphQL selection.
+    pub graphql_max_depth: usize,
+    /// Largest accepted GraphQL complexity.
+    pub graphql_max_complexity: usize,
+    /// Largest accepted request body.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            database_max_connections: 16,
+            redis_url: None,
+            redis_prefix: "marquee:".into(),
+            jwt_secret: None,
+            token_ttl_minutes: 7 * 24 * 60,
+            log_format: LogFormat::Pretty,
+            log_filter: "info,sqlx=warn,sea_orm=warn".into(),
+            seed_demo: true,
+            cleaning_buffer_minutes: 15,
+            graphql_max_depth: 12,
+            graphql_max_complexity: 2_000,
+            max_body_bytes: 256 * 1024,
+        }
+    }
+}
+
+/// A setting that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// Parse failure; figment's message names the key and its source.
+    #[error("configuration: {0}")]
+    Load(#[from] Box<figment::Error>),
+    /// A value that parses but makes no sense.
+    #[error("configuration: `{key}` {reason}")]
+    Invalid {
+        /// The key.
+        key: &'static str,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Command-line overrides.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    /// `--bind`.
+    pub bind: Option<SocketAddr>,
+    /// `--data-dir`.
+    pub data_dir: Option<PathBuf>,
+}
+
+impl Settings {
+    /// Loads settings from all sources. `file` is `marquee.toml` unless named; the
+    /// default file is optional, a named one must exist.
+    pub fn load(file: Option<&Path>, overrides: &Overrides) -> Result<Self, ConfigError> {
+        let mut figment = Figment::new();
+        match file {
+            Some(path) if !path.exists() => {
+                return Err(ConfigError::Invalid {
+                    key: "--config",
+                    reason: format!("names {} which does not exist", path.display()),
+                });
+            }
+            Some(path) => figment = figment.merge(Toml::file_exact(path)),
+            None if Path::new(DEFAULT_FILE).exists() => {
+                figment = figment.merge(Toml::file_exact(DEFAULT_FILE))
+            }
+            None => {}
+        }
+        figment = figment
+            .merge(Env::raw().only(&["database_url", "redis_url"]))
+            .merge(Env::prefixed("MARQUEE_"));
+        if let Some(bind) = overrides.bind {
+            figment = figment.merge(Serialized::default("bind", bind.to_string()));
+        }
+        if let Some(dir) = &overrides.data_dir {
+            figment = figment.merge(Serialized::default("data_dir", dir));
+        }
+        let settings: Settings = figment.extract().map_err(Box::new)?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Checks values that deserialise but cannot work.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |key, reason: &str| ConfigError::Invalid {
+            key,
+            reason: reason.to_owned(),
+        };
+        if let Some(url) = &self.database_url {
+            let u = url.expose_secret();
+            if !(u.starts_with("postgres://")
+                || u.starts_with("postgresql://")
+                || u.starts_with("sqlite:"))
+            {
+                return Err(invalid(
+                    "database_url",
+                    "must start with postgres:// or sqlite:",
+                ));
+            }
+        }
+        if let Some(url) = &self.redis_url {
+            let u = url.expose_secret();
+            if !(u.starts_with("redis://")
+                || u.starts_with("rediss://")
+                || u.starts_with("unix://"))
+            {
+                return Err(invalid(
+                    "redis_url",
+                    "must start with redis://, rediss:// or unix://",
+                ));
+            }
+        }
+        if self
+            .jwt_secret
+            .as_ref()
+            .is_some_and(|s| s.expose_secret().len() < 32)
+        {
+            return Err(invalid("jwt_secret", "must be at least 32 bytes"));
+        }
+        if self.token_ttl_minutes == 0 {
+            return Err(invalid("token_ttl_minutes", "must be at least 1"));
+        }
+        if self.database_max_connections == 0 {
+            return Err(invalid("database_max_connections", "must be at least 1"));
+        }
+        if self.graphql_max_depth < 4 || self.graphql_max_complexity < 50 {
+            return Err(invalid(
+                "graphql_max_depth",
+                "must allow at least depth 4 and complexity 50",
+            ));
+        }
+        if self.max_body_bytes < 1024 {
+            return Err(invalid("max_body_bytes", "must be at least 1024"));
+        }
+        Ok(())
+    }
+
+    /// The database URL to use: the configured one, or SQLite under the data dir.
+    pub fn effective_database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.expose_secret().to_owned(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("marquee.db").display()
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_values_name_their_key() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("MARQUEE_BIND", "not-an-address");
+            let err = Settings::load(None, &Overrides::default()).unwrap_err();
+            assert!(err.to_string().contains("bind"), "{err}");
+            Ok(())
+        });
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("MARQUEE_BNID", "1");
+            let err = Settings::load(None, &Overrides::default()).unwrap_err();
+            assert!(err.to_string().contains("bnid"), "{err}");
+            Ok(())
+        });
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("m.toml", "token_ttl_minutes = 0")?;
+            let err = Settings::load(Some(Path::new("m.toml")), &Overrides::default()).unwrap_err();
+            assert!(err.to_string().contains("token_ttl_minutes"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn sources_layer_in_order() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("m.toml", "bind = \"127.0.0.1:9000\"\nseed_demo = false")?;
+            jail.set_env("DATABASE_URL", "postgres://db/x");
+            jail.set_env("MARQUEE_BIND", "127.0.0.1:9100");
+            let s = Settings::load(Some(Path::new("m.toml")), &Overrides::default()).unwrap();
+            assert_eq!(s.bind.port(), 9100);
+            assert!(!s.seed_demo);
+            assert_eq!(s.effective_database_url(), "postgres://db/x");
+            let o = Overrides {
+                bind: Some("127.0.0.1:9200".parse().unwrap()),
+                data_dir: None,
+            };
+            assert_eq!(
+                Settings::load(Some(Path::new("m.toml")), &o)
+                    .unwrap()
+                    .bind
+                    .port(),
+                9200
+            );
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,90 @@
+//! DataLoaders: every parent→child field batches its lookups into one query per tick.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::dataloader::Loader;
+use marquee_domain::Services;
+use marquee_domain::catalog::{CatalogError, Event, Movie, Price, Screen, Theatre};
+use marquee_domain::ids::{EventId, MovieId, ScreenId, ShowtimeId, TheatreId};
+
+/// Batches catalog lookups.
+pub struct CatalogLoader(pub Arc<Services>);
+
+/// The screens of a theatre.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ScreensOf(pub TheatreId);
+
+/// The prices of a showtime.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PricesOf(pub ShowtimeId);
+
+type LoadResult<K, V> = Result<HashMap<K, V>, Arc<CatalogError>>;
+
+impl Loader<TheatreId> for CatalogLoader {
+    type Value = Theatre;
+    type Error = Arc<CatalogError>;
+    async fn load(&self, keys: &[TheatreId]) -> LoadResult<TheatreId, Theatre> {
+        self.0.catalog.theatres_by_ids(keys).await.map_err(Arc::new)
+    }
+}
+
+impl Loader<ScreenId> for CatalogLoader {
+    type Value = Screen;
+    type Error = Arc<CatalogError>;
+    async fn load(&self, keys: &[ScreenId]) -> LoadResult<ScreenId, Screen> {
+        self.0.catalog.screens_by_ids(keys).await.map_err(Arc::new)
+    }
+}
+
+impl Loader<MovieId> for CatalogLoader {
+    type Value = Movie;
+    type Error = Arc<CatalogError>;
+    async fn load(&self, keys: &[MovieId]) -> LoadResult<MovieId, Movie> {
+        self.0.catalog.movies_by_ids(keys).await.map_err(Arc::new)
+    }
+}
+
+impl Loader<EventId> for CatalogLoader {
+    type Value = Event;
+    type Error = Arc<CatalogError>;
+    async fn load(&self, keys: &[EventId]) -> LoadResult<EventId, Event> {
+        self.0.catalog.events_by_ids(keys).await.map_err(Arc::new)
+    }
+}
+
+impl Loader<ScreensOf> for CatalogLoader {
+    type Value = Vec<Screen>;
+    type Error = Arc<CatalogError>;
+    async fn load(&self, keys: &[ScreensOf]) -> LoadResult<ScreensOf, Vec<Screen>> {
+        let ids: Vec<TheatreId> = keys.iter().map(|k| k.0).collect();
+        let mut found = self
+            .0
+            .catalog
+            .screens_by_theatres(&ids)
+            .await
+            .map_err(Arc::new)?;
+        Ok(keys
+            .iter()
+            .map(|k| (*k, found.remove(&k.0).unwrap_or_default()))
+            .collect())
+    }
+}
+
+impl Loader<PricesOf> for CatalogLoader {
+    type Value = Vec<Price>;
+    type Error = Arc<CatalogError>;
+    async fn load(&self, keys: &[PricesOf]) -> LoadResult<PricesOf, Vec<Price>> {
+        let ids: Vec<ShowtimeId> = keys.iter().map(|k| k.0).collect();
+        let mut found = self
+            .0
+            .catalog
+            .prices_by_showtimes(&ids)
+            .await
+            .map_err(Arc::new)?;
+        Ok(keys
+            .iter()
+            .map(|k| (*k, found.remove(&k.0).unwrap_or_default()))
+            .collect())
+    }
+}

@@ -1,0 +1,65 @@
+//! The GraphQL schema: query, mutation and subscription roots over the domain services.
+
+pub mod auth;
+pub mod error;
+mod extensions;
+mod loaders;
+mod mutation;
+mod query;
+mod subscription;
+mod types;
+
+use std::sync::Arc;
+
+use async_graphql::Schema;
+use async_graphql::dataloader::DataLoader;
+use marquee_domain::Services;
+
+use crate::metrics::Metrics;
+
+pub use mutation::Mutation;
+pub use query::Query;
+pub use subscription::Subscription;
+
+/// The executable schema.
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
+
+/// Limits on what one request may ask for.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Deepest selection.
+    pub max_depth: usize,
+    /// Largest complexity.
+    pub max_complexity: usize,
+}
+
+/// Builds the schema with its data and extensions. DataLoaders are per request (see
+/// [`request_data`]), so one request never sees another's cache.
+pub fn build(services: Arc<Services>, metrics: Arc<Metrics>, limits: Limits) -> AppSchema {
+    Schema::build(Query::default(), Mutation::default(), Subscription)
+        .data(services)
+        .extension(async_graphql::extensions::Tracing)
+        .extension(extensions::OperationMetrics(metrics))
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .limit_recursive_depth(64)
+        .finish()
+}
+
+/// The SDL of the schema, as written to `schema.graphql`.
+pub fn sdl() -> String {
+    Schema::build(Query::default(), Mutation::default(), Subscription)
+        .finish()
+        .sdl()
+}
+
+/// Per-request data: the caller's credentials and fresh DataLoaders.
+pub fn request_data(
+    services: &Arc<Services>,
+    auth: auth::RequestAuth,
+) -> (Arc<auth::RequestAuth>, DataLoader<loaders::CatalogLoader>) {
+    (
+        Arc::new(auth),
+        DataLoader::new(loaders::CatalogLoader(services.clone()), tokio::spawn),
+    )
+}

@@ -1,0 +1,11 @@
+//! Mutation roots, one per area, merged into [`Mutation`].
+
+mod accounts;
+mod admin;
+mod admin_inputs;
+
+use async_graphql::MergedObject;
+
+/// Every mutation.
+#[derive(MergedObject, Default)]
+pub struct Mutation(accounts::AccountMutation, admin::AdminMutation);

@@ -1,0 +1,51 @@
+use async_graphql::Enum;
+use marquee_domain::accounts::Role as DomainRole;
+use marquee_domain::catalog as domain;
+
+macro_rules! mirror_enum {
+    ($(#[$doc:meta])* $name:ident => $domain:ty { $($variant:ident),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+        pub enum $name { $($variant),+ }
+
+        impl From<$domain> for $name {
+            fn from(v: $domain) -> Self {
+                match v { $(<$domain>::$variant => Self::$variant),+ }
+            }
+        }
+
+        impl From<$name> for $domain {
+            fn from(v: $name) -> Self {
+                match v { $($name::$variant => <$domain>::$variant),+ }
+            }
+        }
+    };
+}
+
+mirror_enum!(/// The kind of a seat, which decides its price.
+    SeatCategory => domain::SeatCategory { Standard, Premium, Accessible, Companion });
+mirror_enum!(/// Where a seat stands at one showtime.
+    SeatStatus => domain::SeatStatus { Available, Held, Sold, Blocked });
+mirror_enum!(/// Whether a showtime takes place.
+    ShowtimeStatus => domain::ShowtimeStatus { Scheduled, Cancelled });
+mirror_enum!(/// What an account may do.
+    Role => DomainRole { Customer, Admin });
+
+/// How a promotion discounts.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+pub enum PromotionKind {
+    /// A percentage of the subtotal.
+    Percent,
+    /// A fixed amount in minor units.
+    Fixed,
+}
+
+impl PromotionKind {
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Percent => "percent",
+            Self::Fixed => "fixed",
+        }
+    }
+}

@@ -1,0 +1,40 @@
+//! GraphQL views over domain values: thin wrappers, converted with `From`.
+
+mod enums;
+mod promotion;
+mod showtime;
+mod theatre;
+mod title;
+mod user;
+
+pub use enums::*;
+pub use promotion::Promotion;
+pub use showtime::{Price, Showtime};
+pub use theatre::{Screen, Theatre};
+pub use title::{Event, Movie};
+pub use user::{AuthPayload, User};
+
+use std::sync::Arc;
+
+use async_graphql::Context;
+use async_graphql::dataloader::{DataLoader, Loader};
+use marquee_domain::catalog::CatalogError;
+
+use super::error::ApiResult;
+use super::loaders::CatalogLoader;
+
+/// Loads one value through the request's catalog DataLoader.
+pub(crate) async fn load<K>(
+    ctx: &Context<'_>,
+    key: K,
+) -> ApiResult<Option<<CatalogLoader as Loader<K>>::Value>>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    CatalogLoader: Loader<K, Error = Arc<CatalogError>>,
+{
+    let loader = ctx.data_unchecked::<DataLoader<CatalogLoader>>();
+    loader.load_one(key).await.map_err(|e| {
+        let err = Arc::try_unwrap(e).unwrap_or_else(|e| CatalogError::Conflict(e.to_string()));
+        err.into()
+    })
+}

@@ -1,0 +1,150 @@
+use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use marquee_domain::catalog::{self, ShowTitle};
+
+use super::{Event, Movie, Screen, SeatCategory, SeatStatus, ShowtimeStatus, Theatre, load};
+use crate::graphql::auth::services;
+use crate::graphql::error::ApiResult;
+use crate::graphql::loaders::PricesOf;
+
+/// One performance of a movie or an event.
+pub struct Showtime(pub catalog::Showtime);
+
+#[Object]
+impl Showtime {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn starts_at(&self) -> DateTime<Utc> {
+        self.0.starts_at
+    }
+    async fn ends_at(&self) -> DateTime<Utc> {
+        self.0.ends_at
+    }
+    async fn status(&self) -> ShowtimeStatus {
+        self.0.status.into()
+    }
+    /// When tickets go on sale.
+    async fn on_sale_at(&self) -> DateTime<Utc> {
+        self.0.on_sale_at
+    }
+    /// Whether buyers queue in a virtual waiting room.
+    async fn waiting_room(&self) -> bool {
+        self.0.waiting_room
+    }
+    async fn currency(&self) -> &str {
+        &self.0.currency
+    }
+    /// The movie shown, if it is a screening.
+    async fn movie(&self, ctx: &Context<'_>) -> ApiResult<Option<Movie>> {
+        match self.0.title {
+            ShowTitle::Movie(id) => Ok(load(ctx, id).await?.map(Movie)),
+            ShowTitle::Event(_) => Ok(None),
+        }
+    }
+    /// The live event staged, if it is one.
+    async fn event(&self, ctx: &Context<'_>) -> ApiResult<Option<Event>> {
+        match self.0.title {
+            ShowTitle::Event(id) => Ok(load(ctx, id).await?.map(Event)),
+            ShowTitle::Movie(_) => Ok(None),
+        }
+    }
+    async fn theatre(&self, ctx: &Context<'_>) -> ApiResult<Option<Theatre>> {
+        Ok(load(ctx, self.0.theatre_id).await?.map(Theatre))
+    }
+    async fn screen(&self, ctx: &Context<'_>) -> ApiResult<Option<Screen>> {
+        Ok(load(ctx, self.0.screen_id).await?.map(Screen))
+    }
+    /// Price per seat category.
+    async fn prices(&self, ctx: &Context<'_>) -> ApiResult<Vec<Price>> {
+        Ok(load(ctx, PricesOf(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(Price::from)
+            .collect())
+    }
+    /// Every seat with its live status and price.
+    async fn seat_map(&self, ctx: &Context<'_>) -> ApiResult<SeatMap> {
+        Ok(SeatMap(services(ctx).catalog.seat_map(self.0.id).await?))
+    }
+}
+
+/// The price of a seat category.
+#[derive(SimpleObject)]
+pub struct Price {
+    /// Category.
+    pub category: SeatCategory,
+    /// Minor units of the showtime's currency.
+    pub price_cents: i64,
+}
+
+impl From<catalog::Price> for Price {
+    fn from(p: catalog::Price) -> Self {
+        Self {
+            category: p.category.into(),
+            price_cents: p.price_cents,
+        }
+    }
+}
+
+/// The seats of a showtime.
+pub struct SeatMap(pub catalog::SeatMap);
+
+#[Object]
+impl SeatMap {
+    async fn showtime_id(&self) -> ID {
+        ID(self.0.showtime_id.to_string())
+    }
+    async fn currency(&self) -> &str {
+        &self.0.currency
+    }
+    /// Front row first, left to right.
+    async fn seats(&self) -> Vec<ShowSeat> {
+        self.0.seats.iter().map(ShowSeat::from).collect()
+    }
+    /// Seats that can be held now.
+    async fn available_count(&self) -> usize {
+        self.0
+            .seats
+            .iter()
+            .filter(|s| s.status == catalog::SeatStatus::Available)
+            .count()
+    }
+}
+
+/// A seat as it stands at one showtime.
+#[derive(SimpleObject)]
+pub struct ShowSeat {
+    /// Seat id (use it to hold the seat).
+    pub id: ID,
+    /// Row label.
+    pub row: String,
+    /// Number within the row.
+    pub number: i32,
+    /// Category.
+    pub category: SeatCategory,
+    /// Live status (an expired hold reads as available).
+    pub status: SeatStatus,
+    /// Price in minor units; null while the category has no price.
+    pub price_cents: Option<i64>,
+    /// Grid column on the map (aisles count).
+    pub x: i32,
+    /// Grid row on the map.
+    pub y: i32,
+}
+
+impl From<&catalog::SeatMapSeat> for ShowSeat {
+    fn from(s: &catalog::SeatMapSeat) -> Self {
+        Self {
+            id: ID(s.seat.id.to_string()),
+            row: s.seat.row.clone(),
+            number: s.seat.number,
+            category: s.seat.category.into(),
+            status: s.status.into(),
+            price_cents: s.price_cents,
+            x: s.seat.x,
+            y: s.seat.y,
+        }
+    }
+}

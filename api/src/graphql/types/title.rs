@@ -1,0 +1,103 @@
+use async_graphql::{ID, Object, SimpleObject};
+use chrono::NaiveDate;
+use marquee_domain::catalog;
+
+/// Aggregate rating of a movie.
+#[derive(SimpleObject)]
+pub struct Rating {
+    /// Mean of the ratings (0 when there are none).
+    pub average: f64,
+    /// Number of ratings.
+    pub count: i32,
+}
+
+/// A film.
+pub struct Movie(pub catalog::Movie);
+
+#[Object]
+impl Movie {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn synopsis(&self) -> &str {
+        &self.0.synopsis
+    }
+    /// Genre slugs such as `sci-fi`.
+    async fn genres(&self) -> &[String] {
+        &self.0.genres
+    }
+    /// Cast in billing order.
+    async fn cast(&self) -> &[String] {
+        &self.0.cast
+    }
+    async fn runtime_minutes(&self) -> i32 {
+        self.0.runtime_minutes
+    }
+    /// Age certificate (G, PG, PG-13, R, NC-17…).
+    async fn certificate(&self) -> &str {
+        &self.0.certificate
+    }
+    async fn language(&self) -> &str {
+        &self.0.language
+    }
+    async fn release_date(&self) -> NaiveDate {
+        self.0.release_date
+    }
+    async fn poster_url(&self) -> Option<&str> {
+        self.0.poster_url.as_deref()
+    }
+    async fn trailer_url(&self) -> Option<&str> {
+        self.0.trailer_url.as_deref()
+    }
+    async fn rating(&self) -> Rating {
+        let count = self.0.rating_count;
+        let average = if count > 0 {
+            self.0.rating_total as f64 / f64::from(count)
+        } else {
+            0.0
+        };
+        Rating { average, count }
+    }
+}
+
+/// A live event: concert, comedy, play, opera, sports screening.
+pub struct Event(pub catalog::Event);
+
+#[Object]
+impl Event {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    /// Host or performer.
+    async fn performer(&self) -> &str {
+        &self.0.performer
+    }
+    /// Category slug (concert, comedy, theatre…).
+    async fn category(&self) -> &str {
+        &self.0.category
+    }
+    async fn genres(&self) -> &[String] {
+        &self.0.genres
+    }
+    async fn language(&self) -> &str {
+        &self.0.language
+    }
+    async fn duration_minutes(&self) -> i32 {
+        self.0.duration_minutes
+    }
+    async fn age_rating(&self) -> &str {
+        &self.0.age_rating
+    }
+    async fn poster_url(&self) -> Option<&str> {
+        self.0.poster_url.as_deref()
+    }
+}

@@ -1,0 +1,223 @@
+//! `POST /graphql` and `GET /graphql`: GraphQL over HTTP with coded errors for bodies that
+//! are not JSON, too large, or not GraphQL at all.
+
+use async_graphql::http::GraphiQLSource;
+use async_graphql::parser::parse_query;
+use async_graphql::parser::types::OperationType;
+use async_graphql::{
+    BatchRequest, BatchResponse, ErrorExtensionValues, Request, Response as GqlResponse,
+    ServerError,
+};
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+
+use super::AppState;
+use super::errors::coded;
+use crate::graphql::auth::RequestAuth;
+use crate::graphql::request_data;
+
+/// Most operations one batched request may carry.
+const MAX_BATCH: usize = 20;
+
+/// `POST /graphql` with a JSON body (one request or a batch).
+pub async fn post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(b) => b,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return coded(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "PAYLOAD_TOO_LARGE",
+                "request body is too large",
+            );
+        }
+        Err(rejection) => return coded(rejection.status(), "BAD_REQUEST", &rejection.body_text()),
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/json");
+    if !content_type.starts_with("application/json")
+        && !content_type.starts_with("application/graphql-response+json")
+    {
+        return coded(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "send the request as application/json",
+        );
+    }
+    let batch: BatchRequest = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => {
+            return coded(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                &format!("request body is not a GraphQL request in JSON: {e}"),
+            );
+        }
+    };
+    if let BatchRequest::Batch(items) = &batch {
+        if items.is_empty() || items.len() > MAX_BATCH {
+            return coded(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                &format!("a batch must hold 1 to {MAX_BATCH} operations"),
+            );
+        }
+    }
+    let auth = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let response = match batch {
+        BatchRequest::Single(req) => BatchResponse::Single(execute(&state, req, auth).await),
+        BatchRequest::Batch(reqs) => {
+            let mut out = Vec::with_capacity(reqs.len());
+            for req in reqs {
+                out.push(execute(&state, req, auth).await);
+            }
+            BatchResponse::Batch(out)
+        }
+    };
+    respond(&headers, response)
+}
+
+/// The query string of `GET /graphql`.
+#[derive(Deserialize)]
+pub struct GetParams {
+    query: Option<String>,
+    #[serde(rename = "operationName")]
+    operation_name: Option<String>,
+    variables: Option<String>,
+}
+
+/// `GET /graphql`: GraphiQL in a browser, or a query (never a mutation) from the URL.
+pub async fn get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    params: Query<GetParams>,
+) -> Response {
+    let Some(query) = params.0.query else {
+        let page = GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql/ws")
+            .finish();
+        return Html(page).into_response();
+    };
+    if let Ok(doc) = parse_query(&query) {
+        let op = doc
+            .operations
+            .iter()
+            .find(|(name, _)| match (&params.0.operation_name, name) {
+                (Some(wanted), Some(name)) => wanted == name.as_str(),
+                (None, _) => true,
+                _ => false,
+            });
+        if op.is_some_and(|(_, op)| op.node.ty != OperationType::Query) {
+            return coded(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "METHOD_NOT_ALLOWED",
+                "mutations and subscriptions need POST or WebSocket",
+            );
+        }
+    }
+    let mut req = Request::new(query);
+    if let Some(name) = params.0.operation_name {
+        req = req.operation_name(name);
+    }
+    if let Some(vars) = params.0.variables {
+        match serde_json::from_str(&vars) {
+            Ok(v) => req = req.variables(async_graphql::Variables::from_json(v)),
+            Err(e) => {
+                return coded(
+                    StatusCode::BAD_REQUEST,
+                    "BAD_REQUEST",
+                    &format!("`variables` is not JSON: {e}"),
+                );
+            }
+        }
+    }
+    let auth = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    respond(
+        &headers,
+        BatchResponse::Single(execute(&state, req, auth).await),
+    )
+}
+
+/// Runs one operation; errors that async-graphql raises without a code get one here.
+async fn execute(state: &AppState, req: Request, auth: Option<&str>) -> GqlResponse {
+    if let Err(e) = parse_query(&req.query) {
+        let mut err = ServerError::new(e.to_string(), None);
+        set_code(&mut err, "GRAPHQL_PARSE_FAILED");
+        return GqlResponse::from_errors(vec![err]);
+    }
+    let (auth, loader) = request_data(&state.services, RequestAuth::from_header(auth));
+    let mut response = state.schema.execute(req.data(auth).data(loader)).await;
+    for err in &mut response.errors {
+        let has_code = err
+            .extensions
+            .as_ref()
+            .is_some_and(|e| e.get("code").is_some());
+        if !has_code {
+            // Without a path the error came from validation (unknown field, depth or
+            // complexity limit); with one, from coercing an argument.
+            let code = if err.path.is_empty() {
+                "GRAPHQL_VALIDATION_FAILED"
+            } else {
+                "BAD_USER_INPUT"
+            };
+            set_code(err, code);
+        }
+    }
+    response
+}
+
+fn set_code(err: &mut ServerError, code: &str) {
+    err.extensions
+        .get_or_insert_with(ErrorExtensionValues::default)
+        .set("code", code);
+}
+
+/// JSON response; with `Accept: application/graphql-response+json`, a request that never
+/// executed (parse or validation failure) is a 400 as the GraphQL-over-HTTP spec asks.
+fn respond(headers: &HeaderMap, response: BatchResponse) -> Response {
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let modern = accept.contains("application/graphql-response+json");
+    let not_executed = match &response {
+        BatchResponse::Single(r) => {
+            r.data == async_graphql::Value::Null
+                && !r.errors.is_empty()
+                && r.errors.iter().all(|e| e.path.is_empty())
+        }
+        BatchResponse::Batch(_) => false,
+    };
+    let status = if modern && not_executed {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let content_type = if modern {
+        "application/graphql-response+json"
+    } else {
+        "application/json"
+    };
+    match serde_json::to_string(&response) {
+        Ok(body) => (status, [(header::CONTENT_TYPE, content_type)], body).into_response(),
+        Err(_) => coded(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL_SERVER_ERROR",
+            "response could not be encoded",
+        ),
+    }
+}

@@ -1,0 +1,48 @@
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::AppState;
+
+/// Liveness: the process answers.
+pub async fn healthz() -> Response {
+    (StatusCode::OK, axum::Json(json!({ "status": "ok" }))).into_response()
+}
+
+/// Readiness: the database (and Redis, when configured) answer.
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    let r = state.services.readiness().await;
+    let show = |res: &Result<(), String>| match res {
+        Ok(()) => "ok".to_owned(),
+        Err(e) => format!("error: {e}"),
+    };
+    let mut checks = serde_json::Map::new();
+    checks.insert("database".into(), show(&r.database).into());
+    if let Some(redis) = &r.redis {
+        checks.insert("redis".into(), show(redis).into());
+    }
+    let (status, word) = if r.is_ready() {
+        (StatusCode::OK, "ready")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+    };
+    (
+        status,
+        axum::Json(json!({ "status": word, "checks": checks })),
+    )
+        .into_response()
+}
+
+/// Prometheus text exposition.
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    (
+        StatusCode::OK,
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.metrics.render(),
+    )
+        .into_response()
+}

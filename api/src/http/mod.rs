@@ -1,0 +1,55 @@
+//! The HTTP surface: routes, middleware, and coded JSON errors for everything that fails
+//! before GraphQL runs.
+
+mod errors;
+mod graphql;
+mod health;
+mod observe;
+mod ws;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::CorsLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::graphql::AppSchema;
+use crate::metrics::Metrics;
+use marquee_domain::Services;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The executable schema.
+    pub schema: AppSchema,
+    /// Domain services.
+    pub services: Arc<Services>,
+    /// Metric families.
+    pub metrics: Arc<Metrics>,
+}
+
+/// The full router.
+pub fn router(state: AppState, max_body_bytes: usize) -> Router {
+    Router::new()
+        .route("/graphql", get(graphql::get).post(graphql::post))
+        .route("/graphql/ws", get(ws::upgrade))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
+        .fallback(errors::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            observe::record,
+        ))
+        .layer(DefaultBodyLimit::max(max_body_bytes))
+        .layer(TraceLayer::new_for_http().make_span_with(observe::make_span))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(CorsLayer::permissive())
+        .layer(CatchPanicLayer::custom(errors::panic_response))
+        .with_state(state)
+}

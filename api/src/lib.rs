@@ -1,0 +1,11 @@
+//! The Marquee server: configuration, the HTTP/GraphQL surface and start-up.
+
+pub mod config;
+pub mod graphql;
+mod http;
+pub mod metrics;
+mod secrets;
+pub mod startup;
+pub mod telemetry;
+
+pub use startup::Application;

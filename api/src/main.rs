@@ -1,0 +1,141 @@
+//! The `marquee` command: serve (default), migrate, seed, create-admin, export-schema.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use marquee::config::{Overrides, Settings};
+use marquee::startup::{Application, shutdown_signal, start_services};
+use marquee::{graphql, telemetry};
+use marquee_domain::accounts::{EmailAddress, Password};
+use marquee_domain::clock::SystemClock;
+
+#[derive(Parser)]
+#[command(
+    name = "marquee",
+    version,
+    about = "Cinema and live-event ticketing over GraphQL"
+)]
+struct Cli {
+    /// Settings file [default: marquee.toml, if present].
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Listen address, e.g. 0.0.0.0:8080 (MARQUEE_BIND).
+    #[arg(long, global = true)]
+    bind: Option<SocketAddr>,
+    /// Data folder for the embedded database and keys (MARQUEE_DATA_DIR).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Load the demo catalog into an empty database.
+    Seed,
+    /// Create an admin account, or promote an existing one; the password is read from
+    /// standard input.
+    CreateAdmin {
+        /// The account's e-mail address.
+        #[arg(long)]
+        email: String,
+        /// Display name for a new account.
+        #[arg(long, default_value = "Administrator")]
+        name: String,
+    },
+    /// Write the GraphQL schema (SDL) to a file, or `-` for standard output.
+    ExportSchema {
+        #[arg(long, default_value = "schema.graphql")]
+        out: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Some(Command::ExportSchema { out }) = &cli.command {
+        let sdl = graphql::sdl();
+        if out == "-" {
+            print!("{sdl}");
+        } else {
+            std::fs::write(out, sdl).with_context(|| format!("cannot write {out}"))?;
+            eprintln!("wrote {out}");
+        }
+        return Ok(());
+    }
+    let overrides = Overrides {
+        bind: cli.bind,
+        data_dir: cli.data_dir.clone(),
+    };
+    let settings = Settings::load(cli.config.as_deref(), &overrides)?;
+    telemetry::init(settings.log_format, &settings.log_filter);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings).await,
+        Command::Migrate => {
+            start_services(&settings, Arc::new(SystemClock), None).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Seed => {
+            let services = start_services(&settings, Arc::new(SystemClock), None).await?;
+            let started = std::time::Instant::now();
+            match marquee_domain::demo::seed_if_empty(&services.db, &SystemClock).await? {
+                Some(r) => println!("seeded in {:.1}s: {r:?}", started.elapsed().as_secs_f64()),
+                None => println!("the database already has a catalog; nothing seeded"),
+            }
+            Ok(())
+        }
+        Command::CreateAdmin { email, name } => create_admin(settings, &email, &name).await,
+        Command::ExportSchema { .. } => Ok(()),
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let app = Application::build(settings).await?;
+    let addr = app.addr();
+    println!("Marquee is listening on http://{addr}");
+    println!("  GraphQL (GraphiQL in a browser): http://{addr}/graphql");
+    println!("  Subscriptions (graphql-transport-ws): ws://{addr}/graphql/ws");
+    println!(
+        "  Health: http://{addr}/healthz  Readiness: http://{addr}/readyz  Metrics: http://{addr}/metrics"
+    );
+    app.run_until_stopped(shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn create_admin(settings: Settings, email: &str, name: &str) -> anyhow::Result<()> {
+    let email = EmailAddress::parse(email).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if std::io::stdin().is_terminal() {
+        eprint!("Password for {email} (leave empty to keep an existing account's): ");
+        std::io::stderr().flush()?;
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    let line = line.trim_end_matches(['\r', '\n']);
+    let password = if line.is_empty() {
+        None
+    } else {
+        Some(Password::parse(line).map_err(|e| anyhow::anyhow!("{e}"))?)
+    };
+    let services = start_services(&settings, Arc::new(SystemClock), None).await?;
+    let (user, created) = services
+        .accounts
+        .ensure_admin(email, name, password)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "{} admin {} ({})",
+        if created { "created" } else { "promoted" },
+        user.email,
+        user.id
+    );
+    Ok(())
+}

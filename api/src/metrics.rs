@@ -1,0 +1,188 @@
+//! Prometheus metrics: HTTP requests, GraphQL operations and database statements.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::encoding::text::encode;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct HttpLabels {
+    method: String,
+    path: String,
+    status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    method: String,
+    path: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OperationLabels {
+    operation: String,
+    outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OperationName {
+    operation: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct DbLabels {
+    outcome: String,
+}
+
+fn latency_histogram() -> Histogram {
+    // 0.5 ms .. ~16 s
+    Histogram::new(exponential_buckets(0.0005, 2.0, 16))
+}
+
+/// Operation names come from clients: past this many distinct names, the rest are
+/// counted as `other` so that a hostile client cannot blow up the series count.
+const MAX_OPERATION_NAMES: usize = 200;
+
+/// The server's metric families.
+pub struct Metrics {
+    registry: Registry,
+    http_requests: Family<HttpLabels, Counter>,
+    http_latency: Family<RouteLabels, Histogram, fn() -> Histogram>,
+    operations: Family<OperationLabels, Counter>,
+    operation_latency: Family<OperationName, Histogram, fn() -> Histogram>,
+    db_statements: Family<DbLabels, Counter>,
+    db_latency: Histogram,
+    known_operations: Mutex<HashSet<String>>,
+}
+
+impl Metrics {
+    /// Registers every family.
+    pub fn new() -> Arc<Self> {
+        let mut registry = Registry::with_prefix("marquee");
+        let http_requests = Family::<HttpLabels, Counter>::default();
+        let http_latency =
+            Family::<RouteLabels, Histogram, fn() -> Histogram>::new_with_constructor(
+                latency_histogram,
+            );
+        let operations = Family::<OperationLabels, Counter>::default();
+        let operation_latency =
+            Family::<OperationName, Histogram, fn() -> Histogram>::new_with_constructor(
+                latency_histogram,
+            );
+        let db_statements = Family::<DbLabels, Counter>::default();
+        let db_latency = latency_histogram();
+        registry.register(
+            "http_requests",
+            "HTTP requests by route and status",
+            http_requests.clone(),
+        );
+        registry.register(
+            "http_request_duration_seconds",
+            "HTTP request latency by route",
+            http_latency.clone(),
+        );
+        registry.register(
+            "graphql_operations",
+            "GraphQL operations by name and outcome",
+            operations.clone(),
+        );
+        registry.register(
+            "graphql_operation_duration_seconds",
+            "GraphQL operation latency by name",
+            operation_latency.clone(),
+        );
+        registry.register(
+            "db_statements",
+            "Database statements executed",
+            db_statements.clone(),
+        );
+        registry.register(
+            "db_statement_duration_seconds",
+            "Database statement latency",
+            db_latency.clone(),
+        );
+        Arc::new(Self {
+            registry,
+            http_requests,
+            http_latency,
+            operations,
+            operation_latency,
+            db_statements,
+            db_latency,
+            known_operations: Mutex::new(HashSet::new()),
+        })
+    }
+
+    /// Records one HTTP request.
+    pub fn observe_http(&self, method: &str, path: &str, status: u16, elapsed: Duration) {
+        self.http_requests
+            .get_or_create(&HttpLabels {
+                method: method.into(),
+                path: path.into(),
+                status,
+            })
+            .inc();
+        self.http_latency
+            .get_or_create(&RouteLabels {
+                method: method.into(),
+                path: path.into(),
+            })
+            .observe(elapsed.as_secs_f64());
+    }
+
+    /// Records one GraphQL operation.
+    pub fn observe_operation(&self, name: Option<&str>, ok: bool, elapsed: Duration) {
+        let operation = self.bounded_name(name.unwrap_or("anonymous"));
+        let outcome = if ok { "ok" } else { "error" }.to_owned();
+        self.operations
+            .get_or_create(&OperationLabels {
+                operation: operation.clone(),
+                outcome,
+            })
+            .inc();
+        self.operation_latency
+            .get_or_create(&OperationName { operation })
+            .observe(elapsed.as_secs_f64());
+    }
+
+    fn bounded_name(&self, name: &str) -> String {
+        let name: String = name
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .take(64)
+            .collect();
+        let Ok(mut known) = self.known_operations.lock() else {
+            return "other".into();
+        };
+        if known.contains(&name) || known.len() < MAX_OPERATION_NAMES {
+            known.insert(name.clone());
+            name
+        } else {
+            "other".into()
+        }
+    }
+
+    /// Records one database statement.
+    pub fn observe_db(&self, elapsed: Duration, failed: bool) {
+        let outcome = if failed { "error" } else { "ok" }.to_owned();
+        self.db_statements
+            .get_or_create(&DbLabels { outcome })
+            .inc();
+        self.db_latency.observe(elapsed.as_secs_f64());
+    }
+
+    /// The text exposition format.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        if encode(&mut out, &self.registry).is_err() {
+            out.clear();
+        }
+        out
+    }
+}

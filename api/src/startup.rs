@@ -1,0 +1,156 @@
+//! Building the application: services, schema and router bound to a port. Tests call the
+//! same builder with port 0.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use chrono::Duration;
+use marquee_domain::accounts::TokenSettings;
+use marquee_domain::clock::{SharedClock, SystemClock};
+use marquee_domain::db::DbSettings;
+use marquee_domain::{DomainConfig, Services};
+use secrecy::ExposeSecret;
+use tokio::net::TcpListener;
+
+use crate::config::Settings;
+use crate::graphql::{self, Limits};
+use crate::http::{AppState, router};
+use crate::metrics::Metrics;
+use crate::secrets::load_or_create_jwt_secret;
+
+/// A built server, bound to its port, not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    services: Arc<Services>,
+    addr: SocketAddr,
+}
+
+/// Connects, migrates and wires the domain (also used by the CLI's maintenance commands).
+pub async fn start_services(
+    settings: &Settings,
+    clock: SharedClock,
+    metrics: Option<Arc<Metrics>>,
+) -> anyhow::Result<Arc<Services>> {
+    std::fs::create_dir_all(&settings.data_dir)
+        .with_context(|| format!("cannot create data_dir {}", settings.data_dir.display()))?;
+    let secret = match &settings.jwt_secret {
+        Some(s) => s.clone(),
+        None => load_or_create_jwt_secret(&settings.data_dir)?,
+    };
+    let observer: Option<marquee_domain::db::QueryObserver> =
+        metrics.map(|m| Arc::new(move |elapsed, failed| m.observe_db(elapsed, failed)) as _);
+    let config = DomainConfig {
+        database: DbSettings {
+            url: settings.effective_database_url(),
+            max_connections: settings.database_max_connections,
+            observer,
+        },
+        redis: settings
+            .redis_url
+            .as_ref()
+            .map(|u| (u.expose_secret().to_owned(), settings.redis_prefix.clone())),
+        tokens: TokenSettings {
+            secret,
+            ttl: Duration::minutes(i64::from(settings.token_ttl_minutes)),
+        },
+        cleaning_buffer: Duration::minutes(i64::from(settings.cleaning_buffer_minutes)),
+        clock,
+    };
+    Services::start(config)
+        .await
+        .context("starting the domain services")
+}
+
+impl Application {
+    /// Builds with the system clock.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_with_clock(settings, Arc::new(SystemClock)).await
+    }
+
+    /// Builds with a given clock (tests move time).
+    pub async fn build_with_clock(settings: Settings, clock: SharedClock) -> anyhow::Result<Self> {
+        let metrics = Metrics::new();
+        let services = start_services(&settings, clock, Some(metrics.clone())).await?;
+        if settings.seed_demo {
+            let started = std::time::Instant::now();
+            if let Some(report) =
+                marquee_domain::demo::seed_if_empty(&services.db, services.clock.as_ref()).await?
+            {
+                tracing::info!(
+                    ?report,
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "seeded the demo catalog"
+                );
+            }
+        }
+        let schema = graphql::build(
+            services.clone(),
+            metrics.clone(),
+            Limits {
+                max_depth: settings.graphql_max_depth,
+                max_complexity: settings.graphql_max_complexity,
+            },
+        );
+        let state = AppState {
+            schema,
+            services: services.clone(),
+            metrics,
+        };
+        let listener = TcpListener::bind(settings.bind)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let addr = listener.local_addr()?;
+        Ok(Self {
+            listener,
+            router: router(state, settings.max_body_bytes),
+            services,
+            addr,
+        })
+    }
+
+    /// The bound address (port 0 resolved).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The domain services, for tests that need to look behind the API.
+    pub fn services(&self) -> Arc<Services> {
+        self.services.clone()
+    }
+
+    /// Serves until `shutdown` completes, then finishes in-flight requests.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}
+
+/// Completes on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,89 @@
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _, phc::PasswordHash};
+use secrecy::{ExposeSecret, SecretString};
+
+use super::AccountError;
+
+pub(super) const MIN_LEN: usize = 8;
+pub(super) const MAX_LEN: usize = 128;
+
+/// A password that meets the length policy; never printed.
+#[derive(Clone)]
+pub struct Password(SecretString);
+
+impl Password {
+    /// Checks the policy (8–128 characters).
+    pub fn parse(value: &str) -> Result<Self, AccountError> {
+        let n = value.chars().count();
+        if (MIN_LEN..=MAX_LEN).contains(&n) {
+            Ok(Self(SecretString::from(value.to_owned())))
+        } else {
+            Err(AccountError::WeakPassword)
+        }
+    }
+}
+
+/// Hashes and verifies passwords with argon2id, off the async executor (it is slow on
+/// purpose).
+#[derive(Clone, Default)]
+pub struct PasswordHasher;
+
+impl PasswordHasher {
+    /// A PHC string with a fresh random salt.
+    pub async fn hash(&self, password: &Password) -> Result<String, AccountError> {
+        let secret = password.0.clone();
+        tokio::task::spawn_blocking(move || {
+            Argon2::default()
+                .hash_password(secret.expose_secret().as_bytes())
+                .map(|h| h.to_string())
+                .map_err(|e| AccountError::Crypto(e.to_string()))
+        })
+        .await
+        .map_err(|e| AccountError::Crypto(e.to_string()))?
+    }
+
+    /// Whether `candidate` matches the stored hash. A missing hash still costs one
+    /// verification so that timing does not reveal which accounts exist.
+    pub async fn verify(
+        &self,
+        candidate: &str,
+        stored: Option<&str>,
+    ) -> Result<bool, AccountError> {
+        let candidate = SecretString::from(candidate.to_owned());
+        let stored = stored.map(str::to_owned);
+        tokio::task::spawn_blocking(move || {
+            let argon = Argon2::default();
+            let target = stored.unwrap_or_else(|| DUMMY_HASH.to_owned());
+            let Ok(parsed) = PasswordHash::new(&target) else {
+                return Ok(false);
+            };
+            let ok = argon
+                .verify_password(candidate.expose_secret().as_bytes(), &parsed)
+                .is_ok();
+            Ok(ok && target != DUMMY_HASH)
+        })
+        .await
+        .map_err(|e| AccountError::Crypto(e.to_string()))?
+    }
+}
+
+/// A valid argon2id hash of a random string nobody knows, verified when the account is
+/// missing.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Jr9nN9K8P5yYq3Hq1yJ3X0T1m4k4t3x6b8a1VnQWm2Y";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hash_verifies_only_the_right_password() {
+        let hasher = PasswordHasher;
+        let pw = Password::parse("correct horse").unwrap();
+        let hash = hasher.hash(&pw).await.unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(hasher.verify("correct horse", Some(&hash)).await.unwrap());
+        assert!(!hasher.verify("wrong horse!", Some(&hash)).await.unwrap());
+        assert!(!hasher.verify("correct horse", None).await.unwrap());
+        assert!(Password::parse("short").is_err());
+    }
+}

@@ -1,0 +1,277 @@
+use chrono::{DateTime, Utc};
+use marquee_entity::users;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+
+use crate::clock::SharedClock;
+use crate::db::is_unique_violation;
+use crate::ids::UserId;
+
+use super::{AccountError, EmailAddress, Password, PasswordHasher, Principal, Role, TokenIssuer};
+
+/// An account as the rest of the system sees it (never the hash).
+#[derive(Debug, Clone)]
+pub struct User {
+    /// Id.
+    pub id: UserId,
+    /// Normalised e-mail address.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// When the account was created.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<users::Model> for User {
+    fn from(m: users::Model) -> Self {
+        Self {
+            id: m.id.into(),
+            email: m.email,
+            name: m.name,
+            role: Role::from_stored(&m.role),
+            created_at: m.created_at,
+        }
+    }
+}
+
+/// Sign-up input, already parsed.
+pub struct NewAccount {
+    /// Login and contact address.
+    pub email: EmailAddress,
+    /// Chosen password.
+    pub password: Password,
+    /// Display name.
+    pub name: String,
+}
+
+/// Profile edits; e-mail and password changes need the current password.
+#[derive(Default)]
+pub struct ProfileChanges {
+    /// New display name.
+    pub name: Option<String>,
+    /// New e-mail address.
+    pub email: Option<EmailAddress>,
+    /// New password.
+    pub new_password: Option<Password>,
+    /// Confirms e-mail and password changes.
+    pub current_password: Option<String>,
+}
+
+fn parse_name(name: &str) -> Result<String, AccountError> {
+    let n = name.trim();
+    if n.is_empty() || n.chars().count() > 100 {
+        return Err(AccountError::InvalidName);
+    }
+    Ok(n.to_owned())
+}
+
+/// Accounts and authentication.
+#[derive(Clone)]
+pub struct AccountService {
+    db: DatabaseConnection,
+    clock: SharedClock,
+    hasher: PasswordHasher,
+    tokens: TokenIssuer,
+}
+
+impl AccountService {
+    /// Builds the service.
+    pub fn new(db: DatabaseConnection, clock: SharedClock, tokens: TokenIssuer) -> Self {
+        Self {
+            db,
+            clock,
+            hasher: PasswordHasher,
+            tokens,
+        }
+    }
+
+    /// Creates a customer account and returns it with a fresh token.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn sign_up(&self, input: NewAccount) -> Result<(String, User), AccountError> {
+        let user = self.create(input, Role::Customer).await?;
+        Ok((self.tokens.issue(user.id)?, user))
+    }
+
+    async fn create(&self, input: NewAccount, role: Role) -> Result<User, AccountError> {
+        let name = parse_name(&input.name)?;
+        let hash = self.hasher.hash(&input.password).await?;
+        let now = self.clock.now();
+        let model = users::ActiveModel {
+            id: Set(UserId::generate().uuid()),
+            email: Set(input.email.as_str().to_owned()),
+            name: Set(name),
+            password_hash: Set(Some(hash)),
+            role: Set(role.as_str().to_owned()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            deleted_at: Set(None),
+        };
+        match model.insert(&self.db).await {
+            Ok(m) => Ok(m.into()),
+            Err(e) if is_unique_violation(&e) => Err(AccountError::EmailTaken),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Checks credentials and returns a fresh token.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn log_in(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> Result<(String, User), AccountError> {
+        let found = match EmailAddress::parse(email) {
+            Ok(email) => {
+                users::Entity::find()
+                    .filter(users::Column::Email.eq(email.as_str()))
+                    .filter(users::Column::DeletedAt.is_null())
+                    .one(&self.db)
+                    .await?
+            }
+            Err(_) => None,
+        };
+        let stored = found.as_ref().and_then(|u| u.password_hash.as_deref());
+        if !self.hasher.verify(password, stored).await? {
+            return Err(AccountError::InvalidCredentials);
+        }
+        let user: User = found.ok_or(AccountError::InvalidCredentials)?.into();
+        Ok((self.tokens.issue(user.id)?, user))
+    }
+
+    /// Resolves a bearer token to the live account behind it.
+    pub async fn authenticate(&self, token: &str) -> Result<Principal, AccountError> {
+        let id = self.tokens.verify(token)?;
+        let user = self
+            .find_active(id)
+            .await?
+            .ok_or(AccountError::Unauthenticated)?;
+        Ok(Principal {
+            user_id: user.id,
+            role: user.role,
+        })
+    }
+
+    async fn find_active(&self, id: UserId) -> Result<Option<User>, AccountError> {
+        Ok(users::Entity::find_by_id(id.uuid())
+            .filter(users::Column::DeletedAt.is_null())
+            .one(&self.db)
+            .await?
+            .map(User::from))
+    }
+
+    /// The signed-in user's account.
+    pub async fn me(&self, who: &Principal) -> Result<User, AccountError> {
+        self.find_active(who.user_id)
+            .await?
+            .ok_or(AccountError::Unauthenticated)
+    }
+
+    /// Edits the caller's profile.
+    #[tracing::instrument(skip_all, fields(user_id = %who.user_id), err)]
+    pub async fn update_profile(
+        &self,
+        who: &Principal,
+        changes: ProfileChanges,
+    ) -> Result<User, AccountError> {
+        let current = users::Entity::find_by_id(who.user_id.uuid())
+            .filter(users::Column::DeletedAt.is_null())
+            .one(&self.db)
+            .await?
+            .ok_or(AccountError::Unauthenticated)?;
+        let sensitive = changes.email.is_some() || changes.new_password.is_some();
+        if sensitive {
+            let given = changes.current_password.as_deref().unwrap_or_default();
+            if !self
+                .hasher
+                .verify(given, current.password_hash.as_deref())
+                .await?
+            {
+                return Err(AccountError::WrongCurrentPassword);
+            }
+        }
+        let mut model: users::ActiveModel = current.into();
+        if let Some(name) = changes.name {
+            model.name = Set(parse_name(&name)?);
+        }
+        if let Some(email) = changes.email {
+            model.email = Set(email.as_str().to_owned());
+        }
+        if let Some(password) = changes.new_password {
+            model.password_hash = Set(Some(self.hasher.hash(&password).await?));
+        }
+        model.updated_at = Set(self.clock.now());
+        match model.update(&self.db).await {
+            Ok(m) => Ok(m.into()),
+            Err(e) if is_unique_violation(&e) => Err(AccountError::EmailTaken),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Deletes the caller's account: personal data is scrubbed, bookings stay for
+    /// accounting, and every token of the account stops working.
+    #[tracing::instrument(skip_all, fields(user_id = %who.user_id), err)]
+    pub async fn delete_account(
+        &self,
+        who: &Principal,
+        password: &str,
+    ) -> Result<(), AccountError> {
+        let current = users::Entity::find_by_id(who.user_id.uuid())
+            .filter(users::Column::DeletedAt.is_null())
+            .one(&self.db)
+            .await?
+            .ok_or(AccountError::Unauthenticated)?;
+        if !self
+            .hasher
+            .verify(password, current.password_hash.as_deref())
+            .await?
+        {
+            return Err(AccountError::WrongCurrentPassword);
+        }
+        let now = self.clock.now();
+        let mut model: users::ActiveModel = current.into();
+        model.email = Set(format!("deleted-{}@deleted.invalid", who.user_id));
+        model.name = Set("Deleted user".to_owned());
+        model.password_hash = Set(None);
+        model.deleted_at = Set(Some(now));
+        model.updated_at = Set(now);
+        model.update(&self.db).await?;
+        Ok(())
+    }
+
+    /// Creates an admin account, or promotes an existing one (the `create-admin` command).
+    /// Returns the account and whether it was newly created.
+    pub async fn ensure_admin(
+        &self,
+        email: EmailAddress,
+        name: &str,
+        password: Option<Password>,
+    ) -> Result<(User, bool), AccountError> {
+        let existing = users::Entity::find()
+            .filter(users::Column::Email.eq(email.as_str()))
+            .filter(users::Column::DeletedAt.is_null())
+            .one(&self.db)
+            .await?;
+        if let Some(found) = existing {
+            let mut model: users::ActiveModel = found.into();
+            model.role = Set(Role::Admin.as_str().to_owned());
+            if let Some(pw) = password {
+                model.password_hash = Set(Some(self.hasher.hash(&pw).await?));
+            }
+            model.updated_at = Set(self.clock.now());
+            return Ok((model.update(&self.db).await?.into(), false));
+        }
+        let password = password.ok_or(AccountError::WeakPassword)?;
+        let user = self
+            .create(
+                NewAccount {
+                    email,
+                    password,
+                    name: name.to_owned(),
+                },
+                Role::Admin,
+            )
+            .await?;
+        Ok((user, true))
+    }
+}

@@ -1,0 +1,29 @@
+//! The catalog: theatres, screens and their seats, movies, events, showtimes and prices.
+
+mod admin;
+mod convert;
+mod error;
+mod genres;
+mod layout;
+mod reads;
+mod schedule;
+mod types;
+mod validate;
+
+pub use admin::{
+    CatalogAdmin, EventInput, MovieInput, NewShowtime, PromotionInput, ShowtimeChanges,
+    TheatreInput,
+};
+pub use error::CatalogError;
+pub use layout::{LayoutRow, LayoutSeat, ScreenLayout};
+pub use reads::{CatalogReader, GeoFilter, ShowtimeFilter, TheatreFilter, TitleFilter};
+pub use types::*;
+
+/// Seat rows for a screen of the demo catalog (same path as `createScreen`).
+pub async fn insert_seats_for_seed(
+    txn: &impl sea_orm::ConnectionTrait,
+    screen: crate::ids::ScreenId,
+    layout: &ScreenLayout,
+) -> Result<(), CatalogError> {
+    admin::insert_seats(txn, screen, layout).await
+}

@@ -1,0 +1,31 @@
+//! What every domain error can say about itself, so the API maps errors to codes once.
+
+/// The class of a domain error; the API turns each into one GraphQL error code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The request itself is wrong (bad value, unknown category, …).
+    BadInput,
+    /// A referenced object does not exist (or is not visible to the caller).
+    NotFound,
+    /// No valid credentials.
+    Unauthenticated,
+    /// Valid credentials without the right to do this.
+    Forbidden,
+    /// The request is well-formed but clashes with the current state.
+    Conflict,
+    /// Sign-up or e-mail change to an address already in use.
+    EmailTaken,
+    /// Our fault: logged with its cause, shown generically.
+    Internal,
+}
+
+/// Implemented by every domain error enum.
+pub trait Classify: std::error::Error {
+    /// Which class of error this is.
+    fn kind(&self) -> ErrorKind;
+
+    /// The input field at fault, as the API names it, when there is one.
+    fn field(&self) -> Option<&str> {
+        None
+    }
+}

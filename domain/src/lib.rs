@@ -1,0 +1,19 @@
+//! The business of Marquee, free of GraphQL and HTTP.
+//!
+//! Services take plain Rust types (typed ids, parsed values) and return one error enum per
+//! area. Adapters for the outside world (database, Redis, clock) sit behind small ports.
+
+pub mod accounts;
+pub mod catalog;
+pub mod clock;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod ids;
+pub mod money;
+pub mod page;
+pub mod redis_store;
+pub mod services;
+
+pub use error::{Classify, ErrorKind};
+pub use services::{DomainConfig, Services};

@@ -1,0 +1,50 @@
+//! The shared Redis connection (when configured) with this deployment's key prefix.
+
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use std::time::Duration;
+
+/// A Redis handle: a self-reconnecting connection and the prefix every key gets, so that
+/// several deployments (or tests) can share one server.
+#[derive(Clone)]
+pub struct RedisStore {
+    conn: ConnectionManager,
+    prefix: String,
+}
+
+/// Redis could not be reached or answered with an error.
+#[derive(Debug, thiserror::Error)]
+#[error("redis: {0}")]
+pub struct RedisUnavailable(#[from] redis::RedisError);
+
+impl RedisStore {
+    /// Opens a lazily connecting handle: the server may be down at start and come up later.
+    pub fn open(url: &str, prefix: &str) -> Result<Self, RedisUnavailable> {
+        let client = redis::Client::open(url)?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(Duration::from_secs(2)))
+            .set_response_timeout(Some(Duration::from_secs(2)))
+            .set_number_of_retries(1);
+        let conn = ConnectionManager::new_lazy_with_config(client, config)?;
+        Ok(Self {
+            conn,
+            prefix: prefix.to_owned(),
+        })
+    }
+
+    /// The key under this deployment's prefix.
+    pub fn key(&self, suffix: &str) -> String {
+        format!("{}{suffix}", self.prefix)
+    }
+
+    /// A connection handle (cheap clone).
+    pub fn connection(&self) -> ConnectionManager {
+        self.conn.clone()
+    }
+
+    /// PING, for readiness checks.
+    pub async fn ping(&self) -> Result<(), RedisUnavailable> {
+        let mut conn = self.conn.clone();
+        let _: String = redis::cmd("PING").query_async(&mut conn).await?;
+        Ok(())
+    }
+}

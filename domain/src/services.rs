@@ -1,0 +1,103 @@
+//! The domain services, wired once at start from a [`DomainConfig`].
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use sea_orm::DatabaseConnection;
+
+use crate::accounts::{AccountService, TokenIssuer, TokenSettings};
+use crate::catalog::{CatalogAdmin, CatalogReader};
+use crate::clock::SharedClock;
+use crate::db::{self, DbSettings};
+use crate::redis_store::RedisStore;
+
+/// Everything the domain needs to start.
+#[derive(Clone)]
+pub struct DomainConfig {
+    /// Database of record.
+    pub database: DbSettings,
+    /// Redis URL and key prefix, when scaled out.
+    pub redis: Option<(String, String)>,
+    /// Access-token signing.
+    pub tokens: TokenSettings,
+    /// Gap between consecutive shows on one screen.
+    pub cleaning_buffer: Duration,
+    /// Source of "now".
+    pub clock: SharedClock,
+}
+
+/// Failure to start the domain.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// Database unreachable or migrations failed.
+    #[error("database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    /// Bad Redis URL.
+    #[error(transparent)]
+    Redis(#[from] crate::redis_store::RedisUnavailable),
+}
+
+/// Health of each dependency, for `/readyz`.
+#[derive(Debug, Clone)]
+pub struct Readiness {
+    /// Database check result.
+    pub database: Result<(), String>,
+    /// Redis check result, when Redis is configured.
+    pub redis: Option<Result<(), String>>,
+}
+
+impl Readiness {
+    /// Whether every configured dependency answered.
+    pub fn is_ready(&self) -> bool {
+        self.database.is_ok() && self.redis.as_ref().is_none_or(|r| r.is_ok())
+    }
+}
+
+/// The wired services. Cheap to clone.
+#[derive(Clone)]
+pub struct Services {
+    /// Database pool.
+    pub db: DatabaseConnection,
+    /// Clock.
+    pub clock: SharedClock,
+    /// Accounts and authentication.
+    pub accounts: AccountService,
+    /// Catalog reads.
+    pub catalog: CatalogReader,
+    /// Catalog admin writes.
+    pub catalog_admin: CatalogAdmin,
+    /// Redis, when configured.
+    pub redis: Option<RedisStore>,
+}
+
+impl Services {
+    /// Connects, migrates and wires the services.
+    pub async fn start(config: DomainConfig) -> Result<Arc<Self>, StartupError> {
+        let db = db::connect(&config.database).await?;
+        db::migrate(&db).await?;
+        let redis = match &config.redis {
+            Some((url, prefix)) => Some(RedisStore::open(url, prefix)?),
+            None => None,
+        };
+        let clock = config.clock.clone();
+        let tokens = TokenIssuer::new(&config.tokens, clock.clone());
+        Ok(Arc::new(Self {
+            accounts: AccountService::new(db.clone(), clock.clone(), tokens),
+            catalog: CatalogReader::new(db.clone(), clock.clone()),
+            catalog_admin: CatalogAdmin::new(db.clone(), clock.clone(), config.cleaning_buffer),
+            clock,
+            redis,
+            db,
+        }))
+    }
+
+    /// Checks every dependency.
+    pub async fn readiness(&self) -> Readiness {
+        let database = db::ping(&self.db).await.map_err(|e| e.to_string());
+        let redis = match &self.redis {
+            Some(r) => Some(r.ping().await.map_err(|e| e.to_string())),
+            None => None,
+        };
+        Readiness { database, redis }
+    }
+}

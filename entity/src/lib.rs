@@ -1,0 +1,24 @@
+//! SeaORM entities for every Marquee table, one module per table.
+//!
+//! Nothing but table shapes and relations lives here; behaviour belongs to `marquee-domain`.
+
+pub mod booking_seats;
+pub mod bookings;
+pub mod events;
+pub mod movies;
+pub mod notifications;
+pub mod outbox;
+pub mod payments;
+pub mod promotions;
+pub mod refunds;
+pub mod reviews;
+pub mod screens;
+pub mod seats;
+pub mod show_seats;
+pub mod showtime_prices;
+pub mod showtimes;
+pub mod support_messages;
+pub mod support_tickets;
+pub mod theatres;
+pub mod tickets;
+pub mod users;

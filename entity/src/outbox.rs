@@ -1,0 +1,21 @@
+use sea_orm::entity::prelude::*;
+
+/// A domain event written in the same transaction as the change it reports;
+/// `id` orders events, `key` (for example a showtime id) partitions them.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "outbox")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub topic: String,
+    pub key: String,
+    pub payload: Json,
+    pub created_at: DateTimeUtc,
+    pub published_at: Option<DateTimeUtc>,
+    pub attempts: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

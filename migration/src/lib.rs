@@ -1,0 +1,66 @@
+//! Schema migrations, one module per area, applied in order by [`Migrator`].
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_accounts_and_catalog;
+mod m20261123_000002_inventory_and_bookings;
+mod m20261123_000003_engagement;
+mod m20261123_000004_outbox;
+
+/// Every migration of the Marquee schema, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_accounts_and_catalog::Migration),
+            Box::new(m20261123_000002_inventory_and_bookings::Migration),
+            Box::new(m20261123_000003_engagement::Migration),
+            Box::new(m20261123_000004_outbox::Migration),
+        ]
+    }
+}
+
+/// Foreign key from `from.col` to `to.id`, named after both ends.
+pub(crate) fn fk(
+    from: impl IntoIden + Clone + 'static,
+    col: impl IntoIden + 'static,
+    to: impl IntoIden + 'static,
+) -> ForeignKeyCreateStatement {
+    let from_name = from.clone().into_iden().to_string();
+    let col: DynIden = col.into_iden();
+    let name = format!("fk_{from_name}_{col}");
+    ForeignKey::create()
+        .name(name)
+        .from(from, col)
+        .to(to, Alias::new("id"))
+        .on_delete(ForeignKeyAction::Restrict)
+        .on_update(ForeignKeyAction::Cascade)
+        .to_owned()
+}
+
+/// Plain (or unique) index over `cols` of `table`, named after them.
+pub(crate) fn index<C: IntoIden + Clone + 'static>(
+    table: impl IntoIden + Clone + 'static,
+    cols: impl IntoIterator<Item = C>,
+    unique: bool,
+) -> IndexCreateStatement {
+    let table_name = table.clone().into_iden().to_string();
+    let cols: Vec<C> = cols.into_iter().collect();
+    let col_names: Vec<String> = cols
+        .iter()
+        .map(|c| c.clone().into_iden().to_string())
+        .collect();
+    let mut stmt = Index::create();
+    stmt.name(format!("idx_{table_name}_{}", col_names.join("_")))
+        .table(table)
+        .if_not_exists();
+    for c in cols {
+        stmt.col(c);
+    }
+    if unique {
+        stmt.unique();
+    }
+    stmt.to_owned()
+}

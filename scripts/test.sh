@@ -1,0 +1,398 @@
+#!/usr/bin/env bash
+# The one test command of Marquee.
+#
+#   scripts/test.sh [--skip-lint] [CARGO_TEST_ARGS...]
+#   scripts/test.sh --servers-only [--] CMD [ARGS...]
+#
+# Full run, in this order, stopping at the first failure:
+#   1. cargo fmt --all -- --check
+#   2. cargo clippy --workspace --all-targets -- -D warnings
+#   3. cargo test --workspace            (TEST_BACKEND=sqlite, no external services)
+#   4. cargo test --workspace            (TEST_BACKEND=postgres, throwaway PostgreSQL 15 + Redis)
+#
+# Before step 1 it installs what is missing (as root, through apt) and starts a
+# private PostgreSQL and Redis on free loopback ports inside a temporary
+# directory. Both servers and the directory are removed on every exit path.
+#
+# Options:
+#   --skip-lint      skip steps 1 and 2
+#   --servers-only   start the servers, run CMD with TEST_DATABASE_URL,
+#                    TEST_REDIS_URL and TEST_BACKEND=postgres exported, stop
+#                    the servers and exit with CMD's exit code
+#   -h, --help       show this help
+# Any other arguments are passed to both `cargo test` runs, for example
+#   scripts/test.sh booking_
+#   scripts/test.sh -- --nocapture
+#
+# Environment:
+#   PG_BIN   directory of initdb/pg_ctl/postgres (default /usr/lib/postgresql/15/bin)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+PG_USER=postgres # the database superuser name, and the OS user when run as root
+
+# Filled in as the run goes; read by the exit handler.
+TMP_DIR=""
+PG_DIR=""
+PG_PORT=""
+PG_STARTED=0
+REDIS_PORT=""
+REDIS_STARTED=0
+STEP_NAMES=()
+STEP_TIMES=()
+STEP_RESULTS=()
+
+# ---------------------------------------------------------------- helpers ---
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() {
+    printf 'error: %s\n' "$*" >&2
+    exit 1
+}
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+now_ms() { date +%s%3N; }
+
+# Milliseconds -> "12.34" seconds.
+fmt_secs() { printf '%d.%02d' $(($1 / 1000)) $((($1 % 1000) / 10)); }
+
+usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
+
+banner() {
+    local line="=================================================================="
+    printf '\n%s\n== %s\n%s\n' "$line" "$*" "$line"
+}
+
+# Ask the kernel for a free loopback port. Another process can still grab it
+# before our server binds it; the start functions retry with a new port then.
+free_port() {
+    if command -v python3 >/dev/null 2>&1; then
+        python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+        return
+    fi
+    # No python3: probe random high ports until nothing answers on one.
+    local port
+    while :; do
+        port=$((20000 + RANDOM % 40000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return
+        fi
+    done
+}
+
+# PostgreSQL refuses to run as root, so as root its commands run as $PG_USER.
+# They run from inside the temp dir because the caller's working directory
+# (e.g. under /root) may not be readable by that user.
+as_pg() {
+    if is_root; then
+        (cd "$TMP_DIR" && runuser -u "$PG_USER" -- "$@")
+    else
+        (cd "$TMP_DIR" && "$@")
+    fi
+}
+
+# ------------------------------------------------------------ preparation ---
+
+apt_install() {
+    log "installing $* with apt-get"
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y "$@"
+}
+
+ensure_redis() {
+    if command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; then
+        return
+    fi
+    is_root || die "redis-server/redis-cli not found; install them (e.g. 'sudo apt-get install redis-server') or run as root"
+    apt_install redis-server
+    command -v redis-server >/dev/null 2>&1 || die "redis-server still not found after installing it"
+}
+
+ensure_postgres() {
+    if [ ! -x "$PG_BIN/initdb" ] || [ ! -x "$PG_BIN/pg_ctl" ] || [ ! -x "$PG_BIN/postgres" ]; then
+        is_root || die "PostgreSQL 15 not found in $PG_BIN; install postgresql-15 (or set PG_BIN) or run as root"
+        apt_install postgresql-15
+        [ -x "$PG_BIN/pg_ctl" ] || die "PostgreSQL 15 still not found in $PG_BIN after installing it"
+    fi
+    if is_root && ! id -u "$PG_USER" >/dev/null 2>&1; then
+        log "creating system user $PG_USER"
+        useradd --system --user-group --no-create-home --shell /usr/sbin/nologin "$PG_USER"
+    fi
+}
+
+# cargo fmt and cargo clippy are rustup components that minimal toolchains lack.
+ensure_lint_tools() {
+    if cargo fmt --version >/dev/null 2>&1 && cargo clippy --version >/dev/null 2>&1; then
+        return
+    fi
+    if command -v rustup >/dev/null 2>&1; then
+        log "adding rustup components rustfmt and clippy"
+        rustup component add rustfmt clippy || true
+    fi
+    cargo fmt --version >/dev/null 2>&1 ||
+        die "'cargo fmt' is not available; install the rustfmt component (rustup component add rustfmt)"
+    cargo clippy --version >/dev/null 2>&1 ||
+        die "'cargo clippy' is not available; install the clippy component (rustup component add clippy)"
+}
+
+make_tmp_dir() {
+    TMP_DIR="$(mktemp -d "${TMPDIR:-/tmp}/marquee-test.XXXXXX")"
+    # The postgres user must be able to reach its data dir through this one.
+    chmod 755 "$TMP_DIR"
+    if is_root && ! runuser -u "$PG_USER" -- test -x "$TMP_DIR"; then
+        # e.g. TMPDIR under /root: fall back to the world-traversable /tmp.
+        rm -rf "$TMP_DIR"
+        TMP_DIR="$(mktemp -d /tmp/marquee-test.XXXXXX)"
+        chmod 755 "$TMP_DIR"
+    fi
+    PG_DIR="$TMP_DIR/pg"
+    mkdir -p "$PG_DIR"
+    if is_root; then
+        chown "$PG_USER:" "$PG_DIR"
+    fi
+}
+
+# ------------------------------------------------------------- PostgreSQL ---
+
+start_postgres() {
+    local t0 t1 attempt
+    t0=$(now_ms)
+    if ! as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U "$PG_USER" --auth=trust -E UTF8 --no-locale \
+        >"$TMP_DIR/initdb.log" 2>&1; then
+        cat "$TMP_DIR/initdb.log" >&2
+        die "initdb failed"
+    fi
+    t1=$(now_ms)
+    log "PostgreSQL initdb took $(fmt_secs $((t1 - t0)))s"
+
+    for attempt in 1 2 3; do
+        PG_PORT=$(free_port)
+        rm -f "$PG_DIR/server.log"
+        t0=$(now_ms)
+        # Durability is pointless for a throwaway cluster; many tests run in
+        # parallel, each with its own database and pool, hence max_connections.
+        if as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
+            -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k '$PG_DIR' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" \
+            start >"$TMP_DIR/pg_ctl.log" 2>&1; then
+            PG_STARTED=1
+            break
+        fi
+        # A failed start may still have left a postmaster behind.
+        as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" stop -m immediate >/dev/null 2>&1 || true
+        log "PostgreSQL failed to start on port $PG_PORT (attempt $attempt); server log:"
+        cat "$TMP_DIR/pg_ctl.log" "$PG_DIR/server.log" >&2 || true
+    done
+    [ "$PG_STARTED" = 1 ] || die "could not start PostgreSQL"
+
+    wait_postgres_ready
+    t1=$(now_ms)
+    log "PostgreSQL 15 is up on 127.0.0.1:$PG_PORT after $(fmt_secs $((t1 - t0)))s"
+}
+
+# pg_ctl -w only proves the postmaster is up; check that TCP logins work.
+wait_postgres_ready() {
+    local pg_isready psql i
+    pg_isready="$PG_BIN/pg_isready"
+    [ -x "$pg_isready" ] || pg_isready=pg_isready
+    psql="$PG_BIN/psql"
+    [ -x "$psql" ] || psql=psql
+    for i in $(seq 1 60); do
+        if "$pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" &&
+            "$psql" -X -q -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d postgres -tA -c 'select 1' >/dev/null 2>&1; then
+            return
+        fi
+        sleep 0.5
+    done
+    log "PostgreSQL does not accept connections on 127.0.0.1:$PG_PORT; server log:"
+    cat "$PG_DIR/server.log" >&2 || true
+    die "PostgreSQL is not ready"
+}
+
+stop_postgres() {
+    [ "$PG_STARTED" = 1 ] || return 0
+    PG_STARTED=0
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" stop -m fast -w -t 30 >/dev/null 2>&1 && return 0
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" stop -m immediate -w -t 10 >/dev/null 2>&1 && return 0
+    # Last resort: the postmaster's pid is the first line of postmaster.pid.
+    local pid
+    pid=$(head -n 1 "$PG_DIR/data/postmaster.pid" 2>/dev/null || true)
+    if [ -n "$pid" ]; then
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+}
+
+# ------------------------------------------------------------------ Redis ---
+
+redis_ping() {
+    [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]
+}
+
+start_redis() {
+    local t0 t1 attempt i
+    for attempt in 1 2 3; do
+        REDIS_PORT=$(free_port)
+        rm -f "$TMP_DIR/redis.log" "$TMP_DIR/redis.pid"
+        t0=$(now_ms)
+        # With --daemonize the launcher exits before the port is bound, so a
+        # bind failure only shows up as a server that never answers PING.
+        redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no \
+            --daemonize yes --pidfile "$TMP_DIR/redis.pid" --logfile "$TMP_DIR/redis.log" \
+            --dir "$TMP_DIR" || true
+        REDIS_STARTED=1
+        for i in $(seq 1 100); do
+            if redis_ping; then
+                t1=$(now_ms)
+                log "Redis is up on 127.0.0.1:$REDIS_PORT after $(fmt_secs $((t1 - t0)))s"
+                return
+            fi
+            # Redis logs "..., aborting." when it gives up (e.g. port taken).
+            if grep -q 'aborting' "$TMP_DIR/redis.log" 2>/dev/null; then
+                break
+            fi
+            sleep 0.1
+        done
+        log "Redis did not answer on port $REDIS_PORT (attempt $attempt); log:"
+        cat "$TMP_DIR/redis.log" >&2 || true
+        stop_redis
+    done
+    die "could not start Redis"
+}
+
+stop_redis() {
+    [ "$REDIS_STARTED" = 1 ] || return 0
+    REDIS_STARTED=0
+    local pid="" i
+    pid=$(cat "$TMP_DIR/redis.pid" 2>/dev/null || true)
+    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+    [ -n "$pid" ] || return 0
+    for i in $(seq 1 50); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -TERM "$pid" 2>/dev/null || true
+    sleep 1
+    kill -KILL "$pid" 2>/dev/null || true
+}
+
+# ------------------------------------------------------------ exit handler ---
+
+print_summary() {
+    [ "${#STEP_NAMES[@]}" -gt 0 ] || return 0
+    local i
+    banner "Summary"
+    for i in "${!STEP_NAMES[@]}"; do
+        printf '  %-8s %8ss  %s\n' "${STEP_RESULTS[$i]}" "${STEP_TIMES[$i]}" "${STEP_NAMES[$i]}"
+    done
+}
+
+cleanup() {
+    local rc=$?
+    # A second Ctrl-C must not interrupt the shutdown and leave servers behind.
+    trap '' INT TERM
+    trap - EXIT
+    stop_postgres
+    stop_redis
+    if [ -n "$TMP_DIR" ]; then
+        rm -rf "$TMP_DIR"
+    fi
+    print_summary
+    exit "$rc"
+}
+
+# ------------------------------------------------------------------ steps ---
+
+# run_step NAME CMD... : run CMD with a banner, record its time and outcome,
+# and stop the whole run when it fails.
+run_step() {
+    local name=$1 t0 t1 rc=0
+    shift
+    banner "$name"
+    printf '$'
+    printf ' %q' "$@"
+    printf '\n'
+    t0=$(now_ms)
+    "$@" || rc=$?
+    t1=$(now_ms)
+    STEP_NAMES+=("$name")
+    STEP_TIMES+=("$(fmt_secs $((t1 - t0)))")
+    if [ "$rc" -eq 0 ]; then
+        STEP_RESULTS+=("ok")
+    else
+        STEP_RESULTS+=("FAILED")
+        printf '\nerror: step "%s" failed with exit code %d\n' "$name" "$rc" >&2
+        exit "$rc"
+    fi
+}
+
+start_servers() {
+    local t0 t1
+    t0=$(now_ms)
+    ensure_postgres
+    ensure_redis
+    make_tmp_dir
+    start_postgres
+    start_redis
+    export TEST_DATABASE_URL="postgres://$PG_USER@127.0.0.1:$PG_PORT/postgres"
+    export TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/"
+    t1=$(now_ms)
+    STEP_NAMES+=("start PostgreSQL + Redis")
+    STEP_TIMES+=("$(fmt_secs $((t1 - t0)))")
+    STEP_RESULTS+=("ok")
+}
+
+main() {
+    local skip_lint=0 servers_only=0
+    while [ $# -gt 0 ]; do
+        case "$1" in
+        --skip-lint) skip_lint=1 ;;
+        --servers-only) servers_only=1 ;;
+        -h | --help)
+            usage
+            exit 0
+            ;;
+        *) break ;; # everything else belongs to cargo test / the command
+        esac
+        shift
+    done
+
+    trap cleanup EXIT
+    # Exiting from these traps runs the EXIT handler, so servers always stop.
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+
+    if [ "$servers_only" = 1 ]; then
+        if [ "${1:-}" = "--" ]; then
+            shift
+        fi
+        [ $# -gt 0 ] || die "--servers-only needs a command, e.g. scripts/test.sh --servers-only -- cargo test -p marquee-tests"
+        banner "Starting PostgreSQL + Redis"
+        start_servers
+        export TEST_BACKEND=postgres
+        printf 'TEST_DATABASE_URL=%s\nTEST_REDIS_URL=%s\n' "$TEST_DATABASE_URL" "$TEST_REDIS_URL"
+        run_step "command" "$@"
+        return
+    fi
+
+    cd "$ROOT"
+    if [ "$skip_lint" = 0 ]; then
+        ensure_lint_tools
+    fi
+
+    banner "Starting PostgreSQL + Redis"
+    start_servers
+
+    if [ "$skip_lint" = 0 ]; then
+        run_step "cargo fmt" cargo fmt --all -- --check
+        run_step "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
+    fi
+    run_step "cargo test (SQLite)" \
+        env -u TEST_DATABASE_URL -u TEST_REDIS_URL TEST_BACKEND=sqlite \
+        cargo test --workspace "$@"
+    run_step "cargo test (PostgreSQL + Redis)" \
+        env TEST_BACKEND=postgres cargo test --workspace "$@"
+}
+
+main "$@"
