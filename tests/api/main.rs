@@ -1,1 +1,15 @@
+//! One test binary: the real server on a random port, spoken to over HTTP and WebSocket
+//! as an app would. Each test gets its own database (SQLite file, or a fresh PostgreSQL
+//! database when `TEST_DATABASE_URL` is set) and its own Redis key prefix.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod accounts;
+mod admin_catalog;
+mod admin_schedule;
+mod catalog;
+mod helpers;
+mod http_edges;
+mod ops;
+mod schema;
+mod subscriptions;

@@ -53,7 +53,7 @@ pub async fn post(
             "send the request as application/json",
         );
     }
-    let batch: BatchRequest = match serde_json::from_slice(&body) {
+    let batch = match decode(&body) {
         Ok(b) => b,
         Err(e) => {
             return coded(
@@ -86,6 +86,22 @@ pub async fn post(
         }
     };
     respond(&headers, response)
+}
+
+/// A JSON object, or a non-empty array of objects, each with a string `query`. (serde
+/// alone would read `[]` as a request with an empty query.)
+fn decode(body: &[u8]) -> Result<BatchRequest, String> {
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    let shape_ok = |v: &serde_json::Value| v.get("query").is_some_and(|q| q.is_string());
+    let ok = match &value {
+        serde_json::Value::Object(_) => shape_ok(&value),
+        serde_json::Value::Array(items) => !items.is_empty() && items.iter().all(shape_ok),
+        _ => false,
+    };
+    if !ok {
+        return Err("expected {\"query\": \"…\"} or a non-empty array of them".into());
+    }
+    serde_json::from_value(value).map_err(|e| e.to_string())
 }
 
 /// The query string of `GET /graphql`.

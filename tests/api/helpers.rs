@@ -1,0 +1,284 @@
+//! `spawn_app()` and the calls every test makes.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use marquee::Application;
+use marquee::config::Settings;
+use marquee_domain::Services;
+use marquee_domain::accounts::{EmailAddress, Password};
+use marquee_domain::clock::OffsetClock;
+use sea_orm::{ConnectionTrait, Database};
+use secrecy::SecretString;
+use serde_json::{Value, json};
+
+/// A running server and a client for it.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub services: Arc<Services>,
+    pub clock: Arc<OffsetClock>,
+    _data_dir: tempfile::TempDir,
+}
+
+/// Which database this run uses, for messages.
+pub fn backend() -> &'static str {
+    if std::env::var("TEST_DATABASE_URL").is_ok() {
+        "postgres"
+    } else {
+        "sqlite"
+    }
+}
+
+async fn fresh_database_url(dir: &std::path::Path) -> String {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin_url) => {
+            let name = format!("marquee_test_{}", uuid::Uuid::new_v4().simple());
+            let admin = Database::connect(&admin_url)
+                .await
+                .expect("connect to the PostgreSQL test server");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create test database");
+            admin.close().await.ok();
+            let base = admin_url
+                .rsplit_once('/')
+                .map(|(b, _)| b)
+                .unwrap_or(&admin_url);
+            format!("{base}/{name}")
+        }
+        Err(_) => format!("sqlite://{}?mode=rwc", dir.join("test.db").display()),
+    }
+}
+
+/// The settings every test starts from.
+pub async fn test_settings(dir: &std::path::Path) -> Settings {
+    Settings {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        data_dir: dir.to_path_buf(),
+        database_url: Some(SecretString::from(fresh_database_url(dir).await)),
+        database_max_connections: 5,
+        redis_url: std::env::var("TEST_REDIS_URL").ok().map(SecretString::from),
+        redis_prefix: format!("test:{}:", uuid::Uuid::new_v4().simple()),
+        jwt_secret: Some(SecretString::from(
+            "test-secret-test-secret-test-secret!".to_owned(),
+        )),
+        seed_demo: false,
+        ..Settings::default()
+    }
+}
+
+/// Starts the real application on a random port.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the application with adjusted settings.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = test_settings(dir.path()).await;
+    adjust(&mut settings);
+    let clock = Arc::new(OffsetClock::default());
+    let app = Application::build_with_clock(settings, clock.clone())
+        .await
+        .expect("build app");
+    let address = format!("http://{}", app.addr());
+    let services = app.services();
+    tokio::spawn(app.run_until_stopped(std::future::pending()));
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        services,
+        clock,
+        _data_dir: dir,
+    }
+}
+
+impl TestApp {
+    /// POSTs a GraphQL operation; returns the whole JSON response.
+    pub async fn gql(&self, query: &str, variables: Value, token: Option<&str>) -> Value {
+        let mut req = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await.unwrap();
+        assert!(
+            resp.status().is_success(),
+            "HTTP {} for {query}",
+            resp.status()
+        );
+        resp.json().await.unwrap()
+    }
+
+    /// Like [`gql`] but fails the test on any GraphQL error; returns `data`.
+    pub async fn ok(&self, query: &str, variables: Value, token: Option<&str>) -> Value {
+        let body = self.gql(query, variables, token).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+
+    /// Signs up a customer; returns its token.
+    pub async fn customer(&self, email: &str) -> String {
+        let data = self
+            .ok(
+                "mutation($i: SignUpInput!) { signUp(input: $i) { token } }",
+                json!({ "i": { "email": email, "password": "correct horse", "name": "Test Buyer" } }),
+                None,
+            )
+            .await;
+        data["signUp"]["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Creates an admin the way `marquee create-admin` does, then logs in over GraphQL.
+    pub async fn admin(&self) -> String {
+        self.services
+            .accounts
+            .ensure_admin(
+                EmailAddress::parse("boss@marquee.test").unwrap(),
+                "Boss",
+                Some(Password::parse("admin password").unwrap()),
+            )
+            .await
+            .unwrap();
+        let data = self
+            .ok(
+                "mutation { logIn(email: \"boss@marquee.test\", password: \"admin password\") { token } }",
+                json!({}),
+                None,
+            )
+            .await;
+        data["logIn"]["token"].as_str().unwrap().to_owned()
+    }
+
+    /// The value of a counter in `/metrics`.
+    pub async fn metric(&self, line_prefix: &str) -> f64 {
+        let text = self
+            .client
+            .get(format!("{}/metrics", self.address))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        text.lines()
+            .find(|l| l.starts_with(line_prefix))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0.0)
+    }
+
+    /// Database statements executed so far.
+    pub async fn db_statements(&self) -> f64 {
+        self.metric("marquee_db_statements_total{outcome=\"ok\"}")
+            .await
+    }
+}
+
+/// Ids of a small catalog made through the admin API.
+pub struct Fixture {
+    pub admin: String,
+    pub theatre_id: String,
+    pub screen_id: String,
+    pub movie_id: String,
+}
+
+pub const THEATRE: &str =
+    "mutation($i: CreateTheatreInput!) { createTheatre(input: $i) { id name } }";
+pub const SCREEN: &str = "mutation($t: ID!, $n: String!, $l: ScreenLayoutInput!) { createScreen(theatreId: $t, name: $n, layout: $l) { id seatCount categories } }";
+pub const MOVIE: &str = "mutation($i: CreateMovieInput!) { createMovie(input: $i) { id title } }";
+pub const SHOWTIME: &str = "mutation($i: CreateShowtimeInput!) { createShowtime(input: $i) { id startsAt endsAt status } }";
+
+/// A theatre input in Chicago.
+pub fn theatre_input(name: &str) -> Value {
+    json!({ "name": name, "address": "1 State St", "city": "Chicago", "state": "IL", "zip": "60601",
+            "latitude": 41.8853, "longitude": -87.6278, "timezone": "America/Chicago" })
+}
+
+/// A small screen: 2 rows, 12 seats, all four categories.
+pub fn small_layout() -> Value {
+    json!({ "rows": [ { "label": "A", "seats": "AC__SSSS" }, { "label": "B", "seats": "SSPP_PPSS" } ] })
+}
+
+/// Prices for every category.
+pub fn all_prices() -> Value {
+    json!([
+        { "category": "STANDARD", "priceCents": 1200 },
+        { "category": "PREMIUM", "priceCents": 1800 },
+        { "category": "ACCESSIBLE", "priceCents": 1200 },
+        { "category": "COMPANION", "priceCents": 1200 }
+    ])
+}
+
+/// An RFC 3339 time `hours` from now.
+pub fn in_hours(hours: i64) -> String {
+    (Utc::now() + Duration::hours(hours)).to_rfc3339()
+}
+
+/// Parses an RFC 3339 time from a response.
+pub fn time(v: &Value) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(v.as_str().unwrap())
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+impl TestApp {
+    /// Theatre, screen and a 100-minute movie, made by an admin.
+    pub async fn fixture(&self) -> Fixture {
+        let admin = self.admin().await;
+        let t = self
+            .ok(
+                THEATRE,
+                json!({ "i": theatre_input("Marquee State") }),
+                Some(&admin),
+            )
+            .await;
+        let theatre_id = t["createTheatre"]["id"].as_str().unwrap().to_owned();
+        let s = self
+            .ok(
+                SCREEN,
+                json!({ "t": theatre_id, "n": "Screen 1", "l": small_layout() }),
+                Some(&admin),
+            )
+            .await;
+        let screen_id = s["createScreen"]["id"].as_str().unwrap().to_owned();
+        let m = self
+            .ok(
+                MOVIE,
+                json!({ "i": { "title": "The Last Horizon", "runtimeMinutes": 100, "releaseDate": "2026-01-01",
+                                "genres": ["sci-fi", "drama"], "cast": ["Ada Stone", "Lee Park"], "language": "English" } }),
+                Some(&admin),
+            )
+            .await;
+        let movie_id = m["createMovie"]["id"].as_str().unwrap().to_owned();
+        Fixture {
+            admin,
+            theatre_id,
+            screen_id,
+            movie_id,
+        }
+    }
+
+    /// Schedules the fixture movie `hours` from now; returns the showtime id.
+    pub async fn showtime_at(&self, f: &Fixture, hours: i64) -> String {
+        let data = self
+            .ok(
+                SHOWTIME,
+                json!({ "i": { "screenId": f.screen_id, "movieId": f.movie_id, "startsAt": in_hours(hours), "prices": all_prices() } }),
+                Some(&f.admin),
+            )
+            .await;
+        data["createShowtime"]["id"].as_str().unwrap().to_owned()
+    }
+}
+
+/// The `extensions.code` of the first error.
+pub fn code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error code in {body}"))
+}

@@ -1,0 +1,166 @@
+//! Health, readiness (with Redis up and down), metrics, and the demo catalog.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn healthz_answers_ok() {
+    let app = spawn_app().await;
+    let resp = app
+        .client
+        .get(format!("{}/healthz", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn readyz_checks_the_database_and_the_configured_redis() {
+    let app = spawn_app().await;
+    let resp = app
+        .client
+        .get(format!("{}/readyz", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["checks"]["database"], "ok");
+    if std::env::var("TEST_REDIS_URL").is_ok() {
+        assert_eq!(body["checks"]["redis"], "ok", "{body}");
+    } else {
+        assert!(body["checks"].get("redis").is_none());
+    }
+}
+
+#[tokio::test]
+async fn readyz_reports_unavailable_when_redis_is_unreachable() {
+    // A port nobody listens on: bind, note it, release.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let app =
+        spawn_app_with(|s| s.redis_url = Some(format!("redis://127.0.0.1:{port}/").into())).await;
+    let resp = app
+        .client
+        .get(format!("{}/readyz", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["checks"]["database"], "ok");
+    assert!(
+        body["checks"]["redis"]
+            .as_str()
+            .unwrap()
+            .starts_with("error"),
+        "{body}"
+    );
+    // The API itself keeps working without Redis.
+    app.ok("{ movies { edges { cursor } } }", json!({}), None)
+        .await;
+}
+
+#[tokio::test]
+async fn metrics_count_requests_and_operations_by_name() {
+    let app = spawn_app().await;
+    app.ok(
+        "query ListMovies { movies { edges { cursor } } }",
+        json!({}),
+        None,
+    )
+    .await;
+    app.ok(
+        "query ListMovies { movies { edges { cursor } } }",
+        json!({}),
+        None,
+    )
+    .await;
+    let text = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains(
+            "marquee_graphql_operations_total{operation=\"ListMovies\",outcome=\"ok\"} 2"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "marquee_http_requests_total{method=\"POST\",path=\"/graphql\",status=\"200\"}"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("marquee_graphql_operation_duration_seconds_bucket{le="),
+        "{text}"
+    );
+    assert!(app.db_statements().await > 0.0);
+}
+
+#[tokio::test]
+async fn the_demo_catalog_seeds_a_realistic_week() {
+    let app = spawn_app_with(|s| s.seed_demo = true).await;
+    let cities = app
+        .ok(
+            "{ theatres { city zip latitude screens { seatCount } } }",
+            json!({}),
+            None,
+        )
+        .await;
+    let theatres = cities["theatres"].as_array().unwrap();
+    assert!(theatres.len() >= 60, "{} theatres", theatres.len());
+    let mut names: Vec<&str> = theatres
+        .iter()
+        .map(|t| t["city"].as_str().unwrap())
+        .collect();
+    names.sort();
+    names.dedup();
+    assert!(names.len() >= 12);
+    for t in theatres {
+        let screens = t["screens"].as_array().unwrap();
+        assert!((3..=12).contains(&screens.len()));
+        assert!(
+            screens
+                .iter()
+                .all(|s| (100..=400).contains(&s["seatCount"].as_i64().unwrap()))
+        );
+    }
+    let movies = app
+        .ok(
+            "{ movies(first: 100, filter: { city: \"Chicago\" }) { edges { node { title } } } }",
+            json!({}),
+            None,
+        )
+        .await;
+    assert!(!movies["movies"]["edges"].as_array().unwrap().is_empty());
+    let st = app
+        .ok(
+            "{ showtimes(city: \"Seattle\", first: 1) { id } }",
+            json!({}),
+            None,
+        )
+        .await;
+    let id = st["showtimes"][0]["id"].clone();
+    let map = app.ok("query($id: ID!) { showtime(id: $id) { seatMap { availableCount seats { priceCents } } } }", json!({ "id": id }), None).await;
+    let seats = map["showtime"]["seatMap"]["seats"].as_array().unwrap();
+    assert!(seats.len() >= 100 && seats.iter().all(|s| s["priceCents"].as_i64().unwrap() > 0));
+    // A second start does not seed twice.
+    let again =
+        marquee_domain::demo::seed_if_empty(&app.services.db, &marquee_domain::clock::SystemClock)
+            .await
+            .unwrap();
+    assert!(again.is_none());
+}
