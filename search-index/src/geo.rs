@@ -1,7 +1,7 @@
 //! Great-circle distances and bounding boxes on a spherical Earth.
 
 /// Mean Earth radius in kilometres.
-pub const EARTH_RADIUS_KM: f64 = 6_371.0088;
+pub const EARTH_RADIUS_KM: f64 = 6_371.008_8;
 
 /// A point in degrees.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -1,19 +1,23 @@
 //! Admin writes to the catalog: theatres, screens, movies, events and promotions.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Value, json};
 
 use crate::helpers::*;
 
-const THEATRE_BY_ID: &str = "query($id: ID!) { theatre(id: $id) { id name address city state zip latitude longitude timezone screens { id name seatCount categories } } }";
-const THEATRES_IN: &str = "query($c: String) { theatres(city: $c) { id name } }";
-const UPDATE_THEATRE: &str = "mutation($id: ID!, $i: UpdateTheatreInput!) { updateTheatre(id: $id, input: $i) { id name address city state zip latitude longitude timezone } }";
+const THEATRE_BY_ID: &str = "query($id: ID!) { theatre(id: $id) { id name address city state zip latitude longitude timezone screens { name seatCount categories } } }";
+const THEATRES_IN: &str = "query($c: String) { theatres(city: $c) { name } }";
+const UPDATE_THEATRE: &str = "mutation($id: ID!, $i: UpdateTheatreInput!) { updateTheatre(id: $id, input: $i) { name address city state zip latitude longitude timezone } }";
 const DELETE_THEATRE: &str = "mutation($id: ID!) { deleteTheatre(id: $id) }";
 const CREATE_MOVIE: &str = "mutation($i: CreateMovieInput!) { createMovie(input: $i) { id title synopsis genres cast runtimeMinutes certificate language releaseDate posterUrl trailerUrl } }";
-const UPDATE_MOVIE: &str = "mutation($id: ID!, $i: UpdateMovieInput!) { updateMovie(id: $id, input: $i) { id title genres runtimeMinutes posterUrl trailerUrl } }";
+const UPDATE_MOVIE: &str = "mutation($id: ID!, $i: UpdateMovieInput!) { updateMovie(id: $id, input: $i) { title genres runtimeMinutes posterUrl trailerUrl } }";
 const DELETE_MOVIE: &str = "mutation($id: ID!) { deleteMovie(id: $id) }";
 const MOVIE_BY_ID: &str = "query($id: ID!) { movie(id: $id) { id title synopsis genres cast runtimeMinutes certificate language releaseDate posterUrl trailerUrl } }";
-const CREATE_EVENT: &str = "mutation($i: CreateEventInput!) { createEvent(input: $i) { id title description performer category genres language durationMinutes ageRating posterUrl } }";
-const CREATE_PROMOTION: &str = "mutation($i: CreatePromotionInput!) { createPromotion(input: $i) { id code description kind value currency startsAt endsAt maxUses maxUsesPerUser } }";
+const MOVIE_TITLES: &str = "{ movies(first: 100) { nodes { title } } }";
+const CREATE_EVENT: &str = "mutation($i: CreateEventInput!) { createEvent(input: $i) { title description performer category genres language durationMinutes ageRating posterUrl } }";
+const EVENT_TITLES: &str = "{ events(first: 100) { nodes { title } } }";
+const CREATE_PROMOTION: &str = "mutation($i: CreatePromotionInput!) { createPromotion(input: $i) { code description kind value currency startsAt endsAt maxUses maxUsesPerUser } }";
 const UPDATE_SHOWTIME: &str =
     "mutation($id: ID!, $i: UpdateShowtimeInput!) { updateShowtime(id: $id, input: $i) { id } }";
 const CANCEL_SHOWTIME: &str = "mutation($id: ID!) { cancelShowtime(id: $id) { id status } }";
@@ -26,58 +30,105 @@ const EVERYTHING: &str = "query($t: ID!) {
   showtimes(theatreId: $t, includeCancelled: true) { id status startsAt endsAt screen { id } prices { category priceCents } }
 }";
 
-/// The `extensions.field` of the first error.
-fn field(body: &Value) -> &str {
-    body["errors"][0]["extensions"]["field"]
-        .as_str()
-        .unwrap_or("<none>")
+/// Every admin mutation, by name.
+const ADMIN_MUTATIONS: [(&str, &str); 13] = [
+    ("createTheatre", THEATRE),
+    ("updateTheatre", UPDATE_THEATRE),
+    ("deleteTheatre", DELETE_THEATRE),
+    ("createScreen", SCREEN),
+    ("createMovie", MOVIE),
+    ("updateMovie", UPDATE_MOVIE),
+    ("deleteMovie", DELETE_MOVIE),
+    ("createEvent", CREATE_EVENT),
+    ("createShowtime", SHOWTIME),
+    ("updateShowtime", UPDATE_SHOWTIME),
+    ("cancelShowtime", CANCEL_SHOWTIME),
+    ("setPrices", SET_PRICES),
+    ("createPromotion", CREATE_PROMOTION),
+];
+
+/// GraphQL calls made with one token (or none).
+struct Caller<'a>(&'a TestApp, Option<String>);
+
+impl Caller<'_> {
+    async fn ok(&self, query: &str, vars: &Value) -> Value {
+        self.0.ok(query, vars.clone(), self.1.as_deref()).await
+    }
+
+    /// Runs `query` expecting the error `expected`; returns the response.
+    async fn refused(&self, query: &str, vars: &Value, expected: &str) -> Value {
+        let body = self.0.gql(query, vars.clone(), self.1.as_deref()).await;
+        assert_eq!(code(&body), expected, "{vars}: {body}");
+        body
+    }
+
+    /// Runs `query` expecting BAD_USER_INPUT naming `field`.
+    async fn bad_input(&self, query: &str, vars: &Value, field: &str) {
+        let body = self.refused(query, vars, "BAD_USER_INPUT").await;
+        let named = &body["errors"][0]["extensions"]["field"];
+        assert_eq!(named, field, "{vars}: {body}");
+    }
+
+    async fn new_theatre(&self, input: Value) -> String {
+        let data = self.ok(THEATRE, &json!({ "i": input })).await;
+        data["createTheatre"]["id"].as_str().unwrap().to_owned()
+    }
+
+    async fn theatre(&self, id: &str) -> Value {
+        self.ok(THEATRE_BY_ID, &json!({ "id": id })).await["theatre"].take()
+    }
+
+    async fn theatre_names(&self, city: Option<&str>) -> Vec<String> {
+        let data = self.ok(THEATRES_IN, &json!({ "c": city })).await;
+        strings(&data["theatres"], "name")
+    }
+
+    async fn movie(&self, id: &str) -> Value {
+        self.ok(MOVIE_BY_ID, &json!({ "id": id })).await["movie"].take()
+    }
+
+    async fn movie_titles(&self) -> Vec<String> {
+        let data = self.ok(MOVIE_TITLES, &json!({})).await;
+        strings(&data["movies"]["nodes"], "title")
+    }
+
+    /// Everything an admin mutation could have changed, as the public reads show it.
+    async fn everything(&self, theatre: &str) -> Value {
+        self.ok(EVERYTHING, &json!({ "t": theatre })).await
+    }
 }
 
-fn assert_bad_input(body: &Value, expected_field: &str, case: &str) {
-    assert_eq!(code(body), "BAD_USER_INPUT", "{case}: {body}");
-    assert_eq!(field(body), expected_field, "{case}: {body}");
+async fn as_admin(app: &TestApp) -> Caller<'_> {
+    Caller(app, Some(app.admin().await))
 }
 
-/// `base` with `key` set to `value`.
-fn with(mut base: Value, key: &str, value: Value) -> Value {
-    base[key] = value;
+/// The `key` of every object of an array.
+fn strings(list: &Value, key: &str) -> Vec<String> {
+    let items = list.as_array().unwrap().iter();
+    items.map(|v| v[key].as_str().unwrap().to_owned()).collect()
+}
+
+/// `base` with the fields of `changes` set.
+fn with(mut base: Value, changes: Value) -> Value {
+    for (k, v) in changes.as_object().unwrap() {
+        base[k] = v.clone();
+    }
     base
 }
 
-async fn create_theatre(app: &TestApp, admin: &str, input: Value) -> String {
-    let data = app.ok(THEATRE, json!({ "i": input }), Some(admin)).await;
-    data["createTheatre"]["id"].as_str().unwrap().to_owned()
+/// The field and value of each one-field object of a list.
+fn one_field_each(list: Value) -> Vec<(String, Value)> {
+    let objects: Vec<serde_json::Map<String, Value>> = serde_json::from_value(list).unwrap();
+    objects.into_iter().flatten().collect()
 }
 
-async fn theatre_names(app: &TestApp, city: Option<&str>) -> Vec<String> {
-    let data = app.ok(THEATRES_IN, json!({ "c": city }), None).await;
-    data["theatres"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["name"].as_str().unwrap().to_owned())
-        .collect()
+/// `{ field: value }`.
+fn obj(field: &str, value: &Value) -> Value {
+    json!({ field: value })
 }
 
-async fn movie_titles(app: &TestApp) -> Vec<String> {
-    let data = app
-        .ok(
-            "{ movies(first: 100) { nodes { title } } }",
-            json!({}),
-            None,
-        )
-        .await;
-    data["movies"]["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["title"].as_str().unwrap().to_owned())
-        .collect()
-}
-
-/// Everything an admin mutation could have changed, as the public reads show it.
-async fn everything(app: &TestApp, theatre: &str) -> Value {
-    app.ok(EVERYTHING, json!({ "t": theatre }), None).await
+fn id_of(id: &str) -> Value {
+    json!({ "id": id })
 }
 
 fn movie_input() -> Value {
@@ -88,863 +139,408 @@ fn event_input() -> Value {
     json!({ "title": "Stand-up Night", "performer": "Jo Kay", "category": "Comedy", "durationMinutes": 90 })
 }
 
-fn promotion(code: &str, kind: &str, value: i64) -> Value {
-    json!({ "code": code, "kind": kind, "value": value, "startsAt": in_hours(-1), "endsAt": in_hours(24 * 30) })
+/// A month-long promotion input with the fields of `changes` set.
+fn promotion(changes: Value) -> Value {
+    let (starts, ends) = (in_hours(-1), in_hours(24 * 30));
+    let base = json!({ "code": "TEN-OFF", "kind": "PERCENT", "value": 10, "startsAt": starts, "endsAt": ends });
+    json!({ "i": with(base, changes) })
 }
 
 #[tokio::test]
 async fn create_theatre_stores_every_field_and_lists_it_by_city() {
     let app = spawn_app().await;
-    let admin = app.admin().await;
-    let id = create_theatre(&app, &admin, theatre_input("Marquee State")).await;
-    let evanston = with(
-        with(theatre_input("Lakeside"), "city", json!("Evanston")),
-        "zip",
-        json!("60201"),
-    );
-    create_theatre(&app, &admin, evanston).await;
+    let a = as_admin(&app).await;
+    let id = a.new_theatre(theatre_input("Marquee State")).await;
+    let elsewhere = json!({ "city": "Evanston", "zip": "60201" });
+    let lakeside = with(theatre_input("Lakeside"), elsewhere);
+    a.new_theatre(lakeside).await;
 
-    let t = app.ok(THEATRE_BY_ID, json!({ "id": id }), None).await["theatre"].clone();
-    assert_eq!(t["id"], id.as_str());
-    assert_eq!(t["name"], "Marquee State");
-    assert_eq!(t["address"], "1 State St");
-    assert_eq!(
-        (t["city"].as_str(), t["state"].as_str(), t["zip"].as_str()),
-        (Some("Chicago"), Some("IL"), Some("60601"))
-    );
-    assert_eq!(
-        (t["latitude"].as_f64(), t["longitude"].as_f64()),
-        (Some(41.8853), Some(-87.6278))
-    );
-    assert_eq!(t["timezone"], "America/Chicago");
-    assert_eq!(t["screens"], json!([]));
+    let expected = json!({ "id": id, "name": "Marquee State", "address": "1 State St", "city": "Chicago",
+        "state": "IL", "zip": "60601", "latitude": 41.8853, "longitude": -87.6278,
+        "timezone": "America/Chicago", "screens": [] });
+    assert_eq!(a.theatre(&id).await, expected);
 
-    assert_eq!(
-        theatre_names(&app, Some("chicago")).await,
-        ["Marquee State"]
-    );
-    assert_eq!(theatre_names(&app, Some("Evanston")).await, ["Lakeside"]);
-    assert_eq!(theatre_names(&app, None).await.len(), 2);
+    assert_eq!(a.theatre_names(Some("chicago")).await, ["Marquee State"]);
+    assert_eq!(a.theatre_names(Some("Evanston")).await, ["Lakeside"]);
+    assert_eq!(a.theatre_names(None).await.len(), 2);
 }
 
 #[tokio::test]
 async fn update_theatre_changes_only_the_given_fields() {
     let app = spawn_app().await;
-    let admin = app.admin().await;
-    let id = create_theatre(&app, &admin, theatre_input("Marquee State")).await;
+    let a = as_admin(&app).await;
+    let id = a.new_theatre(theatre_input("Marquee State")).await;
 
     let input = json!({ "name": "  Marquee Loop  ", "latitude": 41.9, "zip": "60602", "timezone": "America/New_York" });
-    let t = app
-        .ok(
-            UPDATE_THEATRE,
-            json!({ "id": id, "i": input }),
-            Some(&admin),
-        )
-        .await["updateTheatre"]
-        .clone();
-    assert_eq!(t["name"], "Marquee Loop");
-    assert_eq!(t["latitude"].as_f64(), Some(41.9));
-    assert_eq!(t["zip"], "60602");
-    assert_eq!(t["timezone"], "America/New_York");
-    assert_eq!(t["longitude"].as_f64(), Some(-87.6278));
-    assert_eq!(
-        (
-            t["address"].as_str(),
-            t["city"].as_str(),
-            t["state"].as_str()
-        ),
-        (Some("1 State St"), Some("Chicago"), Some("IL"))
-    );
-
-    let read = app.ok(THEATRE_BY_ID, json!({ "id": id }), None).await["theatre"].clone();
-    assert_eq!(read["name"], "Marquee Loop");
-    assert_eq!(read["timezone"], "America/New_York");
+    let data = a.ok(UPDATE_THEATRE, &json!({ "id": id, "i": input })).await;
+    let expected = json!({ "name": "Marquee Loop", "address": "1 State St", "city": "Chicago", "state": "IL",
+        "zip": "60602", "latitude": 41.9, "longitude": -87.6278, "timezone": "America/New_York" });
+    assert_eq!(data["updateTheatre"], expected);
+    assert_eq!(a.theatre(&id).await["name"], "Marquee Loop");
 }
 
 #[tokio::test]
-async fn update_theatre_refuses_bad_fields_and_unknown_ids() {
+async fn theatre_writes_refuse_bad_fields_naming_them_and_change_nothing() {
     let app = spawn_app().await;
-    let admin = app.admin().await;
-    let id = create_theatre(&app, &admin, theatre_input("Marquee State")).await;
-    for (input, expected) in [
-        (json!({ "latitude": -91.0 }), "latitude"),
-        (json!({ "longitude": 180.5 }), "longitude"),
-        (json!({ "timezone": "Mars/Olympus" }), "timezone"),
-        (json!({ "name": " " }), "name"),
-        (json!({ "zip": "60 60 160 601" }), "zip"),
-    ] {
-        let body = app
-            .gql(
-                UPDATE_THEATRE,
-                json!({ "id": id, "i": input }),
-                Some(&admin),
-            )
-            .await;
-        assert_bad_input(&body, expected, &input.to_string());
+    let a = as_admin(&app).await;
+    let id = a.new_theatre(theatre_input("Marquee State")).await;
+    let before = a.theatre(&id).await;
+    let cases = json!([
+        { "latitude": 91.0 }, { "latitude": -91.0 }, { "longitude": -181.0 },
+        { "timezone": "Mars/Olympus" }, { "name": "" }, { "name": "   " }, { "address": "" },
+        { "zip": "6" }, { "zip": "606@1" }, { "zip": "60 60 160 601" }
+    ]);
+    for (field, value) in one_field_each(cases) {
+        let input = with(theatre_input("Bad"), obj(&field, &value));
+        a.bad_input(THEATRE, &json!({ "i": input }), &field).await;
+        let vars = json!({ "id": id, "i": obj(&field, &value) });
+        a.bad_input(UPDATE_THEATRE, &vars, &field).await;
     }
-    let read = app.ok(THEATRE_BY_ID, json!({ "id": id }), None).await["theatre"].clone();
-    assert_eq!(
-        (read["name"].as_str(), read["zip"].as_str()),
-        (Some("Marquee State"), Some("60601"))
-    );
-    assert_eq!(read["latitude"].as_f64(), Some(41.8853));
+    assert_eq!(a.theatre_names(None).await, ["Marquee State"]);
+    assert_eq!(a.theatre(&id).await, before);
 
-    let unknown = uuid::Uuid::new_v4().to_string();
-    let body = app
-        .gql(
-            UPDATE_THEATRE,
-            json!({ "id": unknown, "i": { "name": "X" } }),
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(code(&body), "NOT_FOUND", "{body}");
-    let body = app
-        .gql(
-            UPDATE_THEATRE,
-            json!({ "id": "theatre-1", "i": { "name": "X" } }),
-            Some(&admin),
-        )
-        .await;
-    assert_bad_input(&body, "id", "malformed id");
+    let unknown = json!({ "id": uuid::Uuid::new_v4().to_string(), "i": { "name": "X" } });
+    a.refused(UPDATE_THEATRE, &unknown, "NOT_FOUND").await;
+    let malformed = json!({ "id": "theatre-1", "i": { "name": "X" } });
+    a.bad_input(UPDATE_THEATRE, &malformed, "id").await;
 }
 
 #[tokio::test]
-async fn create_theatre_refuses_bad_fields_naming_them_and_writes_nothing() {
+async fn deleted_theatre_leaves_the_list_and_the_lookup_but_not_past_showtimes() {
     let app = spawn_app().await;
-    let admin = app.admin().await;
-    for (key, value, expected) in [
-        ("latitude", json!(91.0), "latitude"),
-        ("longitude", json!(-181.0), "longitude"),
-        ("timezone", json!("Mars/Olympus"), "timezone"),
-        ("name", json!(""), "name"),
-        ("name", json!("   "), "name"),
-        ("address", json!(""), "address"),
-        ("zip", json!("6"), "zip"),
-        ("zip", json!("606@1"), "zip"),
-    ] {
-        let body = app
-            .gql(
-                THEATRE,
-                json!({ "i": with(theatre_input("Bad"), key, value.clone()) }),
-                Some(&admin),
-            )
-            .await;
-        assert_bad_input(&body, expected, &format!("{key} = {value}"));
-    }
-    assert!(theatre_names(&app, None).await.is_empty());
-}
+    let a = as_admin(&app).await;
+    let gone = a.new_theatre(theatre_input("Old Palace")).await;
+    a.new_theatre(theatre_input("New Palace")).await;
+    let screen = json!({ "t": gone, "n": "Screen 1", "l": small_layout() });
+    a.ok(SCREEN, &screen).await;
 
-#[tokio::test]
-async fn deleted_theatre_leaves_the_list_but_stays_readable_by_id() {
-    let app = spawn_app().await;
-    let admin = app.admin().await;
-    let gone = create_theatre(&app, &admin, theatre_input("Old Palace")).await;
-    create_theatre(&app, &admin, theatre_input("New Palace")).await;
-    app.ok(
-        SCREEN,
-        json!({ "t": gone, "n": "Screen 1", "l": small_layout() }),
-        Some(&admin),
-    )
-    .await;
-
-    let data = app
-        .ok(DELETE_THEATRE, json!({ "id": gone }), Some(&admin))
-        .await;
+    let data = a.ok(DELETE_THEATRE, &id_of(&gone)).await;
     assert_eq!(data["deleteTheatre"], true);
-    assert_eq!(theatre_names(&app, None).await, ["New Palace"]);
-    assert_eq!(theatre_names(&app, Some("Chicago")).await, ["New Palace"]);
+    assert_eq!(a.theatre_names(None).await, ["New Palace"]);
+    assert_eq!(a.theatre_names(Some("Chicago")).await, ["New Palace"]);
 
-    // The by-id lookup keeps retired theatres (old showtimes and bookings name their
-    // venue), with no screens left.
-    let t = app.ok(THEATRE_BY_ID, json!({ "id": gone }), None).await["theatre"].clone();
-    assert_eq!(t["name"], "Old Palace");
-    assert_eq!(t["screens"], json!([]));
+    // The public lookup forgets it too; relations of older records still resolve it.
+    assert!(a.theatre(&gone).await.is_null());
+    let venue = app
+        .services
+        .catalog
+        .theatres_by_ids(&[marquee_domain::ids::TheatreId::parse(&gone).unwrap()])
+        .await
+        .unwrap();
+    assert_eq!(venue.len(), 1);
 
-    let again = app
-        .gql(DELETE_THEATRE, json!({ "id": gone }), Some(&admin))
-        .await;
-    assert_eq!(code(&again), "NOT_FOUND", "{again}");
-    let update = app
-        .gql(
-            UPDATE_THEATRE,
-            json!({ "id": gone, "i": { "name": "Revived" } }),
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(code(&update), "NOT_FOUND", "{update}");
-    let screen = app
-        .gql(
-            SCREEN,
-            json!({ "t": gone, "n": "Screen 2", "l": small_layout() }),
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(code(&screen), "NOT_FOUND", "{screen}");
+    a.refused(DELETE_THEATRE, &id_of(&gone), "NOT_FOUND").await;
+    let rename = json!({ "id": gone, "i": { "name": "Revived" } });
+    a.refused(UPDATE_THEATRE, &rename, "NOT_FOUND").await;
+    a.refused(SCREEN, &screen, "NOT_FOUND").await;
 }
 
 #[tokio::test]
-async fn delete_theatre_is_refused_while_it_has_an_upcoming_showtime_and_allowed_after_cancelling()
-{
+async fn delete_theatre_is_refused_until_its_showtimes_are_cancelled_or_over() {
     let app = spawn_app().await;
     let f = app.fixture().await;
-    let show = app.showtime_at(&f, 48).await;
-
-    let body = app
-        .gql(
-            DELETE_THEATRE,
-            json!({ "id": f.theatre_id }),
-            Some(&f.admin),
-        )
-        .await;
-    assert_eq!(code(&body), "CONFLICT", "{body}");
-    assert_eq!(theatre_names(&app, None).await, ["Marquee State"]);
-
-    app.ok(CANCEL_SHOWTIME, json!({ "id": show }), Some(&f.admin))
-        .await;
-    let data = app
-        .ok(
-            DELETE_THEATRE,
-            json!({ "id": f.theatre_id }),
-            Some(&f.admin),
-        )
-        .await;
-    assert_eq!(data["deleteTheatre"], true);
-    assert!(theatre_names(&app, None).await.is_empty());
-}
-
-#[tokio::test]
-async fn delete_theatre_is_allowed_once_its_last_showtime_has_ended() {
-    let app = spawn_app().await;
-    let f = app.fixture().await;
+    let a = Caller(&app, Some(f.admin.clone()));
     app.showtime_at(&f, 2).await;
+    let later = app.showtime_at(&f, 48).await;
+    let theatre = id_of(&f.theatre_id);
 
+    a.refused(DELETE_THEATRE, &theatre, "CONFLICT").await;
+    a.ok(CANCEL_SHOWTIME, &id_of(&later)).await;
+    a.refused(DELETE_THEATRE, &theatre, "CONFLICT").await;
     // Three hours on, the 100-minute show is still running.
     app.clock.advance(chrono::Duration::hours(3));
-    let body = app
-        .gql(
-            DELETE_THEATRE,
-            json!({ "id": f.theatre_id }),
-            Some(&f.admin),
-        )
-        .await;
-    assert_eq!(code(&body), "CONFLICT", "{body}");
+    a.refused(DELETE_THEATRE, &theatre, "CONFLICT").await;
+    assert_eq!(a.theatre_names(None).await, ["Marquee State"]);
 
     app.clock.advance(chrono::Duration::hours(1));
-    let data = app
-        .ok(
-            DELETE_THEATRE,
-            json!({ "id": f.theatre_id }),
-            Some(&f.admin),
-        )
-        .await;
-    assert_eq!(data["deleteTheatre"], true);
+    assert_eq!(a.ok(DELETE_THEATRE, &theatre).await["deleteTheatre"], true);
+    assert!(a.theatre_names(None).await.is_empty());
 }
 
 #[tokio::test]
 async fn create_screen_counts_seats_and_categories_and_numbers_seats_skipping_aisles() {
     let app = spawn_app().await;
     let f = app.fixture().await;
-    let layout = json!({ "rows": [ { "label": "a", "seats": "ss__ss" }, { "label": "B", "seats": "_PP_" } ] });
-    let s = app
-        .ok(
-            SCREEN,
-            json!({ "t": f.theatre_id, "n": "Screen 2", "l": layout }),
-            Some(&f.admin),
-        )
-        .await["createScreen"]
-        .clone();
-    assert_eq!(s["seatCount"], 6);
-    assert_eq!(s["categories"], json!(["STANDARD", "PREMIUM"]));
+    let a = Caller(&app, Some(f.admin.clone()));
+    let rows = json!([{ "label": "a", "seats": "ss__ss" }, { "label": "B", "seats": "_PP_" }]);
+    let screen = json!({ "t": f.theatre_id, "n": "Screen 2", "l": { "rows": rows } });
+    let data = a.ok(SCREEN, &screen).await;
+    let created = json!({ "id": data["createScreen"]["id"], "seatCount": 6, "categories": ["STANDARD", "PREMIUM"] });
+    assert_eq!(data["createScreen"], created);
 
-    let t = app
-        .ok(THEATRE_BY_ID, json!({ "id": f.theatre_id }), None)
-        .await["theatre"]
-        .clone();
-    let screens: Vec<(&str, i64)> = t["screens"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            (
-                s["name"].as_str().unwrap(),
-                s["seatCount"].as_i64().unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(screens, [("Screen 1", 14), ("Screen 2", 6)]);
-    assert_eq!(
-        t["screens"][0]["categories"],
-        json!(["STANDARD", "PREMIUM", "ACCESSIBLE", "COMPANION"])
-    );
+    let expected = json!([
+        { "name": "Screen 1", "seatCount": 14, "categories": ["STANDARD", "PREMIUM", "ACCESSIBLE", "COMPANION"] },
+        { "name": "Screen 2", "seatCount": 6, "categories": ["STANDARD", "PREMIUM"] }
+    ]);
+    assert_eq!(a.theatre(&f.theatre_id).await["screens"], expected);
 
-    // The fixture screen: "AC__SSSS" / "SSPP_PPSS".
+    // The fixture screen, "AC__SSSS" / "SSPP_PPSS": each row's seats as [number, category, x].
     let show = app.showtime_at(&f, 48).await;
-    let data = app.ok(SEAT_MAP, json!({ "id": show }), None).await;
-    let seats: Vec<(String, i64, String, i64, i64)> = data["showtime"]["seatMap"]["seats"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            assert_eq!(s["status"], "AVAILABLE");
-            let n = |k: &str| s[k].as_i64().unwrap();
-            (
-                s["row"].as_str().unwrap().to_owned(),
-                n("number"),
-                s["category"].as_str().unwrap().to_owned(),
-                n("x"),
-                n("y"),
-            )
-        })
-        .collect();
-    let expected: Vec<(String, i64, String, i64, i64)> = [
-        ("A", 1, "ACCESSIBLE", 0, 0),
-        ("A", 2, "COMPANION", 1, 0),
-        ("A", 3, "STANDARD", 4, 0),
-        ("A", 4, "STANDARD", 5, 0),
-        ("A", 5, "STANDARD", 6, 0),
-        ("A", 6, "STANDARD", 7, 0),
-        ("B", 1, "STANDARD", 0, 1),
-        ("B", 2, "STANDARD", 1, 1),
-        ("B", 3, "PREMIUM", 2, 1),
-        ("B", 4, "PREMIUM", 3, 1),
-        ("B", 5, "PREMIUM", 5, 1),
-        ("B", 6, "PREMIUM", 6, 1),
-        ("B", 7, "STANDARD", 7, 1),
-        ("B", 8, "STANDARD", 8, 1),
-    ]
-    .iter()
-    .map(|(r, n, c, x, y)| (r.to_string(), *n, c.to_string(), *x, *y))
-    .collect();
-    assert_eq!(seats, expected);
-}
-
-#[tokio::test]
-async fn create_screen_refuses_bad_layouts_naming_the_layout() {
-    let app = spawn_app().await;
-    let admin = app.admin().await;
-    let theatre = create_theatre(&app, &admin, theatre_input("Marquee State")).await;
-    let row = |label: &str, seats: &str| json!({ "label": label, "seats": seats });
-    for (case, rows) in [
-        ("no rows", json!([])),
-        ("a row of gaps only", json!([row("A", "___")])),
-        ("an unknown character", json!([row("A", "SSX")])),
-        (
-            "a duplicate row label",
-            json!([row("A", "SS"), row("a", "SS")]),
-        ),
-        (
-            "a companion away from any accessible seat",
-            json!([row("A", "SC_A")]),
-        ),
-        ("a bad row label", json!([row("A-1", "SS")])),
-        ("an empty row label", json!([row(" ", "SS")])),
-        ("a row wider than 80", json!([row("A", &"S".repeat(81))])),
-    ] {
-        let body = app
-            .gql(
-                SCREEN,
-                json!({ "t": theatre, "n": "Screen 1", "l": { "rows": rows } }),
-                Some(&admin),
-            )
-            .await;
-        assert_bad_input(&body, "layout", case);
+    let data = a.ok(SEAT_MAP, &id_of(&show)).await;
+    let mut rows: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    for s in data["showtime"]["seatMap"]["seats"].as_array().unwrap() {
+        let row = s["row"].as_str().unwrap();
+        assert_eq!(s["status"], "AVAILABLE", "{s}");
+        assert_eq!(s["y"], if row == "A" { 0 } else { 1 }, "{s}");
+        let seat = json!([s["number"], s["category"], s["x"]]);
+        rows.entry(row).or_default().push(seat);
     }
-    let body = app
-        .gql(
-            SCREEN,
-            json!({ "t": theatre, "n": "  ", "l": small_layout() }),
-            Some(&admin),
-        )
-        .await;
-    assert_bad_input(&body, "name", "empty screen name");
-
-    let t = app.ok(THEATRE_BY_ID, json!({ "id": theatre }), None).await;
-    assert_eq!(t["theatre"]["screens"], json!([]));
+    let expected = json!({
+        "A": [[1, "ACCESSIBLE", 0], [2, "COMPANION", 1], [3, "STANDARD", 4], [4, "STANDARD", 5], [5, "STANDARD", 6], [6, "STANDARD", 7]],
+        "B": [[1, "STANDARD", 0], [2, "STANDARD", 1], [3, "PREMIUM", 2], [4, "PREMIUM", 3], [5, "PREMIUM", 5], [6, "PREMIUM", 6],
+              [7, "STANDARD", 7], [8, "STANDARD", 8]]
+    });
+    assert_eq!(json!(rows), expected);
 }
 
 #[tokio::test]
-async fn create_screen_refuses_unknown_and_malformed_theatre_ids() {
+async fn create_screen_refuses_bad_layouts_names_and_theatre_ids() {
     let app = spawn_app().await;
-    let admin = app.admin().await;
+    let a = as_admin(&app).await;
+    let theatre = a.new_theatre(theatre_input("Marquee State")).await;
+    let row = |label: &str, seats: &str| json!({ "label": label, "seats": seats });
+    for rows in [
+        json!([]),
+        json!([row("A", "___")]),
+        json!([row("A", "SSX")]),
+        json!([row("A", "SS"), row("a", "SS")]),
+        json!([row("A", "SC_A")]),
+        json!([row("A-1", "SS")]),
+        json!([row(" ", "SS")]),
+        json!([row("A", &"S".repeat(81))]),
+    ] {
+        let vars = json!({ "t": theatre, "n": "Screen 1", "l": { "rows": rows } });
+        a.bad_input(SCREEN, &vars, "layout").await;
+    }
+    let unnamed = json!({ "t": theatre, "n": "  ", "l": small_layout() });
+    a.bad_input(SCREEN, &unnamed, "name").await;
+    assert_eq!(a.theatre(&theatre).await["screens"], json!([]));
+
     let unknown = uuid::Uuid::new_v4().to_string();
-    let body = app
-        .gql(
-            SCREEN,
-            json!({ "t": unknown, "n": "Screen 1", "l": small_layout() }),
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(code(&body), "NOT_FOUND", "{body}");
-    let body = app
-        .gql(
-            SCREEN,
-            json!({ "t": "theatre-1", "n": "Screen 1", "l": small_layout() }),
-            Some(&admin),
-        )
-        .await;
-    assert_bad_input(&body, "theatreId", "malformed theatre id");
+    let vars = json!({ "t": unknown, "n": "Screen 1", "l": small_layout() });
+    a.refused(SCREEN, &vars, "NOT_FOUND").await;
+    let vars = json!({ "t": "theatre-1", "n": "Screen 1", "l": small_layout() });
+    a.bad_input(SCREEN, &vars, "theatreId").await;
 }
 
 #[tokio::test]
 async fn create_movie_stores_every_field_and_update_movie_changes_the_given_ones() {
     let app = spawn_app().await;
-    let admin = app.admin().await;
+    let a = as_admin(&app).await;
     let input = json!({ "title": " Night Train ", "synopsis": "A long ride.", "genres": ["Sci Fi", "action", "ACTION"],
         "cast": ["Ada Stone", "Lee Park"], "runtimeMinutes": 120, "certificate": "PG-13", "language": "French",
         "releaseDate": "2026-03-01", "posterUrl": "https://img.test/p.jpg", "trailerUrl": "https://video.test/t" });
-    let m = app
-        .ok(CREATE_MOVIE, json!({ "i": input }), Some(&admin))
-        .await["createMovie"]
-        .clone();
-    let id = m["id"].as_str().unwrap().to_owned();
-    let read = app.ok(MOVIE_BY_ID, json!({ "id": id }), None).await["movie"].clone();
-    assert_eq!(read, m);
-    assert_eq!(m["title"], "Night Train");
-    assert_eq!(m["genres"], json!(["sci-fi", "action"]));
-    assert_eq!(m["cast"], json!(["Ada Stone", "Lee Park"]));
-    assert_eq!(
-        (m["runtimeMinutes"].as_i64(), m["certificate"].as_str()),
-        (Some(120), Some("PG-13"))
-    );
-    assert_eq!(
-        (m["language"].as_str(), m["releaseDate"].as_str()),
-        (Some("French"), Some("2026-03-01"))
-    );
-    assert_eq!(m["posterUrl"], "https://img.test/p.jpg");
+    let created = a.ok(CREATE_MOVIE, &json!({ "i": input })).await["createMovie"].take();
+    let id = created["id"].as_str().unwrap().to_owned();
+    let expected = json!({ "id": id, "title": "Night Train", "synopsis": "A long ride.",
+        "genres": ["sci-fi", "action"], "cast": ["Ada Stone", "Lee Park"], "runtimeMinutes": 120,
+        "certificate": "PG-13", "language": "French", "releaseDate": "2026-03-01",
+        "posterUrl": "https://img.test/p.jpg", "trailerUrl": "https://video.test/t" });
+    assert_eq!(created, expected);
+    assert_eq!(a.movie(&id).await, expected);
 
     let changes = json!({ "title": "Night Train II", "runtimeMinutes": 95, "posterUrl": "" });
-    let u = app
-        .ok(
-            UPDATE_MOVIE,
-            json!({ "id": id, "i": changes }),
-            Some(&admin),
-        )
-        .await["updateMovie"]
-        .clone();
-    assert_eq!(
-        (u["title"].as_str(), u["runtimeMinutes"].as_i64()),
-        (Some("Night Train II"), Some(95))
-    );
-    assert_eq!(u["posterUrl"], Value::Null);
-    assert_eq!(u["trailerUrl"], "https://video.test/t");
-    assert_eq!(u["genres"], json!(["sci-fi", "action"]));
+    let data = a.ok(UPDATE_MOVIE, &json!({ "id": id, "i": changes })).await;
+    let expected = json!({ "title": "Night Train II", "genres": ["sci-fi", "action"], "runtimeMinutes": 95,
+        "posterUrl": null, "trailerUrl": "https://video.test/t" });
+    assert_eq!(data["updateMovie"], expected);
 
-    let minimal = app
-        .ok(CREATE_MOVIE, json!({ "i": movie_input() }), Some(&admin))
-        .await["createMovie"]
-        .clone();
-    assert_eq!(
-        (
-            minimal["certificate"].as_str(),
-            minimal["language"].as_str()
-        ),
-        (Some("NR"), Some("English"))
-    );
-    assert_eq!(
-        (
-            minimal["synopsis"].as_str(),
-            &minimal["genres"],
-            &minimal["cast"]
-        ),
-        (Some(""), &json!([]), &json!([]))
-    );
-    assert_eq!(movie_titles(&app).await, ["Night Train", "Night Train II"]);
+    let minimal = a.ok(CREATE_MOVIE, &json!({ "i": movie_input() })).await;
+    let defaults = json!({ "id": minimal["createMovie"]["id"], "title": "Night Train", "synopsis": "",
+        "genres": [], "cast": [], "runtimeMinutes": 95, "certificate": "NR", "language": "English",
+        "releaseDate": "2026-03-01", "posterUrl": null, "trailerUrl": null });
+    assert_eq!(minimal["createMovie"], defaults);
+    assert_eq!(a.movie_titles().await, ["Night Train", "Night Train II"]);
 }
 
 #[tokio::test]
 async fn create_movie_refuses_bad_fields_naming_them_and_writes_nothing() {
     let app = spawn_app().await;
-    let admin = app.admin().await;
-    for (key, value, expected) in [
-        ("runtimeMinutes", json!(0), "runtimeMinutes"),
-        ("runtimeMinutes", json!(601), "runtimeMinutes"),
-        ("genres", json!(["rock|roll"]), "genres"),
-        ("genres", json!([""]), "genres"),
-        ("posterUrl", json!("ftp://img.test/p.jpg"), "posterUrl"),
-        ("posterUrl", json!("https://img.test/a b.jpg"), "posterUrl"),
-        ("trailerUrl", json!("javascript:alert(1)"), "trailerUrl"),
-        ("title", json!(""), "title"),
-    ] {
-        let body = app
-            .gql(
-                CREATE_MOVIE,
-                json!({ "i": with(movie_input(), key, value.clone()) }),
-                Some(&admin),
-            )
-            .await;
-        assert_bad_input(&body, expected, &format!("{key} = {value}"));
+    let a = as_admin(&app).await;
+    let cases = json!([
+        { "runtimeMinutes": 0 }, { "runtimeMinutes": 601 }, { "genres": ["rock|roll"] },
+        { "genres": [""] }, { "posterUrl": "ftp://img.test/p.jpg" },
+        { "posterUrl": "https://img.test/a b.jpg" }, { "trailerUrl": "javascript:alert(1)" },
+        { "title": "" }
+    ]);
+    for (field, value) in one_field_each(cases) {
+        let vars = json!({ "i": with(movie_input(), obj(&field, &value)) });
+        a.bad_input(CREATE_MOVIE, &vars, &field).await;
     }
-    assert!(movie_titles(&app).await.is_empty());
+    assert!(a.movie_titles().await.is_empty());
 
     // The longest accepted running time; then the same checks on update.
-    let m = app
-        .ok(
-            CREATE_MOVIE,
-            json!({ "i": with(movie_input(), "runtimeMinutes", json!(600)) }),
-            Some(&admin),
-        )
-        .await;
-    let id = m["createMovie"]["id"].as_str().unwrap().to_owned();
-    for (input, expected) in [
-        (json!({ "runtimeMinutes": 0 }), "runtimeMinutes"),
-        (json!({ "genres": ["rock|roll"] }), "genres"),
-        (json!({ "trailerUrl": "www.video.test" }), "trailerUrl"),
-    ] {
-        let body = app
-            .gql(UPDATE_MOVIE, json!({ "id": id, "i": input }), Some(&admin))
-            .await;
-        assert_bad_input(&body, expected, &input.to_string());
+    let longest = with(movie_input(), json!({ "runtimeMinutes": 600 }));
+    let data = a.ok(CREATE_MOVIE, &json!({ "i": longest })).await;
+    let id = data["createMovie"]["id"].as_str().unwrap().to_owned();
+    let cases = json!([
+        { "runtimeMinutes": 0 }, { "genres": ["rock|roll"] }, { "trailerUrl": "www.video.test" }
+    ]);
+    for (field, value) in one_field_each(cases) {
+        let vars = json!({ "id": id, "i": obj(&field, &value) });
+        a.bad_input(UPDATE_MOVIE, &vars, &field).await;
     }
-    let read = app.ok(MOVIE_BY_ID, json!({ "id": id }), None).await["movie"].clone();
-    assert_eq!(
-        (read["runtimeMinutes"].as_i64(), &read["genres"]),
-        (Some(600), &json!([]))
-    );
+    assert_eq!(a.movie(&id).await, data["createMovie"]);
 }
 
 #[tokio::test]
 async fn update_movie_refuses_a_new_running_time_while_showtimes_are_scheduled() {
     let app = spawn_app().await;
     let f = app.fixture().await;
+    let a = Caller(&app, Some(f.admin.clone()));
     let show = app.showtime_at(&f, 48).await;
 
-    let body = app
-        .gql(
-            UPDATE_MOVIE,
-            json!({ "id": f.movie_id, "i": { "runtimeMinutes": 120 } }),
-            Some(&f.admin),
-        )
-        .await;
-    assert_eq!(code(&body), "CONFLICT", "{body}");
-    let read = app.ok(MOVIE_BY_ID, json!({ "id": f.movie_id }), None).await;
-    assert_eq!(read["movie"]["runtimeMinutes"], 100);
+    let longer = json!({ "id": f.movie_id, "i": { "runtimeMinutes": 120 } });
+    a.refused(UPDATE_MOVIE, &longer, "CONFLICT").await;
+    assert_eq!(a.movie(&f.movie_id).await["runtimeMinutes"], 100);
 
     // The same running time and other fields may change.
-    let same = json!({ "id": f.movie_id, "i": { "runtimeMinutes": 100, "title": "The Last Horizon (Director's Cut)" } });
-    let u = app.ok(UPDATE_MOVIE, same, Some(&f.admin)).await;
-    assert_eq!(
-        u["updateMovie"]["title"],
-        "The Last Horizon (Director's Cut)"
-    );
+    let title = "The Last Horizon (Director's Cut)";
+    let same = json!({ "id": f.movie_id, "i": { "runtimeMinutes": 100, "title": title } });
+    let data = a.ok(UPDATE_MOVIE, &same).await;
+    assert_eq!(data["updateMovie"]["title"], title);
 
-    app.ok(CANCEL_SHOWTIME, json!({ "id": show }), Some(&f.admin))
-        .await;
-    let u = app
-        .ok(
-            UPDATE_MOVIE,
-            json!({ "id": f.movie_id, "i": { "runtimeMinutes": 120 } }),
-            Some(&f.admin),
-        )
-        .await;
-    assert_eq!(u["updateMovie"]["runtimeMinutes"], 120);
+    a.ok(CANCEL_SHOWTIME, &id_of(&show)).await;
+    let data = a.ok(UPDATE_MOVIE, &longer).await;
+    assert_eq!(data["updateMovie"]["runtimeMinutes"], 120);
 }
 
 #[tokio::test]
 async fn delete_movie_is_refused_while_it_has_upcoming_showtimes() {
     let app = spawn_app().await;
     let f = app.fixture().await;
+    let a = Caller(&app, Some(f.admin.clone()));
     let show = app.showtime_at(&f, 48).await;
+    let movie = id_of(&f.movie_id);
 
-    let body = app
-        .gql(DELETE_MOVIE, json!({ "id": f.movie_id }), Some(&f.admin))
-        .await;
-    assert_eq!(code(&body), "CONFLICT", "{body}");
-    assert_eq!(movie_titles(&app).await, ["The Last Horizon"]);
+    a.refused(DELETE_MOVIE, &movie, "CONFLICT").await;
+    assert_eq!(a.movie_titles().await, ["The Last Horizon"]);
 
-    app.ok(CANCEL_SHOWTIME, json!({ "id": show }), Some(&f.admin))
-        .await;
-    let data = app
-        .ok(DELETE_MOVIE, json!({ "id": f.movie_id }), Some(&f.admin))
-        .await;
-    assert_eq!(data["deleteMovie"], true);
-    assert!(movie_titles(&app).await.is_empty());
+    a.ok(CANCEL_SHOWTIME, &id_of(&show)).await;
+    assert_eq!(a.ok(DELETE_MOVIE, &movie).await["deleteMovie"], true);
+    assert!(a.movie_titles().await.is_empty());
 
-    let again = app
-        .gql(DELETE_MOVIE, json!({ "id": f.movie_id }), Some(&f.admin))
-        .await;
-    assert_eq!(code(&again), "NOT_FOUND", "{again}");
-    let input = json!({ "screenId": f.screen_id, "movieId": f.movie_id, "startsAt": in_hours(72), "prices": all_prices() });
-    let body = app
-        .gql(SHOWTIME, json!({ "i": input }), Some(&f.admin))
-        .await;
-    assert_eq!(code(&body), "NOT_FOUND", "{body}");
+    a.refused(DELETE_MOVIE, &movie, "NOT_FOUND").await;
+    let input = json!({ "i": { "screenId": f.screen_id, "movieId": f.movie_id, "startsAt": in_hours(72), "prices": all_prices() } });
+    a.refused(SHOWTIME, &input, "NOT_FOUND").await;
 }
 
 #[tokio::test]
 async fn create_event_stores_it_and_refuses_an_empty_performer() {
     let app = spawn_app().await;
-    let admin = app.admin().await;
-    let e = app
-        .ok(
-            CREATE_EVENT,
-            json!({ "i": with(event_input(), "genres", json!(["Stand Up"])) }),
-            Some(&admin),
-        )
-        .await;
-    let e = &e["createEvent"];
-    assert_eq!(
-        (e["title"].as_str(), e["performer"].as_str()),
-        (Some("Stand-up Night"), Some("Jo Kay"))
-    );
-    assert_eq!(
-        (e["category"].as_str(), &e["genres"]),
-        (Some("comedy"), &json!(["stand-up"]))
-    );
-    assert_eq!(
-        (e["durationMinutes"].as_i64(), e["language"].as_str()),
-        (Some(90), Some("English"))
-    );
-    assert_eq!(
-        (e["ageRating"].as_str(), e["description"].as_str()),
-        (Some("All ages"), Some(""))
-    );
+    let a = as_admin(&app).await;
+    let input = with(event_input(), json!({ "genres": ["Stand Up"] }));
+    let data = a.ok(CREATE_EVENT, &json!({ "i": input })).await;
+    let expected = json!({ "title": "Stand-up Night", "description": "", "performer": "Jo Kay",
+        "category": "comedy", "genres": ["stand-up"], "language": "English", "durationMinutes": 90,
+        "ageRating": "All ages", "posterUrl": null });
+    assert_eq!(data["createEvent"], expected);
 
-    for (key, value, expected) in [
-        ("performer", json!(""), "performer"),
-        ("performer", json!("   "), "performer"),
-        ("category", json!("rock & roll"), "category"),
-        ("durationMinutes", json!(0), "durationMinutes"),
-        ("title", json!(""), "title"),
-        ("posterUrl", json!("poster.jpg"), "posterUrl"),
-    ] {
-        let body = app
-            .gql(
-                CREATE_EVENT,
-                json!({ "i": with(event_input(), key, value.clone()) }),
-                Some(&admin),
-            )
-            .await;
-        assert_bad_input(&body, expected, &format!("{key} = {value}"));
+    let cases = json!([
+        { "performer": "" }, { "performer": "   " }, { "category": "rock & roll" },
+        { "durationMinutes": 0 }, { "title": "" }, { "posterUrl": "poster.jpg" }
+    ]);
+    for (field, value) in one_field_each(cases) {
+        let vars = json!({ "i": with(event_input(), obj(&field, &value)) });
+        a.bad_input(CREATE_EVENT, &vars, &field).await;
     }
-    let events = app
-        .ok(
-            "{ events(first: 100) { nodes { title } } }",
-            json!({}),
-            None,
-        )
-        .await;
-    assert_eq!(
-        events["events"]["nodes"],
-        json!([{ "title": "Stand-up Night" }])
-    );
+    let events = a.ok(EVENT_TITLES, &json!({})).await["events"]["nodes"].take();
+    assert_eq!(events, json!([{ "title": "Stand-up Night" }]));
+}
+
+/// Creates a promotion; checks its validity window and blanks it for comparison.
+async fn created_promotion(a: &Caller<'_>, changes: Value) -> Value {
+    let input = promotion(changes);
+    let mut p = a.ok(CREATE_PROMOTION, &input).await["createPromotion"].take();
+    for at in ["startsAt", "endsAt"] {
+        let drift = time(&p[at]) - time(&input["i"][at]);
+        assert!(drift.num_milliseconds().abs() < 1, "{at}: {p}");
+        p[at] = Value::Null;
+    }
+    p
 }
 
 #[tokio::test]
 async fn create_promotion_accepts_percent_and_fixed_discounts() {
     let app = spawn_app().await;
-    let admin = app.admin().await;
-    let percent = with(
-        with(
-            promotion(" summer-10 ", "PERCENT", 10),
-            "maxUses",
-            json!(100),
-        ),
-        "maxUsesPerUser",
-        json!(1),
-    );
-    let p = app
-        .ok(
-            CREATE_PROMOTION,
-            json!({ "i": percent.clone() }),
-            Some(&admin),
-        )
-        .await["createPromotion"]
-        .clone();
-    assert_eq!(
-        (p["code"].as_str(), p["kind"].as_str(), p["value"].as_i64()),
-        (Some("SUMMER-10"), Some("percent"), Some(10))
-    );
-    assert_eq!(
-        (
-            &p["currency"],
-            p["maxUses"].as_i64(),
-            p["maxUsesPerUser"].as_i64()
-        ),
-        (&Value::Null, Some(100), Some(1))
-    );
-    assert!(
-        (time(&p["startsAt"]) - time(&percent["startsAt"]))
-            .num_milliseconds()
-            .abs()
-            < 1,
-        "{p}"
-    );
-    assert!(time(&p["endsAt"]) > time(&p["startsAt"]));
+    let a = as_admin(&app).await;
+    let limits = json!({ "code": " summer-10 ", "maxUses": 100, "maxUsesPerUser": 1 });
+    let expected = json!({ "code": "SUMMER-10", "description": "", "kind": "percent", "value": 10,
+        "currency": null, "startsAt": null, "endsAt": null, "maxUses": 100, "maxUsesPerUser": 1 });
+    assert_eq!(created_promotion(&a, limits).await, expected);
 
-    let fixed = with(
-        promotion("FIVE_OFF", "FIXED", 500),
-        "currency",
-        json!("usd"),
-    );
-    let p = app
-        .ok(CREATE_PROMOTION, json!({ "i": fixed }), Some(&admin))
-        .await["createPromotion"]
-        .clone();
-    assert_eq!(
-        (p["code"].as_str(), p["kind"].as_str(), p["value"].as_i64()),
-        (Some("FIVE_OFF"), Some("fixed"), Some(500))
-    );
-    assert_eq!(p["currency"], "USD");
-    assert_eq!(
-        (&p["maxUses"], &p["maxUsesPerUser"]),
-        (&Value::Null, &Value::Null)
-    );
+    let fixed = json!({ "code": "FIVE_OFF", "kind": "FIXED", "value": 500, "currency": "usd" });
+    let expected = json!({ "code": "FIVE_OFF", "description": "", "kind": "fixed", "value": 500,
+        "currency": "USD", "startsAt": null, "endsAt": null, "maxUses": null, "maxUsesPerUser": null });
+    assert_eq!(created_promotion(&a, fixed).await, expected);
 
-    let all = app
-        .ok(
-            CREATE_PROMOTION,
-            json!({ "i": promotion("FREE", "PERCENT", 100) }),
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(all["createPromotion"]["value"], 100);
+    let whole = created_promotion(&a, json!({ "code": "FREE", "value": 100 })).await;
+    assert_eq!(whole["value"], 100);
 }
 
 #[tokio::test]
 async fn create_promotion_refuses_bad_input_naming_the_field() {
     let app = spawn_app().await;
-    let admin = app.admin().await;
-    let before_start = with(
-        promotion("BACKWARDS", "PERCENT", 10),
-        "endsAt",
-        json!(in_hours(-2)),
-    );
-    let cases = [
-        ("percent 0", promotion("ZERO", "PERCENT", 0), "value"),
-        (
-            "percent 101",
-            promotion("TOO-MUCH", "PERCENT", 101),
-            "value",
-        ),
-        (
-            "fixed without currency",
-            promotion("NO-CURRENCY", "FIXED", 500),
-            "currency",
-        ),
-        (
-            "fixed with a bad currency",
-            with(
-                promotion("BAD-CURRENCY", "FIXED", 500),
-                "currency",
-                json!("US"),
-            ),
-            "currency",
-        ),
-        (
-            "fixed 0",
-            with(promotion("NOTHING", "FIXED", 0), "currency", json!("USD")),
-            "value",
-        ),
-        ("endsAt before startsAt", before_start, "endsAt"),
-        ("a short code", promotion("AB", "PERCENT", 10), "code"),
-        (
-            "a code with spaces",
-            promotion("TEN OFF", "PERCENT", 10),
-            "code",
-        ),
-        (
-            "maxUses 0",
-            with(promotion("NO-USES", "PERCENT", 10), "maxUses", json!(0)),
-            "maxUses",
-        ),
-    ];
-    for (case, input, expected) in cases {
-        let body = app
-            .gql(CREATE_PROMOTION, json!({ "i": input }), Some(&admin))
-            .await;
-        assert_bad_input(&body, expected, case);
+    let a = as_admin(&app).await;
+    let cases = json!([
+        ["value", { "value": 0 }],
+        ["value", { "value": 101 }],
+        ["currency", { "kind": "FIXED", "value": 500 }],
+        ["currency", { "kind": "FIXED", "value": 500, "currency": "US" }],
+        ["value", { "kind": "FIXED", "value": 0, "currency": "USD" }],
+        ["endsAt", { "endsAt": in_hours(-2) }],
+        ["code", { "code": "AB" }],
+        ["code", { "code": "TEN OFF" }],
+        ["maxUses", { "maxUses": 0 }]
+    ]);
+    for case in cases.as_array().unwrap() {
+        let field = case[0].as_str().unwrap();
+        let vars = promotion(case[1].clone());
+        a.bad_input(CREATE_PROMOTION, &vars, field).await;
     }
 
-    app.ok(
-        CREATE_PROMOTION,
-        json!({ "i": promotion("DUP10", "PERCENT", 10) }),
-        Some(&admin),
-    )
-    .await;
-    let body = app
-        .gql(
-            CREATE_PROMOTION,
-            json!({ "i": promotion("dup10", "FIXED", 100) }),
-            Some(&admin),
-        )
-        .await;
-    assert_bad_input(&body, "code", "duplicate code");
+    let first = promotion(json!({ "code": "DUP10" }));
+    a.ok(CREATE_PROMOTION, &first).await;
+    let again = promotion(json!({ "code": "dup10", "value": 20 }));
+    a.bad_input(CREATE_PROMOTION, &again, "code").await;
 }
 
 #[tokio::test]
 async fn admin_mutations_are_refused_for_customers_and_anonymous_callers_and_write_nothing() {
     let app = spawn_app().await;
     let f = app.fixture().await;
+    let admin = Caller(&app, Some(f.admin.clone()));
     let show = app.showtime_at(&f, 48).await;
-    let customer = app.customer("fan@marquee.test").await;
-    let before = everything(&app, &f.theatre_id).await;
+    let customer = Caller(&app, Some(app.customer("fan@marquee.test").await));
+    let anonymous = Caller(&app, None);
+    let before = admin.everything(&f.theatre_id).await;
 
-    let new_show = json!({ "screenId": f.screen_id, "movieId": f.movie_id, "startsAt": in_hours(72), "prices": all_prices() });
-    let cases: Vec<(&str, &str, Value)> = vec![
-        (
-            "createTheatre",
-            THEATRE,
-            json!({ "i": theatre_input("Intruder") }),
-        ),
-        (
-            "updateTheatre",
-            UPDATE_THEATRE,
-            json!({ "id": f.theatre_id, "i": { "name": "Hijacked" } }),
-        ),
-        (
-            "deleteTheatre",
-            DELETE_THEATRE,
-            json!({ "id": f.theatre_id }),
-        ),
-        (
-            "createScreen",
-            SCREEN,
-            json!({ "t": f.theatre_id, "n": "Screen X", "l": small_layout() }),
-        ),
-        ("createMovie", MOVIE, json!({ "i": movie_input() })),
-        (
-            "updateMovie",
-            UPDATE_MOVIE,
-            json!({ "id": f.movie_id, "i": { "title": "Hijacked" } }),
-        ),
-        ("deleteMovie", DELETE_MOVIE, json!({ "id": f.movie_id })),
-        ("createEvent", CREATE_EVENT, json!({ "i": event_input() })),
-        ("createShowtime", SHOWTIME, json!({ "i": new_show })),
-        (
-            "updateShowtime",
-            UPDATE_SHOWTIME,
-            json!({ "id": show, "i": { "startsAt": in_hours(96) } }),
-        ),
-        ("cancelShowtime", CANCEL_SHOWTIME, json!({ "id": show })),
-        (
-            "setPrices",
-            SET_PRICES,
-            json!({ "s": show, "p": [{ "category": "STANDARD", "priceCents": 1 }] }),
-        ),
-        (
-            "createPromotion",
-            CREATE_PROMOTION,
-            json!({ "i": promotion("LEAKED", "PERCENT", 50) }),
-        ),
-    ];
-    for (name, query, vars) in &cases {
-        for (token, expected) in [
-            (Some(customer.as_str()), "FORBIDDEN"),
-            (None, "UNAUTHENTICATED"),
-        ] {
-            let body = app.gql(query, vars.clone(), token).await;
-            assert_eq!(code(&body), expected, "{name} as {expected}: {body}");
-            assert_eq!(body["errors"][0]["path"][0], *name, "{body}");
+    let (t, m) = (&f.theatre_id, &f.movie_id);
+    let new_show = json!({ "screenId": f.screen_id, "movieId": m, "startsAt": in_hours(72), "prices": all_prices() });
+    let vars = json!({
+        "createTheatre": { "i": theatre_input("Intruder") },
+        "updateTheatre": { "id": t, "i": { "name": "Hijacked" } },
+        "deleteTheatre": { "id": t },
+        "createScreen": { "t": t, "n": "Screen X", "l": small_layout() },
+        "createMovie": { "i": movie_input() },
+        "updateMovie": { "id": m, "i": { "title": "Hijacked" } },
+        "deleteMovie": { "id": m },
+        "createEvent": { "i": event_input() },
+        "createShowtime": { "i": new_show },
+        "updateShowtime": { "id": show, "i": { "startsAt": in_hours(96) } },
+        "cancelShowtime": { "id": show },
+        "setPrices": { "s": show, "p": [{ "category": "STANDARD", "priceCents": 1 }] },
+        "createPromotion": promotion(json!({ "code": "LEAKED" }))
+    });
+    for (name, query) in ADMIN_MUTATIONS {
+        for (caller, expected) in [(&customer, "FORBIDDEN"), (&anonymous, "UNAUTHENTICATED")] {
+            let body = caller.refused(query, &vars[name], expected).await;
+            assert_eq!(body["errors"][0]["path"], json!([name]), "{body}");
             assert!(body["data"].is_null(), "{name} returned data: {body}");
         }
     }
 
-    assert_eq!(everything(&app, &f.theatre_id).await, before);
+    assert_eq!(admin.everything(&f.theatre_id).await, before);
     // The code was not taken either.
-    app.ok(
-        CREATE_PROMOTION,
-        json!({ "i": promotion("LEAKED", "PERCENT", 50) }),
-        Some(&f.admin),
-    )
-    .await;
+    admin.ok(CREATE_PROMOTION, &vars["createPromotion"]).await;
 }

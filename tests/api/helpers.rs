@@ -21,15 +21,6 @@ pub struct TestApp {
     _data_dir: tempfile::TempDir,
 }
 
-/// Which database this run uses, for messages.
-pub fn backend() -> &'static str {
-    if std::env::var("TEST_DATABASE_URL").is_ok() {
-        "postgres"
-    } else {
-        "sqlite"
-    }
-}
-
 async fn fresh_database_url(dir: &std::path::Path) -> String {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(admin_url) => {
@@ -199,7 +190,7 @@ pub fn theatre_input(name: &str) -> Value {
             "latitude": 41.8853, "longitude": -87.6278, "timezone": "America/Chicago" })
 }
 
-/// A small screen: 2 rows, 12 seats, all four categories.
+/// A small screen: 2 rows, 14 seats, all four categories.
 pub fn small_layout() -> Value {
     json!({ "rows": [ { "label": "A", "seats": "AC__SSSS" }, { "label": "B", "seats": "SSPP_PPSS" } ] })
 }

@@ -63,14 +63,14 @@ pub async fn post(
             );
         }
     };
-    if let BatchRequest::Batch(items) = &batch {
-        if items.is_empty() || items.len() > MAX_BATCH {
-            return coded(
-                StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
-                &format!("a batch must hold 1 to {MAX_BATCH} operations"),
-            );
-        }
+    if let BatchRequest::Batch(items) = &batch
+        && items.len() > MAX_BATCH
+    {
+        return coded(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            &format!("a batch must hold 1 to {MAX_BATCH} operations"),
+        );
     }
     let auth = headers
         .get(header::AUTHORIZATION)

@@ -379,17 +379,16 @@ impl CatalogAdmin {
         input: MovieInput,
     ) -> Result<Movie, CatalogError> {
         let current = self.live_movie(id).await?;
-        if let Some(runtime) = input.runtime_minutes {
-            if runtime != current.runtime_minutes
-                && self
-                    .upcoming_count(showtimes::Column::MovieId.eq(id.uuid()))
-                    .await?
-                    > 0
-            {
-                return Err(CatalogError::Conflict(
-                    "the running time cannot change while showtimes are scheduled".into(),
-                ));
-            }
+        if let Some(runtime) = input.runtime_minutes
+            && runtime != current.runtime_minutes
+            && self
+                .upcoming_count(showtimes::Column::MovieId.eq(id.uuid()))
+                .await?
+                > 0
+        {
+            return Err(CatalogError::Conflict(
+                "the running time cannot change while showtimes are scheduled".into(),
+            ));
         }
         let mut m: movies::ActiveModel = current.into();
         if let Some(v) = input.title {
@@ -505,15 +504,7 @@ impl CatalogAdmin {
     ) -> Result<Showtime, CatalogError> {
         let now = self.clock.now();
         let starts_at = crate::clock::to_micros(input.starts_at);
-        if starts_at <= now {
-            return Err(CatalogError::invalid("startsAt", "must be in the future"));
-        }
-        if starts_at > now + Duration::days(730) {
-            return Err(CatalogError::invalid(
-                "startsAt",
-                "must be within two years",
-            ));
-        }
+        check_start(now, starts_at)?;
         let on_sale_at = input.on_sale_at.map(crate::clock::to_micros).unwrap_or(now);
         if on_sale_at > starts_at {
             return Err(CatalogError::invalid(
@@ -607,7 +598,21 @@ impl CatalogAdmin {
         changes: ShowtimeChanges,
     ) -> Result<Showtime, CatalogError> {
         let now = self.clock.now();
-        let current = self.live_showtime(id).await?;
+        let txn = self.db.begin().await?;
+        // Lock the showtime first (then its target screen, the same order everywhere):
+        // two concurrent moves of one showtime must not both rebuild its seats.
+        let locked = showtimes::Entity::update_many()
+            .col_expr(showtimes::Column::UpdatedAt, now.into())
+            .filter(showtimes::Column::Id.eq(id.uuid()))
+            .exec(&txn)
+            .await?;
+        if locked.rows_affected != 1 {
+            return Err(CatalogError::not_found("showtime", id));
+        }
+        let current = showtimes::Entity::find_by_id(id.uuid())
+            .one(&txn)
+            .await?
+            .ok_or_else(|| CatalogError::not_found("showtime", id))?;
         if current.status != ShowtimeStatus::Scheduled.as_str() {
             return Err(CatalogError::Conflict(
                 "a cancelled showtime cannot be changed".into(),
@@ -622,9 +627,7 @@ impl CatalogAdmin {
             .starts_at
             .map(crate::clock::to_micros)
             .unwrap_or(current.starts_at);
-        if starts_at <= now {
-            return Err(CatalogError::invalid("startsAt", "must be in the future"));
-        }
+        check_start(now, starts_at)?;
         let on_sale_at = changes
             .on_sale_at
             .map(crate::clock::to_micros)
@@ -639,7 +642,6 @@ impl CatalogAdmin {
         let old_screen = ScreenId::from(current.screen_id);
         let new_screen = changes.screen_id.unwrap_or(old_screen);
 
-        let txn = self.db.begin().await?;
         let screen = schedule::lock_screen(&txn, new_screen).await?;
         if new_screen != old_screen {
             if screen.theatre_id != current.theatre_id {
@@ -843,6 +845,20 @@ impl CatalogAdmin {
             Err(e) => Err(e.into()),
         }
     }
+}
+
+/// A showtime starts in the future and within two years.
+fn check_start(now: DateTime<Utc>, starts_at: DateTime<Utc>) -> Result<(), CatalogError> {
+    if starts_at <= now {
+        return Err(CatalogError::invalid("startsAt", "must be in the future"));
+    }
+    if starts_at > now + Duration::days(730) {
+        return Err(CatalogError::invalid(
+            "startsAt",
+            "must be within two years",
+        ));
+    }
+    Ok(())
 }
 
 fn cast_json(cast: Vec<String>) -> Result<serde_json::Value, CatalogError> {

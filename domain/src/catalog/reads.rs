@@ -383,19 +383,31 @@ impl CatalogReader {
         Ok(found)
     }
 
-    /// One theatre.
+    /// One theatre, unless retired.
     pub async fn theatre(&self, id: TheatreId) -> Result<Option<Theatre>, CatalogError> {
-        Ok(self.theatres_by_ids(&[id]).await?.remove(&id))
+        Ok(theatres::Entity::find_by_id(id.uuid())
+            .filter(theatres::Column::DeletedAt.is_null())
+            .one(&self.db)
+            .await?
+            .map(Theatre::from))
     }
 
-    /// One movie.
+    /// One movie, unless retired.
     pub async fn movie(&self, id: MovieId) -> Result<Option<Movie>, CatalogError> {
-        Ok(self.movies_by_ids(&[id]).await?.remove(&id))
+        Ok(movies::Entity::find_by_id(id.uuid())
+            .filter(movies::Column::DeletedAt.is_null())
+            .one(&self.db)
+            .await?
+            .map(Movie::from))
     }
 
-    /// One event.
+    /// One event, unless retired.
     pub async fn event(&self, id: EventId) -> Result<Option<Event>, CatalogError> {
-        Ok(self.events_by_ids(&[id]).await?.remove(&id))
+        Ok(events::Entity::find_by_id(id.uuid())
+            .filter(events::Column::DeletedAt.is_null())
+            .one(&self.db)
+            .await?
+            .map(Event::from))
     }
 
     /// One showtime.

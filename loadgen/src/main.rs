@@ -1,0 +1,158 @@
+//! `marquee-loadgen`: measures a running server over real HTTP GraphQL.
+//!
+//! `seatmap`: fetches `showtime(id) { seatMap { … } }` for one showtime, `--requests` times
+//! with `--concurrency` in flight, and prints throughput and latency percentiles.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use serde_json::{Value, json};
+use tokio::sync::Semaphore;
+
+#[derive(Parser)]
+#[command(
+    name = "marquee-loadgen",
+    about = "Load generator for a running Marquee server"
+)]
+struct Cli {
+    /// Base URL of the server.
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    url: String,
+    #[command(subcommand)]
+    scenario: Scenario,
+}
+
+#[derive(Subcommand)]
+enum Scenario {
+    /// Seat-map reads of one showtime (the first upcoming one unless `--showtime` is given).
+    Seatmap {
+        #[arg(long, default_value_t = 2_000)]
+        requests: usize,
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+        #[arg(long)]
+        showtime: Option<String>,
+        /// Requests sent first and not measured.
+        #[arg(long, default_value_t = 100)]
+        warmup: usize,
+    },
+}
+
+const SEAT_MAP: &str = "query SeatMap($id: ID!) { showtime(id: $id) { seatMap { seats { id row number category status priceCents } } } }";
+
+async fn post(
+    client: &reqwest::Client,
+    url: &str,
+    query: &str,
+    variables: Value,
+) -> anyhow::Result<Value> {
+    let resp = client
+        .post(format!("{url}/graphql"))
+        .json(&json!({ "query": query, "variables": variables }))
+        .send()
+        .await?;
+    let body: Value = resp.json().await?;
+    if body.get("errors").is_some() {
+        bail!("GraphQL errors: {body}");
+    }
+    Ok(body)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+async fn seatmap(
+    url: &str,
+    requests: usize,
+    concurrency: usize,
+    showtime: Option<String>,
+    warmup: usize,
+) -> anyhow::Result<()> {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(concurrency)
+        .build()?;
+    let id = match showtime {
+        Some(id) => id,
+        None => {
+            let body = post(&client, url, "{ showtimes(first: 1) { id } }", json!({})).await?;
+            body["data"]["showtimes"][0]["id"]
+                .as_str()
+                .context("the server has no upcoming showtime")?
+                .to_owned()
+        }
+    };
+    let probe = post(&client, url, SEAT_MAP, json!({ "id": id })).await?;
+    let seats = probe["data"]["showtime"]["seatMap"]["seats"]
+        .as_array()
+        .map_or(0, Vec::len);
+    for _ in 0..warmup {
+        post(&client, url, SEAT_MAP, json!({ "id": id })).await?;
+    }
+    let gate = Arc::new(Semaphore::new(concurrency.max(1)));
+    let started = Instant::now();
+    let mut tasks = Vec::with_capacity(requests);
+    for _ in 0..requests {
+        let permit = gate.clone().acquire_owned().await?;
+        let (client, url, id) = (client.clone(), url.to_owned(), id.clone());
+        tasks.push(tokio::spawn(async move {
+            let t = Instant::now();
+            let ok = post(&client, &url, SEAT_MAP, json!({ "id": id }))
+                .await
+                .is_ok();
+            drop(permit);
+            (t.elapsed(), ok)
+        }));
+    }
+    let mut latencies = Vec::with_capacity(requests);
+    let mut failures = 0usize;
+    for task in tasks {
+        let (d, ok) = task.await?;
+        if ok { latencies.push(d) } else { failures += 1 }
+    }
+    let wall = started.elapsed();
+    latencies.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!("scenario      seatmap ({seats} seats, showtime {id})");
+    println!("requests      {requests} at concurrency {concurrency}, {failures} failed");
+    println!(
+        "throughput    {:.0} req/s",
+        requests as f64 / wall.as_secs_f64()
+    );
+    println!(
+        "latency ms    p50 {:.2}  p90 {:.2}  p99 {:.2}  max {:.2}",
+        ms(percentile(&latencies, 50.0)),
+        ms(percentile(&latencies, 90.0)),
+        ms(percentile(&latencies, 99.0)),
+        ms(latencies.last().copied().unwrap_or_default())
+    );
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.scenario {
+        Scenario::Seatmap {
+            requests,
+            concurrency,
+            showtime,
+            warmup,
+        } => {
+            seatmap(
+                cli.url.trim_end_matches('/'),
+                requests,
+                concurrency,
+                showtime,
+                warmup,
+            )
+            .await
+        }
+    }
+}
