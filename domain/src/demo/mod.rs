@@ -3,6 +3,11 @@
 
 mod data;
 mod generate;
+mod schedule;
+#[cfg(test)]
+mod tests;
+mod titles;
+mod venues;
 
 pub use generate::*;
 

@@ -1,0 +1,90 @@
+//! Promotion codes.
+
+use marquee_entity::promotions;
+use sea_orm::{ActiveModelTrait, Set};
+
+use crate::accounts::Admin;
+use crate::db::is_unique_violation;
+use crate::ids::PromotionId;
+use crate::money::{Currency, PriceCents};
+
+use super::super::validate::optional_text;
+use super::super::{CatalogError, Promotion};
+use super::CatalogAdmin;
+use super::inputs::PromotionInput;
+
+impl CatalogAdmin {
+    /// Creates a promotion code.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn create_promotion(
+        &self,
+        _admin: &Admin,
+        input: PromotionInput,
+    ) -> Result<Promotion, CatalogError> {
+        let code = input.code.trim().to_uppercase();
+        if !(3..=32).contains(&code.len())
+            || !code
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(CatalogError::invalid(
+                "code",
+                "use 3-32 letters, digits, hyphens or underscores",
+            ));
+        }
+        let currency = match input.kind.as_str() {
+            "percent" if (1..=100).contains(&input.value) => None,
+            "percent" => return Err(CatalogError::invalid("value", "a percentage must be 1-100")),
+            "fixed" => {
+                PriceCents::parse(input.value)
+                    .ok()
+                    .filter(|p| p.cents() > 0)
+                    .ok_or_else(|| {
+                        CatalogError::invalid("value", "a fixed discount must be a positive amount")
+                    })?;
+                let c = input.currency.as_deref().ok_or_else(|| {
+                    CatalogError::invalid("currency", "a fixed discount needs a currency")
+                })?;
+                Some(
+                    Currency::parse(c)
+                        .map_err(|e| CatalogError::invalid("currency", e.to_string()))?
+                        .as_str()
+                        .to_owned(),
+                )
+            }
+            _ => return Err(CatalogError::invalid("kind", "must be percent or fixed")),
+        };
+        if input.ends_at <= input.starts_at {
+            return Err(CatalogError::invalid("endsAt", "must be after startsAt"));
+        }
+        for (field, v) in [
+            ("maxUses", input.max_uses),
+            ("maxUsesPerUser", input.max_uses_per_user),
+        ] {
+            if v.is_some_and(|n| n < 1) {
+                return Err(CatalogError::invalid(field, "must be at least 1"));
+            }
+        }
+        let model = promotions::ActiveModel {
+            id: Set(PromotionId::generate().uuid()),
+            code: Set(code),
+            description: Set(optional_text("description", &input.description, 500)?),
+            kind: Set(input.kind),
+            value: Set(input.value),
+            currency: Set(currency),
+            starts_at: Set(crate::clock::to_micros(input.starts_at)),
+            ends_at: Set(crate::clock::to_micros(input.ends_at)),
+            max_uses: Set(input.max_uses),
+            max_uses_per_user: Set(input.max_uses_per_user),
+            uses: Set(0),
+            created_at: Set(self.clock.now()),
+        };
+        match model.insert(&self.db).await {
+            Ok(m) => Ok(m.into()),
+            Err(e) if is_unique_violation(&e) => {
+                Err(CatalogError::invalid("code", "this code already exists"))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}

@@ -1,0 +1,356 @@
+//! Showtimes and their prices.
+
+use chrono::{DateTime, Duration, Utc};
+use marquee_entity::{events, show_seats, showtime_prices, showtimes};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait,
+};
+
+use crate::accounts::Admin;
+use crate::ids::{ScreenId, ShowtimeId};
+use crate::money::{Currency, PriceCents};
+
+use super::super::{
+    CatalogError, Price, Screen, SeatCategory, ShowTitle, Showtime, ShowtimeStatus, schedule,
+};
+use super::CatalogAdmin;
+use super::inputs::{NewShowtime, ShowtimeChanges};
+
+impl CatalogAdmin {
+    /// Schedules a showtime: not in the past, not overlapping, every category priced.
+    #[tracing::instrument(skip_all, fields(screen_id = %input.screen_id), err)]
+    pub async fn create_showtime(
+        &self,
+        _admin: &Admin,
+        input: NewShowtime,
+    ) -> Result<Showtime, CatalogError> {
+        let now = self.clock.now();
+        let starts_at = crate::clock::to_micros(input.starts_at);
+        check_start(now, starts_at)?;
+        let on_sale_at = input.on_sale_at.map(crate::clock::to_micros).unwrap_or(now);
+        if on_sale_at > starts_at {
+            return Err(CatalogError::invalid(
+                "onSaleAt",
+                "must not be after the start",
+            ));
+        }
+        let currency = Currency::parse(input.currency.as_deref().unwrap_or("USD"))
+            .map_err(|e| CatalogError::invalid("currency", e.to_string()))?;
+        let runtime = self.runtime_of(input.title).await?;
+        let ends_at = starts_at + Duration::minutes(i64::from(runtime));
+        let prices = parse_prices(&input.prices)?;
+
+        let txn = self.db.begin().await?;
+        let screen = schedule::lock_screen(&txn, input.screen_id).await?;
+        let categories = Screen::from(screen.clone()).categories;
+        if let Some(missing) = categories
+            .iter()
+            .find(|c| !prices.iter().any(|p| p.category == **c))
+        {
+            return Err(CatalogError::invalid(
+                "prices",
+                format!(
+                    "the screen has {} seats: give them a price",
+                    missing.as_str()
+                ),
+            ));
+        }
+        schedule::ensure_free(
+            &txn,
+            input.screen_id,
+            starts_at,
+            ends_at,
+            self.cleaning_buffer,
+            None,
+        )
+        .await?;
+        let id = ShowtimeId::generate();
+        let (movie_id, event_id) = match input.title {
+            ShowTitle::Movie(m) => (Some(m.uuid()), None),
+            ShowTitle::Event(e) => (None, Some(e.uuid())),
+        };
+        let model = showtimes::ActiveModel {
+            id: Set(id.uuid()),
+            screen_id: Set(screen.id),
+            theatre_id: Set(screen.theatre_id),
+            movie_id: Set(movie_id),
+            event_id: Set(event_id),
+            starts_at: Set(starts_at),
+            ends_at: Set(ends_at),
+            status: Set(ShowtimeStatus::Scheduled.as_str().to_owned()),
+            on_sale_at: Set(on_sale_at),
+            waiting_room: Set(input.waiting_room),
+            currency: Set(currency.as_str().to_owned()),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        write_prices(&txn, id, &prices).await?;
+        schedule::materialise_seats(&txn, id.uuid(), screen.id).await?;
+        txn.commit().await?;
+        Showtime::from_model(model).ok_or_else(|| CatalogError::not_found("showtime", id))
+    }
+
+    pub(super) async fn runtime_of(&self, title: ShowTitle) -> Result<i32, CatalogError> {
+        match title {
+            ShowTitle::Movie(id) => Ok(self.live_movie(id).await?.runtime_minutes),
+            ShowTitle::Event(id) => events::Entity::find_by_id(id.uuid())
+                .filter(events::Column::DeletedAt.is_null())
+                .one(&self.db)
+                .await?
+                .map(|e| e.duration_minutes)
+                .ok_or_else(|| CatalogError::not_found("event", id)),
+        }
+    }
+
+    pub(super) async fn live_showtime(
+        &self,
+        id: ShowtimeId,
+    ) -> Result<showtimes::Model, CatalogError> {
+        showtimes::Entity::find_by_id(id.uuid())
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| CatalogError::not_found("showtime", id))
+    }
+
+    /// Moves a scheduled showtime in time or to another screen of the same theatre.
+    #[tracing::instrument(skip_all, fields(showtime_id = %id), err)]
+    pub async fn update_showtime(
+        &self,
+        _admin: &Admin,
+        id: ShowtimeId,
+        changes: ShowtimeChanges,
+    ) -> Result<Showtime, CatalogError> {
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        // Lock the showtime first (then its target screen, the same order everywhere):
+        // two concurrent moves of one showtime must not both rebuild its seats.
+        let locked = showtimes::Entity::update_many()
+            .col_expr(showtimes::Column::UpdatedAt, now.into())
+            .filter(showtimes::Column::Id.eq(id.uuid()))
+            .exec(&txn)
+            .await?;
+        if locked.rows_affected != 1 {
+            return Err(CatalogError::not_found("showtime", id));
+        }
+        let current = showtimes::Entity::find_by_id(id.uuid())
+            .one(&txn)
+            .await?
+            .ok_or_else(|| CatalogError::not_found("showtime", id))?;
+        if current.status != ShowtimeStatus::Scheduled.as_str() {
+            return Err(CatalogError::Conflict(
+                "a cancelled showtime cannot be changed".into(),
+            ));
+        }
+        if current.starts_at <= now {
+            return Err(CatalogError::Conflict(
+                "the showtime has already started".into(),
+            ));
+        }
+        let starts_at = changes
+            .starts_at
+            .map(crate::clock::to_micros)
+            .unwrap_or(current.starts_at);
+        check_start(now, starts_at)?;
+        let on_sale_at = changes
+            .on_sale_at
+            .map(crate::clock::to_micros)
+            .unwrap_or(current.on_sale_at);
+        if on_sale_at > starts_at {
+            return Err(CatalogError::invalid(
+                "onSaleAt",
+                "must not be after the start",
+            ));
+        }
+        let ends_at = starts_at + (current.ends_at - current.starts_at);
+        let old_screen = ScreenId::from(current.screen_id);
+        let new_screen = changes.screen_id.unwrap_or(old_screen);
+
+        let screen = schedule::lock_screen(&txn, new_screen).await?;
+        if new_screen != old_screen {
+            if screen.theatre_id != current.theatre_id {
+                return Err(CatalogError::invalid(
+                    "screenId",
+                    "must be a screen of the same theatre",
+                ));
+            }
+            let taken = show_seats::Entity::find()
+                .filter(show_seats::Column::ShowtimeId.eq(id.uuid()))
+                .filter(show_seats::Column::Status.ne(super::super::SeatStatus::Available.as_str()))
+                .count(&txn)
+                .await?;
+            if taken > 0 {
+                return Err(CatalogError::Conflict(format!(
+                    "{taken} seats are held or sold: the showtime cannot change screen"
+                )));
+            }
+            let priced: Vec<String> = showtime_prices::Entity::find()
+                .filter(showtime_prices::Column::ShowtimeId.eq(id.uuid()))
+                .all(&txn)
+                .await?
+                .into_iter()
+                .map(|p| p.category)
+                .collect();
+            if let Some(missing) = Screen::from(screen.clone())
+                .categories
+                .iter()
+                .find(|c| !priced.iter().any(|p| p == c.as_str()))
+            {
+                return Err(CatalogError::invalid(
+                    "screenId",
+                    format!(
+                        "the new screen has {} seats with no price: set prices first",
+                        missing.as_str()
+                    ),
+                ));
+            }
+            show_seats::Entity::delete_many()
+                .filter(show_seats::Column::ShowtimeId.eq(id.uuid()))
+                .exec(&txn)
+                .await?;
+            schedule::materialise_seats(&txn, id.uuid(), screen.id).await?;
+        }
+        schedule::ensure_free(
+            &txn,
+            new_screen,
+            starts_at,
+            ends_at,
+            self.cleaning_buffer,
+            Some(id),
+        )
+        .await?;
+        let mut m: showtimes::ActiveModel = current.into();
+        m.starts_at = Set(starts_at);
+        m.ends_at = Set(ends_at);
+        m.screen_id = Set(new_screen.uuid());
+        m.on_sale_at = Set(on_sale_at);
+        if let Some(w) = changes.waiting_room {
+            m.waiting_room = Set(w);
+        }
+        m.updated_at = Set(now);
+        let updated = m.update(&txn).await?;
+        txn.commit().await?;
+        Showtime::from_model(updated).ok_or_else(|| CatalogError::not_found("showtime", id))
+    }
+
+    /// Calls a showtime off. Cancelling twice is harmless.
+    #[tracing::instrument(skip_all, fields(showtime_id = %id), err)]
+    pub async fn cancel_showtime(
+        &self,
+        _admin: &Admin,
+        id: ShowtimeId,
+    ) -> Result<Showtime, CatalogError> {
+        let current = self.live_showtime(id).await?;
+        let model = if current.status == ShowtimeStatus::Cancelled.as_str() {
+            current
+        } else {
+            let mut m: showtimes::ActiveModel = current.into();
+            m.status = Set(ShowtimeStatus::Cancelled.as_str().to_owned());
+            m.updated_at = Set(self.clock.now());
+            m.update(&self.db).await?
+        };
+        Showtime::from_model(model).ok_or_else(|| CatalogError::not_found("showtime", id))
+    }
+
+    /// Sets the price of the given categories (others keep theirs). Returns all prices.
+    #[tracing::instrument(skip_all, fields(showtime_id = %id), err)]
+    pub async fn set_prices(
+        &self,
+        _admin: &Admin,
+        id: ShowtimeId,
+        prices: &[(String, i64)],
+    ) -> Result<Vec<Price>, CatalogError> {
+        let current = self.live_showtime(id).await?;
+        if current.status != ShowtimeStatus::Scheduled.as_str() {
+            return Err(CatalogError::Conflict(
+                "a cancelled showtime cannot be repriced".into(),
+            ));
+        }
+        let prices = parse_prices(prices)?;
+        if prices.is_empty() {
+            return Err(CatalogError::invalid("prices", "give at least one price"));
+        }
+        let txn = self.db.begin().await?;
+        showtime_prices::Entity::delete_many()
+            .filter(showtime_prices::Column::ShowtimeId.eq(id.uuid()))
+            .filter(
+                showtime_prices::Column::Category.is_in(prices.iter().map(|p| p.category.as_str())),
+            )
+            .exec(&txn)
+            .await?;
+        write_prices(&txn, id, &prices).await?;
+        let mut all: Vec<Price> = showtime_prices::Entity::find()
+            .filter(showtime_prices::Column::ShowtimeId.eq(id.uuid()))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .filter_map(|p| {
+                SeatCategory::parse(&p.category).map(|category| Price {
+                    category,
+                    price_cents: p.price_cents,
+                })
+            })
+            .collect();
+        txn.commit().await?;
+        all.sort_by_key(|p| p.category);
+        Ok(all)
+    }
+}
+
+/// A showtime starts in the future and within two years.
+pub(super) fn check_start(
+    now: DateTime<Utc>,
+    starts_at: DateTime<Utc>,
+) -> Result<(), CatalogError> {
+    if starts_at <= now {
+        return Err(CatalogError::invalid("startsAt", "must be in the future"));
+    }
+    if starts_at > now + Duration::days(730) {
+        return Err(CatalogError::invalid(
+            "startsAt",
+            "must be within two years",
+        ));
+    }
+    Ok(())
+}
+
+pub(super) fn parse_prices(raw: &[(String, i64)]) -> Result<Vec<Price>, CatalogError> {
+    let mut out: Vec<Price> = Vec::with_capacity(raw.len());
+    for (category, cents) in raw {
+        let category = SeatCategory::parse(category.trim().to_lowercase().as_str()).ok_or_else(|| {
+            CatalogError::invalid("prices", format!("`{category}` is not a seat category (standard, premium, accessible, companion)"))
+        })?;
+        let cents = PriceCents::parse(*cents)
+            .map_err(|e| CatalogError::invalid("prices", e.to_string()))?;
+        if out.iter().any(|p| p.category == category) {
+            return Err(CatalogError::invalid(
+                "prices",
+                format!("{} is priced twice", category.as_str()),
+            ));
+        }
+        out.push(Price {
+            category,
+            price_cents: cents.cents(),
+        });
+    }
+    Ok(out)
+}
+
+pub(super) async fn write_prices(
+    txn: &impl sea_orm::ConnectionTrait,
+    id: ShowtimeId,
+    prices: &[Price],
+) -> Result<(), CatalogError> {
+    if prices.is_empty() {
+        return Ok(());
+    }
+    showtime_prices::Entity::insert_many(prices.iter().map(|p| showtime_prices::ActiveModel {
+        showtime_id: Set(id.uuid()),
+        category: Set(p.category.as_str().to_owned()),
+        price_cents: Set(p.price_cents),
+    }))
+    .exec(txn)
+    .await?;
+    Ok(())
+}

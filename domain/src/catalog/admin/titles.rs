@@ -1,0 +1,204 @@
+//! Movies and live events.
+
+use marquee_entity::{events, movies, showtimes};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+
+use crate::accounts::Admin;
+use crate::ids::{EventId, MovieId};
+
+use super::super::validate::{minutes, optional_text, text, url};
+use super::super::{CatalogError, Event, Movie, genres};
+use super::inputs::{EventInput, MovieInput};
+use super::{CatalogAdmin, MAX_RUNTIME, required};
+
+impl CatalogAdmin {
+    /// Adds a movie.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn create_movie(
+        &self,
+        _admin: &Admin,
+        input: MovieInput,
+    ) -> Result<Movie, CatalogError> {
+        let now = self.clock.now();
+        let model = movies::ActiveModel {
+            id: Set(MovieId::generate().uuid()),
+            title: Set(text("title", &required("title", input.title)?, 200)?),
+            synopsis: Set(optional_text(
+                "synopsis",
+                &input.synopsis.unwrap_or_default(),
+                5000,
+            )?),
+            genres: Set(genres::encode(&input.genres.unwrap_or_default())?),
+            cast: Set(cast_json(input.cast.unwrap_or_default())?),
+            runtime_minutes: Set(minutes(
+                "runtimeMinutes",
+                required("runtimeMinutes", input.runtime_minutes)?,
+                MAX_RUNTIME,
+            )?),
+            certificate: Set(optional_text(
+                "certificate",
+                &input.certificate.unwrap_or_else(|| "NR".into()),
+                10,
+            )?),
+            language: Set(text(
+                "language",
+                &input.language.unwrap_or_else(|| "English".into()),
+                50,
+            )?),
+            release_date: Set(required("releaseDate", input.release_date)?),
+            poster_url: Set(url("posterUrl", input.poster_url.as_deref())?),
+            trailer_url: Set(url("trailerUrl", input.trailer_url.as_deref())?),
+            rating_count: Set(0),
+            rating_total: Set(0),
+            created_at: Set(now),
+            updated_at: Set(now),
+            deleted_at: Set(None),
+        };
+        Ok(model.insert(&self.db).await?.into())
+    }
+
+    pub(super) async fn live_movie(&self, id: MovieId) -> Result<movies::Model, CatalogError> {
+        movies::Entity::find_by_id(id.uuid())
+            .filter(movies::Column::DeletedAt.is_null())
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| CatalogError::not_found("movie", id))
+    }
+
+    /// Changes a movie. A new running time is refused while shows are scheduled, since it
+    /// would move their end and could make them overlap.
+    #[tracing::instrument(skip_all, fields(movie_id = %id), err)]
+    pub async fn update_movie(
+        &self,
+        _admin: &Admin,
+        id: MovieId,
+        input: MovieInput,
+    ) -> Result<Movie, CatalogError> {
+        let current = self.live_movie(id).await?;
+        if let Some(runtime) = input.runtime_minutes
+            && runtime != current.runtime_minutes
+            && self
+                .upcoming_count(showtimes::Column::MovieId.eq(id.uuid()))
+                .await?
+                > 0
+        {
+            return Err(CatalogError::Conflict(
+                "the running time cannot change while showtimes are scheduled".into(),
+            ));
+        }
+        let mut m: movies::ActiveModel = current.into();
+        if let Some(v) = input.title {
+            m.title = Set(text("title", &v, 200)?);
+        }
+        if let Some(v) = input.synopsis {
+            m.synopsis = Set(optional_text("synopsis", &v, 5000)?);
+        }
+        if let Some(v) = input.genres {
+            m.genres = Set(genres::encode(&v)?);
+        }
+        if let Some(v) = input.cast {
+            m.cast = Set(cast_json(v)?);
+        }
+        if let Some(v) = input.runtime_minutes {
+            m.runtime_minutes = Set(minutes("runtimeMinutes", v, MAX_RUNTIME)?);
+        }
+        if let Some(v) = input.certificate {
+            m.certificate = Set(optional_text("certificate", &v, 10)?);
+        }
+        if let Some(v) = input.language {
+            m.language = Set(text("language", &v, 50)?);
+        }
+        if let Some(v) = input.release_date {
+            m.release_date = Set(v);
+        }
+        if let Some(v) = input.poster_url {
+            m.poster_url = Set(url("posterUrl", Some(&v))?);
+        }
+        if let Some(v) = input.trailer_url {
+            m.trailer_url = Set(url("trailerUrl", Some(&v))?);
+        }
+        m.updated_at = Set(self.clock.now());
+        Ok(m.update(&self.db).await?.into())
+    }
+
+    /// Retires a movie (kept for booking history). Refused while it has upcoming shows.
+    #[tracing::instrument(skip_all, fields(movie_id = %id), err)]
+    pub async fn delete_movie(&self, _admin: &Admin, id: MovieId) -> Result<(), CatalogError> {
+        let current = self.live_movie(id).await?;
+        let upcoming = self
+            .upcoming_count(showtimes::Column::MovieId.eq(id.uuid()))
+            .await?;
+        if upcoming > 0 {
+            return Err(CatalogError::Conflict(format!(
+                "movie has {upcoming} upcoming showtimes: cancel them first"
+            )));
+        }
+        let now = self.clock.now();
+        let mut m: movies::ActiveModel = current.into();
+        m.deleted_at = Set(Some(now));
+        m.updated_at = Set(now);
+        m.update(&self.db).await?;
+        Ok(())
+    }
+
+    /// Adds a live event.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn create_event(
+        &self,
+        _admin: &Admin,
+        input: EventInput,
+    ) -> Result<Event, CatalogError> {
+        let now = self.clock.now();
+        let category = required("category", input.category)?;
+        let category = genres::normalise(&category).ok_or_else(|| {
+            CatalogError::invalid("category", "use 1-30 letters, digits or hyphens")
+        })?;
+        let model = events::ActiveModel {
+            id: Set(EventId::generate().uuid()),
+            title: Set(text("title", &required("title", input.title)?, 200)?),
+            description: Set(optional_text(
+                "description",
+                &input.description.unwrap_or_default(),
+                5000,
+            )?),
+            performer: Set(text(
+                "performer",
+                &required("performer", input.performer)?,
+                200,
+            )?),
+            category: Set(category),
+            genres: Set(genres::encode(&input.genres.unwrap_or_default())?),
+            language: Set(text(
+                "language",
+                &input.language.unwrap_or_else(|| "English".into()),
+                50,
+            )?),
+            duration_minutes: Set(minutes(
+                "durationMinutes",
+                required("durationMinutes", input.duration_minutes)?,
+                MAX_RUNTIME,
+            )?),
+            age_rating: Set(optional_text(
+                "ageRating",
+                &input.age_rating.unwrap_or_else(|| "All ages".into()),
+                20,
+            )?),
+            poster_url: Set(url("posterUrl", input.poster_url.as_deref())?),
+            created_at: Set(now),
+            updated_at: Set(now),
+            deleted_at: Set(None),
+        };
+        Ok(model.insert(&self.db).await?.into())
+    }
+}
+
+pub(super) fn cast_json(cast: Vec<String>) -> Result<serde_json::Value, CatalogError> {
+    if cast.len() > 50 {
+        return Err(CatalogError::invalid("cast", "at most 50 names"));
+    }
+    let names = cast
+        .iter()
+        .map(|n| text("cast", n, 100))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(serde_json::Value::from(names))
+}

@@ -1,0 +1,177 @@
+//! Theatres and their screens.
+
+use marquee_entity::{screens, seats, showtimes, theatres};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+
+use crate::accounts::Admin;
+use crate::ids::{ScreenId, SeatId, TheatreId};
+
+use super::super::validate::{coordinates, text, timezone, zip};
+use super::super::{CatalogError, Screen, ScreenLayout, Theatre};
+use super::inputs::TheatreInput;
+use super::{CatalogAdmin, required};
+
+impl CatalogAdmin {
+    /// Adds a theatre.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn create_theatre(
+        &self,
+        _admin: &Admin,
+        input: TheatreInput,
+    ) -> Result<Theatre, CatalogError> {
+        let (latitude, longitude) = coordinates(
+            required("latitude", input.latitude)?,
+            required("longitude", input.longitude)?,
+        )?;
+        let now = self.clock.now();
+        let model = theatres::ActiveModel {
+            id: Set(TheatreId::generate().uuid()),
+            name: Set(text("name", &required("name", input.name)?, 200)?),
+            address: Set(text("address", &required("address", input.address)?, 300)?),
+            city: Set(text("city", &required("city", input.city)?, 100)?),
+            state: Set(text("state", &required("state", input.state)?, 100)?),
+            zip: Set(zip(&required("zip", input.zip)?)?),
+            latitude: Set(latitude),
+            longitude: Set(longitude),
+            timezone: Set(timezone(&required("timezone", input.timezone)?)?),
+            created_at: Set(now),
+            updated_at: Set(now),
+            deleted_at: Set(None),
+        };
+        Ok(model.insert(&self.db).await?.into())
+    }
+
+    pub(super) async fn live_theatre(
+        &self,
+        id: TheatreId,
+    ) -> Result<theatres::Model, CatalogError> {
+        theatres::Entity::find_by_id(id.uuid())
+            .filter(theatres::Column::DeletedAt.is_null())
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| CatalogError::not_found("theatre", id))
+    }
+
+    /// Changes any subset of a theatre's fields.
+    #[tracing::instrument(skip_all, fields(theatre_id = %id), err)]
+    pub async fn update_theatre(
+        &self,
+        _admin: &Admin,
+        id: TheatreId,
+        input: TheatreInput,
+    ) -> Result<Theatre, CatalogError> {
+        let current = self.live_theatre(id).await?;
+        let (lat, lon) = coordinates(
+            input.latitude.unwrap_or(current.latitude),
+            input.longitude.unwrap_or(current.longitude),
+        )?;
+        let mut m: theatres::ActiveModel = current.into();
+        if let Some(v) = input.name {
+            m.name = Set(text("name", &v, 200)?);
+        }
+        if let Some(v) = input.address {
+            m.address = Set(text("address", &v, 300)?);
+        }
+        if let Some(v) = input.city {
+            m.city = Set(text("city", &v, 100)?);
+        }
+        if let Some(v) = input.state {
+            m.state = Set(text("state", &v, 100)?);
+        }
+        if let Some(v) = input.zip {
+            m.zip = Set(zip(&v)?);
+        }
+        if let Some(v) = input.timezone {
+            m.timezone = Set(timezone(&v)?);
+        }
+        m.latitude = Set(lat);
+        m.longitude = Set(lon);
+        m.updated_at = Set(self.clock.now());
+        Ok(m.update(&self.db).await?.into())
+    }
+
+    /// Retires a theatre (kept for booking history). Refused while it has upcoming shows.
+    #[tracing::instrument(skip_all, fields(theatre_id = %id), err)]
+    pub async fn delete_theatre(&self, _admin: &Admin, id: TheatreId) -> Result<(), CatalogError> {
+        let current = self.live_theatre(id).await?;
+        let upcoming = self
+            .upcoming_count(showtimes::Column::TheatreId.eq(id.uuid()))
+            .await?;
+        if upcoming > 0 {
+            return Err(CatalogError::Conflict(format!(
+                "theatre has {upcoming} upcoming showtimes: cancel them first"
+            )));
+        }
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        screens::Entity::update_many()
+            .col_expr(screens::Column::DeletedAt, now.into())
+            .filter(screens::Column::TheatreId.eq(id.uuid()))
+            .filter(screens::Column::DeletedAt.is_null())
+            .exec(&txn)
+            .await?;
+        let mut m: theatres::ActiveModel = current.into();
+        m.deleted_at = Set(Some(now));
+        m.updated_at = Set(now);
+        m.update(&txn).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Adds a screen with its seats to a theatre.
+    #[tracing::instrument(skip_all, fields(theatre_id = %theatre), err)]
+    pub async fn create_screen(
+        &self,
+        _admin: &Admin,
+        theatre: TheatreId,
+        name: &str,
+        layout: &ScreenLayout,
+    ) -> Result<Screen, CatalogError> {
+        self.live_theatre(theatre).await?;
+        let name = text("name", name, 100)?;
+        let screen_id = ScreenId::generate();
+        let txn = self.db.begin().await?;
+        let screen = screens::ActiveModel {
+            id: Set(screen_id.uuid()),
+            theatre_id: Set(theatre.uuid()),
+            name: Set(name),
+            layout: Set(layout.to_json()),
+            seat_count: Set(layout.seat_count() as i32),
+            schedule_version: Set(0),
+            created_at: Set(self.clock.now()),
+            deleted_at: Set(None),
+        }
+        .insert(&txn)
+        .await?;
+        insert_seats(&txn, screen_id, layout).await?;
+        txn.commit().await?;
+        Ok(screen.into())
+    }
+}
+
+/// Inserts the seats of a layout in batches (SQLite caps bound parameters per statement).
+pub(crate) async fn insert_seats(
+    txn: &impl sea_orm::ConnectionTrait,
+    screen: ScreenId,
+    layout: &ScreenLayout,
+) -> Result<(), CatalogError> {
+    let all: Vec<seats::ActiveModel> = layout
+        .rows
+        .iter()
+        .flat_map(|row| {
+            row.seats.iter().map(move |s| seats::ActiveModel {
+                id: Set(SeatId::generate().uuid()),
+                screen_id: Set(screen.uuid()),
+                row_label: Set(row.label.clone()),
+                number: Set(s.number),
+                category: Set(s.category.as_str().to_owned()),
+                x: Set(s.x),
+                y: Set(s.y),
+            })
+        })
+        .collect();
+    for chunk in all.chunks(1_000) {
+        seats::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
+    }
+    Ok(())
+}

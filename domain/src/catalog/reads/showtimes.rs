@@ -1,0 +1,115 @@
+//! Showtimes and seat maps.
+
+use std::collections::HashMap;
+
+use marquee_entity::{seats, show_seats, showtimes, theatres};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use crate::ids::ShowtimeId;
+
+use super::super::{
+    CatalogError, SeatCategory, SeatMap, SeatMapSeat, SeatStatus, Showtime, ShowtimeStatus,
+};
+use super::*;
+
+impl CatalogReader {
+    /// One showtime.
+    pub async fn showtime(&self, id: ShowtimeId) -> Result<Option<Showtime>, CatalogError> {
+        Ok(showtimes::Entity::find_by_id(id.uuid())
+            .one(&self.db)
+            .await?
+            .and_then(Showtime::from_model))
+    }
+
+    /// Showtimes matching the filter, earliest first.
+    pub async fn showtimes(&self, filter: &ShowtimeFilter) -> Result<Vec<Showtime>, CatalogError> {
+        let limit = filter.limit.unwrap_or(100);
+        if !(1..=MAX_SHOWTIMES).contains(&limit) {
+            return Err(CatalogError::invalid(
+                "first",
+                format!("must be between 1 and {MAX_SHOWTIMES}"),
+            ));
+        }
+        let from = filter.from.unwrap_or_else(|| self.clock.now());
+        let mut q = showtimes::Entity::find().filter(showtimes::Column::StartsAt.gte(from));
+        if let Some(to) = filter.to {
+            if to <= from {
+                return Err(CatalogError::invalid("to", "must be after `from`"));
+            }
+            q = q.filter(showtimes::Column::StartsAt.lt(to));
+        }
+        if let Some(id) = filter.movie_id {
+            q = q.filter(showtimes::Column::MovieId.eq(id.uuid()));
+        }
+        if let Some(id) = filter.event_id {
+            q = q.filter(showtimes::Column::EventId.eq(id.uuid()));
+        }
+        if let Some(id) = filter.theatre_id {
+            q = q.filter(showtimes::Column::TheatreId.eq(id.uuid()));
+        }
+        if let Some(city) = &filter.city {
+            let mut sub = Query::select();
+            sub.column(theatres::Column::Id)
+                .from(theatres::Entity)
+                .and_where(lower_eq(theatres::Column::City, city))
+                .and_where(Expr::col(theatres::Column::DeletedAt).is_null());
+            q = q.filter(showtimes::Column::TheatreId.in_subquery(sub));
+        }
+        if !filter.include_cancelled {
+            q = q.filter(showtimes::Column::Status.eq(ShowtimeStatus::Scheduled.as_str()));
+        }
+        let rows = q
+            .order_by_asc(showtimes::Column::StartsAt)
+            .order_by_asc(showtimes::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().filter_map(Showtime::from_model).collect())
+    }
+
+    /// The seat map of a showtime, with prices and live statuses.
+    pub async fn seat_map(&self, id: ShowtimeId) -> Result<SeatMap, CatalogError> {
+        let showtime = self
+            .showtime(id)
+            .await?
+            .ok_or_else(|| CatalogError::not_found("showtime", id))?;
+        let prices: HashMap<SeatCategory, i64> = self
+            .prices_by_showtimes(&[id])
+            .await?
+            .remove(&id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| (p.category, p.price_cents))
+            .collect();
+        let now = self.clock.now();
+        let rows = show_seats::Entity::find()
+            .filter(show_seats::Column::ShowtimeId.eq(id.uuid()))
+            .find_also_related(seats::Entity)
+            .order_by_asc(seats::Column::Y)
+            .order_by_asc(seats::Column::X)
+            .all(&self.db)
+            .await?;
+        let seats = rows
+            .into_iter()
+            .filter_map(|(state, seat)| {
+                let seat = super::super::Seat::from(seat?);
+                let mut status = SeatStatus::parse(&state.status).unwrap_or(SeatStatus::Blocked);
+                // An expired hold is available by definition; no sweeper needs to have run.
+                if status == SeatStatus::Held && state.hold_expires_at.is_none_or(|t| t <= now) {
+                    status = SeatStatus::Available;
+                }
+                Some(SeatMapSeat {
+                    price_cents: prices.get(&seat.category).copied(),
+                    seat,
+                    status,
+                })
+            })
+            .collect();
+        Ok(SeatMap {
+            showtime_id: id,
+            currency: showtime.currency,
+            seats,
+        })
+    }
+}

@@ -1,0 +1,254 @@
+//! Movie and event lists, with the "playing in this city on this local date" filter.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use marquee_entity::{events, movies, showtimes, theatres};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use uuid::Uuid;
+
+use crate::ids::{EventId, MovieId};
+use crate::page::{Page, PageRequest, decode_cursor, encode_cursor};
+
+use super::super::{CatalogError, Event, Movie, ShowtimeStatus, genres};
+use super::*;
+
+impl CatalogReader {
+    /// The "has a scheduled showtime matching city/date" subquery for movies or events.
+    pub(super) async fn playing_condition(
+        &self,
+        title_col: showtimes::Column,
+        parent: (
+            impl sea_orm::sea_query::IntoIden + Copy + 'static,
+            impl sea_orm::sea_query::IntoIden + Copy + 'static,
+        ),
+        filter: &TitleFilter,
+    ) -> Result<Option<SelectStatement>, CatalogError> {
+        if filter.city.is_none() && filter.date.is_none() {
+            return Ok(None);
+        }
+        let mut sub = Query::select();
+        sub.expr(Expr::val(1))
+            .from(showtimes::Entity)
+            .inner_join(
+                theatres::Entity,
+                Expr::col((theatres::Entity, theatres::Column::Id))
+                    .equals((showtimes::Entity, showtimes::Column::TheatreId)),
+            )
+            .and_where(Expr::col((showtimes::Entity, title_col)).equals(parent))
+            .and_where(
+                Expr::col((showtimes::Entity, showtimes::Column::Status))
+                    .eq(ShowtimeStatus::Scheduled.as_str()),
+            )
+            .and_where(Expr::col((theatres::Entity, theatres::Column::DeletedAt)).is_null());
+        if let Some(city) = &filter.city {
+            sub.and_where(lower_eq((theatres::Entity, theatres::Column::City), city));
+        }
+        match filter.date {
+            Some(date) => {
+                sub.cond_where(
+                    self.local_date_condition(date, filter.city.as_deref())
+                        .await?,
+                );
+            }
+            None => {
+                sub.and_where(
+                    Expr::col((showtimes::Entity, showtimes::Column::StartsAt))
+                        .gte(self.clock.now()),
+                );
+            }
+        }
+        Ok(Some(sub))
+    }
+
+    /// `starts_at` falls on `date` in the theatre's own time zone: one UTC window per time
+    /// zone in use (there are few).
+    pub(super) async fn local_date_condition(
+        &self,
+        date: NaiveDate,
+        city: Option<&str>,
+    ) -> Result<Condition, CatalogError> {
+        let mut q = theatres::Entity::find()
+            .select_only()
+            .column(theatres::Column::Timezone)
+            .distinct()
+            .filter(theatres::Column::DeletedAt.is_null());
+        if let Some(city) = city {
+            q = q.filter(lower_eq(theatres::Column::City, city));
+        }
+        let zones: Vec<String> = q.into_tuple().all(&self.db).await?;
+        let mut any = Condition::any();
+        for zone in zones {
+            let Ok(tz) = zone.parse::<Tz>() else { continue };
+            let (Some(start), Some(end)) = (
+                local_midnight(tz, date),
+                date.succ_opt().and_then(|d| local_midnight(tz, d)),
+            ) else {
+                continue;
+            };
+            any = any.add(
+                Condition::all()
+                    .add(Expr::col((theatres::Entity, theatres::Column::Timezone)).eq(zone))
+                    .add(Expr::col((showtimes::Entity, showtimes::Column::StartsAt)).gte(start))
+                    .add(Expr::col((showtimes::Entity, showtimes::Column::StartsAt)).lt(end)),
+            );
+        }
+        // No theatre at all: nothing can match.
+        if any.is_empty() {
+            any = any.add(Expr::val(1).eq(0));
+        }
+        Ok(any)
+    }
+
+    /// A page of movies ordered by title.
+    pub async fn movies(
+        &self,
+        filter: &TitleFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Movie>, CatalogError> {
+        let size = page.size()?;
+        let mut q = movies::Entity::find().filter(movies::Column::DeletedAt.is_null());
+        if let Some(g) = filter.genre.as_deref().and_then(genres::normalise) {
+            q = q.filter(movies::Column::Genres.like(genres::like_pattern(&g)));
+        }
+        if let Some(lang) = &filter.language {
+            q = q.filter(lower_eq(movies::Column::Language, lang));
+        }
+        if let Some(sub) = self
+            .playing_condition(
+                showtimes::Column::MovieId,
+                (movies::Entity, movies::Column::Id),
+                filter,
+            )
+            .await?
+        {
+            q = q.filter(Expr::exists(sub));
+        }
+        if let Some(after) = &page.after {
+            let parts = decode_cursor(after, 2)?;
+            let id = Uuid::parse_str(&parts[1]).map_err(|_| crate::page::PageError::BadCursor)?;
+            q = q.filter(
+                Condition::any()
+                    .add(movies::Column::Title.gt(parts[0].clone()))
+                    .add(
+                        Condition::all()
+                            .add(movies::Column::Title.eq(parts[0].clone()))
+                            .add(movies::Column::Id.gt(id)),
+                    ),
+            );
+        }
+        let mut rows = q
+            .order_by_asc(movies::Column::Title)
+            .order_by_asc(movies::Column::Id)
+            .limit(size + 1)
+            .all(&self.db)
+            .await?;
+        let has_next_page = rows.len() as u64 > size;
+        rows.truncate(size as usize);
+        Ok(Page {
+            items: rows
+                .into_iter()
+                .map(|m| {
+                    (
+                        encode_cursor(&[&m.title, &m.id.to_string()]),
+                        Movie::from(m),
+                    )
+                })
+                .collect(),
+            has_next_page,
+        })
+    }
+
+    /// A page of live events ordered by title.
+    pub async fn events(
+        &self,
+        filter: &TitleFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Event>, CatalogError> {
+        let size = page.size()?;
+        let mut q = events::Entity::find().filter(events::Column::DeletedAt.is_null());
+        if let Some(g) = filter.genre.as_deref().and_then(genres::normalise) {
+            q = q.filter(
+                Condition::any()
+                    .add(events::Column::Genres.like(genres::like_pattern(&g)))
+                    .add(events::Column::Category.eq(g)),
+            );
+        }
+        if let Some(lang) = &filter.language {
+            q = q.filter(lower_eq(events::Column::Language, lang));
+        }
+        if let Some(sub) = self
+            .playing_condition(
+                showtimes::Column::EventId,
+                (events::Entity, events::Column::Id),
+                filter,
+            )
+            .await?
+        {
+            q = q.filter(Expr::exists(sub));
+        }
+        if let Some(after) = &page.after {
+            let parts = decode_cursor(after, 2)?;
+            let id = Uuid::parse_str(&parts[1]).map_err(|_| crate::page::PageError::BadCursor)?;
+            q = q.filter(
+                Condition::any()
+                    .add(events::Column::Title.gt(parts[0].clone()))
+                    .add(
+                        Condition::all()
+                            .add(events::Column::Title.eq(parts[0].clone()))
+                            .add(events::Column::Id.gt(id)),
+                    ),
+            );
+        }
+        let mut rows = q
+            .order_by_asc(events::Column::Title)
+            .order_by_asc(events::Column::Id)
+            .limit(size + 1)
+            .all(&self.db)
+            .await?;
+        let has_next_page = rows.len() as u64 > size;
+        rows.truncate(size as usize);
+        Ok(Page {
+            items: rows
+                .into_iter()
+                .map(|m| {
+                    (
+                        encode_cursor(&[&m.title, &m.id.to_string()]),
+                        Event::from(m),
+                    )
+                })
+                .collect(),
+            has_next_page,
+        })
+    }
+
+    /// One movie, unless retired.
+    pub async fn movie(&self, id: MovieId) -> Result<Option<Movie>, CatalogError> {
+        Ok(movies::Entity::find_by_id(id.uuid())
+            .filter(movies::Column::DeletedAt.is_null())
+            .one(&self.db)
+            .await?
+            .map(Movie::from))
+    }
+
+    /// One event, unless retired.
+    pub async fn event(&self, id: EventId) -> Result<Option<Event>, CatalogError> {
+        Ok(events::Entity::find_by_id(id.uuid())
+            .filter(events::Column::DeletedAt.is_null())
+            .one(&self.db)
+            .await?
+            .map(Event::from))
+    }
+}
+
+/// The UTC instant of local midnight starting `date` (or the first instant after a gap).
+pub(crate) fn local_midnight(tz: Tz, date: NaiveDate) -> Option<DateTime<Utc>> {
+    use chrono::TimeZone;
+    let naive = date.and_hms_opt(0, 0, 0)?;
+    (0..4)
+        .find_map(|h| {
+            tz.from_local_datetime(&(naive + chrono::Duration::hours(h)))
+                .earliest()
+        })
+        .map(|t| t.with_timezone(&Utc))
+}
