@@ -7,8 +7,8 @@ mod titles;
 mod venues;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::DatabaseConnection;
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use uuid::Uuid;
 
 use crate::clock::SharedClock;
