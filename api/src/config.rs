@@ -51,6 +51,10 @@ pub struct Settings {
     pub seed_demo: bool,
     /// Minutes between consecutive shows on one screen.
     pub cleaning_buffer_minutes: u32,
+    /// How long a seat hold lasts.
+    pub hold_ttl_minutes: u32,
+    /// Most seats in one booking.
+    pub max_seats_per_booking: usize,
     /// Deepest accepted GraphQL selection.
     pub graphql_max_depth: usize,
     /// Largest accepted GraphQL complexity.
@@ -74,6 +78,8 @@ impl Default for Settings {
             log_filter: "info,sqlx=warn,sea_orm=warn".into(),
             seed_demo: true,
             cleaning_buffer_minutes: 15,
+            hold_ttl_minutes: 10,
+            max_seats_per_booking: 10,
             graphql_max_depth: 12,
             graphql_max_complexity: 2_000,
             max_body_bytes: 256 * 1024,
@@ -177,6 +183,12 @@ impl Settings {
         }
         if self.token_ttl_minutes == 0 {
             return Err(invalid("token_ttl_minutes", "must be at least 1"));
+        }
+        if self.hold_ttl_minutes == 0 || self.hold_ttl_minutes > 60 {
+            return Err(invalid("hold_ttl_minutes", "must be between 1 and 60"));
+        }
+        if self.max_seats_per_booking == 0 || self.max_seats_per_booking > 50 {
+            return Err(invalid("max_seats_per_booking", "must be between 1 and 50"));
         }
         if self.database_max_connections == 0 {
             return Err(invalid("database_max_connections", "must be at least 1"));

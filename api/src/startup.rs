@@ -8,6 +8,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use chrono::Duration;
 use marquee_domain::accounts::TokenSettings;
+use marquee_domain::booking::BookingSettings;
 use marquee_domain::clock::{SharedClock, SystemClock};
 use marquee_domain::db::DbSettings;
 use marquee_domain::{DomainConfig, Services};
@@ -57,6 +58,10 @@ pub async fn start_services(
             ttl: Duration::minutes(i64::from(settings.token_ttl_minutes)),
         },
         cleaning_buffer: Duration::minutes(i64::from(settings.cleaning_buffer_minutes)),
+        booking: BookingSettings {
+            hold_ttl: Duration::minutes(i64::from(settings.hold_ttl_minutes)),
+            max_seats: settings.max_seats_per_booking,
+        },
         clock,
     };
     Services::start(config)
@@ -86,6 +91,12 @@ impl Application {
                 );
             }
         }
+        tokio::spawn(
+            services
+                .expiry
+                .clone()
+                .run(std::time::Duration::from_secs(1)),
+        );
         let schema = graphql::build(
             services.clone(),
             metrics.clone(),

@@ -15,6 +15,10 @@ pub enum ErrorKind {
     Conflict,
     /// Sign-up or e-mail change to an address already in use.
     EmailTaken,
+    /// Some of the requested seats are held or sold by someone else.
+    SeatUnavailable,
+    /// The hold ran out before the action.
+    HoldExpired,
     /// Our fault: logged with its cause, shown generically.
     Internal,
 }
@@ -26,6 +30,11 @@ pub trait Classify: std::error::Error {
 
     /// The input field at fault, as the API names it, when there is one.
     fn field(&self) -> Option<&str> {
+        None
+    }
+
+    /// Ids the client needs to act on the error (for example the seats that were taken).
+    fn ids(&self) -> Option<(&'static str, Vec<String>)> {
         None
     }
 }

@@ -6,6 +6,9 @@ use chrono::Duration;
 use sea_orm::DatabaseConnection;
 
 use crate::accounts::{AccountService, TokenIssuer, TokenSettings};
+use crate::booking::{
+    BookingService, BookingSettings, ExpiryWorker, InProcessSeatHolds, RedisSeatHolds, SeatHolds,
+};
 use crate::catalog::{CatalogAdmin, CatalogReader};
 use crate::clock::SharedClock;
 use crate::db::{self, DbSettings};
@@ -22,6 +25,8 @@ pub struct DomainConfig {
     pub tokens: TokenSettings,
     /// Gap between consecutive shows on one screen.
     pub cleaning_buffer: Duration,
+    /// Hold lifetime and seat limits.
+    pub booking: BookingSettings,
     /// Source of "now".
     pub clock: SharedClock,
 }
@@ -66,6 +71,10 @@ pub struct Services {
     pub catalog: CatalogReader,
     /// Catalog admin writes.
     pub catalog_admin: CatalogAdmin,
+    /// Seat holds and bookings.
+    pub bookings: BookingService,
+    /// Releases lapsed holds (spawned by the server; tests drive it directly).
+    pub expiry: ExpiryWorker,
     /// Redis, when configured.
     pub redis: Option<RedisStore>,
 }
@@ -81,7 +90,14 @@ impl Services {
         };
         let clock = config.clock.clone();
         let tokens = TokenIssuer::new(&config.tokens, clock.clone());
+        // Redis when scaled out, so that every instance sees the same claims.
+        let holds: Arc<dyn SeatHolds> = match &redis {
+            Some(store) => Arc::new(RedisSeatHolds::new(store.clone())),
+            None => Arc::new(InProcessSeatHolds::default()),
+        };
         Ok(Arc::new(Self {
+            bookings: BookingService::new(db.clone(), clock.clone(), holds.clone(), config.booking),
+            expiry: ExpiryWorker::new(db.clone(), clock.clone(), holds),
             accounts: AccountService::new(db.clone(), clock.clone(), tokens),
             catalog: CatalogReader::new(db.clone(), clock.clone()),
             catalog_admin: CatalogAdmin::new(db.clone(), clock.clone(), config.cleaning_buffer),

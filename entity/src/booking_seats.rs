@@ -16,6 +16,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::seats::Entity",
+        from = "Column::SeatId",
+        to = "super::seats::Column::Id"
+    )]
+    Seat,
+}
+
+impl Related<super::seats::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Seat.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -6,6 +6,7 @@ mod m20261123_000001_accounts_and_catalog;
 mod m20261123_000002_inventory_and_bookings;
 mod m20261123_000003_engagement;
 mod m20261123_000004_outbox;
+mod m20261123_000005_hold_fencing;
 
 /// Every migration of the Marquee schema, oldest first.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_inventory_and_bookings::Migration),
             Box::new(m20261123_000003_engagement::Migration),
             Box::new(m20261123_000004_outbox::Migration),
+            Box::new(m20261123_000005_hold_fencing::Migration),
         ]
     }
 }

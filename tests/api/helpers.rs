@@ -273,3 +273,51 @@ pub fn code(body: &Value) -> &str {
         .as_str()
         .unwrap_or_else(|| panic!("no error code in {body}"))
 }
+
+/// A 200-seat showtime (10 rows of 20 standard seats) tomorrow, with its seat ids.
+pub async fn opening_night(app: &TestApp) -> (String, Vec<String>) {
+    let admin = app.admin().await;
+    let t = app
+        .ok(
+            THEATRE,
+            json!({ "i": theatre_input("Opening Night") }),
+            Some(&admin),
+        )
+        .await;
+    let rows: Vec<Value> = (0..10u8)
+        .map(|r| json!({ "label": ((b'A' + r) as char).to_string(), "seats": "SSSSSSSSSS__SSSSSSSSSS" }))
+        .collect();
+    let screen = app
+        .ok(
+            SCREEN,
+            json!({ "t": t["createTheatre"]["id"], "n": "Big", "l": { "rows": rows } }),
+            Some(&admin),
+        )
+        .await;
+    let movie = app
+        .ok(MOVIE, json!({ "i": { "title": "Blockbuster", "runtimeMinutes": 150, "releaseDate": "2026-01-01" } }), Some(&admin))
+        .await;
+    let st = app
+        .ok(
+            SHOWTIME,
+            json!({ "i": { "screenId": screen["createScreen"]["id"], "movieId": movie["createMovie"]["id"], "startsAt": in_hours(24),
+                            "prices": [{ "category": "STANDARD", "priceCents": 1500 }] } }),
+            Some(&admin),
+        )
+        .await;
+    let showtime = st["createShowtime"]["id"].as_str().unwrap().to_owned();
+    let map = app
+        .ok(
+            "query($s: ID!) { showtime(id: $s) { seatMap { seats { id } } } }",
+            json!({ "s": showtime }),
+            None,
+        )
+        .await;
+    let seats = map["showtime"]["seatMap"]["seats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect();
+    (showtime, seats)
+}

@@ -7,6 +7,8 @@
 mod accounts;
 mod admin_catalog;
 mod admin_schedule;
+mod booking;
+mod booking_faults;
 mod catalog;
 mod helpers;
 mod http_edges;

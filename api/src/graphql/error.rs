@@ -11,6 +11,7 @@ pub struct ApiError {
     code: &'static str,
     message: String,
     field: Option<String>,
+    ids: Option<(&'static str, Vec<String>)>,
 }
 
 /// Result of a resolver.
@@ -25,6 +26,8 @@ pub fn code_of(kind: ErrorKind) -> &'static str {
         ErrorKind::Forbidden => "FORBIDDEN",
         ErrorKind::Conflict => "CONFLICT",
         ErrorKind::EmailTaken => "EMAIL_TAKEN",
+        ErrorKind::SeatUnavailable => "SEAT_UNAVAILABLE",
+        ErrorKind::HoldExpired => "HOLD_EXPIRED",
         ErrorKind::Internal => "INTERNAL_SERVER_ERROR",
     }
 }
@@ -36,6 +39,7 @@ impl ApiError {
             code,
             message: message.into(),
             field: None,
+            ids: None,
         }
     }
 
@@ -45,6 +49,7 @@ impl ApiError {
             code: "BAD_USER_INPUT",
             message: message.into(),
             field: Some(field.to_owned()),
+            ids: None,
         }
     }
 
@@ -77,6 +82,7 @@ impl<E: Classify> From<E> for ApiError {
             code: code_of(kind),
             message: err.to_string(),
             field: err.field().map(str::to_owned),
+            ids: err.ids(),
         }
     }
 }
@@ -87,6 +93,9 @@ impl From<ApiError> for async_graphql::Error {
             ext.set("code", err.code);
             if let Some(field) = &err.field {
                 ext.set("field", field.as_str());
+            }
+            if let Some((name, ids)) = &err.ids {
+                ext.set(*name, ids.clone());
             }
         })
     }

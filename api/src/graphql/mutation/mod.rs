@@ -3,9 +3,14 @@
 mod accounts;
 mod admin;
 mod admin_inputs;
+mod booking;
 
 use async_graphql::MergedObject;
 
 /// Every mutation.
 #[derive(MergedObject, Default)]
-pub struct Mutation(accounts::AccountMutation, admin::AdminMutation);
+pub struct Mutation(
+    accounts::AccountMutation,
+    admin::AdminMutation,
+    booking::BookingMutation,
+);

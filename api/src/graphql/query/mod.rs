@@ -1,10 +1,15 @@
 //! Query roots, one per area, merged into [`Query`].
 
 mod accounts;
+mod booking;
 mod catalog;
 
 use async_graphql::MergedObject;
 
 /// Every query.
 #[derive(MergedObject, Default)]
-pub struct Query(accounts::AccountQuery, catalog::CatalogQuery);
+pub struct Query(
+    accounts::AccountQuery,
+    booking::BookingQuery,
+    catalog::CatalogQuery,
+);

@@ -1,5 +1,6 @@
 //! GraphQL views over domain values: thin wrappers, converted with `From`.
 
+mod booking;
 mod enums;
 mod promotion;
 mod showtime;
@@ -7,6 +8,7 @@ mod theatre;
 mod title;
 mod user;
 
+pub use booking::Booking;
 pub use enums::*;
 pub use promotion::Promotion;
 pub use showtime::{Price, Showtime};

@@ -1,0 +1,46 @@
+use async_graphql::{Context, ID, Object};
+use marquee_domain::booking::HoldRequest;
+use marquee_domain::ids::{BookingId, SeatId, ShowtimeId};
+
+use crate::graphql::auth::{principal, services};
+use crate::graphql::error::{ApiError, ApiResult};
+use crate::graphql::types::Booking;
+
+#[derive(Default)]
+pub struct BookingMutation;
+
+#[Object]
+impl BookingMutation {
+    /// Holds all the seats for the caller for ten minutes, or none of them
+    /// (`SEAT_UNAVAILABLE`, with `extensions.seats` naming the taken ones). Repeating a
+    /// request with the same `idempotencyKey` returns the same booking.
+    async fn hold_seats(
+        &self,
+        ctx: &Context<'_>,
+        showtime_id: ID,
+        seat_ids: Vec<ID>,
+        idempotency_key: Option<String>,
+    ) -> ApiResult<Booking> {
+        let who = principal(ctx).await?;
+        let request = HoldRequest {
+            showtime_id: ApiError::parse_id("showtimeId", &showtime_id, ShowtimeId::parse)?,
+            seat_ids: seat_ids
+                .iter()
+                .map(|s| ApiError::parse_id("seatIds", s, SeatId::parse))
+                .collect::<ApiResult<_>>()?,
+            idempotency_key,
+        };
+        Ok(Booking(
+            services(ctx).bookings.hold_seats(&who, request).await?,
+        ))
+    }
+
+    /// Gives the seats of a held booking back at once.
+    async fn release_hold(&self, ctx: &Context<'_>, booking_id: ID) -> ApiResult<Booking> {
+        let who = principal(ctx).await?;
+        let id = ApiError::parse_id("bookingId", &booking_id, BookingId::parse)?;
+        Ok(Booking(
+            services(ctx).bookings.release_hold(&who, id).await?,
+        ))
+    }
+}

@@ -1,0 +1,35 @@
+use async_graphql::{Context, ID, Object};
+use marquee_domain::ids::BookingId;
+
+use crate::graphql::auth::{principal, services};
+use crate::graphql::error::{ApiError, ApiResult};
+use crate::graphql::types::Booking;
+
+#[derive(Default)]
+pub struct BookingQuery;
+
+#[Object]
+impl BookingQuery {
+    /// One of the caller's bookings (any booking for an admin); null otherwise.
+    async fn booking(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Booking>> {
+        let who = principal(ctx).await?;
+        let id = ApiError::parse_id("id", &id, BookingId::parse)?;
+        Ok(services(ctx)
+            .bookings
+            .find_owned(&who, id)
+            .await?
+            .map(Booking))
+    }
+
+    /// The caller's bookings, newest first.
+    async fn my_bookings(&self, ctx: &Context<'_>) -> ApiResult<Vec<Booking>> {
+        let who = principal(ctx).await?;
+        Ok(services(ctx)
+            .bookings
+            .my_bookings(&who)
+            .await?
+            .into_iter()
+            .map(Booking)
+            .collect())
+    }
+}

@@ -1,0 +1,137 @@
+//! Releasing lapsed holds. Correctness does not depend on it (a lapsed hold is free by
+//! definition); it makes the seat map and the booking status say so in storage.
+
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use marquee_entity::{booking_seats, bookings, show_seats};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
+};
+
+use crate::catalog::SeatStatus;
+use crate::clock::SharedClock;
+use crate::ids::BookingId;
+
+use super::BookingStatus;
+use super::front_line::SeatHolds;
+
+/// What one pass of a worker did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExecutionOutcome {
+    /// It handled an item; there may be more.
+    TaskCompleted,
+    /// Nothing was due.
+    EmptyQueue,
+}
+
+/// Puts a booking's still-held seats back on sale and ends its seat claims.
+pub(crate) async fn free_seats(txn: &DatabaseTransaction, id: BookingId) -> Result<(), DbErr> {
+    show_seats::Entity::update_many()
+        .col_expr(
+            show_seats::Column::Status,
+            Expr::value(SeatStatus::Available.as_str()),
+        )
+        .col_expr(
+            show_seats::Column::BookingId,
+            Expr::value(Option::<uuid::Uuid>::None),
+        )
+        .col_expr(
+            show_seats::Column::HoldExpiresAt,
+            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+        )
+        .col_expr(
+            show_seats::Column::Version,
+            Expr::col(show_seats::Column::Version).add(1),
+        )
+        .filter(show_seats::Column::BookingId.eq(id.uuid()))
+        .filter(show_seats::Column::Status.eq(SeatStatus::Held.as_str()))
+        .exec(txn)
+        .await?;
+    booking_seats::Entity::update_many()
+        .col_expr(booking_seats::Column::Active, Expr::value(false))
+        .filter(booking_seats::Column::BookingId.eq(id.uuid()))
+        .filter(booking_seats::Column::Active.eq(true))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Marks lapsed holds EXPIRED and frees their seats, one booking per task.
+#[derive(Clone)]
+pub struct ExpiryWorker {
+    db: DatabaseConnection,
+    clock: SharedClock,
+    holds: Arc<dyn SeatHolds>,
+}
+
+impl ExpiryWorker {
+    /// Wires the worker.
+    pub fn new(db: DatabaseConnection, clock: SharedClock, holds: Arc<dyn SeatHolds>) -> Self {
+        Self { db, clock, holds }
+    }
+
+    /// Expires the oldest lapsed hold, if any.
+    pub async fn try_execute_task(&self) -> Result<ExecutionOutcome, DbErr> {
+        let now = self.clock.now();
+        let Some(due) = bookings::Entity::find()
+            .filter(bookings::Column::Status.eq(BookingStatus::Held.as_str()))
+            .filter(bookings::Column::ExpiresAt.lte(now))
+            .order_by_asc(bookings::Column::ExpiresAt)
+            .limit(1)
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(ExecutionOutcome::EmptyQueue);
+        };
+        let id = BookingId::from(due.id);
+        let txn = self.db.begin().await?;
+        // Conditional: a concurrent checkout or release may have moved it already.
+        let moved = bookings::Entity::update_many()
+            .col_expr(
+                bookings::Column::Status,
+                Expr::value(BookingStatus::Expired.as_str()),
+            )
+            .col_expr(
+                bookings::Column::StatusReason,
+                Expr::value("the hold ran out"),
+            )
+            .col_expr(bookings::Column::UpdatedAt, Expr::value(now))
+            .filter(bookings::Column::Id.eq(due.id))
+            .filter(bookings::Column::Status.eq(BookingStatus::Held.as_str()))
+            .filter(bookings::Column::ExpiresAt.lte(now))
+            .exec(&txn)
+            .await?;
+        if moved.rows_affected == 1 {
+            free_seats(&txn, id).await?;
+        }
+        txn.commit().await?;
+        let seat_ids: Vec<crate::ids::SeatId> = booking_seats::Entity::find()
+            .filter(booking_seats::Column::BookingId.eq(due.id))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|s| s.seat_id.into())
+            .collect();
+        self.holds
+            .release(due.showtime_id.into(), &seat_ids, id)
+            .await;
+        Ok(ExecutionOutcome::TaskCompleted)
+    }
+
+    /// Runs until the process stops: drains what is due, then waits `idle`.
+    pub async fn run(self, idle: StdDuration) {
+        loop {
+            match self.try_execute_task().await {
+                Ok(ExecutionOutcome::TaskCompleted) => continue,
+                Ok(ExecutionOutcome::EmptyQueue) => tokio::time::sleep(idle).await,
+                Err(e) => {
+                    tracing::warn!(error = %e, "hold expiry pass failed; retrying");
+                    tokio::time::sleep(idle).await;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,401 @@
+//! Holding seats: all or none, the front line first, then one database transaction whose
+//! conditional update must touch exactly as many rows as seats were asked for.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use marquee_entity::{booking_seats, bookings, seats, show_seats, showtime_prices, showtimes};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::accounts::Principal;
+use crate::catalog::{SeatCategory, SeatStatus, ShowtimeStatus};
+use crate::clock::SharedClock;
+use crate::db::is_unique_violation;
+use crate::ids::{BookingId, SeatId, ShowtimeId};
+
+use super::front_line::{Claim, SeatHolds};
+use super::{Booking, BookingError, BookingStatus, fencing};
+
+/// Limits of the booking path.
+#[derive(Debug, Clone, Copy)]
+pub struct BookingSettings {
+    /// How long a hold lasts.
+    pub hold_ttl: Duration,
+    /// Most seats in one booking.
+    pub max_seats: usize,
+}
+
+/// A request to hold seats.
+#[derive(Debug, Clone)]
+pub struct HoldRequest {
+    /// The showtime.
+    pub showtime_id: ShowtimeId,
+    /// The seats, all of which must be free.
+    pub seat_ids: Vec<SeatId>,
+    /// Makes a retried request return the booking of the first one.
+    pub idempotency_key: Option<String>,
+}
+
+/// Holds, releases and reads bookings.
+#[derive(Clone)]
+pub struct BookingService {
+    pub(super) db: DatabaseConnection,
+    pub(super) clock: SharedClock,
+    pub(super) holds: Arc<dyn SeatHolds>,
+    pub(super) settings: BookingSettings,
+}
+
+/// Namespace of booking ids derived from idempotency keys.
+const IDEMPOTENCY_NAMESPACE: Uuid = Uuid::from_u128(0x6d61_7271_7565_655f_686f_6c64_735f_7631);
+
+fn seat_uuids(ids: &[SeatId]) -> Vec<Uuid> {
+    ids.iter().map(|s| s.uuid()).collect()
+}
+
+impl BookingService {
+    /// Wires the service.
+    pub fn new(
+        db: DatabaseConnection,
+        clock: SharedClock,
+        holds: Arc<dyn SeatHolds>,
+        settings: BookingSettings,
+    ) -> Self {
+        Self {
+            db,
+            clock,
+            holds,
+            settings,
+        }
+    }
+
+    /// The booking id of a request: derived from the idempotency key when there is one,
+    /// so that concurrent retries contend for the same booking rather than for seats.
+    fn booking_id_for(who: &Principal, key: Option<&str>) -> BookingId {
+        match key {
+            Some(k) => BookingId::from(Uuid::new_v5(
+                &IDEMPOTENCY_NAMESPACE,
+                format!("{}\n{k}", who.user_id).as_bytes(),
+            )),
+            None => BookingId::generate(),
+        }
+    }
+
+    /// Holds every seat for the caller until the hold TTL runs out, or none of them.
+    #[tracing::instrument(skip_all, fields(showtime_id = %req.showtime_id, seats = req.seat_ids.len()), err)]
+    pub async fn hold_seats(
+        &self,
+        who: &Principal,
+        req: HoldRequest,
+    ) -> Result<Booking, BookingError> {
+        let n = req.seat_ids.len();
+        if n == 0 || n > self.settings.max_seats {
+            return Err(BookingError::invalid(
+                "seatIds",
+                format!("hold between 1 and {} seats", self.settings.max_seats),
+            ));
+        }
+        if req.seat_ids.iter().collect::<HashSet<_>>().len() != n {
+            return Err(BookingError::invalid("seatIds", "a seat is listed twice"));
+        }
+        if let Some(k) = &req.idempotency_key
+            && (k.is_empty() || k.len() > 128)
+        {
+            return Err(BookingError::invalid(
+                "idempotencyKey",
+                "must be 1 to 128 characters",
+            ));
+        }
+        let booking_id = Self::booking_id_for(who, req.idempotency_key.as_deref());
+        if let Some(existing) = self.find_owned(who, booking_id).await? {
+            return Ok(existing);
+        }
+        let now = self.clock.now();
+        let showtime = showtimes::Entity::find_by_id(req.showtime_id.uuid())
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| BookingError::not_found("showtime", req.showtime_id))?;
+        if showtime.status != ShowtimeStatus::Scheduled.as_str() {
+            return Err(BookingError::NotOnSale(
+                "the showtime has been cancelled".into(),
+            ));
+        }
+        if showtime.starts_at <= now {
+            return Err(BookingError::NotOnSale(
+                "the showtime has already started".into(),
+            ));
+        }
+        if showtime.on_sale_at > now {
+            return Err(BookingError::NotOnSale(format!(
+                "tickets go on sale at {}",
+                showtime.on_sale_at.to_rfc3339()
+            )));
+        }
+        let priced = self.price_seats(&showtime, &req.seat_ids).await?;
+        let expires_at = now + self.settings.hold_ttl;
+        let claim = self
+            .holds
+            .claim(req.showtime_id, &req.seat_ids, booking_id, now, expires_at)
+            .await;
+        if let Claim::Taken(seats) = claim {
+            return Err(BookingError::SeatUnavailable(seats));
+        }
+        let result = self
+            .hold_in_db(
+                who,
+                booking_id,
+                &showtime,
+                &priced,
+                req.idempotency_key.clone(),
+                now,
+                expires_at,
+            )
+            .await;
+        if result.is_err() && claim == Claim::Acquired {
+            self.holds
+                .release(req.showtime_id, &req.seat_ids, booking_id)
+                .await;
+        }
+        result
+    }
+
+    /// Category and price of every requested seat; refuses seats of another screen and
+    /// categories without a price.
+    async fn price_seats(
+        &self,
+        showtime: &showtimes::Model,
+        ids: &[SeatId],
+    ) -> Result<Vec<(SeatId, SeatCategory, i64)>, BookingError> {
+        let found = seats::Entity::find()
+            .filter(seats::Column::Id.is_in(seat_uuids(ids)))
+            .filter(seats::Column::ScreenId.eq(showtime.screen_id))
+            .all(&self.db)
+            .await?;
+        if found.len() != ids.len() {
+            let known: HashSet<Uuid> = found.iter().map(|s| s.id).collect();
+            let foreign: Vec<String> = ids
+                .iter()
+                .filter(|s| !known.contains(&s.uuid()))
+                .map(ToString::to_string)
+                .collect();
+            return Err(BookingError::invalid(
+                "seatIds",
+                format!("not seats of this showtime: {}", foreign.join(", ")),
+            ));
+        }
+        let prices: HashMap<String, i64> = showtime_prices::Entity::find()
+            .filter(showtime_prices::Column::ShowtimeId.eq(showtime.id))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|p| (p.category, p.price_cents))
+            .collect();
+        found
+            .into_iter()
+            .map(|s| {
+                let category = SeatCategory::parse(&s.category).unwrap_or(SeatCategory::Standard);
+                let price = prices.get(category.as_str()).copied().ok_or_else(|| {
+                    BookingError::NotOnSale(format!(
+                        "{} seats have no price yet",
+                        category.as_str()
+                    ))
+                })?;
+                Ok((SeatId::from(s.id), category, price))
+            })
+            .collect()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn hold_in_db(
+        &self,
+        who: &Principal,
+        booking_id: BookingId,
+        showtime: &showtimes::Model,
+        priced: &[(SeatId, SeatCategory, i64)],
+        idempotency_key: Option<String>,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<Booking, BookingError> {
+        let ids: Vec<SeatId> = priced.iter().map(|p| p.0).collect();
+        let txn = self.db.begin().await?;
+        // A write first: SQLite then takes its write lock at once instead of failing to
+        // upgrade a read lock under contention.
+        let token = fencing::next_token(&txn).await?;
+        let free = Condition::any()
+            .add(show_seats::Column::Status.eq(SeatStatus::Available.as_str()))
+            .add(
+                Condition::all()
+                    .add(show_seats::Column::Status.eq(SeatStatus::Held.as_str()))
+                    .add(show_seats::Column::HoldExpiresAt.lte(now)),
+            );
+        let taken = show_seats::Entity::update_many()
+            .col_expr(
+                show_seats::Column::Status,
+                Expr::value(SeatStatus::Held.as_str()),
+            )
+            .col_expr(
+                show_seats::Column::BookingId,
+                Expr::value(booking_id.uuid()),
+            )
+            .col_expr(show_seats::Column::HoldExpiresAt, Expr::value(expires_at))
+            .col_expr(
+                show_seats::Column::Version,
+                Expr::col(show_seats::Column::Version).add(1),
+            )
+            .filter(show_seats::Column::ShowtimeId.eq(showtime.id))
+            .filter(show_seats::Column::SeatId.is_in(seat_uuids(&ids)))
+            .filter(free)
+            .exec(&txn)
+            .await?;
+        if taken.rows_affected != ids.len() as u64 {
+            txn.rollback().await?;
+            // A concurrent retry with the same key may have won: it is the same booking.
+            if let Some(existing) = self.find_owned(who, booking_id).await? {
+                return Ok(existing);
+            }
+            return Err(BookingError::SeatUnavailable(
+                self.unavailable(showtime.id, &ids, now).await?,
+            ));
+        }
+        // Any other active claim on these seats belongs to a lapsed hold we just overtook.
+        booking_seats::Entity::update_many()
+            .col_expr(booking_seats::Column::Active, Expr::value(false))
+            .filter(booking_seats::Column::ShowtimeId.eq(showtime.id))
+            .filter(booking_seats::Column::SeatId.is_in(seat_uuids(&ids)))
+            .filter(booking_seats::Column::Active.eq(true))
+            .filter(booking_seats::Column::BookingId.ne(booking_id.uuid()))
+            .exec(&txn)
+            .await?;
+        let subtotal: i64 = priced.iter().map(|p| p.2).sum();
+        let inserted = bookings::ActiveModel {
+            id: Set(booking_id.uuid()),
+            user_id: Set(who.user_id.uuid()),
+            showtime_id: Set(showtime.id),
+            status: Set(BookingStatus::Held.as_str().to_owned()),
+            subtotal_cents: Set(subtotal),
+            discount_cents: Set(0),
+            fee_cents: Set(0),
+            total_cents: Set(subtotal),
+            currency: Set(showtime.currency.clone()),
+            promotion_id: Set(None),
+            expires_at: Set(expires_at),
+            fencing_token: Set(token),
+            idempotency_key: Set(idempotency_key),
+            status_reason: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await;
+        if let Err(e) = inserted {
+            txn.rollback().await?;
+            if is_unique_violation(&e)
+                && let Some(existing) = self.find_owned(who, booking_id).await?
+            {
+                return Ok(existing);
+            }
+            return Err(e.into());
+        }
+        booking_seats::Entity::insert_many(priced.iter().map(|(seat, category, price)| {
+            booking_seats::ActiveModel {
+                booking_id: Set(booking_id.uuid()),
+                seat_id: Set(seat.uuid()),
+                showtime_id: Set(showtime.id),
+                category: Set(category.as_str().to_owned()),
+                price_cents: Set(*price),
+                active: Set(true),
+            }
+        }))
+        .exec(&txn)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                BookingError::SeatUnavailable(ids.clone())
+            } else {
+                e.into()
+            }
+        })?;
+        txn.commit().await?;
+        self.find_owned(who, booking_id)
+            .await?
+            .ok_or_else(|| BookingError::not_found("booking", booking_id))
+    }
+
+    /// Which of `ids` are held (unexpired) or sold now.
+    async fn unavailable(
+        &self,
+        showtime: Uuid,
+        ids: &[SeatId],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<SeatId>, BookingError> {
+        let rows = show_seats::Entity::find()
+            .filter(show_seats::Column::ShowtimeId.eq(showtime))
+            .filter(show_seats::Column::SeatId.is_in(seat_uuids(ids)))
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| {
+                let lapsed = r.status == SeatStatus::Held.as_str()
+                    && r.hold_expires_at.is_none_or(|t| t <= now);
+                r.status != SeatStatus::Available.as_str() && !lapsed
+            })
+            .map(|r| SeatId::from(r.seat_id))
+            .collect())
+    }
+
+    /// Gives a held booking's seats back at once.
+    #[tracing::instrument(skip_all, fields(booking_id = %id), err)]
+    pub async fn release_hold(
+        &self,
+        who: &Principal,
+        id: BookingId,
+    ) -> Result<Booking, BookingError> {
+        let booking = self
+            .find_owned(who, id)
+            .await?
+            .ok_or_else(|| BookingError::not_found("booking", id))?;
+        match booking.status {
+            BookingStatus::Held => {}
+            BookingStatus::Expired => return Err(BookingError::HoldExpired),
+            _ => {
+                return Err(BookingError::Conflict(
+                    "only a held booking can be released".into(),
+                ));
+            }
+        }
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let moved = bookings::Entity::update_many()
+            .col_expr(
+                bookings::Column::Status,
+                Expr::value(BookingStatus::Cancelled.as_str()),
+            )
+            .col_expr(
+                bookings::Column::StatusReason,
+                Expr::value("released by the buyer"),
+            )
+            .col_expr(bookings::Column::UpdatedAt, Expr::value(now))
+            .filter(bookings::Column::Id.eq(id.uuid()))
+            .filter(bookings::Column::Status.eq(BookingStatus::Held.as_str()))
+            .filter(bookings::Column::ExpiresAt.gt(now))
+            .exec(&txn)
+            .await?;
+        if moved.rows_affected != 1 {
+            txn.rollback().await?;
+            return Err(BookingError::HoldExpired);
+        }
+        super::expiry::free_seats(&txn, id).await?;
+        txn.commit().await?;
+        let seat_ids: Vec<SeatId> = booking.seats.iter().map(|s| s.seat_id).collect();
+        self.holds.release(booking.showtime_id, &seat_ids, id).await;
+        self.find_owned(who, id)
+            .await?
+            .ok_or_else(|| BookingError::not_found("booking", id))
+    }
+}

@@ -1,0 +1,94 @@
+use chrono::{DateTime, Utc};
+
+use crate::catalog::SeatCategory;
+use crate::ids::{BookingId, SeatId, ShowtimeId, UserId};
+
+/// Where a booking stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BookingStatus {
+    /// Seats held until `expires_at`.
+    Held,
+    /// Payment started; seats kept while the gateway answers.
+    PaymentPending,
+    /// Paid; tickets issued.
+    Confirmed,
+    /// The hold ran out.
+    Expired,
+    /// The payment was declined; seats released.
+    PaymentFailed,
+    /// Released by the buyer, or cancelled before the show.
+    Cancelled,
+    /// Paid and refunded.
+    Refunded,
+}
+
+impl BookingStatus {
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Held => "held",
+            Self::PaymentPending => "payment_pending",
+            Self::Confirmed => "confirmed",
+            Self::Expired => "expired",
+            Self::PaymentFailed => "payment_failed",
+            Self::Cancelled => "cancelled",
+            Self::Refunded => "refunded",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn parse(value: &str) -> Option<Self> {
+        Some(match value {
+            "held" => Self::Held,
+            "payment_pending" => Self::PaymentPending,
+            "confirmed" => Self::Confirmed,
+            "expired" => Self::Expired,
+            "payment_failed" => Self::PaymentFailed,
+            "cancelled" => Self::Cancelled,
+            "refunded" => Self::Refunded,
+            _ => return None,
+        })
+    }
+}
+
+/// A seat of a booking with the price it was held at.
+#[derive(Debug, Clone)]
+pub struct BookedSeat {
+    /// Seat.
+    pub seat_id: SeatId,
+    /// Row label.
+    pub row: String,
+    /// Number in the row.
+    pub number: i32,
+    /// Category.
+    pub category: SeatCategory,
+    /// Price in minor units.
+    pub price_cents: i64,
+}
+
+/// A booking as its owner sees it.
+#[derive(Debug, Clone)]
+pub struct Booking {
+    /// Id.
+    pub id: BookingId,
+    /// Owner.
+    pub user_id: UserId,
+    /// Showtime.
+    pub showtime_id: ShowtimeId,
+    /// Status now (a lapsed hold reads as expired even before the sweeper ran).
+    pub status: BookingStatus,
+    /// Seats, by row and number.
+    pub seats: Vec<BookedSeat>,
+    /// Sum of seat prices.
+    pub subtotal_cents: i64,
+    /// What the buyer pays.
+    pub total_cents: i64,
+    /// Currency.
+    pub currency: String,
+    /// End of the hold.
+    pub expires_at: DateTime<Utc>,
+    /// Why the booking ended as it did, when it did not succeed.
+    pub status_reason: Option<String>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+}

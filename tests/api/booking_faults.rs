@@ -1,0 +1,173 @@
+//! The booking path under faults: the Redis front line dies in the middle of a race.
+
+use std::collections::HashSet;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+const HOLD: &str = "mutation($s: ID!, $seats: [ID!]!, $k: String) { holdSeats(showtimeId: $s, seatIds: $seats, idempotencyKey: $k) { id seats { id } } }";
+
+/// A Redis server of this test's own, so that it can be killed.
+struct OwnRedis {
+    child: Child,
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl OwnRedis {
+    async fn start() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = tempfile::tempdir().unwrap();
+        let child = Command::new("redis-server")
+            .args([
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                &port.to_string(),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
+            .current_dir(dir.path())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("redis-server on PATH (scripts/test.sh installs it)");
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        Self {
+            child,
+            url: format!("redis://127.0.0.1:{port}/"),
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for OwnRedis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn holds_keep_working_without_double_sales_when_redis_dies_mid_race() {
+    let mut redis = OwnRedis::start().await;
+    let url = redis.url.clone();
+    let app = Arc::new(spawn_app_with(move |s| s.redis_url = Some(url.into())).await);
+    let (showtime, all) = opening_night(&app).await;
+    let buyers: Vec<String> = futures_util::future::join_all((0..8).map(|i| {
+        let app = app.clone();
+        async move { app.customer(&format!("fault{i}@example.com")).await }
+    }))
+    .await;
+
+    // Each wave asks for 100 pairs of neighbouring seats in its own third of the hall,
+    // overlapping each other, so every wave has both winners and losers.
+    let race = |round: usize| {
+        let tasks: Vec<_> = (0..100)
+            .map(|i| {
+                let base = round * 66 + (i * 13) % 64;
+                let seats = vec![
+                    all[base % all.len()].clone(),
+                    all[(base + 1) % all.len()].clone(),
+                ];
+                let seats: Vec<String> = seats
+                    .into_iter()
+                    .collect::<HashSet<_>>()
+                    .into_iter()
+                    .collect();
+                let (app, token, showtime) = (
+                    app.clone(),
+                    buyers[i % buyers.len()].clone(),
+                    showtime.clone(),
+                );
+                tokio::spawn(async move {
+                    (
+                        seats.clone(),
+                        hold(&app, &token, &showtime, &seats, &format!("r{round}-{i}")).await,
+                    )
+                })
+            })
+            .collect();
+        tasks
+    };
+    let mut results = Vec::new();
+    for t in race(0) {
+        results.push(t.await.unwrap());
+    }
+    // Kill the front line while the second wave is in flight.
+    let wave = race(1);
+    redis.child.kill().unwrap();
+    redis.child.wait().unwrap();
+    for t in wave {
+        results.push(t.await.unwrap());
+    }
+    for t in race(2) {
+        results.push(t.await.unwrap());
+    }
+
+    let mut claimed = HashSet::new();
+    let mut after_kill_wins = 0;
+    for (n, (seats, body)) in results.iter().enumerate() {
+        match body["data"]["holdSeats"]["id"].as_str() {
+            Some(_) => {
+                for s in seats {
+                    assert!(claimed.insert(s.clone()), "seat {s} held twice");
+                }
+                if n >= 200 {
+                    after_kill_wins += 1;
+                }
+            }
+            None => assert_eq!(code(body), "SEAT_UNAVAILABLE", "{body}"),
+        }
+    }
+    let map = app
+        .ok(
+            "query($s: ID!) { showtime(id: $s) { seatMap { seats { id status } } } }",
+            json!({ "s": showtime }),
+            None,
+        )
+        .await;
+    let held: HashSet<String> = map["showtime"]["seatMap"]["seats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["status"] == "HELD")
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(held, claimed);
+    // With Redis gone the database alone decided, and still let buyers in.
+    assert!(after_kill_wins > 0, "no hold succeeded after Redis died");
+    let ready = app
+        .client
+        .get(format!("{}/readyz", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), reqwest::StatusCode::SERVICE_UNAVAILABLE);
+}
+
+async fn hold(app: &TestApp, token: &str, showtime: &str, seats: &[String], key: &str) -> Value {
+    app.gql(
+        HOLD,
+        json!({ "s": showtime, "seats": seats, "k": key }),
+        Some(token),
+    )
+    .await
+}
