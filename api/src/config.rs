@@ -55,6 +55,16 @@ pub struct Settings {
     pub hold_ttl_minutes: u32,
     /// Most seats in one booking.
     pub max_seats_per_booking: usize,
+    /// A checkout keeps the seats at least this long for the payment.
+    pub checkout_extension_minutes: u32,
+    /// Booking fee per ticket, in minor units.
+    pub booking_fee_cents: u32,
+    /// Cancelling at least this many hours before the show refunds in full.
+    pub full_refund_hours: u32,
+    /// Cancelling at least this many hours before refunds half; later is refused.
+    pub partial_refund_hours: u32,
+    /// Seconds before an unsettled payment is first asked about again.
+    pub reconcile_after_seconds: u32,
     /// Deepest accepted GraphQL selection.
     pub graphql_max_depth: usize,
     /// Largest accepted GraphQL complexity.
@@ -80,6 +90,11 @@ impl Default for Settings {
             cleaning_buffer_minutes: 15,
             hold_ttl_minutes: 10,
             max_seats_per_booking: 10,
+            checkout_extension_minutes: 5,
+            booking_fee_cents: 0,
+            full_refund_hours: 24,
+            partial_refund_hours: 2,
+            reconcile_after_seconds: 30,
             graphql_max_depth: 12,
             graphql_max_complexity: 2_000,
             max_body_bytes: 256 * 1024,
@@ -189,6 +204,18 @@ impl Settings {
         }
         if self.max_seats_per_booking == 0 || self.max_seats_per_booking > 50 {
             return Err(invalid("max_seats_per_booking", "must be between 1 and 50"));
+        }
+        if self.partial_refund_hours > self.full_refund_hours {
+            return Err(invalid(
+                "partial_refund_hours",
+                "must not exceed full_refund_hours",
+            ));
+        }
+        if self.checkout_extension_minutes == 0 || self.checkout_extension_minutes > 30 {
+            return Err(invalid(
+                "checkout_extension_minutes",
+                "must be between 1 and 30",
+            ));
         }
         if self.database_max_connections == 0 {
             return Err(invalid("database_max_connections", "must be at least 1"));

@@ -12,6 +12,7 @@ use marquee::startup::{Application, shutdown_signal, start_services};
 use marquee::{graphql, telemetry};
 use marquee_domain::accounts::{EmailAddress, Password};
 use marquee_domain::clock::SystemClock;
+use marquee_domain::payments::FakeGateway;
 
 #[derive(Parser)]
 #[command(
@@ -80,12 +81,24 @@ async fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings).await,
         Command::Migrate => {
-            start_services(&settings, Arc::new(SystemClock), None).await?;
+            start_services(
+                &settings,
+                Arc::new(SystemClock),
+                None,
+                Arc::new(FakeGateway::default()),
+            )
+            .await?;
             println!("migrations applied");
             Ok(())
         }
         Command::Seed => {
-            let services = start_services(&settings, Arc::new(SystemClock), None).await?;
+            let services = start_services(
+                &settings,
+                Arc::new(SystemClock),
+                None,
+                Arc::new(FakeGateway::default()),
+            )
+            .await?;
             let started = std::time::Instant::now();
             match marquee_domain::demo::seed_if_empty(&services.db, &SystemClock).await? {
                 Some(r) => println!("seeded in {:.1}s: {r:?}", started.elapsed().as_secs_f64()),
@@ -125,7 +138,13 @@ async fn create_admin(settings: Settings, email: &str, name: &str) -> anyhow::Re
     } else {
         Some(Password::parse(line).map_err(|e| anyhow::anyhow!("{e}"))?)
     };
-    let services = start_services(&settings, Arc::new(SystemClock), None).await?;
+    let services = start_services(
+        &settings,
+        Arc::new(SystemClock),
+        None,
+        Arc::new(FakeGateway::default()),
+    )
+    .await?;
     let (user, created) = services
         .accounts
         .ensure_admin(email, name, password)

@@ -11,6 +11,7 @@ use marquee_domain::accounts::TokenSettings;
 use marquee_domain::booking::BookingSettings;
 use marquee_domain::clock::{SharedClock, SystemClock};
 use marquee_domain::db::DbSettings;
+use marquee_domain::payments::{FakeGateway, PaymentGateway};
 use marquee_domain::{DomainConfig, Services};
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
@@ -26,6 +27,7 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     services: Arc<Services>,
+    fake_gateway: Arc<FakeGateway>,
     addr: SocketAddr,
 }
 
@@ -34,6 +36,7 @@ pub async fn start_services(
     settings: &Settings,
     clock: SharedClock,
     metrics: Option<Arc<Metrics>>,
+    gateway: Arc<dyn PaymentGateway>,
 ) -> anyhow::Result<Arc<Services>> {
     std::fs::create_dir_all(&settings.data_dir)
         .with_context(|| format!("cannot create data_dir {}", settings.data_dir.display()))?;
@@ -61,7 +64,13 @@ pub async fn start_services(
         booking: BookingSettings {
             hold_ttl: Duration::minutes(i64::from(settings.hold_ttl_minutes)),
             max_seats: settings.max_seats_per_booking,
+            checkout_extension: Duration::minutes(i64::from(settings.checkout_extension_minutes)),
+            booking_fee_cents: i64::from(settings.booking_fee_cents),
+            reconcile_after: Duration::seconds(i64::from(settings.reconcile_after_seconds)),
+            full_refund_before: Duration::hours(i64::from(settings.full_refund_hours)),
+            partial_refund_before: Duration::hours(i64::from(settings.partial_refund_hours)),
         },
+        gateway,
         clock,
     };
     Services::start(config)
@@ -78,7 +87,14 @@ impl Application {
     /// Builds with a given clock (tests move time).
     pub async fn build_with_clock(settings: Settings, clock: SharedClock) -> anyhow::Result<Self> {
         let metrics = Metrics::new();
-        let services = start_services(&settings, clock, Some(metrics.clone())).await?;
+        let fake_gateway = Arc::new(FakeGateway::default());
+        let services = start_services(
+            &settings,
+            clock,
+            Some(metrics.clone()),
+            fake_gateway.clone(),
+        )
+        .await?;
         if settings.seed_demo {
             let started = std::time::Instant::now();
             if let Some(report) =
@@ -118,6 +134,7 @@ impl Application {
             listener,
             router: router(state, settings.max_body_bytes),
             services,
+            fake_gateway,
             addr,
         })
     }
@@ -130,6 +147,11 @@ impl Application {
     /// The domain services, for tests that need to look behind the API.
     pub fn services(&self) -> Arc<Services> {
         self.services.clone()
+    }
+
+    /// The embedded payment gateway, so tests can make it slow or fail.
+    pub fn fake_gateway(&self) -> Arc<FakeGateway> {
+        self.fake_gateway.clone()
     }
 
     /// Serves until `shutdown` completes, then finishes in-flight requests.

@@ -13,6 +13,7 @@ pub mod error;
 pub mod ids;
 pub mod money;
 pub mod page;
+pub mod payments;
 pub mod redis_store;
 pub mod services;
 

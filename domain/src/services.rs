@@ -7,11 +7,13 @@ use sea_orm::DatabaseConnection;
 
 use crate::accounts::{AccountService, TokenIssuer, TokenSettings};
 use crate::booking::{
-    BookingService, BookingSettings, ExpiryWorker, InProcessSeatHolds, RedisSeatHolds, SeatHolds,
+    BookingService, BookingSettings, ExpiryWorker, InProcessSeatHolds, ReconcileWorker,
+    RedisSeatHolds, SeatHolds,
 };
 use crate::catalog::{CatalogAdmin, CatalogReader};
 use crate::clock::SharedClock;
 use crate::db::{self, DbSettings};
+use crate::payments::PaymentGateway;
 use crate::redis_store::RedisStore;
 
 /// Everything the domain needs to start.
@@ -27,6 +29,8 @@ pub struct DomainConfig {
     pub cleaning_buffer: Duration,
     /// Hold lifetime and seat limits.
     pub booking: BookingSettings,
+    /// Where payments go.
+    pub gateway: Arc<dyn PaymentGateway>,
     /// Source of "now".
     pub clock: SharedClock,
 }
@@ -75,6 +79,8 @@ pub struct Services {
     pub bookings: BookingService,
     /// Releases lapsed holds (spawned by the server; tests drive it directly).
     pub expiry: ExpiryWorker,
+    /// Settles payments whose outcome was unknown.
+    pub reconcile: ReconcileWorker,
     /// Redis, when configured.
     pub redis: Option<RedisStore>,
 }
@@ -95,8 +101,16 @@ impl Services {
             Some(store) => Arc::new(RedisSeatHolds::new(store.clone())),
             None => Arc::new(InProcessSeatHolds::default()),
         };
+        let bookings = BookingService::new(
+            db.clone(),
+            clock.clone(),
+            holds.clone(),
+            config.gateway.clone(),
+            config.booking,
+        );
         Ok(Arc::new(Self {
-            bookings: BookingService::new(db.clone(), clock.clone(), holds.clone(), config.booking),
+            reconcile: ReconcileWorker::new(bookings.clone()),
+            bookings,
             expiry: ExpiryWorker::new(db.clone(), clock.clone(), holds),
             accounts: AccountService::new(db.clone(), clock.clone(), tokens),
             catalog: CatalogReader::new(db.clone(), clock.clone()),

@@ -381,17 +381,19 @@ async fn two_thousand_racing_holders_never_share_a_seat() {
             );
             tokio::spawn(async move {
                 let body = hold(&app, &token, &showtime, &seats, Some(&format!("race-{i}"))).await;
-                (seats, body)
+                (seats, token, body)
             })
         })
         .collect();
     let mut winners: HashMap<String, Vec<String>> = HashMap::new();
+    let mut owner_of: HashMap<String, String> = HashMap::new();
     let mut losers = 0;
     for t in tasks {
-        let (seats, body) = t.await.unwrap();
+        let (seats, token, body) = t.await.unwrap();
         match body["data"]["holdSeats"]["id"].as_str() {
             Some(id) => {
                 winners.insert(id.to_owned(), seats);
+                owner_of.insert(id.to_owned(), token);
             }
             None => {
                 assert_eq!(code(&body), "SEAT_UNAVAILABLE", "{body}");
@@ -422,51 +424,42 @@ async fn two_thousand_racing_holders_never_share_a_seat() {
     assert_eq!(held.len() + available, 200);
     assert_eq!(winners.len() + losers, 2_000);
     assert!(!winners.is_empty() && losers > 0);
-}
 
-#[tokio::test]
-async fn the_schema_itself_refuses_a_second_active_booking_of_a_seat() {
-    use sea_orm::{ConnectionTrait, Statement, Value as Sql};
-    let app = spawn_app().await;
-    let f = app.fixture().await;
-    let showtime = app.showtime_at(&f, 5).await;
-    let all = ids(&seat_map(&app, &showtime).await);
-    let a = app.customer("a@example.com").await;
-    let b = app.customer("b@example.com").await;
-    app.ok(HOLD, json!({ "s": showtime, "seats": [all[0]] }), Some(&a))
-        .await;
-    let other = app
-        .ok(HOLD, json!({ "s": showtime, "seats": [all[1]] }), Some(&b))
-        .await;
-    let uuid = |s: &str| Sql::from(uuid::Uuid::parse_str(s).unwrap());
-    let db = &app.services.db;
-    let insert = |active: bool| {
-        Statement::from_sql_and_values(
-            db.get_database_backend(),
-            match db.get_database_backend() {
-                sea_orm::DbBackend::Postgres => {
-                    "INSERT INTO booking_seats (booking_id, seat_id, showtime_id, category, price_cents, active) VALUES ($1, $2, $3, 'standard', 1200, $4)"
-                }
-                _ => {
-                    "INSERT INTO booking_seats (booking_id, seat_id, showtime_id, category, price_cents, active) VALUES (?, ?, ?, 'standard', 1200, ?)"
-                }
-            },
-            [
-                uuid(other["holdSeats"]["id"].as_str().unwrap()),
-                uuid(&all[0]),
-                uuid(&showtime),
-                Sql::from(active),
-            ],
-        )
-    };
-    let err = db.execute_raw(insert(true)).await.unwrap_err();
-    assert!(
-        matches!(
-            err.sql_err(),
-            Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-        ),
-        "{err}"
-    );
-    // An inactive (historical) row for the same seat is fine.
-    db.execute_raw(insert(false)).await.unwrap();
+    // Every winner pays; the sold seats are exactly the tickets issued.
+    let payments: Vec<_> = winners
+        .keys()
+        .map(|id| {
+            let (app, id, token) = (app.clone(), id.clone(), owner_of[id].clone());
+            tokio::spawn(async move {
+                let body = app
+                    .gql(
+                        "mutation($b: ID!) { checkout(bookingId: $b, input: { paymentMethod: \"pm_card_visa\" }) { status tickets { seatId } } }",
+                        json!({ "b": id }),
+                        Some(&token),
+                    )
+                    .await;
+                body["data"]["checkout"].clone()
+            })
+        })
+        .collect();
+    let mut ticketed = HashSet::new();
+    for p in payments {
+        let done = p.await.unwrap();
+        assert_eq!(done["status"], "CONFIRMED", "{done}");
+        for t in done["tickets"].as_array().unwrap() {
+            assert!(
+                ticketed.insert(t["seatId"].as_str().unwrap().to_owned()),
+                "two tickets for one seat"
+            );
+        }
+    }
+    let map = seat_map(&app, &showtime).await;
+    let sold: HashSet<String> = map
+        .iter()
+        .filter(|s| s["status"] == "SOLD")
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(sold, ticketed);
+    assert_eq!(sold, claimed);
+    assert_eq!(app.gateway.charge_count(), winners.len());
 }

@@ -18,6 +18,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub services: Arc<Services>,
     pub clock: Arc<OffsetClock>,
+    pub gateway: Arc<marquee_domain::payments::FakeGateway>,
     _data_dir: tempfile::TempDir,
 }
 
@@ -76,12 +77,14 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         .expect("build app");
     let address = format!("http://{}", app.addr());
     let services = app.services();
+    let gateway = app.fake_gateway();
     tokio::spawn(app.run_until_stopped(std::future::pending()));
     TestApp {
         address,
         client: reqwest::Client::new(),
         services,
         clock,
+        gateway,
         _data_dir: dir,
     }
 }

@@ -10,6 +10,7 @@ mod admin_schedule;
 mod booking;
 mod booking_faults;
 mod catalog;
+mod checkout;
 mod helpers;
 mod http_edges;
 mod ops;

@@ -18,17 +18,28 @@ use crate::catalog::{SeatCategory, SeatStatus, ShowtimeStatus};
 use crate::clock::SharedClock;
 use crate::db::is_unique_violation;
 use crate::ids::{BookingId, SeatId, ShowtimeId};
+use crate::payments::PaymentGateway;
 
 use super::front_line::{Claim, SeatHolds};
 use super::{Booking, BookingError, BookingStatus, fencing};
 
-/// Limits of the booking path.
+/// Limits and money rules of the booking path.
 #[derive(Debug, Clone, Copy)]
 pub struct BookingSettings {
     /// How long a hold lasts.
     pub hold_ttl: Duration,
     /// Most seats in one booking.
     pub max_seats: usize,
+    /// A checkout extends the hold to at least this far ahead, once.
+    pub checkout_extension: Duration,
+    /// Fee per ticket, in minor units.
+    pub booking_fee_cents: i64,
+    /// When an unsettled payment is first asked about again.
+    pub reconcile_after: Duration,
+    /// Full refund when cancelled at least this long before the show.
+    pub full_refund_before: Duration,
+    /// Half refund when cancelled at least this long before; later, no cancellation.
+    pub partial_refund_before: Duration,
 }
 
 /// A request to hold seats.
@@ -48,6 +59,7 @@ pub struct BookingService {
     pub(super) db: DatabaseConnection,
     pub(super) clock: SharedClock,
     pub(super) holds: Arc<dyn SeatHolds>,
+    pub(super) gateway: Arc<dyn PaymentGateway>,
     pub(super) settings: BookingSettings,
 }
 
@@ -64,12 +76,14 @@ impl BookingService {
         db: DatabaseConnection,
         clock: SharedClock,
         holds: Arc<dyn SeatHolds>,
+        gateway: Arc<dyn PaymentGateway>,
         settings: BookingSettings,
     ) -> Self {
         Self {
             db,
             clock,
             holds,
+            gateway,
             settings,
         }
     }

@@ -1,15 +1,21 @@
 //! The booking path: holds on seats, and the bookings they belong to.
 
+mod cancel;
+mod checkout;
 mod error;
 mod expiry;
 mod fencing;
 pub mod front_line;
 mod holds;
 mod reads;
+mod reconcile;
+mod settle;
 mod types;
 
+pub use checkout::CheckoutInput;
 pub use error::BookingError;
 pub use expiry::{ExecutionOutcome, ExpiryWorker};
 pub use front_line::{Claim, InProcessSeatHolds, RedisSeatHolds, SeatHolds};
 pub use holds::{BookingService, BookingSettings, HoldRequest};
-pub use types::{BookedSeat, Booking, BookingStatus};
+pub use reconcile::ReconcileWorker;
+pub use types::{BookedSeat, Booking, BookingStatus, Ticket};

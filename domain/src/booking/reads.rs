@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use marquee_entity::{booking_seats, bookings, seats};
+use marquee_entity::{booking_seats, bookings, seats, tickets};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
@@ -10,7 +10,7 @@ use crate::accounts::{Principal, Role};
 use crate::catalog::SeatCategory;
 use crate::ids::{BookingId, SeatId};
 
-use super::{BookedSeat, Booking, BookingError, BookingService, BookingStatus};
+use super::{BookedSeat, Booking, BookingError, BookingService, BookingStatus, Ticket};
 
 /// Most bookings `my_bookings` returns.
 const MAX_LISTED: u64 = 100;
@@ -46,8 +46,23 @@ impl BookingService {
         self.with_seats(models).await
     }
 
-    async fn with_seats(&self, models: Vec<bookings::Model>) -> Result<Vec<Booking>, BookingError> {
+    pub(super) async fn with_seats(
+        &self,
+        models: Vec<bookings::Model>,
+    ) -> Result<Vec<Booking>, BookingError> {
         let ids: Vec<Uuid> = models.iter().map(|m| m.id).collect();
+        let mut issued: HashMap<Uuid, Vec<Ticket>> = HashMap::new();
+        for t in tickets::Entity::find()
+            .filter(tickets::Column::BookingId.is_in(ids.clone()))
+            .all(&self.db)
+            .await?
+        {
+            issued.entry(t.booking_id).or_default().push(Ticket {
+                code: t.code,
+                seat_id: t.seat_id.into(),
+                status: t.status,
+            });
+        }
         let rows = booking_seats::Entity::find()
             .filter(booking_seats::Column::BookingId.is_in(ids))
             .find_also_related(seats::Entity)
@@ -90,6 +105,7 @@ impl BookingService {
                     currency: m.currency,
                     expires_at: m.expires_at,
                     status_reason: m.status_reason,
+                    tickets: issued.remove(&m.id).unwrap_or_default(),
                     created_at: m.created_at,
                 }
             })

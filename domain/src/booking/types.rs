@@ -89,6 +89,19 @@ pub struct Booking {
     pub expires_at: DateTime<Utc>,
     /// Why the booking ended as it did, when it did not succeed.
     pub status_reason: Option<String>,
+    /// Tickets, once confirmed.
+    pub tickets: Vec<Ticket>,
     /// Created.
     pub created_at: DateTime<Utc>,
+}
+
+/// An issued ticket: one seat, one code to scan at the door.
+#[derive(Debug, Clone)]
+pub struct Ticket {
+    /// The code printed and encoded in the QR image.
+    pub code: String,
+    /// Seat.
+    pub seat_id: SeatId,
+    /// `valid`, `void` or `used`.
+    pub status: String,
 }

@@ -1,5 +1,5 @@
-use async_graphql::{Context, ID, Object};
-use marquee_domain::booking::HoldRequest;
+use async_graphql::{Context, ID, InputObject, Object};
+use marquee_domain::booking::{CheckoutInput, HoldRequest};
 use marquee_domain::ids::{BookingId, SeatId, ShowtimeId};
 
 use crate::graphql::auth::{principal, services};
@@ -8,6 +8,15 @@ use crate::graphql::types::Booking;
 
 #[derive(Default)]
 pub struct BookingMutation;
+
+/// How to pay.
+#[derive(InputObject)]
+pub struct CheckoutPaymentInput {
+    /// The gateway's payment method id (`pm_card_visa`, `pm_card_chargeDeclined` in tests).
+    pub payment_method: String,
+    /// A promotion code.
+    pub promo_code: Option<String>,
+}
 
 #[Object]
 impl BookingMutation {
@@ -41,6 +50,35 @@ impl BookingMutation {
         let id = ApiError::parse_id("bookingId", &booking_id, BookingId::parse)?;
         Ok(Booking(
             services(ctx).bookings.release_hold(&who, id).await?,
+        ))
+    }
+
+    /// Pays for a held booking. The result is CONFIRMED (with tickets), PAYMENT_FAILED
+    /// (declined; seats released), or PAYMENT_PENDING while the gateway's answer is
+    /// awaited. Repeating it never charges twice.
+    async fn checkout(
+        &self,
+        ctx: &Context<'_>,
+        booking_id: ID,
+        input: CheckoutPaymentInput,
+    ) -> ApiResult<Booking> {
+        let who = principal(ctx).await?;
+        let id = ApiError::parse_id("bookingId", &booking_id, BookingId::parse)?;
+        let input = CheckoutInput {
+            payment_method: input.payment_method,
+            promo_code: input.promo_code,
+        };
+        Ok(Booking(
+            services(ctx).bookings.checkout(&who, id, input).await?,
+        ))
+    }
+
+    /// Cancels a confirmed booking before the show; refunds by the cancellation policy.
+    async fn cancel_booking(&self, ctx: &Context<'_>, booking_id: ID) -> ApiResult<Booking> {
+        let who = principal(ctx).await?;
+        let id = ApiError::parse_id("bookingId", &booking_id, BookingId::parse)?;
+        Ok(Booking(
+            services(ctx).bookings.cancel_booking(&who, id).await?,
         ))
     }
 }

@@ -4,7 +4,7 @@ use marquee_domain::booking;
 
 use super::{SeatCategory, Showtime};
 use crate::graphql::auth::services;
-use crate::graphql::error::ApiResult;
+use crate::graphql::error::{ApiError, ApiResult};
 
 /// Where a booking stands.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
@@ -102,11 +102,68 @@ impl Booking {
             })
             .collect()
     }
+    /// One ticket per seat once the booking is confirmed.
+    async fn tickets(&self) -> Vec<Ticket> {
+        self.0
+            .tickets
+            .iter()
+            .map(|t| {
+                let seat = self.0.seats.iter().find(|s| s.seat_id == t.seat_id);
+                Ticket {
+                    code: t.code.clone(),
+                    seat_id: ID(t.seat_id.to_string()),
+                    row: seat.map(|s| s.row.clone()).unwrap_or_default(),
+                    number: seat.map(|s| s.number).unwrap_or_default(),
+                    status: t.status.clone(),
+                }
+            })
+            .collect()
+    }
     async fn showtime(&self, ctx: &Context<'_>) -> ApiResult<Option<Showtime>> {
         Ok(services(ctx)
             .catalog
             .showtime(self.0.showtime_id)
             .await?
             .map(Showtime))
+    }
+}
+
+/// An admission ticket: show the QR code at the door.
+pub struct Ticket {
+    code: String,
+    seat_id: ID,
+    row: String,
+    number: i32,
+    status: String,
+}
+
+#[Object]
+impl Ticket {
+    /// The code scanned at the door.
+    async fn code(&self) -> &str {
+        &self.code
+    }
+    async fn seat_id(&self) -> &ID {
+        &self.seat_id
+    }
+    async fn row(&self) -> &str {
+        &self.row
+    }
+    async fn number(&self) -> i32 {
+        self.number
+    }
+    /// `valid`, `void` (cancelled) or `used`.
+    async fn status(&self) -> &str {
+        &self.status
+    }
+    /// The code as a QR image (SVG document).
+    async fn qr_svg(&self) -> ApiResult<String> {
+        let qr = qrcode::QrCode::new(self.code.as_bytes()).map_err(|e| {
+            ApiError::new("INTERNAL_SERVER_ERROR", format!("QR encoding failed: {e}"))
+        })?;
+        Ok(qr
+            .render::<qrcode::render::svg::Color<'_>>()
+            .min_dimensions(200, 200)
+            .build())
     }
 }

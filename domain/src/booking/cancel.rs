@@ -1,0 +1,125 @@
+//! Cancelling a confirmed booking before the show: seats back on sale, tickets void, and a
+//! refund that shrinks as the show approaches.
+
+use chrono::Duration;
+use marquee_entity::{booking_seats, bookings, payments, show_seats, showtimes, tickets};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+
+use crate::accounts::Principal;
+use crate::catalog::{SeatStatus, ShowtimeStatus};
+use crate::ids::{BookingId, SeatId};
+
+use super::{Booking, BookingError, BookingService, BookingStatus};
+
+impl BookingService {
+    /// The share of the price refunded when cancelling `before` the show: full, half, or
+    /// none (then cancelling is refused). A show the theatre cancelled is always refunded
+    /// in full.
+    pub fn refund_share(&self, before: Duration, showtime_cancelled: bool) -> Option<(i64, i64)> {
+        if showtime_cancelled || before >= self.settings.full_refund_before {
+            Some((1, 1))
+        } else if before >= self.settings.partial_refund_before {
+            Some((1, 2))
+        } else {
+            None
+        }
+    }
+
+    /// Cancels the caller's confirmed booking and refunds by the policy.
+    #[tracing::instrument(skip_all, fields(booking_id = %id), err)]
+    pub async fn cancel_booking(
+        &self,
+        who: &Principal,
+        id: BookingId,
+    ) -> Result<Booking, BookingError> {
+        let booking = self
+            .find_owned(who, id)
+            .await?
+            .ok_or_else(|| BookingError::not_found("booking", id))?;
+        if booking.status == BookingStatus::Cancelled {
+            return Ok(booking);
+        }
+        if booking.status != BookingStatus::Confirmed {
+            return Err(BookingError::Conflict(
+                "only a confirmed booking can be cancelled; release a hold instead".into(),
+            ));
+        }
+        let now = self.clock.now();
+        let showtime = showtimes::Entity::find_by_id(booking.showtime_id.uuid())
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| BookingError::not_found("showtime", booking.showtime_id))?;
+        let cancelled_show = showtime.status == ShowtimeStatus::Cancelled.as_str();
+        if showtime.starts_at <= now && !cancelled_show {
+            return Err(BookingError::Conflict("the show has started".into()));
+        }
+        let (num, den) = self
+            .refund_share(showtime.starts_at - now, cancelled_show)
+            .ok_or_else(|| BookingError::Conflict("too close to the show to cancel".into()))?;
+        let amount = booking.total_cents * num / den;
+
+        let txn = self.db.begin().await?;
+        let moved = bookings::Entity::update_many()
+            .col_expr(
+                bookings::Column::Status,
+                Expr::value(BookingStatus::Cancelled.as_str()),
+            )
+            .col_expr(
+                bookings::Column::StatusReason,
+                Expr::value(format!("cancelled by the buyer; {amount} refunded")),
+            )
+            .col_expr(bookings::Column::UpdatedAt, Expr::value(now))
+            .filter(bookings::Column::Id.eq(id.uuid()))
+            .filter(bookings::Column::Status.eq(BookingStatus::Confirmed.as_str()))
+            .exec(&txn)
+            .await?;
+        if moved.rows_affected != 1 {
+            txn.rollback().await?;
+            return self.load(id).await;
+        }
+        show_seats::Entity::update_many()
+            .col_expr(
+                show_seats::Column::Status,
+                Expr::value(SeatStatus::Available.as_str()),
+            )
+            .col_expr(
+                show_seats::Column::BookingId,
+                Expr::value(Option::<uuid::Uuid>::None),
+            )
+            .col_expr(
+                show_seats::Column::Version,
+                Expr::col(show_seats::Column::Version).add(1),
+            )
+            .filter(show_seats::Column::BookingId.eq(id.uuid()))
+            .filter(show_seats::Column::Status.eq(SeatStatus::Sold.as_str()))
+            .exec(&txn)
+            .await?;
+        booking_seats::Entity::update_many()
+            .col_expr(booking_seats::Column::Active, Expr::value(false))
+            .filter(booking_seats::Column::BookingId.eq(id.uuid()))
+            .exec(&txn)
+            .await?;
+        tickets::Entity::update_many()
+            .col_expr(tickets::Column::Status, Expr::value("void"))
+            .filter(tickets::Column::BookingId.eq(id.uuid()))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        let paid = payments::Entity::find()
+            .filter(payments::Column::BookingId.eq(id.uuid()))
+            .filter(payments::Column::Status.eq("succeeded"))
+            .one(&self.db)
+            .await?;
+        if let Some(p) = paid
+            && let Some(provider_ref) = &p.provider_ref
+            && amount > 0
+        {
+            self.refund(id, p.id, provider_ref, amount, "cancelled by the buyer")
+                .await?;
+        }
+        let seat_ids: Vec<SeatId> = booking.seats.iter().map(|s| s.seat_id).collect();
+        self.holds.release(booking.showtime_id, &seat_ids, id).await;
+        self.load(id).await
+    }
+}

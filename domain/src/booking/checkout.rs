@@ -1,0 +1,237 @@
+//! Checkout: price the booking, keep its seats while the payment runs, and charge once per
+//! attempt with the attempt's idempotency key.
+
+use chrono::{DateTime, Utc};
+use marquee_entity::{bookings, payments, promotions, show_seats};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+
+use crate::accounts::Principal;
+use crate::catalog::SeatStatus;
+use crate::ids::BookingId;
+use crate::payments::ChargeRequest;
+
+use super::{Booking, BookingError, BookingService, BookingStatus};
+
+/// How the buyer pays.
+#[derive(Debug, Clone)]
+pub struct CheckoutInput {
+    /// The gateway's payment method id (`pm_card_visa` in tests).
+    pub payment_method: String,
+    /// An optional promotion code.
+    pub promo_code: Option<String>,
+}
+
+/// Amounts of a priced booking.
+struct Priced {
+    discount: i64,
+    fee: i64,
+    total: i64,
+    promotion: Option<uuid::Uuid>,
+}
+
+impl BookingService {
+    /// Prices the booking, extends its hold once, and charges. Repeating a checkout of the
+    /// same booking (even concurrently) charges once and returns its current state.
+    #[tracing::instrument(skip_all, fields(booking_id = %id), err)]
+    pub async fn checkout(
+        &self,
+        who: &Principal,
+        id: BookingId,
+        input: CheckoutInput,
+    ) -> Result<Booking, BookingError> {
+        let method = input.payment_method.trim().to_owned();
+        if method.is_empty() || method.len() > 100 {
+            return Err(BookingError::invalid(
+                "paymentMethod",
+                "give a payment method",
+            ));
+        }
+        let booking = self
+            .find_owned(who, id)
+            .await?
+            .ok_or_else(|| BookingError::not_found("booking", id))?;
+        match booking.status {
+            BookingStatus::Held => {}
+            BookingStatus::PaymentPending | BookingStatus::Confirmed => return Ok(booking),
+            BookingStatus::Expired => return Err(BookingError::HoldExpired),
+            _ => {
+                return Err(BookingError::Conflict(
+                    "this booking can no longer be paid".into(),
+                ));
+            }
+        }
+        let now = self.clock.now();
+        let priced = self
+            .price(who, &booking, input.promo_code.as_deref(), now)
+            .await?;
+        // The hold is extended once, so a slow payment does not lose its seats.
+        let expires_at = std::cmp::max(booking.expires_at, now + self.settings.checkout_extension);
+
+        let txn = self.db.begin().await?;
+        let moved = bookings::Entity::update_many()
+            .col_expr(
+                bookings::Column::Status,
+                Expr::value(BookingStatus::PaymentPending.as_str()),
+            )
+            .col_expr(
+                bookings::Column::DiscountCents,
+                Expr::value(priced.discount),
+            )
+            .col_expr(bookings::Column::FeeCents, Expr::value(priced.fee))
+            .col_expr(bookings::Column::TotalCents, Expr::value(priced.total))
+            .col_expr(bookings::Column::PromotionId, Expr::value(priced.promotion))
+            .col_expr(bookings::Column::ExpiresAt, Expr::value(expires_at))
+            .col_expr(bookings::Column::UpdatedAt, Expr::value(now))
+            .filter(bookings::Column::Id.eq(id.uuid()))
+            .filter(bookings::Column::Status.eq(BookingStatus::Held.as_str()))
+            .filter(bookings::Column::ExpiresAt.gt(now))
+            .exec(&txn)
+            .await?;
+        if moved.rows_affected != 1 {
+            txn.rollback().await?;
+            // A concurrent checkout won, or the hold lapsed meanwhile.
+            let current = self
+                .find_owned(who, id)
+                .await?
+                .ok_or_else(|| BookingError::not_found("booking", id))?;
+            return match current.status {
+                BookingStatus::PaymentPending | BookingStatus::Confirmed => Ok(current),
+                _ => Err(BookingError::HoldExpired),
+            };
+        }
+        show_seats::Entity::update_many()
+            .col_expr(show_seats::Column::HoldExpiresAt, Expr::value(expires_at))
+            .filter(show_seats::Column::BookingId.eq(id.uuid()))
+            .filter(show_seats::Column::Status.eq(SeatStatus::Held.as_str()))
+            .exec(&txn)
+            .await?;
+        if let Some(promo) = priced.promotion {
+            let used = promotions::Entity::update_many()
+                .col_expr(
+                    promotions::Column::Uses,
+                    Expr::col(promotions::Column::Uses).add(1),
+                )
+                .filter(promotions::Column::Id.eq(promo))
+                .filter(
+                    Condition::any()
+                        .add(promotions::Column::MaxUses.is_null())
+                        .add(
+                            Expr::col(promotions::Column::Uses)
+                                .lt(Expr::col(promotions::Column::MaxUses)),
+                        ),
+                )
+                .exec(&txn)
+                .await?;
+            if used.rows_affected != 1 {
+                txn.rollback().await?;
+                return Err(BookingError::invalid(
+                    "promoCode",
+                    "this code has been used up",
+                ));
+            }
+        }
+        let attempt = payments::Entity::find()
+            .filter(payments::Column::BookingId.eq(id.uuid()))
+            .count(&txn)
+            .await?
+            + 1;
+        let payment_id = uuid::Uuid::now_v7();
+        let key = format!("{id}:{attempt}");
+        payments::ActiveModel {
+            id: Set(payment_id),
+            booking_id: Set(id.uuid()),
+            provider: Set(self.gateway.name().to_owned()),
+            provider_ref: Set(None),
+            idempotency_key: Set(key.clone()),
+            amount_cents: Set(priced.total),
+            currency: Set(booking.currency.clone()),
+            status: Set("pending".to_owned()),
+            failure_reason: Set(None),
+            attempts: Set(1),
+            next_check_at: Set(Some(now + self.settings.reconcile_after)),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+
+        if priced.total == 0 {
+            return self.confirm(id, payment_id, None).await;
+        }
+        let outcome = self
+            .gateway
+            .charge(ChargeRequest {
+                amount_cents: priced.total,
+                currency: booking.currency.clone(),
+                payment_method: method,
+                idempotency_key: key,
+                description: format!("Marquee booking {id}"),
+            })
+            .await;
+        self.settle(id, payment_id, outcome).await
+    }
+
+    /// Subtotal less a valid promotion plus the booking fee.
+    async fn price(
+        &self,
+        who: &Principal,
+        booking: &Booking,
+        code: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Priced, BookingError> {
+        let fee = self.settings.booking_fee_cents * booking.seats.len() as i64;
+        let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
+            return Ok(Priced {
+                discount: 0,
+                fee,
+                total: booking.subtotal_cents + fee,
+                promotion: None,
+            });
+        };
+        let bad = |why: &str| BookingError::invalid("promoCode", why);
+        let promo = promotions::Entity::find()
+            .filter(promotions::Column::Code.eq(code.to_uppercase()))
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| bad("no such promotion code"))?;
+        if now < promo.starts_at || now >= promo.ends_at {
+            return Err(bad("this code is not valid now"));
+        }
+        if promo.max_uses.is_some_and(|max| promo.uses >= max) {
+            return Err(bad("this code has been used up"));
+        }
+        if let Some(per_user) = promo.max_uses_per_user {
+            let mine = bookings::Entity::find()
+                .filter(bookings::Column::UserId.eq(who.user_id.uuid()))
+                .filter(bookings::Column::PromotionId.eq(promo.id))
+                .filter(bookings::Column::Status.is_in([
+                    BookingStatus::PaymentPending.as_str(),
+                    BookingStatus::Confirmed.as_str(),
+                ]))
+                .count(&self.db)
+                .await?;
+            if mine >= per_user as u64 {
+                return Err(bad("you have already used this code"));
+            }
+        }
+        let discount = std::cmp::min(
+            booking.subtotal_cents,
+            match promo.kind.as_str() {
+                "percent" => booking.subtotal_cents * promo.value / 100,
+                _ if promo.currency.as_deref() == Some(booking.currency.as_str()) => promo.value,
+                _ => return Err(bad("this code is for another currency")),
+            },
+        );
+        Ok(Priced {
+            discount,
+            fee,
+            total: booking.subtotal_cents - discount + fee,
+            promotion: Some(promo.id),
+        })
+    }
+}

@@ -1,0 +1,366 @@
+//! Acting on the gateway's answer: confirm with tickets, fail and free the seats, refund
+//! when the seats were lost meanwhile, or leave the payment for reconciliation.
+
+use marquee_entity::{booking_seats, bookings, outbox, payments, refunds, show_seats, tickets};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use uuid::Uuid;
+
+use crate::catalog::SeatStatus;
+use crate::ids::{BookingId, SeatId};
+use crate::payments::{ChargeOutcome, GatewayError, RefundRequest};
+
+use super::expiry::free_seats;
+use super::{Booking, BookingError, BookingService, BookingStatus};
+
+/// Ticket codes: 10 characters without look-alikes (0/O, 1/I), 50 bits of randomness.
+const CODE_ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+fn ticket_code() -> Result<String, BookingError> {
+    let mut bytes = [0u8; 10];
+    getrandom::fill(&mut bytes).map_err(|e| {
+        BookingError::Database(sea_orm::DbErr::Custom(format!("no randomness: {e}")))
+    })?;
+    Ok(bytes
+        .iter()
+        .map(|b| CODE_ALPHABET[usize::from(*b) % 32] as char)
+        .collect())
+}
+
+impl BookingService {
+    /// Applies a charge outcome to the booking and its payment.
+    pub(crate) async fn settle(
+        &self,
+        id: BookingId,
+        payment: Uuid,
+        outcome: Result<ChargeOutcome, GatewayError>,
+    ) -> Result<Booking, BookingError> {
+        match outcome {
+            Ok(ChargeOutcome::Succeeded { provider_ref }) => {
+                self.confirm(id, payment, Some(provider_ref)).await
+            }
+            Ok(ChargeOutcome::Declined {
+                provider_ref,
+                reason,
+            }) => self.fail(id, payment, provider_ref, &reason).await,
+            Ok(ChargeOutcome::Processing { provider_ref }) => {
+                self.mark_payment(payment, "processing", Some(provider_ref), None)
+                    .await?;
+                self.load(id).await
+            }
+            Err(e) if e.outcome_unknown() => {
+                tracing::warn!(booking_id = %id, error = %e, "payment outcome unknown; reconciliation will settle it");
+                self.mark_payment(payment, "unknown", None, Some(e.to_string()))
+                    .await?;
+                self.load(id).await
+            }
+            Err(e) => {
+                // Refused outright: nothing was charged; the buyer may try another method.
+                let now = self.clock.now();
+                let txn = self.db.begin().await?;
+                bookings::Entity::update_many()
+                    .col_expr(
+                        bookings::Column::Status,
+                        Expr::value(BookingStatus::Held.as_str()),
+                    )
+                    .col_expr(bookings::Column::UpdatedAt, Expr::value(now))
+                    .filter(bookings::Column::Id.eq(id.uuid()))
+                    .filter(bookings::Column::Status.eq(BookingStatus::PaymentPending.as_str()))
+                    .exec(&txn)
+                    .await?;
+                txn.commit().await?;
+                self.mark_payment(payment, "failed", None, Some(e.to_string()))
+                    .await?;
+                Err(BookingError::invalid("paymentMethod", e.to_string()))
+            }
+        }
+    }
+
+    async fn mark_payment(
+        &self,
+        payment: Uuid,
+        status: &str,
+        provider_ref: Option<String>,
+        reason: Option<String>,
+    ) -> Result<(), BookingError> {
+        let now = self.clock.now();
+        let mut update = payments::Entity::update_many()
+            .col_expr(payments::Column::Status, Expr::value(status))
+            .col_expr(payments::Column::UpdatedAt, Expr::value(now));
+        if let Some(r) = provider_ref {
+            update = update.col_expr(payments::Column::ProviderRef, Expr::value(r));
+        }
+        if let Some(r) = reason {
+            update = update.col_expr(payments::Column::FailureReason, Expr::value(r));
+        }
+        if matches!(status, "succeeded" | "failed") {
+            update = update.col_expr(
+                payments::Column::NextCheckAt,
+                Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+            );
+        }
+        update
+            .filter(payments::Column::Id.eq(payment))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// The booking regardless of owner (for workers and settlement).
+    pub(crate) async fn load(&self, id: BookingId) -> Result<Booking, BookingError> {
+        let model = bookings::Entity::find_by_id(id.uuid())
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| BookingError::not_found("booking", id))?;
+        self.with_seats(vec![model])
+            .await?
+            .pop()
+            .ok_or_else(|| BookingError::not_found("booking", id))
+    }
+
+    /// One transaction: seats held by this booking become sold, the booking CONFIRMED,
+    /// tickets issued and the event written. If a seat went to someone else after the
+    /// hold lapsed, the payment is refunded instead.
+    #[tracing::instrument(skip_all, fields(booking_id = %id), err)]
+    pub(crate) async fn confirm(
+        &self,
+        id: BookingId,
+        payment: Uuid,
+        provider_ref: Option<String>,
+    ) -> Result<Booking, BookingError> {
+        let current = self.load(id).await?;
+        if current.status == BookingStatus::Confirmed {
+            return Ok(current);
+        }
+        let seats: Vec<Uuid> = booking_seats::Entity::find()
+            .filter(booking_seats::Column::BookingId.eq(id.uuid()))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|s| s.seat_id)
+            .collect();
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        // Seats still carrying this booking's id are ours, lapsed or not: nobody took them.
+        let sold = show_seats::Entity::update_many()
+            .col_expr(
+                show_seats::Column::Status,
+                Expr::value(SeatStatus::Sold.as_str()),
+            )
+            .col_expr(
+                show_seats::Column::HoldExpiresAt,
+                Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+            )
+            .col_expr(
+                show_seats::Column::Version,
+                Expr::col(show_seats::Column::Version).add(1),
+            )
+            .filter(show_seats::Column::ShowtimeId.eq(current.showtime_id.uuid()))
+            .filter(show_seats::Column::BookingId.eq(id.uuid()))
+            .filter(show_seats::Column::Status.eq(SeatStatus::Held.as_str()))
+            .exec(&txn)
+            .await?;
+        if sold.rows_affected != seats.len() as u64 {
+            txn.rollback().await?;
+            return self.refund_lost(id, payment, provider_ref).await;
+        }
+        let moved = bookings::Entity::update_many()
+            .col_expr(
+                bookings::Column::Status,
+                Expr::value(BookingStatus::Confirmed.as_str()),
+            )
+            .col_expr(bookings::Column::UpdatedAt, Expr::value(now))
+            .filter(bookings::Column::Id.eq(id.uuid()))
+            .filter(bookings::Column::Status.eq(BookingStatus::PaymentPending.as_str()))
+            .exec(&txn)
+            .await?;
+        if moved.rows_affected != 1 {
+            txn.rollback().await?;
+            return self.load(id).await;
+        }
+        let mut update = payments::Entity::update_many()
+            .col_expr(payments::Column::Status, Expr::value("succeeded"))
+            .col_expr(
+                payments::Column::NextCheckAt,
+                Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+            )
+            .col_expr(payments::Column::UpdatedAt, Expr::value(now));
+        if let Some(r) = &provider_ref {
+            update = update.col_expr(payments::Column::ProviderRef, Expr::value(r.clone()));
+        }
+        update
+            .filter(payments::Column::Id.eq(payment))
+            .exec(&txn)
+            .await?;
+        let mut codes = Vec::with_capacity(seats.len());
+        for seat in &seats {
+            let code = ticket_code()?;
+            tickets::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                code: Set(code.clone()),
+                booking_id: Set(id.uuid()),
+                showtime_id: Set(current.showtime_id.uuid()),
+                seat_id: Set(*seat),
+                status: Set("valid".to_owned()),
+                issued_at: Set(now),
+            }
+            .insert(&txn)
+            .await?;
+            codes.push(code);
+        }
+        outbox::ActiveModel {
+            topic: Set("booking.confirmed".to_owned()),
+            key: Set(id.to_string()),
+            payload: Set(serde_json::json!({ "bookingId": id.to_string(), "showtimeId": current.showtime_id.to_string(), "tickets": codes })),
+            created_at: Set(now),
+            published_at: Set(None),
+            attempts: Set(0),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        self.load(id).await
+    }
+
+    /// Declined: the booking fails and its seats go back on sale at once.
+    pub(crate) async fn fail(
+        &self,
+        id: BookingId,
+        payment: Uuid,
+        provider_ref: Option<String>,
+        reason: &str,
+    ) -> Result<Booking, BookingError> {
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let moved = bookings::Entity::update_many()
+            .col_expr(
+                bookings::Column::Status,
+                Expr::value(BookingStatus::PaymentFailed.as_str()),
+            )
+            .col_expr(
+                bookings::Column::StatusReason,
+                Expr::value(format!("payment declined: {reason}")),
+            )
+            .col_expr(bookings::Column::UpdatedAt, Expr::value(now))
+            .filter(bookings::Column::Id.eq(id.uuid()))
+            .filter(bookings::Column::Status.eq(BookingStatus::PaymentPending.as_str()))
+            .exec(&txn)
+            .await?;
+        if moved.rows_affected == 1 {
+            free_seats(&txn, id).await?;
+        }
+        txn.commit().await?;
+        self.mark_payment(payment, "failed", provider_ref, Some(reason.to_owned()))
+            .await?;
+        let booking = self.load(id).await?;
+        let seat_ids: Vec<SeatId> = booking.seats.iter().map(|s| s.seat_id).collect();
+        self.holds.release(booking.showtime_id, &seat_ids, id).await;
+        Ok(booking)
+    }
+
+    /// Paid, but a seat went to someone else after the hold lapsed: refund in full.
+    async fn refund_lost(
+        &self,
+        id: BookingId,
+        payment: Uuid,
+        provider_ref: Option<String>,
+    ) -> Result<Booking, BookingError> {
+        let now = self.clock.now();
+        let booking = self.load(id).await?;
+        let txn = self.db.begin().await?;
+        bookings::Entity::update_many()
+            .col_expr(
+                bookings::Column::Status,
+                Expr::value(BookingStatus::Refunded.as_str()),
+            )
+            .col_expr(
+                bookings::Column::StatusReason,
+                Expr::value("the seats were taken after the hold expired; the payment is refunded"),
+            )
+            .col_expr(bookings::Column::UpdatedAt, Expr::value(now))
+            .filter(bookings::Column::Id.eq(id.uuid()))
+            .filter(bookings::Column::Status.eq(BookingStatus::PaymentPending.as_str()))
+            .exec(&txn)
+            .await?;
+        free_seats(&txn, id).await?;
+        txn.commit().await?;
+        self.mark_payment(payment, "succeeded", provider_ref.clone(), None)
+            .await?;
+        if let Some(provider_ref) = provider_ref {
+            self.refund(
+                id,
+                payment,
+                &provider_ref,
+                booking.total_cents,
+                "seats lost after the hold expired",
+            )
+            .await?;
+        }
+        self.load(id).await
+    }
+
+    /// Records a refund and asks the gateway for it (idempotent per payment and reason).
+    pub(crate) async fn refund(
+        &self,
+        id: BookingId,
+        payment: Uuid,
+        provider_ref: &str,
+        amount: i64,
+        reason: &str,
+    ) -> Result<(), BookingError> {
+        let now = self.clock.now();
+        let key = format!("{payment}:refund");
+        let existing = refunds::Entity::find()
+            .filter(refunds::Column::IdempotencyKey.eq(key.clone()))
+            .one(&self.db)
+            .await?;
+        let refund_id = match existing {
+            Some(r) if r.status == "succeeded" => return Ok(()),
+            Some(r) => r.id,
+            None => {
+                let r = refunds::ActiveModel {
+                    id: Set(Uuid::now_v7()),
+                    payment_id: Set(payment),
+                    booking_id: Set(id.uuid()),
+                    provider_ref: Set(None),
+                    idempotency_key: Set(key.clone()),
+                    amount_cents: Set(amount),
+                    status: Set("pending".to_owned()),
+                    reason: Set(reason.to_owned()),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                }
+                .insert(&self.db)
+                .await?;
+                r.id
+            }
+        };
+        let result = self
+            .gateway
+            .refund(RefundRequest {
+                provider_ref: provider_ref.to_owned(),
+                amount_cents: amount,
+                idempotency_key: key,
+            })
+            .await;
+        let (status, reference) = match result {
+            Ok(r) => ("succeeded", Some(r)),
+            Err(e) => {
+                tracing::warn!(booking_id = %id, error = %e, "refund not confirmed yet; it will be retried");
+                ("pending", None)
+            }
+        };
+        let mut update = refunds::Entity::update_many()
+            .col_expr(refunds::Column::Status, Expr::value(status))
+            .col_expr(refunds::Column::UpdatedAt, Expr::value(self.clock.now()));
+        if let Some(r) = reference {
+            update = update.col_expr(refunds::Column::ProviderRef, Expr::value(r));
+        }
+        update
+            .filter(refunds::Column::Id.eq(refund_id))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+}

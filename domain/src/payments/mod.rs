@@ -1,0 +1,96 @@
+//! The payment gateway port: charge, look up and refund, with an idempotency key per
+//! attempt. Adapters: a fake that honours Stripe's test payment methods (the embedded
+//! default) and, for production, Stripe.
+
+mod fake;
+
+pub use fake::{FakeBehaviour, FakeGateway};
+
+use async_trait::async_trait;
+
+/// A charge to make.
+#[derive(Debug, Clone)]
+pub struct ChargeRequest {
+    /// Minor units.
+    pub amount_cents: i64,
+    /// ISO 4217, upper case.
+    pub currency: String,
+    /// The gateway's payment method id (`pm_card_visa`…).
+    pub payment_method: String,
+    /// The same key for every retry of this attempt.
+    pub idempotency_key: String,
+    /// Shown on statements and in the gateway's dashboard.
+    pub description: String,
+}
+
+/// What the gateway said about a charge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChargeOutcome {
+    /// Money taken.
+    Succeeded {
+        /// The gateway's id of the payment.
+        provider_ref: String,
+    },
+    /// The card was declined; nothing was taken.
+    Declined {
+        /// The gateway's id, when it made one.
+        provider_ref: Option<String>,
+        /// The decline code, for the buyer.
+        reason: String,
+    },
+    /// Accepted but not settled yet (asynchronous methods, 3-D Secure…).
+    Processing {
+        /// The gateway's id.
+        provider_ref: String,
+    },
+}
+
+/// A refund to make.
+#[derive(Debug, Clone)]
+pub struct RefundRequest {
+    /// The gateway's id of the payment.
+    pub provider_ref: String,
+    /// Minor units (at most the charged amount).
+    pub amount_cents: i64,
+    /// The same key for every retry of this refund.
+    pub idempotency_key: String,
+}
+
+/// The outcome of a call is not known, or the request was refused outright.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GatewayError {
+    /// No answer in time: the charge may or may not have happened.
+    #[error("the payment gateway did not answer in time")]
+    Timeout,
+    /// The gateway is down or answered with a server error: outcome unknown.
+    #[error("the payment gateway is unavailable: {0}")]
+    Unavailable(String),
+    /// The gateway refused the request itself (unknown payment method, bad amount).
+    #[error("the payment gateway refused the request: {0}")]
+    Rejected(String),
+}
+
+impl GatewayError {
+    /// Whether the money may have moved, so the attempt must be reconciled, not retried
+    /// with a new key.
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(self, Self::Timeout | Self::Unavailable(_))
+    }
+}
+
+/// A payment service provider.
+#[async_trait]
+pub trait PaymentGateway: Send + Sync {
+    /// `fake` or `stripe`, as stored on payments.
+    fn name(&self) -> &'static str;
+
+    /// Charges (or replays the charge of) `request.idempotency_key`.
+    async fn charge(&self, request: ChargeRequest) -> Result<ChargeOutcome, GatewayError>;
+
+    /// The state of an earlier attempt, for reconciliation; `Ok(None)` if the gateway has
+    /// never seen it.
+    async fn lookup(&self, idempotency_key: &str) -> Result<Option<ChargeOutcome>, GatewayError>;
+
+    /// Refunds part or all of a payment; returns the gateway's refund id.
+    async fn refund(&self, request: RefundRequest) -> Result<String, GatewayError>;
+}
