@@ -1,7 +1,10 @@
 //! `marquee-loadgen`: measures a running server over real HTTP GraphQL.
 //!
-//! `seatmap`: fetches `showtime(id) { seatMap { … } }` for one showtime, `--requests` times
-//! with `--concurrency` in flight, and prints throughput and latency percentiles.
+//! - `seatmap`: fetches `showtime(id) { seatMap { … } }` for one showtime, `--requests`
+//!   times with `--concurrency` in flight, and prints throughput and latency percentiles.
+//! - `onsale`: an opening-night on-sale; see `onsale.rs`.
+
+mod onsale;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -38,6 +41,8 @@ enum Scenario {
         #[arg(long, default_value_t = 100)]
         warmup: usize,
     },
+    /// Buyers race for one new showtime: hold 1-4 seats, pay, until sold out.
+    Onsale(onsale::Options),
 }
 
 const SEAT_MAP: &str = "query SeatMap($id: ID!) { showtime(id: $id) { seatMap { seats { id row number category status priceCents } } } }";
@@ -60,7 +65,7 @@ async fn post(
     Ok(body)
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
+pub(crate) fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }
@@ -154,5 +159,6 @@ async fn main() -> anyhow::Result<()> {
             )
             .await
         }
+        Scenario::Onsale(options) => onsale::run(cli.url.trim_end_matches('/'), options).await,
     }
 }

@@ -126,10 +126,42 @@ impl BookingService {
             ));
         }
         let booking_id = Self::booking_id_for(who, req.idempotency_key.as_deref());
-        if let Some(existing) = self.find_owned(who, booking_id).await? {
+        if req.idempotency_key.is_some()
+            && let Some(existing) = self.find_owned(who, booking_id).await?
+        {
             return Ok(existing);
         }
         let now = self.clock.now();
+        let expires_at = now + self.settings.hold_ttl;
+        // The front line goes first: a refused buyer costs no database work at all.
+        let claim = self
+            .holds
+            .claim(req.showtime_id, &req.seat_ids, booking_id, now, expires_at)
+            .await;
+        if let Claim::Taken(seats) = claim {
+            return Err(BookingError::SeatUnavailable(seats));
+        }
+        let result = self
+            .validate_and_hold(who, booking_id, &req, now, expires_at)
+            .await;
+        if result.is_err() && claim == Claim::Acquired {
+            self.holds
+                .release(req.showtime_id, &req.seat_ids, booking_id)
+                .await;
+        }
+        result
+    }
+
+    /// The showtime is on sale and the seats are its own and priced; then the database
+    /// transaction.
+    async fn validate_and_hold(
+        &self,
+        who: &Principal,
+        booking_id: BookingId,
+        req: &HoldRequest,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<Booking, BookingError> {
         let showtime = showtimes::Entity::find_by_id(req.showtime_id.uuid())
             .one(&self.db)
             .await?
@@ -151,31 +183,16 @@ impl BookingService {
             )));
         }
         let priced = self.price_seats(&showtime, &req.seat_ids).await?;
-        let expires_at = now + self.settings.hold_ttl;
-        let claim = self
-            .holds
-            .claim(req.showtime_id, &req.seat_ids, booking_id, now, expires_at)
-            .await;
-        if let Claim::Taken(seats) = claim {
-            return Err(BookingError::SeatUnavailable(seats));
-        }
-        let result = self
-            .hold_in_db(
-                who,
-                booking_id,
-                &showtime,
-                &priced,
-                req.idempotency_key.clone(),
-                now,
-                expires_at,
-            )
-            .await;
-        if result.is_err() && claim == Claim::Acquired {
-            self.holds
-                .release(req.showtime_id, &req.seat_ids, booking_id)
-                .await;
-        }
-        result
+        self.hold_in_db(
+            who,
+            booking_id,
+            &showtime,
+            &priced,
+            req.idempotency_key.clone(),
+            now,
+            expires_at,
+        )
+        .await
     }
 
     /// Category and price of every requested seat; refuses seats of another screen and

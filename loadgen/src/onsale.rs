@@ -1,0 +1,346 @@
+//! An opening-night on-sale over real HTTP GraphQL: an admin creates a showtime of
+//! `--seats` seats; `--buyers` buyers (with `--concurrency` in flight) each try to hold 1-4
+//! seats and pay with the test card, refreshing the seat map and retrying when refused,
+//! until the showtime is sold out. Buyer accounts are made before the clock starts.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use serde_json::{Value, json};
+use tokio::sync::{Mutex, Semaphore};
+
+use crate::{percentile, post};
+
+#[derive(clap::Args)]
+pub struct Options {
+    /// Buyers racing for the showtime.
+    #[arg(long, default_value_t = 10_000)]
+    buyers: usize,
+    /// Buyers in flight at once.
+    #[arg(long, default_value_t = 500)]
+    concurrency: usize,
+    /// Seats of the showtime (rows of 20).
+    #[arg(long, default_value_t = 300)]
+    seats: usize,
+    /// Buyer accounts shared by the buyers (signing up is not what is measured).
+    #[arg(long, default_value_t = 200)]
+    accounts: usize,
+    /// An admin account (`marquee create-admin`).
+    #[arg(long, default_value = "loadgen-admin@marquee.test")]
+    admin_email: String,
+    #[arg(
+        long,
+        env = "LOADGEN_ADMIN_PASSWORD",
+        default_value = "loadgen admin password"
+    )]
+    admin_password: String,
+}
+
+const HOLD: &str =
+    "mutation H($s: ID!, $seats: [ID!]!) { holdSeats(showtimeId: $s, seatIds: $seats) { id } }";
+const PAY: &str = "mutation P($b: ID!) { checkout(bookingId: $b, input: { paymentMethod: \"pm_card_visa\" }) { status tickets { seatId } } }";
+const MAP: &str = "query M($s: ID!) { showtime(id: $s) { seatMap { seats { id status } } } }";
+
+async fn gql(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+    query: &str,
+    variables: Value,
+) -> anyhow::Result<Value> {
+    let resp = client
+        .post(format!("{url}/graphql"))
+        .bearer_auth(token)
+        .json(&json!({ "query": query, "variables": variables }))
+        .send()
+        .await?;
+    Ok(resp.json().await?)
+}
+
+fn token_of(body: &Value, field: &str) -> anyhow::Result<String> {
+    body["data"][field]["token"]
+        .as_str()
+        .map(str::to_owned)
+        .with_context(|| format!("{field} failed: {body}"))
+}
+
+/// xorshift64*: reproducible choices without a dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1) as u64) as usize
+    }
+}
+
+async fn set_up(
+    client: &reqwest::Client,
+    url: &str,
+    o: &Options,
+) -> anyhow::Result<(String, Vec<String>)> {
+    let login = post(
+        client,
+        url,
+        "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }",
+        json!({ "e": o.admin_email, "p": o.admin_password }),
+    )
+    .await
+    .context("log in as the admin (create it with `marquee create-admin`)")?;
+    let admin = token_of(&login, "logIn")?;
+    let t = gql(client, url, &admin, "mutation { createTheatre(input: { name: \"Load Test Palace\", address: \"1 Bench St\", city: \"Benchville\", state: \"CA\", zip: \"90000\", latitude: 34.0, longitude: -118.0, timezone: \"America/Los_Angeles\" }) { id } }", json!({})).await?;
+    let theatre = t["data"]["createTheatre"]["id"]
+        .as_str()
+        .with_context(|| format!("createTheatre: {t}"))?
+        .to_owned();
+    let rows: Vec<Value> = (0..o.seats.div_ceil(20))
+        .map(|r| {
+            let n = (o.seats - r * 20).min(20);
+            json!({ "label": format!("R{r}"), "seats": "S".repeat(n) })
+        })
+        .collect();
+    let sc = gql(client, url, &admin, "mutation($t: ID!, $l: ScreenLayoutInput!) { createScreen(theatreId: $t, name: \"Main\", layout: $l) { id } }", json!({ "t": theatre, "l": { "rows": rows } })).await?;
+    let screen = sc["data"]["createScreen"]["id"]
+        .as_str()
+        .with_context(|| format!("createScreen: {sc}"))?
+        .to_owned();
+    let m = gql(client, url, &admin, "mutation { createMovie(input: { title: \"Opening Night\", runtimeMinutes: 150, releaseDate: \"2026-01-01\" }) { id } }", json!({})).await?;
+    let movie = m["data"]["createMovie"]["id"]
+        .as_str()
+        .with_context(|| format!("createMovie: {m}"))?
+        .to_owned();
+    let starts = chrono_like_in_two_days();
+    let st = gql(client, url, &admin, "mutation($i: CreateShowtimeInput!) { createShowtime(input: $i) { id } }", json!({ "i": { "screenId": screen, "movieId": movie, "startsAt": starts, "prices": [{ "category": "STANDARD", "priceCents": 1500 }] } })).await?;
+    let showtime = st["data"]["createShowtime"]["id"]
+        .as_str()
+        .with_context(|| format!("createShowtime: {st}"))?
+        .to_owned();
+    let map = gql(client, url, &admin, MAP, json!({ "s": showtime })).await?;
+    let seats = map["data"]["showtime"]["seatMap"]["seats"]
+        .as_array()
+        .context("seat map")?
+        .iter()
+        .filter_map(|s| s["id"].as_str().map(str::to_owned))
+        .collect();
+    Ok((showtime, seats))
+}
+
+/// Two days ahead, in RFC 3339, from the system clock (no date crate needed).
+fn chrono_like_in_two_days() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+        + 2 * 86_400;
+    let days = secs / 86_400;
+    let (h, mi) = ((secs % 86_400) / 3600, (secs % 3600) / 60);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:00Z")
+}
+
+#[derive(Default)]
+struct Tally {
+    hold_latency: Mutex<Vec<Duration>>,
+    pay_latency: Mutex<Vec<Duration>>,
+    holds: AtomicU64,
+    refused: AtomicU64,
+    confirmed: AtomicU64,
+    sold_seats: AtomicU64,
+    tickets: Mutex<HashMap<String, u32>>,
+    sold_out_at: Mutex<Option<Duration>>,
+}
+
+pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(o.concurrency)
+        .timeout(Duration::from_secs(60))
+        .build()?;
+    let (showtime, seats) = set_up(&client, url, &o).await?;
+    if seats.len() != o.seats {
+        bail!(
+            "the showtime has {} seats, expected {}",
+            seats.len(),
+            o.seats
+        );
+    }
+    let run_id = std::process::id();
+    let mut tokens = Vec::with_capacity(o.accounts);
+    for i in 0..o.accounts {
+        let body = post(&client, url, "mutation($i: SignUpInput!) { signUp(input: $i) { token } }", json!({ "i": { "email": format!("buyer{run_id}-{i}@loadgen.test"), "password": "loadgen password", "name": "Buyer" } })).await?;
+        tokens.push(token_of(&body, "signUp")?);
+    }
+    let tokens = Arc::new(tokens);
+    let seats = Arc::new(seats);
+    let tally = Arc::new(Tally::default());
+    let gate = Arc::new(Semaphore::new(o.concurrency));
+    let total_seats = o.seats as u64;
+    let started = Instant::now();
+    let mut tasks = Vec::with_capacity(o.buyers);
+    for i in 0..o.buyers {
+        let permit = gate.clone().acquire_owned().await?;
+        if tally.sold_seats.load(Ordering::Relaxed) >= total_seats {
+            break;
+        }
+        let (client, url, showtime, seats, tokens, tally) = (
+            client.clone(),
+            url.to_owned(),
+            showtime.clone(),
+            seats.clone(),
+            tokens.clone(),
+            tally.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let token = &tokens[i % tokens.len()];
+            let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1));
+            let want = 1 + rng.below(4);
+            let mut choice: Vec<String> = (0..want)
+                .map(|_| seats[rng.below(seats.len())].clone())
+                .collect();
+            choice.sort();
+            choice.dedup();
+            for _attempt in 0..3 {
+                let t = Instant::now();
+                let Ok(body) = gql(
+                    &client,
+                    &url,
+                    token,
+                    HOLD,
+                    json!({ "s": showtime, "seats": choice }),
+                )
+                .await
+                else {
+                    break;
+                };
+                tally.hold_latency.lock().await.push(t.elapsed());
+                if let Some(id) = body["data"]["holdSeats"]["id"].as_str() {
+                    tally.holds.fetch_add(1, Ordering::Relaxed);
+                    let t = Instant::now();
+                    let Ok(paid) = gql(&client, &url, token, PAY, json!({ "b": id })).await else {
+                        break;
+                    };
+                    tally.pay_latency.lock().await.push(t.elapsed());
+                    if paid["data"]["checkout"]["status"] == "CONFIRMED" {
+                        tally.confirmed.fetch_add(1, Ordering::Relaxed);
+                        let mut tickets = tally.tickets.lock().await;
+                        for seat in paid["data"]["checkout"]["tickets"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                        {
+                            *tickets
+                                .entry(seat["seatId"].as_str().unwrap_or_default().to_owned())
+                                .or_default() += 1;
+                        }
+                        let sold = tally
+                            .sold_seats
+                            .fetch_add(choice.len() as u64, Ordering::Relaxed)
+                            + choice.len() as u64;
+                        if sold >= total_seats {
+                            tally
+                                .sold_out_at
+                                .lock()
+                                .await
+                                .get_or_insert(started.elapsed());
+                        }
+                    }
+                    break;
+                }
+                tally.refused.fetch_add(1, Ordering::Relaxed);
+                // Refused: look at the map again and pick among what is left.
+                let Ok(map) = gql(&client, &url, token, MAP, json!({ "s": showtime })).await else {
+                    break;
+                };
+                let free: Vec<String> = map["data"]["showtime"]["seatMap"]["seats"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|s| s["status"] == "AVAILABLE")
+                    .filter_map(|s| s["id"].as_str().map(str::to_owned))
+                    .collect();
+                if free.is_empty() {
+                    break;
+                }
+                let start = rng.below(free.len());
+                choice = (0..want.min(free.len()))
+                    .map(|k| free[(start + k) % free.len()].clone())
+                    .collect();
+            }
+            drop(permit);
+        }));
+    }
+    for t in tasks {
+        t.await?;
+    }
+    let wall = started.elapsed();
+    let mut holds = std::mem::take(&mut *tally.hold_latency.lock().await);
+    let mut pays = std::mem::take(&mut *tally.pay_latency.lock().await);
+    holds.sort();
+    pays.sort();
+    let tickets = tally.tickets.lock().await;
+    let twice = tickets.values().filter(|n| **n > 1).count();
+    let final_map = gql(&client, url, &tokens[0], MAP, json!({ "s": showtime })).await?;
+    let sold_on_map = final_map["data"]["showtime"]["seatMap"]["seats"]
+        .as_array()
+        .map_or(0, |s| s.iter().filter(|x| x["status"] == "SOLD").count());
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let secs = wall.as_secs_f64();
+    println!(
+        "on-sale       {} seats, {} buyers at concurrency {}, {} accounts",
+        o.seats, o.buyers, o.concurrency, o.accounts
+    );
+    println!(
+        "holds         {} ok, {} refused; {:.0} hold requests/s",
+        tally.holds.load(Ordering::Relaxed),
+        tally.refused.load(Ordering::Relaxed),
+        holds.len() as f64 / secs
+    );
+    println!(
+        "confirmed     {} bookings, {} tickets; {:.0} confirmations/s",
+        tally.confirmed.load(Ordering::Relaxed),
+        tickets.len(),
+        tally.confirmed.load(Ordering::Relaxed) as f64 / secs
+    );
+    println!(
+        "holdSeats ms  p50 {:.1}  p99 {:.1}",
+        ms(percentile(&holds, 50.0)),
+        ms(percentile(&holds, 99.0))
+    );
+    println!(
+        "checkout ms   p50 {:.1}  p99 {:.1}",
+        ms(percentile(&pays, 50.0)),
+        ms(percentile(&pays, 99.0))
+    );
+    match *tally.sold_out_at.lock().await {
+        Some(t) => println!("sold out      after {:.2} s", t.as_secs_f64()),
+        None => println!(
+            "sold out      no ({} of {} seats sold)",
+            tally.sold_seats.load(Ordering::Relaxed),
+            o.seats
+        ),
+    }
+    println!(
+        "sold on map   {sold_on_map}; tickets {}; seats sold twice: {twice}",
+        tickets.len()
+    );
+    if twice > 0 || sold_on_map != tickets.len() {
+        bail!(
+            "invariant broken: {twice} seats sold twice, {sold_on_map} sold on the map vs {} tickets",
+            tickets.len()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The on-sale benchmark: a release build of the server on PostgreSQL + Redis (throwaway
+# servers from scripts/test.sh) or on the embedded default (`--embedded`), raced by
+# marquee-loadgen. Extra arguments go to `marquee-loadgen onsale`.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+embedded=false
+if [ "${1:-}" = "--embedded" ]; then
+    embedded=true
+    shift
+fi
+cargo build --release -q -p marquee -p marquee-loadgen
+bin="$PWD/target/release"
+data=$(mktemp -d)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+export MARQUEE_SEED_DEMO=false MARQUEE_LOG_FILTER=warn MARQUEE_DATA_DIR="$data"
+
+run() {
+    echo "loadgen admin password" | "$bin/marquee" create-admin --email loadgen-admin@marquee.test >/dev/null
+    "$bin/marquee" --bind "127.0.0.1:$port" >"$data/server.log" 2>&1 &
+    local server=$!
+    trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' RETURN
+    for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+    "$bin/marquee-loadgen" --url "http://127.0.0.1:$port" onsale "$@"
+}
+
+if $embedded; then
+    run "$@"
+else
+    export -f run
+    export bin data port
+    # A database of its own on the throwaway server.
+    scripts/test.sh --servers-only -- bash -c '
+        db="${TEST_DATABASE_URL%/*}/onsale"
+        psql "$TEST_DATABASE_URL" -qc "CREATE DATABASE onsale" >/dev/null
+        DATABASE_URL="$db" REDIS_URL="$TEST_REDIS_URL" run "$@"' bash "$@"
+fi
