@@ -397,3 +397,34 @@ async fn cancelling_refunds_by_the_time_left_before_the_show() {
     let st = statuses(&app, &s.showtime).await;
     assert_eq!(st.iter().filter(|x| *x == "SOLD").count(), 1);
 }
+
+#[tokio::test]
+async fn a_failing_gateway_trips_the_breaker_and_new_checkouts_fail_fast_keeping_their_holds() {
+    let app = spawn_app().await;
+    let s = sale(&app, 30).await;
+    let buyer = app.customer("breaker@example.com").await;
+    app.gateway.set_behaviour(FakeBehaviour::Down);
+    for i in 0..5 {
+        let booking = held_booking(&app, &buyer, &s, i..i + 1).await;
+        let body = pay(&app, &buyer, &booking, "pm_card_visa").await;
+        assert_eq!(
+            body["data"]["checkout"]["status"], "PAYMENT_PENDING",
+            "{body}"
+        );
+    }
+    let waiting = held_booking(&app, &buyer, &s, 6..7).await;
+    let body = pay(&app, &buyer, &waiting, "pm_card_visa").await;
+    assert_eq!(code(&body), "SERVICE_UNAVAILABLE", "{body}");
+    let kept = app.ok(BOOKING, json!({ "b": waiting }), Some(&buyer)).await;
+    assert_eq!(kept["booking"]["status"], "HELD");
+    // After the cooldown one trial goes through; a good answer closes the circuit.
+    app.gateway.set_behaviour(FakeBehaviour::Normal);
+    app.clock.advance(chrono::Duration::seconds(31));
+    let body = pay(&app, &buyer, &waiting, "pm_card_visa").await;
+    assert_eq!(body["data"]["checkout"]["status"], "CONFIRMED", "{body}");
+    let next = held_booking(&app, &buyer, &s, 7..8).await;
+    assert_eq!(
+        pay(&app, &buyer, &next, "pm_card_visa").await["data"]["checkout"]["status"],
+        "CONFIRMED"
+    );
+}

@@ -64,6 +64,9 @@ impl BookingService {
                 ));
             }
         }
+        if !self.breaker.allow() {
+            return Err(BookingError::PaymentsUnavailable);
+        }
         let now = self.clock.now();
         let priced = self
             .price(who, &booking, input.promo_code.as_deref(), now)
@@ -173,6 +176,10 @@ impl BookingService {
                 description: format!("Marquee booking {id}"),
             })
             .await;
+        match &outcome {
+            Err(e) if e.outcome_unknown() => self.breaker.record_failure(),
+            _ => self.breaker.record_success(),
+        }
         self.settle(id, payment_id, outcome).await
     }
 

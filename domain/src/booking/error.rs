@@ -29,6 +29,9 @@ pub enum BookingError {
     /// The hold ran out.
     #[error("the hold has expired; hold the seats again")]
     HoldExpired,
+    /// The payment gateway is failing; the hold is kept.
+    #[error("payments are unavailable right now; your seats stay held, try again shortly")]
+    PaymentsUnavailable,
     /// The booking is past the point where this action applies.
     #[error("{0}")]
     Conflict(String),
@@ -61,6 +64,7 @@ impl Classify for BookingError {
             Self::NotOnSale(_) | Self::Conflict(_) => ErrorKind::Conflict,
             Self::SeatUnavailable(_) => ErrorKind::SeatUnavailable,
             Self::HoldExpired => ErrorKind::HoldExpired,
+            Self::PaymentsUnavailable => ErrorKind::Unavailable,
             Self::Database(_) => ErrorKind::Internal,
         }
     }

@@ -18,7 +18,7 @@ use crate::catalog::{SeatCategory, SeatStatus, ShowtimeStatus};
 use crate::clock::SharedClock;
 use crate::db::is_unique_violation;
 use crate::ids::{BookingId, SeatId, ShowtimeId};
-use crate::payments::PaymentGateway;
+use crate::payments::{CircuitBreaker, PaymentGateway};
 
 use super::front_line::{Claim, SeatHolds};
 use super::{Booking, BookingError, BookingStatus, fencing};
@@ -60,6 +60,7 @@ pub struct BookingService {
     pub(super) clock: SharedClock,
     pub(super) holds: Arc<dyn SeatHolds>,
     pub(super) gateway: Arc<dyn PaymentGateway>,
+    pub(super) breaker: Arc<CircuitBreaker>,
     pub(super) settings: BookingSettings,
 }
 
@@ -79,11 +80,14 @@ impl BookingService {
         gateway: Arc<dyn PaymentGateway>,
         settings: BookingSettings,
     ) -> Self {
+        // Five failed calls in a row open the circuit for thirty seconds.
+        let breaker = Arc::new(CircuitBreaker::new(5, Duration::seconds(30), clock.clone()));
         Self {
             db,
             clock,
             holds,
             gateway,
+            breaker,
             settings,
         }
     }

@@ -2,8 +2,10 @@
 //! attempt. Adapters: a fake that honours Stripe's test payment methods (the embedded
 //! default) and, for production, Stripe.
 
+mod breaker;
 mod fake;
 
+pub use breaker::CircuitBreaker;
 pub use fake::{FakeBehaviour, FakeGateway};
 
 use async_trait::async_trait;
