@@ -463,3 +463,59 @@ async fn two_thousand_racing_holders_never_share_a_seat() {
     assert_eq!(sold, claimed);
     assert_eq!(app.gateway.charge_count(), winners.len());
 }
+
+#[tokio::test]
+async fn best_available_picks_neighbours_in_one_row_and_wheelchair_spaces_with_companions() {
+    const BEST: &str = "mutation($s: ID!, $n: Int!, $c: SeatCategory) { holdBestAvailable(showtimeId: $s, count: $n, category: $c) { id seats { row number category } } }";
+    let app = spawn_app().await;
+    let (showtime, _) = opening_night(&app).await;
+    let buyer = app.customer("best@example.com").await;
+    let data = app
+        .ok(BEST, json!({ "s": showtime, "n": 3 }), Some(&buyer))
+        .await;
+    let seats = data["holdBestAvailable"]["seats"].as_array().unwrap();
+    assert_eq!(seats.len(), 3);
+    let row = &seats[0]["row"];
+    assert!(seats.iter().all(|s| &s["row"] == row), "one row: {seats:?}");
+    let numbers: Vec<i64> = seats
+        .iter()
+        .map(|s| s["number"].as_i64().unwrap())
+        .collect();
+    assert!(
+        numbers.windows(2).all(|w| w[1] == w[0] + 1),
+        "side by side: {numbers:?}"
+    );
+
+    let f = app.fixture().await;
+    let small = app.showtime_at(&f, 5).await;
+    let wheelchair = app
+        .ok(
+            BEST,
+            json!({ "s": small, "n": 1, "c": "ACCESSIBLE" }),
+            Some(&buyer),
+        )
+        .await;
+    let cats: Vec<&str> = wheelchair["holdBestAvailable"]["seats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["category"].as_str().unwrap())
+        .collect();
+    assert_eq!(cats, vec!["ACCESSIBLE", "COMPANION"]);
+    // The only wheelchair space is taken now.
+    let none = app
+        .gql(
+            BEST,
+            json!({ "s": small, "n": 1, "c": "ACCESSIBLE" }),
+            Some(&buyer),
+        )
+        .await;
+    assert_eq!(code(&none), "SEAT_UNAVAILABLE");
+    assert_eq!(
+        code(
+            &app.gql(BEST, json!({ "s": small, "n": 0 }), Some(&buyer))
+                .await
+        ),
+        "BAD_USER_INPUT"
+    );
+}

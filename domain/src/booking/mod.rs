@@ -1,5 +1,6 @@
 //! The booking path: holds on seats, and the bookings they belong to.
 
+mod best_available;
 mod cancel;
 mod checkout;
 mod error;

@@ -4,7 +4,7 @@ use marquee_domain::ids::{BookingId, SeatId, ShowtimeId};
 
 use crate::graphql::auth::{principal, services};
 use crate::graphql::error::{ApiError, ApiResult};
-use crate::graphql::types::Booking;
+use crate::graphql::types::{Booking, SeatCategory};
 
 #[derive(Default)]
 pub struct BookingMutation;
@@ -80,5 +80,33 @@ impl BookingMutation {
         Ok(Booking(
             services(ctx).bookings.cancel_booking(&who, id).await?,
         ))
+    }
+
+    /// Holds the best `count` seats of a category side by side: one row, near the centre,
+    /// never stranding a single seat when that can be avoided. A wheelchair space
+    /// (`ACCESSIBLE`, count 1) comes with its companion seat. `category` defaults to STANDARD.
+    async fn hold_best_available(
+        &self,
+        ctx: &Context<'_>,
+        showtime_id: ID,
+        count: i32,
+        category: Option<SeatCategory>,
+        idempotency_key: Option<String>,
+    ) -> ApiResult<Booking> {
+        let who = principal(ctx).await?;
+        let showtime = ApiError::parse_id("showtimeId", &showtime_id, ShowtimeId::parse)?;
+        let count =
+            usize::try_from(count).map_err(|_| ApiError::bad_input("count", "must be positive"))?;
+        let booking = services(ctx)
+            .bookings
+            .hold_best_available(
+                &who,
+                showtime,
+                count,
+                category.unwrap_or(SeatCategory::Standard).into(),
+                idempotency_key,
+            )
+            .await?;
+        Ok(Booking(booking))
     }
 }

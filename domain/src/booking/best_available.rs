@@ -1,0 +1,295 @@
+//! Choosing the best available seats: adjacent in one row, near the centre and a little
+//! behind the middle of the room, never stranding a single seat between taken ones when
+//! that can be avoided. A wheelchair space comes with its companion seat.
+
+use std::collections::BTreeMap;
+
+use marquee_entity::{seats, show_seats};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use crate::accounts::Principal;
+use crate::catalog::{SeatCategory, SeatStatus};
+use crate::ids::{SeatId, ShowtimeId};
+
+use super::{Booking, BookingError, BookingService, HoldRequest};
+
+/// A seat of the map as the chooser sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct MapSeat {
+    /// Seat.
+    pub id: SeatId,
+    /// Grid column.
+    pub x: i32,
+    /// Grid row (0 nearest the screen).
+    pub y: i32,
+    /// Category.
+    pub category: SeatCategory,
+    /// Free to hold now.
+    pub free: bool,
+}
+
+/// A stranded single seat costs more than any distance.
+const ORPHAN_PENALTY: f64 = 10_000.0;
+
+/// The best `count` seats of `category`, or `None` when no row has them side by side.
+pub fn choose(map: &[MapSeat], count: usize, category: SeatCategory) -> Option<Vec<SeatId>> {
+    if map.is_empty() || count == 0 {
+        return None;
+    }
+    let min_x = map.iter().map(|s| s.x).min()?;
+    let max_x = map.iter().map(|s| s.x).max()?;
+    let max_y = map.iter().map(|s| s.y).max()?;
+    let centre = f64::from(min_x + max_x) / 2.0;
+    let ideal_row = f64::from(max_y) * 0.6;
+    let mut rows: BTreeMap<i32, Vec<MapSeat>> = BTreeMap::new();
+    for s in map {
+        rows.entry(s.y).or_default().push(*s);
+    }
+    for row in rows.values_mut() {
+        row.sort_by_key(|s| s.x);
+    }
+    let place =
+        |y: i32, centre_x: f64| (f64::from(y) - ideal_row).abs() * 3.0 + (centre_x - centre).abs();
+    let mut best: Option<(f64, Vec<SeatId>)> = None;
+    let mut offer = |score: f64, seats: Vec<SeatId>| {
+        if best.as_ref().is_none_or(|(b, _)| score < *b) {
+            best = Some((score, seats));
+        }
+    };
+
+    if category == SeatCategory::Accessible {
+        // Each wheelchair space with a free companion seat beside it.
+        for row in rows.values() {
+            for (i, s) in row.iter().enumerate() {
+                if s.category != SeatCategory::Accessible || !s.free {
+                    continue;
+                }
+                let beside = |j: Option<usize>| {
+                    j.and_then(|j| row.get(j)).filter(|c| {
+                        c.category == SeatCategory::Companion && c.free && (c.x - s.x).abs() == 1
+                    })
+                };
+                let mut chosen = vec![s.id];
+                let companion = beside(i.checked_sub(1)).or_else(|| beside(Some(i + 1)));
+                chosen.extend(companion.map(|c| c.id));
+                let missing_companion = if companion.is_some() { 0.0 } else { 100.0 };
+                offer(place(s.y, f64::from(s.x)) + missing_companion, chosen);
+            }
+        }
+        return best.map(|(_, seats)| seats);
+    }
+
+    for row in rows.values() {
+        // Runs of neighbouring seats of the category (an aisle or another category breaks a run).
+        let mut runs: Vec<Vec<MapSeat>> = Vec::new();
+        for s in row.iter().filter(|s| s.category == category) {
+            match runs.last_mut() {
+                Some(run) if run.last().is_some_and(|l| s.x - l.x == 1) => run.push(*s),
+                _ => runs.push(vec![*s]),
+            }
+        }
+        for run in &runs {
+            // Stretches of free seats inside the run; a window must fit inside one.
+            let mut start = 0;
+            while start < run.len() {
+                if !run[start].free {
+                    start += 1;
+                    continue;
+                }
+                let mut end = start;
+                while end + 1 < run.len() && run[end + 1].free {
+                    end += 1;
+                }
+                let stretch = &run[start..=end];
+                if stretch.len() >= count {
+                    for w in 0..=stretch.len() - count {
+                        let left = w;
+                        let right = stretch.len() - count - w;
+                        let orphans = usize::from(left == 1) + usize::from(right == 1);
+                        let window = &stretch[w..w + count];
+                        let mid = f64::from(window[0].x + window[count - 1].x) / 2.0;
+                        offer(
+                            place(window[0].y, mid) + ORPHAN_PENALTY * orphans as f64,
+                            window.iter().map(|s| s.id).collect(),
+                        );
+                    }
+                }
+                start = end + 1;
+            }
+        }
+    }
+    best.map(|(_, seats)| seats)
+}
+
+impl BookingService {
+    /// Holds the best `count` adjacent seats of `category` (for a wheelchair space, with
+    /// its companion seat), retrying when a faster buyer takes the chosen ones.
+    #[tracing::instrument(skip_all, fields(showtime_id = %showtime), err)]
+    pub async fn hold_best_available(
+        &self,
+        who: &Principal,
+        showtime: ShowtimeId,
+        count: usize,
+        category: SeatCategory,
+        idempotency_key: Option<String>,
+    ) -> Result<Booking, BookingError> {
+        if count == 0 || count > self.settings.max_seats {
+            return Err(BookingError::invalid(
+                "count",
+                format!("between 1 and {} seats", self.settings.max_seats),
+            ));
+        }
+        if category == SeatCategory::Accessible && count != 1 {
+            return Err(BookingError::invalid(
+                "count",
+                "one wheelchair space (with its companion seat) at a time",
+            ));
+        }
+        if category == SeatCategory::Companion {
+            return Err(BookingError::invalid(
+                "category",
+                "companion seats come with a wheelchair space",
+            ));
+        }
+        let mut last = BookingError::SeatUnavailable(Vec::new());
+        for _ in 0..3 {
+            let map = self.map_for_choice(showtime).await?;
+            if map.is_empty() {
+                return Err(BookingError::not_found("showtime", showtime));
+            }
+            let Some(seat_ids) = choose(&map, count, category) else {
+                return Err(BookingError::SeatUnavailable(Vec::new()));
+            };
+            let request = HoldRequest {
+                showtime_id: showtime,
+                seat_ids,
+                idempotency_key: idempotency_key.clone(),
+            };
+            match self.hold_seats(who, request).await {
+                Err(BookingError::SeatUnavailable(taken)) => {
+                    last = BookingError::SeatUnavailable(taken)
+                }
+                other => return other,
+            }
+        }
+        Err(last)
+    }
+
+    async fn map_for_choice(&self, showtime: ShowtimeId) -> Result<Vec<MapSeat>, BookingError> {
+        let now = self.clock.now();
+        let rows = show_seats::Entity::find()
+            .filter(show_seats::Column::ShowtimeId.eq(showtime.uuid()))
+            .find_also_related(seats::Entity)
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(state, seat)| {
+                let seat = seat?;
+                let lapsed = state.status == SeatStatus::Held.as_str()
+                    && state.hold_expires_at.is_none_or(|t| t <= now);
+                Some(MapSeat {
+                    id: seat.id.into(),
+                    x: seat.x,
+                    y: seat.y,
+                    category: SeatCategory::parse(&seat.category).unwrap_or(SeatCategory::Standard),
+                    free: state.status == SeatStatus::Available.as_str() || lapsed,
+                })
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A map from rows of notation: `.` free standard, `x` taken standard, `A`/`C` free
+    /// wheelchair/companion, `a`/`c` taken ones, `_` aisle.
+    fn map(rows: &[&str]) -> (Vec<MapSeat>, Vec<Vec<Option<SeatId>>>) {
+        let mut seats = Vec::new();
+        let mut grid = Vec::new();
+        for (y, row) in rows.iter().enumerate() {
+            let mut line = Vec::new();
+            for (x, c) in row.chars().enumerate() {
+                let (category, free) = match c {
+                    '.' => (SeatCategory::Standard, true),
+                    'x' => (SeatCategory::Standard, false),
+                    'A' => (SeatCategory::Accessible, true),
+                    'a' => (SeatCategory::Accessible, false),
+                    'C' => (SeatCategory::Companion, true),
+                    'c' => (SeatCategory::Companion, false),
+                    _ => {
+                        line.push(None);
+                        continue;
+                    }
+                };
+                let id = SeatId::generate();
+                seats.push(MapSeat {
+                    id,
+                    x: x as i32,
+                    y: y as i32,
+                    category,
+                    free,
+                });
+                line.push(Some(id));
+            }
+            grid.push(line);
+        }
+        (seats, grid)
+    }
+
+    fn at(grid: &[Vec<Option<SeatId>>], y: usize, x: usize) -> SeatId {
+        grid[y][x].unwrap()
+    }
+
+    #[test]
+    fn prefers_the_centre_a_little_behind_the_middle() {
+        let (seats, grid) = map(&[
+            "..........",
+            "..........",
+            "..........",
+            "..........",
+            "..........",
+            "..........",
+        ]);
+        let chosen = choose(&seats, 2, SeatCategory::Standard).unwrap();
+        // Row 3 of 0..=5 (60% back), columns 4 and 5 around the centre 4.5.
+        assert_eq!(chosen, vec![at(&grid, 3, 4), at(&grid, 3, 5)]);
+    }
+
+    #[test]
+    fn keeps_seats_together_and_respects_aisles() {
+        let (seats, grid) = map(&["..x.._.."]);
+        let chosen = choose(&seats, 3, SeatCategory::Standard);
+        assert!(chosen.is_none(), "no three neighbours exist: {chosen:?}");
+        let chosen = choose(&seats, 2, SeatCategory::Standard).unwrap();
+        assert!(
+            chosen == vec![at(&grid, 0, 3), at(&grid, 0, 4)]
+                || chosen == vec![at(&grid, 0, 6), at(&grid, 0, 7)]
+                || chosen == vec![at(&grid, 0, 0), at(&grid, 0, 1)]
+        );
+    }
+
+    #[test]
+    fn never_strands_a_single_seat_when_it_can_avoid_it() {
+        // A run of five between taken seats: taking the middle two would leave 1 + 2;
+        // taking either end pair leaves three together.
+        let (seats, grid) = map(&["x.....x"]);
+        let chosen = choose(&seats, 2, SeatCategory::Standard).unwrap();
+        assert!(
+            chosen == vec![at(&grid, 0, 1), at(&grid, 0, 2)]
+                || chosen == vec![at(&grid, 0, 4), at(&grid, 0, 5)],
+            "{chosen:?}"
+        );
+    }
+
+    #[test]
+    fn a_wheelchair_space_comes_with_its_companion_seat() {
+        let (seats, grid) = map(&["ac....CA", "........"]);
+        let chosen = choose(&seats, 1, SeatCategory::Accessible).unwrap();
+        assert_eq!(chosen, vec![at(&grid, 0, 7), at(&grid, 0, 6)]);
+        let (seats, _) = map(&["ac......"]);
+        assert!(choose(&seats, 1, SeatCategory::Accessible).is_none());
+    }
+}
