@@ -428,3 +428,66 @@ async fn a_failing_gateway_trips_the_breaker_and_new_checkouts_fail_fast_keeping
         "CONFIRMED"
     );
 }
+
+#[tokio::test]
+async fn a_late_payment_whose_seat_was_taken_is_reseated_on_equivalent_neighbours() {
+    const MINE: &str = "query($b: ID!) { booking(id: $b) { status statusReason seats { id category } tickets { seatId } } }";
+    let app = spawn_app().await;
+    let s = sale(&app, 30).await;
+    let slow = app.customer("reseat@example.com").await;
+    let fast = app.customer("quick@example.com").await;
+    // Two standard seats in row A.
+    let booking = held_booking(&app, &slow, &s, 2..4).await;
+    app.gateway.set_behaviour(FakeBehaviour::TimeoutAfterCharge);
+    assert_eq!(
+        pay(&app, &slow, &booking, "pm_card_visa").await["data"]["checkout"]["status"],
+        "PAYMENT_PENDING"
+    );
+    app.gateway.set_behaviour(FakeBehaviour::Down);
+    app.clock.advance(chrono::Duration::minutes(11));
+    held_booking(&app, &fast, &s, 3..5).await;
+    app.gateway.set_behaviour(FakeBehaviour::Normal);
+    drain_reconciliation(&app).await;
+
+    let done = app.ok(MINE, json!({ "b": booking }), Some(&slow)).await;
+    assert_eq!(done["booking"]["status"], "CONFIRMED", "{done}");
+    assert!(
+        done["booking"]["statusReason"]
+            .as_str()
+            .unwrap()
+            .contains("re-seated")
+    );
+    let seats: Vec<&str> = done["booking"]["seats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(seats.len(), 2);
+    assert!(
+        done["booking"]["seats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["category"] == "STANDARD")
+    );
+    assert!(
+        !seats.contains(&s.seats[3].as_str()) && !seats.contains(&s.seats[4].as_str()),
+        "not the other buyer's seats"
+    );
+    let ticketed: Vec<&str> = done["booking"]["tickets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["seatId"].as_str().unwrap())
+        .collect();
+    let mut a = seats.clone();
+    let mut b = ticketed.clone();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+    assert_eq!(app.gateway.refunded_cents(), 0);
+    let st = statuses(&app, &s.showtime).await;
+    assert_eq!(st.iter().filter(|x| *x == "SOLD").count(), 2);
+    assert_eq!(st.iter().filter(|x| *x == "HELD").count(), 2);
+}

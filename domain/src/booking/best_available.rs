@@ -153,7 +153,7 @@ impl BookingService {
         }
         let mut last = BookingError::SeatUnavailable(Vec::new());
         for _ in 0..3 {
-            let map = self.map_for_choice(showtime).await?;
+            let map = self.map_for_choice(showtime, None).await?;
             if map.is_empty() {
                 return Err(BookingError::not_found("showtime", showtime));
             }
@@ -175,7 +175,12 @@ impl BookingService {
         Err(last)
     }
 
-    async fn map_for_choice(&self, showtime: ShowtimeId) -> Result<Vec<MapSeat>, BookingError> {
+    /// The seat map for choosing; seats still held by `ours` count as free for it.
+    pub(super) async fn map_for_choice(
+        &self,
+        showtime: ShowtimeId,
+        ours: Option<crate::ids::BookingId>,
+    ) -> Result<Vec<MapSeat>, BookingError> {
         let now = self.clock.now();
         let rows = show_seats::Entity::find()
             .filter(show_seats::Column::ShowtimeId.eq(showtime.uuid()))
@@ -186,14 +191,15 @@ impl BookingService {
             .into_iter()
             .filter_map(|(state, seat)| {
                 let seat = seat?;
-                let lapsed = state.status == SeatStatus::Held.as_str()
-                    && state.hold_expires_at.is_none_or(|t| t <= now);
+                let held = state.status == SeatStatus::Held.as_str();
+                let lapsed = held && state.hold_expires_at.is_none_or(|t| t <= now);
+                let mine = held && ours.is_some_and(|b| state.booking_id == Some(b.uuid()));
                 Some(MapSeat {
                     id: seat.id.into(),
                     x: seat.x,
                     y: seat.y,
                     category: SeatCategory::parse(&seat.category).unwrap_or(SeatCategory::Standard),
-                    free: state.status == SeatStatus::Available.as_str() || lapsed,
+                    free: state.status == SeatStatus::Available.as_str() || lapsed || mine,
                 })
             })
             .collect())

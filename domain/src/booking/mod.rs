@@ -10,6 +10,7 @@ pub mod front_line;
 mod holds;
 mod reads;
 mod reconcile;
+mod reseat;
 mod settle;
 mod types;
 

@@ -3,11 +3,14 @@
 
 use marquee_entity::{booking_seats, bookings, outbox, payments, refunds, show_seats, tickets};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
 use uuid::Uuid;
 
 use crate::catalog::SeatStatus;
-use crate::ids::{BookingId, SeatId};
+use crate::ids::{BookingId, SeatId, ShowtimeId};
 use crate::payments::{ChargeOutcome, GatewayError, RefundRequest};
 
 use super::expiry::free_seats;
@@ -139,7 +142,6 @@ impl BookingService {
             .into_iter()
             .map(|s| s.seat_id)
             .collect();
-        let now = self.clock.now();
         let txn = self.db.begin().await?;
         // Seats still carrying this booking's id are ours, lapsed or not: nobody took them.
         let sold = show_seats::Entity::update_many()
@@ -162,21 +164,58 @@ impl BookingService {
             .await?;
         if sold.rows_affected != seats.len() as u64 {
             txn.rollback().await?;
-            return self.refund_lost(id, payment, provider_ref).await;
+            return self.reseat_or_refund(id, payment, provider_ref).await;
         }
+        if !self
+            .finish_confirmation(
+                &txn,
+                id,
+                current.showtime_id,
+                &seats,
+                payment,
+                provider_ref.as_deref(),
+                None,
+            )
+            .await?
+        {
+            txn.rollback().await?;
+            return self.load(id).await;
+        }
+        txn.commit().await?;
+        self.load(id).await
+    }
+
+    /// Inside a transaction whose seats are already sold to the booking: the booking
+    /// CONFIRMED, the payment succeeded, one ticket per seat, and the event written.
+    /// `false` when the booking was no longer awaiting payment.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn finish_confirmation(
+        &self,
+        txn: &DatabaseTransaction,
+        id: BookingId,
+        showtime: ShowtimeId,
+        seats: &[Uuid],
+        payment: Uuid,
+        provider_ref: Option<&str>,
+        note: Option<&str>,
+    ) -> Result<bool, BookingError> {
+        let now = self.clock.now();
         let moved = bookings::Entity::update_many()
             .col_expr(
                 bookings::Column::Status,
                 Expr::value(BookingStatus::Confirmed.as_str()),
             )
             .col_expr(bookings::Column::UpdatedAt, Expr::value(now))
+            .col_expr(
+                bookings::Column::StatusReason,
+                Expr::value(note.map(str::to_owned)),
+            )
             .filter(bookings::Column::Id.eq(id.uuid()))
             .filter(bookings::Column::Status.eq(BookingStatus::PaymentPending.as_str()))
-            .exec(&txn)
+            .exec(txn)
             .await?;
         if moved.rows_affected != 1 {
-            txn.rollback().await?;
-            return self.load(id).await;
+            return Ok(false);
         }
         let mut update = payments::Entity::update_many()
             .col_expr(payments::Column::Status, Expr::value("succeeded"))
@@ -185,42 +224,41 @@ impl BookingService {
                 Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
             )
             .col_expr(payments::Column::UpdatedAt, Expr::value(now));
-        if let Some(r) = &provider_ref {
-            update = update.col_expr(payments::Column::ProviderRef, Expr::value(r.clone()));
+        if let Some(r) = provider_ref {
+            update = update.col_expr(payments::Column::ProviderRef, Expr::value(r.to_owned()));
         }
         update
             .filter(payments::Column::Id.eq(payment))
-            .exec(&txn)
+            .exec(txn)
             .await?;
         let mut codes = Vec::with_capacity(seats.len());
-        for seat in &seats {
+        for seat in seats {
             let code = ticket_code()?;
             tickets::ActiveModel {
                 id: Set(Uuid::now_v7()),
                 code: Set(code.clone()),
                 booking_id: Set(id.uuid()),
-                showtime_id: Set(current.showtime_id.uuid()),
+                showtime_id: Set(showtime.uuid()),
                 seat_id: Set(*seat),
                 status: Set("valid".to_owned()),
                 issued_at: Set(now),
             }
-            .insert(&txn)
+            .insert(txn)
             .await?;
             codes.push(code);
         }
         outbox::ActiveModel {
             topic: Set("booking.confirmed".to_owned()),
             key: Set(id.to_string()),
-            payload: Set(serde_json::json!({ "bookingId": id.to_string(), "showtimeId": current.showtime_id.to_string(), "tickets": codes })),
+            payload: Set(serde_json::json!({ "bookingId": id.to_string(), "showtimeId": showtime.to_string(), "tickets": codes })),
             created_at: Set(now),
             published_at: Set(None),
             attempts: Set(0),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
-        txn.commit().await?;
-        self.load(id).await
+        Ok(true)
     }
 
     /// Declined: the booking fails and its seats go back on sale at once.
@@ -260,7 +298,7 @@ impl BookingService {
     }
 
     /// Paid, but a seat went to someone else after the hold lapsed: refund in full.
-    async fn refund_lost(
+    pub(super) async fn refund_lost(
         &self,
         id: BookingId,
         payment: Uuid,
