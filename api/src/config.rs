@@ -65,6 +65,11 @@ pub struct Settings {
     pub partial_refund_hours: u32,
     /// Seconds before an unsettled payment is first asked about again.
     pub reconcile_after_seconds: u32,
+    /// Fault of the embedded payment gateway, for fault drills: `none`,
+    /// `timeout_after_charge`, `hang_after_charge` or `down`.
+    pub fake_gateway_fault: String,
+    /// Latency the embedded payment gateway adds to every answer.
+    pub fake_gateway_latency_ms: u64,
     /// Deepest accepted GraphQL selection.
     pub graphql_max_depth: usize,
     /// Largest accepted GraphQL complexity.
@@ -95,6 +100,8 @@ impl Default for Settings {
             full_refund_hours: 24,
             partial_refund_hours: 2,
             reconcile_after_seconds: 30,
+            fake_gateway_fault: "none".into(),
+            fake_gateway_latency_ms: 0,
             graphql_max_depth: 12,
             graphql_max_complexity: 2_000,
             max_body_bytes: 256 * 1024,
@@ -204,6 +211,17 @@ impl Settings {
         }
         if self.max_seats_per_booking == 0 || self.max_seats_per_booking > 50 {
             return Err(invalid("max_seats_per_booking", "must be between 1 and 50"));
+        }
+        if marquee_domain::payments::FakeBehaviour::from_setting(
+            &self.fake_gateway_fault,
+            self.fake_gateway_latency_ms,
+        )
+        .is_none()
+        {
+            return Err(invalid(
+                "fake_gateway_fault",
+                "must be none, timeout_after_charge, hang_after_charge or down",
+            ));
         }
         if self.partial_refund_hours > self.full_refund_hours {
             return Err(invalid(

@@ -114,12 +114,22 @@ async fn main() -> anyhow::Result<()> {
 async fn serve(settings: Settings) -> anyhow::Result<()> {
     let app = Application::build(settings).await?;
     let addr = app.addr();
-    println!("Marquee is listening on http://{addr}");
-    println!("  GraphQL (GraphiQL in a browser): http://{addr}/graphql");
-    println!("  Subscriptions (graphql-transport-ws): ws://{addr}/graphql/ws");
-    println!(
+    // A closed stdout (a supervisor that stopped reading) must not stop the server.
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "Marquee is listening on http://{addr}");
+    let _ = writeln!(
+        out,
+        "  GraphQL (GraphiQL in a browser): http://{addr}/graphql"
+    );
+    let _ = writeln!(
+        out,
+        "  Subscriptions (graphql-transport-ws): ws://{addr}/graphql/ws"
+    );
+    let _ = writeln!(
+        out,
         "  Health: http://{addr}/healthz  Readiness: http://{addr}/readyz  Metrics: http://{addr}/metrics"
     );
+    let _ = out.flush();
     app.run_until_stopped(shutdown_signal()).await?;
     Ok(())
 }

@@ -11,7 +11,7 @@ use marquee_domain::accounts::TokenSettings;
 use marquee_domain::booking::BookingSettings;
 use marquee_domain::clock::{SharedClock, SystemClock};
 use marquee_domain::db::DbSettings;
-use marquee_domain::payments::{FakeGateway, PaymentGateway};
+use marquee_domain::payments::{FakeBehaviour, FakeGateway, PaymentGateway};
 use marquee_domain::{DomainConfig, Services};
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
@@ -87,7 +87,18 @@ impl Application {
     /// Builds with a given clock (tests move time).
     pub async fn build_with_clock(settings: Settings, clock: SharedClock) -> anyhow::Result<Self> {
         let metrics = Metrics::new();
-        let fake_gateway = Arc::new(FakeGateway::default());
+        std::fs::create_dir_all(&settings.data_dir)
+            .with_context(|| format!("cannot create data_dir {}", settings.data_dir.display()))?;
+        // The ledger makes the embedded gateway's charges outlive a crash, like a real one's.
+        let fake_gateway = Arc::new(FakeGateway::with_ledger(
+            settings.data_dir.join("fake-gateway.jsonl"),
+        )?);
+        if let Some(behaviour) = FakeBehaviour::from_setting(
+            &settings.fake_gateway_fault,
+            settings.fake_gateway_latency_ms,
+        ) {
+            fake_gateway.set_behaviour(behaviour);
+        }
         let services = start_services(
             &settings,
             clock,
@@ -107,9 +118,16 @@ impl Application {
                 );
             }
         }
+        // Workers: release lapsed holds, settle payments whose outcome was unknown.
         tokio::spawn(
             services
                 .expiry
+                .clone()
+                .run(std::time::Duration::from_secs(1)),
+        );
+        tokio::spawn(
+            services
+                .reconcile
                 .clone()
                 .run(std::time::Duration::from_secs(1)),
         );

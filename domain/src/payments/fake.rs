@@ -1,7 +1,10 @@
-//! The embedded payment gateway: Stripe's test payment methods, in memory, with latency
-//! and failures on demand for fault tests.
+//! The embedded payment gateway: Stripe's test payment methods, with latency and failures
+//! on demand for fault tests. With a ledger file its charges outlive a crash of the server,
+//! as a real provider's would, so reconciliation after a restart can be proved.
 
 use std::collections::HashMap;
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -21,6 +24,23 @@ pub enum FakeBehaviour {
     TimeoutAfterCharge,
     /// Answers every call with a server error, charging nothing.
     Down,
+    /// Takes the charge, then never answers (the caller is stuck until it gives up or dies).
+    HangAfterCharge,
+}
+
+impl FakeBehaviour {
+    /// Reads a configured fault: `none`, `timeout_after_charge`, `hang_after_charge` or
+    /// `down`, with an optional latency.
+    pub fn from_setting(fault: &str, latency_ms: u64) -> Option<Self> {
+        Some(match fault {
+            "none" if latency_ms > 0 => Self::Slow(Duration::from_millis(latency_ms)),
+            "none" => Self::Normal,
+            "timeout_after_charge" => Self::TimeoutAfterCharge,
+            "hang_after_charge" => Self::HangAfterCharge,
+            "down" => Self::Down,
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -36,6 +56,25 @@ pub struct FakeGateway {
     behaviour: Mutex<FakeBehaviour>,
     charges: Mutex<HashMap<String, Charge>>,
     refunds: Mutex<HashMap<String, String>>,
+    ledger: Option<PathBuf>,
+}
+
+/// One line of the ledger file.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum Entry {
+    Charge {
+        key: String,
+        amount_cents: i64,
+        provider_ref: String,
+        declined: Option<String>,
+    },
+    Refund {
+        key: String,
+        provider_ref: String,
+        amount_cents: i64,
+        refund_id: String,
+    },
 }
 
 /// Stripe's test payment methods that succeed.
@@ -60,6 +99,84 @@ const DECLINING: &[(&str, &str)] = &[
 ];
 
 impl FakeGateway {
+    /// A gateway whose charges and refunds are appended to `path` and replayed from it.
+    pub fn with_ledger(path: PathBuf) -> std::io::Result<Self> {
+        let gateway = Self {
+            ledger: Some(path.clone()),
+            ..Self::default()
+        };
+        if let Ok(file) = std::fs::File::open(&path) {
+            for line in std::io::BufReader::new(file).lines() {
+                let Ok(entry) = serde_json::from_str::<Entry>(&line?) else {
+                    continue;
+                };
+                gateway.apply(entry);
+            }
+        }
+        Ok(gateway)
+    }
+
+    fn apply(&self, entry: Entry) {
+        match entry {
+            Entry::Charge {
+                key,
+                amount_cents,
+                provider_ref,
+                declined,
+            } => {
+                let outcome = match declined {
+                    Some(reason) => ChargeOutcome::Declined {
+                        provider_ref: Some(provider_ref),
+                        reason,
+                    },
+                    None => ChargeOutcome::Succeeded { provider_ref },
+                };
+                if let Ok(mut c) = self.charges.lock() {
+                    c.insert(
+                        key,
+                        Charge {
+                            outcome,
+                            amount_cents,
+                            refunded_cents: 0,
+                        },
+                    );
+                }
+            }
+            Entry::Refund {
+                key,
+                provider_ref,
+                amount_cents,
+                refund_id,
+            } => {
+                if let Ok(mut c) = self.charges.lock()
+                    && let Some(charge) = c.values_mut().find(|c| matches!(&c.outcome, ChargeOutcome::Succeeded { provider_ref: p } if *p == provider_ref))
+                {
+                    charge.refunded_cents += amount_cents;
+                }
+                if let Ok(mut r) = self.refunds.lock() {
+                    r.insert(key, refund_id);
+                }
+            }
+        }
+    }
+
+    /// Appends to the ledger before answering, as a provider commits before it replies.
+    fn record(&self, entry: &Entry) -> Result<(), GatewayError> {
+        let Some(path) = &self.ledger else {
+            return Ok(());
+        };
+        let line =
+            serde_json::to_string(entry).map_err(|e| GatewayError::Unavailable(e.to_string()))?;
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| GatewayError::Unavailable(format!("ledger: {e}")))?;
+        writeln!(file, "{line}")
+            .and_then(|()| file.sync_data())
+            .map_err(|e| GatewayError::Unavailable(format!("ledger: {e}")))
+    }
+
     /// Changes how the next calls behave.
     pub fn set_behaviour(&self, behaviour: FakeBehaviour) {
         if let Ok(mut b) = self.behaviour.lock() {
@@ -86,7 +203,9 @@ impl FakeGateway {
 
     async fn before_answer(&self) -> Result<(), GatewayError> {
         match self.behaviour() {
-            FakeBehaviour::Normal | FakeBehaviour::TimeoutAfterCharge => Ok(()),
+            FakeBehaviour::Normal
+            | FakeBehaviour::TimeoutAfterCharge
+            | FakeBehaviour::HangAfterCharge => Ok(()),
             FakeBehaviour::Slow(d) => {
                 tokio::time::sleep(d).await;
                 Ok(())
@@ -131,6 +250,23 @@ impl PaymentGateway for FakeGateway {
                         request.payment_method
                     )));
                 };
+                let (provider_ref, declined) = match &outcome {
+                    ChargeOutcome::Succeeded { provider_ref } => (provider_ref.clone(), None),
+                    ChargeOutcome::Declined {
+                        provider_ref,
+                        reason,
+                    } => (
+                        provider_ref.clone().unwrap_or_default(),
+                        Some(reason.clone()),
+                    ),
+                    ChargeOutcome::Processing { provider_ref } => (provider_ref.clone(), None),
+                };
+                self.record(&Entry::Charge {
+                    key: request.idempotency_key.clone(),
+                    amount_cents: request.amount_cents,
+                    provider_ref,
+                    declined,
+                })?;
                 charges.insert(
                     request.idempotency_key.clone(),
                     Charge {
@@ -142,10 +278,11 @@ impl PaymentGateway for FakeGateway {
                 outcome
             }
         };
-        if self.behaviour() == FakeBehaviour::TimeoutAfterCharge {
-            return Err(GatewayError::Timeout);
+        match self.behaviour() {
+            FakeBehaviour::TimeoutAfterCharge => Err(GatewayError::Timeout),
+            FakeBehaviour::HangAfterCharge => std::future::pending().await,
+            _ => Ok(outcome),
         }
-        Ok(outcome)
     }
 
     async fn lookup(&self, idempotency_key: &str) -> Result<Option<ChargeOutcome>, GatewayError> {
@@ -179,8 +316,14 @@ impl PaymentGateway for FakeGateway {
         {
             return Err(GatewayError::Rejected("refund exceeds the charge".into()));
         }
-        charge.refunded_cents += request.amount_cents;
         let id = format!("re_fake_{}", uuid::Uuid::new_v4().simple());
+        self.record(&Entry::Refund {
+            key: request.idempotency_key.clone(),
+            provider_ref: request.provider_ref.clone(),
+            amount_cents: request.amount_cents,
+            refund_id: id.clone(),
+        })?;
+        charge.refunded_cents += request.amount_cents;
         if let Ok(mut refunds) = self.refunds.lock() {
             refunds.insert(request.idempotency_key, id.clone());
         }
@@ -228,6 +371,37 @@ mod tests {
         let first = g.refund(refund.clone()).await.unwrap();
         assert_eq!(g.refund(refund).await.unwrap(), first);
         assert_eq!(g.refunded_cents(), 2400);
+    }
+
+    #[tokio::test]
+    async fn the_ledger_keeps_charges_and_refunds_across_restarts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.jsonl");
+        let g = FakeGateway::with_ledger(path.clone()).unwrap();
+        let ChargeOutcome::Succeeded { provider_ref } =
+            g.charge(req("pm_card_visa", "k1")).await.unwrap()
+        else {
+            unreachable!()
+        };
+        g.charge(req("pm_card_chargeDeclined", "k2")).await.unwrap();
+        g.refund(RefundRequest {
+            provider_ref: provider_ref.clone(),
+            amount_cents: 400,
+            idempotency_key: "r".into(),
+        })
+        .await
+        .unwrap();
+        let again = FakeGateway::with_ledger(path).unwrap();
+        assert_eq!(
+            again.lookup("k1").await.unwrap(),
+            Some(ChargeOutcome::Succeeded { provider_ref })
+        );
+        assert!(matches!(
+            again.lookup("k2").await.unwrap(),
+            Some(ChargeOutcome::Declined { .. })
+        ));
+        assert_eq!(again.refunded_cents(), 400);
+        assert_eq!(again.charge_count(), 2);
     }
 
     #[tokio::test]
