@@ -70,6 +70,10 @@ pub struct Settings {
     pub fake_gateway_fault: String,
     /// Latency the embedded payment gateway adds to every answer.
     pub fake_gateway_latency_ms: u64,
+    /// Signing secret of the Stripe webhook endpoint (`whsec_…`).
+    pub stripe_webhook_secret: Option<SecretString>,
+    /// Largest accepted age of a webhook signature, in seconds.
+    pub webhook_tolerance_seconds: u32,
     /// Deepest accepted GraphQL selection.
     pub graphql_max_depth: usize,
     /// Largest accepted GraphQL complexity.
@@ -102,6 +106,8 @@ impl Default for Settings {
             reconcile_after_seconds: 30,
             fake_gateway_fault: "none".into(),
             fake_gateway_latency_ms: 0,
+            stripe_webhook_secret: None,
+            webhook_tolerance_seconds: 300,
             graphql_max_depth: 12,
             graphql_max_complexity: 2_000,
             max_body_bytes: 256 * 1024,

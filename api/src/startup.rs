@@ -18,7 +18,7 @@ use tokio::net::TcpListener;
 
 use crate::config::Settings;
 use crate::graphql::{self, Limits};
-use crate::http::{AppState, router};
+use crate::http::{AppState, WebhookSettings, router};
 use crate::metrics::Metrics;
 use crate::secrets::load_or_create_jwt_secret;
 
@@ -143,6 +143,10 @@ impl Application {
             schema,
             services: services.clone(),
             metrics,
+            webhooks: WebhookSettings {
+                secret: settings.stripe_webhook_secret.clone(),
+                tolerance_secs: i64::from(settings.webhook_tolerance_seconds),
+            },
         };
         let listener = TcpListener::bind(settings.bind)
             .await

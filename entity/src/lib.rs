@@ -22,3 +22,4 @@ pub mod support_tickets;
 pub mod theatres;
 pub mod tickets;
 pub mod users;
+pub mod webhook_events;

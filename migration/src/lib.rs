@@ -7,6 +7,7 @@ mod m20261123_000002_inventory_and_bookings;
 mod m20261123_000003_engagement;
 mod m20261123_000004_outbox;
 mod m20261123_000005_hold_fencing;
+mod m20261123_000006_webhook_events;
 
 /// Every migration of the Marquee schema, oldest first.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_engagement::Migration),
             Box::new(m20261123_000004_outbox::Migration),
             Box::new(m20261123_000005_hold_fencing::Migration),
+            Box::new(m20261123_000006_webhook_events::Migration),
         ]
     }
 }

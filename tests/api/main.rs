@@ -16,3 +16,4 @@ mod http_edges;
 mod ops;
 mod schema;
 mod subscriptions;
+mod webhooks;

@@ -5,6 +5,7 @@ mod errors;
 mod graphql;
 mod health;
 mod observe;
+mod webhooks;
 mod ws;
 
 use std::sync::Arc;
@@ -30,6 +31,17 @@ pub struct AppState {
     pub services: Arc<Services>,
     /// Metric families.
     pub metrics: Arc<Metrics>,
+    /// Webhook verification.
+    pub webhooks: WebhookSettings,
+}
+
+/// How gateway webhooks are verified.
+#[derive(Clone)]
+pub struct WebhookSettings {
+    /// The endpoint's signing secret; without one, webhooks are refused.
+    pub secret: Option<secrecy::SecretString>,
+    /// Largest accepted age of a signature.
+    pub tolerance_secs: i64,
 }
 
 /// The full router.
@@ -40,6 +52,7 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
+        .route("/webhooks/stripe", axum::routing::post(webhooks::stripe))
         .fallback(errors::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -4,6 +4,7 @@ mod best_available;
 mod cancel;
 mod checkout;
 mod error;
+mod events;
 mod expiry;
 mod fencing;
 pub mod front_line;
@@ -16,6 +17,7 @@ mod types;
 
 pub use checkout::CheckoutInput;
 pub use error::BookingError;
+pub use events::{EventOutcome, GatewayEvent, GatewayEventKind};
 pub use expiry::{ExecutionOutcome, ExpiryWorker};
 pub use front_line::{Claim, InProcessSeatHolds, RedisSeatHolds, SeatHolds};
 pub use holds::{BookingService, BookingSettings, HoldRequest};

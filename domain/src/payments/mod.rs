@@ -4,6 +4,7 @@
 
 mod breaker;
 mod fake;
+pub mod webhook;
 
 pub use breaker::CircuitBreaker;
 pub use fake::{FakeBehaviour, FakeGateway};

@@ -1,0 +1,119 @@
+//! Gateway events (webhooks): the gateway tells us how a payment ended. Each event id is
+//! handled once; the outcome goes through the same settlement as a direct answer.
+
+use marquee_entity::{payments, refunds, webhook_events};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set};
+
+use crate::db::is_unique_violation;
+use crate::ids::BookingId;
+use crate::payments::ChargeOutcome;
+
+use super::{BookingError, BookingService};
+
+/// What a gateway event says.
+#[derive(Debug, Clone)]
+pub enum GatewayEventKind {
+    /// The payment succeeded.
+    PaymentSucceeded,
+    /// The payment failed, with the gateway's reason.
+    PaymentFailed(String),
+    /// The payment was refunded.
+    Refunded,
+    /// Something we do not act on.
+    Other(String),
+}
+
+/// A verified gateway event.
+#[derive(Debug, Clone)]
+pub struct GatewayEvent {
+    /// The gateway's event id (the idempotency key of the delivery).
+    pub id: String,
+    /// What happened.
+    pub kind: GatewayEventKind,
+    /// The gateway's payment id.
+    pub provider_ref: String,
+    /// Our attempt key, from the payment's metadata, when the gateway echoes it.
+    pub attempt_key: Option<String>,
+}
+
+/// What handling an event did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventOutcome {
+    /// Acted on.
+    Processed,
+    /// Seen before: nothing done.
+    Replayed,
+    /// Not about a payment of ours, or not a kind we act on.
+    Ignored,
+}
+
+impl BookingService {
+    /// Handles a verified gateway event once.
+    #[tracing::instrument(skip_all, fields(event_id = %event.id), err)]
+    pub async fn handle_gateway_event(
+        &self,
+        event: GatewayEvent,
+    ) -> Result<EventOutcome, BookingError> {
+        let kind = match &event.kind {
+            GatewayEventKind::PaymentSucceeded => "payment_intent.succeeded".to_owned(),
+            GatewayEventKind::PaymentFailed(_) => "payment_intent.payment_failed".to_owned(),
+            GatewayEventKind::Refunded => "charge.refunded".to_owned(),
+            GatewayEventKind::Other(k) => k.clone(),
+        };
+        let recorded = webhook_events::ActiveModel {
+            id: Set(event.id.clone()),
+            kind: Set(kind),
+            received_at: Set(self.clock.now()),
+        }
+        .insert(&self.db)
+        .await;
+        match recorded {
+            Err(e) if is_unique_violation(&e) => return Ok(EventOutcome::Replayed),
+            Err(e) => return Err(e.into()),
+            Ok(_) => {}
+        }
+        let mut by =
+            Condition::any().add(payments::Column::ProviderRef.eq(event.provider_ref.clone()));
+        if let Some(key) = &event.attempt_key {
+            by = by.add(payments::Column::IdempotencyKey.eq(key.clone()));
+        }
+        let Some(payment) = payments::Entity::find().filter(by).one(&self.db).await? else {
+            return Ok(EventOutcome::Ignored);
+        };
+        let booking = BookingId::from(payment.booking_id);
+        match event.kind {
+            GatewayEventKind::PaymentSucceeded => {
+                self.settle(
+                    booking,
+                    payment.id,
+                    Ok(ChargeOutcome::Succeeded {
+                        provider_ref: event.provider_ref,
+                    }),
+                )
+                .await?;
+            }
+            GatewayEventKind::PaymentFailed(reason) => {
+                self.settle(
+                    booking,
+                    payment.id,
+                    Ok(ChargeOutcome::Declined {
+                        provider_ref: Some(event.provider_ref),
+                        reason,
+                    }),
+                )
+                .await?;
+            }
+            GatewayEventKind::Refunded => {
+                refunds::Entity::update_many()
+                    .col_expr(refunds::Column::Status, Expr::value("succeeded"))
+                    .col_expr(refunds::Column::UpdatedAt, Expr::value(self.clock.now()))
+                    .filter(refunds::Column::PaymentId.eq(payment.id))
+                    .exec(&self.db)
+                    .await?;
+            }
+            GatewayEventKind::Other(_) => return Ok(EventOutcome::Ignored),
+        }
+        Ok(EventOutcome::Processed)
+    }
+}
