@@ -23,19 +23,7 @@ struct Sale {
 async fn sale(app: &TestApp, hours: i64) -> Sale {
     let f = app.fixture().await;
     let showtime = app.showtime_at(&f, hours).await;
-    let map = app
-        .ok(
-            "query($s: ID!) { showtime(id: $s) { seatMap { seats { id } } } }",
-            json!({ "s": showtime }),
-            None,
-        )
-        .await;
-    let seats = map["showtime"]["seatMap"]["seats"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["id"].as_str().unwrap().to_owned())
-        .collect();
+    let seats = seat_ids(app, &showtime).await;
     Sale { showtime, seats }
 }
 
@@ -190,19 +178,7 @@ async fn promotions_discount_the_total_within_their_window_and_limits() {
     let app = spawn_app().await;
     let f = app.fixture().await;
     let showtime = app.showtime_at(&f, 30).await;
-    let map = app
-        .ok(
-            "query($s: ID!) { showtime(id: $s) { seatMap { seats { id } } } }",
-            json!({ "s": showtime }),
-            None,
-        )
-        .await;
-    let seats: Vec<String> = map["showtime"]["seatMap"]["seats"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["id"].as_str().unwrap().to_owned())
-        .collect();
+    let seats = seat_ids(&app, &showtime).await;
     let s = Sale { showtime, seats };
     app.ok(
         "mutation($i: CreatePromotionInput!) { createPromotion(input: $i) { id } }",

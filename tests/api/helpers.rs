@@ -309,6 +309,12 @@ pub async fn opening_night(app: &TestApp) -> (String, Vec<String>) {
         )
         .await;
     let showtime = st["createShowtime"]["id"].as_str().unwrap().to_owned();
+    let seats = seat_ids(app, &showtime).await;
+    (showtime, seats)
+}
+
+/// The seat ids of a showtime, front row first, left to right.
+pub async fn seat_ids(app: &TestApp, showtime: &str) -> Vec<String> {
     let map = app
         .ok(
             "query($s: ID!) { showtime(id: $s) { seatMap { seats { id } } } }",
@@ -316,11 +322,10 @@ pub async fn opening_night(app: &TestApp) -> (String, Vec<String>) {
             None,
         )
         .await;
-    let seats = map["showtime"]["seatMap"]["seats"]
+    map["showtime"]["seatMap"]["seats"]
         .as_array()
         .unwrap()
         .iter()
         .map(|s| s["id"].as_str().unwrap().to_owned())
-        .collect();
-    (showtime, seats)
+        .collect()
 }

@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Quer
 use uuid::Uuid;
 
 use crate::ids::{EventId, MovieId};
-use crate::page::{Page, PageRequest, decode_cursor, encode_cursor};
+use crate::page::{Page, PageError, PageRequest, decode_cursor, encode_cursor};
 
 use super::super::{CatalogError, Event, Movie, ShowtimeStatus, genres};
 use super::*;
@@ -125,38 +125,19 @@ impl CatalogReader {
             q = q.filter(Expr::exists(sub));
         }
         if let Some(after) = &page.after {
-            let parts = decode_cursor(after, 2)?;
-            let id = Uuid::parse_str(&parts[1]).map_err(|_| crate::page::PageError::BadCursor)?;
-            q = q.filter(
-                Condition::any()
-                    .add(movies::Column::Title.gt(parts[0].clone()))
-                    .add(
-                        Condition::all()
-                            .add(movies::Column::Title.eq(parts[0].clone()))
-                            .add(movies::Column::Id.gt(id)),
-                    ),
-            );
+            q = q.filter(after_title(
+                after,
+                movies::Column::Title,
+                movies::Column::Id,
+            )?);
         }
-        let mut rows = q
+        let rows = q
             .order_by_asc(movies::Column::Title)
             .order_by_asc(movies::Column::Id)
             .limit(size + 1)
             .all(&self.db)
             .await?;
-        let has_next_page = rows.len() as u64 > size;
-        rows.truncate(size as usize);
-        Ok(Page {
-            items: rows
-                .into_iter()
-                .map(|m| {
-                    (
-                        encode_cursor(&[&m.title, &m.id.to_string()]),
-                        Movie::from(m),
-                    )
-                })
-                .collect(),
-            has_next_page,
-        })
+        Ok(title_page(rows, size, |m| (m.title.clone(), m.id)))
     }
 
     /// A page of live events ordered by title.
@@ -188,38 +169,19 @@ impl CatalogReader {
             q = q.filter(Expr::exists(sub));
         }
         if let Some(after) = &page.after {
-            let parts = decode_cursor(after, 2)?;
-            let id = Uuid::parse_str(&parts[1]).map_err(|_| crate::page::PageError::BadCursor)?;
-            q = q.filter(
-                Condition::any()
-                    .add(events::Column::Title.gt(parts[0].clone()))
-                    .add(
-                        Condition::all()
-                            .add(events::Column::Title.eq(parts[0].clone()))
-                            .add(events::Column::Id.gt(id)),
-                    ),
-            );
+            q = q.filter(after_title(
+                after,
+                events::Column::Title,
+                events::Column::Id,
+            )?);
         }
-        let mut rows = q
+        let rows = q
             .order_by_asc(events::Column::Title)
             .order_by_asc(events::Column::Id)
             .limit(size + 1)
             .all(&self.db)
             .await?;
-        let has_next_page = rows.len() as u64 > size;
-        rows.truncate(size as usize);
-        Ok(Page {
-            items: rows
-                .into_iter()
-                .map(|m| {
-                    (
-                        encode_cursor(&[&m.title, &m.id.to_string()]),
-                        Event::from(m),
-                    )
-                })
-                .collect(),
-            has_next_page,
-        })
+        Ok(title_page(rows, size, |m| (m.title.clone(), m.id)))
     }
 
     /// One movie, unless retired.
@@ -251,4 +213,36 @@ pub(crate) fn local_midnight(tz: Tz, date: NaiveDate) -> Option<DateTime<Utc>> {
                 .earliest()
         })
         .map(|t| t.with_timezone(&Utc))
+}
+
+/// The rows after a title cursor: later titles, or the same title with a later id.
+fn after_title<C: ColumnTrait>(after: &str, title: C, id: C) -> Result<Condition, CatalogError> {
+    let parts = decode_cursor(after, 2)?;
+    let after_id = Uuid::parse_str(&parts[1]).map_err(|_| PageError::BadCursor)?;
+    Ok(Condition::any().add(title.gt(parts[0].clone())).add(
+        Condition::all()
+            .add(title.eq(parts[0].clone()))
+            .add(id.gt(after_id)),
+    ))
+}
+
+/// A page from `size + 1` rows ordered by (title, id): the extra row only says more follow.
+fn title_page<M, T: From<M>>(
+    mut rows: Vec<M>,
+    size: u64,
+    key: impl Fn(&M) -> (String, Uuid),
+) -> Page<T> {
+    let has_next_page = rows.len() as u64 > size;
+    rows.truncate(size as usize);
+    let items = rows
+        .into_iter()
+        .map(|m| {
+            let (title, id) = key(&m);
+            (encode_cursor(&[&title, &id.to_string()]), T::from(m))
+        })
+        .collect();
+    Page {
+        items,
+        has_next_page,
+    }
 }
