@@ -10,14 +10,16 @@
 #   3. cargo test --workspace            (TEST_BACKEND=sqlite, no external services)
 #   4. cargo test --workspace            (TEST_BACKEND=postgres, throwaway PostgreSQL 15 + Redis)
 #
-# Before step 1 it installs what is missing (as root, through apt) and starts a
-# private PostgreSQL and Redis on free loopback ports inside a temporary
-# directory. Both servers and the directory are removed on every exit path.
+# Before step 1 it installs what is missing (as root, through apt; the Stripe
+# emulator localstripe from PyPI into target/localstripe) and starts a private
+# PostgreSQL, Redis and localstripe on free loopback ports inside a temporary
+# directory. The servers and the directory are removed on every exit path.
 #
 # Options:
 #   --skip-lint      skip steps 1 and 2
 #   --servers-only   start the servers, run CMD with TEST_DATABASE_URL,
-#                    TEST_REDIS_URL and TEST_BACKEND=postgres exported, stop
+#                    TEST_REDIS_URL, MARQUEE_TEST_STRIPE_API and
+#                    TEST_BACKEND=postgres exported, stop
 #                    the servers and exit with CMD's exit code
 #   -h, --help       show this help
 # Any other arguments are passed to both `cargo test` runs, for example
@@ -39,6 +41,8 @@ PG_PORT=""
 PG_STARTED=0
 REDIS_PORT=""
 REDIS_STARTED=0
+STRIPE_PORT=""
+STRIPE_PID=""
 STEP_NAMES=()
 STEP_TIMES=()
 STEP_RESULTS=()
@@ -277,6 +281,60 @@ stop_redis() {
     kill -KILL "$pid" 2>/dev/null || true
 }
 
+# ------------------------------------------------------- Stripe emulator ---
+
+LOCALSTRIPE_VERSION=1.15.10
+LOCALSTRIPE_VENV="$ROOT/target/localstripe"
+
+ensure_localstripe() {
+    if [ -x "$LOCALSTRIPE_VENV/bin/localstripe" ]; then
+        return
+    fi
+    command -v python3 >/dev/null 2>&1 || {
+        is_root || die "python3 not found; it runs the Stripe emulator (localstripe)"
+        apt_install python3 python3-venv
+    }
+    if ! python3 -m venv "$LOCALSTRIPE_VENV" >/dev/null 2>&1; then
+        is_root || die "python3 cannot create a virtualenv; install python3-venv"
+        apt_install python3-venv
+        python3 -m venv "$LOCALSTRIPE_VENV"
+    fi
+    log "installing localstripe $LOCALSTRIPE_VERSION from PyPI"
+    "$LOCALSTRIPE_VENV/bin/pip" install --quiet --disable-pip-version-check \
+        "localstripe==$LOCALSTRIPE_VERSION"
+}
+
+start_localstripe() {
+    local attempt i t0 t1
+    for attempt in 1 2 3; do
+        STRIPE_PORT=$(free_port)
+        t0=$(now_ms)
+        (cd "$TMP_DIR" && exec "$LOCALSTRIPE_VENV/bin/localstripe" --port "$STRIPE_PORT" --from-scratch) \
+            >"$TMP_DIR/localstripe.log" 2>&1 &
+        STRIPE_PID=$!
+        for i in $(seq 1 100); do
+            if (exec 3<>"/dev/tcp/127.0.0.1/$STRIPE_PORT") 2>/dev/null; then
+                t1=$(now_ms)
+                log "localstripe is up on 127.0.0.1:$STRIPE_PORT after $(fmt_secs $((t1 - t0)))s"
+                return
+            fi
+            kill -0 "$STRIPE_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        log "localstripe did not start on port $STRIPE_PORT (attempt $attempt); log:"
+        cat "$TMP_DIR/localstripe.log" >&2 || true
+        stop_localstripe
+    done
+    die "could not start localstripe"
+}
+
+stop_localstripe() {
+    [ -n "$STRIPE_PID" ] || return 0
+    kill -TERM "$STRIPE_PID" 2>/dev/null || true
+    wait "$STRIPE_PID" 2>/dev/null || true
+    STRIPE_PID=""
+}
+
 # ------------------------------------------------------------ exit handler ---
 
 print_summary() {
@@ -295,6 +353,7 @@ cleanup() {
     trap - EXIT
     stop_postgres
     stop_redis
+    stop_localstripe
     if [ -n "$TMP_DIR" ]; then
         rm -rf "$TMP_DIR"
     fi
@@ -332,13 +391,16 @@ start_servers() {
     t0=$(now_ms)
     ensure_postgres
     ensure_redis
+    ensure_localstripe
     make_tmp_dir
     start_postgres
     start_redis
+    start_localstripe
     export TEST_DATABASE_URL="postgres://$PG_USER@127.0.0.1:$PG_PORT/postgres"
     export TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/"
+    export MARQUEE_TEST_STRIPE_API="http://127.0.0.1:$STRIPE_PORT"
     t1=$(now_ms)
-    STEP_NAMES+=("start PostgreSQL + Redis")
+    STEP_NAMES+=("start PostgreSQL + Redis + localstripe")
     STEP_TIMES+=("$(fmt_secs $((t1 - t0)))")
     STEP_RESULTS+=("ok")
 }
@@ -368,10 +430,11 @@ main() {
             shift
         fi
         [ $# -gt 0 ] || die "--servers-only needs a command, e.g. scripts/test.sh --servers-only -- cargo test -p marquee-tests"
-        banner "Starting PostgreSQL + Redis"
+        banner "Starting PostgreSQL, Redis and localstripe"
         start_servers
         export TEST_BACKEND=postgres
-        printf 'TEST_DATABASE_URL=%s\nTEST_REDIS_URL=%s\n' "$TEST_DATABASE_URL" "$TEST_REDIS_URL"
+        printf 'TEST_DATABASE_URL=%s\nTEST_REDIS_URL=%s\nMARQUEE_TEST_STRIPE_API=%s\n' \
+            "$TEST_DATABASE_URL" "$TEST_REDIS_URL" "$MARQUEE_TEST_STRIPE_API"
         run_step "command" "$@"
         return
     fi
@@ -381,7 +444,7 @@ main() {
         ensure_lint_tools
     fi
 
-    banner "Starting PostgreSQL + Redis"
+    banner "Starting PostgreSQL, Redis and localstripe"
     start_servers
 
     if [ "$skip_lint" = 0 ]; then

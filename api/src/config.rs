@@ -4,9 +4,13 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
+use marquee_domain::payments::{
+    FakeBehaviour, FakeGateway, PaymentGateway, StripeGateway, StripeSettings,
+};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
@@ -70,6 +74,16 @@ pub struct Settings {
     pub fake_gateway_fault: String,
     /// Latency the embedded payment gateway adds to every answer.
     pub fake_gateway_latency_ms: u64,
+    /// `fake` (the embedded gateway) or `stripe`.
+    pub payment_gateway: String,
+    /// Stripe's secret API key (`sk_…`); needed when `payment_gateway` is `stripe`.
+    pub stripe_secret_key: Option<SecretString>,
+    /// Stripe's API base URL; Stripe's own when unset (a local emulator or mock in tests).
+    pub stripe_api_base: Option<String>,
+    /// The longest wait for one answer from Stripe.
+    pub stripe_timeout_ms: u64,
+    /// Tries per Stripe call on timeouts, server errors and rate limits (same idempotency key).
+    pub stripe_max_tries: u32,
     /// Signing secret of the Stripe webhook endpoint (`whsec_…`).
     pub stripe_webhook_secret: Option<SecretString>,
     /// Largest accepted age of a webhook signature, in seconds.
@@ -106,11 +120,34 @@ impl Default for Settings {
             reconcile_after_seconds: 30,
             fake_gateway_fault: "none".into(),
             fake_gateway_latency_ms: 0,
+            payment_gateway: "fake".into(),
+            stripe_secret_key: None,
+            stripe_api_base: None,
+            stripe_timeout_ms: 10_000,
+            stripe_max_tries: 3,
             stripe_webhook_secret: None,
             webhook_tolerance_seconds: 300,
             graphql_max_depth: 12,
             graphql_max_complexity: 2_000,
             max_body_bytes: 256 * 1024,
+        }
+    }
+}
+
+/// The configured payment gateway.
+pub enum Gateway {
+    /// The embedded one (tests reach it to inject faults).
+    Fake(Arc<FakeGateway>),
+    /// Stripe.
+    Stripe(Arc<StripeGateway>),
+}
+
+impl Gateway {
+    /// The port the domain uses.
+    pub fn port(&self) -> Arc<dyn PaymentGateway> {
+        match self {
+            Self::Fake(f) => f.clone(),
+            Self::Stripe(s) => s.clone(),
         }
     }
 }
@@ -218,15 +255,36 @@ impl Settings {
         if self.max_seats_per_booking == 0 || self.max_seats_per_booking > 50 {
             return Err(invalid("max_seats_per_booking", "must be between 1 and 50"));
         }
-        if marquee_domain::payments::FakeBehaviour::from_setting(
-            &self.fake_gateway_fault,
-            self.fake_gateway_latency_ms,
-        )
-        .is_none()
+        if FakeBehaviour::from_setting(&self.fake_gateway_fault, self.fake_gateway_latency_ms)
+            .is_none()
         {
             return Err(invalid(
                 "fake_gateway_fault",
                 "must be none, timeout_after_charge, hang_after_charge or down",
+            ));
+        }
+        match self.payment_gateway.as_str() {
+            "fake" => {}
+            "stripe" if self.stripe_secret_key.is_none() => {
+                return Err(invalid(
+                    "stripe_secret_key",
+                    "must be set when payment_gateway is stripe",
+                ));
+            }
+            "stripe" => {}
+            _ => return Err(invalid("payment_gateway", "must be fake or stripe")),
+        }
+        if self
+            .stripe_api_base
+            .as_deref()
+            .is_some_and(|u| !(u.starts_with("https://") || u.starts_with("http://")))
+        {
+            return Err(invalid("stripe_api_base", "must be an http(s) URL"));
+        }
+        if self.stripe_timeout_ms == 0 || self.stripe_max_tries == 0 || self.stripe_max_tries > 10 {
+            return Err(invalid(
+                "stripe_timeout_ms",
+                "and stripe_max_tries must be positive (at most 10 tries)",
             ));
         }
         if self.partial_refund_hours > self.full_refund_hours {
@@ -254,6 +312,34 @@ impl Settings {
             return Err(invalid("max_body_bytes", "must be at least 1024"));
         }
         Ok(())
+    }
+
+    /// The payment gateway these settings name.
+    pub fn payment_gateway(
+        &self,
+        data_dir_fake: impl FnOnce() -> std::io::Result<FakeGateway>,
+    ) -> anyhow::Result<Gateway> {
+        if self.payment_gateway != "stripe" {
+            let fake = Arc::new(data_dir_fake()?);
+            if let Some(behaviour) =
+                FakeBehaviour::from_setting(&self.fake_gateway_fault, self.fake_gateway_latency_ms)
+            {
+                fake.set_behaviour(behaviour);
+            }
+            return Ok(Gateway::Fake(fake));
+        }
+        let secret_key = self
+            .stripe_secret_key
+            .clone()
+            .ok_or_else(|| anyhow::anyhow!("stripe_secret_key is not set"))?;
+        let stripe = StripeGateway::new(StripeSettings {
+            secret_key,
+            api_base: self.stripe_api_base.clone(),
+            timeout: std::time::Duration::from_millis(self.stripe_timeout_ms),
+            max_tries: self.stripe_max_tries,
+            backoff: std::time::Duration::from_millis(200),
+        })?;
+        Ok(Gateway::Stripe(Arc::new(stripe)))
     }
 
     /// The database URL to use: the configured one, or SQLite under the data dir.

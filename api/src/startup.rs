@@ -11,12 +11,12 @@ use marquee_domain::accounts::TokenSettings;
 use marquee_domain::booking::BookingSettings;
 use marquee_domain::clock::{SharedClock, SystemClock};
 use marquee_domain::db::DbSettings;
-use marquee_domain::payments::{FakeBehaviour, FakeGateway, PaymentGateway};
+use marquee_domain::payments::{FakeGateway, PaymentGateway};
 use marquee_domain::{DomainConfig, Services};
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 
-use crate::config::Settings;
+use crate::config::{Gateway, Settings};
 use crate::graphql::{self, Limits};
 use crate::http::{AppState, WebhookSettings, router};
 use crate::metrics::Metrics;
@@ -27,7 +27,7 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     services: Arc<Services>,
-    fake_gateway: Arc<FakeGateway>,
+    fake_gateway: Option<Arc<FakeGateway>>,
     addr: SocketAddr,
 }
 
@@ -90,22 +90,15 @@ impl Application {
         std::fs::create_dir_all(&settings.data_dir)
             .with_context(|| format!("cannot create data_dir {}", settings.data_dir.display()))?;
         // The ledger makes the embedded gateway's charges outlive a crash, like a real one's.
-        let fake_gateway = Arc::new(FakeGateway::with_ledger(
-            settings.data_dir.join("fake-gateway.jsonl"),
-        )?);
-        if let Some(behaviour) = FakeBehaviour::from_setting(
-            &settings.fake_gateway_fault,
-            settings.fake_gateway_latency_ms,
-        ) {
-            fake_gateway.set_behaviour(behaviour);
-        }
-        let services = start_services(
-            &settings,
-            clock,
-            Some(metrics.clone()),
-            fake_gateway.clone(),
-        )
-        .await?;
+        let gateway = settings.payment_gateway(|| {
+            FakeGateway::with_ledger(settings.data_dir.join("fake-gateway.jsonl"))
+        })?;
+        let services =
+            start_services(&settings, clock, Some(metrics.clone()), gateway.port()).await?;
+        let fake_gateway = match gateway {
+            Gateway::Fake(fake) => Some(fake),
+            Gateway::Stripe(_) => None,
+        };
         if settings.seed_demo {
             let started = std::time::Instant::now();
             if let Some(report) =
@@ -171,8 +164,9 @@ impl Application {
         self.services.clone()
     }
 
-    /// The embedded payment gateway, so tests can make it slow or fail.
-    pub fn fake_gateway(&self) -> Arc<FakeGateway> {
+    /// The embedded payment gateway, when it is the configured one, so tests can make it
+    /// slow or fail.
+    pub fn fake_gateway(&self) -> Option<Arc<FakeGateway>> {
         self.fake_gateway.clone()
     }
 

@@ -461,7 +461,7 @@ async fn two_thousand_racing_holders_never_share_a_seat() {
         .collect();
     assert_eq!(sold, ticketed);
     assert_eq!(sold, claimed);
-    assert_eq!(app.gateway.charge_count(), winners.len());
+    assert_eq!(app.fake().charge_count(), winners.len());
 }
 
 #[tokio::test]

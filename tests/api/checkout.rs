@@ -90,7 +90,7 @@ async fn checkout_with_a_good_card_confirms_and_issues_one_ticket_per_seat() {
     assert!(tickets[0]["qrSvg"].as_str().unwrap().contains("<svg"));
     let st = statuses(&app, &s.showtime).await;
     assert_eq!(st.iter().filter(|x| *x == "SOLD").count(), 2);
-    assert_eq!(app.gateway.charge_count(), 1);
+    assert_eq!(app.fake().charge_count(), 1);
     // Sold seats cannot be held again.
     let other = app.customer("late@example.com").await;
     let body = app
@@ -136,7 +136,7 @@ async fn repeated_and_concurrent_checkouts_charge_once() {
     let s = sale(&app, 30).await;
     let buyer = app.customer("twice@example.com").await;
     let booking = held_booking(&app, &buyer, &s, 0..3).await;
-    app.gateway
+    app.fake()
         .set_behaviour(FakeBehaviour::Slow(std::time::Duration::from_millis(200)));
     let tasks: Vec<_> = (0..10)
         .map(|_| {
@@ -154,10 +154,10 @@ async fn repeated_and_concurrent_checkouts_charge_once() {
     let done = app.ok(BOOKING, json!({ "b": booking }), Some(&buyer)).await;
     assert_eq!(done["booking"]["status"], "CONFIRMED");
     assert_eq!(done["booking"]["tickets"].as_array().unwrap().len(), 3);
-    assert_eq!(app.gateway.charge_count(), 1);
+    assert_eq!(app.fake().charge_count(), 1);
     let again = pay(&app, &buyer, &booking, "pm_card_visa").await;
     assert_eq!(again["data"]["checkout"]["status"], "CONFIRMED");
-    assert_eq!(app.gateway.charge_count(), 1);
+    assert_eq!(app.fake().charge_count(), 1);
 }
 
 #[tokio::test]
@@ -226,7 +226,7 @@ async fn checkout_after_the_hold_expired_is_refused_with_hold_expired() {
         code(&pay(&app, &buyer, &booking, "pm_card_visa").await),
         "HOLD_EXPIRED"
     );
-    assert_eq!(app.gateway.charge_count(), 0);
+    assert_eq!(app.fake().charge_count(), 0);
 }
 
 #[tokio::test]
@@ -235,25 +235,25 @@ async fn a_gateway_timeout_leaves_the_payment_pending_until_reconciliation_confi
     let s = sale(&app, 30).await;
     let buyer = app.customer("timeout@example.com").await;
     let booking = held_booking(&app, &buyer, &s, 0..2).await;
-    app.gateway.set_behaviour(FakeBehaviour::TimeoutAfterCharge);
+    app.fake().set_behaviour(FakeBehaviour::TimeoutAfterCharge);
     let body = pay(&app, &buyer, &booking, "pm_card_visa").await;
     assert_eq!(
         body["data"]["checkout"]["status"], "PAYMENT_PENDING",
         "{body}"
     );
     // Pending seats stay the buyer's, even past the original hold.
-    app.gateway.set_behaviour(FakeBehaviour::Down);
+    app.fake().set_behaviour(FakeBehaviour::Down);
     app.clock.advance(chrono::Duration::seconds(31));
     drain_reconciliation(&app).await;
     let still = app.ok(BOOKING, json!({ "b": booking }), Some(&buyer)).await;
     assert_eq!(still["booking"]["status"], "PAYMENT_PENDING");
-    app.gateway.set_behaviour(FakeBehaviour::Normal);
+    app.fake().set_behaviour(FakeBehaviour::Normal);
     app.clock.advance(chrono::Duration::minutes(2));
     drain_reconciliation(&app).await;
     let done = app.ok(BOOKING, json!({ "b": booking }), Some(&buyer)).await;
     assert_eq!(done["booking"]["status"], "CONFIRMED", "{done}");
     assert_eq!(done["booking"]["tickets"].as_array().unwrap().len(), 2);
-    assert_eq!(app.gateway.charge_count(), 1);
+    assert_eq!(app.fake().charge_count(), 1);
 }
 
 #[tokio::test]
@@ -262,13 +262,13 @@ async fn a_charge_that_never_reached_the_gateway_fails_and_frees_the_seats() {
     let s = sale(&app, 30).await;
     let buyer = app.customer("down@example.com").await;
     let booking = held_booking(&app, &buyer, &s, 0..2).await;
-    app.gateway.set_behaviour(FakeBehaviour::Down);
+    app.fake().set_behaviour(FakeBehaviour::Down);
     let body = pay(&app, &buyer, &booking, "pm_card_visa").await;
     assert_eq!(
         body["data"]["checkout"]["status"], "PAYMENT_PENDING",
         "{body}"
     );
-    app.gateway.set_behaviour(FakeBehaviour::Normal);
+    app.fake().set_behaviour(FakeBehaviour::Normal);
     app.clock.advance(chrono::Duration::minutes(11));
     drain_reconciliation(&app).await;
     let failed = app.ok(BOOKING, json!({ "b": booking }), Some(&buyer)).await;
@@ -279,7 +279,7 @@ async fn a_charge_that_never_reached_the_gateway_fails_and_frees_the_seats() {
             .iter()
             .all(|x| x == "AVAILABLE")
     );
-    assert_eq!(app.gateway.charge_count(), 0);
+    assert_eq!(app.fake().charge_count(), 0);
 }
 
 #[tokio::test]
@@ -289,16 +289,16 @@ async fn a_late_payment_for_seats_taken_after_expiry_is_refunded_in_full() {
     let slow = app.customer("slow@example.com").await;
     let fast = app.customer("fast@example.com").await;
     let booking = held_booking(&app, &slow, &s, 0..2).await;
-    app.gateway.set_behaviour(FakeBehaviour::TimeoutAfterCharge);
+    app.fake().set_behaviour(FakeBehaviour::TimeoutAfterCharge);
     assert_eq!(
         pay(&app, &slow, &booking, "pm_card_visa").await["data"]["checkout"]["status"],
         "PAYMENT_PENDING"
     );
-    app.gateway.set_behaviour(FakeBehaviour::Down);
+    app.fake().set_behaviour(FakeBehaviour::Down);
     // The (extended) hold lapses and another buyer takes one of the seats.
     app.clock.advance(chrono::Duration::minutes(11));
     held_booking(&app, &fast, &s, 1..3).await;
-    app.gateway.set_behaviour(FakeBehaviour::Normal);
+    app.fake().set_behaviour(FakeBehaviour::Normal);
     drain_reconciliation(&app).await;
     let refunded = app.ok(BOOKING, json!({ "b": booking }), Some(&slow)).await;
     assert_eq!(refunded["booking"]["status"], "REFUNDED", "{refunded}");
@@ -308,7 +308,7 @@ async fn a_late_payment_for_seats_taken_after_expiry_is_refunded_in_full() {
             .unwrap()
             .is_empty()
     );
-    assert_eq!(app.gateway.refunded_cents(), 2400);
+    assert_eq!(app.fake().refunded_cents(), 2400);
     let st = statuses(&app, &s.showtime).await;
     assert_eq!(
         st.iter().filter(|x| *x == "HELD").count(),
@@ -356,11 +356,11 @@ async fn cancelling_refunds_by_the_time_left_before_the_show() {
             .iter()
             .all(|t| t["status"] == "void")
     );
-    assert_eq!(app.gateway.refunded_cents(), 2400);
+    assert_eq!(app.fake().refunded_cents(), 2400);
     // 10 h ahead: half.
     app.clock.advance(chrono::Duration::hours(20));
     app.ok(CANCEL, json!({ "b": late }), Some(&buyer)).await;
-    assert_eq!(app.gateway.refunded_cents(), 2400 + 1200);
+    assert_eq!(app.fake().refunded_cents(), 2400 + 1200);
     // 1 h ahead: refused, nothing changes.
     app.clock.advance(chrono::Duration::hours(9));
     assert_eq!(
@@ -379,7 +379,7 @@ async fn a_failing_gateway_trips_the_breaker_and_new_checkouts_fail_fast_keeping
     let app = spawn_app().await;
     let s = sale(&app, 30).await;
     let buyer = app.customer("breaker@example.com").await;
-    app.gateway.set_behaviour(FakeBehaviour::Down);
+    app.fake().set_behaviour(FakeBehaviour::Down);
     for i in 0..5 {
         let booking = held_booking(&app, &buyer, &s, i..i + 1).await;
         let body = pay(&app, &buyer, &booking, "pm_card_visa").await;
@@ -394,7 +394,7 @@ async fn a_failing_gateway_trips_the_breaker_and_new_checkouts_fail_fast_keeping
     let kept = app.ok(BOOKING, json!({ "b": waiting }), Some(&buyer)).await;
     assert_eq!(kept["booking"]["status"], "HELD");
     // After the cooldown one trial goes through; a good answer closes the circuit.
-    app.gateway.set_behaviour(FakeBehaviour::Normal);
+    app.fake().set_behaviour(FakeBehaviour::Normal);
     app.clock.advance(chrono::Duration::seconds(31));
     let body = pay(&app, &buyer, &waiting, "pm_card_visa").await;
     assert_eq!(body["data"]["checkout"]["status"], "CONFIRMED", "{body}");
@@ -414,15 +414,15 @@ async fn a_late_payment_whose_seat_was_taken_is_reseated_on_equivalent_neighbour
     let fast = app.customer("quick@example.com").await;
     // Two standard seats in row A.
     let booking = held_booking(&app, &slow, &s, 2..4).await;
-    app.gateway.set_behaviour(FakeBehaviour::TimeoutAfterCharge);
+    app.fake().set_behaviour(FakeBehaviour::TimeoutAfterCharge);
     assert_eq!(
         pay(&app, &slow, &booking, "pm_card_visa").await["data"]["checkout"]["status"],
         "PAYMENT_PENDING"
     );
-    app.gateway.set_behaviour(FakeBehaviour::Down);
+    app.fake().set_behaviour(FakeBehaviour::Down);
     app.clock.advance(chrono::Duration::minutes(11));
     held_booking(&app, &fast, &s, 3..5).await;
-    app.gateway.set_behaviour(FakeBehaviour::Normal);
+    app.fake().set_behaviour(FakeBehaviour::Normal);
     drain_reconciliation(&app).await;
 
     let done = app.ok(MINE, json!({ "b": booking }), Some(&slow)).await;
@@ -462,7 +462,7 @@ async fn a_late_payment_whose_seat_was_taken_is_reseated_on_equivalent_neighbour
     a.sort();
     b.sort();
     assert_eq!(a, b);
-    assert_eq!(app.gateway.refunded_cents(), 0);
+    assert_eq!(app.fake().refunded_cents(), 0);
     let st = statuses(&app, &s.showtime).await;
     assert_eq!(st.iter().filter(|x| *x == "SOLD").count(), 2);
     assert_eq!(st.iter().filter(|x| *x == "HELD").count(), 2);

@@ -18,7 +18,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub services: Arc<Services>,
     pub clock: Arc<OffsetClock>,
-    pub gateway: Arc<marquee_domain::payments::FakeGateway>,
+    gateway: Option<Arc<marquee_domain::payments::FakeGateway>>,
     _data_dir: tempfile::TempDir,
 }
 
@@ -90,6 +90,13 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
 }
 
 impl TestApp {
+    /// The embedded payment gateway (absent when the app was configured for Stripe).
+    pub fn fake(&self) -> &marquee_domain::payments::FakeGateway {
+        self.gateway
+            .as_deref()
+            .expect("this app was configured with another payment gateway")
+    }
+
     /// POSTs a GraphQL operation; returns the whole JSON response.
     pub async fn gql(&self, query: &str, variables: Value, token: Option<&str>) -> Value {
         let mut req = self

@@ -15,5 +15,6 @@ mod helpers;
 mod http_edges;
 mod ops;
 mod schema;
+mod stripe;
 mod subscriptions;
 mod webhooks;

@@ -46,10 +46,10 @@ async fn pending_booking(app: &TestApp) -> (String, String, String) {
     let buyer = app.customer("hook@example.com").await;
     let held = app.ok("mutation($s: ID!, $seats: [ID!]!) { holdSeats(showtimeId: $s, seatIds: $seats) { id } }", json!({ "s": showtime, "seats": [seat] }), Some(&buyer)).await;
     let booking = held["holdSeats"]["id"].as_str().unwrap().to_owned();
-    app.gateway.set_behaviour(FakeBehaviour::TimeoutAfterCharge);
+    app.fake().set_behaviour(FakeBehaviour::TimeoutAfterCharge);
     let paid = app.ok("mutation($b: ID!) { checkout(bookingId: $b, input: { paymentMethod: \"pm_card_visa\" }) { status } }", json!({ "b": booking }), Some(&buyer)).await;
     assert_eq!(paid["checkout"]["status"], "PAYMENT_PENDING");
-    app.gateway.set_behaviour(FakeBehaviour::Down);
+    app.fake().set_behaviour(FakeBehaviour::Down);
     (
         booking,
         buyer,

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use marquee_domain::booking::{EventOutcome, GatewayEvent, GatewayEventKind};
-use marquee_domain::payments::webhook;
+use marquee_domain::payments::{ATTEMPT_METADATA, webhook};
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
@@ -111,7 +111,7 @@ fn parse(event: &Value) -> Option<GatewayEvent> {
         id,
         kind,
         provider_ref: provider_ref.to_owned(),
-        attempt_key: object["metadata"]["marquee_attempt"]
+        attempt_key: object["metadata"][ATTEMPT_METADATA]
             .as_str()
             .map(str::to_owned),
     })

@@ -64,7 +64,10 @@ impl ReconcileWorker {
             return Ok(ExecutionOutcome::TaskCompleted);
         }
         let booking = BookingId::from(due.booking_id);
-        let answer = s.gateway.lookup(&due.idempotency_key).await;
+        let answer = s
+            .gateway
+            .lookup(&due.idempotency_key, due.provider_ref.as_deref())
+            .await;
         tracing::info!(booking_id = %booking, attempt = due.attempts + 1, answer = ?answer, "reconciling a payment");
         match answer {
             Ok(Some(outcome)) => {

@@ -285,7 +285,11 @@ impl PaymentGateway for FakeGateway {
         }
     }
 
-    async fn lookup(&self, idempotency_key: &str) -> Result<Option<ChargeOutcome>, GatewayError> {
+    async fn lookup(
+        &self,
+        idempotency_key: &str,
+        _provider_ref: Option<&str>,
+    ) -> Result<Option<ChargeOutcome>, GatewayError> {
         self.before_answer().await?;
         Ok(self
             .charges
@@ -393,11 +397,11 @@ mod tests {
         .unwrap();
         let again = FakeGateway::with_ledger(path).unwrap();
         assert_eq!(
-            again.lookup("k1").await.unwrap(),
+            again.lookup("k1", None).await.unwrap(),
             Some(ChargeOutcome::Succeeded { provider_ref })
         );
         assert!(matches!(
-            again.lookup("k2").await.unwrap(),
+            again.lookup("k2", None).await.unwrap(),
             Some(ChargeOutcome::Declined { .. })
         ));
         assert_eq!(again.refunded_cents(), 400);
@@ -414,10 +418,10 @@ mod tests {
         );
         g.set_behaviour(FakeBehaviour::Normal);
         assert!(matches!(
-            g.lookup("k").await.unwrap(),
+            g.lookup("k", None).await.unwrap(),
             Some(ChargeOutcome::Succeeded { .. })
         ));
         g.set_behaviour(FakeBehaviour::Down);
-        assert!(g.lookup("k").await.unwrap_err().outcome_unknown());
+        assert!(g.lookup("k", None).await.unwrap_err().outcome_unknown());
     }
 }

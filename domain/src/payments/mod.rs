@@ -4,10 +4,12 @@
 
 mod breaker;
 mod fake;
+mod stripe;
 pub mod webhook;
 
 pub use breaker::CircuitBreaker;
 pub use fake::{FakeBehaviour, FakeGateway};
+pub use stripe::{ATTEMPT_METADATA, StripeGateway, StripeSettings};
 
 use async_trait::async_trait;
 
@@ -90,9 +92,13 @@ pub trait PaymentGateway: Send + Sync {
     /// Charges (or replays the charge of) `request.idempotency_key`.
     async fn charge(&self, request: ChargeRequest) -> Result<ChargeOutcome, GatewayError>;
 
-    /// The state of an earlier attempt, for reconciliation; `Ok(None)` if the gateway has
-    /// never seen it.
-    async fn lookup(&self, idempotency_key: &str) -> Result<Option<ChargeOutcome>, GatewayError>;
+    /// The state of an earlier attempt, for reconciliation, by its key or, once the
+    /// gateway has named it, by its reference; `Ok(None)` if the gateway has never seen it.
+    async fn lookup(
+        &self,
+        idempotency_key: &str,
+        provider_ref: Option<&str>,
+    ) -> Result<Option<ChargeOutcome>, GatewayError>;
 
     /// Refunds part or all of a payment; returns the gateway's refund id.
     async fn refund(&self, request: RefundRequest) -> Result<String, GatewayError>;
