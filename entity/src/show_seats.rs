@@ -12,6 +12,8 @@ pub struct Model {
     pub status: String,
     pub booking_id: Option<Uuid>,
     pub hold_expires_at: Option<DateTimeUtc>,
+    /// Fencing token of the hold the seat is (or was last) under.
+    pub hold_token: Option<i64>,
     pub version: i32,
 }
 

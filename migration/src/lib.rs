@@ -8,6 +8,7 @@ mod m20261123_000003_engagement;
 mod m20261123_000004_outbox;
 mod m20261123_000005_hold_fencing;
 mod m20261123_000006_webhook_events;
+mod m20261123_000007_seat_hold_token;
 
 /// Every migration of the Marquee schema, oldest first.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_outbox::Migration),
             Box::new(m20261123_000005_hold_fencing::Migration),
             Box::new(m20261123_000006_webhook_events::Migration),
+            Box::new(m20261123_000007_seat_hold_token::Migration),
         ]
     }
 }

@@ -467,3 +467,49 @@ async fn a_late_payment_whose_seat_was_taken_is_reseated_on_equivalent_neighbour
     assert_eq!(st.iter().filter(|x| *x == "SOLD").count(), 2);
     assert_eq!(st.iter().filter(|x| *x == "HELD").count(), 2);
 }
+
+#[tokio::test]
+async fn seats_under_a_later_fencing_token_are_never_sold_to_an_earlier_hold() {
+    use sea_orm::{ConnectionTrait, Statement};
+    const MINE: &str = "query($b: ID!) { booking(id: $b) { status statusReason seats { id } } }";
+    let app = spawn_app().await;
+    let s = sale(&app, 30).await;
+    let paused = app.customer("paused@example.com").await;
+    let booking = held_booking(&app, &paused, &s, 2..4).await;
+    app.fake().set_behaviour(FakeBehaviour::TimeoutAfterCharge);
+    assert_eq!(
+        pay(&app, &paused, &booking, "pm_card_visa").await["data"]["checkout"]["status"],
+        "PAYMENT_PENDING"
+    );
+    // The seats now answer to a later hold's token, even though they still name this
+    // booking: only the token proves whose hold they are under.
+    let db = &app.services.db;
+    db.execute_raw(Statement::from_string(
+        db.get_database_backend(),
+        "UPDATE show_seats SET hold_token = hold_token + 1000 WHERE status = 'held'",
+    ))
+    .await
+    .unwrap();
+    app.fake().set_behaviour(FakeBehaviour::Normal);
+    app.clock.advance(chrono::Duration::seconds(31));
+    drain_reconciliation(&app).await;
+    let done = app.ok(MINE, json!({ "b": booking }), Some(&paused)).await;
+    let seats: Vec<&str> = done["booking"]["seats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["id"].as_str().unwrap())
+        .collect();
+    // Re-seated elsewhere, or refunded: never the fenced seats.
+    match done["booking"]["status"].as_str().unwrap() {
+        "CONFIRMED" => assert!(
+            !seats.contains(&s.seats[2].as_str()) && !seats.contains(&s.seats[3].as_str()),
+            "the fenced seats were sold to the earlier hold: {done}"
+        ),
+        "REFUNDED" => assert!(app.fake().refunded_cents() > 0),
+        other => panic!("unexpected {other}: {done}"),
+    }
+    let st = statuses(&app, &s.showtime).await;
+    assert_eq!(st[2], "HELD");
+    assert_eq!(st[3], "HELD");
+}

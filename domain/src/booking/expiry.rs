@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use marquee_entity::{booking_seats, bookings, show_seats};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, TransactionTrait,
@@ -27,7 +27,8 @@ pub enum ExecutionOutcome {
     EmptyQueue,
 }
 
-/// Puts a booking's still-held seats back on sale and ends its seat claims.
+/// Puts a booking's still-held seats back on sale and ends its seat claims. Only seats
+/// still under the booking's own fencing token: a later hold's seats are not its to free.
 pub(crate) async fn free_seats(txn: &DatabaseTransaction, id: BookingId) -> Result<(), DbErr> {
     show_seats::Entity::update_many()
         .col_expr(
@@ -47,6 +48,15 @@ pub(crate) async fn free_seats(txn: &DatabaseTransaction, id: BookingId) -> Resu
             Expr::col(show_seats::Column::Version).add(1),
         )
         .filter(show_seats::Column::BookingId.eq(id.uuid()))
+        .filter(
+            show_seats::Column::HoldToken.in_subquery(
+                Query::select()
+                    .column(bookings::Column::FencingToken)
+                    .from(bookings::Entity)
+                    .and_where(bookings::Column::Id.eq(id.uuid()))
+                    .to_owned(),
+            ),
+        )
         .filter(show_seats::Column::Status.eq(SeatStatus::Held.as_str()))
         .exec(txn)
         .await?;

@@ -278,6 +278,7 @@ impl BookingService {
                 Expr::value(booking_id.uuid()),
             )
             .col_expr(show_seats::Column::HoldExpiresAt, Expr::value(expires_at))
+            .col_expr(show_seats::Column::HoldToken, Expr::value(token))
             .col_expr(
                 show_seats::Column::Version,
                 Expr::col(show_seats::Column::Version).add(1),

@@ -104,6 +104,7 @@ impl BookingService {
                     total_cents: m.total_cents,
                     currency: m.currency,
                     expires_at: m.expires_at,
+                    fencing_token: m.fencing_token,
                     status_reason: m.status_reason,
                     tickets: issued.remove(&m.id).unwrap_or_default(),
                     created_at: m.created_at,

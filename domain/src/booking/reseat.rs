@@ -74,7 +74,11 @@ impl BookingService {
                     .add(
                         Condition::any()
                             .add(show_seats::Column::HoldExpiresAt.lte(now))
-                            .add(show_seats::Column::BookingId.eq(id.uuid())),
+                            .add(
+                                Condition::all()
+                                    .add(show_seats::Column::BookingId.eq(id.uuid()))
+                                    .add(show_seats::Column::HoldToken.eq(booking.fencing_token)),
+                            ),
                     ),
             );
         let taken = show_seats::Entity::update_many()
@@ -83,6 +87,10 @@ impl BookingService {
                 Expr::value(SeatStatus::Sold.as_str()),
             )
             .col_expr(show_seats::Column::BookingId, Expr::value(id.uuid()))
+            .col_expr(
+                show_seats::Column::HoldToken,
+                Expr::value(booking.fencing_token),
+            )
             .col_expr(
                 show_seats::Column::HoldExpiresAt,
                 Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),

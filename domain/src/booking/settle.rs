@@ -143,7 +143,8 @@ impl BookingService {
             .map(|s| s.seat_id)
             .collect();
         let txn = self.db.begin().await?;
-        // Seats still carrying this booking's id are ours, lapsed or not: nobody took them.
+        // Seats still under this booking's hold (its id and fencing token) are ours, lapsed
+        // or not: nobody took them. A later hold always carries a higher token.
         let sold = show_seats::Entity::update_many()
             .col_expr(
                 show_seats::Column::Status,
@@ -159,6 +160,7 @@ impl BookingService {
             )
             .filter(show_seats::Column::ShowtimeId.eq(current.showtime_id.uuid()))
             .filter(show_seats::Column::BookingId.eq(id.uuid()))
+            .filter(show_seats::Column::HoldToken.eq(current.fencing_token))
             .filter(show_seats::Column::Status.eq(SeatStatus::Held.as_str()))
             .exec(&txn)
             .await?;

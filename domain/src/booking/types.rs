@@ -87,6 +87,8 @@ pub struct Booking {
     pub currency: String,
     /// End of the hold.
     pub expires_at: DateTime<Utc>,
+    /// The hold's fencing token: only seats still under this token can be sold to it.
+    pub fencing_token: i64,
     /// Why the booking ended as it did, when it did not succeed.
     pub status_reason: Option<String>,
     /// Tickets, once confirmed.
