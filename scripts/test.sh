@@ -18,7 +18,7 @@
 # Options:
 #   --skip-lint      skip steps 1 and 2
 #   --servers-only   start the servers, run CMD with TEST_DATABASE_URL,
-#                    TEST_REDIS_URL, MARQUEE_TEST_STRIPE_API and
+#                    TEST_REDIS_URL, TEST_STRIPE_API and
 #                    TEST_BACKEND=postgres exported, stop
 #                    the servers and exit with CMD's exit code
 #   -h, --help       show this help
@@ -398,7 +398,7 @@ start_servers() {
     start_localstripe
     export TEST_DATABASE_URL="postgres://$PG_USER@127.0.0.1:$PG_PORT/postgres"
     export TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/"
-    export MARQUEE_TEST_STRIPE_API="http://127.0.0.1:$STRIPE_PORT"
+    export TEST_STRIPE_API="http://127.0.0.1:$STRIPE_PORT"
     t1=$(now_ms)
     STEP_NAMES+=("start PostgreSQL + Redis + localstripe")
     STEP_TIMES+=("$(fmt_secs $((t1 - t0)))")
@@ -433,8 +433,8 @@ main() {
         banner "Starting PostgreSQL, Redis and localstripe"
         start_servers
         export TEST_BACKEND=postgres
-        printf 'TEST_DATABASE_URL=%s\nTEST_REDIS_URL=%s\nMARQUEE_TEST_STRIPE_API=%s\n' \
-            "$TEST_DATABASE_URL" "$TEST_REDIS_URL" "$MARQUEE_TEST_STRIPE_API"
+        printf 'TEST_DATABASE_URL=%s\nTEST_REDIS_URL=%s\nTEST_STRIPE_API=%s\n' \
+            "$TEST_DATABASE_URL" "$TEST_REDIS_URL" "$TEST_STRIPE_API"
         run_step "command" "$@"
         return
     fi

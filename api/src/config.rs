@@ -47,6 +47,8 @@ pub struct Settings {
     pub jwt_secret: Option<SecretString>,
     /// Access-token lifetime.
     pub token_ttl_minutes: u32,
+    /// Seconds an account found live is trusted before it is read again (0: every request).
+    pub account_recheck_seconds: u32,
     /// `pretty` or `json`.
     pub log_format: LogFormat,
     /// `tracing` filter directives.
@@ -107,6 +109,7 @@ impl Default for Settings {
             redis_prefix: "marquee:".into(),
             jwt_secret: None,
             token_ttl_minutes: 7 * 24 * 60,
+            account_recheck_seconds: 10,
             log_format: LogFormat::Pretty,
             log_filter: "info,sqlx=warn,sea_orm=warn".into(),
             seed_demo: true,
@@ -245,6 +248,9 @@ impl Settings {
             .is_some_and(|s| s.expose_secret().len() < 32)
         {
             return Err(invalid("jwt_secret", "must be at least 32 bytes"));
+        }
+        if self.account_recheck_seconds > 300 {
+            return Err(invalid("account_recheck_seconds", "must be at most 300"));
         }
         if self.token_ttl_minutes == 0 {
             return Err(invalid("token_ttl_minutes", "must be at least 1"));

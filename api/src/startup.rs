@@ -59,6 +59,9 @@ pub async fn start_services(
         tokens: TokenSettings {
             secret,
             ttl: Duration::minutes(i64::from(settings.token_ttl_minutes)),
+            account_recheck: std::time::Duration::from_secs(u64::from(
+                settings.account_recheck_seconds,
+            )),
         },
         cleaning_buffer: Duration::minutes(i64::from(settings.cleaning_buffer_minutes)),
         booking: BookingSettings {

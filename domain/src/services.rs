@@ -112,7 +112,12 @@ impl Services {
             reconcile: ReconcileWorker::new(bookings.clone()),
             bookings,
             expiry: ExpiryWorker::new(db.clone(), clock.clone(), holds),
-            accounts: AccountService::new(db.clone(), clock.clone(), tokens),
+            accounts: AccountService::new(
+                db.clone(),
+                clock.clone(),
+                tokens,
+                config.tokens.account_recheck,
+            ),
             catalog: CatalogReader::new(db.clone(), clock.clone()),
             catalog_admin: CatalogAdmin::new(db.clone(), clock.clone(), config.cleaning_buffer),
             clock,

@@ -24,9 +24,8 @@ const BOOKING: &str = "query($b: ID!) { booking(id: $b) { status statusReason ti
 
 /// The emulator's base URL.
 fn emulator() -> String {
-    std::env::var("MARQUEE_TEST_STRIPE_API").expect(
-        "MARQUEE_TEST_STRIPE_API must name a Stripe emulator (scripts/test.sh starts localstripe)",
-    )
+    std::env::var("TEST_STRIPE_API")
+        .expect("TEST_STRIPE_API must name a Stripe emulator (scripts/test.sh starts localstripe)")
 }
 
 fn gateway(base: &str, timeout_ms: u64, max_tries: u32) -> StripeGateway {

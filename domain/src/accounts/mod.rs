@@ -4,6 +4,7 @@ mod email;
 mod error;
 mod password;
 mod principal;
+mod recent;
 mod service;
 mod token;
 

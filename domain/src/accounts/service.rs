@@ -6,6 +6,9 @@ use crate::clock::SharedClock;
 use crate::db::is_unique_violation;
 use crate::ids::UserId;
 
+use std::sync::Arc;
+
+use super::recent::RecentAccounts;
 use super::{AccountError, EmailAddress, Password, PasswordHasher, Principal, Role, TokenIssuer};
 
 /// An account as the rest of the system sees it (never the hash).
@@ -73,16 +76,23 @@ pub struct AccountService {
     clock: SharedClock,
     hasher: PasswordHasher,
     tokens: TokenIssuer,
+    recent: Arc<RecentAccounts>,
 }
 
 impl AccountService {
-    /// Builds the service.
-    pub fn new(db: DatabaseConnection, clock: SharedClock, tokens: TokenIssuer) -> Self {
+    /// Builds the service; live accounts are trusted for `account_recheck` between reads.
+    pub fn new(
+        db: DatabaseConnection,
+        clock: SharedClock,
+        tokens: TokenIssuer,
+        account_recheck: std::time::Duration,
+    ) -> Self {
         Self {
             db,
             clock,
             hasher: PasswordHasher,
             tokens,
+            recent: Arc::new(RecentAccounts::new(account_recheck)),
         }
     }
 
@@ -142,10 +152,14 @@ impl AccountService {
     /// Resolves a bearer token to the live account behind it.
     pub async fn authenticate(&self, token: &str) -> Result<Principal, AccountError> {
         let id = self.tokens.verify(token)?;
+        if let Some(role) = self.recent.get(id) {
+            return Ok(Principal { user_id: id, role });
+        }
         let user = self
             .find_active(id)
             .await?
             .ok_or(AccountError::Unauthenticated)?;
+        self.recent.remember(user.id, user.role);
         Ok(Principal {
             user_id: user.id,
             role: user.role,
@@ -236,6 +250,7 @@ impl AccountService {
         model.deleted_at = Set(Some(now));
         model.updated_at = Set(now);
         model.update(&self.db).await?;
+        self.recent.forget(who.user_id);
         Ok(())
     }
 
@@ -259,7 +274,9 @@ impl AccountService {
                 model.password_hash = Set(Some(self.hasher.hash(&pw).await?));
             }
             model.updated_at = Set(self.clock.now());
-            return Ok((model.update(&self.db).await?.into(), false));
+            let user: User = model.update(&self.db).await?.into();
+            self.recent.forget(user.id);
+            return Ok((user, false));
         }
         let password = password.ok_or(AccountError::WeakPassword)?;
         let user = self

@@ -15,6 +15,9 @@ pub struct TokenSettings {
     pub secret: SecretString,
     /// How long a token is valid.
     pub ttl: Duration,
+    /// How long an account found live is trusted before it is read again (zero: always
+    /// read). Deletion on this instance takes effect at once regardless.
+    pub account_recheck: std::time::Duration,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -92,6 +95,7 @@ mod tests {
         let settings = TokenSettings {
             secret: SecretString::from("0123456789abcdef0123456789abcdef".to_owned()),
             ttl: Duration::minutes(30),
+            account_recheck: std::time::Duration::ZERO,
         };
         let issuer = TokenIssuer::new(&settings, clock.clone());
         let user = UserId::generate();
