@@ -513,3 +513,29 @@ async fn seats_under_a_later_fencing_token_are_never_sold_to_an_earlier_hold() {
     assert_eq!(st[2], "HELD");
     assert_eq!(st[3], "HELD");
 }
+
+#[tokio::test]
+async fn a_hold_and_a_checkout_keep_to_their_statement_budget() {
+    let app = spawn_app().await;
+    let s = sale(&app, 30).await;
+    let buyer = app.customer("budget@example.com").await;
+    // Warm up the account check, which is then trusted for a few seconds.
+    held_booking(&app, &buyer, &s, 0..1).await;
+    let before = app.db_statements().await;
+    let booking = held_booking(&app, &buyer, &s, 2..5).await;
+    let hold = app.db_statements().await - before;
+    let before = app.db_statements().await;
+    let body = pay(&app, &buyer, &booking, "pm_card_visa").await;
+    let checkout = app.db_statements().await - before;
+    assert_eq!(body["data"]["checkout"]["status"], "CONFIRMED", "{body}");
+    assert_eq!(
+        body["data"]["checkout"]["tickets"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    println!("statements: hold {hold}, checkout {checkout}");
+    assert!(hold <= 8.0, "holdSeats took {hold} statements");
+    assert!(checkout <= 12.0, "checkout took {checkout} statements");
+}

@@ -162,15 +162,22 @@ impl BookingService {
         .insert(&txn)
         .await?;
         txn.commit().await?;
+        let currency = booking.currency.clone();
+        let known = Booking {
+            status: BookingStatus::PaymentPending,
+            total_cents: priced.total,
+            expires_at,
+            ..booking
+        };
 
         if priced.total == 0 {
-            return self.confirm(id, payment_id, None).await;
+            return self.confirm(id, Some(known), payment_id, None).await;
         }
         let outcome = self
             .gateway
             .charge(ChargeRequest {
                 amount_cents: priced.total,
-                currency: booking.currency.clone(),
+                currency,
                 payment_method: method,
                 idempotency_key: key,
                 description: format!("Marquee booking {id}"),
@@ -180,7 +187,8 @@ impl BookingService {
             Err(e) if e.outcome_unknown() => self.breaker.record_failure(),
             _ => self.breaker.record_success(),
         }
-        self.settle(id, payment_id, outcome).await
+        self.settle_known(id, Some(known), payment_id, outcome)
+            .await
     }
 
     /// Subtotal less a valid promotion plus the booking fee.

@@ -21,7 +21,7 @@ use crate::ids::{BookingId, SeatId, ShowtimeId};
 use crate::payments::{CircuitBreaker, PaymentGateway};
 
 use super::front_line::{Claim, SeatHolds};
-use super::{Booking, BookingError, BookingStatus, fencing};
+use super::{BookedSeat, Booking, BookingError, BookingStatus, fencing};
 
 /// Limits and money rules of the booking path.
 #[derive(Debug, Clone, Copy)]
@@ -205,7 +205,7 @@ impl BookingService {
         &self,
         showtime: &showtimes::Model,
         ids: &[SeatId],
-    ) -> Result<Vec<(SeatId, SeatCategory, i64)>, BookingError> {
+    ) -> Result<Vec<BookedSeat>, BookingError> {
         let found = seats::Entity::find()
             .filter(seats::Column::Id.is_in(seat_uuids(ids)))
             .filter(seats::Column::ScreenId.eq(showtime.screen_id))
@@ -240,7 +240,13 @@ impl BookingService {
                         category.as_str()
                     ))
                 })?;
-                Ok((SeatId::from(s.id), category, price))
+                Ok(BookedSeat {
+                    seat_id: SeatId::from(s.id),
+                    row: s.row_label,
+                    number: s.number,
+                    category,
+                    price_cents: price,
+                })
             })
             .collect()
     }
@@ -251,12 +257,12 @@ impl BookingService {
         who: &Principal,
         booking_id: BookingId,
         showtime: &showtimes::Model,
-        priced: &[(SeatId, SeatCategory, i64)],
+        priced: &[BookedSeat],
         idempotency_key: Option<String>,
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> Result<Booking, BookingError> {
-        let ids: Vec<SeatId> = priced.iter().map(|p| p.0).collect();
+        let ids: Vec<SeatId> = priced.iter().map(|p| p.seat_id).collect();
         let txn = self.db.begin().await?;
         // A write first: SQLite then takes its write lock at once instead of failing to
         // upgrade a read lock under contention.
@@ -307,7 +313,7 @@ impl BookingService {
             .filter(booking_seats::Column::BookingId.ne(booking_id.uuid()))
             .exec(&txn)
             .await?;
-        let subtotal: i64 = priced.iter().map(|p| p.2).sum();
+        let subtotal: i64 = priced.iter().map(|p| p.price_cents).sum();
         let inserted = bookings::ActiveModel {
             id: Set(booking_id.uuid()),
             user_id: Set(who.user_id.uuid()),
@@ -337,15 +343,13 @@ impl BookingService {
             }
             return Err(e.into());
         }
-        booking_seats::Entity::insert_many(priced.iter().map(|(seat, category, price)| {
-            booking_seats::ActiveModel {
-                booking_id: Set(booking_id.uuid()),
-                seat_id: Set(seat.uuid()),
-                showtime_id: Set(showtime.id),
-                category: Set(category.as_str().to_owned()),
-                price_cents: Set(*price),
-                active: Set(true),
-            }
+        booking_seats::Entity::insert_many(priced.iter().map(|p| booking_seats::ActiveModel {
+            booking_id: Set(booking_id.uuid()),
+            seat_id: Set(p.seat_id.uuid()),
+            showtime_id: Set(showtime.id),
+            category: Set(p.category.as_str().to_owned()),
+            price_cents: Set(p.price_cents),
+            active: Set(true),
         }))
         .exec(&txn)
         .await
@@ -357,9 +361,23 @@ impl BookingService {
             }
         })?;
         txn.commit().await?;
-        self.find_owned(who, booking_id)
-            .await?
-            .ok_or_else(|| BookingError::not_found("booking", booking_id))
+        let mut seats = priced.to_vec();
+        seats.sort_by(|a, b| (a.row.as_str(), a.number).cmp(&(b.row.as_str(), b.number)));
+        Ok(Booking {
+            id: booking_id,
+            user_id: who.user_id,
+            showtime_id: ShowtimeId::from(showtime.id),
+            status: BookingStatus::Held,
+            seats,
+            subtotal_cents: subtotal,
+            total_cents: subtotal,
+            currency: showtime.currency.clone(),
+            expires_at,
+            fencing_token: token,
+            status_reason: None,
+            tickets: Vec::new(),
+            created_at: now,
+        })
     }
 
     /// Which of `ids` are held (unexpired) or sold now.

@@ -148,7 +148,7 @@ impl BookingService {
         .exec(&txn)
         .await?;
         let note = "re-seated: seats were taken after the hold expired";
-        if !self
+        if self
             .finish_confirmation(
                 &txn,
                 id,
@@ -159,6 +159,7 @@ impl BookingService {
                 Some(note),
             )
             .await?
+            .is_none()
         {
             txn.rollback().await?;
             return Ok(None);

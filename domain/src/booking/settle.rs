@@ -1,7 +1,7 @@
 //! Acting on the gateway's answer: confirm with tickets, fail and free the seats, refund
 //! when the seats were lost meanwhile, or leave the payment for reconciliation.
 
-use marquee_entity::{booking_seats, bookings, outbox, payments, refunds, show_seats, tickets};
+use marquee_entity::{bookings, outbox, payments, refunds, show_seats, tickets};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
@@ -14,7 +14,7 @@ use crate::ids::{BookingId, SeatId, ShowtimeId};
 use crate::payments::{ChargeOutcome, GatewayError, RefundRequest};
 
 use super::expiry::free_seats;
-use super::{Booking, BookingError, BookingService, BookingStatus};
+use super::{Booking, BookingError, BookingService, BookingStatus, Ticket};
 
 /// Ticket codes: 10 characters without look-alikes (0/O, 1/I), 50 bits of randomness.
 const CODE_ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -38,9 +38,21 @@ impl BookingService {
         payment: Uuid,
         outcome: Result<ChargeOutcome, GatewayError>,
     ) -> Result<Booking, BookingError> {
+        self.settle_known(id, None, payment, outcome).await
+    }
+
+    /// [`Self::settle`] for a caller that has just read the booking (checkout), which
+    /// spares the confirmation from reading it again.
+    pub(crate) async fn settle_known(
+        &self,
+        id: BookingId,
+        known: Option<Booking>,
+        payment: Uuid,
+        outcome: Result<ChargeOutcome, GatewayError>,
+    ) -> Result<Booking, BookingError> {
         match outcome {
             Ok(ChargeOutcome::Succeeded { provider_ref }) => {
-                self.confirm(id, payment, Some(provider_ref)).await
+                self.confirm(id, known, payment, Some(provider_ref)).await
             }
             Ok(ChargeOutcome::Declined {
                 provider_ref,
@@ -128,20 +140,18 @@ impl BookingService {
     pub(crate) async fn confirm(
         &self,
         id: BookingId,
+        known: Option<Booking>,
         payment: Uuid,
         provider_ref: Option<String>,
     ) -> Result<Booking, BookingError> {
-        let current = self.load(id).await?;
+        let mut current = match known {
+            Some(b) => b,
+            None => self.load(id).await?,
+        };
         if current.status == BookingStatus::Confirmed {
             return Ok(current);
         }
-        let seats: Vec<Uuid> = booking_seats::Entity::find()
-            .filter(booking_seats::Column::BookingId.eq(id.uuid()))
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|s| s.seat_id)
-            .collect();
+        let seats: Vec<Uuid> = current.seats.iter().map(|s| s.seat_id.uuid()).collect();
         let txn = self.db.begin().await?;
         // Seats still under this booking's hold (its id and fencing token) are ours, lapsed
         // or not: nobody took them. A later hold always carries a higher token.
@@ -168,7 +178,7 @@ impl BookingService {
             txn.rollback().await?;
             return self.reseat_or_refund(id, payment, provider_ref).await;
         }
-        if !self
+        let Some(tickets) = self
             .finish_confirmation(
                 &txn,
                 id,
@@ -179,17 +189,20 @@ impl BookingService {
                 None,
             )
             .await?
-        {
+        else {
             txn.rollback().await?;
             return self.load(id).await;
-        }
+        };
         txn.commit().await?;
-        self.load(id).await
+        current.status = BookingStatus::Confirmed;
+        current.status_reason = None;
+        current.tickets = tickets;
+        Ok(current)
     }
 
     /// Inside a transaction whose seats are already sold to the booking: the booking
     /// CONFIRMED, the payment succeeded, one ticket per seat, and the event written.
-    /// `false` when the booking was no longer awaiting payment.
+    /// The tickets, or `None` when the booking was no longer awaiting payment.
     #[allow(clippy::too_many_arguments)]
     pub(super) async fn finish_confirmation(
         &self,
@@ -200,7 +213,7 @@ impl BookingService {
         payment: Uuid,
         provider_ref: Option<&str>,
         note: Option<&str>,
-    ) -> Result<bool, BookingError> {
+    ) -> Result<Option<Vec<Ticket>>, BookingError> {
         let now = self.clock.now();
         let moved = bookings::Entity::update_many()
             .col_expr(
@@ -217,7 +230,7 @@ impl BookingService {
             .exec(txn)
             .await?;
         if moved.rows_affected != 1 {
-            return Ok(false);
+            return Ok(None);
         }
         let mut update = payments::Entity::update_many()
             .col_expr(payments::Column::Status, Expr::value("succeeded"))
@@ -233,22 +246,28 @@ impl BookingService {
             .filter(payments::Column::Id.eq(payment))
             .exec(txn)
             .await?;
-        let mut codes = Vec::with_capacity(seats.len());
-        for seat in seats {
-            let code = ticket_code()?;
-            tickets::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                code: Set(code.clone()),
-                booking_id: Set(id.uuid()),
-                showtime_id: Set(showtime.uuid()),
-                seat_id: Set(*seat),
-                status: Set("valid".to_owned()),
-                issued_at: Set(now),
-            }
-            .insert(txn)
-            .await?;
-            codes.push(code);
-        }
+        let issued = seats
+            .iter()
+            .map(|seat| {
+                Ok(Ticket {
+                    code: ticket_code()?,
+                    seat_id: SeatId::from(*seat),
+                    status: "valid".to_owned(),
+                })
+            })
+            .collect::<Result<Vec<_>, BookingError>>()?;
+        tickets::Entity::insert_many(issued.iter().map(|t| tickets::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            code: Set(t.code.clone()),
+            booking_id: Set(id.uuid()),
+            showtime_id: Set(showtime.uuid()),
+            seat_id: Set(t.seat_id.uuid()),
+            status: Set(t.status.clone()),
+            issued_at: Set(now),
+        }))
+        .exec(txn)
+        .await?;
+        let codes: Vec<&str> = issued.iter().map(|t| t.code.as_str()).collect();
         outbox::ActiveModel {
             topic: Set("booking.confirmed".to_owned()),
             key: Set(id.to_string()),
@@ -260,7 +279,7 @@ impl BookingService {
         }
         .insert(txn)
         .await?;
-        Ok(true)
+        Ok(Some(issued))
     }
 
     /// Declined: the booking fails and its seats go back on sale at once.
