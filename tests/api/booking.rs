@@ -519,3 +519,75 @@ async fn best_available_picks_neighbours_in_one_row_and_wheelchair_spaces_with_c
         "BAD_USER_INPUT"
     );
 }
+
+#[tokio::test]
+async fn seat_maps_follow_every_committed_change_even_one_made_elsewhere() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let showtime = app.showtime_at(&f, 30).await;
+    let seats = seat_ids(&app, &showtime).await;
+    let count = |map: &Value, status: &str| {
+        map["showtime"]["seatMap"]["seats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["status"] == status)
+            .count()
+    };
+    let map = || app.ok(SEAT_MAP, json!({ "s": showtime }), None);
+    assert_eq!(count(&map().await, "HELD"), 0);
+    let buyer = app.customer("fresh@example.com").await;
+    let held = app
+        .ok(
+            HOLD,
+            json!({ "s": showtime, "seats": [seats[0], seats[1]] }),
+            Some(&buyer),
+        )
+        .await;
+    // Every concurrent reader after the commit sees it.
+    let readers: Vec<_> = (0..40)
+        .map(|_| {
+            let (client, url, s) = (app.client.clone(), app.address.clone(), showtime.clone());
+            tokio::spawn(async move {
+                let body: Value = client
+                    .post(format!("{url}/graphql"))
+                    .json(&json!({ "query": SEAT_MAP, "variables": { "s": s } }))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                body["data"].clone()
+            })
+        })
+        .collect();
+    for r in readers {
+        assert_eq!(count(&r.await.unwrap(), "HELD"), 2);
+    }
+    // A change committed by another instance (here: straight to the database) shows too.
+    let db = &app.services.db;
+    db.execute_raw(Statement::from_string(
+        db.get_database_backend(),
+        "UPDATE show_seats SET status = 'blocked', version = version + 1 WHERE status = 'available'",
+    ))
+    .await
+    .unwrap();
+    let now = map().await;
+    assert_eq!(count(&now, "AVAILABLE"), 0);
+    assert_eq!(count(&now, "HELD"), 2);
+    // A released hold, and a lapsed one, read as available at once.
+    let id = held["holdSeats"]["id"].as_str().unwrap();
+    app.ok(RELEASE, json!({ "b": id }), Some(&buyer)).await;
+    assert_eq!(count(&map().await, "AVAILABLE"), 2);
+    app.ok(
+        HOLD,
+        json!({ "s": showtime, "seats": [seats[0]] }),
+        Some(&buyer),
+    )
+    .await;
+    assert_eq!(count(&map().await, "HELD"), 1);
+    app.clock.advance(chrono::Duration::minutes(11));
+    assert_eq!(count(&map().await, "AVAILABLE"), 2);
+}

@@ -1,10 +1,13 @@
-//! Per-operation metrics: name, outcome and latency of every GraphQL operation.
+//! Per-operation metrics and tracing: name, outcome and latency of every GraphQL
+//! operation, and one span per operation. Not one span per field: a seat map resolves
+//! thousands of fields, and per-field spans cost more than the resolution itself.
 
 use std::sync::Arc;
 use std::time::Instant;
 
 use async_graphql::Response;
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute};
+use tracing::Instrument as _;
 
 use crate::metrics::Metrics;
 
@@ -28,7 +31,9 @@ impl Extension for OperationMetricsExtension {
         next: NextExecute<'_>,
     ) -> Response {
         let started = Instant::now();
-        let response = next.run(ctx, operation_name).await;
+        let span =
+            tracing::info_span!("graphql", operation = operation_name.unwrap_or("anonymous"));
+        let response = next.run(ctx, operation_name).instrument(span).await;
         self.0.observe_operation(
             operation_name,
             response.errors.is_empty(),

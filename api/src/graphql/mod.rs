@@ -38,7 +38,6 @@ pub struct Limits {
 pub fn build(services: Arc<Services>, metrics: Arc<Metrics>, limits: Limits) -> AppSchema {
     Schema::build(Query::default(), Mutation::default(), Subscription)
         .data(services)
-        .extension(async_graphql::extensions::Tracing)
         .extension(extensions::OperationMetrics(metrics))
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)

@@ -106,8 +106,13 @@ impl BookingService {
                 _ => Err(BookingError::HoldExpired),
             };
         }
+        // A version bump too: the seat maps show hold expiries.
         show_seats::Entity::update_many()
             .col_expr(show_seats::Column::HoldExpiresAt, Expr::value(expires_at))
+            .col_expr(
+                show_seats::Column::Version,
+                Expr::col(show_seats::Column::Version).add(1),
+            )
             .filter(show_seats::Column::BookingId.eq(id.uuid()))
             .filter(show_seats::Column::Status.eq(SeatStatus::Held.as_str()))
             .exec(&txn)

@@ -122,7 +122,12 @@ impl BookingService {
                 show_seats::Column::HoldExpiresAt,
                 Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
             )
+            .col_expr(
+                show_seats::Column::Version,
+                Expr::col(show_seats::Column::Version).add(1),
+            )
             .filter(show_seats::Column::BookingId.eq(id.uuid()))
+            .filter(show_seats::Column::HoldToken.eq(booking.fencing_token))
             .filter(show_seats::Column::Status.eq(SeatStatus::Held.as_str()))
             .exec(&txn)
             .await?;

@@ -2,9 +2,12 @@
 //! back the API's DataLoaders (one query per relation, whatever the number of parents).
 
 mod batch;
+mod seat_map;
 mod showtimes;
 mod titles;
 mod venues;
+
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::DatabaseConnection;
@@ -80,6 +83,7 @@ pub(super) const MAX_RADIUS_KM: f64 = 500.0;
 pub struct CatalogReader {
     db: DatabaseConnection,
     clock: SharedClock,
+    snapshots: Arc<seat_map::SeatMapSnapshots>,
 }
 
 pub(super) fn uuids<T: Into<Uuid> + Copy>(ids: &[T]) -> Vec<Uuid> {
@@ -96,6 +100,10 @@ pub(super) fn lower_eq<C: sea_orm::sea_query::IntoColumnRef>(
 impl CatalogReader {
     /// Builds the reader.
     pub fn new(db: DatabaseConnection, clock: SharedClock) -> Self {
-        Self { db, clock }
+        Self {
+            db,
+            clock,
+            snapshots: Arc::default(),
+        }
     }
 }

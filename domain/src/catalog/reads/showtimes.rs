@@ -1,16 +1,12 @@
 //! Showtimes and seat maps.
 
-use std::collections::HashMap;
-
-use marquee_entity::{seats, show_seats, showtimes, theatres};
+use marquee_entity::{showtimes, theatres};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::ids::ShowtimeId;
 
-use super::super::{
-    CatalogError, SeatCategory, SeatMap, SeatMapSeat, SeatStatus, Showtime, ShowtimeStatus,
-};
+use super::super::{CatalogError, Showtime, ShowtimeStatus};
 use super::*;
 
 impl CatalogReader {
@@ -66,50 +62,5 @@ impl CatalogReader {
             .all(&self.db)
             .await?;
         Ok(rows.into_iter().filter_map(Showtime::from_model).collect())
-    }
-
-    /// The seat map of a showtime, with prices and live statuses.
-    pub async fn seat_map(&self, id: ShowtimeId) -> Result<SeatMap, CatalogError> {
-        let showtime = self
-            .showtime(id)
-            .await?
-            .ok_or_else(|| CatalogError::not_found("showtime", id))?;
-        let prices: HashMap<SeatCategory, i64> = self
-            .prices_by_showtimes(&[id])
-            .await?
-            .remove(&id)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|p| (p.category, p.price_cents))
-            .collect();
-        let now = self.clock.now();
-        let rows = show_seats::Entity::find()
-            .filter(show_seats::Column::ShowtimeId.eq(id.uuid()))
-            .find_also_related(seats::Entity)
-            .order_by_asc(seats::Column::Y)
-            .order_by_asc(seats::Column::X)
-            .all(&self.db)
-            .await?;
-        let seats = rows
-            .into_iter()
-            .filter_map(|(state, seat)| {
-                let seat = super::super::Seat::from(seat?);
-                let mut status = SeatStatus::parse(&state.status).unwrap_or(SeatStatus::Blocked);
-                // An expired hold is available by definition; no sweeper needs to have run.
-                if status == SeatStatus::Held && state.hold_expires_at.is_none_or(|t| t <= now) {
-                    status = SeatStatus::Available;
-                }
-                Some(SeatMapSeat {
-                    price_cents: prices.get(&seat.category).copied(),
-                    seat,
-                    status,
-                })
-            })
-            .collect();
-        Ok(SeatMap {
-            showtime_id: id,
-            currency: showtime.currency,
-            seats,
-        })
     }
 }
