@@ -277,7 +277,7 @@ async fn the_emulator_s_signed_webhooks_are_verified_and_settle_the_same_booking
         "{body}"
     );
     // The emulator's events about these two payments…
-    let events = emulator_get(&base, &format!("/v1/events?limit=1000")).await;
+    let events = emulator_get(&base, "/v1/events?limit=1000").await;
     let ours = |booking: &str, kind: &str| {
         let attempt = format!("{booking}:1");
         events["data"]
