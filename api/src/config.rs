@@ -53,6 +53,9 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// `tracing` filter directives.
     pub log_filter: String,
+    /// Run the background workers (outbox relay, hold expiry, payment reconciliation) in
+    /// this instance; at least one instance of a deployment must.
+    pub run_workers: bool,
     /// Seed the demo catalog on first start when the database is empty.
     pub seed_demo: bool,
     /// Minutes between consecutive shows on one screen.
@@ -112,6 +115,7 @@ impl Default for Settings {
             account_recheck_seconds: 10,
             log_format: LogFormat::Pretty,
             log_filter: "info,sqlx=warn,sea_orm=warn".into(),
+            run_workers: true,
             seed_demo: true,
             cleaning_buffer_minutes: 15,
             hold_ttl_minutes: 10,

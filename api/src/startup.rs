@@ -114,19 +114,29 @@ impl Application {
                 );
             }
         }
-        // Workers: release lapsed holds, settle payments whose outcome was unknown.
-        tokio::spawn(
-            services
-                .expiry
-                .clone()
-                .run(std::time::Duration::from_secs(1)),
-        );
-        tokio::spawn(
-            services
-                .reconcile
-                .clone()
-                .run(std::time::Duration::from_secs(1)),
-        );
+        // Workers: publish the outbox, release lapsed holds, settle payments whose outcome
+        // was unknown. Any number of instances may run them; they coordinate through the
+        // database.
+        if settings.run_workers {
+            tokio::spawn(
+                services
+                    .relay
+                    .clone()
+                    .run(std::time::Duration::from_millis(250)),
+            );
+            tokio::spawn(
+                services
+                    .expiry
+                    .clone()
+                    .run(std::time::Duration::from_secs(1)),
+            );
+            tokio::spawn(
+                services
+                    .reconcile
+                    .clone()
+                    .run(std::time::Duration::from_secs(1)),
+            );
+        }
         let schema = graphql::build(
             services.clone(),
             metrics.clone(),

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod events;
 pub mod ids;
 pub mod money;
 pub mod page;

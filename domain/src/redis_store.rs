@@ -7,6 +7,7 @@ use std::time::Duration;
 /// several deployments (or tests) can share one server.
 #[derive(Clone)]
 pub struct RedisStore {
+    client: redis::Client,
     conn: ConnectionManager,
     prefix: String,
 }
@@ -24,8 +25,9 @@ impl RedisStore {
             .set_connection_timeout(Some(Duration::from_secs(2)))
             .set_response_timeout(Some(Duration::from_secs(2)))
             .set_number_of_retries(1);
-        let conn = ConnectionManager::new_lazy_with_config(client, config)?;
+        let conn = ConnectionManager::new_lazy_with_config(client.clone(), config)?;
         Ok(Self {
+            client,
             conn,
             prefix: prefix.to_owned(),
         })
@@ -34,6 +36,11 @@ impl RedisStore {
     /// The key under this deployment's prefix.
     pub fn key(&self, suffix: &str) -> String {
         format!("{}{suffix}", self.prefix)
+    }
+
+    /// The client, for dedicated connections (pub/sub).
+    pub fn client(&self) -> &redis::Client {
+        &self.client
     }
 
     /// A connection handle (cheap clone).

@@ -13,8 +13,10 @@ use crate::booking::{
 use crate::catalog::{CatalogAdmin, CatalogReader};
 use crate::clock::SharedClock;
 use crate::db::{self, DbSettings};
+use crate::events::{EventBus, InProcessBus, OutboxRelay, RedisBus};
 use crate::payments::PaymentGateway;
 use crate::redis_store::RedisStore;
+use tokio::sync::Notify;
 
 /// Everything the domain needs to start.
 #[derive(Clone)]
@@ -83,6 +85,10 @@ pub struct Services {
     pub reconcile: ReconcileWorker,
     /// Redis, when configured.
     pub redis: Option<RedisStore>,
+    /// Publishes the outbox (spawned by the server; tests may drive it directly).
+    pub relay: OutboxRelay,
+    /// Where published domain events can be heard.
+    pub events: Arc<dyn EventBus>,
 }
 
 impl Services {
@@ -101,17 +107,26 @@ impl Services {
             Some(store) => Arc::new(RedisSeatHolds::new(store.clone())),
             None => Arc::new(InProcessSeatHolds::default()),
         };
+        // Redis pub/sub when scaled out, so that every instance hears every event.
+        let events: Arc<dyn EventBus> = match &redis {
+            Some(store) => RedisBus::start(store.clone()),
+            None => Arc::new(InProcessBus::default()),
+        };
+        let outbox_wake = Arc::new(Notify::new());
         let bookings = BookingService::new(
             db.clone(),
             clock.clone(),
             holds.clone(),
             config.gateway.clone(),
             config.booking,
+            outbox_wake.clone(),
         );
         Ok(Arc::new(Self {
             reconcile: ReconcileWorker::new(bookings.clone()),
             bookings,
-            expiry: ExpiryWorker::new(db.clone(), clock.clone(), holds),
+            expiry: ExpiryWorker::new(db.clone(), clock.clone(), holds, outbox_wake.clone()),
+            relay: OutboxRelay::new(db.clone(), clock.clone(), events.clone(), outbox_wake),
+            events,
             accounts: AccountService::new(
                 db.clone(),
                 clock.clone(),

@@ -12,14 +12,14 @@ use crate::helpers::*;
 const HOLD: &str = "mutation($s: ID!, $seats: [ID!]!, $k: String) { holdSeats(showtimeId: $s, seatIds: $seats, idempotencyKey: $k) { id seats { id } } }";
 
 /// A Redis server of this test's own, so that it can be killed.
-struct OwnRedis {
+pub struct OwnRedis {
     child: Child,
-    url: String,
+    pub url: String,
     _dir: tempfile::TempDir,
 }
 
 impl OwnRedis {
-    async fn start() -> Self {
+    pub async fn start() -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()

@@ -7,10 +7,10 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 use crate::helpers::*;
 
-type Socket =
+pub type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn connect(app: &TestApp) -> Socket {
+pub async fn connect(app: &TestApp) -> Socket {
     let url = format!("{}/graphql/ws", app.address.replace("http://", "ws://"));
     let mut req = url.into_client_request().unwrap();
     req.headers_mut().insert(
@@ -25,7 +25,7 @@ async fn connect(app: &TestApp) -> Socket {
     socket
 }
 
-async fn next_json(socket: &mut Socket) -> Option<Value> {
+pub async fn next_json(socket: &mut Socket) -> Option<Value> {
     loop {
         let msg = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
             .await

@@ -6,8 +6,19 @@ use futures_util::Stream;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::IntervalStream;
 
-use crate::graphql::auth::services;
+use async_graphql::ID;
+use futures_util::stream;
+use marquee_domain::events::{BOOKING_STATUS, DomainEvent, SEAT_CHANGES, SeatChange};
+use marquee_domain::ids::{BookingId, ShowtimeId};
+use marquee_domain::{Services, booking};
+use std::collections::{HashSet, VecDeque};
+use std::sync::Arc;
+use tokio::sync::broadcast::{Receiver, error::RecvError};
+
+use crate::graphql::auth::{principal, services};
 use crate::graphql::error::ApiError;
+use crate::graphql::types::showtime_seat_map;
+use crate::graphql::types::{BookingStatusUpdate, SeatMapUpdate, SeatUpdate};
 
 /// Every subscription.
 #[derive(Default)]
@@ -32,5 +43,180 @@ impl Subscription {
             interval_ms as u64,
         )));
         Ok(ticks.map(move |_| clock.now()))
+    }
+
+    /// The seat map of a showtime, live: first the whole map, then every change as it is
+    /// committed. A client that falls behind gets a fresh whole map, never a wrong one.
+    async fn seat_map_updates(
+        &self,
+        ctx: &Context<'_>,
+        showtime_id: ID,
+    ) -> Result<impl Stream<Item = SeatMapUpdate>, ApiError> {
+        let id = ApiError::parse_id("showtimeId", &showtime_id, ShowtimeId::parse)?;
+        let services = services(ctx).clone();
+        // Listen before reading the map, so that no change falls between the two.
+        let events = services.events.subscribe();
+        let first = services.catalog.seat_map(id).await?;
+        let state = Live::new(events, id.to_string(), first);
+        Ok(stream::unfold(state, move |mut st| {
+            let services = services.clone();
+            async move {
+                if let Some(map) = st.pending.take() {
+                    return Some((snapshot(map), st));
+                }
+                match st.next(SEAT_CHANGES).await {
+                    Next::Event(e) => {
+                        let changes: Vec<SeatChange> =
+                            serde_json::from_value(e.payload["seats"].clone()).unwrap_or_default();
+                        let update = SeatMapUpdate {
+                            snapshot: None,
+                            changes: changes.iter().map(SeatUpdate::from).collect(),
+                        };
+                        Some((update, st))
+                    }
+                    Next::Lagged => match services.catalog.seat_map(id).await {
+                        Ok(map) => Some((snapshot(map), st)),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "cannot resynchronise a seat map");
+                            None
+                        }
+                    },
+                    Next::Closed => None,
+                }
+            }
+        }))
+    }
+
+    /// A booking's status, live (its owner, or an admin): the status now, then every change
+    /// (HELD → PAYMENT_PENDING → CONFIRMED, PAYMENT_FAILED, EXPIRED, REFUNDED, CANCELLED),
+    /// with the hold countdown while it runs.
+    async fn booking_status(
+        &self,
+        ctx: &Context<'_>,
+        booking_id: ID,
+    ) -> Result<impl Stream<Item = BookingStatusUpdate>, ApiError> {
+        let who = principal(ctx).await?;
+        let id = ApiError::parse_id("bookingId", &booking_id, BookingId::parse)?;
+        let services: Arc<Services> = services(ctx).clone();
+        let events = services.events.subscribe();
+        let now = services
+            .bookings
+            .find_owned(&who, id)
+            .await?
+            .ok_or_else(|| ApiError::new("NOT_FOUND", format!("no booking {id}")))?;
+        let first = BookingStatusUpdate::current(&now);
+        let mut state = Live::new(events, id.to_string(), first);
+        state.status = now.status;
+        Ok(stream::unfold(state, move |mut st| {
+            let (services, who) = (services.clone(), who);
+            async move {
+                if let Some(first) = st.pending.take() {
+                    return Some((first, st));
+                }
+                loop {
+                    match st.next(BOOKING_STATUS).await {
+                        Next::Event(e) => {
+                            let status = e.payload["status"]
+                                .as_str()
+                                .and_then(booking::BookingStatus::parse)?;
+                            // Events committed before the first read arrive too: a status
+                            // the client already has, or one it has moved past, is skipped.
+                            if rank(status) < rank(st.status) || status == st.status {
+                                continue;
+                            }
+                            st.status = status;
+                            let update = BookingStatusUpdate {
+                                booking_id: ID(st.key.clone()),
+                                status: status.into(),
+                                expires_at: serde_json::from_value(e.payload["expiresAt"].clone())
+                                    .ok()
+                                    .flatten(),
+                            };
+                            return Some((update, st));
+                        }
+                        // Fell behind: the booking as it is now.
+                        Next::Lagged => {
+                            let b = services.bookings.find_owned(&who, id).await.ok()??;
+                            st.status = b.status;
+                            return Some((BookingStatusUpdate::current(&b), st));
+                        }
+                        Next::Closed => return None,
+                    }
+                }
+            }
+        }))
+    }
+}
+
+fn snapshot(map: marquee_domain::catalog::SeatMap) -> SeatMapUpdate {
+    SeatMapUpdate {
+        snapshot: Some(showtime_seat_map(map)),
+        changes: Vec::new(),
+    }
+}
+
+/// Event ids remembered per subscriber to skip redeliveries (delivery is at least once).
+const REMEMBERED: usize = 4_096;
+
+/// A subscriber's place in the event stream of one key.
+struct Live<T> {
+    events: Receiver<Arc<DomainEvent>>,
+    key: String,
+    /// Recent event ids, to skip redeliveries. Not a high-water mark: events of different
+    /// seats may be published out of id order (ids are taken before commit).
+    seen: HashSet<i64>,
+    order: VecDeque<i64>,
+    /// The first message, not yet sent.
+    pending: Option<T>,
+    /// The booking status last sent (booking subscriptions only).
+    status: booking::BookingStatus,
+}
+
+/// Where a status stands in a booking's life: a booking never goes back.
+fn rank(status: booking::BookingStatus) -> u8 {
+    use booking::BookingStatus::*;
+    match status {
+        Held => 0,
+        PaymentPending => 1,
+        Confirmed => 2,
+        _ => 3,
+    }
+}
+
+enum Next {
+    Event(Arc<DomainEvent>),
+    Lagged,
+    Closed,
+}
+
+impl<T> Live<T> {
+    fn new(events: Receiver<Arc<DomainEvent>>, key: String, first: T) -> Self {
+        Self {
+            events,
+            key,
+            seen: HashSet::new(),
+            order: VecDeque::new(),
+            pending: Some(first),
+            status: booking::BookingStatus::Held,
+        }
+    }
+
+    async fn next(&mut self, topic: &str) -> Next {
+        loop {
+            match self.events.recv().await {
+                Ok(e) if e.topic == topic && e.key == self.key && self.seen.insert(e.id) => {
+                    self.order.push_back(e.id);
+                    if self.order.len() > REMEMBERED
+                        && let Some(old) = self.order.pop_front()
+                    {
+                        self.seen.remove(&old);
+                    }
+                    return Next::Event(e);
+                }
+                Ok(_) => {}
+                Err(RecvError::Lagged(_)) => return Next::Lagged,
+                Err(RecvError::Closed) => return Next::Closed,
+            }
+        }
     }
 }

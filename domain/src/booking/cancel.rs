@@ -2,12 +2,13 @@
 //! refund that shrinks as the show approaches.
 
 use chrono::Duration;
-use marquee_entity::{booking_seats, bookings, payments, show_seats, showtimes, tickets};
+use marquee_entity::{booking_seats, bookings, outbox, payments, show_seats, showtimes, tickets};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 
 use crate::accounts::Principal;
 use crate::catalog::{SeatStatus, ShowtimeStatus};
+use crate::events::{SeatChange, booking_status_row, seat_changes_row};
 use crate::ids::{BookingId, SeatId};
 
 use super::{Booking, BookingError, BookingService, BookingStatus};
@@ -105,7 +106,24 @@ impl BookingService {
             .filter(tickets::Column::BookingId.eq(id.uuid()))
             .exec(&txn)
             .await?;
+        // Sold seats are the booking's alone: these are exactly the ones freed.
+        let freed: Vec<SeatChange> = booking
+            .seats
+            .iter()
+            .map(|s| SeatChange {
+                seat_id: s.seat_id.uuid(),
+                status: SeatStatus::Available.as_str().to_owned(),
+                hold_expires_at: None,
+            })
+            .collect();
+        outbox::Entity::insert_many([
+            seat_changes_row(booking.showtime_id.uuid(), &freed, now),
+            booking_status_row(id.uuid(), BookingStatus::Cancelled.as_str(), None, now),
+        ])
+        .exec(&txn)
+        .await?;
         txn.commit().await?;
+        self.outbox_wake.notify_one();
         let paid = payments::Entity::find()
             .filter(payments::Column::BookingId.eq(id.uuid()))
             .filter(payments::Column::Status.eq("succeeded"))

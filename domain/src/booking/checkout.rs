@@ -2,7 +2,7 @@
 //! attempt with the attempt's idempotency key.
 
 use chrono::{DateTime, Utc};
-use marquee_entity::{bookings, payments, promotions, show_seats};
+use marquee_entity::{bookings, outbox, payments, promotions, show_seats};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, Set,
@@ -11,6 +11,7 @@ use sea_orm::{
 
 use crate::accounts::Principal;
 use crate::catalog::SeatStatus;
+use crate::events::{SeatChange, booking_status_row, seat_changes_row};
 use crate::ids::BookingId;
 use crate::payments::ChargeRequest;
 
@@ -166,7 +167,28 @@ impl BookingService {
         }
         .insert(&txn)
         .await?;
+        let extended: Vec<SeatChange> = booking
+            .seats
+            .iter()
+            .map(|s| SeatChange {
+                seat_id: s.seat_id.uuid(),
+                status: SeatStatus::Held.as_str().to_owned(),
+                hold_expires_at: Some(expires_at),
+            })
+            .collect();
+        outbox::Entity::insert_many([
+            seat_changes_row(booking.showtime_id.uuid(), &extended, now),
+            booking_status_row(
+                id.uuid(),
+                BookingStatus::PaymentPending.as_str(),
+                Some(expires_at),
+                now,
+            ),
+        ])
+        .exec(&txn)
+        .await?;
         txn.commit().await?;
+        self.outbox_wake.notify_one();
         let currency = booking.currency.clone();
         let known = Booking {
             status: BookingStatus::PaymentPending,

@@ -4,7 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
-use marquee_entity::{booking_seats, bookings, show_seats};
+use chrono::{DateTime, Utc};
+use marquee_entity::{booking_seats, bookings, outbox, show_seats};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
@@ -13,7 +14,10 @@ use sea_orm::{
 
 use crate::catalog::SeatStatus;
 use crate::clock::SharedClock;
+use crate::events::{SeatChange, booking_status_row, seat_changes_row};
 use crate::ids::BookingId;
+use tokio::sync::Notify;
+use uuid::Uuid;
 
 use super::BookingStatus;
 use super::front_line::SeatHolds;
@@ -27,26 +31,19 @@ pub enum ExecutionOutcome {
     EmptyQueue,
 }
 
-/// Puts a booking's still-held seats back on sale and ends its seat claims. Only seats
-/// still under the booking's own fencing token: a later hold's seats are not its to free.
-pub(crate) async fn free_seats(txn: &DatabaseTransaction, id: BookingId) -> Result<(), DbErr> {
-    show_seats::Entity::update_many()
-        .col_expr(
-            show_seats::Column::Status,
-            Expr::value(SeatStatus::Available.as_str()),
-        )
-        .col_expr(
-            show_seats::Column::BookingId,
-            Expr::value(Option::<uuid::Uuid>::None),
-        )
-        .col_expr(
-            show_seats::Column::HoldExpiresAt,
-            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
-        )
-        .col_expr(
-            show_seats::Column::Version,
-            Expr::col(show_seats::Column::Version).add(1),
-        )
+/// Puts a booking's still-held seats back on sale, ends its seat claims, and writes the
+/// seat changes and the booking's new `status` to the outbox. Only seats still under the
+/// booking's own fencing token: a later hold's seats are not its to free.
+pub(crate) async fn free_seats(
+    txn: &DatabaseTransaction,
+    id: BookingId,
+    status: BookingStatus,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let held: Vec<(Uuid, Uuid)> = show_seats::Entity::find()
+        .select_only()
+        .column(show_seats::Column::ShowtimeId)
+        .column(show_seats::Column::SeatId)
         .filter(show_seats::Column::BookingId.eq(id.uuid()))
         .filter(
             show_seats::Column::HoldToken.in_subquery(
@@ -58,14 +55,52 @@ pub(crate) async fn free_seats(txn: &DatabaseTransaction, id: BookingId) -> Resu
             ),
         )
         .filter(show_seats::Column::Status.eq(SeatStatus::Held.as_str()))
-        .exec(txn)
+        .into_tuple()
+        .all(txn)
         .await?;
+    let mut rows = Vec::with_capacity(2);
+    if let Some((showtime, _)) = held.first() {
+        let seats: Vec<Uuid> = held.iter().map(|(_, s)| *s).collect();
+        show_seats::Entity::update_many()
+            .col_expr(
+                show_seats::Column::Status,
+                Expr::value(SeatStatus::Available.as_str()),
+            )
+            .col_expr(
+                show_seats::Column::BookingId,
+                Expr::value(Option::<Uuid>::None),
+            )
+            .col_expr(
+                show_seats::Column::HoldExpiresAt,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
+            .col_expr(
+                show_seats::Column::Version,
+                Expr::col(show_seats::Column::Version).add(1),
+            )
+            .filter(show_seats::Column::ShowtimeId.eq(*showtime))
+            .filter(show_seats::Column::SeatId.is_in(seats.clone()))
+            .filter(show_seats::Column::BookingId.eq(id.uuid()))
+            .exec(txn)
+            .await?;
+        let changes: Vec<SeatChange> = seats
+            .into_iter()
+            .map(|seat_id| SeatChange {
+                seat_id,
+                status: SeatStatus::Available.as_str().to_owned(),
+                hold_expires_at: None,
+            })
+            .collect();
+        rows.push(seat_changes_row(*showtime, &changes, now));
+    }
     booking_seats::Entity::update_many()
         .col_expr(booking_seats::Column::Active, Expr::value(false))
         .filter(booking_seats::Column::BookingId.eq(id.uuid()))
         .filter(booking_seats::Column::Active.eq(true))
         .exec(txn)
         .await?;
+    rows.push(booking_status_row(id.uuid(), status.as_str(), None, now));
+    outbox::Entity::insert_many(rows).exec(txn).await?;
     Ok(())
 }
 
@@ -75,12 +110,23 @@ pub struct ExpiryWorker {
     db: DatabaseConnection,
     clock: SharedClock,
     holds: Arc<dyn SeatHolds>,
+    outbox_wake: Arc<Notify>,
 }
 
 impl ExpiryWorker {
     /// Wires the worker.
-    pub fn new(db: DatabaseConnection, clock: SharedClock, holds: Arc<dyn SeatHolds>) -> Self {
-        Self { db, clock, holds }
+    pub fn new(
+        db: DatabaseConnection,
+        clock: SharedClock,
+        holds: Arc<dyn SeatHolds>,
+        outbox_wake: Arc<Notify>,
+    ) -> Self {
+        Self {
+            db,
+            clock,
+            holds,
+            outbox_wake,
+        }
     }
 
     /// Expires the oldest lapsed hold, if any.
@@ -115,9 +161,10 @@ impl ExpiryWorker {
             .exec(&txn)
             .await?;
         if moved.rows_affected == 1 {
-            free_seats(&txn, id).await?;
+            free_seats(&txn, id, BookingStatus::Expired, now).await?;
         }
         txn.commit().await?;
+        self.outbox_wake.notify_one();
         let seat_ids: Vec<crate::ids::SeatId> = booking_seats::Entity::find()
             .filter(booking_seats::Column::BookingId.eq(due.id))
             .all(&self.db)

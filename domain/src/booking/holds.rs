@@ -5,18 +5,22 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use marquee_entity::{booking_seats, bookings, seats, show_seats, showtime_prices, showtimes};
+use marquee_entity::{
+    booking_seats, bookings, outbox, seats, show_seats, showtime_prices, showtimes,
+};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Set,
     TransactionTrait,
 };
+use tokio::sync::Notify;
 use uuid::Uuid;
 
 use crate::accounts::Principal;
 use crate::catalog::{SeatCategory, SeatStatus, ShowtimeStatus};
 use crate::clock::SharedClock;
 use crate::db::is_unique_violation;
+use crate::events::{SeatChange, booking_status_row, seat_changes_row};
 use crate::ids::{BookingId, SeatId, ShowtimeId};
 use crate::payments::{CircuitBreaker, PaymentGateway};
 
@@ -62,6 +66,8 @@ pub struct BookingService {
     pub(super) gateway: Arc<dyn PaymentGateway>,
     pub(super) breaker: Arc<CircuitBreaker>,
     pub(super) settings: BookingSettings,
+    /// Told after every commit that wrote outbox rows, so the relay publishes at once.
+    pub(super) outbox_wake: Arc<Notify>,
 }
 
 /// Namespace of booking ids derived from idempotency keys.
@@ -79,6 +85,7 @@ impl BookingService {
         holds: Arc<dyn SeatHolds>,
         gateway: Arc<dyn PaymentGateway>,
         settings: BookingSettings,
+        outbox_wake: Arc<Notify>,
     ) -> Self {
         // Five failed calls in a row open the circuit for thirty seconds.
         let breaker = Arc::new(CircuitBreaker::new(5, Duration::seconds(30), clock.clone()));
@@ -89,6 +96,7 @@ impl BookingService {
             gateway,
             breaker,
             settings,
+            outbox_wake,
         }
     }
 
@@ -360,7 +368,27 @@ impl BookingService {
                 e.into()
             }
         })?;
+        let changes: Vec<SeatChange> = ids
+            .iter()
+            .map(|s| SeatChange {
+                seat_id: s.uuid(),
+                status: SeatStatus::Held.as_str().to_owned(),
+                hold_expires_at: Some(expires_at),
+            })
+            .collect();
+        outbox::Entity::insert_many([
+            seat_changes_row(showtime.id, &changes, now),
+            booking_status_row(
+                booking_id.uuid(),
+                BookingStatus::Held.as_str(),
+                Some(expires_at),
+                now,
+            ),
+        ])
+        .exec(&txn)
+        .await?;
         txn.commit().await?;
+        self.outbox_wake.notify_one();
         let mut seats = priced.to_vec();
         seats.sort_by(|a, b| (a.row.as_str(), a.number).cmp(&(b.row.as_str(), b.number)));
         Ok(Booking {
@@ -444,8 +472,9 @@ impl BookingService {
             txn.rollback().await?;
             return Err(BookingError::HoldExpired);
         }
-        super::expiry::free_seats(&txn, id).await?;
+        super::expiry::free_seats(&txn, id, BookingStatus::Cancelled, now).await?;
         txn.commit().await?;
+        self.outbox_wake.notify_one();
         let seat_ids: Vec<SeatId> = booking.seats.iter().map(|s| s.seat_id).collect();
         self.holds.release(booking.showtime_id, &seat_ids, id).await;
         self.find_owned(who, id)

@@ -3,12 +3,15 @@
 
 use std::collections::HashMap;
 
-use marquee_entity::{booking_seats, show_seats};
+use marquee_entity::{booking_seats, outbox, show_seats};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+};
 use uuid::Uuid;
 
 use crate::catalog::{SeatCategory, SeatStatus};
+use crate::events::{SeatChange, seat_changes_row};
 use crate::ids::BookingId;
 
 use super::best_available::choose;
@@ -109,6 +112,16 @@ impl BookingService {
             return Ok(None);
         }
         // Give back what we still held elsewhere, and move the booking's seat rows.
+        let given_back: Vec<Uuid> = show_seats::Entity::find()
+            .select_only()
+            .column(show_seats::Column::SeatId)
+            .filter(show_seats::Column::ShowtimeId.eq(booking.showtime_id.uuid()))
+            .filter(show_seats::Column::BookingId.eq(id.uuid()))
+            .filter(show_seats::Column::HoldToken.eq(booking.fencing_token))
+            .filter(show_seats::Column::Status.eq(SeatStatus::Held.as_str()))
+            .into_tuple()
+            .all(&txn)
+            .await?;
         show_seats::Entity::update_many()
             .col_expr(
                 show_seats::Column::Status,
@@ -126,11 +139,28 @@ impl BookingService {
                 show_seats::Column::Version,
                 Expr::col(show_seats::Column::Version).add(1),
             )
+            .filter(show_seats::Column::ShowtimeId.eq(booking.showtime_id.uuid()))
+            .filter(show_seats::Column::SeatId.is_in(given_back.clone()))
             .filter(show_seats::Column::BookingId.eq(id.uuid()))
-            .filter(show_seats::Column::HoldToken.eq(booking.fencing_token))
-            .filter(show_seats::Column::Status.eq(SeatStatus::Held.as_str()))
             .exec(&txn)
             .await?;
+        if !given_back.is_empty() {
+            let freed: Vec<SeatChange> = given_back
+                .into_iter()
+                .map(|seat_id| SeatChange {
+                    seat_id,
+                    status: SeatStatus::Available.as_str().to_owned(),
+                    hold_expires_at: None,
+                })
+                .collect();
+            outbox::Entity::insert(seat_changes_row(
+                booking.showtime_id.uuid(),
+                &freed,
+                self.clock.now(),
+            ))
+            .exec(&txn)
+            .await?;
+        }
         booking_seats::Entity::update_many()
             .col_expr(booking_seats::Column::Active, Expr::value(false))
             .filter(booking_seats::Column::ShowtimeId.eq(booking.showtime_id.uuid()))
@@ -170,6 +200,7 @@ impl BookingService {
             return Ok(None);
         }
         txn.commit().await?;
+        self.outbox_wake.notify_one();
         Ok(Some(self.load(id).await?))
     }
 }

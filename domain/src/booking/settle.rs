@@ -10,6 +10,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::catalog::SeatStatus;
+use crate::events::{SeatChange, booking_status_row, seat_changes_row};
 use crate::ids::{BookingId, SeatId, ShowtimeId};
 use crate::payments::{ChargeOutcome, GatewayError, RefundRequest};
 
@@ -194,6 +195,7 @@ impl BookingService {
             return self.load(id).await;
         };
         txn.commit().await?;
+        self.outbox_wake.notify_one();
         current.status = BookingStatus::Confirmed;
         current.status_reason = None;
         current.tickets = tickets;
@@ -268,16 +270,28 @@ impl BookingService {
         .exec(txn)
         .await?;
         let codes: Vec<&str> = issued.iter().map(|t| t.code.as_str()).collect();
-        outbox::ActiveModel {
-            topic: Set("booking.confirmed".to_owned()),
-            key: Set(id.to_string()),
-            payload: Set(serde_json::json!({ "bookingId": id.to_string(), "showtimeId": showtime.to_string(), "tickets": codes })),
-            created_at: Set(now),
-            published_at: Set(None),
-            attempts: Set(0),
-            ..Default::default()
-        }
-        .insert(txn)
+        let sold: Vec<SeatChange> = seats
+            .iter()
+            .map(|seat_id| SeatChange {
+                seat_id: *seat_id,
+                status: SeatStatus::Sold.as_str().to_owned(),
+                hold_expires_at: None,
+            })
+            .collect();
+        outbox::Entity::insert_many([
+            seat_changes_row(showtime.uuid(), &sold, now),
+            booking_status_row(id.uuid(), BookingStatus::Confirmed.as_str(), None, now),
+            outbox::ActiveModel {
+                topic: Set("booking.confirmed".to_owned()),
+                key: Set(id.to_string()),
+                payload: Set(serde_json::json!({ "bookingId": id.to_string(), "showtimeId": showtime.to_string(), "tickets": codes })),
+                created_at: Set(now),
+                published_at: Set(None),
+                attempts: Set(0),
+                ..Default::default()
+            },
+        ])
+        .exec(txn)
         .await?;
         Ok(Some(issued))
     }
@@ -307,9 +321,10 @@ impl BookingService {
             .exec(&txn)
             .await?;
         if moved.rows_affected == 1 {
-            free_seats(&txn, id).await?;
+            free_seats(&txn, id, BookingStatus::PaymentFailed, now).await?;
         }
         txn.commit().await?;
+        self.outbox_wake.notify_one();
         self.mark_payment(payment, "failed", provider_ref, Some(reason.to_owned()))
             .await?;
         let booking = self.load(id).await?;
@@ -342,8 +357,9 @@ impl BookingService {
             .filter(bookings::Column::Status.eq(BookingStatus::PaymentPending.as_str()))
             .exec(&txn)
             .await?;
-        free_seats(&txn, id).await?;
+        free_seats(&txn, id, BookingStatus::Refunded, now).await?;
         txn.commit().await?;
+        self.outbox_wake.notify_one();
         self.mark_payment(payment, "succeeded", provider_ref.clone(), None)
             .await?;
         if let Some(provider_ref) = provider_ref {

@@ -2,16 +2,18 @@
 
 mod booking;
 mod enums;
+mod live;
 mod promotion;
 mod showtime;
 mod theatre;
 mod title;
 mod user;
 
-pub use booking::Booking;
+pub use booking::{Booking, BookingStatus};
 pub use enums::*;
+pub use live::{BookingStatusUpdate, SeatMapUpdate, SeatUpdate};
 pub use promotion::Promotion;
-pub use showtime::{Price, Showtime};
+pub use showtime::{Price, Showtime, showtime_seat_map};
 pub use theatre::{Screen, Theatre};
 pub use title::{Event, Movie};
 pub use user::{AuthPayload, User};

@@ -91,6 +91,11 @@ impl From<catalog::Price> for Price {
 /// The seats of a showtime.
 pub struct SeatMap(pub catalog::SeatMap);
 
+/// The GraphQL seat map of a domain one.
+pub fn showtime_seat_map(map: catalog::SeatMap) -> SeatMap {
+    SeatMap(map)
+}
+
 #[Object]
 impl SeatMap {
     async fn showtime_id(&self) -> ID {

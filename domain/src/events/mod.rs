@@ -1,0 +1,29 @@
+//! Domain events: rows of the outbox, written in the same transaction as the change they
+//! report, published in order by the relay to an event bus that every instance hears.
+
+mod bus;
+mod outbox;
+mod relay;
+
+pub use bus::{EventBus, InProcessBus, RedisBus};
+pub use outbox::{BOOKING_STATUS, SEAT_CHANGES, SeatChange};
+pub(crate) use outbox::{booking_status_row, seat_changes_row};
+pub use relay::OutboxRelay;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A published domain event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DomainEvent {
+    /// The outbox row id: increasing in commit order of the relay.
+    pub id: i64,
+    /// What happened (`seat.changes`, `booking.status`, …).
+    pub topic: String,
+    /// What it is about (a showtime id, a booking id): events of one key stay in order.
+    pub key: String,
+    /// The event's data.
+    pub payload: serde_json::Value,
+    /// When the change was committed.
+    pub created_at: DateTime<Utc>,
+}

@@ -1,0 +1,70 @@
+//! The outbox rows the booking path writes.
+
+use chrono::{DateTime, Utc};
+use marquee_entity::outbox;
+use sea_orm::Set;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Topic of seat status changes, keyed by showtime.
+pub const SEAT_CHANGES: &str = "seat.changes";
+/// Topic of booking status changes, keyed by booking.
+pub const BOOKING_STATUS: &str = "booking.status";
+
+/// One seat's new state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeatChange {
+    /// The seat.
+    pub seat_id: Uuid,
+    /// `available`, `held` or `sold`.
+    pub status: String,
+    /// When a hold lapses.
+    pub hold_expires_at: Option<DateTime<Utc>>,
+}
+
+/// The row announcing that seats of `showtime` changed.
+pub(crate) fn seat_changes_row(
+    showtime: Uuid,
+    changes: &[SeatChange],
+    now: DateTime<Utc>,
+) -> outbox::ActiveModel {
+    row(
+        SEAT_CHANGES,
+        showtime.to_string(),
+        serde_json::json!({ "showtimeId": showtime, "seats": changes }),
+        now,
+    )
+}
+
+/// The row announcing a booking's new status.
+pub(crate) fn booking_status_row(
+    booking: Uuid,
+    status: &str,
+    expires_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> outbox::ActiveModel {
+    row(
+        BOOKING_STATUS,
+        booking.to_string(),
+        serde_json::json!({ "bookingId": booking, "status": status, "expiresAt": expires_at }),
+        now,
+    )
+}
+
+fn row(
+    topic: &str,
+    key: String,
+    payload: serde_json::Value,
+    now: DateTime<Utc>,
+) -> outbox::ActiveModel {
+    outbox::ActiveModel {
+        topic: Set(topic.to_owned()),
+        key: Set(key),
+        payload: Set(payload),
+        created_at: Set(now),
+        published_at: Set(None),
+        attempts: Set(0),
+        ..Default::default()
+    }
+}
