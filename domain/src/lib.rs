@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod events;
 pub mod ids;
+pub mod inbox;
 pub mod money;
 pub mod page;
 pub mod payments;

@@ -14,6 +14,7 @@ use crate::catalog::{CatalogAdmin, CatalogReader};
 use crate::clock::SharedClock;
 use crate::db::{self, DbSettings};
 use crate::events::{EventBus, InProcessBus, OutboxRelay, RedisBus};
+use crate::inbox::InboxService;
 use crate::payments::PaymentGateway;
 use crate::redis_store::RedisStore;
 use tokio::sync::Notify;
@@ -87,6 +88,8 @@ pub struct Services {
     pub redis: Option<RedisStore>,
     /// Publishes the outbox (spawned by the server; tests may drive it directly).
     pub relay: OutboxRelay,
+    /// The in-app inbox.
+    pub inbox: InboxService,
     /// Where published domain events can be heard.
     pub events: Arc<dyn EventBus>,
 }
@@ -127,6 +130,7 @@ impl Services {
             expiry: ExpiryWorker::new(db.clone(), clock.clone(), holds, outbox_wake.clone()),
             relay: OutboxRelay::new(db.clone(), clock.clone(), events.clone(), outbox_wake),
             events,
+            inbox: InboxService::new(db.clone(), clock.clone()),
             accounts: AccountService::new(
                 db.clone(),
                 clock.clone(),

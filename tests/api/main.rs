@@ -13,6 +13,7 @@ mod catalog;
 mod checkout;
 mod helpers;
 mod http_edges;
+mod inbox;
 mod live;
 mod ops;
 mod schema;

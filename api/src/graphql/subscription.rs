@@ -18,7 +18,8 @@ use tokio::sync::broadcast::{Receiver, error::RecvError};
 use crate::graphql::auth::{principal, services};
 use crate::graphql::error::ApiError;
 use crate::graphql::types::showtime_seat_map;
-use crate::graphql::types::{BookingStatusUpdate, SeatMapUpdate, SeatUpdate};
+use crate::graphql::types::{BookingStatusUpdate, Notification, SeatMapUpdate, SeatUpdate};
+use marquee_domain::inbox::NOTIFICATION_ADDED;
 
 /// Every subscription.
 #[derive(Default)]
@@ -82,6 +83,39 @@ impl Subscription {
                         }
                     },
                     Next::Closed => None,
+                }
+            }
+        }))
+    }
+
+    /// The signed-in user's new inbox entries, as they arrive.
+    async fn notification_added(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<impl Stream<Item = Notification>, ApiError> {
+        let who = principal(ctx).await?;
+        let services: Arc<Services> = services(ctx).clone();
+        let state = Live::new(services.events.subscribe(), who.user_id.to_string(), ());
+        Ok(stream::unfold(state, move |mut st| {
+            let services = services.clone();
+            async move {
+                loop {
+                    match st.next(NOTIFICATION_ADDED).await {
+                        Next::Event(e) => {
+                            let id = e.payload["id"]
+                                .as_str()
+                                .and_then(|s| uuid::Uuid::parse_str(s).ok())?;
+                            // The inbox is the record: read the entry back from it.
+                            match services.inbox.find(&who, id).await {
+                                Ok(Some(n)) => return Some((Notification::from(n), st)),
+                                Ok(None) => continue,
+                                Err(_) => return None,
+                            }
+                        }
+                        // Missed pushes are in the inbox; the stream just goes on.
+                        Next::Lagged => continue,
+                        Next::Closed => return None,
+                    }
                 }
             }
         }))

@@ -19,6 +19,7 @@ use tokio::sync::Notify;
 use super::{DomainEvent, EventBus};
 use crate::booking::ExecutionOutcome;
 use crate::clock::SharedClock;
+use crate::inbox::{NOTIFICATION_ADDED, derive_notifications};
 
 /// Rows published per pass.
 const BATCH: u64 = 256;
@@ -93,12 +94,16 @@ impl OutboxRelay {
                 created_at: r.created_at,
             })
             .collect();
+        let now = self.clock.now();
+        // Inbox entries are written here, in the transaction that marks their events
+        // published: exactly once per event.
+        let added = derive_notifications(&txn, &events, now).await?;
         if let Err(e) = self.bus.publish(&events).await {
             txn.rollback().await?;
             return Err(DbErr::Custom(format!("publishing events: {e}")));
         }
         outbox::Entity::update_many()
-            .col_expr(outbox::Column::PublishedAt, Expr::value(self.clock.now()))
+            .col_expr(outbox::Column::PublishedAt, Expr::value(now))
             .col_expr(
                 outbox::Column::Attempts,
                 Expr::col(outbox::Column::Attempts).add(1),
@@ -107,6 +112,27 @@ impl OutboxRelay {
             .exec(&txn)
             .await?;
         txn.commit().await?;
+        // The push of new inbox entries is best effort: the inbox itself is the record.
+        let pushes: Vec<DomainEvent> = added
+            .into_iter()
+            .map(|n| DomainEvent {
+                // One entry per outbox row: the row's id identifies the push too.
+                id: n
+                    .dedupe_key
+                    .strip_prefix("outbox:")
+                    .and_then(|i| i.parse().ok())
+                    .unwrap_or_default(),
+                topic: NOTIFICATION_ADDED.to_owned(),
+                key: n.user_id.to_string(),
+                payload: serde_json::json!({ "id": n.id }),
+                created_at: n.created_at,
+            })
+            .collect();
+        if !pushes.is_empty()
+            && let Err(e) = self.bus.publish(&pushes).await
+        {
+            tracing::warn!(error = %e, "could not push new inbox entries");
+        }
         Ok(ExecutionOutcome::TaskCompleted)
     }
 

@@ -4,6 +4,7 @@ mod accounts;
 mod admin;
 mod admin_inputs;
 mod booking;
+mod inbox;
 
 use async_graphql::MergedObject;
 
@@ -13,4 +14,5 @@ pub struct Mutation(
     accounts::AccountMutation,
     admin::AdminMutation,
     booking::BookingMutation,
+    inbox::InboxMutation,
 );

@@ -3,6 +3,7 @@
 mod accounts;
 mod booking;
 mod catalog;
+mod inbox;
 
 use async_graphql::MergedObject;
 
@@ -12,4 +13,5 @@ pub struct Query(
     accounts::AccountQuery,
     booking::BookingQuery,
     catalog::CatalogQuery,
+    inbox::InboxQuery,
 );

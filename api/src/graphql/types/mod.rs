@@ -3,6 +3,7 @@
 mod booking;
 mod enums;
 mod live;
+mod notification;
 mod promotion;
 mod showtime;
 mod theatre;
@@ -12,6 +13,7 @@ mod user;
 pub use booking::{Booking, BookingStatus};
 pub use enums::*;
 pub use live::{BookingStatusUpdate, SeatMapUpdate, SeatUpdate};
+pub use notification::Notification;
 pub use promotion::Promotion;
 pub use showtime::{Price, Showtime, showtime_seat_map};
 pub use theatre::{Screen, Theatre};

@@ -1,0 +1,156 @@
+//! Inbox entries from relayed events: a booking that ended one way or another.
+
+use std::collections::HashMap;
+
+use marquee_entity::{bookings, events, movies, notifications, showtimes};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+use crate::events::{BOOKING_STATUS, DomainEvent};
+
+/// The entry a booking status deserves, if any: (kind, title, body with `{title}`).
+fn wording(status: &str) -> Option<(&'static str, &'static str, &'static str)> {
+    Some(match status {
+        "confirmed" => (
+            "booking.confirmed",
+            "Booking confirmed",
+            "Your tickets for {title} are ready.",
+        ),
+        "payment_failed" => (
+            "booking.payment_failed",
+            "Payment failed",
+            "Your payment for {title} did not go through; the seats were released.",
+        ),
+        "expired" => (
+            "booking.expired",
+            "Hold expired",
+            "Your seats for {title} were released because the hold ran out.",
+        ),
+        "refunded" => (
+            "booking.refunded",
+            "Booking refunded",
+            "Your booking for {title} could not be completed and has been refunded in full.",
+        ),
+        "cancelled" => (
+            "booking.cancelled",
+            "Booking cancelled",
+            "Your booking for {title} is cancelled.",
+        ),
+        _ => return None,
+    })
+}
+
+/// Writes the inbox entries of `batch` (once per outbox row); returns the new entries.
+pub(crate) async fn derive_notifications<C: ConnectionTrait>(
+    db: &C,
+    batch: &[DomainEvent],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<notifications::Model>, DbErr> {
+    let due: Vec<(&DomainEvent, Uuid, (&str, &str, &str))> = batch
+        .iter()
+        .filter(|e| e.topic == BOOKING_STATUS)
+        .filter_map(|e| {
+            let words = wording(e.payload["status"].as_str()?)?;
+            let booking = Uuid::parse_str(&e.key).ok()?;
+            Some((e, booking, words))
+        })
+        .collect();
+    if due.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<Uuid> = due.iter().map(|(_, b, _)| *b).collect();
+    let booked: HashMap<Uuid, bookings::Model> = bookings::Entity::find()
+        .filter(bookings::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b))
+        .collect();
+    let titles = titles_of(db, booked.values().map(|b| b.showtime_id).collect()).await?;
+    let mut rows = Vec::with_capacity(due.len());
+    for (event, booking, (kind, title, body)) in due {
+        let Some(b) = booked.get(&booking) else {
+            continue;
+        };
+        let show = titles
+            .get(&b.showtime_id)
+            .map_or("your show", String::as_str);
+        rows.push(notifications::Model {
+            id: Uuid::now_v7(),
+            user_id: b.user_id,
+            kind: kind.to_owned(),
+            title: title.to_owned(),
+            body: body.replace("{title}", show),
+            data: serde_json::json!({ "bookingId": booking, "showtimeId": b.showtime_id }),
+            dedupe_key: format!("outbox:{}", event.id),
+            read_at: None,
+            created_at: now,
+        });
+    }
+    if rows.is_empty() {
+        return Ok(rows);
+    }
+    let keys: Vec<String> = rows.iter().map(|r| r.dedupe_key.clone()).collect();
+    let existing: Vec<String> = notifications::Entity::find()
+        .filter(notifications::Column::DedupeKey.is_in(keys))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|n| n.dedupe_key)
+        .collect();
+    rows.retain(|r| !existing.contains(&r.dedupe_key));
+    if rows.is_empty() {
+        return Ok(rows);
+    }
+    notifications::Entity::insert_many(rows.iter().cloned().map(|m| notifications::ActiveModel {
+        id: Set(m.id),
+        user_id: Set(m.user_id),
+        kind: Set(m.kind),
+        title: Set(m.title),
+        body: Set(m.body),
+        data: Set(m.data),
+        dedupe_key: Set(m.dedupe_key),
+        read_at: Set(None),
+        created_at: Set(m.created_at),
+    }))
+    .exec(db)
+    .await?;
+    Ok(rows)
+}
+
+/// The title (movie or event) of each showtime.
+async fn titles_of<C: ConnectionTrait>(
+    db: &C,
+    showtime_ids: Vec<Uuid>,
+) -> Result<HashMap<Uuid, String>, DbErr> {
+    let shows = showtimes::Entity::find()
+        .filter(showtimes::Column::Id.is_in(showtime_ids))
+        .all(db)
+        .await?;
+    let movie_ids: Vec<Uuid> = shows.iter().filter_map(|s| s.movie_id).collect();
+    let event_ids: Vec<Uuid> = shows.iter().filter_map(|s| s.event_id).collect();
+    let movies: HashMap<Uuid, String> = movies::Entity::find()
+        .filter(movies::Column::Id.is_in(movie_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m.title))
+        .collect();
+    let events: HashMap<Uuid, String> = events::Entity::find()
+        .filter(events::Column::Id.is_in(event_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e.title))
+        .collect();
+    Ok(shows
+        .into_iter()
+        .filter_map(|s| {
+            let title = s
+                .movie_id
+                .and_then(|m| movies.get(&m))
+                .or_else(|| s.event_id.and_then(|e| events.get(&e)))?;
+            Some((s.id, title.clone()))
+        })
+        .collect())
+}

@@ -1,0 +1,193 @@
+//! The in-app inbox: one entry per booking outcome the buyer must hear of. Entries are
+//! derived by the outbox relay inside its own transaction, keyed by the outbox row they
+//! come from, so each appears exactly once however often an event is relayed.
+
+mod derive;
+
+pub(crate) use derive::derive_notifications;
+
+use chrono::{DateTime, Utc};
+use marquee_entity::notifications;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use crate::accounts::Principal;
+use crate::clock::SharedClock;
+use crate::error::{Classify, ErrorKind};
+use crate::page::{Page, PageError, PageRequest, decode_cursor, encode_cursor};
+
+/// Topic of the push that follows a new inbox entry, keyed by user.
+pub const NOTIFICATION_ADDED: &str = "notification.added";
+
+/// An inbox entry.
+#[derive(Debug, Clone)]
+pub struct Notification {
+    /// Id.
+    pub id: Uuid,
+    /// `booking.confirmed`, `booking.payment_failed`, …
+    pub kind: String,
+    /// One line.
+    pub title: String,
+    /// A sentence or two.
+    pub body: String,
+    /// The booking it is about, if any.
+    pub booking_id: Option<Uuid>,
+    /// When it was read; unread while `None`.
+    pub read_at: Option<DateTime<Utc>>,
+    /// When it arrived.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<notifications::Model> for Notification {
+    fn from(m: notifications::Model) -> Self {
+        Self {
+            booking_id: m.data["bookingId"]
+                .as_str()
+                .and_then(|s| Uuid::parse_str(s).ok()),
+            id: m.id,
+            kind: m.kind,
+            title: m.title,
+            body: m.body,
+            read_at: m.read_at,
+            created_at: m.created_at,
+        }
+    }
+}
+
+/// What can go wrong with the inbox.
+#[derive(Debug, thiserror::Error)]
+pub enum InboxError {
+    /// No such entry in the caller's inbox.
+    #[error("no such notification")]
+    NotFound,
+    /// A bad page request.
+    #[error(transparent)]
+    Page(#[from] PageError),
+    /// Storage failure.
+    #[error("database error")]
+    Database(#[from] sea_orm::DbErr),
+}
+
+impl Classify for InboxError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::NotFound => ErrorKind::NotFound,
+            Self::Page(_) => ErrorKind::BadInput,
+            Self::Database(_) => ErrorKind::Internal,
+        }
+    }
+
+    fn field(&self) -> Option<&str> {
+        match self {
+            Self::Page(PageError::BadCursor) => Some("after"),
+            Self::Page(PageError::BadSize) => Some("first"),
+            _ => None,
+        }
+    }
+}
+
+/// Reading and marking the caller's inbox.
+#[derive(Clone)]
+pub struct InboxService {
+    db: DatabaseConnection,
+    clock: SharedClock,
+}
+
+impl InboxService {
+    /// Wires the service.
+    pub fn new(db: DatabaseConnection, clock: SharedClock) -> Self {
+        Self { db, clock }
+    }
+
+    /// The caller's entries, newest first.
+    pub async fn list(
+        &self,
+        who: &Principal,
+        unread_only: bool,
+        page: &PageRequest,
+    ) -> Result<Page<Notification>, InboxError> {
+        let size = page.size()?;
+        let mut q = notifications::Entity::find()
+            .filter(notifications::Column::UserId.eq(who.user_id.uuid()));
+        if unread_only {
+            q = q.filter(notifications::Column::ReadAt.is_null());
+        }
+        if let Some(after) = &page.after {
+            let parts = decode_cursor(after, 2)?;
+            let at = DateTime::parse_from_rfc3339(&parts[0])
+                .map_err(|_| PageError::BadCursor)?
+                .with_timezone(&Utc);
+            let id = Uuid::parse_str(&parts[1]).map_err(|_| PageError::BadCursor)?;
+            q = q.filter(
+                Condition::any()
+                    .add(notifications::Column::CreatedAt.lt(at))
+                    .add(
+                        Condition::all()
+                            .add(notifications::Column::CreatedAt.eq(at))
+                            .add(notifications::Column::Id.lt(id)),
+                    ),
+            );
+        }
+        let mut rows = q
+            .order_by_desc(notifications::Column::CreatedAt)
+            .order_by_desc(notifications::Column::Id)
+            .limit(size + 1)
+            .all(&self.db)
+            .await?;
+        let has_next_page = rows.len() as u64 > size;
+        rows.truncate(size as usize);
+        Ok(Page {
+            items: rows
+                .into_iter()
+                .map(|m| {
+                    let cursor = encode_cursor(&[&m.created_at.to_rfc3339(), &m.id.to_string()]);
+                    (cursor, Notification::from(m))
+                })
+                .collect(),
+            has_next_page,
+        })
+    }
+
+    /// How many of the caller's entries are unread.
+    pub async fn unread_count(&self, who: &Principal) -> Result<u64, InboxError> {
+        Ok(notifications::Entity::find()
+            .filter(notifications::Column::UserId.eq(who.user_id.uuid()))
+            .filter(notifications::Column::ReadAt.is_null())
+            .count(&self.db)
+            .await?)
+    }
+
+    /// One of the caller's entries.
+    pub async fn find(
+        &self,
+        who: &Principal,
+        id: Uuid,
+    ) -> Result<Option<Notification>, InboxError> {
+        Ok(notifications::Entity::find_by_id(id)
+            .filter(notifications::Column::UserId.eq(who.user_id.uuid()))
+            .one(&self.db)
+            .await?
+            .map(Notification::from))
+    }
+
+    /// Marks one of the caller's entries read (again is a no-op).
+    pub async fn mark_read(&self, who: &Principal, id: Uuid) -> Result<Notification, InboxError> {
+        notifications::Entity::update_many()
+            .col_expr(notifications::Column::ReadAt, Expr::value(self.clock.now()))
+            .filter(notifications::Column::Id.eq(id))
+            .filter(notifications::Column::UserId.eq(who.user_id.uuid()))
+            .filter(notifications::Column::ReadAt.is_null())
+            .exec(&self.db)
+            .await?;
+        notifications::Entity::find_by_id(id)
+            .filter(notifications::Column::UserId.eq(who.user_id.uuid()))
+            .one(&self.db)
+            .await?
+            .map(Notification::from)
+            .ok_or(InboxError::NotFound)
+    }
+}
