@@ -136,6 +136,12 @@ impl Application {
                     .clone()
                     .run(std::time::Duration::from_secs(1)),
             );
+            tokio::spawn(
+                services
+                    .bookings
+                    .clone()
+                    .run_cancelled_showtimes(std::time::Duration::from_secs(1)),
+            );
         }
         let schema = graphql::build(
             services.clone(),

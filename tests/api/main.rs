@@ -19,4 +19,5 @@ mod ops;
 mod schema;
 mod stripe;
 mod subscriptions;
+mod theatre_changes;
 mod webhooks;

@@ -238,7 +238,11 @@ impl<T> Live<T> {
     async fn next(&mut self, topic: &str) -> Next {
         loop {
             match self.events.recv().await {
-                Ok(e) if e.topic == topic && e.key == self.key && self.seen.insert(e.id) => {
+                Ok(e)
+                    if e.topic == topic
+                        && e.key == self.key
+                        && (e.id <= 0 || self.seen.insert(e.id)) =>
+                {
                     self.order.push_back(e.id);
                     if self.order.len() > REMEMBERED
                         && let Some(old) = self.order.pop_front()

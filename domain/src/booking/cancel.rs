@@ -3,15 +3,15 @@
 
 use chrono::Duration;
 use marquee_entity::{booking_seats, bookings, outbox, payments, show_seats, showtimes, tickets};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 
 use crate::accounts::Principal;
 use crate::catalog::{SeatStatus, ShowtimeStatus};
-use crate::events::{SeatChange, booking_status_row, seat_changes_row};
+use crate::events::{SeatChange, booking_status_row, booking_status_row_because, seat_changes_row};
 use crate::ids::{BookingId, SeatId};
 
-use super::{Booking, BookingError, BookingService, BookingStatus};
+use super::{Booking, BookingError, BookingService, BookingStatus, ExecutionOutcome};
 
 impl BookingService {
     /// The share of the price refunded when cancelling `before` the show: full, half, or
@@ -59,17 +59,36 @@ impl BookingService {
             .refund_share(showtime.starts_at - now, cancelled_show)
             .ok_or_else(|| BookingError::Conflict("too close to the show to cancel".into()))?;
         let amount = booking.total_cents * num / den;
+        self.end_confirmed(
+            booking,
+            amount,
+            Ending {
+                status: BookingStatus::Cancelled,
+                reason: format!("cancelled by the buyer; {amount} refunded"),
+                event_reason: None,
+                refund_reason: "cancelled by the buyer",
+            },
+        )
+        .await
+    }
 
+    /// Ends a confirmed booking: seats back on sale, tickets void, the events written, and
+    /// `amount` refunded.
+    async fn end_confirmed(
+        &self,
+        booking: Booking,
+        amount: i64,
+        ending: Ending,
+    ) -> Result<Booking, BookingError> {
+        let id = booking.id;
+        let now = self.clock.now();
         let txn = self.db.begin().await?;
         let moved = bookings::Entity::update_many()
             .col_expr(
                 bookings::Column::Status,
-                Expr::value(BookingStatus::Cancelled.as_str()),
+                Expr::value(ending.status.as_str()),
             )
-            .col_expr(
-                bookings::Column::StatusReason,
-                Expr::value(format!("cancelled by the buyer; {amount} refunded")),
-            )
+            .col_expr(bookings::Column::StatusReason, Expr::value(ending.reason))
             .col_expr(bookings::Column::UpdatedAt, Expr::value(now))
             .filter(bookings::Column::Id.eq(id.uuid()))
             .filter(bookings::Column::Status.eq(BookingStatus::Confirmed.as_str()))
@@ -118,7 +137,12 @@ impl BookingService {
             .collect();
         outbox::Entity::insert_many([
             seat_changes_row(booking.showtime_id.uuid(), &freed, now),
-            booking_status_row(id.uuid(), BookingStatus::Cancelled.as_str(), None, now),
+            match ending.event_reason {
+                Some(why) => {
+                    booking_status_row_because(id.uuid(), ending.status.as_str(), why, now)
+                }
+                None => booking_status_row(id.uuid(), ending.status.as_str(), None, now),
+            },
         ])
         .exec(&txn)
         .await?;
@@ -133,11 +157,106 @@ impl BookingService {
             && let Some(provider_ref) = &p.provider_ref
             && amount > 0
         {
-            self.refund(id, p.id, provider_ref, amount, "cancelled by the buyer")
+            self.refund(id, p.id, provider_ref, amount, ending.refund_reason)
                 .await?;
         }
         let seat_ids: Vec<SeatId> = booking.seats.iter().map(|s| s.seat_id).collect();
         self.holds.release(booking.showtime_id, &seat_ids, id).await;
         self.load(id).await
+    }
+}
+
+/// How a confirmed booking ends.
+struct Ending {
+    status: BookingStatus,
+    reason: String,
+    /// For the status event, when it is not the buyer's doing.
+    event_reason: Option<&'static str>,
+    refund_reason: &'static str,
+}
+
+/// Why a booking of a cancelled showtime ended, as its status event says.
+pub const SHOWTIME_CANCELLED_REASON: &str = "showtime_cancelled";
+
+impl BookingService {
+    /// Ends one booking of a showtime the theatre cancelled: a hold is released, a
+    /// confirmed booking refunded in full. One booking per call, so a crash loses nothing.
+    pub async fn end_next_of_cancelled_showtime(&self) -> Result<ExecutionOutcome, BookingError> {
+        let cancelled = Query::select()
+            .column(showtimes::Column::Id)
+            .from(showtimes::Entity)
+            .and_where(Expr::col(showtimes::Column::Status).eq(ShowtimeStatus::Cancelled.as_str()))
+            .to_owned();
+        let Some(due) = bookings::Entity::find()
+            .filter(bookings::Column::ShowtimeId.in_subquery(cancelled))
+            .filter(bookings::Column::Status.is_in([
+                BookingStatus::Held.as_str(),
+                BookingStatus::Confirmed.as_str(),
+            ]))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(ExecutionOutcome::EmptyQueue);
+        };
+        let booking = self.load(BookingId::from(due.id)).await?;
+        match booking.status {
+            BookingStatus::Confirmed => {
+                let total = booking.total_cents;
+                self.end_confirmed(
+                    booking,
+                    total,
+                    Ending {
+                        status: BookingStatus::Refunded,
+                        reason: "the showtime was cancelled by the theatre; refunded in full"
+                            .into(),
+                        event_reason: Some(SHOWTIME_CANCELLED_REASON),
+                        refund_reason: "showtime cancelled",
+                    },
+                )
+                .await?;
+            }
+            _ => {
+                let now = self.clock.now();
+                let txn = self.db.begin().await?;
+                let moved = bookings::Entity::update_many()
+                    .col_expr(
+                        bookings::Column::Status,
+                        Expr::value(BookingStatus::Cancelled.as_str()),
+                    )
+                    .col_expr(
+                        bookings::Column::StatusReason,
+                        Expr::value("the showtime was cancelled by the theatre"),
+                    )
+                    .col_expr(bookings::Column::UpdatedAt, Expr::value(now))
+                    .filter(bookings::Column::Id.eq(due.id))
+                    .filter(bookings::Column::Status.eq(due.status.clone()))
+                    .exec(&txn)
+                    .await?;
+                if moved.rows_affected == 1 {
+                    super::expiry::free_seats(&txn, booking.id, BookingStatus::Cancelled, now)
+                        .await?;
+                }
+                txn.commit().await?;
+                self.outbox_wake.notify_one();
+            }
+        }
+        Ok(ExecutionOutcome::TaskCompleted)
+    }
+}
+
+impl BookingService {
+    /// Runs until the process stops: ends the bookings of cancelled showtimes, then waits
+    /// `idle` for more.
+    pub async fn run_cancelled_showtimes(self, idle: std::time::Duration) {
+        loop {
+            match self.end_next_of_cancelled_showtime().await {
+                Ok(ExecutionOutcome::TaskCompleted) => continue,
+                Ok(ExecutionOutcome::EmptyQueue) => tokio::time::sleep(idle).await,
+                Err(e) => {
+                    tracing::warn!(error = ?e, "ending a booking of a cancelled showtime failed; retrying");
+                    tokio::time::sleep(idle).await;
+                }
+            }
+        }
     }
 }

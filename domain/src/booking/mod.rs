@@ -15,6 +15,7 @@ mod reseat;
 mod settle;
 mod types;
 
+pub use cancel::SHOWTIME_CANCELLED_REASON;
 pub use checkout::CheckoutInput;
 pub use error::BookingError;
 pub use events::{EventOutcome, GatewayEvent, GatewayEventKind};

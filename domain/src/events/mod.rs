@@ -6,8 +6,10 @@ mod outbox;
 mod relay;
 
 pub use bus::{EventBus, InProcessBus, RedisBus};
-pub use outbox::{BOOKING_STATUS, SEAT_CHANGES, SeatChange};
-pub(crate) use outbox::{booking_status_row, seat_changes_row};
+pub use outbox::{BOOKING_STATUS, SEAT_CHANGES, SHOWTIME_CANCELLED, SHOWTIME_CHANGED, SeatChange};
+pub(crate) use outbox::{
+    booking_status_row, booking_status_row_because, seat_changes_row, showtime_row,
+};
 pub use relay::OutboxRelay;
 
 use chrono::{DateTime, Utc};

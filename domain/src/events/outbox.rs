@@ -11,6 +11,11 @@ pub const SEAT_CHANGES: &str = "seat.changes";
 /// Topic of booking status changes, keyed by booking.
 pub const BOOKING_STATUS: &str = "booking.status";
 
+/// Topic of a showtime moved to another time or screen, keyed by showtime.
+pub const SHOWTIME_CHANGED: &str = "showtime.changed";
+/// Topic of a showtime cancelled by the theatre, keyed by showtime.
+pub const SHOWTIME_CANCELLED: &str = "showtime.cancelled";
+
 /// One seat's new state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -48,6 +53,31 @@ pub(crate) fn booking_status_row(
         BOOKING_STATUS,
         booking.to_string(),
         serde_json::json!({ "bookingId": booking, "status": status, "expiresAt": expires_at }),
+        now,
+    )
+}
+
+/// The row announcing a change the theatre made to a showtime.
+pub(crate) fn showtime_row(topic: &str, showtime: Uuid, now: DateTime<Utc>) -> outbox::ActiveModel {
+    row(
+        topic,
+        showtime.to_string(),
+        serde_json::json!({ "showtimeId": showtime }),
+        now,
+    )
+}
+
+/// [`booking_status_row`] with the reason a client or the inbox words differently.
+pub(crate) fn booking_status_row_because(
+    booking: Uuid,
+    status: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> outbox::ActiveModel {
+    row(
+        BOOKING_STATUS,
+        booking.to_string(),
+        serde_json::json!({ "bookingId": booking, "status": status, "expiresAt": null, "reason": reason }),
         now,
     )
 }

@@ -116,12 +116,8 @@ impl OutboxRelay {
         let pushes: Vec<DomainEvent> = added
             .into_iter()
             .map(|n| DomainEvent {
-                // One entry per outbox row: the row's id identifies the push too.
-                id: n
-                    .dedupe_key
-                    .strip_prefix("outbox:")
-                    .and_then(|i| i.parse().ok())
-                    .unwrap_or_default(),
+                // Not an outbox row: no id to deduplicate by (a push is sent once).
+                id: 0,
                 topic: NOTIFICATION_ADDED.to_owned(),
                 key: n.user_id.to_string(),
                 payload: serde_json::json!({ "id": n.id }),

@@ -3,13 +3,24 @@
 use std::collections::HashMap;
 
 use marquee_entity::{bookings, events, movies, notifications, showtimes};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set};
 use uuid::Uuid;
 
-use crate::events::{BOOKING_STATUS, DomainEvent};
+use crate::booking::SHOWTIME_CANCELLED_REASON;
+use crate::events::{BOOKING_STATUS, DomainEvent, SHOWTIME_CHANGED};
 
 /// The entry a booking status deserves, if any: (kind, title, body with `{title}`).
-fn wording(status: &str) -> Option<(&'static str, &'static str, &'static str)> {
+fn wording(
+    status: &str,
+    reason: Option<&str>,
+) -> Option<(&'static str, &'static str, &'static str)> {
+    if reason == Some(SHOWTIME_CANCELLED_REASON) {
+        return Some((
+            "booking.showtime_cancelled",
+            "Show cancelled",
+            "{title} was cancelled by the theatre; your booking is refunded in full.",
+        ));
+    }
     Some(match status {
         "confirmed" => (
             "booking.confirmed",
@@ -46,15 +57,40 @@ pub(crate) async fn derive_notifications<C: ConnectionTrait>(
     batch: &[DomainEvent],
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<notifications::Model>, DbErr> {
-    let due: Vec<(&DomainEvent, Uuid, (&str, &str, &str))> = batch
+    let mut due: Vec<(&DomainEvent, Uuid, (&str, &str, &str))> = batch
         .iter()
         .filter(|e| e.topic == BOOKING_STATUS)
         .filter_map(|e| {
-            let words = wording(e.payload["status"].as_str()?)?;
+            let words = wording(e.payload["status"].as_str()?, e.payload["reason"].as_str())?;
             let booking = Uuid::parse_str(&e.key).ok()?;
             Some((e, booking, words))
         })
         .collect();
+    // A new time or screen reaches every confirmed booking of the showtime.
+    for e in batch.iter().filter(|e| e.topic == SHOWTIME_CHANGED) {
+        let Ok(showtime) = Uuid::parse_str(&e.key) else {
+            continue;
+        };
+        let affected: Vec<Uuid> = bookings::Entity::find()
+            .select_only()
+            .column(bookings::Column::Id)
+            .filter(bookings::Column::ShowtimeId.eq(showtime))
+            .filter(bookings::Column::Status.eq("confirmed"))
+            .into_tuple()
+            .all(db)
+            .await?;
+        due.extend(affected.into_iter().map(|b| {
+            (
+                e,
+                b,
+                (
+                    "showtime.changed",
+                    "Showtime changed",
+                    "{title} has a new time or screen; your tickets stay valid. Check your booking for the details.",
+                ),
+            )
+        }));
+    }
     if due.is_empty() {
         return Ok(Vec::new());
     }
@@ -82,7 +118,8 @@ pub(crate) async fn derive_notifications<C: ConnectionTrait>(
             title: title.to_owned(),
             body: body.replace("{title}", show),
             data: serde_json::json!({ "bookingId": booking, "showtimeId": b.showtime_id }),
-            dedupe_key: format!("outbox:{}", event.id),
+            // One entry per event and booking.
+            dedupe_key: format!("outbox:{}:{booking}", event.id),
             read_at: None,
             created_at: now,
         });

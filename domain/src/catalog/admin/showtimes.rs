@@ -1,12 +1,13 @@
 //! Showtimes and their prices.
 
 use chrono::{DateTime, Duration, Utc};
-use marquee_entity::{events, show_seats, showtime_prices, showtimes};
+use marquee_entity::{events, outbox, show_seats, showtime_prices, showtimes};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait,
 };
 
 use crate::accounts::Admin;
+use crate::events::{SHOWTIME_CANCELLED, SHOWTIME_CHANGED, showtime_row};
 use crate::ids::{ScreenId, ShowtimeId};
 use crate::money::{Currency, PriceCents};
 
@@ -230,6 +231,9 @@ impl CatalogAdmin {
         }
         m.updated_at = Set(now);
         let updated = m.update(&txn).await?;
+        outbox::Entity::insert(showtime_row(SHOWTIME_CHANGED, id.uuid(), now))
+            .exec(&txn)
+            .await?;
         txn.commit().await?;
         Showtime::from_model(updated).ok_or_else(|| CatalogError::not_found("showtime", id))
     }
@@ -242,13 +246,22 @@ impl CatalogAdmin {
         id: ShowtimeId,
     ) -> Result<Showtime, CatalogError> {
         let current = self.live_showtime(id).await?;
+        // The bookings are refunded by the workers, which find every confirmed booking of
+        // a cancelled showtime: a crash half-way through loses none.
         let model = if current.status == ShowtimeStatus::Cancelled.as_str() {
             current
         } else {
+            let now = self.clock.now();
+            let txn = self.db.begin().await?;
             let mut m: showtimes::ActiveModel = current.into();
             m.status = Set(ShowtimeStatus::Cancelled.as_str().to_owned());
-            m.updated_at = Set(self.clock.now());
-            m.update(&self.db).await?
+            m.updated_at = Set(now);
+            let updated = m.update(&txn).await?;
+            outbox::Entity::insert(showtime_row(SHOWTIME_CANCELLED, id.uuid(), now))
+                .exec(&txn)
+                .await?;
+            txn.commit().await?;
+            updated
         };
         Showtime::from_model(model).ok_or_else(|| CatalogError::not_found("showtime", id))
     }

@@ -1,0 +1,155 @@
+//! A theatre's changes reach its buyers: a cancelled showtime refunds every booking and
+//! tells each buyer once; a moved showtime tells every ticket holder.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+const HOLD: &str =
+    "mutation($s: ID!, $seats: [ID!]!) { holdSeats(showtimeId: $s, seatIds: $seats) { id } }";
+const CHECKOUT: &str = "mutation($b: ID!) { checkout(bookingId: $b, input: { paymentMethod: \"pm_card_visa\" }) { status totalCents } }";
+const BOOKING: &str = "query($b: ID!) { booking(id: $b) { status statusReason } }";
+const INBOX: &str = "{ notifications(first: 10) { edges { node { kind title body } } } }";
+const MAP: &str = "query($s: ID!) { showtime(id: $s) { seatMap { seats { status } } } }";
+
+/// `n` buyers, each with one confirmed seat: (token, booking id, amount paid).
+async fn sold(
+    app: &TestApp,
+    showtime: &str,
+    seats: &[String],
+    n: usize,
+) -> Vec<(String, String, i64)> {
+    let buyers = futures_util::future::join_all(
+        (0..n).map(|i| async move { app.customer(&format!("buyer{i}@example.com")).await }),
+    )
+    .await;
+    let mut sold = Vec::with_capacity(n);
+    for (i, token) in buyers.into_iter().enumerate() {
+        let held = app
+            .ok(
+                HOLD,
+                json!({ "s": showtime, "seats": [seats[i]] }),
+                Some(&token),
+            )
+            .await;
+        let id = held["holdSeats"]["id"].as_str().unwrap().to_owned();
+        let paid = app.ok(CHECKOUT, json!({ "b": id }), Some(&token)).await;
+        assert_eq!(paid["checkout"]["status"], "CONFIRMED");
+        sold.push((token, id, paid["checkout"]["totalCents"].as_i64().unwrap()));
+    }
+    sold
+}
+
+async fn inbox(app: &TestApp, token: &str) -> Vec<Value> {
+    app.ok(INBOX, json!({}), Some(token)).await["notifications"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"].clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn cancelling_a_showtime_refunds_all_fifty_bookings_and_tells_each_buyer_once() {
+    let app = spawn_app().await;
+    let (showtime, seats) = opening_night(&app).await;
+    let bookings = sold(&app, &showtime, &seats, 50).await;
+    let admin = app.admin().await;
+    app.ok(
+        "mutation($s: ID!) { cancelShowtime(id: $s) { status } }",
+        json!({ "s": showtime }),
+        Some(&admin),
+    )
+    .await;
+    // The workers refund one booking after another; wait for the last.
+    for (token, id, _) in &bookings {
+        let mut status = Value::Null;
+        for _ in 0..300 {
+            status =
+                app.ok(BOOKING, json!({ "b": id }), Some(token)).await["booking"]["status"].clone();
+            if status == "REFUNDED" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(status, "REFUNDED", "booking {id}");
+    }
+    let paid: i64 = bookings.iter().map(|(_, _, total)| total).sum();
+    assert_eq!(app.fake().refunded_cents(), paid);
+    let map = app.ok(MAP, json!({ "s": showtime }), None).await;
+    assert!(
+        map["showtime"]["seatMap"]["seats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["status"] == "AVAILABLE")
+    );
+    for (token, _, _) in &bookings {
+        let mut entries = inbox(&app, token).await;
+        for _ in 0..100 {
+            if entries
+                .iter()
+                .any(|e| e["kind"] == "booking.showtime_cancelled")
+            {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            entries = inbox(&app, token).await;
+        }
+        let cancelled: Vec<_> = entries
+            .iter()
+            .filter(|e| e["kind"] == "booking.showtime_cancelled")
+            .collect();
+        assert_eq!(cancelled.len(), 1, "{entries:?}");
+        assert!(
+            cancelled[0]["body"]
+                .as_str()
+                .unwrap()
+                .contains("Blockbuster")
+        );
+    }
+}
+
+#[tokio::test]
+async fn moving_a_showtime_tells_every_ticket_holder() {
+    let app = spawn_app().await;
+    let (showtime, seats) = opening_night(&app).await;
+    let bookings = sold(&app, &showtime, &seats, 3).await;
+    let waiting = app.customer("holding@example.com").await;
+    app.ok(
+        HOLD,
+        json!({ "s": showtime, "seats": [seats[10]] }),
+        Some(&waiting),
+    )
+    .await;
+    let admin = app.admin().await;
+    app.ok(
+        "mutation($s: ID!, $t: DateTime!) { updateShowtime(id: $s, input: { startsAt: $t }) { startsAt } }",
+        json!({ "s": showtime, "t": in_hours(30) }),
+        Some(&admin),
+    )
+    .await;
+    for (token, _, _) in &bookings {
+        let mut entries = inbox(&app, token).await;
+        for _ in 0..100 {
+            if entries.iter().any(|e| e["kind"] == "showtime.changed") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            entries = inbox(&app, token).await;
+        }
+        let moved: Vec<_> = entries
+            .iter()
+            .filter(|e| e["kind"] == "showtime.changed")
+            .collect();
+        assert_eq!(moved.len(), 1, "{entries:?}");
+    }
+    assert!(
+        inbox(&app, &waiting)
+            .await
+            .iter()
+            .all(|e| e["kind"] != "showtime.changed")
+    );
+}
