@@ -11,6 +11,8 @@ if [ "${1:-}" = "--embedded" ]; then
     shift
 fi
 cargo build --release -q -p marquee -p marquee-loadgen
+# Hundreds of buyers and subscribers each hold a connection.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 bin="$PWD/target/release"
 data=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -23,6 +25,8 @@ run() {
     trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' RETURN
     for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
     "$bin/marquee-loadgen" --url "http://127.0.0.1:$port" onsale "$@"
+    # The server's peak and current memory.
+    grep -E 'VmHWM|VmRSS' "/proc/$server/status" | tr -s ' \t' ' ' | sed 's/^/server        /'
 }
 
 if $embedded; then

@@ -4,6 +4,7 @@
 //!   times with `--concurrency` in flight, and prints throughput and latency percentiles.
 //! - `onsale`: an opening-night on-sale; see `onsale.rs`.
 
+mod fanout;
 mod onsale;
 
 use std::sync::Arc;

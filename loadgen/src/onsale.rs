@@ -37,6 +37,9 @@ pub struct Options {
         default_value = "loadgen admin password"
     )]
     admin_password: String,
+    /// Seat-map subscribers listening over WebSocket during the race.
+    #[arg(long, default_value_t = 0)]
+    subscribers: usize,
 }
 
 const HOLD: &str =
@@ -183,6 +186,9 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
         let body = post(&client, url, "mutation($i: SignUpInput!) { signUp(input: $i) { token } }", json!({ "i": { "email": format!("buyer{run_id}-{i}@loadgen.test"), "password": "loadgen password", "name": "Buyer" } })).await?;
         tokens.push(token_of(&body, "signUp")?);
     }
+    let deliveries = Arc::new(crate::fanout::Deliveries::default());
+    let listeners =
+        crate::fanout::subscribe(url, &showtime, o.subscribers, deliveries.clone()).await?;
     let tokens = Arc::new(tokens);
     let seats = Arc::new(seats);
     let tally = Arc::new(Tally::default());
@@ -336,6 +342,32 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
         "sold on map   {sold_on_map}; tickets {}; seats sold twice: {twice}",
         tickets.len()
     );
+    if o.subscribers > 0 {
+        // The last pushes are still on their way.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        for l in &listeners {
+            l.abort();
+        }
+        let mut delays = std::mem::take(&mut *deliveries.delays_ms.lock().await);
+        delays.sort_by(f64::total_cmp);
+        let at = |p: f64| {
+            delays
+                .get(
+                    ((delays.len() as f64 * p / 100.0) as usize)
+                        .min(delays.len().saturating_sub(1)),
+                )
+                .copied()
+                .unwrap_or(f64::NAN)
+        };
+        println!(
+            "subscribers   {}; {} changes delivered; commit to delivery ms p50 {:.1}  p99 {:.1}  max {:.1}",
+            o.subscribers,
+            delays.len(),
+            at(50.0),
+            at(99.0),
+            delays.last().copied().unwrap_or(f64::NAN)
+        );
+    }
     if twice > 0 || sold_on_map != tickets.len() {
         bail!(
             "invariant broken: {twice} seats sold twice, {sold_on_map} sold on the map vs {} tickets",

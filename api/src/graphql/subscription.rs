@@ -72,6 +72,7 @@ impl Subscription {
                         let update = SeatMapUpdate {
                             snapshot: None,
                             changes: changes.iter().map(SeatUpdate::from).collect(),
+                            committed_at: Some(e.created_at),
                         };
                         Some((update, st))
                     }
@@ -186,6 +187,7 @@ fn snapshot(map: marquee_domain::catalog::SeatMap) -> SeatMapUpdate {
     SeatMapUpdate {
         snapshot: Some(showtime_seat_map(map)),
         changes: Vec::new(),
+        committed_at: None,
     }
 }
 

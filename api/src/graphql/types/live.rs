@@ -17,6 +17,8 @@ pub struct SeatMapUpdate {
     pub snapshot: Option<SeatMap>,
     /// Seats whose state changed, in commit order (empty in a snapshot message).
     pub changes: Vec<SeatUpdate>,
+    /// When the change was made (its transaction's clock); null for a snapshot.
+    pub committed_at: Option<DateTime<Utc>>,
 }
 
 /// A seat's new state.
