@@ -13,7 +13,8 @@ use marquee_domain::ids::{BookingId, ShowtimeId};
 use marquee_domain::{Services, booking};
 use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
-use tokio::sync::broadcast::{Receiver, error::RecvError};
+use tokio::sync::broadcast::Receiver;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use crate::graphql::auth::{principal, services};
 use crate::graphql::error::ApiError;
@@ -67,12 +68,29 @@ impl Subscription {
                 }
                 match st.next(SEAT_CHANGES).await {
                     Next::Event(e) => {
-                        let changes: Vec<SeatChange> =
-                            serde_json::from_value(e.payload["seats"].clone()).unwrap_or_default();
+                        // A client that is behind gets what piled up in one message, so a
+                        // burst costs one write per client rather than one per change.
+                        let mut batch = vec![e];
+                        if let Some(more) = st.ready(SEAT_CHANGES) {
+                            batch.extend(more);
+                        } else {
+                            return match services.catalog.seat_map(id).await {
+                                Ok(map) => Some((snapshot(map), st)),
+                                Err(_) => None,
+                            };
+                        }
+                        let mut changes = Vec::new();
+                        for e in &batch {
+                            let seats: Vec<SeatChange> =
+                                serde_json::from_value(e.payload["seats"].clone())
+                                    .unwrap_or_default();
+                            changes.extend(seats.iter().map(SeatUpdate::from));
+                        }
                         let update = SeatMapUpdate {
                             snapshot: None,
-                            changes: changes.iter().map(SeatUpdate::from).collect(),
-                            committed_at: Some(e.created_at),
+                            changes,
+                            // The oldest change of the message: its delay is the message's.
+                            committed_at: batch.iter().map(|e| e.created_at).min(),
                         };
                         Some((update, st))
                     }
@@ -237,20 +255,44 @@ impl<T> Live<T> {
         }
     }
 
+    /// The events of this key already waiting, without waiting; `None` if the client
+    /// lagged (it needs a fresh snapshot).
+    fn ready(&mut self, topic: &str) -> Option<Vec<Arc<DomainEvent>>> {
+        let mut out = Vec::new();
+        loop {
+            match self.events.try_recv() {
+                Ok(e) => {
+                    if e.topic == topic && e.key == self.key && self.remember(e.id) {
+                        out.push(e);
+                    }
+                }
+                Err(TryRecvError::Lagged(_)) => return None,
+                Err(TryRecvError::Empty | TryRecvError::Closed) => return Some(out),
+            }
+        }
+    }
+
+    /// Whether an event id is new to this subscriber (ids of 0 are never repeated).
+    fn remember(&mut self, id: i64) -> bool {
+        if id <= 0 {
+            return true;
+        }
+        if !self.seen.insert(id) {
+            return false;
+        }
+        self.order.push_back(id);
+        if self.order.len() > REMEMBERED
+            && let Some(old) = self.order.pop_front()
+        {
+            self.seen.remove(&old);
+        }
+        true
+    }
+
     async fn next(&mut self, topic: &str) -> Next {
         loop {
             match self.events.recv().await {
-                Ok(e)
-                    if e.topic == topic
-                        && e.key == self.key
-                        && (e.id <= 0 || self.seen.insert(e.id)) =>
-                {
-                    self.order.push_back(e.id);
-                    if self.order.len() > REMEMBERED
-                        && let Some(old) = self.order.pop_front()
-                    {
-                        self.seen.remove(&old);
-                    }
+                Ok(e) if e.topic == topic && e.key == self.key && self.remember(e.id) => {
                     return Next::Event(e);
                 }
                 Ok(_) => {}
