@@ -360,7 +360,7 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
                 .unwrap_or(f64::NAN)
         };
         println!(
-            "subscribers   {}; {} changes delivered; commit to delivery ms p50 {:.1}  p99 {:.1}  max {:.1}",
+            "subscribers   {}; {} messages delivered; commit to delivery ms p50 {:.1}  p99 {:.1}  max {:.1}",
             o.subscribers,
             delays.len(),
             at(50.0),
