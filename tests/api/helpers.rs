@@ -336,3 +336,25 @@ pub async fn seat_ids(app: &TestApp, showtime: &str) -> Vec<String> {
         .map(|s| s["id"].as_str().unwrap().to_owned())
         .collect()
 }
+
+/// A fresh showtime with one seat held by a new buyer.
+pub struct OneHeld {
+    pub buyer: String,
+    pub booking: String,
+}
+
+pub async fn one_held_seat(app: &TestApp, email: &str) -> OneHeld {
+    let f = app.fixture().await;
+    let showtime = app.showtime_at(&f, 30).await;
+    let seats = seat_ids(app, &showtime).await;
+    let buyer = app.customer(email).await;
+    let held = app
+        .ok(
+            "mutation($s: ID!, $seats: [ID!]!) { holdSeats(showtimeId: $s, seatIds: $seats) { id } }",
+            json!({ "s": showtime, "seats": [seats[0]] }),
+            Some(&buyer),
+        )
+        .await;
+    let booking = held["holdSeats"]["id"].as_str().unwrap().to_owned();
+    OneHeld { buyer, booking }
+}

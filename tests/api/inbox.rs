@@ -44,18 +44,7 @@ async fn inbox_of(app: &TestApp, token: &str, n: usize) -> Vec<Value> {
 async fn a_confirmed_booking_lands_in_the_inbox_once_and_can_be_marked_read() {
     use sea_orm::{ConnectionTrait, Statement};
     let app = spawn_app().await;
-    let f = app.fixture().await;
-    let showtime = app.showtime_at(&f, 30).await;
-    let seats = seat_ids(&app, &showtime).await;
-    let buyer = app.customer("inbox@example.com").await;
-    let held = app
-        .ok(
-            HOLD,
-            json!({ "s": showtime, "seats": [seats[0]] }),
-            Some(&buyer),
-        )
-        .await;
-    let booking = held["holdSeats"]["id"].as_str().unwrap().to_owned();
+    let OneHeld { buyer, booking, .. } = one_held_seat(&app, "inbox@example.com").await;
     app.ok(CHECKOUT, json!({ "b": booking }), Some(&buyer))
         .await;
     let nodes = inbox_of(&app, &buyer, 1).await;

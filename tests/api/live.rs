@@ -172,18 +172,7 @@ async fn a_subscribed_seat_map_receives_every_hold_release_expiry_and_sale_in_co
 #[tokio::test]
 async fn booking_status_follows_its_owner_s_booking_and_refuses_everyone_else() {
     let app = spawn_app().await;
-    let f = app.fixture().await;
-    let showtime = app.showtime_at(&f, 30).await;
-    let seats = seat_ids(&app, &showtime).await;
-    let buyer = app.customer("status@example.com").await;
-    let held = app
-        .ok(
-            HOLD,
-            json!({ "s": showtime, "seats": [seats[0]] }),
-            Some(&buyer),
-        )
-        .await;
-    let booking = held["holdSeats"]["id"].as_str().unwrap().to_owned();
+    let OneHeld { buyer, booking, .. } = one_held_seat(&app, "status@example.com").await;
 
     let mut socket = open(&app, Some(&buyer)).await;
     subscribe(&mut socket, BOOKING_STATUS, json!({ "b": booking })).await;

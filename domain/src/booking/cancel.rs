@@ -216,28 +216,12 @@ impl BookingService {
                 .await?;
             }
             _ => {
-                let now = self.clock.now();
-                let txn = self.db.begin().await?;
-                let moved = bookings::Entity::update_many()
-                    .col_expr(
-                        bookings::Column::Status,
-                        Expr::value(BookingStatus::Cancelled.as_str()),
-                    )
-                    .col_expr(
-                        bookings::Column::StatusReason,
-                        Expr::value("the showtime was cancelled by the theatre"),
-                    )
-                    .col_expr(bookings::Column::UpdatedAt, Expr::value(now))
-                    .filter(bookings::Column::Id.eq(due.id))
-                    .filter(bookings::Column::Status.eq(due.status.clone()))
-                    .exec(&txn)
-                    .await?;
-                if moved.rows_affected == 1 {
-                    super::expiry::free_seats(&txn, booking.id, BookingStatus::Cancelled, now)
-                        .await?;
-                }
-                txn.commit().await?;
-                self.outbox_wake.notify_one();
+                self.cancel_hold(
+                    booking.id,
+                    "the showtime was cancelled by the theatre",
+                    false,
+                )
+                .await?;
             }
         }
         Ok(ExecutionOutcome::TaskCompleted)

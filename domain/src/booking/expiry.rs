@@ -58,40 +58,9 @@ pub(crate) async fn free_seats(
         .into_tuple()
         .all(txn)
         .await?;
-    let mut rows = Vec::with_capacity(2);
     if let Some((showtime, _)) = held.first() {
         let seats: Vec<Uuid> = held.iter().map(|(_, s)| *s).collect();
-        show_seats::Entity::update_many()
-            .col_expr(
-                show_seats::Column::Status,
-                Expr::value(SeatStatus::Available.as_str()),
-            )
-            .col_expr(
-                show_seats::Column::BookingId,
-                Expr::value(Option::<Uuid>::None),
-            )
-            .col_expr(
-                show_seats::Column::HoldExpiresAt,
-                Expr::value(Option::<DateTime<Utc>>::None),
-            )
-            .col_expr(
-                show_seats::Column::Version,
-                Expr::col(show_seats::Column::Version).add(1),
-            )
-            .filter(show_seats::Column::ShowtimeId.eq(*showtime))
-            .filter(show_seats::Column::SeatId.is_in(seats.clone()))
-            .filter(show_seats::Column::BookingId.eq(id.uuid()))
-            .exec(txn)
-            .await?;
-        let changes: Vec<SeatChange> = seats
-            .into_iter()
-            .map(|seat_id| SeatChange {
-                seat_id,
-                status: SeatStatus::Available.as_str().to_owned(),
-                hold_expires_at: None,
-            })
-            .collect();
-        rows.push(seat_changes_row(*showtime, &changes, now));
+        back_on_sale(txn, *showtime, &seats, id, now).await?;
     }
     booking_seats::Entity::update_many()
         .col_expr(booking_seats::Column::Active, Expr::value(false))
@@ -99,8 +68,57 @@ pub(crate) async fn free_seats(
         .filter(booking_seats::Column::Active.eq(true))
         .exec(txn)
         .await?;
-    rows.push(booking_status_row(id.uuid(), status.as_str(), None, now));
-    outbox::Entity::insert_many(rows).exec(txn).await?;
+    outbox::Entity::insert(booking_status_row(id.uuid(), status.as_str(), None, now))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Puts `seats` of a booking back on sale (whatever their state) and writes their change
+/// to the outbox.
+pub(crate) async fn back_on_sale(
+    txn: &DatabaseTransaction,
+    showtime: Uuid,
+    seats: &[Uuid],
+    booking: BookingId,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if seats.is_empty() {
+        return Ok(());
+    }
+    show_seats::Entity::update_many()
+        .col_expr(
+            show_seats::Column::Status,
+            Expr::value(SeatStatus::Available.as_str()),
+        )
+        .col_expr(
+            show_seats::Column::BookingId,
+            Expr::value(Option::<Uuid>::None),
+        )
+        .col_expr(
+            show_seats::Column::HoldExpiresAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            show_seats::Column::Version,
+            Expr::col(show_seats::Column::Version).add(1),
+        )
+        .filter(show_seats::Column::ShowtimeId.eq(showtime))
+        .filter(show_seats::Column::SeatId.is_in(seats.to_vec()))
+        .filter(show_seats::Column::BookingId.eq(booking.uuid()))
+        .exec(txn)
+        .await?;
+    let changes: Vec<SeatChange> = seats
+        .iter()
+        .map(|seat_id| SeatChange {
+            seat_id: *seat_id,
+            status: SeatStatus::Available.as_str().to_owned(),
+            hold_expires_at: None,
+        })
+        .collect();
+    outbox::Entity::insert(seat_changes_row(showtime, &changes, now))
+        .exec(txn)
+        .await?;
     Ok(())
 }
 

@@ -408,6 +408,38 @@ impl BookingService {
         })
     }
 
+    /// Ends a held booking as CANCELLED and frees its seats, unless it has moved on (or,
+    /// with `only_unexpired`, lapsed) meanwhile; whether it did.
+    pub(super) async fn cancel_hold(
+        &self,
+        id: BookingId,
+        reason: &str,
+        only_unexpired: bool,
+    ) -> Result<bool, BookingError> {
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let mut update = bookings::Entity::update_many()
+            .col_expr(
+                bookings::Column::Status,
+                Expr::value(BookingStatus::Cancelled.as_str()),
+            )
+            .col_expr(bookings::Column::StatusReason, Expr::value(reason))
+            .col_expr(bookings::Column::UpdatedAt, Expr::value(now))
+            .filter(bookings::Column::Id.eq(id.uuid()))
+            .filter(bookings::Column::Status.eq(BookingStatus::Held.as_str()));
+        if only_unexpired {
+            update = update.filter(bookings::Column::ExpiresAt.gt(now));
+        }
+        if update.exec(&txn).await?.rows_affected != 1 {
+            txn.rollback().await?;
+            return Ok(false);
+        }
+        super::expiry::free_seats(&txn, id, BookingStatus::Cancelled, now).await?;
+        txn.commit().await?;
+        self.outbox_wake.notify_one();
+        Ok(true)
+    }
+
     /// Which of `ids` are held (unexpired) or sold now.
     async fn unavailable(
         &self,
@@ -451,30 +483,9 @@ impl BookingService {
                 ));
             }
         }
-        let now = self.clock.now();
-        let txn = self.db.begin().await?;
-        let moved = bookings::Entity::update_many()
-            .col_expr(
-                bookings::Column::Status,
-                Expr::value(BookingStatus::Cancelled.as_str()),
-            )
-            .col_expr(
-                bookings::Column::StatusReason,
-                Expr::value("released by the buyer"),
-            )
-            .col_expr(bookings::Column::UpdatedAt, Expr::value(now))
-            .filter(bookings::Column::Id.eq(id.uuid()))
-            .filter(bookings::Column::Status.eq(BookingStatus::Held.as_str()))
-            .filter(bookings::Column::ExpiresAt.gt(now))
-            .exec(&txn)
-            .await?;
-        if moved.rows_affected != 1 {
-            txn.rollback().await?;
+        if !self.cancel_hold(id, "released by the buyer", true).await? {
             return Err(BookingError::HoldExpired);
         }
-        super::expiry::free_seats(&txn, id, BookingStatus::Cancelled, now).await?;
-        txn.commit().await?;
-        self.outbox_wake.notify_one();
         let seat_ids: Vec<SeatId> = booking.seats.iter().map(|s| s.seat_id).collect();
         self.holds.release(booking.showtime_id, &seat_ids, id).await;
         self.find_owned(who, id)

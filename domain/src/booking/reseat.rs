@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use marquee_entity::{booking_seats, outbox, show_seats};
+use marquee_entity::{booking_seats, show_seats};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
@@ -11,10 +11,10 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::catalog::{SeatCategory, SeatStatus};
-use crate::events::{SeatChange, seat_changes_row};
 use crate::ids::BookingId;
 
 use super::best_available::choose;
+use super::expiry::back_on_sale;
 use super::{Booking, BookingError, BookingService};
 
 impl BookingService {
@@ -122,45 +122,14 @@ impl BookingService {
             .into_tuple()
             .all(&txn)
             .await?;
-        show_seats::Entity::update_many()
-            .col_expr(
-                show_seats::Column::Status,
-                Expr::value(SeatStatus::Available.as_str()),
-            )
-            .col_expr(
-                show_seats::Column::BookingId,
-                Expr::value(Option::<Uuid>::None),
-            )
-            .col_expr(
-                show_seats::Column::HoldExpiresAt,
-                Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
-            )
-            .col_expr(
-                show_seats::Column::Version,
-                Expr::col(show_seats::Column::Version).add(1),
-            )
-            .filter(show_seats::Column::ShowtimeId.eq(booking.showtime_id.uuid()))
-            .filter(show_seats::Column::SeatId.is_in(given_back.clone()))
-            .filter(show_seats::Column::BookingId.eq(id.uuid()))
-            .exec(&txn)
-            .await?;
-        if !given_back.is_empty() {
-            let freed: Vec<SeatChange> = given_back
-                .into_iter()
-                .map(|seat_id| SeatChange {
-                    seat_id,
-                    status: SeatStatus::Available.as_str().to_owned(),
-                    hold_expires_at: None,
-                })
-                .collect();
-            outbox::Entity::insert(seat_changes_row(
-                booking.showtime_id.uuid(),
-                &freed,
-                self.clock.now(),
-            ))
-            .exec(&txn)
-            .await?;
-        }
+        back_on_sale(
+            &txn,
+            booking.showtime_id.uuid(),
+            &given_back,
+            id,
+            self.clock.now(),
+        )
+        .await?;
         booking_seats::Entity::update_many()
             .col_expr(booking_seats::Column::Active, Expr::value(false))
             .filter(booking_seats::Column::ShowtimeId.eq(booking.showtime_id.uuid()))
