@@ -93,6 +93,14 @@ pub struct Settings {
     pub stripe_webhook_secret: Option<SecretString>,
     /// Largest accepted age of a webhook signature, in seconds.
     pub webhook_tolerance_seconds: u32,
+    /// A subscription connection must send `connection_init` within this time.
+    pub ws_init_timeout_ms: u64,
+    /// A subscription connection without subscriptions is closed after this time.
+    pub ws_idle_timeout_ms: u64,
+    /// Subscriptions running at once on one connection.
+    pub ws_max_subscriptions: usize,
+    /// Subscription connections open at once per signed-in user.
+    pub ws_max_connections_per_user: usize,
     /// Deepest accepted GraphQL selection.
     pub graphql_max_depth: usize,
     /// Largest accepted GraphQL complexity.
@@ -134,6 +142,10 @@ impl Default for Settings {
             stripe_max_tries: 3,
             stripe_webhook_secret: None,
             webhook_tolerance_seconds: 300,
+            ws_init_timeout_ms: 10_000,
+            ws_idle_timeout_ms: 300_000,
+            ws_max_subscriptions: 20,
+            ws_max_connections_per_user: 10,
             graphql_max_depth: 12,
             graphql_max_complexity: 2_000,
             max_body_bytes: 256 * 1024,
@@ -307,6 +319,16 @@ impl Settings {
             return Err(invalid(
                 "checkout_extension_minutes",
                 "must be between 1 and 30",
+            ));
+        }
+        if self.ws_init_timeout_ms == 0
+            || self.ws_idle_timeout_ms == 0
+            || self.ws_max_subscriptions == 0
+            || self.ws_max_connections_per_user == 0
+        {
+            return Err(invalid(
+                "ws_max_subscriptions",
+                "and the other ws_ limits must be positive",
             ));
         }
         if self.database_max_connections == 0 {

@@ -155,6 +155,7 @@ impl Application {
             schema,
             services: services.clone(),
             metrics,
+            ws_limits: crate::http::ws_limits_of(&settings),
             webhooks: WebhookSettings {
                 secret: settings.stripe_webhook_secret.clone(),
                 tolerance_secs: i64::from(settings.webhook_tolerance_seconds),

@@ -20,6 +20,7 @@ use crate::graphql::auth::{principal, services};
 use crate::graphql::error::ApiError;
 use crate::graphql::types::showtime_seat_map;
 use crate::graphql::types::{BookingStatusUpdate, Notification, SeatMapUpdate, SeatUpdate};
+use crate::http::ws_limits::{Connection, Slot};
 use marquee_domain::inbox::NOTIFICATION_ADDED;
 
 /// Every subscription.
@@ -40,11 +41,15 @@ impl Subscription {
                 "must be between 100 and 60000",
             ));
         }
+        let slot = slot(ctx)?;
         let clock = services(ctx).clock.clone();
         let ticks = IntervalStream::new(tokio::time::interval(Duration::from_millis(
             interval_ms as u64,
         )));
-        Ok(ticks.map(move |_| clock.now()))
+        Ok(ticks.map(move |_| {
+            let _held = &slot;
+            clock.now()
+        }))
     }
 
     /// The seat map of a showtime, live: first the whole map, then every change as it is
@@ -59,7 +64,7 @@ impl Subscription {
         // Listen before reading the map, so that no change falls between the two.
         let events = services.events.subscribe();
         let first = services.catalog.seat_map(id).await?;
-        let state = Live::new(events, id.to_string(), first);
+        let state = Live::new(events, id.to_string(), first, slot(ctx)?);
         Ok(stream::unfold(state, move |mut st| {
             let services = services.clone();
             async move {
@@ -114,7 +119,12 @@ impl Subscription {
     ) -> Result<impl Stream<Item = Notification>, ApiError> {
         let who = principal(ctx).await?;
         let services: Arc<Services> = services(ctx).clone();
-        let state = Live::new(services.events.subscribe(), who.user_id.to_string(), ());
+        let state = Live::new(
+            services.events.subscribe(),
+            who.user_id.to_string(),
+            (),
+            slot(ctx)?,
+        );
         Ok(stream::unfold(state, move |mut st| {
             let services = services.clone();
             async move {
@@ -158,7 +168,7 @@ impl Subscription {
             .await?
             .ok_or_else(|| ApiError::new("NOT_FOUND", format!("no booking {id}")))?;
         let first = BookingStatusUpdate::current(&now);
-        let mut state = Live::new(events, id.to_string(), first);
+        let mut state = Live::new(events, id.to_string(), first, slot(ctx)?);
         state.status = now.status;
         Ok(stream::unfold(state, move |mut st| {
             let (services, who) = (services.clone(), who);
@@ -224,6 +234,22 @@ struct Live<T> {
     pending: Option<T>,
     /// The booking status last sent (booking subscriptions only).
     status: booking::BookingStatus,
+    /// This subscription's place on its connection, freed when it ends.
+    _slot: Option<Slot>,
+}
+
+/// A place for one more subscription on the caller's WebSocket connection, or
+/// `RATE_LIMITED` when it has as many as it may run.
+fn slot(ctx: &Context<'_>) -> Result<Option<Slot>, ApiError> {
+    match ctx.data_opt::<Arc<Connection>>() {
+        Some(conn) => conn.acquire().map(Some).ok_or_else(|| {
+            ApiError::new(
+                "RATE_LIMITED",
+                "too many subscriptions on this connection; end one first",
+            )
+        }),
+        None => Ok(None),
+    }
 }
 
 /// Where a status stands in a booking's life: a booking never goes back.
@@ -244,8 +270,9 @@ enum Next {
 }
 
 impl<T> Live<T> {
-    fn new(events: Receiver<Arc<DomainEvent>>, key: String, first: T) -> Self {
+    fn new(events: Receiver<Arc<DomainEvent>>, key: String, first: T, slot: Option<Slot>) -> Self {
         Self {
+            _slot: slot,
             events,
             key,
             seen: HashSet::new(),

@@ -7,6 +7,9 @@ mod health;
 mod observe;
 mod webhooks;
 mod ws;
+pub mod ws_limits;
+
+pub use ws::limits as ws_limits_of;
 
 use std::sync::Arc;
 
@@ -33,6 +36,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Webhook verification.
     pub webhooks: WebhookSettings,
+    /// Subscription connection limits.
+    pub ws_limits: Arc<ws_limits::WsLimits>,
 }
 
 /// How gateway webhooks are verified.

@@ -1,5 +1,9 @@
 //! GraphQL subscriptions over WebSocket (`graphql-transport-ws`, and the older
-//! `graphql-ws`), authenticated by the token in `connection_init`.
+//! `graphql-ws`), authenticated by the token in `connection_init`, within the limits of
+//! [`WsLimits`].
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use async_graphql::Data;
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
@@ -8,6 +12,7 @@ use axum::extract::{State, WebSocketUpgrade};
 use axum::response::Response;
 
 use super::AppState;
+use super::ws_limits::Connection;
 use crate::graphql::auth::RequestAuth;
 use crate::graphql::request_data;
 
@@ -19,9 +24,13 @@ pub async fn upgrade(
 ) -> Response {
     let schema = state.schema.clone();
     let services = state.services.clone();
+    let limits = state.ws_limits.clone();
     ws.protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| {
-            GraphQLWebSocket::new(socket, schema, protocol)
+        .on_upgrade(move |socket| async move {
+            let opened = Instant::now();
+            let conn = Connection::new(limits.max_subscriptions);
+            let (init_conn, init_limits) = (conn.clone(), limits.clone());
+            let serve = GraphQLWebSocket::new(socket, schema, protocol)
                 .on_connection_init(move |payload| async move {
                     let token = ["token", "authorization", "Authorization"]
                         .iter()
@@ -29,15 +38,60 @@ pub async fn upgrade(
                     let auth = RequestAuth::from_header(token.as_deref());
                     // A presented token must be valid: a client that thinks it is signed in
                     // should learn at once that it is not.
-                    if auth.has_token() && auth.principal(&services).await.is_err() {
-                        return Err(async_graphql::Error::new("invalid or expired token"));
+                    let user = if auth.has_token() {
+                        match auth.principal(&services).await {
+                            Ok(p) => Some(p.user_id),
+                            Err(_) => {
+                                return Err(async_graphql::Error::new("invalid or expired token"));
+                            }
+                        }
+                    } else {
+                        None
+                    };
+                    if let Some(u) = user
+                        && !init_limits.enter(u)
+                    {
+                        return Err(async_graphql::Error::new(
+                            "too many open connections for this account",
+                        ));
                     }
+                    init_conn.initialized(user);
                     let (auth, loader) = request_data(&services, auth);
                     let mut data = Data::default();
                     data.insert(auth);
                     data.insert(loader);
+                    data.insert(init_conn);
                     Ok(data)
                 })
-                .serve()
+                .serve();
+            // Dropping the connection closes it: for a client that never introduces
+            // itself, or one that keeps a socket open without subscribing to anything.
+            let watchdog = async {
+                let tick = std::cmp::min(limits.init_timeout, limits.idle_timeout) / 4;
+                loop {
+                    tokio::time::sleep(std::cmp::max(tick, Duration::from_millis(10))).await;
+                    if let Some(why) = conn.overdue(opened, &limits) {
+                        tracing::info!(reason = why, "closing a subscription connection");
+                        return;
+                    }
+                }
+            };
+            tokio::select! {
+                () = serve => {}
+                () = watchdog => {}
+            }
+            if let Some(user) = conn.user() {
+                limits.leave(user);
+            }
         })
+}
+
+/// The limits, for the server's state.
+pub fn limits(settings: &crate::config::Settings) -> Arc<super::ws_limits::WsLimits> {
+    Arc::new(super::ws_limits::WsLimits::new(
+        Duration::from_millis(settings.ws_init_timeout_ms),
+        Duration::from_millis(settings.ws_idle_timeout_ms),
+        settings.ws_max_subscriptions,
+        settings.ws_max_connections_per_user,
+    ))
 }
