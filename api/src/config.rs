@@ -107,6 +107,19 @@ pub struct Settings {
     pub graphql_max_complexity: usize,
     /// Largest accepted request body.
     pub max_body_bytes: usize,
+    /// `smtp://host:port` or `smtps://user:pass@host` (also read from `SMTP_URL`); default:
+    /// each message written as an `.eml` file under `data_dir/mail`.
+    pub smtp_url: Option<SecretString>,
+    /// The sender of every email, `Name <address>`.
+    pub email_from: String,
+    /// Attempts before an email is dead-lettered.
+    pub email_max_attempts: u32,
+    /// Wait before an email's first retry, doubled for each further one (up to an hour).
+    pub email_retry_base_seconds: u32,
+    /// How long a worker owns an email it is sending; SMTP commands time out at half of it.
+    pub email_lease_seconds: u32,
+    /// How long before a show confirmed buyers get a reminder.
+    pub reminder_lead_minutes: u32,
 }
 
 impl Default for Settings {
@@ -149,6 +162,12 @@ impl Default for Settings {
             graphql_max_depth: 12,
             graphql_max_complexity: 2_000,
             max_body_bytes: 256 * 1024,
+            smtp_url: None,
+            email_from: "Marquee <tickets@marquee.localhost>".into(),
+            email_max_attempts: 6,
+            email_retry_base_seconds: 30,
+            email_lease_seconds: 60,
+            reminder_lead_minutes: 180,
         }
     }
 }
@@ -215,7 +234,7 @@ impl Settings {
             None => {}
         }
         figment = figment
-            .merge(Env::raw().only(&["database_url", "redis_url"]))
+            .merge(Env::raw().only(&["database_url", "redis_url", "smtp_url"]))
             .merge(Env::prefixed("MARQUEE_"));
         if let Some(bind) = overrides.bind {
             figment = figment.merge(Serialized::default("bind", bind.to_string()));
@@ -342,6 +361,27 @@ impl Settings {
         }
         if self.max_body_bytes < 1024 {
             return Err(invalid("max_body_bytes", "must be at least 1024"));
+        }
+        if let Some(url) = &self.smtp_url {
+            let u = url.expose_secret();
+            if !(u.starts_with("smtp://") || u.starts_with("smtps://")) {
+                return Err(invalid("smtp_url", "must start with smtp:// or smtps://"));
+            }
+        }
+        if self.email_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(invalid(
+                "email_from",
+                "must be an address like `Name <a@b.example>`",
+            ));
+        }
+        if self.email_max_attempts == 0 || self.email_max_attempts > 50 {
+            return Err(invalid("email_max_attempts", "must be between 1 and 50"));
+        }
+        if self.email_retry_base_seconds == 0 || self.email_lease_seconds < 2 {
+            return Err(invalid(
+                "email_lease_seconds",
+                "must be at least 2, and email_retry_base_seconds at least 1",
+            ));
         }
         Ok(())
     }

@@ -1,4 +1,4 @@
-//! Prometheus metrics: HTTP requests, GraphQL operations and database statements.
+//! Prometheus metrics: HTTP requests, GraphQL operations, database statements and emails.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -58,6 +58,7 @@ pub struct Metrics {
     operation_latency: Family<OperationName, Histogram, fn() -> Histogram>,
     db_statements: Family<DbLabels, Counter>,
     db_latency: Histogram,
+    emails: Family<DbLabels, Counter>,
     known_operations: Mutex<HashSet<String>>,
 }
 
@@ -76,6 +77,7 @@ impl Metrics {
                 latency_histogram,
             );
         let db_statements = Family::<DbLabels, Counter>::default();
+        let emails = Family::<DbLabels, Counter>::default();
         let db_latency = latency_histogram();
         registry.register(
             "http_requests",
@@ -107,8 +109,14 @@ impl Metrics {
             "Database statement latency",
             db_latency.clone(),
         );
+        registry.register(
+            "emails",
+            "Email send attempts by outcome (sent, retry, dead)",
+            emails.clone(),
+        );
         Arc::new(Self {
             registry,
+            emails,
             http_requests,
             http_latency,
             operations,
@@ -175,6 +183,15 @@ impl Metrics {
             .get_or_create(&DbLabels { outcome })
             .inc();
         self.db_latency.observe(elapsed.as_secs_f64());
+    }
+
+    /// Records one email send attempt.
+    pub fn observe_email(&self, outcome: &'static str) {
+        self.emails
+            .get_or_create(&DbLabels {
+                outcome: outcome.to_owned(),
+            })
+            .inc();
     }
 
     /// The text exposition format.

@@ -11,6 +11,7 @@ use marquee_domain::accounts::TokenSettings;
 use marquee_domain::booking::BookingSettings;
 use marquee_domain::clock::{SharedClock, SystemClock};
 use marquee_domain::db::DbSettings;
+use marquee_domain::mail::{EmailSettings, FileMailer, MailObserver, Mailer, SmtpMailer};
 use marquee_domain::payments::{FakeGateway, PaymentGateway};
 use marquee_domain::{DomainConfig, Services};
 use secrecy::ExposeSecret;
@@ -44,8 +45,36 @@ pub async fn start_services(
         Some(s) => s.clone(),
         None => load_or_create_jwt_secret(&settings.data_dir)?,
     };
-    let observer: Option<marquee_domain::db::QueryObserver> =
-        metrics.map(|m| Arc::new(move |elapsed, failed| m.observe_db(elapsed, failed)) as _);
+    let observer: Option<marquee_domain::db::QueryObserver> = metrics
+        .clone()
+        .map(|m| Arc::new(move |elapsed, failed| m.observe_db(elapsed, failed)) as _);
+    let mail_observer: Option<MailObserver> =
+        metrics.map(|m| Arc::new(move |outcome| m.observe_email(outcome)) as _);
+    let lease = std::time::Duration::from_secs(u64::from(settings.email_lease_seconds));
+    // A send must end well inside its lease, or a second worker could take the message
+    // while the first is still talking to the server.
+    let mailer: Arc<dyn Mailer> = match &settings.smtp_url {
+        Some(url) => Arc::new(
+            SmtpMailer::new(url.expose_secret(), lease / 2)
+                .map_err(|e| anyhow::anyhow!("smtp_url: {e}"))?,
+        ),
+        None => Arc::new(
+            FileMailer::new(settings.data_dir.join("mail"))
+                .context("cannot create the mail folder under data_dir")?,
+        ),
+    };
+    let email = EmailSettings {
+        from: settings
+            .email_from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("email_from: {e}"))?,
+        max_attempts: i32::try_from(settings.email_max_attempts).unwrap_or(i32::MAX),
+        retry_base: Duration::seconds(i64::from(settings.email_retry_base_seconds)),
+        lease: Duration::from_std(lease).unwrap_or(Duration::seconds(60)),
+        reminder_lead: Duration::minutes(i64::from(settings.reminder_lead_minutes)),
+        reminder_scan: std::time::Duration::from_secs(30),
+        observer: mail_observer,
+    };
     let config = DomainConfig {
         database: DbSettings {
             url: settings.effective_database_url(),
@@ -74,6 +103,8 @@ pub async fn start_services(
             partial_refund_before: Duration::hours(i64::from(settings.partial_refund_hours)),
         },
         gateway,
+        mailer,
+        email,
         clock,
     };
     Services::start(config)
@@ -115,7 +146,7 @@ impl Application {
             }
         }
         // Workers: publish the outbox, release lapsed holds, settle payments whose outcome
-        // was unknown. Any number of instances may run them; they coordinate through the
+        // was unknown, end the bookings of cancelled shows, send email. Any number of instances may run them; they coordinate through the
         // database.
         if settings.run_workers {
             tokio::spawn(
@@ -141,6 +172,12 @@ impl Application {
                     .bookings
                     .clone()
                     .run_cancelled_showtimes(std::time::Duration::from_secs(1)),
+            );
+            tokio::spawn(
+                services
+                    .emails
+                    .clone()
+                    .run(std::time::Duration::from_secs(1)),
             );
         }
         let schema = graphql::build(

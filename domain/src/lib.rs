@@ -13,6 +13,7 @@ pub mod error;
 pub mod events;
 pub mod ids;
 pub mod inbox;
+pub mod mail;
 pub mod money;
 pub mod page;
 pub mod payments;

@@ -15,6 +15,7 @@ use crate::clock::SharedClock;
 use crate::db::{self, DbSettings};
 use crate::events::{EventBus, InProcessBus, OutboxRelay, RedisBus};
 use crate::inbox::InboxService;
+use crate::mail::{EmailSettings, EmailWorker, Mailer};
 use crate::payments::PaymentGateway;
 use crate::redis_store::RedisStore;
 use tokio::sync::Notify;
@@ -34,6 +35,10 @@ pub struct DomainConfig {
     pub booking: BookingSettings,
     /// Where payments go.
     pub gateway: Arc<dyn PaymentGateway>,
+    /// Where email goes.
+    pub mailer: Arc<dyn Mailer>,
+    /// How email is sent.
+    pub email: EmailSettings,
     /// Source of "now".
     pub clock: SharedClock,
 }
@@ -90,6 +95,8 @@ pub struct Services {
     pub relay: OutboxRelay,
     /// The in-app inbox.
     pub inbox: InboxService,
+    /// Sends queued email (spawned by the server; tests may drive it directly).
+    pub emails: EmailWorker,
     /// Where published domain events can be heard.
     pub events: Arc<dyn EventBus>,
 }
@@ -116,6 +123,7 @@ impl Services {
             None => Arc::new(InProcessBus::default()),
         };
         let outbox_wake = Arc::new(Notify::new());
+        let mail_wake = Arc::new(Notify::new());
         let bookings = BookingService::new(
             db.clone(),
             clock.clone(),
@@ -128,7 +136,21 @@ impl Services {
             reconcile: ReconcileWorker::new(bookings.clone()),
             bookings,
             expiry: ExpiryWorker::new(db.clone(), clock.clone(), holds, outbox_wake.clone()),
-            relay: OutboxRelay::new(db.clone(), clock.clone(), events.clone(), outbox_wake),
+            emails: EmailWorker::new(
+                db.clone(),
+                clock.clone(),
+                config.mailer.clone(),
+                config.email.clone(),
+                mail_wake.clone(),
+                outbox_wake.clone(),
+            ),
+            relay: OutboxRelay::new(
+                db.clone(),
+                clock.clone(),
+                events.clone(),
+                outbox_wake,
+                mail_wake,
+            ),
             events,
             inbox: InboxService::new(db.clone(), clock.clone()),
             accounts: AccountService::new(

@@ -4,6 +4,7 @@
 
 pub mod booking_seats;
 pub mod bookings;
+pub mod emails;
 pub mod events;
 pub mod movies;
 pub mod notifications;

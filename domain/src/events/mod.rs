@@ -2,11 +2,14 @@
 //! report, published in order by the relay to an event bus that every instance hears.
 
 mod bus;
-mod outbox;
+pub(crate) mod outbox;
 mod relay;
 
 pub use bus::{EventBus, InProcessBus, RedisBus};
-pub use outbox::{BOOKING_STATUS, SEAT_CHANGES, SHOWTIME_CANCELLED, SHOWTIME_CHANGED, SeatChange};
+pub use outbox::{
+    BOOKING_REMINDER, BOOKING_STATUS, SEAT_CHANGES, SHOWTIME_CANCELLED, SHOWTIME_CHANGED,
+    SeatChange,
+};
 pub(crate) use outbox::{
     booking_status_row, booking_status_row_because, seat_changes_row, showtime_row,
 };

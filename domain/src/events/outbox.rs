@@ -15,6 +15,8 @@ pub const BOOKING_STATUS: &str = "booking.status";
 pub const SHOWTIME_CHANGED: &str = "showtime.changed";
 /// Topic of a showtime cancelled by the theatre, keyed by showtime.
 pub const SHOWTIME_CANCELLED: &str = "showtime.cancelled";
+/// Topic of "your show starts soon", keyed by booking id.
+pub const BOOKING_REMINDER: &str = "booking.reminder";
 
 /// One seat's new state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,6 +80,17 @@ pub(crate) fn booking_status_row_because(
         BOOKING_STATUS,
         booking.to_string(),
         serde_json::json!({ "bookingId": booking, "status": status, "expiresAt": null, "reason": reason }),
+        now,
+    )
+}
+
+/// The row asking for a booking's reminder (relayed into one inbox entry and one email
+/// however many times it is written).
+pub(crate) fn reminder_row(booking: Uuid, now: DateTime<Utc>) -> outbox::ActiveModel {
+    row(
+        BOOKING_REMINDER,
+        booking.to_string(),
+        serde_json::json!({ "bookingId": booking }),
         now,
     )
 }

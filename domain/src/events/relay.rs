@@ -35,21 +35,25 @@ pub struct OutboxRelay {
     clock: SharedClock,
     bus: Arc<dyn EventBus>,
     wake: Arc<Notify>,
+    mail_wake: Arc<Notify>,
 }
 
 impl OutboxRelay {
-    /// Wires the relay; `wake` is notified by writers after they commit outbox rows.
+    /// Wires the relay; `wake` is notified by writers after they commit outbox rows, and the
+    /// relay notifies `mail_wake` after it committed new inbox entries (and their emails).
     pub fn new(
         db: DatabaseConnection,
         clock: SharedClock,
         bus: Arc<dyn EventBus>,
         wake: Arc<Notify>,
+        mail_wake: Arc<Notify>,
     ) -> Self {
         Self {
             db,
             clock,
             bus,
             wake,
+            mail_wake,
         }
     }
 
@@ -112,6 +116,9 @@ impl OutboxRelay {
             .exec(&txn)
             .await?;
         txn.commit().await?;
+        if !added.is_empty() {
+            self.mail_wake.notify_one();
+        }
         // The push of new inbox entries is best effort: the inbox itself is the record.
         let pushes: Vec<DomainEvent> = added
             .into_iter()

@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 use uuid::Uuid;
 
 use crate::booking::SHOWTIME_CANCELLED_REASON;
-use crate::events::{BOOKING_STATUS, DomainEvent, SHOWTIME_CHANGED};
+use crate::events::{BOOKING_REMINDER, BOOKING_STATUS, DomainEvent, SHOWTIME_CHANGED};
 
 /// The entry a booking status deserves, if any: (kind, title, body with `{title}`).
 fn wording(
@@ -57,15 +57,34 @@ pub(crate) async fn derive_notifications<C: ConnectionTrait>(
     batch: &[DomainEvent],
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<notifications::Model>, DbErr> {
-    let mut due: Vec<(&DomainEvent, Uuid, (&str, &str, &str))> = batch
+    // (dedupe key, booking, wording): one entry per event and booking, and one reminder
+    // per booking however often it is asked for.
+    let mut due: Vec<(String, Uuid, (&str, &str, &str))> = batch
         .iter()
         .filter(|e| e.topic == BOOKING_STATUS)
         .filter_map(|e| {
             let words = wording(e.payload["status"].as_str()?, e.payload["reason"].as_str())?;
             let booking = Uuid::parse_str(&e.key).ok()?;
-            Some((e, booking, words))
+            Some((format!("outbox:{}:{booking}", e.id), booking, words))
         })
         .collect();
+    due.extend(
+        batch
+            .iter()
+            .filter(|e| e.topic == BOOKING_REMINDER)
+            .filter_map(|e| Uuid::parse_str(&e.key).ok())
+            .map(|booking| {
+                (
+                    format!("reminder:{booking}"),
+                    booking,
+                    (
+                        "booking.reminder",
+                        "Your show starts soon",
+                        "{title} starts soon. Your tickets are in your booking.",
+                    ),
+                )
+            }),
+    );
     // A new time or screen reaches every confirmed booking of the showtime.
     for e in batch.iter().filter(|e| e.topic == SHOWTIME_CHANGED) {
         let Ok(showtime) = Uuid::parse_str(&e.key) else {
@@ -81,7 +100,7 @@ pub(crate) async fn derive_notifications<C: ConnectionTrait>(
             .await?;
         due.extend(affected.into_iter().map(|b| {
             (
-                e,
+                format!("outbox:{}:{b}", e.id),
                 b,
                 (
                     "showtime.changed",
@@ -91,6 +110,8 @@ pub(crate) async fn derive_notifications<C: ConnectionTrait>(
             )
         }));
     }
+    let mut seen = std::collections::HashSet::new();
+    due.retain(|d| seen.insert(d.0.clone()));
     if due.is_empty() {
         return Ok(Vec::new());
     }
@@ -104,7 +125,7 @@ pub(crate) async fn derive_notifications<C: ConnectionTrait>(
         .collect();
     let titles = titles_of(db, booked.values().map(|b| b.showtime_id).collect()).await?;
     let mut rows = Vec::with_capacity(due.len());
-    for (event, booking, (kind, title, body)) in due {
+    for (dedupe_key, booking, (kind, title, body)) in due {
         let Some(b) = booked.get(&booking) else {
             continue;
         };
@@ -118,8 +139,7 @@ pub(crate) async fn derive_notifications<C: ConnectionTrait>(
             title: title.to_owned(),
             body: body.replace("{title}", show),
             data: serde_json::json!({ "bookingId": booking, "showtimeId": b.showtime_id }),
-            // One entry per event and booking.
-            dedupe_key: format!("outbox:{}:{booking}", event.id),
+            dedupe_key,
             read_at: None,
             created_at: now,
         });
@@ -152,6 +172,8 @@ pub(crate) async fn derive_notifications<C: ConnectionTrait>(
     }))
     .exec(db)
     .await?;
+    // The emails commit with the entries, so each entry has exactly one.
+    crate::mail::queue_emails(db, &rows, now).await?;
     Ok(rows)
 }
 

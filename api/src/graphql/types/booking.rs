@@ -158,12 +158,7 @@ impl Ticket {
     }
     /// The code as a QR image (SVG document).
     async fn qr_svg(&self) -> ApiResult<String> {
-        let qr = qrcode::QrCode::new(self.code.as_bytes()).map_err(|e| {
-            ApiError::new("INTERNAL_SERVER_ERROR", format!("QR encoding failed: {e}"))
-        })?;
-        Ok(qr
-            .render::<qrcode::render::svg::Color<'_>>()
-            .min_dimensions(200, 200)
-            .build())
+        marquee_domain::mail::qr_svg(&self.code)
+            .map_err(|e| ApiError::new("INTERNAL_SERVER_ERROR", format!("QR encoding failed: {e}")))
     }
 }

@@ -1,0 +1,67 @@
+//! Reminders: a confirmed booking hears of its show a set time before it starts, once.
+
+use chrono::{DateTime, Duration, Utc};
+use marquee_entity::{bookings, notifications, outbox, showtimes};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use crate::events::outbox::reminder_row;
+
+/// Asks the relay for a reminder for each confirmed booking whose show starts within `lead`
+/// and that was made before that window opened (a ticket bought an hour before the show
+/// needs no reminder). The relay turns each request into one inbox entry and one email,
+/// however many instances ask; bookings already reminded are not asked for again.
+pub(super) async fn request_reminders(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    lead: Duration,
+) -> Result<usize, DbErr> {
+    let soon: Vec<(Uuid, DateTime<Utc>)> = showtimes::Entity::find()
+        .filter(showtimes::Column::Status.eq("scheduled"))
+        .filter(showtimes::Column::StartsAt.gt(now))
+        .filter(showtimes::Column::StartsAt.lte(now + lead))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.starts_at))
+        .collect();
+    if soon.is_empty() {
+        return Ok(0);
+    }
+    let starts: std::collections::HashMap<Uuid, DateTime<Utc>> = soon.iter().copied().collect();
+    let booked: Vec<Uuid> = bookings::Entity::find()
+        .filter(bookings::Column::ShowtimeId.is_in(soon.iter().map(|(id, _)| *id)))
+        .filter(bookings::Column::Status.eq("confirmed"))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|b| {
+            starts
+                .get(&b.showtime_id)
+                .is_some_and(|s| b.created_at < *s - lead)
+        })
+        .map(|b| b.id)
+        .collect();
+    if booked.is_empty() {
+        return Ok(0);
+    }
+    let reminded: Vec<String> = notifications::Entity::find()
+        .filter(
+            notifications::Column::DedupeKey.is_in(booked.iter().map(|b| format!("reminder:{b}"))),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|n| n.dedupe_key)
+        .collect();
+    let rows: Vec<outbox::ActiveModel> = booked
+        .into_iter()
+        .filter(|b| !reminded.contains(&format!("reminder:{b}")))
+        .map(|b| reminder_row(b, now))
+        .collect();
+    let asked = rows.len();
+    if asked > 0 {
+        outbox::Entity::insert_many(rows).exec(db).await?;
+    }
+    Ok(asked)
+}
