@@ -11,15 +11,16 @@
 #   4. cargo test --workspace            (TEST_BACKEND=postgres, throwaway PostgreSQL 15 + Redis)
 #
 # Before step 1 it installs what is missing (as root, through apt; the Stripe
-# emulator localstripe from PyPI into target/localstripe) and starts a private
-# PostgreSQL, Redis and localstripe on free loopback ports inside a temporary
+# emulator localstripe and the SMTP server aiosmtpd from PyPI into
+# target/test-venv) and starts a private PostgreSQL, Redis, localstripe and
+# SMTP sink (scripts/mailsink.py) on free loopback ports inside a temporary
 # directory. The servers and the directory are removed on every exit path.
 #
 # Options:
 #   --skip-lint      skip steps 1 and 2
 #   --servers-only   start the servers, run CMD with TEST_DATABASE_URL,
-#                    TEST_REDIS_URL, TEST_STRIPE_API and
-#                    TEST_BACKEND=postgres exported, stop
+#                    TEST_REDIS_URL, TEST_STRIPE_API, TEST_SMTP_URL,
+#                    TEST_SMTP_API and TEST_BACKEND=postgres exported, stop
 #                    the servers and exit with CMD's exit code
 #   -h, --help       show this help
 # Any other arguments are passed to both `cargo test` runs, for example
@@ -43,6 +44,9 @@ REDIS_PORT=""
 REDIS_STARTED=0
 STRIPE_PORT=""
 STRIPE_PID=""
+SMTP_PORT=""
+SMTP_API_PORT=""
+SMTP_PID=""
 STEP_NAMES=()
 STEP_TIMES=()
 STEP_RESULTS=()
@@ -284,24 +288,26 @@ stop_redis() {
 # ------------------------------------------------------- Stripe emulator ---
 
 LOCALSTRIPE_VERSION=1.15.10
-LOCALSTRIPE_VENV="$ROOT/target/localstripe"
+AIOSMTPD_VERSION=1.4.6
+TEST_VENV="$ROOT/target/test-venv"
 
-ensure_localstripe() {
-    if [ -x "$LOCALSTRIPE_VENV/bin/localstripe" ]; then
+# The Python test servers: localstripe, and aiosmtpd under scripts/mailsink.py.
+ensure_python_servers() {
+    if [ -x "$TEST_VENV/bin/localstripe" ] && "$TEST_VENV/bin/python" -c 'import aiosmtpd' 2>/dev/null; then
         return
     fi
     command -v python3 >/dev/null 2>&1 || {
         is_root || die "python3 not found; it runs the Stripe emulator (localstripe)"
         apt_install python3 python3-venv
     }
-    if ! python3 -m venv "$LOCALSTRIPE_VENV" >/dev/null 2>&1; then
+    if ! python3 -m venv "$TEST_VENV" >/dev/null 2>&1; then
         is_root || die "python3 cannot create a virtualenv; install python3-venv"
         apt_install python3-venv
-        python3 -m venv "$LOCALSTRIPE_VENV"
+        python3 -m venv "$TEST_VENV"
     fi
-    log "installing localstripe $LOCALSTRIPE_VERSION from PyPI"
-    "$LOCALSTRIPE_VENV/bin/pip" install --quiet --disable-pip-version-check \
-        "localstripe==$LOCALSTRIPE_VERSION"
+    log "installing localstripe $LOCALSTRIPE_VERSION and aiosmtpd $AIOSMTPD_VERSION from PyPI"
+    "$TEST_VENV/bin/pip" install --quiet --disable-pip-version-check \
+        "localstripe==$LOCALSTRIPE_VERSION" "aiosmtpd==$AIOSMTPD_VERSION"
 }
 
 start_localstripe() {
@@ -309,7 +315,7 @@ start_localstripe() {
     for attempt in 1 2 3; do
         STRIPE_PORT=$(free_port)
         t0=$(now_ms)
-        (cd "$TMP_DIR" && exec "$LOCALSTRIPE_VENV/bin/localstripe" --port "$STRIPE_PORT" --from-scratch) \
+        (cd "$TMP_DIR" && exec "$TEST_VENV/bin/localstripe" --port "$STRIPE_PORT" --from-scratch) \
             >"$TMP_DIR/localstripe.log" 2>&1 &
         STRIPE_PID=$!
         for i in $(seq 1 100); do
@@ -335,6 +341,41 @@ stop_localstripe() {
     STRIPE_PID=""
 }
 
+# ---------------------------------------------------------------- SMTP sink ---
+
+start_mailsink() {
+    local attempt i t0 t1
+    for attempt in 1 2 3; do
+        SMTP_PORT=$(free_port)
+        SMTP_API_PORT=$(free_port)
+        t0=$(now_ms)
+        "$TEST_VENV/bin/python" "$ROOT/scripts/mailsink.py" "$SMTP_PORT" "$SMTP_API_PORT" \
+            >"$TMP_DIR/mailsink.log" 2>&1 &
+        SMTP_PID=$!
+        for i in $(seq 1 100); do
+            if (exec 3<>"/dev/tcp/127.0.0.1/$SMTP_API_PORT") 2>/dev/null &&
+                (exec 3<>"/dev/tcp/127.0.0.1/$SMTP_PORT") 2>/dev/null; then
+                t1=$(now_ms)
+                log "SMTP sink is up on 127.0.0.1:$SMTP_PORT (API :$SMTP_API_PORT) after $(fmt_secs $((t1 - t0)))s"
+                return
+            fi
+            kill -0 "$SMTP_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        log "SMTP sink did not start (attempt $attempt); log:"
+        cat "$TMP_DIR/mailsink.log" >&2 || true
+        stop_mailsink
+    done
+    die "could not start the SMTP sink"
+}
+
+stop_mailsink() {
+    [ -n "$SMTP_PID" ] || return 0
+    kill -TERM "$SMTP_PID" 2>/dev/null || true
+    wait "$SMTP_PID" 2>/dev/null || true
+    SMTP_PID=""
+}
+
 # ------------------------------------------------------------ exit handler ---
 
 print_summary() {
@@ -354,6 +395,7 @@ cleanup() {
     stop_postgres
     stop_redis
     stop_localstripe
+    stop_mailsink
     if [ -n "$TMP_DIR" ]; then
         rm -rf "$TMP_DIR"
     fi
@@ -391,16 +433,19 @@ start_servers() {
     t0=$(now_ms)
     ensure_postgres
     ensure_redis
-    ensure_localstripe
+    ensure_python_servers
     make_tmp_dir
     start_postgres
     start_redis
     start_localstripe
+    start_mailsink
     export TEST_DATABASE_URL="postgres://$PG_USER@127.0.0.1:$PG_PORT/postgres"
     export TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/"
     export TEST_STRIPE_API="http://127.0.0.1:$STRIPE_PORT"
+    export TEST_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT"
+    export TEST_SMTP_API="http://127.0.0.1:$SMTP_API_PORT"
     t1=$(now_ms)
-    STEP_NAMES+=("start PostgreSQL + Redis + localstripe")
+    STEP_NAMES+=("start PostgreSQL + Redis + localstripe + SMTP sink")
     STEP_TIMES+=("$(fmt_secs $((t1 - t0)))")
     STEP_RESULTS+=("ok")
 }
@@ -430,11 +475,11 @@ main() {
             shift
         fi
         [ $# -gt 0 ] || die "--servers-only needs a command, e.g. scripts/test.sh --servers-only -- cargo test -p marquee-tests"
-        banner "Starting PostgreSQL, Redis and localstripe"
+        banner "Starting PostgreSQL, Redis, localstripe and the SMTP sink"
         start_servers
         export TEST_BACKEND=postgres
-        printf 'TEST_DATABASE_URL=%s\nTEST_REDIS_URL=%s\nTEST_STRIPE_API=%s\n' \
-            "$TEST_DATABASE_URL" "$TEST_REDIS_URL" "$TEST_STRIPE_API"
+        printf 'TEST_DATABASE_URL=%s\nTEST_REDIS_URL=%s\nTEST_STRIPE_API=%s\nTEST_SMTP_URL=%s\nTEST_SMTP_API=%s\n' \
+            "$TEST_DATABASE_URL" "$TEST_REDIS_URL" "$TEST_STRIPE_API" "$TEST_SMTP_URL" "$TEST_SMTP_API"
         run_step "command" "$@"
         return
     fi
@@ -444,7 +489,7 @@ main() {
         ensure_lint_tools
     fi
 
-    banner "Starting PostgreSQL, Redis and localstripe"
+    banner "Starting PostgreSQL, Redis, localstripe and the SMTP sink"
     start_servers
 
     if [ "$skip_lint" = 0 ]; then

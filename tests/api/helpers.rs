@@ -97,6 +97,11 @@ impl TestApp {
             .expect("this app was configured with another payment gateway")
     }
 
+    /// The app's data folder (embedded database, mail files, secrets).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._data_dir.path()
+    }
+
     /// POSTs a GraphQL operation; returns the whole JSON response.
     pub async fn gql(&self, query: &str, variables: Value, token: Option<&str>) -> Value {
         let mut req = self

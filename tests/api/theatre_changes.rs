@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::helpers::*;
+use crate::mail::{address, received, smtp_url, wait_for};
 
 const HOLD: &str =
     "mutation($s: ID!, $seats: [ID!]!) { holdSeats(showtimeId: $s, seatIds: $seats) { id } }";
@@ -14,17 +15,18 @@ const BOOKING: &str = "query($b: ID!) { booking(id: $b) { status statusReason } 
 const INBOX: &str = "{ notifications(first: 10) { edges { node { kind title body } } } }";
 const MAP: &str = "query($s: ID!) { showtime(id: $s) { seatMap { seats { status } } } }";
 
-/// `n` buyers, each with one confirmed seat: (token, booking id, amount paid).
+/// `n` buyers, each with one confirmed seat: (token, booking id, amount paid), and their
+/// addresses (of this test only).
 async fn sold(
     app: &TestApp,
     showtime: &str,
     seats: &[String],
     n: usize,
-) -> Vec<(String, String, i64)> {
-    let buyers = futures_util::future::join_all(
-        (0..n).map(|i| async move { app.customer(&format!("buyer{i}@example.com")).await }),
-    )
-    .await;
+) -> (Vec<(String, String, i64)>, Vec<String>) {
+    let addresses: Vec<String> = (0..n)
+        .map(|i| address(&format!("buyer{i}"), "example.com"))
+        .collect();
+    let buyers = futures_util::future::join_all(addresses.iter().map(|to| app.customer(to))).await;
     let mut sold = Vec::with_capacity(n);
     for (i, token) in buyers.into_iter().enumerate() {
         let held = app
@@ -39,7 +41,7 @@ async fn sold(
         assert_eq!(paid["checkout"]["status"], "CONFIRMED");
         sold.push((token, id, paid["checkout"]["totalCents"].as_i64().unwrap()));
     }
-    sold
+    (sold, addresses)
 }
 
 async fn inbox(app: &TestApp, token: &str) -> Vec<Value> {
@@ -53,9 +55,9 @@ async fn inbox(app: &TestApp, token: &str) -> Vec<Value> {
 
 #[tokio::test]
 async fn cancelling_a_showtime_refunds_all_fifty_bookings_and_tells_each_buyer_once() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(|s| s.smtp_url = Some(secrecy::SecretString::from(smtp_url()))).await;
     let (showtime, seats) = opening_night(&app).await;
-    let bookings = sold(&app, &showtime, &seats, 50).await;
+    let (bookings, addresses) = sold(&app, &showtime, &seats, 50).await;
     let admin = app.admin().await;
     app.ok(
         "mutation($s: ID!) { cancelShowtime(id: $s) { status } }",
@@ -110,13 +112,31 @@ async fn cancelling_a_showtime_refunds_all_fifty_bookings_and_tells_each_buyer_o
                 .contains("Blockbuster")
         );
     }
+    // And one email each, next to the confirmation, naming the refund.
+    for (to, (_, _, total)) in addresses.iter().zip(&bookings) {
+        let mail = wait_for(to, 2, Duration::from_secs(30)).await;
+        let cancelled: Vec<_> = mail
+            .iter()
+            .filter(|m| m["subject"] == "Cancelled by the theatre: Blockbuster")
+            .collect();
+        assert_eq!(cancelled.len(), 1, "{to}: {mail:?}");
+        let refund = format!("{}.{:02} USD", total / 100, total % 100);
+        assert!(
+            cancelled[0]["text"].as_str().unwrap().contains(&refund),
+            "{refund}"
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    for to in &addresses {
+        assert_eq!(received(to).await.len(), 2, "{to}");
+    }
 }
 
 #[tokio::test]
 async fn moving_a_showtime_tells_every_ticket_holder() {
     let app = spawn_app().await;
     let (showtime, seats) = opening_night(&app).await;
-    let bookings = sold(&app, &showtime, &seats, 3).await;
+    let (bookings, _) = sold(&app, &showtime, &seats, 3).await;
     let waiting = app.customer("holding@example.com").await;
     app.ok(
         HOLD,

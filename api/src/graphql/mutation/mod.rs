@@ -4,6 +4,7 @@ mod accounts;
 mod admin;
 mod admin_inputs;
 mod booking;
+mod emails;
 mod inbox;
 
 use async_graphql::MergedObject;
@@ -14,5 +15,6 @@ pub struct Mutation(
     accounts::AccountMutation,
     admin::AdminMutation,
     booking::BookingMutation,
+    emails::EmailMutation,
     inbox::InboxMutation,
 );

@@ -3,6 +3,7 @@
 mod accounts;
 mod booking;
 mod catalog;
+mod emails;
 mod inbox;
 
 use async_graphql::MergedObject;
@@ -13,5 +14,6 @@ pub struct Query(
     accounts::AccountQuery,
     booking::BookingQuery,
     catalog::CatalogQuery,
+    emails::EmailQuery,
     inbox::InboxQuery,
 );

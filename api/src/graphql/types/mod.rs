@@ -1,6 +1,7 @@
 //! GraphQL views over domain values: thin wrappers, converted with `From`.
 
 mod booking;
+mod email;
 mod enums;
 mod live;
 mod notification;
@@ -11,6 +12,7 @@ mod title;
 mod user;
 
 pub use booking::{Booking, BookingStatus};
+pub use email::{Email, EmailStatus};
 pub use enums::*;
 pub use live::{BookingStatusUpdate, SeatMapUpdate, SeatUpdate};
 pub use notification::Notification;

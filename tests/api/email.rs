@@ -1,0 +1,336 @@
+//! Email: what buyers receive over real SMTP, retries, dead letters, reminders, and the
+//! file transport of the embedded default.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use secrecy::SecretString;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+use crate::mail::{address, received, smtp_url, wait_for};
+
+const HOLD: &str =
+    "mutation($s: ID!, $seats: [ID!]!) { holdSeats(showtimeId: $s, seatIds: $seats) { id } }";
+const CHECKOUT: &str = "mutation($b: ID!) { checkout(bookingId: $b, input: { paymentMethod: \"pm_card_visa\" }) { status } }";
+const EMAILS: &str = "query($s: EmailStatus) { emails(status: $s, first: 100) { edges { node { id recipient kind status attempts lastError sentAt } } } }";
+const RETRY: &str = "mutation($id: ID!) { retryEmail(id: $id) { id status attempts } }";
+
+async fn smtp_app(adjust: impl FnOnce(&mut marquee::config::Settings) + Send + 'static) -> TestApp {
+    spawn_app_with(move |s| {
+        s.smtp_url = Some(SecretString::from(smtp_url()));
+        adjust(s);
+    })
+    .await
+}
+
+/// Signs `to` up and confirms a booking of `seats` for it; returns (token, booking id).
+async fn confirmed(app: &TestApp, showtime: &str, seats: &[String], to: &str) -> (String, String) {
+    let token = app.customer(to).await;
+    let held = app
+        .ok(HOLD, json!({ "s": showtime, "seats": seats }), Some(&token))
+        .await;
+    let booking = held["holdSeats"]["id"].as_str().unwrap().to_owned();
+    let paid = app
+        .ok(CHECKOUT, json!({ "b": booking }), Some(&token))
+        .await;
+    assert_eq!(paid["checkout"]["status"], "CONFIRMED");
+    (token, booking)
+}
+
+/// The queue as admins see it.
+async fn queue(app: &TestApp, admin: &str, status: Option<&str>) -> Vec<Value> {
+    app.ok(EMAILS, json!({ "s": status }), Some(admin)).await["emails"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"].clone())
+        .collect()
+}
+
+/// Waits until the admin view shows `to`'s email with `status`.
+async fn wait_status(app: &TestApp, admin: &str, to: &str, status: &str) -> Value {
+    for _ in 0..200 {
+        if let Some(e) = queue(app, admin, None)
+            .await
+            .into_iter()
+            .find(|e| e["recipient"] == to && e["status"] == status)
+        {
+            return e;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "no {status} email for {to}: {:?}",
+        queue(app, admin, None).await
+    );
+}
+
+#[tokio::test]
+async fn the_confirmation_reaches_the_smtp_server_with_seats_ticket_codes_and_qr_images() {
+    let app = smtp_app(|_| {}).await;
+    let (showtime, seats) = opening_night(&app).await;
+    let to = address("ada", "example.com");
+    let (token, booking) = confirmed(&app, &showtime, &seats[..2], &to).await;
+    let b = app
+        .ok(
+            "query($b: ID!) { booking(id: $b) { tickets { code row number } showtime { startsAt } } }",
+            json!({ "b": booking }),
+            Some(&token),
+        )
+        .await;
+
+    let mail = wait_for(&to, 1, Duration::from_secs(20)).await;
+    assert_eq!(mail.len(), 1, "{mail:?}");
+    let m = &mail[0];
+    assert_eq!(m["subject"], "Your tickets for Blockbuster");
+    let text = m["text"].as_str().unwrap();
+    let html = m["html"].as_str().unwrap();
+    for t in b["booking"]["tickets"].as_array().unwrap() {
+        let code = t["code"].as_str().unwrap();
+        let seat = format!("Row {} seat {}", t["row"].as_str().unwrap(), t["number"]);
+        assert!(text.contains(code) && text.contains(&seat), "{text}");
+        assert!(html.contains(&format!("cid:qr-{code}")), "{html}");
+        let image = m["inline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["cid"] == format!("qr-{code}"))
+            .unwrap_or_else(|| panic!("no inline QR image for {code}: {m}"));
+        assert_eq!(image["content_type"], "image/png");
+        assert_eq!(image["png"], true);
+        assert!(image["disposition"].as_str().unwrap().starts_with("inline"));
+    }
+    // The theatre, its address, and the start in the theatre's own time zone (Chicago).
+    let starts = time(&b["booking"]["showtime"]["startsAt"])
+        .with_timezone(&chrono_tz::America::Chicago)
+        .format("%A %-d %B %Y, %H:%M %Z")
+        .to_string();
+    for part in [
+        "Opening Night",
+        "1 State St, Chicago, IL 60601",
+        starts.as_str(),
+        "30.00 USD",
+    ] {
+        assert!(text.contains(part), "{part} missing from {text}");
+        assert!(html.contains(part), "{part} missing from {html}");
+    }
+
+    let admin = app.admin().await;
+    let sent = wait_status(&app, &admin, &to, "SENT").await;
+    assert_eq!(sent["kind"], "booking.confirmed");
+    assert_eq!(sent["attempts"], 1);
+    assert!(app.metric("marquee_emails_total{outcome=\"sent\"}").await >= 1.0);
+}
+
+#[tokio::test]
+async fn refusals_are_retried_with_backoff_or_dead_lettered_and_admins_can_retry_dead_ones() {
+    let app = smtp_app(|s| {
+        s.email_retry_base_seconds = 1;
+        s.email_max_attempts = 4;
+    })
+    .await;
+    let (showtime, seats) = opening_night(&app).await;
+    let flaky = address("flaky", "example.com");
+    let refused = address("reject", "example.com");
+    confirmed(&app, &showtime, &seats[..1], &flaky).await;
+    confirmed(&app, &showtime, &seats[1..2], &refused).await;
+    let admin = app.admin().await;
+
+    // Refused twice with 451, then accepted: one message, three attempts.
+    let sent = wait_status(&app, &admin, &flaky, "SENT").await;
+    assert_eq!(sent["attempts"], 3);
+    assert_eq!(wait_for(&flaky, 1, Duration::from_secs(5)).await.len(), 1);
+
+    // Refused with 550: dead at once, listed as a dead letter with the server's words.
+    let dead = wait_status(&app, &admin, &refused, "DEAD").await;
+    assert_eq!(dead["attempts"], 1);
+    assert!(
+        dead["lastError"].as_str().unwrap().contains("550"),
+        "{dead}"
+    );
+    let letters = queue(&app, &admin, Some("DEAD")).await;
+    assert_eq!(letters.len(), 1);
+    assert_eq!(letters[0]["recipient"], refused.as_str());
+    assert!(received(&refused).await.is_empty());
+
+    // A retry starts over, and the server refuses again.
+    let retried = app
+        .ok(RETRY, json!({ "id": dead["id"] }), Some(&admin))
+        .await;
+    assert_eq!(retried["retryEmail"]["status"], "PENDING");
+    assert_eq!(retried["retryEmail"]["attempts"], 0);
+    let again = wait_status(&app, &admin, &refused, "DEAD").await;
+    assert_eq!(again["attempts"], 1);
+
+    // Only dead letters can be retried, only by admins, only by a real id.
+    let body = app
+        .gql(RETRY, json!({ "id": sent["id"] }), Some(&admin))
+        .await;
+    assert_eq!(code(&body), "CONFLICT");
+    let body = app.gql(RETRY, json!({ "id": "nope" }), Some(&admin)).await;
+    assert_eq!(code(&body), "BAD_USER_INPUT");
+    let body = app
+        .gql(RETRY, json!({ "id": uuid::Uuid::new_v4() }), Some(&admin))
+        .await;
+    assert_eq!(code(&body), "NOT_FOUND");
+    let customer = app.customer(&address("nosy", "example.com")).await;
+    let body = app
+        .gql(RETRY, json!({ "id": dead["id"] }), Some(&customer))
+        .await;
+    assert_eq!(code(&body), "FORBIDDEN");
+    let body = app
+        .gql(EMAILS, json!({ "s": "DEAD" }), Some(&customer))
+        .await;
+    assert_eq!(code(&body), "FORBIDDEN");
+    let body = app.gql(EMAILS, json!({ "s": "DEAD" }), None).await;
+    assert_eq!(code(&body), "UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn an_unreachable_server_is_retried_until_the_attempts_run_out() {
+    // A port nobody listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let app = spawn_app_with(move |s| {
+        s.smtp_url = Some(SecretString::from(format!("smtp://127.0.0.1:{port}")));
+        s.email_retry_base_seconds = 1;
+        s.email_max_attempts = 3;
+    })
+    .await;
+    let (showtime, seats) = opening_night(&app).await;
+    let to = address("lost", "example.com");
+    confirmed(&app, &showtime, &seats[..1], &to).await;
+    let admin = app.admin().await;
+    let dead = wait_status(&app, &admin, &to, "DEAD").await;
+    assert_eq!(dead["attempts"], 3);
+    assert!(app.metric("marquee_emails_total{outcome=\"retry\"}").await >= 2.0);
+    assert!(app.metric("marquee_emails_total{outcome=\"dead\"}").await >= 1.0);
+}
+
+#[tokio::test]
+async fn two_instances_sending_from_one_queue_send_each_email_once() {
+    let shared: Arc<Mutex<Option<SecretString>>> = Arc::default();
+    let first = {
+        let shared = shared.clone();
+        smtp_app(move |s| *shared.lock().unwrap() = s.database_url.clone()).await
+    };
+    let database = shared.lock().unwrap().clone().unwrap();
+    let _second = smtp_app(move |s| s.database_url = Some(database)).await;
+    let (showtime, seats) = opening_night(&first).await;
+    let buyers: Vec<String> = (0..12)
+        .map(|i| address(&format!("pair{i}"), "example.com"))
+        .collect();
+    for (i, to) in buyers.iter().enumerate() {
+        confirmed(&first, &showtime, &seats[i..=i], to).await;
+    }
+    for to in &buyers {
+        assert_eq!(
+            wait_for(to, 1, Duration::from_secs(20)).await.len(),
+            1,
+            "{to}"
+        );
+    }
+    // Time for a second copy to show up, if there were one.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    for to in &buyers {
+        assert_eq!(received(to).await.len(), 1, "{to}");
+    }
+}
+
+#[tokio::test]
+async fn a_reminder_goes_out_once_a_set_time_before_the_show_to_buyers_who_booked_earlier() {
+    let app = smtp_app(|s| s.reminder_lead_minutes = 180).await;
+    let (showtime, seats) = opening_night(&app).await;
+    let early = address("early", "example.com");
+    let (token, _) = confirmed(&app, &showtime, &seats[..1], &early).await;
+    wait_for(&early, 1, Duration::from_secs(20)).await;
+
+    // Not yet: the show is a day away.
+    assert_eq!(app.services.emails.request_reminders().await.unwrap(), 0);
+    // Two hours and a half before the show.
+    app.clock
+        .advance(chrono::Duration::hours(21) + chrono::Duration::minutes(30));
+    let late = address("late", "example.com");
+    confirmed(&app, &showtime, &seats[1..2], &late).await;
+    assert_eq!(app.services.emails.request_reminders().await.unwrap(), 1);
+
+    let mail = wait_for(&early, 2, Duration::from_secs(20)).await;
+    assert_eq!(mail.len(), 2, "{mail:?}");
+    let reminder = mail
+        .iter()
+        .find(|m| m["subject"] == "Reminder: Blockbuster starts soon")
+        .unwrap_or_else(|| panic!("{mail:?}"));
+    assert!(!reminder["inline"].as_array().unwrap().is_empty());
+    let entries = app
+        .ok(
+            "{ notifications(first: 10) { edges { node { kind } } } }",
+            json!({}),
+            Some(&token),
+        )
+        .await;
+    let kinds: Vec<&Value> = entries["notifications"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["node"]["kind"])
+        .collect();
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "booking.reminder").count(),
+        1,
+        "{kinds:?}"
+    );
+
+    // Asked again (another pass, another instance): nothing new.
+    for _ in 0..3 {
+        app.services.emails.request_reminders().await.unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(received(&early).await.len(), 2);
+    // The buyer who booked inside the window already has the details: no reminder.
+    assert_eq!(received(&late).await.len(), 1);
+}
+
+#[tokio::test]
+async fn the_embedded_default_writes_each_email_as_a_file() {
+    let app = spawn_app().await;
+    let (showtime, seats) = opening_night(&app).await;
+    let to = address("files", "example.com");
+    let (token, booking) = confirmed(&app, &showtime, &seats[..1], &to).await;
+    let code = app
+        .ok(
+            "query($b: ID!) { booking(id: $b) { tickets { code } } }",
+            json!({ "b": booking }),
+            Some(&token),
+        )
+        .await["booking"]["tickets"][0]["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let folder = app.data_dir().join("mail");
+    let mut found = Vec::new();
+    for _ in 0..200 {
+        found = std::fs::read_dir(&folder)
+            .map(|d| {
+                d.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+                    .filter(|m| m.contains(&to))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !found.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        found.len(),
+        1,
+        "no email file for {to} in {}",
+        folder.display()
+    );
+    assert!(found[0].contains(&format!("Content-ID: <qr-{code}>")));
+    assert!(found[0].contains("Subject: Your tickets for Blockbuster"));
+}
