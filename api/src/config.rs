@@ -455,6 +455,33 @@ mod tests {
     }
 
     #[test]
+    fn mail_settings_come_from_smtp_url_and_are_checked() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("SMTP_URL", "smtp://mail.example:2525");
+            let s = Settings::load(None, &Overrides::default()).unwrap();
+            assert_eq!(
+                s.smtp_url.as_ref().map(|u| u.expose_secret().to_owned()),
+                Some("smtp://mail.example:2525".to_owned())
+            );
+            Ok(())
+        });
+        for (key, value) in [
+            ("MARQUEE_SMTP_URL", "http://mail.example"),
+            ("MARQUEE_EMAIL_FROM", "not an address"),
+            ("MARQUEE_EMAIL_MAX_ATTEMPTS", "0"),
+            ("MARQUEE_EMAIL_LEASE_SECONDS", "1"),
+        ] {
+            figment::Jail::expect_with(|jail| {
+                jail.set_env(key, value);
+                let err = Settings::load(None, &Overrides::default()).unwrap_err();
+                let name = key.trim_start_matches("MARQUEE_").to_lowercase();
+                assert!(err.to_string().contains(&name), "{key}: {err}");
+                Ok(())
+            });
+        }
+    }
+
+    #[test]
     fn sources_layer_in_order() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("m.toml", "bind = \"127.0.0.1:9000\"\nseed_demo = false")?;

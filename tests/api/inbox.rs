@@ -75,6 +75,18 @@ async fn a_confirmed_booking_lands_in_the_inbox_once_and_can_be_marked_read() {
     {}
     let (unread, nodes) = inbox(&app, &buyer, false).await;
     assert_eq!((unread, nodes.len()), (1, 1));
+    // And one email queued for it.
+    let emails = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM emails",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap();
+    assert_eq!(emails, 1);
 
     let stranger = app.customer("nosy@example.com").await;
     assert_eq!(inbox(&app, &stranger, false).await, (0, vec![]));
@@ -132,4 +144,42 @@ async fn a_lapsed_hold_is_announced_and_new_entries_are_pushed_live() {
     assert_eq!(n["bookingId"], held["holdSeats"]["id"]);
     let nodes = inbox_of(&app, &buyer, 1).await;
     assert_eq!(nodes[0]["title"], "Hold expired");
+}
+
+#[tokio::test]
+async fn bad_inbox_requests_get_a_coded_error_and_change_nothing() {
+    let app = spawn_app().await;
+    let OneHeld { buyer, booking, .. } = one_held_seat(&app, "careful@example.com").await;
+    app.ok(CHECKOUT, json!({ "b": booking }), Some(&buyer))
+        .await;
+    let nodes = inbox_of(&app, &buyer, 1).await;
+    for (query, field) in [
+        ("{ notifications(first: 0) { edges { cursor } } }", "first"),
+        (
+            "{ notifications(first: 1000) { edges { cursor } } }",
+            "first",
+        ),
+        (
+            "{ notifications(after: \"not a cursor\") { edges { cursor } } }",
+            "after",
+        ),
+    ] {
+        let body = app.gql(query, json!({}), Some(&buyer)).await;
+        assert_eq!(code(&body), "BAD_USER_INPUT", "{query}: {body}");
+        assert_eq!(body["errors"][0]["extensions"]["field"], field, "{body}");
+    }
+    let body = app.gql(READ, json!({ "id": "nope" }), Some(&buyer)).await;
+    assert_eq!(code(&body), "BAD_USER_INPUT");
+    let body = app
+        .gql(READ, json!({ "id": uuid::Uuid::new_v4() }), Some(&buyer))
+        .await;
+    assert_eq!(code(&body), "NOT_FOUND");
+    let body = app.gql(READ, json!({ "id": nodes[0]["id"] }), None).await;
+    assert_eq!(code(&body), "UNAUTHENTICATED");
+    let body = app
+        .gql("{ unreadNotificationCount }", json!({}), None)
+        .await;
+    assert_eq!(code(&body), "UNAUTHENTICATED");
+    // The entry is still there, still unread.
+    assert_eq!(inbox(&app, &buyer, true).await.1.len(), 1);
 }
