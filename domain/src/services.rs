@@ -106,6 +106,13 @@ impl Services {
     pub async fn start(config: DomainConfig) -> Result<Arc<Self>, StartupError> {
         let db = db::connect(&config.database).await?;
         db::migrate(&db).await?;
+        // The relay and the email worker have a small pool of their own: in an on-sale,
+        // requests queue for the main pool, and published changes must not queue behind them.
+        let worker_db = db::connect(&DbSettings {
+            max_connections: 3,
+            ..config.database.clone()
+        })
+        .await?;
         let redis = match &config.redis {
             Some((url, prefix)) => Some(RedisStore::open(url, prefix)?),
             None => None,
@@ -137,7 +144,7 @@ impl Services {
             bookings,
             expiry: ExpiryWorker::new(db.clone(), clock.clone(), holds, outbox_wake.clone()),
             emails: EmailWorker::new(
-                db.clone(),
+                worker_db.clone(),
                 clock.clone(),
                 config.mailer.clone(),
                 config.email.clone(),
@@ -145,7 +152,7 @@ impl Services {
                 outbox_wake.clone(),
             ),
             relay: OutboxRelay::new(
-                db.clone(),
+                worker_db,
                 clock.clone(),
                 events.clone(),
                 outbox_wake,

@@ -8,7 +8,7 @@ use tokio_stream::wrappers::IntervalStream;
 
 use async_graphql::ID;
 use futures_util::stream;
-use marquee_domain::events::{BOOKING_STATUS, DomainEvent, SEAT_CHANGES, SeatChange};
+use marquee_domain::events::{BOOKING_STATUS, DomainEvent, SEAT_CHANGES};
 use marquee_domain::ids::{BookingId, ShowtimeId};
 use marquee_domain::{Services, booking};
 use std::collections::{HashSet, VecDeque};
@@ -84,13 +84,12 @@ impl Subscription {
                                 Err(_) => None,
                             };
                         }
-                        let mut changes = Vec::new();
-                        for e in &batch {
-                            let seats: Vec<SeatChange> =
-                                serde_json::from_value(e.payload["seats"].clone())
-                                    .unwrap_or_default();
-                            changes.extend(seats.iter().map(SeatUpdate::from));
-                        }
+                        let changes: Vec<SeatUpdate> = batch
+                            .iter()
+                            .filter_map(|e| e.seats.as_deref())
+                            .flatten()
+                            .map(SeatUpdate::from)
+                            .collect();
                         let update = SeatMapUpdate {
                             snapshot: None,
                             changes,

@@ -42,7 +42,7 @@ impl EventBus for InProcessBus {
     async fn publish(&self, events: &[DomainEvent]) -> Result<(), RedisUnavailable> {
         for e in events {
             // No subscriber is not an error.
-            let _ = self.tx.send(Arc::new(e.clone()));
+            let _ = self.tx.send(Arc::new(e.clone().decoded()));
         }
         Ok(())
     }
@@ -95,7 +95,7 @@ impl RedisBus {
                             };
                             match serde_json::from_str::<DomainEvent>(&body) {
                                 Ok(event) => {
-                                    let _ = local.send(Arc::new(event));
+                                    let _ = local.send(Arc::new(event.decoded()));
                                 }
                                 Err(e) => tracing::warn!(error = %e, "event bus: unreadable event"),
                             }

@@ -31,4 +31,20 @@ pub struct DomainEvent {
     pub payload: serde_json::Value,
     /// When the change was committed.
     pub created_at: DateTime<Utc>,
+    /// The seat changes of a `seat.changes` payload, decoded once for all subscribers of
+    /// this instance rather than once per subscriber.
+    #[serde(skip)]
+    pub seats: Option<std::sync::Arc<[SeatChange]>>,
+}
+
+impl DomainEvent {
+    /// The event with its seat changes decoded (a no-op for other topics).
+    pub fn decoded(mut self) -> Self {
+        if self.topic == SEAT_CHANGES && self.seats.is_none() {
+            self.seats = serde_json::from_value::<Vec<SeatChange>>(self.payload["seats"].clone())
+                .ok()
+                .map(Into::into);
+        }
+        self
+    }
 }

@@ -96,6 +96,7 @@ impl OutboxRelay {
                 key: r.key,
                 payload: r.payload,
                 created_at: r.created_at,
+                seats: None,
             })
             .collect();
         let now = self.clock.now();
@@ -129,6 +130,7 @@ impl OutboxRelay {
                 key: n.user_id.to_string(),
                 payload: serde_json::json!({ "id": n.id }),
                 created_at: n.created_at,
+                seats: None,
             })
             .collect();
         if !pushes.is_empty()
