@@ -176,13 +176,15 @@ impl BookingService {
                 hold_expires_at: Some(expires_at),
             })
             .collect();
+        // Stamped as late as possible: subscribers measure delivery delays from it.
+        let written = self.clock.now();
         outbox::Entity::insert_many([
-            seat_changes_row(booking.showtime_id.uuid(), &extended, now),
+            seat_changes_row(booking.showtime_id.uuid(), &extended, written),
             booking_status_row(
                 id.uuid(),
                 BookingStatus::PaymentPending.as_str(),
                 Some(expires_at),
-                now,
+                written,
             ),
         ])
         .exec(&txn)

@@ -376,13 +376,15 @@ impl BookingService {
                 hold_expires_at: Some(expires_at),
             })
             .collect();
+        // Stamped as late as possible: subscribers measure delivery delays from it.
+        let written = self.clock.now();
         outbox::Entity::insert_many([
-            seat_changes_row(showtime.id, &changes, now),
+            seat_changes_row(showtime.id, &changes, written),
             booking_status_row(
                 booking_id.uuid(),
                 BookingStatus::Held.as_str(),
                 Some(expires_at),
-                now,
+                written,
             ),
         ])
         .exec(&txn)

@@ -278,14 +278,16 @@ impl BookingService {
                 hold_expires_at: None,
             })
             .collect();
+        // Stamped as late as possible: subscribers measure delivery delays from it.
+        let written = self.clock.now();
         outbox::Entity::insert_many([
-            seat_changes_row(showtime.uuid(), &sold, now),
-            booking_status_row(id.uuid(), BookingStatus::Confirmed.as_str(), None, now),
+            seat_changes_row(showtime.uuid(), &sold, written),
+            booking_status_row(id.uuid(), BookingStatus::Confirmed.as_str(), None, written),
             outbox::ActiveModel {
                 topic: Set("booking.confirmed".to_owned()),
                 key: Set(id.to_string()),
                 payload: Set(serde_json::json!({ "bookingId": id.to_string(), "showtimeId": showtime.to_string(), "tickets": codes })),
-                created_at: Set(now),
+                created_at: Set(written),
                 published_at: Set(None),
                 attempts: Set(0),
                 ..Default::default()
