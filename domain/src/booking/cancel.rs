@@ -2,15 +2,16 @@
 //! refund that shrinks as the show approaches.
 
 use chrono::Duration;
-use marquee_entity::{booking_seats, bookings, outbox, payments, show_seats, showtimes, tickets};
+use marquee_entity::{booking_seats, bookings, outbox, payments, showtimes, tickets};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 
 use crate::accounts::Principal;
-use crate::catalog::{SeatStatus, ShowtimeStatus};
-use crate::events::{SeatChange, booking_status_row, booking_status_row_because, seat_changes_row};
+use crate::catalog::ShowtimeStatus;
+use crate::events::{booking_status_row, booking_status_row_because};
 use crate::ids::{BookingId, SeatId};
 
+use super::expiry::back_on_sale;
 use super::{Booking, BookingError, BookingService, BookingStatus, ExecutionOutcome};
 
 impl BookingService {
@@ -98,23 +99,9 @@ impl BookingService {
             txn.rollback().await?;
             return self.load(id).await;
         }
-        show_seats::Entity::update_many()
-            .col_expr(
-                show_seats::Column::Status,
-                Expr::value(SeatStatus::Available.as_str()),
-            )
-            .col_expr(
-                show_seats::Column::BookingId,
-                Expr::value(Option::<uuid::Uuid>::None),
-            )
-            .col_expr(
-                show_seats::Column::Version,
-                Expr::col(show_seats::Column::Version).add(1),
-            )
-            .filter(show_seats::Column::BookingId.eq(id.uuid()))
-            .filter(show_seats::Column::Status.eq(SeatStatus::Sold.as_str()))
-            .exec(&txn)
-            .await?;
+        // Sold seats are the booking's alone: these are exactly the ones freed.
+        let seats: Vec<uuid::Uuid> = booking.seats.iter().map(|s| s.seat_id.uuid()).collect();
+        back_on_sale(&txn, booking.showtime_id.uuid(), &seats, id, now).await?;
         booking_seats::Entity::update_many()
             .col_expr(booking_seats::Column::Active, Expr::value(false))
             .filter(booking_seats::Column::BookingId.eq(id.uuid()))
@@ -125,25 +112,10 @@ impl BookingService {
             .filter(tickets::Column::BookingId.eq(id.uuid()))
             .exec(&txn)
             .await?;
-        // Sold seats are the booking's alone: these are exactly the ones freed.
-        let freed: Vec<SeatChange> = booking
-            .seats
-            .iter()
-            .map(|s| SeatChange {
-                seat_id: s.seat_id.uuid(),
-                status: SeatStatus::Available.as_str().to_owned(),
-                hold_expires_at: None,
-            })
-            .collect();
-        outbox::Entity::insert_many([
-            seat_changes_row(booking.showtime_id.uuid(), &freed, now),
-            match ending.event_reason {
-                Some(why) => {
-                    booking_status_row_because(id.uuid(), ending.status.as_str(), why, now)
-                }
-                None => booking_status_row(id.uuid(), ending.status.as_str(), None, now),
-            },
-        ])
+        outbox::Entity::insert(match ending.event_reason {
+            Some(why) => booking_status_row_because(id.uuid(), ending.status.as_str(), why, now),
+            None => booking_status_row(id.uuid(), ending.status.as_str(), None, now),
+        })
         .exec(&txn)
         .await?;
         txn.commit().await?;

@@ -10,7 +10,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::catalog::SeatStatus;
-use crate::events::{SeatChange, booking_status_row, seat_changes_row};
+use crate::events::{SeatChange, booking_status_row, seat_changes_row, tickets_issued_row};
 use crate::ids::{BookingId, SeatId, ShowtimeId};
 use crate::payments::{ChargeOutcome, GatewayError, RefundRequest};
 
@@ -283,15 +283,7 @@ impl BookingService {
         outbox::Entity::insert_many([
             seat_changes_row(showtime.uuid(), &sold, written),
             booking_status_row(id.uuid(), BookingStatus::Confirmed.as_str(), None, written),
-            outbox::ActiveModel {
-                topic: Set("booking.confirmed".to_owned()),
-                key: Set(id.to_string()),
-                payload: Set(serde_json::json!({ "bookingId": id.to_string(), "showtimeId": showtime.to_string(), "tickets": codes })),
-                created_at: Set(written),
-                published_at: Set(None),
-                attempts: Set(0),
-                ..Default::default()
-            },
+            tickets_issued_row(id.uuid(), showtime.uuid(), &codes, written),
         ])
         .exec(txn)
         .await?;

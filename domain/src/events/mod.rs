@@ -12,6 +12,7 @@ pub use outbox::{
 };
 pub(crate) use outbox::{
     booking_status_row, booking_status_row_because, seat_changes_row, showtime_row,
+    tickets_issued_row,
 };
 pub use relay::OutboxRelay;
 

@@ -15,6 +15,8 @@ pub const BOOKING_STATUS: &str = "booking.status";
 pub const SHOWTIME_CHANGED: &str = "showtime.changed";
 /// Topic of a showtime cancelled by the theatre, keyed by showtime.
 pub const SHOWTIME_CANCELLED: &str = "showtime.cancelled";
+/// Topic of the tickets a confirmation issued, keyed by booking id.
+pub const TICKETS_ISSUED: &str = "booking.confirmed";
 /// Topic of "your show starts soon", keyed by booking id.
 pub const BOOKING_REMINDER: &str = "booking.reminder";
 
@@ -80,6 +82,21 @@ pub(crate) fn booking_status_row_because(
         BOOKING_STATUS,
         booking.to_string(),
         serde_json::json!({ "bookingId": booking, "status": status, "expiresAt": null, "reason": reason }),
+        now,
+    )
+}
+
+/// The row listing the ticket codes a confirmation issued.
+pub(crate) fn tickets_issued_row(
+    booking: Uuid,
+    showtime: Uuid,
+    codes: &[&str],
+    now: DateTime<Utc>,
+) -> outbox::ActiveModel {
+    row(
+        TICKETS_ISSUED,
+        booking.to_string(),
+        serde_json::json!({ "bookingId": booking, "showtimeId": showtime, "tickets": codes }),
         now,
     )
 }
