@@ -2,6 +2,9 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, Condition};
+use uuid::Uuid;
 
 /// The most items one page may hold.
 pub const MAX_PAGE_SIZE: u64 = 100;
@@ -64,6 +67,48 @@ pub fn decode_cursor(cursor: &str, n: usize) -> Result<Vec<String>, PageError> {
         Ok(parts)
     } else {
         Err(PageError::BadCursor)
+    }
+}
+
+/// Newest-first lists keyed by (creation time, id): the rows before the position `after`
+/// names, if any.
+pub fn newest_first_after<C: ColumnTrait>(
+    after: Option<&str>,
+    created_at: C,
+    id: C,
+) -> Result<Option<Condition>, PageError> {
+    let Some(after) = after else {
+        return Ok(None);
+    };
+    let parts = decode_cursor(after, 2)?;
+    let at = DateTime::parse_from_rfc3339(&parts[0])
+        .map_err(|_| PageError::BadCursor)?
+        .with_timezone(&Utc);
+    let last = Uuid::parse_str(&parts[1]).map_err(|_| PageError::BadCursor)?;
+    Ok(Some(Condition::any().add(created_at.lt(at)).add(
+        Condition::all().add(created_at.eq(at)).add(id.lt(last)),
+    )))
+}
+
+/// A page of newest-first rows fetched with one more than `size` (that one only tells
+/// whether a next page exists), each with the cursor of its (creation time, id).
+pub fn newest_first_page<M, T>(
+    mut rows: Vec<M>,
+    size: u64,
+    key: impl Fn(&M) -> (DateTime<Utc>, Uuid),
+    view: impl Fn(M) -> T,
+) -> Page<T> {
+    let has_next_page = rows.len() as u64 > size;
+    rows.truncate(size as usize);
+    Page {
+        items: rows
+            .into_iter()
+            .map(|m| {
+                let (at, id) = key(&m);
+                (encode_cursor(&[&at.to_rfc3339(), &id.to_string()]), view(m))
+            })
+            .collect(),
+        has_next_page,
     }
 }
 

@@ -239,6 +239,39 @@ async fn two_instances_sending_from_one_queue_send_each_email_once() {
     for to in &buyers {
         assert_eq!(received(to).await.len(), 1, "{to}");
     }
+    // Admins page through the queue, newest first, each email once.
+    let admin = first.admin().await;
+    let (mut seen, mut after) = (Vec::new(), Value::Null);
+    loop {
+        let page = first
+            .ok(
+                "query($a: String) { emails(first: 5, after: $a) { edges { cursor node { id createdAt } } pageInfo { hasNextPage } } }",
+                json!({ "a": after }),
+                Some(&admin),
+            )
+            .await;
+        let edges = page["emails"]["edges"].as_array().unwrap().clone();
+        seen.extend(edges.iter().map(|e| e["node"].clone()));
+        if page["emails"]["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = edges.last().unwrap()["cursor"].clone();
+    }
+    assert_eq!(seen.len(), buyers.len());
+    let ids: std::collections::HashSet<_> = seen.iter().map(|e| e["id"].clone()).collect();
+    assert_eq!(ids.len(), buyers.len());
+    assert!(
+        seen.windows(2)
+            .all(|w| time(&w[0]["createdAt"]) >= time(&w[1]["createdAt"]))
+    );
+    let body = first
+        .gql(
+            "{ emails(after: \"garbage\") { edges { cursor } } }",
+            json!({}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(code(&body), "BAD_USER_INPUT");
 }
 
 #[tokio::test]

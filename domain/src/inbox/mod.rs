@@ -10,15 +10,15 @@ use chrono::{DateTime, Utc};
 use marquee_entity::notifications;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use uuid::Uuid;
 
 use crate::accounts::Principal;
 use crate::clock::SharedClock;
 use crate::error::{Classify, ErrorKind};
-use crate::page::{Page, PageError, PageRequest, decode_cursor, encode_cursor};
+use crate::page::{Page, PageError, PageRequest, newest_first_after, newest_first_page};
 
 /// Topic of the push that follows a new inbox entry, keyed by user.
 pub const NOTIFICATION_ADDED: &str = "notification.added";
@@ -116,40 +116,25 @@ impl InboxService {
         if unread_only {
             q = q.filter(notifications::Column::ReadAt.is_null());
         }
-        if let Some(after) = &page.after {
-            let parts = decode_cursor(after, 2)?;
-            let at = DateTime::parse_from_rfc3339(&parts[0])
-                .map_err(|_| PageError::BadCursor)?
-                .with_timezone(&Utc);
-            let id = Uuid::parse_str(&parts[1]).map_err(|_| PageError::BadCursor)?;
-            q = q.filter(
-                Condition::any()
-                    .add(notifications::Column::CreatedAt.lt(at))
-                    .add(
-                        Condition::all()
-                            .add(notifications::Column::CreatedAt.eq(at))
-                            .add(notifications::Column::Id.lt(id)),
-                    ),
-            );
+        if let Some(before) = newest_first_after(
+            page.after.as_deref(),
+            notifications::Column::CreatedAt,
+            notifications::Column::Id,
+        )? {
+            q = q.filter(before);
         }
-        let mut rows = q
+        let rows = q
             .order_by_desc(notifications::Column::CreatedAt)
             .order_by_desc(notifications::Column::Id)
             .limit(size + 1)
             .all(&self.db)
             .await?;
-        let has_next_page = rows.len() as u64 > size;
-        rows.truncate(size as usize);
-        Ok(Page {
-            items: rows
-                .into_iter()
-                .map(|m| {
-                    let cursor = encode_cursor(&[&m.created_at.to_rfc3339(), &m.id.to_string()]);
-                    (cursor, Notification::from(m))
-                })
-                .collect(),
-            has_next_page,
-        })
+        Ok(newest_first_page(
+            rows,
+            size,
+            |m| (m.created_at, m.id),
+            Notification::from,
+        ))
     }
 
     /// How many of the caller's entries are unread.

@@ -4,13 +4,13 @@
 use chrono::{DateTime, Utc};
 use marquee_entity::emails;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use super::EmailWorker;
 use crate::accounts::Admin;
 use crate::error::{Classify, ErrorKind};
-use crate::page::{Page, PageError, PageRequest, decode_cursor, encode_cursor};
+use crate::page::{Page, PageError, PageRequest, newest_first_after, newest_first_page};
 
 /// A queued, sent or dead message.
 #[derive(Debug, Clone)]
@@ -124,38 +124,25 @@ impl EmailWorker {
         if let Some(s) = status {
             q = q.filter(emails::Column::Status.eq(s.as_str()));
         }
-        if let Some(after) = &page.after {
-            let parts = decode_cursor(after, 2)?;
-            let at = DateTime::parse_from_rfc3339(&parts[0])
-                .map_err(|_| PageError::BadCursor)?
-                .with_timezone(&Utc);
-            let id = Uuid::parse_str(&parts[1]).map_err(|_| PageError::BadCursor)?;
-            q = q.filter(
-                Condition::any().add(emails::Column::CreatedAt.lt(at)).add(
-                    Condition::all()
-                        .add(emails::Column::CreatedAt.eq(at))
-                        .add(emails::Column::Id.lt(id)),
-                ),
-            );
+        if let Some(before) = newest_first_after(
+            page.after.as_deref(),
+            emails::Column::CreatedAt,
+            emails::Column::Id,
+        )? {
+            q = q.filter(before);
         }
-        let mut rows = q
+        let rows = q
             .order_by_desc(emails::Column::CreatedAt)
             .order_by_desc(emails::Column::Id)
             .limit(size + 1)
             .all(self.db())
             .await?;
-        let has_next_page = rows.len() as u64 > size;
-        rows.truncate(size as usize);
-        Ok(Page {
-            items: rows
-                .into_iter()
-                .map(|m| {
-                    let cursor = encode_cursor(&[&m.created_at.to_rfc3339(), &m.id.to_string()]);
-                    (cursor, QueuedEmail::from(m))
-                })
-                .collect(),
-            has_next_page,
-        })
+        Ok(newest_first_page(
+            rows,
+            size,
+            |m| (m.created_at, m.id),
+            QueuedEmail::from,
+        ))
     }
 
     /// Puts a dead message back in the queue with a fresh set of attempts, due now.
