@@ -83,6 +83,8 @@ typed_id!(/// One performance on a screen.
     ShowtimeId, "showtime");
 typed_id!(/// A booking (hold, then purchase).
     BookingId, "booking");
+typed_id!(/// A review of a movie.
+    ReviewId, "review");
 typed_id!(/// A promotion code.
     PromotionId, "promotion");
 

@@ -18,6 +18,7 @@ pub mod money;
 pub mod page;
 pub mod payments;
 pub mod redis_store;
+pub mod reviews;
 pub mod services;
 
 pub use error::{Classify, ErrorKind};

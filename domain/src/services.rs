@@ -18,6 +18,7 @@ use crate::inbox::InboxService;
 use crate::mail::{EmailSettings, EmailWorker, Mailer};
 use crate::payments::PaymentGateway;
 use crate::redis_store::RedisStore;
+use crate::reviews::ReviewService;
 use tokio::sync::Notify;
 
 /// Everything the domain needs to start.
@@ -97,6 +98,8 @@ pub struct Services {
     pub inbox: InboxService,
     /// Sends queued email (spawned by the server; tests may drive it directly).
     pub emails: EmailWorker,
+    /// Ratings and reviews.
+    pub reviews: ReviewService,
     /// Where published domain events can be heard.
     pub events: Arc<dyn EventBus>,
 }
@@ -160,6 +163,7 @@ impl Services {
             ),
             events,
             inbox: InboxService::new(db.clone(), clock.clone()),
+            reviews: ReviewService::new(db.clone(), clock.clone()),
             accounts: AccountService::new(
                 db.clone(),
                 clock.clone(),

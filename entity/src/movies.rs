@@ -20,6 +20,12 @@ pub struct Model {
     pub trailer_url: Option<String>,
     pub rating_count: i32,
     pub rating_total: i64,
+    /// Reviews giving one star, two, … five (visible reviews only, like the count).
+    pub ratings_1: i32,
+    pub ratings_2: i32,
+    pub ratings_3: i32,
+    pub ratings_4: i32,
+    pub ratings_5: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub deleted_at: Option<DateTimeUtc>,

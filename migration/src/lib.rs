@@ -10,6 +10,7 @@ mod m20261123_000005_hold_fencing;
 mod m20261123_000006_webhook_events;
 mod m20261123_000007_seat_hold_token;
 mod m20261123_000008_emails;
+mod m20261124_000009_rating_histogram;
 
 /// Every migration of the Marquee schema, oldest first.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_webhook_events::Migration),
             Box::new(m20261123_000007_seat_hold_token::Migration),
             Box::new(m20261123_000008_emails::Migration),
+            Box::new(m20261124_000009_rating_histogram::Migration),
         ]
     }
 }

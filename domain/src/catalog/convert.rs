@@ -85,6 +85,13 @@ impl From<movies::Model> for Movie {
             trailer_url: m.trailer_url,
             rating_count: m.rating_count,
             rating_total: m.rating_total,
+            rating_histogram: [
+                m.ratings_1,
+                m.ratings_2,
+                m.ratings_3,
+                m.ratings_4,
+                m.ratings_5,
+            ],
         }
     }
 }

@@ -143,6 +143,8 @@ pub struct Movie {
     pub rating_count: i32,
     /// Sum of ratings (average = total / count).
     pub rating_total: i64,
+    /// Ratings giving one star, two, … five.
+    pub rating_histogram: [i32; 5],
 }
 
 /// A live event.

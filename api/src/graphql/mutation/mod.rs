@@ -6,6 +6,7 @@ mod admin_inputs;
 mod booking;
 mod emails;
 mod inbox;
+mod reviews;
 
 use async_graphql::MergedObject;
 
@@ -17,4 +18,5 @@ pub struct Mutation(
     booking::BookingMutation,
     emails::EmailMutation,
     inbox::InboxMutation,
+    reviews::ReviewMutation,
 );

@@ -48,7 +48,7 @@ pub struct NearInput {
     pub radius_km: f64,
 }
 
-pub(super) fn page_request(first: Option<i32>, after: Option<String>) -> ApiResult<PageRequest> {
+pub(crate) fn page_request(first: Option<i32>, after: Option<String>) -> ApiResult<PageRequest> {
     let first = match first {
         Some(n) if n < 1 => return Err(ApiError::bad_input("first", "`first` must be at least 1")),
         Some(n) => Some(n as u64),
@@ -57,7 +57,7 @@ pub(super) fn page_request(first: Option<i32>, after: Option<String>) -> ApiResu
     Ok(PageRequest { first, after })
 }
 
-pub(super) fn connection<T, N>(
+pub(crate) fn connection<T, N>(
     page: Page<T>,
     has_previous: bool,
     wrap: fn(T) -> N,

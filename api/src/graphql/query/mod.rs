@@ -2,7 +2,7 @@
 
 mod accounts;
 mod booking;
-mod catalog;
+pub(crate) mod catalog;
 mod emails;
 mod inbox;
 

@@ -1,6 +1,12 @@
-use async_graphql::{ID, Object, SimpleObject};
+use async_graphql::connection::{Connection, EmptyFields};
+use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::NaiveDate;
 use marquee_domain::catalog;
+
+use super::Review;
+use crate::graphql::auth::services;
+use crate::graphql::error::ApiResult;
+use crate::graphql::query::catalog::{connection, page_request};
 
 /// Aggregate rating of a movie.
 #[derive(SimpleObject)]
@@ -9,6 +15,8 @@ pub struct Rating {
     pub average: f64,
     /// Number of ratings.
     pub count: i32,
+    /// Ratings giving one star, two, … five (five numbers).
+    pub histogram: Vec<i32>,
 }
 
 /// A film.
@@ -59,7 +67,28 @@ impl Movie {
         } else {
             0.0
         };
-        Rating { average, count }
+        Rating {
+            average,
+            count,
+            histogram: self.0.rating_histogram.to_vec(),
+        }
+    }
+
+    /// Visible reviews, newest first; `verifiedOnly` keeps those by ticket holders.
+    async fn reviews(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        #[graphql(default = false)] verified_only: bool,
+    ) -> ApiResult<Connection<String, Review, EmptyFields, EmptyFields>> {
+        let has_previous = after.is_some();
+        let page = page_request(first, after)?;
+        let found = services(ctx)
+            .reviews
+            .list(self.0.id, verified_only, &page)
+            .await?;
+        Ok(connection(found, has_previous, Review::from))
     }
 }
 

@@ -1,0 +1,44 @@
+//! A movie review.
+
+use async_graphql::{ID, SimpleObject};
+use chrono::{DateTime, Utc};
+use marquee_domain::reviews;
+
+/// What a viewer thought of a movie.
+#[derive(SimpleObject)]
+pub struct Review {
+    /// Id.
+    pub id: ID,
+    /// The movie.
+    pub movie_id: ID,
+    /// 1 to 5 stars.
+    pub rating: i32,
+    /// What the author wrote.
+    pub body: String,
+    /// The author's display name.
+    pub author_name: String,
+    /// The author held a confirmed ticket to the movie when writing it.
+    pub verified: bool,
+    /// Hidden by an admin (hidden reviews are not listed and do not count in the rating).
+    pub hidden: bool,
+    /// Written.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<reviews::Review> for Review {
+    fn from(r: reviews::Review) -> Self {
+        Self {
+            id: ID(r.id.to_string()),
+            movie_id: ID(r.movie_id.to_string()),
+            rating: r.rating,
+            body: r.body,
+            author_name: r.author_name,
+            verified: r.verified,
+            hidden: r.hidden,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
