@@ -1,0 +1,119 @@
+//! What is indexed about a movie, an event or a theatre.
+
+use tantivy::TantivyDocument;
+
+use super::schema::{Fields, normalise};
+use crate::geo::LatLon;
+
+/// What a hit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// A film.
+    Movie,
+    /// A live event.
+    Event,
+    /// A venue.
+    Theatre,
+}
+
+impl Kind {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Movie => "movie",
+            Self::Event => "event",
+            Self::Theatre => "theatre",
+        }
+    }
+
+    /// From the stored spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "movie" => Some(Self::Movie),
+            "event" => Some(Self::Event),
+            "theatre" => Some(Self::Theatre),
+            _ => None,
+        }
+    }
+}
+
+/// One searchable thing, built by the caller from its catalog.
+#[derive(Debug, Clone, Default)]
+pub struct SearchDoc {
+    /// Movie, event or theatre.
+    pub kind: Option<Kind>,
+    /// Its id.
+    pub id: String,
+    /// Title (a theatre's name).
+    pub title: String,
+    /// Synopsis or description (a theatre's address).
+    pub body: String,
+    /// Cast, host, performer.
+    pub people: Vec<String>,
+    /// Names of the theatres playing it (a theatre: its own).
+    pub places: Vec<String>,
+    /// Genre slugs.
+    pub genres: Vec<String>,
+    /// Language.
+    pub language: String,
+    /// Cities, states and zips where it plays (a theatre: its own).
+    pub cities: Vec<String>,
+    /// States.
+    pub states: Vec<String>,
+    /// Zip codes.
+    pub zips: Vec<String>,
+    /// Days it plays, `YYYY-MM-DD` in the theatre's own zone.
+    pub dates: Vec<String>,
+    /// Coordinates of the theatres playing it (a theatre: its own).
+    pub points: Vec<LatLon>,
+}
+
+pub(super) fn key(kind: Kind, id: &str) -> String {
+    format!("{}:{id}", kind.as_str())
+}
+
+impl SearchDoc {
+    pub(super) fn key(&self) -> String {
+        key(self.kind.unwrap_or(Kind::Movie), &self.id)
+    }
+}
+
+pub(super) fn to_tantivy(f: &Fields, d: &SearchDoc) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.key, d.key());
+    doc.add_text(f.kind, d.kind.unwrap_or(Kind::Movie).as_str());
+    doc.add_text(f.id, &d.id);
+    doc.add_text(f.title, &d.title);
+    doc.add_text(f.title_exact, &d.title);
+    doc.add_text(f.title_prefixes, &d.title);
+    doc.add_text(f.body, &d.body);
+    for p in &d.people {
+        doc.add_text(f.people, p);
+    }
+    for p in &d.places {
+        doc.add_text(f.place, p);
+    }
+    for g in &d.genres {
+        doc.add_text(f.genre, normalise(g));
+    }
+    if !d.language.is_empty() {
+        doc.add_text(f.language, normalise(&d.language));
+    }
+    for c in &d.cities {
+        doc.add_text(f.city, normalise(c));
+    }
+    for s in &d.states {
+        doc.add_text(f.state, normalise(s));
+    }
+    for z in &d.zips {
+        doc.add_text(f.zip, normalise(z));
+    }
+    for day in &d.dates {
+        doc.add_text(f.date, day.trim());
+    }
+    for p in &d.points {
+        doc.add_f64(f.lat, p.lat);
+        doc.add_f64(f.lon, p.lon);
+    }
+    doc
+}

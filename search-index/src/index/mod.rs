@@ -1,0 +1,221 @@
+//! The Tantivy index of movies, events and theatres: full text with typo tolerance, prefix
+//! matching for autocomplete, exact filters, and "near me" by distance on stored
+//! coordinates. Writes go through one `IndexWriter` behind a lock; searches share a reader.
+
+mod document;
+mod query;
+mod schema;
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use tantivy::collector::TopDocs;
+use tantivy::directory::MmapDirectory;
+use tantivy::schema::Value;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+pub use document::{Kind, SearchDoc};
+pub use query::{Filters, Hit, SearchRequest, Suggestion};
+
+use crate::geo::{LatLon, distance_km};
+use schema::Fields;
+
+/// Memory for the single writer thread (Tantivy's minimum is 15 MB per thread).
+const WRITER_HEAP: usize = 32 * 1024 * 1024;
+
+/// Why the index failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// Tantivy failed (I/O, a corrupt segment, …).
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    /// The folder could not be opened.
+    #[error("search index folder: {0}")]
+    Directory(#[from] tantivy::directory::error::OpenDirectoryError),
+    /// The writer lock was poisoned by a panic.
+    #[error("search index writer is unusable")]
+    Poisoned,
+}
+
+/// The index with its reader and its one writer.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+}
+
+impl SearchIndex {
+    /// An index kept in memory (tests, tools).
+    pub fn in_memory() -> Result<Self, SearchError> {
+        let (schema, fields) = schema::build();
+        Self::with(Index::create_in_ram(schema), fields)
+    }
+
+    /// Opens the index in `dir`, creating it if the folder is empty.
+    pub fn open(dir: &Path) -> Result<Self, SearchError> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| tantivy::TantivyError::IoError(std::sync::Arc::new(e)))?;
+        let (schema, fields) = schema::build();
+        let index = Index::open_or_create(MmapDirectory::open(dir)?, schema)?;
+        Self::with(index, fields)
+    }
+
+    fn with(index: Index, fields: Fields) -> Result<Self, SearchError> {
+        schema::register_tokenizers(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let writer = index.writer_with_num_threads(1, WRITER_HEAP)?;
+        Ok(Self {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+        })
+    }
+
+    /// Adds or replaces documents, and makes them searchable.
+    pub fn upsert(&self, docs: &[SearchDoc]) -> Result<(), SearchError> {
+        let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        for doc in docs {
+            writer.delete_term(Term::from_field_text(self.fields.key, &doc.key()));
+            writer.add_document(document::to_tantivy(&self.fields, doc))?;
+        }
+        writer.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Removes documents by kind and id, and makes that visible.
+    pub fn remove(&self, items: &[(Kind, String)]) -> Result<(), SearchError> {
+        let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        for (kind, id) in items {
+            writer.delete_term(Term::from_field_text(
+                self.fields.key,
+                &document::key(*kind, id),
+            ));
+        }
+        writer.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Replaces the whole index with `docs` (a rebuild).
+    pub fn replace_all(&self, docs: &[SearchDoc]) -> Result<(), SearchError> {
+        let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        writer.delete_all_documents()?;
+        for doc in docs {
+            writer.add_document(document::to_tantivy(&self.fields, doc))?;
+        }
+        writer.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// How many documents are searchable.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Whether nothing is searchable.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Ranked hits for a request.
+    pub fn search(&self, request: &SearchRequest) -> Result<Vec<Hit>, SearchError> {
+        let searcher = self.reader.searcher();
+        let query = query::full_text(&self.index, &self.fields, request);
+        // Distance filtering happens after ranking, so fetch enough to fill the page.
+        let fetch = if request.filters.near.is_some() {
+            (request.limit * 20).max(200)
+        } else {
+            request.limit
+        };
+        let top = searcher.search(&query, &TopDocs::with_limit(fetch).order_by_score())?;
+        let snippets = query::snippets(&searcher, &*query, &self.fields)?;
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            // A theatre has one point; a title has the points of the theatres playing it.
+            let distance_km = match request.filters.near {
+                Some((center, radius)) => {
+                    let nearest = stored_points(&doc, &self.fields)
+                        .into_iter()
+                        .map(|p| distance_km(center, p))
+                        .fold(f64::INFINITY, f64::min);
+                    if nearest > radius {
+                        continue;
+                    }
+                    Some(nearest)
+                }
+                None => None,
+            };
+            hits.push(Hit {
+                kind: stored_kind(&doc, &self.fields),
+                id: stored_text(&doc, self.fields.id),
+                title: stored_text(&doc, self.fields.title),
+                score,
+                snippet: snippets.html(&doc),
+                distance_km,
+            });
+            if hits.len() == request.limit {
+                break;
+            }
+        }
+        if request.filters.near.is_some() && request.text.trim().is_empty() {
+            hits.sort_by(|a, b| {
+                a.distance_km
+                    .partial_cmp(&b.distance_km)
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            });
+        }
+        Ok(hits)
+    }
+
+    /// Titles that start with what was typed so far.
+    pub fn autocomplete(&self, prefix: &str, limit: usize) -> Result<Vec<Suggestion>, SearchError> {
+        let searcher = self.reader.searcher();
+        let Some(query) = query::autocomplete(&self.fields, prefix) else {
+            return Ok(Vec::new());
+        };
+        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        top.into_iter()
+            .map(|(_, address)| {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                Ok(Suggestion {
+                    kind: stored_kind(&doc, &self.fields),
+                    id: stored_text(&doc, self.fields.id),
+                    title: stored_text(&doc, self.fields.title),
+                })
+            })
+            .collect()
+    }
+}
+
+fn stored_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn stored_kind(doc: &TantivyDocument, fields: &Fields) -> Kind {
+    Kind::parse(&stored_text(doc, fields.kind)).unwrap_or(Kind::Movie)
+}
+
+fn stored_points(doc: &TantivyDocument, fields: &Fields) -> Vec<LatLon> {
+    let lats = doc.get_all(fields.lat).filter_map(|v| v.as_f64());
+    let lons = doc.get_all(fields.lon).filter_map(|v| v.as_f64());
+    lats.zip(lons)
+        .map(|(lat, lon)| LatLon { lat, lon })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

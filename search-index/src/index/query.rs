@@ -1,0 +1,217 @@
+//! Turning a request into a Tantivy query: every word must match a title, a description, a
+//! person or a place, exactly or within a few typos; exact titles rank first; filters must
+//! all hold.
+
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{Index, Searcher, TantivyDocument, Term};
+
+use super::document::Kind;
+use super::schema::{Fields, MAX_PREFIX, normalise};
+use crate::geo::LatLon;
+
+/// Exact conditions on hits; empty lists do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    /// Movies, events, theatres.
+    pub kinds: Vec<Kind>,
+    /// Any of these cities.
+    pub cities: Vec<String>,
+    /// Any of these states.
+    pub states: Vec<String>,
+    /// Any of these zip codes.
+    pub zips: Vec<String>,
+    /// Any of these genres.
+    pub genres: Vec<String>,
+    /// Any of these languages.
+    pub languages: Vec<String>,
+    /// Playing on any of these days (`YYYY-MM-DD`).
+    pub dates: Vec<String>,
+    /// Within this many kilometres of a point (for titles: of a theatre playing them).
+    pub near: Option<(LatLon, f64)>,
+}
+
+/// What to search for.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    /// Words, possibly misspelt; empty lists everything that passes the filters.
+    pub text: String,
+    /// Exact conditions.
+    pub filters: Filters,
+    /// Hits wanted.
+    pub limit: usize,
+}
+
+/// A ranked result.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// What it is.
+    pub kind: Kind,
+    /// Its id.
+    pub id: String,
+    /// Its title (a theatre's name).
+    pub title: String,
+    /// BM25 relevance with boosts.
+    pub score: f32,
+    /// The description with the matched words in `<b>`, when any matched there.
+    pub snippet: Option<String>,
+    /// Distance to the requested point, in kilometres.
+    pub distance_km: Option<f64>,
+}
+
+/// A title for the search box.
+#[derive(Debug, Clone)]
+pub struct Suggestion {
+    /// What it is.
+    pub kind: Kind,
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+}
+
+/// Typos forgiven in a word of this length: none in very short words, one in short ones,
+/// two in long ones.
+pub(super) fn typos(word: &str) -> u8 {
+    match word.chars().count() {
+        0..=2 => 0,
+        3..=5 => 1,
+        _ => 2,
+    }
+}
+
+fn term_query(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+fn boosted(query: Box<dyn Query>, by: f32) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(query, by))
+}
+
+/// Any of `values` in `field` (values normalised like the indexed ones).
+fn any_of(field: Field, values: &[String]) -> Option<Box<dyn Query>> {
+    if values.is_empty() {
+        return None;
+    }
+    Some(Box::new(BooleanQuery::new(
+        values
+            .iter()
+            .map(|v| (Occur::Should, term_query(field, &normalise(v))))
+            .collect(),
+    )))
+}
+
+/// The words of `text` as the title field's analyzer cuts them.
+fn words(index: &Index, fields: &Fields, text: &str) -> Vec<String> {
+    let Ok(mut analyzer) = index.tokenizer_for_field(fields.title) else {
+        return Vec::new();
+    };
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    out
+}
+
+pub(super) fn full_text(index: &Index, f: &Fields, request: &SearchRequest) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let words = words(index, f, &request.text);
+    for word in &words {
+        let d = typos(word);
+        let mut any: Vec<(Occur, Box<dyn Query>)> = vec![
+            (Occur::Should, boosted(term_query(f.title, word), 3.0)),
+            (Occur::Should, term_query(f.people, word)),
+            (Occur::Should, term_query(f.place, word)),
+            (Occur::Should, boosted(term_query(f.body, word), 0.5)),
+        ];
+        if d > 0 {
+            for (field, boost) in [
+                (f.title, 1.5),
+                (f.people, 0.5),
+                (f.place, 0.5),
+                (f.body, 0.25),
+            ] {
+                let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, word), d, true);
+                any.push((Occur::Should, boosted(Box::new(fuzzy), boost)));
+            }
+        }
+        clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+    }
+    if words.is_empty() {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
+    } else {
+        // The whole request is a title: rank it above titles that merely contain its words.
+        clauses.push((
+            Occur::Should,
+            boosted(term_query(f.title_exact, &normalise(&request.text)), 10.0),
+        ));
+    }
+    let kinds: Vec<String> = request
+        .filters
+        .kinds
+        .iter()
+        .map(|k| k.as_str().to_owned())
+        .collect();
+    for filter in [
+        any_of(f.kind, &kinds),
+        any_of(f.city, &request.filters.cities),
+        any_of(f.state, &request.filters.states),
+        any_of(f.zip, &request.filters.zips),
+        any_of(f.genre, &request.filters.genres),
+        any_of(f.language, &request.filters.languages),
+        any_of(f.date, &request.filters.dates),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        clauses.push((Occur::Must, filter));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+pub(super) fn autocomplete(f: &Fields, prefix: &str) -> Option<Box<dyn Query>> {
+    let typed: String = normalise(prefix).chars().take(MAX_PREFIX).collect();
+    if typed.is_empty() {
+        return None;
+    }
+    let mut any: Vec<(Occur, Box<dyn Query>)> = vec![(
+        Occur::Should,
+        boosted(term_query(f.title_prefixes, &typed), 2.0),
+    )];
+    // A title any of whose words starts with the last word typed ("man" finds "Spider-Man").
+    if let Some(last) = typed
+        .split(|c: char| !c.is_alphanumeric())
+        .rfind(|w| !w.is_empty())
+    {
+        let word_prefix =
+            FuzzyTermQuery::new_prefix(Term::from_field_text(f.title, last), 0, false);
+        any.push((Occur::Should, Box::new(word_prefix)));
+    }
+    Some(Box::new(BooleanQuery::new(any)))
+}
+
+/// Highlighted descriptions for the hits of one query.
+pub(super) struct Snippets {
+    generator: Option<SnippetGenerator>,
+}
+
+impl Snippets {
+    pub(super) fn html(&self, doc: &TantivyDocument) -> Option<String> {
+        let snippet = self.generator.as_ref()?.snippet_from_doc(doc);
+        (!snippet.highlighted().is_empty()).then(|| snippet.to_html())
+    }
+}
+
+pub(super) fn snippets(
+    searcher: &Searcher,
+    query: &dyn Query,
+    f: &Fields,
+) -> Result<Snippets, tantivy::TantivyError> {
+    let generator = SnippetGenerator::create(searcher, query, f.body).ok();
+    Ok(Snippets { generator })
+}

@@ -1,0 +1,215 @@
+use super::*;
+use crate::geo::LatLon;
+
+fn movie(id: &str, title: &str, body: &str) -> SearchDoc {
+    SearchDoc {
+        kind: Some(Kind::Movie),
+        id: id.into(),
+        title: title.into(),
+        body: body.into(),
+        ..SearchDoc::default()
+    }
+}
+
+const CHICAGO: LatLon = LatLon {
+    lat: 41.8853,
+    lon: -87.6278,
+};
+const EVANSTON: LatLon = LatLon {
+    lat: 42.0451,
+    lon: -87.6877,
+};
+const AUSTIN: LatLon = LatLon {
+    lat: 30.2672,
+    lon: -97.7431,
+};
+
+fn theatre(id: &str, name: &str, city: &str, zip: &str, at: LatLon) -> SearchDoc {
+    SearchDoc {
+        kind: Some(Kind::Theatre),
+        id: id.into(),
+        title: name.into(),
+        body: format!("1 Main St, {city}"),
+        places: vec![name.into()],
+        cities: vec![city.into()],
+        zips: vec![zip.into()],
+        points: vec![at],
+        ..SearchDoc::default()
+    }
+}
+
+fn catalog() -> SearchIndex {
+    let index = SearchIndex::in_memory().expect("index");
+    let mut avengers = movie("m1", "The Avengers", "Earth's mightiest heroes assemble.");
+    avengers.genres = vec!["action".into()];
+    avengers.cities = vec!["Chicago".into()];
+    avengers.dates = vec!["2026-11-24".into()];
+    avengers.points = vec![CHICAGO];
+    avengers.people = vec!["Scarlett Johansson".into()];
+    let mut spider = movie(
+        "m2",
+        "Spider-Man: No Way Home",
+        "A hero's identity is revealed.",
+    );
+    spider.genres = vec!["action".into()];
+    spider.cities = vec!["Austin".into()];
+    spider.dates = vec!["2026-11-25".into()];
+    spider.points = vec![AUSTIN];
+    let mut quiet = movie(
+        "m3",
+        "Quiet Days",
+        "A slow drama about avengers of nothing.",
+    );
+    quiet.genres = vec!["drama".into()];
+    quiet.cities = vec!["Chicago".into()];
+    quiet.dates = vec!["2026-11-24".into()];
+    index
+        .replace_all(&[
+            avengers,
+            spider,
+            quiet,
+            theatre("t1", "Grand Chicago", "Chicago", "60601", CHICAGO),
+            theatre("t2", "Evanston Six", "Evanston", "60201", EVANSTON),
+            theatre("t3", "Austin Palace", "Austin", "78701", AUSTIN),
+        ])
+        .expect("indexed");
+    index
+}
+
+fn ids(hits: &[Hit]) -> Vec<&str> {
+    hits.iter().map(|h| h.id.as_str()).collect()
+}
+
+fn text(q: &str) -> SearchRequest {
+    SearchRequest {
+        text: q.into(),
+        limit: 10,
+        ..SearchRequest::default()
+    }
+}
+
+#[test]
+fn a_misspelt_title_is_found_and_ranked_above_descriptions() {
+    let index = catalog();
+    let hits = index.search(&text("avengrs")).expect("search");
+    assert_eq!(hits.first().map(|h| h.id.as_str()), Some("m1"), "{hits:?}");
+    assert!(
+        ids(&hits).contains(&"m3"),
+        "the description matches too: {hits:?}"
+    );
+    let exact = index.search(&text("the avengers")).expect("search");
+    assert_eq!(exact[0].id, "m1");
+    assert!(index.search(&text("zzzzqqq")).expect("search").is_empty());
+}
+
+#[test]
+fn people_and_snippets() {
+    let index = catalog();
+    let hits = index.search(&text("johansson")).expect("search");
+    assert_eq!(ids(&hits), vec!["m1"]);
+    let hits = index.search(&text("heroes")).expect("search");
+    let avengers = hits.iter().find(|h| h.id == "m1").expect("found");
+    assert!(
+        avengers
+            .snippet
+            .as_deref()
+            .unwrap_or("")
+            .contains("<b>heroes</b>"),
+        "{avengers:?}"
+    );
+}
+
+#[test]
+fn autocomplete_matches_title_starts_and_word_starts() {
+    let index = catalog();
+    let titles: Vec<String> = index
+        .autocomplete("spider", 5)
+        .expect("autocomplete")
+        .into_iter()
+        .map(|s| s.title)
+        .collect();
+    assert_eq!(titles, vec!["Spider-Man: No Way Home"]);
+    let titles: Vec<String> = index
+        .autocomplete("The Av", 5)
+        .expect("autocomplete")
+        .into_iter()
+        .map(|s| s.title)
+        .collect();
+    assert_eq!(titles.first().map(String::as_str), Some("The Avengers"));
+    assert!(
+        index
+            .autocomplete("  ", 5)
+            .expect("autocomplete")
+            .is_empty()
+    );
+}
+
+#[test]
+fn filters_narrow_by_kind_city_zip_genre_and_date() {
+    let index = catalog();
+    let mut request = text("");
+    request.filters.genres = vec!["Action".into()];
+    request.filters.cities = vec!["chicago".into()];
+    request.filters.dates = vec!["2026-11-24".into()];
+    assert_eq!(ids(&index.search(&request).expect("search")), vec!["m1"]);
+
+    let mut request = text("");
+    request.filters.kinds = vec![Kind::Theatre];
+    request.filters.zips = vec!["60201".into()];
+    assert_eq!(ids(&index.search(&request).expect("search")), vec!["t2"]);
+}
+
+#[test]
+fn near_me_keeps_what_is_inside_the_radius_nearest_first() {
+    let index = catalog();
+    let mut request = text("");
+    request.filters.kinds = vec![Kind::Theatre];
+    request.filters.near = Some((CHICAGO, 30.0));
+    let hits = index.search(&request).expect("search");
+    assert_eq!(ids(&hits), vec!["t1", "t2"]);
+    assert!(hits[1].distance_km.expect("distance") > 15.0);
+    request.filters.near = Some((CHICAGO, 10.0));
+    assert_eq!(ids(&index.search(&request).expect("search")), vec!["t1"]);
+    // Titles are near where they play.
+    let mut request = text("");
+    request.filters.kinds = vec![Kind::Movie];
+    request.filters.near = Some((AUSTIN, 10.0));
+    assert_eq!(ids(&index.search(&request).expect("search")), vec!["m2"]);
+}
+
+#[test]
+fn a_renamed_title_is_found_by_its_new_name_and_removed_ones_vanish() {
+    let index = catalog();
+    index
+        .upsert(&[movie("m3", "Loud Nights", "Renamed.")])
+        .expect("upsert");
+    assert_eq!(
+        ids(&index.search(&text("loud nights")).expect("search")),
+        vec!["m3"]
+    );
+    assert!(
+        index
+            .search(&text("quiet days"))
+            .expect("search")
+            .is_empty()
+    );
+    index.remove(&[(Kind::Movie, "m3".into())]).expect("remove");
+    assert!(index.search(&text("loud")).expect("search").is_empty());
+    assert_eq!(index.len(), 5);
+}
+
+#[test]
+fn the_index_survives_reopening_its_folder() {
+    let dir = tempfile::tempdir().expect("dir");
+    {
+        let index = SearchIndex::open(dir.path()).expect("open");
+        index
+            .upsert(&[movie("m9", "Persistent Vision", "")])
+            .expect("upsert");
+    }
+    let index = SearchIndex::open(dir.path()).expect("reopen");
+    assert_eq!(
+        ids(&index.search(&text("persistent")).expect("search")),
+        vec!["m9"]
+    );
+}
