@@ -52,6 +52,9 @@ enum Command {
         #[arg(long, default_value = "Administrator")]
         name: String,
     },
+    /// Rebuild the search index from the database (with the server stopped: a running
+    /// server holds the index and rebuilds it itself when it is lost).
+    Reindex,
     /// Write the GraphQL schema (SDL) to a file, or `-` for standard output.
     ExportSchema {
         #[arg(long, default_value = "schema.graphql")]
@@ -86,6 +89,7 @@ async fn main() -> anyhow::Result<()> {
                 Arc::new(SystemClock),
                 None,
                 Arc::new(FakeGateway::default()),
+                None,
             )
             .await?;
             println!("migrations applied");
@@ -97,6 +101,7 @@ async fn main() -> anyhow::Result<()> {
                 Arc::new(SystemClock),
                 None,
                 Arc::new(FakeGateway::default()),
+                None,
             )
             .await?;
             let started = std::time::Instant::now();
@@ -104,6 +109,23 @@ async fn main() -> anyhow::Result<()> {
                 Some(r) => println!("seeded in {:.1}s: {r:?}", started.elapsed().as_secs_f64()),
                 None => println!("the database already has a catalog; nothing seeded"),
             }
+            Ok(())
+        }
+        Command::Reindex => {
+            let services = start_services(
+                &settings,
+                Arc::new(SystemClock),
+                None,
+                Arc::new(FakeGateway::default()),
+                Some(settings.data_dir.join("search")),
+            )
+            .await?;
+            let started = std::time::Instant::now();
+            let docs = services.discovery.rebuild().await?;
+            println!(
+                "indexed {docs} documents in {:.1}s",
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::CreateAdmin { email, name } => create_admin(settings, &email, &name).await,
@@ -153,6 +175,7 @@ async fn create_admin(settings: Settings, email: &str, name: &str) -> anyhow::Re
         Arc::new(SystemClock),
         None,
         Arc::new(FakeGateway::default()),
+        None,
     )
     .await?;
     let (user, created) = services

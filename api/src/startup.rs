@@ -38,6 +38,7 @@ pub async fn start_services(
     clock: SharedClock,
     metrics: Option<Arc<Metrics>>,
     gateway: Arc<dyn PaymentGateway>,
+    search_dir: Option<std::path::PathBuf>,
 ) -> anyhow::Result<Arc<Services>> {
     std::fs::create_dir_all(&settings.data_dir)
         .with_context(|| format!("cannot create data_dir {}", settings.data_dir.display()))?;
@@ -106,6 +107,7 @@ pub async fn start_services(
         mailer,
         email,
         clock,
+        search_dir,
     };
     Services::start(config)
         .await
@@ -127,8 +129,14 @@ impl Application {
         let gateway = settings.payment_gateway(|| {
             FakeGateway::with_ledger(settings.data_dir.join("fake-gateway.jsonl"))
         })?;
-        let services =
-            start_services(&settings, clock, Some(metrics.clone()), gateway.port()).await?;
+        let services = start_services(
+            &settings,
+            clock,
+            Some(metrics.clone()),
+            gateway.port(),
+            Some(settings.data_dir.join("search")),
+        )
+        .await?;
         let fake_gateway = match gateway {
             Gateway::Fake(fake) => Some(fake),
             Gateway::Stripe(_) => None,
@@ -145,6 +153,22 @@ impl Application {
                 );
             }
         }
+        // The search index follows the catalog on every instance: built now if it is new
+        // (or was lost), refreshed in the background otherwise (changes made while this
+        // instance was down), then kept in step with the change feed.
+        let listener = services.events.subscribe();
+        if services.discovery.is_empty() {
+            let docs = services.discovery.rebuild().await?;
+            tracing::info!(docs, "built the search index");
+        } else {
+            let discovery = services.discovery.clone();
+            tokio::spawn(async move {
+                if let Err(e) = discovery.rebuild().await {
+                    tracing::warn!(error = %e, "search index refresh failed");
+                }
+            });
+        }
+        tokio::spawn(services.discovery.clone().run(listener));
         // Workers: publish the outbox, release lapsed holds, settle payments whose outcome
         // was unknown, end the bookings of cancelled shows, send email. Any number of instances may run them; they coordinate through the
         // database.

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod clock;
 pub mod db;
 pub mod demo;
+pub mod discovery;
 pub mod error;
 pub mod events;
 pub mod ids;

@@ -13,12 +13,14 @@ use crate::booking::{
 use crate::catalog::{CatalogAdmin, CatalogReader};
 use crate::clock::SharedClock;
 use crate::db::{self, DbSettings};
+use crate::discovery::DiscoveryService;
 use crate::events::{EventBus, InProcessBus, OutboxRelay, RedisBus};
 use crate::inbox::InboxService;
 use crate::mail::{EmailSettings, EmailWorker, Mailer};
 use crate::payments::PaymentGateway;
 use crate::redis_store::RedisStore;
 use crate::reviews::ReviewService;
+use marquee_search::index::{SearchError, SearchIndex};
 use tokio::sync::Notify;
 
 /// Everything the domain needs to start.
@@ -42,6 +44,8 @@ pub struct DomainConfig {
     pub email: EmailSettings,
     /// Source of "now".
     pub clock: SharedClock,
+    /// Where the search index lives; in memory when `None` (maintenance commands).
+    pub search_dir: Option<std::path::PathBuf>,
 }
 
 /// Failure to start the domain.
@@ -53,6 +57,9 @@ pub enum StartupError {
     /// Bad Redis URL.
     #[error(transparent)]
     Redis(#[from] crate::redis_store::RedisUnavailable),
+    /// The search index cannot be opened (held by another process, or a disk failure).
+    #[error(transparent)]
+    Search(#[from] SearchError),
 }
 
 /// Health of each dependency, for `/readyz`.
@@ -100,8 +107,27 @@ pub struct Services {
     pub emails: EmailWorker,
     /// Ratings and reviews.
     pub reviews: ReviewService,
+    /// Search over the catalog (its listener is spawned by the server).
+    pub discovery: DiscoveryService,
     /// Where published domain events can be heard.
     pub events: Arc<dyn EventBus>,
+}
+
+/// Opens the search index in `dir`; one that cannot be read is discarded and started anew
+/// (the server rebuilds it from the database), unless another process holds it.
+fn open_search(dir: Option<&std::path::Path>) -> Result<SearchIndex, SearchError> {
+    let Some(dir) = dir else {
+        return SearchIndex::in_memory();
+    };
+    match SearchIndex::open(dir) {
+        Ok(index) => Ok(index),
+        Err(SearchError::Locked) => Err(SearchError::Locked),
+        Err(e) => {
+            tracing::warn!(error = %e, dir = %dir.display(), "search index unreadable; starting it anew");
+            let _ = std::fs::remove_dir_all(dir);
+            SearchIndex::open(dir)
+        }
+    }
 }
 
 impl Services {
@@ -120,6 +146,7 @@ impl Services {
             Some((url, prefix)) => Some(RedisStore::open(url, prefix)?),
             None => None,
         };
+        let search = open_search(config.search_dir.as_deref())?;
         let clock = config.clock.clone();
         let tokens = TokenIssuer::new(&config.tokens, clock.clone());
         // Redis when scaled out, so that every instance sees the same claims.
@@ -164,6 +191,7 @@ impl Services {
             events,
             inbox: InboxService::new(db.clone(), clock.clone()),
             reviews: ReviewService::new(db.clone(), clock.clone()),
+            discovery: DiscoveryService::new(db.clone(), clock.clone(), Arc::new(search)),
             accounts: AccountService::new(
                 db.clone(),
                 clock.clone(),

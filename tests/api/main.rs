@@ -20,6 +20,7 @@ mod mail;
 mod ops;
 mod reviews;
 mod schema;
+mod search;
 mod stripe;
 mod subscriptions;
 mod theatre_changes;

@@ -3,7 +3,7 @@
 mod admin;
 mod convert;
 mod error;
-mod genres;
+pub(crate) mod genres;
 mod layout;
 mod reads;
 mod schedule;

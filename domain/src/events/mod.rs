@@ -7,12 +7,12 @@ mod relay;
 
 pub use bus::{EventBus, InProcessBus, RedisBus};
 pub use outbox::{
-    BOOKING_REMINDER, BOOKING_STATUS, SEAT_CHANGES, SHOWTIME_CANCELLED, SHOWTIME_CHANGED,
-    SeatChange,
+    BOOKING_REMINDER, BOOKING_STATUS, CATALOG_CHANGED, SEAT_CHANGES, SHOWTIME_ADDED,
+    SHOWTIME_CANCELLED, SHOWTIME_CHANGED, SeatChange,
 };
 pub(crate) use outbox::{
-    booking_status_row, booking_status_row_because, seat_changes_row, showtime_row,
-    tickets_issued_row,
+    booking_status_row, booking_status_row_because, catalog_changed_row, seat_changes_row,
+    showtime_row, tickets_issued_row,
 };
 pub use relay::OutboxRelay;
 

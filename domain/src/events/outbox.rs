@@ -11,10 +11,14 @@ pub const SEAT_CHANGES: &str = "seat.changes";
 /// Topic of booking status changes, keyed by booking.
 pub const BOOKING_STATUS: &str = "booking.status";
 
+/// Topic of a showtime scheduled, keyed by showtime (no buyer is concerned yet).
+pub const SHOWTIME_ADDED: &str = "showtime.added";
 /// Topic of a showtime moved to another time or screen, keyed by showtime.
 pub const SHOWTIME_CHANGED: &str = "showtime.changed";
 /// Topic of a showtime cancelled by the theatre, keyed by showtime.
 pub const SHOWTIME_CANCELLED: &str = "showtime.cancelled";
+/// Topic of a movie, event or theatre added, changed or retired, keyed by its id.
+pub const CATALOG_CHANGED: &str = "catalog.changed";
 /// Topic of the tickets a confirmation issued, keyed by booking id.
 pub const TICKETS_ISSUED: &str = "booking.confirmed";
 /// Topic of "your show starts soon", keyed by booking id.
@@ -82,6 +86,16 @@ pub(crate) fn booking_status_row_because(
         BOOKING_STATUS,
         booking.to_string(),
         serde_json::json!({ "bookingId": booking, "status": status, "expiresAt": null, "reason": reason }),
+        now,
+    )
+}
+
+/// The row announcing that a movie, event or theatre (`kind`) changed.
+pub(crate) fn catalog_changed_row(kind: &str, id: Uuid, now: DateTime<Utc>) -> outbox::ActiveModel {
+    row(
+        CATALOG_CHANGED,
+        id.to_string(),
+        serde_json::json!({ "kind": kind, "id": id }),
         now,
     )
 }

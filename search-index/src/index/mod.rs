@@ -32,6 +32,9 @@ pub enum SearchError {
     /// The folder could not be opened.
     #[error("search index folder: {0}")]
     Directory(#[from] tantivy::directory::error::OpenDirectoryError),
+    /// Another process has the index open for writing.
+    #[error("search index is in use by another process")]
+    Locked,
     /// The writer lock was poisoned by a panic.
     #[error("search index writer is unusable")]
     Poisoned,
@@ -67,7 +70,12 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let writer = index.writer_with_num_threads(1, WRITER_HEAP)?;
+        let writer = index
+            .writer_with_num_threads(1, WRITER_HEAP)
+            .map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(..) => SearchError::Locked,
+                other => other.into(),
+            })?;
         Ok(Self {
             index,
             reader,

@@ -5,6 +5,7 @@ mod booking;
 pub(crate) mod catalog;
 mod emails;
 mod inbox;
+mod search;
 
 use async_graphql::MergedObject;
 
@@ -16,4 +17,5 @@ pub struct Query(
     catalog::CatalogQuery,
     emails::EmailQuery,
     inbox::InboxQuery,
+    search::SearchQuery,
 );

@@ -8,15 +8,36 @@ mod titles;
 mod venues;
 
 use chrono::Duration;
+use marquee_entity::outbox;
 use marquee_entity::showtimes as showtime_rows;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
+};
 
 use crate::clock::SharedClock;
+use crate::events::catalog_changed_row;
 
 use super::{CatalogError, ShowtimeStatus};
 
 pub use inputs::*;
 pub(crate) use venues::insert_seats;
+
+/// Saves a change and announces it (for the search index) in one transaction.
+async fn announced<M>(
+    db: &DatabaseConnection,
+    kind: &str,
+    id: uuid::Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+    write: impl AsyncFnOnce(&sea_orm::DatabaseTransaction) -> Result<M, sea_orm::DbErr>,
+) -> Result<M, CatalogError> {
+    let txn = db.begin().await?;
+    let saved = write(&txn).await?;
+    outbox::Entity::insert(catalog_changed_row(kind, id, now))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
 
 fn required<T>(field: &'static str, value: Option<T>) -> Result<T, CatalogError> {
     value.ok_or_else(|| CatalogError::invalid(field, "is required"))

@@ -7,7 +7,7 @@ use sea_orm::{
 };
 
 use crate::accounts::Admin;
-use crate::events::{SHOWTIME_CANCELLED, SHOWTIME_CHANGED, showtime_row};
+use crate::events::{SHOWTIME_ADDED, SHOWTIME_CANCELLED, SHOWTIME_CHANGED, showtime_row};
 use crate::ids::{ScreenId, ShowtimeId};
 use crate::money::{Currency, PriceCents};
 
@@ -89,6 +89,10 @@ impl CatalogAdmin {
         .await?;
         write_prices(&txn, id, &prices).await?;
         schedule::materialise_seats(&txn, id.uuid(), screen.id).await?;
+        // Announced so that search knows where and when the title now plays.
+        outbox::Entity::insert(showtime_row(SHOWTIME_ADDED, id.uuid(), now))
+            .exec(&txn)
+            .await?;
         txn.commit().await?;
         Showtime::from_model(model).ok_or_else(|| CatalogError::not_found("showtime", id))
     }

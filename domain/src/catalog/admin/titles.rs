@@ -9,7 +9,7 @@ use crate::ids::{EventId, MovieId};
 use super::super::validate::{minutes, optional_text, text, url};
 use super::super::{CatalogError, Event, Movie, genres};
 use super::inputs::{EventInput, MovieInput};
-use super::{CatalogAdmin, MAX_RUNTIME, required};
+use super::{CatalogAdmin, MAX_RUNTIME, announced, required};
 
 impl CatalogAdmin {
     /// Adds a movie.
@@ -20,8 +20,9 @@ impl CatalogAdmin {
         input: MovieInput,
     ) -> Result<Movie, CatalogError> {
         let now = self.clock.now();
+        let id = MovieId::generate().uuid();
         let model = movies::ActiveModel {
-            id: Set(MovieId::generate().uuid()),
+            id: Set(id),
             title: Set(text("title", &required("title", input.title)?, 200)?),
             synopsis: Set(optional_text(
                 "synopsis",
@@ -59,7 +60,10 @@ impl CatalogAdmin {
             updated_at: Set(now),
             deleted_at: Set(None),
         };
-        Ok(model.insert(&self.db).await?.into())
+        let saved = announced(&self.db, "movie", id, now, async move |txn| {
+            model.insert(txn).await
+        });
+        Ok(saved.await?.into())
     }
 
     pub(super) async fn live_movie(&self, id: MovieId) -> Result<movies::Model, CatalogError> {
@@ -122,8 +126,12 @@ impl CatalogAdmin {
         if let Some(v) = input.trailer_url {
             m.trailer_url = Set(url("trailerUrl", Some(&v))?);
         }
-        m.updated_at = Set(self.clock.now());
-        Ok(m.update(&self.db).await?.into())
+        let now = self.clock.now();
+        m.updated_at = Set(now);
+        let saved = announced(&self.db, "movie", id.uuid(), now, async move |txn| {
+            m.update(txn).await
+        });
+        Ok(saved.await?.into())
     }
 
     /// Retires a movie (kept for booking history). Refused while it has upcoming shows.
@@ -142,7 +150,10 @@ impl CatalogAdmin {
         let mut m: movies::ActiveModel = current.into();
         m.deleted_at = Set(Some(now));
         m.updated_at = Set(now);
-        m.update(&self.db).await?;
+        announced(&self.db, "movie", id.uuid(), now, async move |txn| {
+            m.update(txn).await
+        })
+        .await?;
         Ok(())
     }
 
@@ -158,8 +169,9 @@ impl CatalogAdmin {
         let category = genres::normalise(&category).ok_or_else(|| {
             CatalogError::invalid("category", "use 1-30 letters, digits or hyphens")
         })?;
+        let id = EventId::generate().uuid();
         let model = events::ActiveModel {
-            id: Set(EventId::generate().uuid()),
+            id: Set(id),
             title: Set(text("title", &required("title", input.title)?, 200)?),
             description: Set(optional_text(
                 "description",
@@ -193,7 +205,10 @@ impl CatalogAdmin {
             updated_at: Set(now),
             deleted_at: Set(None),
         };
-        Ok(model.insert(&self.db).await?.into())
+        let saved = announced(&self.db, "event", id, now, async move |txn| {
+            model.insert(txn).await
+        });
+        Ok(saved.await?.into())
     }
 }
 

@@ -1,15 +1,16 @@
 //! Theatres and their screens.
 
-use marquee_entity::{screens, seats, showtimes, theatres};
+use marquee_entity::{outbox, screens, seats, showtimes, theatres};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 
 use crate::accounts::Admin;
+use crate::events::catalog_changed_row;
 use crate::ids::{ScreenId, SeatId, TheatreId};
 
 use super::super::validate::{coordinates, text, timezone, zip};
 use super::super::{CatalogError, Screen, ScreenLayout, Theatre};
 use super::inputs::TheatreInput;
-use super::{CatalogAdmin, required};
+use super::{CatalogAdmin, announced, required};
 
 impl CatalogAdmin {
     /// Adds a theatre.
@@ -24,8 +25,9 @@ impl CatalogAdmin {
             required("longitude", input.longitude)?,
         )?;
         let now = self.clock.now();
+        let id = TheatreId::generate().uuid();
         let model = theatres::ActiveModel {
-            id: Set(TheatreId::generate().uuid()),
+            id: Set(id),
             name: Set(text("name", &required("name", input.name)?, 200)?),
             address: Set(text("address", &required("address", input.address)?, 300)?),
             city: Set(text("city", &required("city", input.city)?, 100)?),
@@ -38,7 +40,10 @@ impl CatalogAdmin {
             updated_at: Set(now),
             deleted_at: Set(None),
         };
-        Ok(model.insert(&self.db).await?.into())
+        let saved = announced(&self.db, "theatre", id, now, async move |txn| {
+            model.insert(txn).await
+        });
+        Ok(saved.await?.into())
     }
 
     pub(super) async fn live_theatre(
@@ -86,8 +91,12 @@ impl CatalogAdmin {
         }
         m.latitude = Set(lat);
         m.longitude = Set(lon);
-        m.updated_at = Set(self.clock.now());
-        Ok(m.update(&self.db).await?.into())
+        let now = self.clock.now();
+        m.updated_at = Set(now);
+        let saved = announced(&self.db, "theatre", id.uuid(), now, async move |txn| {
+            m.update(txn).await
+        });
+        Ok(saved.await?.into())
     }
 
     /// Retires a theatre (kept for booking history). Refused while it has upcoming shows.
@@ -114,6 +123,9 @@ impl CatalogAdmin {
         m.deleted_at = Set(Some(now));
         m.updated_at = Set(now);
         m.update(&txn).await?;
+        outbox::Entity::insert(catalog_changed_row("theatre", id.uuid(), now))
+            .exec(&txn)
+            .await?;
         txn.commit().await?;
         Ok(())
     }

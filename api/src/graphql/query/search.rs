@@ -1,0 +1,226 @@
+//! Discovery: full-text search over titles and theatres, and autocomplete.
+
+use async_graphql::connection::{Connection, Edge, EmptyFields};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject, Union};
+use chrono::NaiveDate;
+use marquee_domain::ids::{EventId, MovieId, TheatreId};
+use marquee_domain::page::{decode_cursor, encode_cursor};
+use marquee_search::geo::LatLon;
+use marquee_search::index::{Filters, Hit, Kind, SearchRequest};
+
+use super::catalog::NearInput;
+use crate::graphql::auth::services;
+use crate::graphql::error::{ApiError, ApiResult};
+use crate::graphql::types::{Event, Movie, Theatre, load};
+
+/// What to search among.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+pub enum SearchKind {
+    /// Films.
+    Movie,
+    /// Live events.
+    Event,
+    /// Venues.
+    Theatre,
+}
+
+impl From<SearchKind> for Kind {
+    fn from(k: SearchKind) -> Self {
+        match k {
+            SearchKind::Movie => Self::Movie,
+            SearchKind::Event => Self::Event,
+            SearchKind::Theatre => Self::Theatre,
+        }
+    }
+}
+
+/// A movie, an event or a theatre.
+#[derive(Union)]
+pub enum SearchItem {
+    /// A film.
+    Movie(Movie),
+    /// A live event.
+    Event(Event),
+    /// A venue.
+    Theatre(Theatre),
+}
+
+/// One search result.
+#[derive(SimpleObject)]
+pub struct SearchHit {
+    /// What was found.
+    pub item: SearchItem,
+    /// Relevance (higher is better).
+    pub score: f64,
+    /// The description with the matched words in `<b>`.
+    pub snippet: Option<String>,
+    /// Distance from `near`, in kilometres (for titles: to the nearest theatre playing it).
+    pub distance_km: Option<f64>,
+}
+
+/// A title for the search box.
+#[derive(SimpleObject)]
+pub struct Suggestion {
+    /// Id of the movie, event or theatre.
+    pub id: ID,
+    /// What it is.
+    pub kind: SearchKind,
+    /// Its title.
+    pub title: String,
+}
+
+fn kind_of(k: Kind) -> SearchKind {
+    match k {
+        Kind::Movie => SearchKind::Movie,
+        Kind::Event => SearchKind::Event,
+        Kind::Theatre => SearchKind::Theatre,
+    }
+}
+
+/// Most hits one page may hold, and how deep paging may go.
+const MAX_FIRST: i32 = 50;
+const MAX_OFFSET: usize = 500;
+
+/// Search queries.
+#[derive(Default)]
+pub struct SearchQuery;
+
+#[Object]
+impl SearchQuery {
+    /// Movies, events and theatres matching `query` (typos forgiven), best first, narrowed
+    /// by the filters; with `near` and no words, nearest first.
+    #[allow(clippy::too_many_arguments)]
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        query: Option<String>,
+        kinds: Option<Vec<SearchKind>>,
+        city: Option<String>,
+        zip: Option<String>,
+        near: Option<NearInput>,
+        genres: Option<Vec<String>>,
+        date: Option<NaiveDate>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Connection<String, SearchHit, EmptyFields, EmptyFields>> {
+        let first = first.unwrap_or(20);
+        if !(1..=MAX_FIRST).contains(&first) {
+            return Err(ApiError::bad_input(
+                "first",
+                format!("`first` must be between 1 and {MAX_FIRST}"),
+            ));
+        }
+        let offset = match &after {
+            None => 0,
+            Some(c) => decode_cursor(c, 1)
+                .ok()
+                .and_then(|p| p[0].parse::<usize>().ok())
+                .filter(|o| *o < MAX_OFFSET)
+                .ok_or_else(|| ApiError::bad_input("after", "not a cursor returned by this API"))?,
+        };
+        let first = first as usize;
+        let request = SearchRequest {
+            text: query.unwrap_or_default(),
+            filters: Filters {
+                kinds: kinds
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(Into::into)
+                    .collect(),
+                cities: city.into_iter().collect(),
+                zips: zip.into_iter().collect(),
+                genres: genres.unwrap_or_default(),
+                dates: date.map(|d| d.to_string()).into_iter().collect(),
+                near: near.map(|n| {
+                    (
+                        LatLon {
+                            lat: n.lat,
+                            lon: n.lon,
+                        },
+                        n.radius_km,
+                    )
+                }),
+                ..Filters::default()
+            },
+            // One more than the page: whether another page follows.
+            limit: offset + first + 1,
+        };
+        let hits = services(ctx).discovery.search(request).await?;
+        let more = hits.len() > offset + first;
+        // Loaded together, so the DataLoader reads each kind in one query.
+        let page: Vec<(usize, Hit)> = hits
+            .into_iter()
+            .enumerate()
+            .skip(offset)
+            .take(first)
+            .collect();
+        let found = futures_util::future::join_all(
+            page.into_iter()
+                .map(|(i, hit)| async move { item(ctx, hit).await.map(|f| f.map(|f| (i, f))) }),
+        )
+        .await;
+        let mut connection = Connection::new(offset > 0, more);
+        for entry in found {
+            if let Some((i, hit)) = entry? {
+                connection
+                    .edges
+                    .push(Edge::new(encode_cursor(&[&(i + 1).to_string()]), hit));
+            }
+        }
+        Ok(connection)
+    }
+
+    /// Titles starting with what was typed (or with a word starting so), for the search box.
+    async fn autocomplete(
+        &self,
+        ctx: &Context<'_>,
+        prefix: String,
+        first: Option<i32>,
+    ) -> ApiResult<Vec<Suggestion>> {
+        let first = first.unwrap_or(8);
+        if !(1..=20).contains(&first) {
+            return Err(ApiError::bad_input(
+                "first",
+                "`first` must be between 1 and 20",
+            ));
+        }
+        Ok(services(ctx)
+            .discovery
+            .autocomplete(prefix, first as usize)
+            .await?
+            .into_iter()
+            .map(|s| Suggestion {
+                id: ID(s.id),
+                kind: kind_of(s.kind),
+                title: s.title,
+            })
+            .collect())
+    }
+}
+
+/// The catalog object behind a hit (through the request's DataLoader); `None` when it was
+/// retired after it was indexed.
+async fn item(ctx: &Context<'_>, hit: Hit) -> ApiResult<Option<SearchHit>> {
+    let found = match hit.kind {
+        Kind::Movie => match MovieId::parse(&hit.id) {
+            Ok(id) => load(ctx, id).await?.map(|m| SearchItem::Movie(Movie(m))),
+            Err(_) => None,
+        },
+        Kind::Event => match EventId::parse(&hit.id) {
+            Ok(id) => load(ctx, id).await?.map(|e| SearchItem::Event(Event(e))),
+            Err(_) => None,
+        },
+        Kind::Theatre => match TheatreId::parse(&hit.id) {
+            Ok(id) => load(ctx, id)
+                .await?
+                .map(|t| SearchItem::Theatre(Theatre(t))),
+            Err(_) => None,
+        },
+    };
+    Ok(found.map(|item| SearchHit {
+        item,
+        score: f64::from(hit.score),
+        snippet: hit.snippet,
+        distance_km: hit.distance_km,
+    }))
+}

@@ -1,0 +1,255 @@
+//! Discovery over GraphQL: typo-tolerant search, autocomplete, filters, near me, and a
+//! catalog change searchable within a second.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+const SEARCH: &str = "query($q: String, $k: [SearchKind!], $city: String, $zip: String, $near: NearInput, $g: [String!], $d: NaiveDate, $first: Int, $after: String) {
+  search(query: $q, kinds: $k, city: $city, zip: $zip, near: $near, genres: $g, date: $d, first: $first, after: $after) {
+    edges { cursor node { score snippet distanceKm item { __typename ... on Movie { id title } ... on Event { id title } ... on Theatre { id name } } } }
+    pageInfo { hasNextPage }
+  } }";
+const AUTOCOMPLETE: &str = "query($p: String!) { autocomplete(prefix: $p) { id kind title } }";
+
+fn names(body: &Value) -> Vec<String> {
+    body["search"]["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"))
+        .iter()
+        .map(|e| {
+            let item = &e["node"]["item"];
+            item["title"]
+                .as_str()
+                .or(item["name"].as_str())
+                .unwrap()
+                .to_owned()
+        })
+        .collect()
+}
+
+async fn search(app: &TestApp, vars: Value) -> Value {
+    app.ok(SEARCH, vars, None).await
+}
+
+/// Searches until `want` is the first hit, for at most `within`; returns how long it took.
+async fn until_first(app: &TestApp, vars: Value, want: &str, within: Duration) -> Duration {
+    let started = Instant::now();
+    loop {
+        let found = names(&search(app, vars.clone()).await);
+        if found.first().map(String::as_str) == Some(want) {
+            return started.elapsed();
+        }
+        assert!(
+            started.elapsed() < within,
+            "{want} not first after {within:?}: {found:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+async fn movie(app: &TestApp, admin: &str, title: &str, genres: &[&str]) -> String {
+    app.ok(
+        MOVIE,
+        json!({ "i": { "title": title, "runtimeMinutes": 100, "releaseDate": "2026-01-01", "genres": genres } }),
+        Some(admin),
+    )
+    .await["createMovie"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn titles_are_found_despite_typos_within_a_second_of_being_added_or_renamed() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let id = movie(&app, &admin, "The Avengers", &["action"]).await;
+    let took = until_first(
+        &app,
+        json!({ "q": "avengrs" }),
+        "The Avengers",
+        Duration::from_secs(1),
+    )
+    .await;
+    assert!(took < Duration::from_secs(1));
+    movie(&app, &admin, "Spider-Man: No Way Home", &["action"]).await;
+    let mut titles = Vec::new();
+    for _ in 0..40 {
+        titles = app.ok(AUTOCOMPLETE, json!({ "p": "spider" }), None).await["autocomplete"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["title"].as_str().unwrap().to_owned())
+            .collect();
+        if !titles.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(titles, vec!["Spider-Man: No Way Home"]);
+
+    app.ok(
+        "mutation($id: ID!) { updateMovie(id: $id, input: { title: \"Earth's Mightiest\" }) { title } }",
+        json!({ "id": id }),
+        Some(&admin),
+    )
+    .await;
+    until_first(
+        &app,
+        json!({ "q": "mightiest" }),
+        "Earth's Mightiest",
+        Duration::from_secs(1),
+    )
+    .await;
+    assert!(names(&search(&app, json!({ "q": "avengers" })).await).is_empty());
+}
+
+#[tokio::test]
+async fn filters_by_zip_radius_genre_city_and_date() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let mut screens = Vec::new();
+    for (name, city, state, zip, lat, lon, tz) in [
+        (
+            "Loop Grand",
+            "Chicago",
+            "IL",
+            "60601",
+            41.8853,
+            -87.6278,
+            "America/Chicago",
+        ),
+        (
+            "Evanston Six",
+            "Evanston",
+            "IL",
+            "60201",
+            42.0451,
+            -87.6877,
+            "America/Chicago",
+        ),
+        (
+            "Austin Palace",
+            "Austin",
+            "TX",
+            "78701",
+            30.2672,
+            -97.7431,
+            "America/Chicago",
+        ),
+    ] {
+        let t = app
+            .ok(THEATRE, json!({ "i": { "name": name, "address": "1 Main St", "city": city, "state": state, "zip": zip,
+                                        "latitude": lat, "longitude": lon, "timezone": tz } }), Some(&admin))
+            .await;
+        let s = app
+            .ok(
+                SCREEN,
+                json!({ "t": t["createTheatre"]["id"], "n": "One", "l": small_layout() }),
+                Some(&admin),
+            )
+            .await;
+        screens.push(s["createScreen"]["id"].as_str().unwrap().to_owned());
+        if name == "Loop Grand" {
+            let s = app
+                .ok(
+                    SCREEN,
+                    json!({ "t": t["createTheatre"]["id"], "n": "Two", "l": small_layout() }),
+                    Some(&admin),
+                )
+                .await;
+            screens.push(s["createScreen"]["id"].as_str().unwrap().to_owned());
+        }
+    }
+    let chicago_action = movie(&app, &admin, "Loop Chase", &["action"]).await;
+    let austin_action = movie(&app, &admin, "Texas Chase", &["action"]).await;
+    let chicago_drama = movie(&app, &admin, "Loop Tears", &["drama"]).await;
+    let starts = in_hours(30);
+    // Screens: Loop Grand One and Two, Evanston Six, Austin Palace.
+    for (screen, title) in [
+        (&screens[0], &chicago_action),
+        (&screens[3], &austin_action),
+        (&screens[1], &chicago_drama),
+    ] {
+        app.ok(SHOWTIME, json!({ "i": { "screenId": screen, "movieId": title, "startsAt": starts, "prices": all_prices() } }), Some(&admin))
+            .await;
+    }
+    let day = time(&json!(starts))
+        .with_timezone(&chrono_tz::America::Chicago)
+        .date_naive()
+        .to_string();
+
+    // A showtime's title becomes searchable where and when it plays.
+    let filter = json!({ "g": ["action"], "city": "Chicago", "d": day });
+    until_first(&app, filter.clone(), "Loop Chase", Duration::from_secs(1)).await;
+    assert_eq!(names(&search(&app, filter).await), vec!["Loop Chase"]);
+    let other_day = json!({ "g": ["action"], "city": "Chicago", "d": "2030-01-01" });
+    assert!(names(&search(&app, other_day).await).is_empty());
+
+    let by_zip = json!({ "k": ["THEATRE"], "zip": "60201" });
+    assert_eq!(names(&search(&app, by_zip).await), vec!["Evanston Six"]);
+    let near = |km: f64| json!({ "k": ["THEATRE"], "near": { "lat": 41.8853, "lon": -87.6278, "radiusKm": km } });
+    assert_eq!(names(&search(&app, near(10.0)).await), vec!["Loop Grand"]);
+    let wide = search(&app, near(30.0)).await;
+    assert_eq!(names(&wide), vec!["Loop Grand", "Evanston Six"]);
+    assert!(
+        wide["search"]["edges"][1]["node"]["distanceKm"]
+            .as_f64()
+            .unwrap()
+            > 15.0
+    );
+    // Titles are near where they play.
+    let titles_near =
+        json!({ "k": ["MOVIE"], "near": { "lat": 30.2672, "lon": -97.7431, "radiusKm": 10.0 } });
+    assert_eq!(names(&search(&app, titles_near).await), vec!["Texas Chase"]);
+
+    // Pages follow each other without repeats.
+    let first = search(&app, json!({ "k": ["THEATRE"], "first": 2 })).await;
+    assert_eq!(first["search"]["pageInfo"]["hasNextPage"], true);
+    let after = first["search"]["edges"][1]["cursor"].clone();
+    let rest = search(
+        &app,
+        json!({ "k": ["THEATRE"], "first": 2, "after": after }),
+    )
+    .await;
+    let mut all = names(&first);
+    all.extend(names(&rest));
+    all.sort();
+    assert_eq!(all, vec!["Austin Palace", "Evanston Six", "Loop Grand"]);
+}
+
+#[tokio::test]
+async fn bad_search_requests_get_a_coded_error() {
+    let app = spawn_app().await;
+    for (vars, field) in [
+        (json!({ "first": 0 }), "first"),
+        (json!({ "first": 51 }), "first"),
+        (json!({ "after": "garbage" }), "after"),
+        (json!({ "q": "x".repeat(201) }), "query"),
+        (
+            json!({ "near": { "lat": 41.0, "lon": -87.0, "radiusKm": 0.0 } }),
+            "near",
+        ),
+        (
+            json!({ "near": { "lat": 41.0, "lon": -87.0, "radiusKm": 1000.0 } }),
+            "near",
+        ),
+    ] {
+        let body = app.gql(SEARCH, vars.clone(), None).await;
+        assert_eq!(code(&body), "BAD_USER_INPUT", "{vars}: {body}");
+        assert_eq!(body["errors"][0]["extensions"]["field"], field, "{body}");
+    }
+    let body = app
+        .gql(
+            "{ autocomplete(prefix: \"a\", first: 0) { id } }",
+            json!({}),
+            None,
+        )
+        .await;
+    assert_eq!(code(&body), "BAD_USER_INPUT");
+    let empty = app.ok(AUTOCOMPLETE, json!({ "p": "" }), None).await;
+    assert_eq!(empty["autocomplete"], json!([]));
+}
