@@ -18,6 +18,7 @@ mod inbox;
 mod live;
 mod mail;
 mod ops;
+mod refunds;
 mod reviews;
 mod schema;
 mod search;

@@ -12,6 +12,7 @@ use crate::events::{booking_status_row, booking_status_row_because};
 use crate::ids::{BookingId, SeatId};
 
 use super::expiry::back_on_sale;
+use super::refunds::{OwedRefund, record_refund};
 use super::{Booking, BookingError, BookingService, BookingStatus, ExecutionOutcome};
 
 impl BookingService {
@@ -118,19 +119,33 @@ impl BookingService {
         })
         .exec(&txn)
         .await?;
-        txn.commit().await?;
-        self.outbox_wake.notify_one();
+        // What is owed back is written with the booking's end, so it is sent even if this
+        // process dies right after the commit.
         let paid = payments::Entity::find()
             .filter(payments::Column::BookingId.eq(id.uuid()))
             .filter(payments::Column::Status.eq("succeeded"))
-            .one(&self.db)
+            .one(&txn)
             .await?;
-        if let Some(p) = paid
-            && let Some(provider_ref) = &p.provider_ref
-            && amount > 0
-        {
-            self.refund(id, p.id, provider_ref, amount, ending.refund_reason)
-                .await?;
+        let refund = match paid {
+            Some(p) if amount > 0 => Some(
+                record_refund(
+                    &txn,
+                    OwedRefund {
+                        booking: id,
+                        payment: p.id,
+                        amount,
+                        reason: ending.refund_reason,
+                    },
+                    now,
+                )
+                .await?,
+            ),
+            _ => None,
+        };
+        txn.commit().await?;
+        self.outbox_wake.notify_one();
+        if let Some(refund) = refund {
+            self.send_refund(refund).await?;
         }
         let seat_ids: Vec<SeatId> = booking.seats.iter().map(|s| s.seat_id).collect();
         self.holds.release(booking.showtime_id, &seat_ids, id).await;

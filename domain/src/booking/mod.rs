@@ -11,6 +11,7 @@ pub mod front_line;
 mod holds;
 mod reads;
 mod reconcile;
+mod refunds;
 mod reseat;
 mod settle;
 mod types;

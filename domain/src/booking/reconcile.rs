@@ -29,8 +29,21 @@ impl ReconcileWorker {
         Self { service }
     }
 
-    /// Asks the gateway about the unsettled payment due first, if any.
+    /// Settles the unsettled payment due first, or else sends again the pending refund
+    /// due first, if any.
     pub async fn try_execute_task(&self) -> Result<ExecutionOutcome, BookingError> {
+        match self.settle_next_payment().await? {
+            ExecutionOutcome::EmptyQueue => {
+                let s = &self.service;
+                let retry_after = std::cmp::max(s.settings.reconcile_after, Duration::seconds(1));
+                s.retry_next_refund(retry_after).await
+            }
+            done => Ok(done),
+        }
+    }
+
+    /// Asks the gateway about the unsettled payment due first, if any.
+    async fn settle_next_payment(&self) -> Result<ExecutionOutcome, BookingError> {
         let s = &self.service;
         let now = s.clock.now();
         let Some(due) = payments::Entity::find()

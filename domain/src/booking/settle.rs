@@ -1,10 +1,10 @@
 //! Acting on the gateway's answer: confirm with tickets, fail and free the seats, refund
 //! when the seats were lost meanwhile, or leave the payment for reconciliation.
 
-use marquee_entity::{bookings, outbox, payments, refunds, show_seats, tickets};
+use marquee_entity::{bookings, outbox, payments, show_seats, tickets};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
     TransactionTrait,
 };
 use uuid::Uuid;
@@ -12,9 +12,10 @@ use uuid::Uuid;
 use crate::catalog::SeatStatus;
 use crate::events::{SeatChange, booking_status_row, seat_changes_row, tickets_issued_row};
 use crate::ids::{BookingId, SeatId, ShowtimeId};
-use crate::payments::{ChargeOutcome, GatewayError, RefundRequest};
+use crate::payments::{ChargeOutcome, GatewayError};
 
 use super::expiry::free_seats;
+use super::refunds::{OwedRefund, record_refund};
 use super::{Booking, BookingError, BookingService, BookingStatus, Ticket};
 
 /// Ticket codes: 10 characters without look-alikes (0/O, 1/I), 50 bits of randomness.
@@ -99,27 +100,15 @@ impl BookingService {
         provider_ref: Option<String>,
         reason: Option<String>,
     ) -> Result<(), BookingError> {
-        let now = self.clock.now();
-        let mut update = payments::Entity::update_many()
-            .col_expr(payments::Column::Status, Expr::value(status))
-            .col_expr(payments::Column::UpdatedAt, Expr::value(now));
-        if let Some(r) = provider_ref {
-            update = update.col_expr(payments::Column::ProviderRef, Expr::value(r));
-        }
-        if let Some(r) = reason {
-            update = update.col_expr(payments::Column::FailureReason, Expr::value(r));
-        }
-        if matches!(status, "succeeded" | "failed") {
-            update = update.col_expr(
-                payments::Column::NextCheckAt,
-                Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
-            );
-        }
-        update
-            .filter(payments::Column::Id.eq(payment))
-            .exec(&self.db)
-            .await?;
-        Ok(())
+        mark_payment_in(
+            &self.db,
+            payment,
+            status,
+            provider_ref,
+            reason,
+            self.clock.now(),
+        )
+        .await
     }
 
     /// The booking regardless of owner (for workers and settlement).
@@ -337,7 +326,7 @@ impl BookingService {
         let now = self.clock.now();
         let booking = self.load(id).await?;
         let txn = self.db.begin().await?;
-        bookings::Entity::update_many()
+        let moved = bookings::Entity::update_many()
             .col_expr(
                 bookings::Column::Status,
                 Expr::value(BookingStatus::Refunded.as_str()),
@@ -351,85 +340,60 @@ impl BookingService {
             .filter(bookings::Column::Status.eq(BookingStatus::PaymentPending.as_str()))
             .exec(&txn)
             .await?;
+        if moved.rows_affected != 1 {
+            // Settled by someone else meanwhile (and refunded by them, if it was).
+            txn.rollback().await?;
+            return self.load(id).await;
+        }
         free_seats(&txn, id, BookingStatus::Refunded, now).await?;
+        // The charge and the refund it is owed are recorded with the booking's end, so a
+        // crash after the commit still leaves the refund to be sent.
+        mark_payment_in(&txn, payment, "succeeded", provider_ref, None, now).await?;
+        let refund = record_refund(
+            &txn,
+            OwedRefund {
+                booking: id,
+                payment,
+                amount: booking.total_cents,
+                reason: "seats lost after the hold expired",
+            },
+            now,
+        )
+        .await?;
         txn.commit().await?;
         self.outbox_wake.notify_one();
-        self.mark_payment(payment, "succeeded", provider_ref.clone(), None)
-            .await?;
-        if let Some(provider_ref) = provider_ref {
-            self.refund(
-                id,
-                payment,
-                &provider_ref,
-                booking.total_cents,
-                "seats lost after the hold expired",
-            )
-            .await?;
-        }
+        self.send_refund(refund).await?;
         self.load(id).await
     }
+}
 
-    /// Records a refund and asks the gateway for it (idempotent per payment and reason).
-    pub(crate) async fn refund(
-        &self,
-        id: BookingId,
-        payment: Uuid,
-        provider_ref: &str,
-        amount: i64,
-        reason: &str,
-    ) -> Result<(), BookingError> {
-        let now = self.clock.now();
-        let key = format!("{payment}:refund");
-        let existing = refunds::Entity::find()
-            .filter(refunds::Column::IdempotencyKey.eq(key.clone()))
-            .one(&self.db)
-            .await?;
-        let refund_id = match existing {
-            Some(r) if r.status == "succeeded" => return Ok(()),
-            Some(r) => r.id,
-            None => {
-                let r = refunds::ActiveModel {
-                    id: Set(Uuid::now_v7()),
-                    payment_id: Set(payment),
-                    booking_id: Set(id.uuid()),
-                    provider_ref: Set(None),
-                    idempotency_key: Set(key.clone()),
-                    amount_cents: Set(amount),
-                    status: Set("pending".to_owned()),
-                    reason: Set(reason.to_owned()),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                }
-                .insert(&self.db)
-                .await?;
-                r.id
-            }
-        };
-        let result = self
-            .gateway
-            .refund(RefundRequest {
-                provider_ref: provider_ref.to_owned(),
-                amount_cents: amount,
-                idempotency_key: key,
-            })
-            .await;
-        let (status, reference) = match result {
-            Ok(r) => ("succeeded", Some(r)),
-            Err(e) => {
-                tracing::warn!(booking_id = %id, error = %e, "refund not confirmed yet; it will be retried");
-                ("pending", None)
-            }
-        };
-        let mut update = refunds::Entity::update_many()
-            .col_expr(refunds::Column::Status, Expr::value(status))
-            .col_expr(refunds::Column::UpdatedAt, Expr::value(self.clock.now()));
-        if let Some(r) = reference {
-            update = update.col_expr(refunds::Column::ProviderRef, Expr::value(r));
-        }
-        update
-            .filter(refunds::Column::Id.eq(refund_id))
-            .exec(&self.db)
-            .await?;
-        Ok(())
+/// Records the gateway's answer on a payment, inside the caller's transaction or not.
+async fn mark_payment_in<C: ConnectionTrait>(
+    conn: &C,
+    payment: Uuid,
+    status: &str,
+    provider_ref: Option<String>,
+    reason: Option<String>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), BookingError> {
+    let mut update = payments::Entity::update_many()
+        .col_expr(payments::Column::Status, Expr::value(status))
+        .col_expr(payments::Column::UpdatedAt, Expr::value(now));
+    if let Some(r) = provider_ref {
+        update = update.col_expr(payments::Column::ProviderRef, Expr::value(r));
     }
+    if let Some(r) = reason {
+        update = update.col_expr(payments::Column::FailureReason, Expr::value(r));
+    }
+    if matches!(status, "succeeded" | "failed") {
+        update = update.col_expr(
+            payments::Column::NextCheckAt,
+            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+        );
+    }
+    update
+        .filter(payments::Column::Id.eq(payment))
+        .exec(conn)
+        .await?;
+    Ok(())
 }
