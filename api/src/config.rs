@@ -66,6 +66,10 @@ pub struct Settings {
     pub max_seats_per_booking: usize,
     /// A checkout keeps the seats at least this long for the payment.
     pub checkout_extension_minutes: u32,
+    /// Buyers let through a hot showtime's waiting room at once.
+    pub waiting_room_capacity: u32,
+    /// How long an admission through the waiting room lasts unless a hold uses it.
+    pub waiting_room_admission_seconds: u32,
     /// Booking fee per ticket, in minor units.
     pub booking_fee_cents: u32,
     /// Cancelling at least this many hours before the show refunds in full.
@@ -142,6 +146,8 @@ impl Default for Settings {
             hold_ttl_minutes: 10,
             max_seats_per_booking: 10,
             checkout_extension_minutes: 5,
+            waiting_room_capacity: 10,
+            waiting_room_admission_seconds: 120,
             booking_fee_cents: 0,
             full_refund_hours: 24,
             partial_refund_hours: 2,
@@ -295,6 +301,18 @@ impl Settings {
         }
         if self.max_seats_per_booking == 0 || self.max_seats_per_booking > 50 {
             return Err(invalid("max_seats_per_booking", "must be between 1 and 50"));
+        }
+        if self.waiting_room_capacity == 0 || self.waiting_room_capacity > 100_000 {
+            return Err(invalid(
+                "waiting_room_capacity",
+                "must be between 1 and 100000",
+            ));
+        }
+        if !(10..=3_600).contains(&self.waiting_room_admission_seconds) {
+            return Err(invalid(
+                "waiting_room_admission_seconds",
+                "must be between 10 and 3600",
+            ));
         }
         if FakeBehaviour::from_setting(&self.fake_gateway_fault, self.fake_gateway_latency_ms)
             .is_none()

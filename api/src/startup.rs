@@ -13,6 +13,7 @@ use marquee_domain::clock::{SharedClock, SystemClock};
 use marquee_domain::db::DbSettings;
 use marquee_domain::mail::{EmailSettings, FileMailer, MailObserver, Mailer, SmtpMailer};
 use marquee_domain::payments::{FakeGateway, PaymentGateway};
+use marquee_domain::waiting_room::WaitingRoomSettings;
 use marquee_domain::{DomainConfig, Services};
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
@@ -102,6 +103,10 @@ pub async fn start_services(
             reconcile_after: Duration::seconds(i64::from(settings.reconcile_after_seconds)),
             full_refund_before: Duration::hours(i64::from(settings.full_refund_hours)),
             partial_refund_before: Duration::hours(i64::from(settings.partial_refund_hours)),
+        },
+        waiting_room: WaitingRoomSettings {
+            capacity: settings.waiting_room_capacity,
+            admission: Duration::seconds(i64::from(settings.waiting_room_admission_seconds)),
         },
         gateway,
         mailer,

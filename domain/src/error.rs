@@ -19,6 +19,8 @@ pub enum ErrorKind {
     SeatUnavailable,
     /// The hold ran out before the action.
     HoldExpired,
+    /// The showtime sells through its waiting room and the caller has not been admitted.
+    AdmissionRequired,
     /// A dependency (the payment gateway) is down; try again shortly.
     Unavailable,
     /// Our fault: logged with its cause, shown generically.

@@ -21,6 +21,7 @@ pub mod payments;
 pub mod redis_store;
 pub mod reviews;
 pub mod services;
+pub mod waiting_room;
 
 pub use error::{Classify, ErrorKind};
 pub use services::{DomainConfig, Services};

@@ -20,6 +20,10 @@ use crate::mail::{EmailSettings, EmailWorker, Mailer};
 use crate::payments::PaymentGateway;
 use crate::redis_store::RedisStore;
 use crate::reviews::ReviewService;
+use crate::waiting_room::{
+    InProcessWaitingRoom, RedisWaitingRoom, WaitingRoomService, WaitingRoomSettings,
+    WaitingRoomStore,
+};
 use marquee_search::index::{SearchError, SearchIndex};
 use tokio::sync::Notify;
 
@@ -44,6 +48,8 @@ pub struct DomainConfig {
     pub email: EmailSettings,
     /// Source of "now".
     pub clock: SharedClock,
+    /// Admission through the waiting rooms of hot showtimes.
+    pub waiting_room: WaitingRoomSettings,
     /// Where the search index lives; in memory when `None` (maintenance commands).
     pub search_dir: Option<std::path::PathBuf>,
 }
@@ -107,6 +113,8 @@ pub struct Services {
     pub emails: EmailWorker,
     /// Ratings and reviews.
     pub reviews: ReviewService,
+    /// The waiting rooms of hot showtimes.
+    pub waiting_rooms: WaitingRoomService,
     /// Search over the catalog (its listener is spawned by the server).
     pub discovery: DiscoveryService,
     /// Where published domain events can be heard.
@@ -159,6 +167,13 @@ impl Services {
             Some(store) => RedisBus::start(store.clone()),
             None => Arc::new(InProcessBus::default()),
         };
+        // Redis when scaled out, so that there is one line per showtime across instances.
+        let rooms: Arc<dyn WaitingRoomStore> = match &redis {
+            Some(store) => Arc::new(RedisWaitingRoom::new(store.clone())),
+            None => Arc::new(InProcessWaitingRoom::default()),
+        };
+        let waiting_rooms =
+            WaitingRoomService::new(db.clone(), clock.clone(), rooms, config.waiting_room);
         let outbox_wake = Arc::new(Notify::new());
         let mail_wake = Arc::new(Notify::new());
         let bookings = BookingService::new(
@@ -168,6 +183,7 @@ impl Services {
             config.gateway.clone(),
             config.booking,
             outbox_wake.clone(),
+            waiting_rooms.clone(),
         );
         Ok(Arc::new(Self {
             reconcile: ReconcileWorker::new(bookings.clone()),
@@ -189,6 +205,7 @@ impl Services {
                 mail_wake,
             ),
             events,
+            waiting_rooms,
             inbox: InboxService::new(db.clone(), clock.clone()),
             reviews: ReviewService::new(db.clone(), clock.clone()),
             discovery: DiscoveryService::new(db.clone(), clock.clone(), Arc::new(search)),

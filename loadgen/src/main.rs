@@ -6,6 +6,7 @@
 
 mod fanout;
 mod onsale;
+mod room;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -1,7 +1,9 @@
 //! An opening-night on-sale over real HTTP GraphQL: an admin creates a showtime of
 //! `--seats` seats; `--buyers` buyers (with `--concurrency` in flight) each try to hold 1-4
 //! seats and pay with the test card, refreshing the seat map and retrying when refused,
-//! until the showtime is sold out. Buyer accounts are made before the clock starts.
+//! until the showtime is sold out. With `--waiting-room true` (the default) the showtime is
+//! flagged hot and every buyer first waits in its line until admitted. Buyer accounts are
+//! made before the clock starts, one per buyer in flight (a place in line is per account).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -25,9 +27,12 @@ pub struct Options {
     /// Seats of the showtime (rows of 20).
     #[arg(long, default_value_t = 300)]
     seats: usize,
-    /// Buyer accounts shared by the buyers (signing up is not what is measured).
-    #[arg(long, default_value_t = 200)]
-    accounts: usize,
+    /// Sell through the showtime's waiting room.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+    waiting_room: bool,
+    /// With a waiting room: seconds between the buyers lining up and the on-sale opening.
+    #[arg(long, default_value_t = 3)]
+    queue_lead_secs: u64,
     /// An admin account (`marquee create-admin`).
     #[arg(long, default_value = "loadgen-admin@marquee.test")]
     admin_email: String,
@@ -47,7 +52,7 @@ const HOLD: &str =
 const PAY: &str = "mutation P($b: ID!) { checkout(bookingId: $b, input: { paymentMethod: \"pm_card_visa\" }) { status tickets { seatId } } }";
 const MAP: &str = "query M($s: ID!) { showtime(id: $s) { seatMap { seats { id status } } } }";
 
-async fn gql(
+pub(crate) async fn gql(
     client: &reqwest::Client,
     url: &str,
     token: &str,
@@ -86,7 +91,7 @@ async fn set_up(
     client: &reqwest::Client,
     url: &str,
     o: &Options,
-) -> anyhow::Result<(String, Vec<String>)> {
+) -> anyhow::Result<(String, String, Vec<String>)> {
     let login = post(
         client,
         url,
@@ -117,8 +122,8 @@ async fn set_up(
         .as_str()
         .with_context(|| format!("createMovie: {m}"))?
         .to_owned();
-    let starts = chrono_like_in_two_days();
-    let st = gql(client, url, &admin, "mutation($i: CreateShowtimeInput!) { createShowtime(input: $i) { id } }", json!({ "i": { "screenId": screen, "movieId": movie, "startsAt": starts, "prices": [{ "category": "STANDARD", "priceCents": 1500 }] } })).await?;
+    let starts = rfc3339(unix_now().as_secs() + 2 * 86_400);
+    let st = gql(client, url, &admin, "mutation($i: CreateShowtimeInput!) { createShowtime(input: $i) { id } }", json!({ "i": { "screenId": screen, "movieId": movie, "startsAt": starts, "waitingRoom": o.waiting_room, "prices": [{ "category": "STANDARD", "priceCents": 1500 }] } })).await?;
     let showtime = st["data"]["createShowtime"]["id"]
         .as_str()
         .with_context(|| format!("createShowtime: {st}"))?
@@ -130,18 +135,54 @@ async fn set_up(
         .iter()
         .filter_map(|s| s["id"].as_str().map(str::to_owned))
         .collect();
-    Ok((showtime, seats))
+    Ok((admin, showtime, seats))
 }
 
-/// Two days ahead, in RFC 3339, from the system clock (no date crate needed).
-fn chrono_like_in_two_days() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-        + 2 * 86_400;
+/// `n` buyer accounts, a few sign-ups at a time (password hashing is slow on purpose).
+async fn sign_up_buyers(
+    client: &reqwest::Client,
+    url: &str,
+    n: usize,
+) -> anyhow::Result<Vec<String>> {
+    let run_id = std::process::id();
+    let gate = Arc::new(Semaphore::new(4));
+    let mut tasks = Vec::with_capacity(n);
+    for i in 0..n {
+        let (client, url, gate) = (client.clone(), url.to_owned(), gate.clone());
+        tasks.push(tokio::spawn(async move {
+            let _permit = gate.acquire_owned().await?;
+            let body = post(&client, &url, "mutation($i: SignUpInput!) { signUp(input: $i) { token } }", json!({ "i": { "email": format!("buyer{run_id}-{i}@loadgen.test"), "password": "loadgen password", "name": "Buyer" } })).await?;
+            token_of(&body, "signUp")
+        }));
+    }
+    let mut tokens = Vec::with_capacity(n);
+    for t in tasks {
+        tokens.push(t.await??);
+    }
+    Ok(tokens)
+}
+
+/// Moves the showtime's on-sale to `lead` whole seconds from now; the instant it opens.
+async fn open_sale_in(
+    client: &reqwest::Client,
+    url: &str,
+    admin: &str,
+    showtime: &str,
+    lead: u64,
+) -> anyhow::Result<Instant> {
+    let now = unix_now();
+    let opens = now.as_secs() + lead.max(1);
+    let body = gql(client, url, admin, "mutation($id: ID!, $at: DateTime!) { updateShowtime(id: $id, input: { onSaleAt: $at }) { id } }", json!({ "id": showtime, "at": rfc3339(opens) })).await?;
+    if body["data"]["updateShowtime"]["id"].is_null() {
+        bail!("updateShowtime: {body}");
+    }
+    Ok(Instant::now() + (Duration::from_secs(opens) - now))
+}
+
+/// A Unix time in RFC 3339 (no date crate needed).
+fn rfc3339(secs: u64) -> String {
     let days = secs / 86_400;
-    let (h, mi) = ((secs % 86_400) / 3600, (secs % 3600) / 60);
+    let (h, mi, se) = ((secs % 86_400) / 3600, (secs % 3600) / 60, secs % 60);
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
     let z = days as i64 + 719_468;
     let era = z.div_euclid(146_097);
@@ -152,13 +193,20 @@ fn chrono_like_in_two_days() -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:00Z")
+    format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{se:02}Z")
+}
+
+fn unix_now() -> Duration {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
 }
 
 #[derive(Default)]
 struct Tally {
     hold_latency: Mutex<Vec<Duration>>,
     pay_latency: Mutex<Vec<Duration>>,
+    room_waits: Mutex<Vec<Duration>>,
     holds: AtomicU64,
     refused: AtomicU64,
     confirmed: AtomicU64,
@@ -172,7 +220,7 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
         .pool_max_idle_per_host(o.concurrency)
         .timeout(Duration::from_secs(60))
         .build()?;
-    let (showtime, seats) = set_up(&client, url, &o).await?;
+    let (admin, showtime, seats) = set_up(&client, url, &o).await?;
     if seats.len() != o.seats {
         bail!(
             "the showtime has {} seats, expected {}",
@@ -180,111 +228,56 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
             o.seats
         );
     }
-    let run_id = std::process::id();
-    let mut tokens = Vec::with_capacity(o.accounts);
-    for i in 0..o.accounts {
-        let body = post(&client, url, "mutation($i: SignUpInput!) { signUp(input: $i) { token } }", json!({ "i": { "email": format!("buyer{run_id}-{i}@loadgen.test"), "password": "loadgen password", "name": "Buyer" } })).await?;
-        tokens.push(token_of(&body, "signUp")?);
-    }
+    let tokens = sign_up_buyers(&client, url, o.concurrency).await?;
     let deliveries = Arc::new(crate::fanout::Deliveries::default());
     let listeners =
         crate::fanout::subscribe(url, &showtime, o.subscribers, deliveries.clone()).await?;
-    let tokens = Arc::new(tokens);
+    let first_token = tokens[0].clone();
+    // Each buyer in flight uses an account of its own, handed back when it is done.
+    let accounts = Arc::new(Mutex::new(tokens));
     let seats = Arc::new(seats);
     let tally = Arc::new(Tally::default());
     let gate = Arc::new(Semaphore::new(o.concurrency));
     let total_seats = o.seats as u64;
-    let started = Instant::now();
+    // With a waiting room the line forms before the on-sale opens, as on opening night.
+    let started = if o.waiting_room {
+        open_sale_in(&client, url, &admin, &showtime, o.queue_lead_secs).await?
+    } else {
+        Instant::now()
+    };
     let mut tasks = Vec::with_capacity(o.buyers);
     for i in 0..o.buyers {
         let permit = gate.clone().acquire_owned().await?;
         if tally.sold_seats.load(Ordering::Relaxed) >= total_seats {
             break;
         }
-        let (client, url, showtime, seats, tokens, tally) = (
+        let (client, url, showtime, seats, accounts, tally) = (
             client.clone(),
             url.to_owned(),
             showtime.clone(),
             seats.clone(),
-            tokens.clone(),
+            accounts.clone(),
             tally.clone(),
         );
+        let waiting_room = o.waiting_room;
         tasks.push(tokio::spawn(async move {
-            let token = &tokens[i % tokens.len()];
-            let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1));
-            let want = 1 + rng.below(4);
-            let mut choice: Vec<String> = (0..want)
-                .map(|_| seats[rng.below(seats.len())].clone())
-                .collect();
-            choice.sort();
-            choice.dedup();
-            for _attempt in 0..3 {
-                let t = Instant::now();
-                let Ok(body) = gql(
-                    &client,
-                    &url,
-                    token,
-                    HOLD,
-                    json!({ "s": showtime, "seats": choice }),
-                )
-                .await
-                else {
-                    break;
-                };
-                tally.hold_latency.lock().await.push(t.elapsed());
-                if let Some(id) = body["data"]["holdSeats"]["id"].as_str() {
-                    tally.holds.fetch_add(1, Ordering::Relaxed);
-                    let t = Instant::now();
-                    let Ok(paid) = gql(&client, &url, token, PAY, json!({ "b": id })).await else {
-                        break;
-                    };
-                    tally.pay_latency.lock().await.push(t.elapsed());
-                    if paid["data"]["checkout"]["status"] == "CONFIRMED" {
-                        tally.confirmed.fetch_add(1, Ordering::Relaxed);
-                        let mut tickets = tally.tickets.lock().await;
-                        for seat in paid["data"]["checkout"]["tickets"]
-                            .as_array()
-                            .into_iter()
-                            .flatten()
-                        {
-                            *tickets
-                                .entry(seat["seatId"].as_str().unwrap_or_default().to_owned())
-                                .or_default() += 1;
-                        }
-                        let sold = tally
-                            .sold_seats
-                            .fetch_add(choice.len() as u64, Ordering::Relaxed)
-                            + choice.len() as u64;
-                        if sold >= total_seats {
-                            tally
-                                .sold_out_at
-                                .lock()
-                                .await
-                                .get_or_insert(started.elapsed());
-                        }
-                    }
-                    break;
-                }
-                tally.refused.fetch_add(1, Ordering::Relaxed);
-                // Refused: look at the map again and pick among what is left.
-                let Ok(map) = gql(&client, &url, token, MAP, json!({ "s": showtime })).await else {
-                    break;
-                };
-                let free: Vec<String> = map["data"]["showtime"]["seatMap"]["seats"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter(|s| s["status"] == "AVAILABLE")
-                    .filter_map(|s| s["id"].as_str().map(str::to_owned))
-                    .collect();
-                if free.is_empty() {
-                    break;
-                }
-                let start = rng.below(free.len());
-                choice = (0..want.min(free.len()))
-                    .map(|k| free[(start + k) % free.len()].clone())
-                    .collect();
-            }
+            let Some(token) = accounts.lock().await.pop() else {
+                return;
+            };
+            buy(
+                &client,
+                &url,
+                &token,
+                &showtime,
+                &seats,
+                &tally,
+                i,
+                total_seats,
+                started,
+                waiting_room,
+            )
+            .await;
+            accounts.lock().await.push(token);
             drop(permit);
         }));
     }
@@ -298,16 +291,29 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
     pays.sort();
     let tickets = tally.tickets.lock().await;
     let twice = tickets.values().filter(|n| **n > 1).count();
-    let final_map = gql(&client, url, &tokens[0], MAP, json!({ "s": showtime })).await?;
+    let final_map = gql(&client, url, &first_token, MAP, json!({ "s": showtime })).await?;
     let sold_on_map = final_map["data"]["showtime"]["seatMap"]["seats"]
         .as_array()
         .map_or(0, |s| s.iter().filter(|x| x["status"] == "SOLD").count());
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let secs = wall.as_secs_f64();
     println!(
-        "on-sale       {} seats, {} buyers at concurrency {}, {} accounts",
-        o.seats, o.buyers, o.concurrency, o.accounts
+        "on-sale       {} seats, {} buyers at concurrency {}, waiting room {}",
+        o.seats,
+        o.buyers,
+        o.concurrency,
+        if o.waiting_room { "on" } else { "off" }
     );
+    let mut waits = std::mem::take(&mut *tally.room_waits.lock().await);
+    waits.sort();
+    if o.waiting_room {
+        println!(
+            "waiting room  {} admitted; time in line ms p50 {:.1}  p99 {:.1}",
+            waits.len(),
+            ms(percentile(&waits, 50.0)),
+            ms(percentile(&waits, 99.0))
+        );
+    }
     println!(
         "holds         {} ok, {} refused; {:.0} hold requests/s",
         tally.holds.load(Ordering::Relaxed),
@@ -375,4 +381,132 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// One buyer: through the waiting room if there is one, then up to three holds (looking at
+/// the map again after each refusal) and a checkout.
+#[allow(clippy::too_many_arguments)]
+async fn buy(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+    showtime: &str,
+    seats: &[String],
+    tally: &Tally,
+    i: usize,
+    total_seats: u64,
+    started: Instant,
+    waiting_room: bool,
+) {
+    if waiting_room {
+        match crate::room::wait_for_admission(client, url, token, showtime).await {
+            Ok(waited) => tally.room_waits.lock().await.push(waited),
+            Err(_) => return,
+        }
+    }
+    let held = attempt(
+        client,
+        url,
+        token,
+        showtime,
+        seats,
+        tally,
+        i,
+        total_seats,
+        started,
+    )
+    .await;
+    if waiting_room && !held {
+        crate::room::leave(client, url, token, showtime).await;
+    }
+}
+
+/// Holds and pays; whether a hold succeeded.
+#[allow(clippy::too_many_arguments)]
+async fn attempt(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+    showtime: &str,
+    seats: &[String],
+    tally: &Tally,
+    i: usize,
+    total_seats: u64,
+    started: Instant,
+) -> bool {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1));
+    let want = 1 + rng.below(4);
+    let mut choice: Vec<String> = (0..want)
+        .map(|_| seats[rng.below(seats.len())].clone())
+        .collect();
+    choice.sort();
+    choice.dedup();
+    for _attempt in 0..3 {
+        let t = Instant::now();
+        let Ok(body) = gql(
+            client,
+            url,
+            token,
+            HOLD,
+            json!({ "s": showtime, "seats": choice }),
+        )
+        .await
+        else {
+            break;
+        };
+        tally.hold_latency.lock().await.push(t.elapsed());
+        if let Some(id) = body["data"]["holdSeats"]["id"].as_str() {
+            tally.holds.fetch_add(1, Ordering::Relaxed);
+            let t = Instant::now();
+            let Ok(paid) = gql(client, url, token, PAY, json!({ "b": id })).await else {
+                return true;
+            };
+            tally.pay_latency.lock().await.push(t.elapsed());
+            if paid["data"]["checkout"]["status"] == "CONFIRMED" {
+                tally.confirmed.fetch_add(1, Ordering::Relaxed);
+                let mut tickets = tally.tickets.lock().await;
+                for seat in paid["data"]["checkout"]["tickets"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                {
+                    *tickets
+                        .entry(seat["seatId"].as_str().unwrap_or_default().to_owned())
+                        .or_default() += 1;
+                }
+                let sold = tally
+                    .sold_seats
+                    .fetch_add(choice.len() as u64, Ordering::Relaxed)
+                    + choice.len() as u64;
+                if sold >= total_seats {
+                    tally
+                        .sold_out_at
+                        .lock()
+                        .await
+                        .get_or_insert(started.elapsed());
+                }
+            }
+            return true;
+        }
+        tally.refused.fetch_add(1, Ordering::Relaxed);
+        // Refused: look at the map again and pick among what is left.
+        let Ok(map) = gql(client, url, token, MAP, json!({ "s": showtime })).await else {
+            break;
+        };
+        let free: Vec<String> = map["data"]["showtime"]["seatMap"]["seats"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|s| s["status"] == "AVAILABLE")
+            .filter_map(|s| s["id"].as_str().map(str::to_owned))
+            .collect();
+        if free.is_empty() {
+            break;
+        }
+        let start = rng.below(free.len());
+        choice = (0..want.min(free.len()))
+            .map(|k| free[(start + k) % free.len()].clone())
+            .collect();
+    }
+    false
 }

@@ -58,6 +58,14 @@ impl OwnRedis {
     }
 }
 
+impl OwnRedis {
+    /// Kills the server and waits until it is gone.
+    pub fn kill(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
 impl Drop for OwnRedis {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -113,8 +121,7 @@ async fn holds_keep_working_without_double_sales_when_redis_dies_mid_race() {
     }
     // Kill the front line while the second wave is in flight.
     let wave = race(1);
-    redis.child.kill().unwrap();
-    redis.child.wait().unwrap();
+    redis.kill();
     for t in wave {
         results.push(t.await.unwrap());
     }

@@ -25,4 +25,5 @@ mod search;
 mod stripe;
 mod subscriptions;
 mod theatre_changes;
+mod waiting_room;
 mod webhooks;

@@ -28,6 +28,7 @@ pub fn code_of(kind: ErrorKind) -> &'static str {
         ErrorKind::EmailTaken => "EMAIL_TAKEN",
         ErrorKind::SeatUnavailable => "SEAT_UNAVAILABLE",
         ErrorKind::HoldExpired => "HOLD_EXPIRED",
+        ErrorKind::AdmissionRequired => "ADMISSION_REQUIRED",
         ErrorKind::Unavailable => "SERVICE_UNAVAILABLE",
         ErrorKind::Internal => "INTERNAL_SERVER_ERROR",
     }

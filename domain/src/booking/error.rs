@@ -29,6 +29,9 @@ pub enum BookingError {
     /// The hold ran out.
     #[error("the hold has expired; hold the seats again")]
     HoldExpired,
+    /// The showtime sells through its waiting room, and the buyer has not been let in.
+    #[error("this showtime sells through its waiting room: enter it and wait to be admitted")]
+    AdmissionRequired,
     /// The payment gateway is failing; the hold is kept.
     #[error("payments are unavailable right now; your seats stay held, try again shortly")]
     PaymentsUnavailable,
@@ -64,6 +67,7 @@ impl Classify for BookingError {
             Self::NotOnSale(_) | Self::Conflict(_) => ErrorKind::Conflict,
             Self::SeatUnavailable(_) => ErrorKind::SeatUnavailable,
             Self::HoldExpired => ErrorKind::HoldExpired,
+            Self::AdmissionRequired => ErrorKind::AdmissionRequired,
             Self::PaymentsUnavailable => ErrorKind::Unavailable,
             Self::Database(_) => ErrorKind::Internal,
         }

@@ -23,6 +23,7 @@ use crate::db::is_unique_violation;
 use crate::events::{SeatChange, booking_status_row, seat_changes_row};
 use crate::ids::{BookingId, SeatId, ShowtimeId};
 use crate::payments::{CircuitBreaker, PaymentGateway};
+use crate::waiting_room::{Admission, WaitingRoomService};
 
 use super::front_line::{Claim, SeatHolds};
 use super::{BookedSeat, Booking, BookingError, BookingStatus, fencing};
@@ -68,6 +69,8 @@ pub struct BookingService {
     pub(super) settings: BookingSettings,
     /// Told after every commit that wrote outbox rows, so the relay publishes at once.
     pub(super) outbox_wake: Arc<Notify>,
+    /// Who has been let through the waiting rooms of hot showtimes.
+    pub(super) rooms: WaitingRoomService,
 }
 
 /// Namespace of booking ids derived from idempotency keys.
@@ -86,6 +89,7 @@ impl BookingService {
         gateway: Arc<dyn PaymentGateway>,
         settings: BookingSettings,
         outbox_wake: Arc<Notify>,
+        rooms: WaitingRoomService,
     ) -> Self {
         // Five failed calls in a row open the circuit for thirty seconds.
         let breaker = Arc::new(CircuitBreaker::new(5, Duration::seconds(30), clock.clone()));
@@ -97,6 +101,7 @@ impl BookingService {
             breaker,
             settings,
             outbox_wake,
+            rooms,
         }
     }
 
@@ -143,6 +148,13 @@ impl BookingService {
         {
             return Ok(existing);
         }
+        // A hot showtime's herd is turned away before the front line, so that buyers who
+        // skipped the line cannot crowd out the admitted ones (a room left over from a
+        // showtime no longer flagged is ignored).
+        let admission = self.rooms.admission(who.user_id, req.showtime_id).await;
+        if admission == Admission::NotAdmitted && self.rooms.required(req.showtime_id).await? {
+            return Err(BookingError::AdmissionRequired);
+        }
         let now = self.clock.now();
         let expires_at = now + self.settings.hold_ttl;
         // The front line goes first: a refused buyer costs no database work at all.
@@ -154,12 +166,18 @@ impl BookingService {
             return Err(BookingError::SeatUnavailable(seats));
         }
         let result = self
-            .validate_and_hold(who, booking_id, &req, now, expires_at)
+            .validate_and_hold(who, booking_id, &req, admission, now, expires_at)
             .await;
         if result.is_err() && claim == Claim::Acquired {
             self.holds
                 .release(req.showtime_id, &req.seat_ids, booking_id)
                 .await;
+        }
+        if result.is_ok() && admission == Admission::Admitted {
+            // The buyer has seats: the slot passes to the next in line, without the buyer
+            // waiting for that.
+            let (rooms, user, showtime) = (self.rooms.clone(), who.user_id, req.showtime_id);
+            tokio::spawn(async move { rooms.consume(user, showtime).await });
         }
         result
     }
@@ -171,13 +189,22 @@ impl BookingService {
         who: &Principal,
         booking_id: BookingId,
         req: &HoldRequest,
+        admission: Admission,
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> Result<Booking, BookingError> {
-        let showtime = showtimes::Entity::find_by_id(req.showtime_id.uuid())
-            .one(&self.db)
-            .await?
-            .ok_or_else(|| BookingError::not_found("showtime", req.showtime_id))?;
+        // Three independent reads at once: one round trip of waiting instead of three.
+        let (showtime, found, prices) = tokio::try_join!(
+            showtimes::Entity::find_by_id(req.showtime_id.uuid()).one(&self.db),
+            seats::Entity::find()
+                .filter(seats::Column::Id.is_in(seat_uuids(&req.seat_ids)))
+                .all(&self.db),
+            showtime_prices::Entity::find()
+                .filter(showtime_prices::Column::ShowtimeId.eq(req.showtime_id.uuid()))
+                .all(&self.db),
+        )?;
+        let showtime =
+            showtime.ok_or_else(|| BookingError::not_found("showtime", req.showtime_id))?;
         if showtime.status != ShowtimeStatus::Scheduled.as_str() {
             return Err(BookingError::NotOnSale(
                 "the showtime has been cancelled".into(),
@@ -194,7 +221,12 @@ impl BookingService {
                 showtime.on_sale_at.to_rfc3339()
             )));
         }
-        let priced = self.price_seats(&showtime, &req.seat_ids).await?;
+        // The early check may have read a flag a moment old; this one is the showtime now.
+        if showtime.waiting_room && matches!(admission, Admission::NoRoom | Admission::NotAdmitted)
+        {
+            return Err(BookingError::AdmissionRequired);
+        }
+        let priced = price_seats(&showtime, &req.seat_ids, found, prices)?;
         self.hold_in_db(
             who,
             booking_id,
@@ -205,58 +237,6 @@ impl BookingService {
             expires_at,
         )
         .await
-    }
-
-    /// Category and price of every requested seat; refuses seats of another screen and
-    /// categories without a price.
-    async fn price_seats(
-        &self,
-        showtime: &showtimes::Model,
-        ids: &[SeatId],
-    ) -> Result<Vec<BookedSeat>, BookingError> {
-        let found = seats::Entity::find()
-            .filter(seats::Column::Id.is_in(seat_uuids(ids)))
-            .filter(seats::Column::ScreenId.eq(showtime.screen_id))
-            .all(&self.db)
-            .await?;
-        if found.len() != ids.len() {
-            let known: HashSet<Uuid> = found.iter().map(|s| s.id).collect();
-            let foreign: Vec<String> = ids
-                .iter()
-                .filter(|s| !known.contains(&s.uuid()))
-                .map(ToString::to_string)
-                .collect();
-            return Err(BookingError::invalid(
-                "seatIds",
-                format!("not seats of this showtime: {}", foreign.join(", ")),
-            ));
-        }
-        let prices: HashMap<String, i64> = showtime_prices::Entity::find()
-            .filter(showtime_prices::Column::ShowtimeId.eq(showtime.id))
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|p| (p.category, p.price_cents))
-            .collect();
-        found
-            .into_iter()
-            .map(|s| {
-                let category = SeatCategory::parse(&s.category).unwrap_or(SeatCategory::Standard);
-                let price = prices.get(category.as_str()).copied().ok_or_else(|| {
-                    BookingError::NotOnSale(format!(
-                        "{} seats have no price yet",
-                        category.as_str()
-                    ))
-                })?;
-                Ok(BookedSeat {
-                    seat_id: SeatId::from(s.id),
-                    row: s.row_label,
-                    number: s.number,
-                    category,
-                    price_cents: price,
-                })
-            })
-            .collect()
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -494,4 +474,50 @@ impl BookingService {
             .await?
             .ok_or_else(|| BookingError::not_found("booking", id))
     }
+}
+
+/// Category and price of every requested seat; refuses seats of another screen and
+/// categories without a price.
+fn price_seats(
+    showtime: &showtimes::Model,
+    ids: &[SeatId],
+    found: Vec<seats::Model>,
+    prices: Vec<showtime_prices::Model>,
+) -> Result<Vec<BookedSeat>, BookingError> {
+    let found: Vec<seats::Model> = found
+        .into_iter()
+        .filter(|s| s.screen_id == showtime.screen_id)
+        .collect();
+    if found.len() != ids.len() {
+        let known: HashSet<Uuid> = found.iter().map(|s| s.id).collect();
+        let foreign: Vec<String> = ids
+            .iter()
+            .filter(|s| !known.contains(&s.uuid()))
+            .map(ToString::to_string)
+            .collect();
+        return Err(BookingError::invalid(
+            "seatIds",
+            format!("not seats of this showtime: {}", foreign.join(", ")),
+        ));
+    }
+    let prices: HashMap<String, i64> = prices
+        .into_iter()
+        .map(|p| (p.category, p.price_cents))
+        .collect();
+    found
+        .into_iter()
+        .map(|s| {
+            let category = SeatCategory::parse(&s.category).unwrap_or(SeatCategory::Standard);
+            let price = prices.get(category.as_str()).copied().ok_or_else(|| {
+                BookingError::NotOnSale(format!("{} seats have no price yet", category.as_str()))
+            })?;
+            Ok(BookedSeat {
+                seat_id: SeatId::from(s.id),
+                row: s.row_label,
+                number: s.number,
+                category,
+                price_cents: price,
+            })
+        })
+        .collect()
 }

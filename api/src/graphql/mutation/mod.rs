@@ -7,6 +7,7 @@ mod booking;
 mod emails;
 mod inbox;
 mod reviews;
+mod waiting_room;
 
 use async_graphql::MergedObject;
 
@@ -19,4 +20,5 @@ pub struct Mutation(
     emails::EmailMutation,
     inbox::InboxMutation,
     reviews::ReviewMutation,
+    waiting_room::WaitingRoomMutation,
 );

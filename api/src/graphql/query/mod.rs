@@ -6,6 +6,7 @@ pub(crate) mod catalog;
 mod emails;
 mod inbox;
 mod search;
+mod waiting_room;
 
 use async_graphql::MergedObject;
 
@@ -18,4 +19,5 @@ pub struct Query(
     emails::EmailQuery,
     inbox::InboxQuery,
     search::SearchQuery,
+    waiting_room::WaitingRoomQuery,
 );

@@ -28,6 +28,8 @@ mirror_enum!(/// Where a seat stands at one showtime.
     SeatStatus => domain::SeatStatus { Available, Held, Sold, Blocked });
 mirror_enum!(/// Whether a showtime takes place.
     ShowtimeStatus => domain::ShowtimeStatus { Scheduled, Cancelled });
+mirror_enum!(/// Where a buyer stands in a showtime's waiting room.
+    WaitingRoomStatus => marquee_domain::waiting_room::PlaceStatus { Waiting, Admitted, NotInLine, NotRequired });
 mirror_enum!(/// What an account may do.
     Role => DomainRole { Customer, Admin });
 

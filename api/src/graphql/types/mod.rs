@@ -11,6 +11,7 @@ mod showtime;
 mod theatre;
 mod title;
 mod user;
+mod waiting_room;
 
 pub use booking::{Booking, BookingStatus};
 pub use email::{Email, EmailStatus};
@@ -23,6 +24,7 @@ pub use showtime::{Price, Showtime, showtime_seat_map};
 pub use theatre::{Screen, Theatre};
 pub use title::{Event, Movie};
 pub use user::{AuthPayload, User};
+pub use waiting_room::WaitingRoomPlace;
 
 use std::sync::Arc;
 
