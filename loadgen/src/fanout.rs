@@ -35,9 +35,16 @@ pub async fn subscribe(
         let mut req = ws_url.as_str().into_client_request()?;
         req.headers_mut()
             .insert("sec-websocket-protocol", "graphql-transport-ws".parse()?);
-        let (mut socket, _) = tokio_tungstenite::connect_async(req)
-            .await
-            .context("opening a subscriber connection")?;
+        let (mut socket, _) = tokio_tungstenite::connect_async_with_config(
+            req,
+            Some(
+                tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
+                    .read_buffer_size(8 * 1024),
+            ),
+            false,
+        )
+        .await
+        .context("opening a subscriber connection")?;
         socket
             .send(Message::text(
                 json!({ "type": "connection_init" }).to_string(),

@@ -16,6 +16,11 @@ use super::ws_limits::Connection;
 use crate::graphql::auth::RequestAuth;
 use crate::graphql::request_data;
 
+/// Bytes read from a subscription connection at a time.
+const WS_READ_BUFFER: usize = 4 * 1024;
+/// Largest message a client may send (a `subscribe` with its query and variables).
+const WS_MAX_MESSAGE: usize = 256 * 1024;
+
 /// Upgrades to a subscription connection.
 pub async fn upgrade(
     State(state): State<AppState>,
@@ -25,7 +30,11 @@ pub async fn upgrade(
     let schema = state.schema.clone();
     let services = state.services.clone();
     let limits = state.ws_limits.clone();
+    // Clients send a handful of small messages; tungstenite zero-fills the whole read
+    // buffer before every read, so a large one costs every connection on every wake-up.
     ws.protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .read_buffer_size(WS_READ_BUFFER)
+        .max_message_size(WS_MAX_MESSAGE)
         .on_upgrade(move |socket| async move {
             let opened = Instant::now();
             let conn = Connection::new(limits.max_subscriptions);

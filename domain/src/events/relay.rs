@@ -100,13 +100,15 @@ impl OutboxRelay {
             })
             .collect();
         let now = self.clock.now();
-        // Inbox entries are written here, in the transaction that marks their events
-        // published: exactly once per event.
-        let added = derive_notifications(&txn, &events, now).await?;
+        // Published first, so that live updates do not wait for the inbox work below; a
+        // relay that dies before its commit publishes them again (subscribers skip repeats).
         if let Err(e) = self.bus.publish(&events).await {
             txn.rollback().await?;
             return Err(DbErr::Custom(format!("publishing events: {e}")));
         }
+        // Inbox entries are written here, in the transaction that marks their events
+        // published: exactly once per event.
+        let added = derive_notifications(&txn, &events, now).await?;
         outbox::Entity::update_many()
             .col_expr(outbox::Column::PublishedAt, Expr::value(now))
             .col_expr(
