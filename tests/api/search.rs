@@ -253,3 +253,50 @@ async fn bad_search_requests_get_a_coded_error() {
     let empty = app.ok(AUTOCOMPLETE, json!({ "p": "" }), None).await;
     assert_eq!(empty["autocomplete"], json!([]));
 }
+
+#[tokio::test]
+async fn five_hundred_identical_searches_at_once_run_the_index_search_once() {
+    let app = std::sync::Arc::new(spawn_app().await);
+    let admin = app.admin().await;
+    movie(&app, &admin, "Opening Night Spectacular", &["drama"]).await;
+    let vars = json!({ "q": "spectaculr" });
+    until_first(
+        &app,
+        vars.clone(),
+        "Opening Night Spectacular",
+        Duration::from_secs(5),
+    )
+    .await;
+    // A new catalog change starts a new generation; let it settle before counting.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let vars = json!({ "q": "opening spectacular", "first": 7 });
+    let before = app.services.discovery.searches_run();
+    let tasks: Vec<_> = (0..500)
+        .map(|_| {
+            let (app, vars) = (app.clone(), vars.clone());
+            tokio::spawn(async move { names(&search(&app, vars).await) })
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), ["Opening Night Spectacular"]);
+    }
+    assert_eq!(app.services.discovery.searches_run() - before, 1);
+
+    // A rename is a change: the next identical search is run afresh and finds the new name.
+    let id = movie(&app, &admin, "Closing Night", &["drama"]).await;
+    app.ok(
+        "mutation($id: ID!) { updateMovie(id: $id, input: { title: \"Opening Night Spectacular II\" }) { id } }",
+        json!({ "id": id }),
+        Some(&admin),
+    )
+    .await;
+    let started = Instant::now();
+    loop {
+        let found = names(&search(&app, vars.clone()).await);
+        if found.len() == 2 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(1), "{found:?}");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}

@@ -2,6 +2,7 @@
 //! title and theatre; after that, each catalog or showtime change heard on the event bus
 //! reindexes what it touched, so a change is searchable about a relay pass after its commit.
 
+mod cache;
 mod documents;
 
 use std::sync::Arc;
@@ -65,6 +66,8 @@ pub struct DiscoveryService {
     clock: SharedClock,
     index: Arc<SearchIndex>,
     searches: Arc<AtomicU64>,
+    hot_searches: Arc<cache::HotQueries<Vec<Hit>>>,
+    hot_prefixes: Arc<cache::HotQueries<Vec<Suggestion>>>,
 }
 
 impl DiscoveryService {
@@ -75,6 +78,8 @@ impl DiscoveryService {
             clock,
             index,
             searches: Arc::default(),
+            hot_searches: Arc::default(),
+            hot_prefixes: Arc::default(),
         }
     }
 
@@ -86,6 +91,7 @@ impl DiscoveryService {
         tokio::task::spawn_blocking(move || index.replace_all(&docs))
             .await
             .map_err(|_| DiscoveryError::Task)??;
+        self.invalidate();
         Ok(n)
     }
 
@@ -94,7 +100,12 @@ impl DiscoveryService {
         self.index.is_empty()
     }
 
-    /// Searches run so far (a measure for caches in front of it).
+    fn invalidate(&self) {
+        self.hot_searches.invalidate();
+        self.hot_prefixes.invalidate();
+    }
+
+    /// Index searches run so far (answers from memory are not counted).
     pub fn searches_run(&self) -> u64 {
         self.searches.load(Ordering::Relaxed)
     }
@@ -115,11 +126,19 @@ impl DiscoveryService {
                 message: "radiusKm must be above 0 and at most 500".into(),
             });
         }
-        self.searches.fetch_add(1, Ordering::Relaxed);
-        let index = self.index.clone();
-        Ok(tokio::task::spawn_blocking(move || index.search(&request))
-            .await
-            .map_err(|_| DiscoveryError::Task)??)
+        let query = format!("{request:?}");
+        let hits = self
+            .hot_searches
+            .get_or_compute(&query, || async {
+                self.searches.fetch_add(1, Ordering::Relaxed);
+                let index = self.index.clone();
+                tokio::task::spawn_blocking(move || index.search(&request))
+                    .await
+                    .map_err(|_| DiscoveryError::Task)?
+                    .map_err(DiscoveryError::from)
+            })
+            .await?;
+        Ok(hits.as_ref().clone())
     }
 
     /// Titles for the search box.
@@ -134,12 +153,18 @@ impl DiscoveryService {
                 message: "at most 100 characters".into(),
             });
         }
-        let index = self.index.clone();
-        Ok(
-            tokio::task::spawn_blocking(move || index.autocomplete(&prefix, limit))
-                .await
-                .map_err(|_| DiscoveryError::Task)??,
-        )
+        let query = format!("{limit}\n{prefix}");
+        let suggestions = self
+            .hot_prefixes
+            .get_or_compute(&query, || async {
+                let index = self.index.clone();
+                tokio::task::spawn_blocking(move || index.autocomplete(&prefix, limit))
+                    .await
+                    .map_err(|_| DiscoveryError::Task)?
+                    .map_err(DiscoveryError::from)
+            })
+            .await?;
+        Ok(suggestions.as_ref().clone())
     }
 
     /// Reindexes what a batch of events touched.
@@ -188,6 +213,7 @@ impl DiscoveryService {
         })
         .await
         .map_err(|_| DiscoveryError::Task)??;
+        self.invalidate();
         Ok(())
     }
 
