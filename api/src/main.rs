@@ -11,7 +11,7 @@ use marquee::config::{Overrides, Settings};
 use marquee::startup::{Application, shutdown_signal, start_services};
 use marquee::{graphql, telemetry};
 use marquee_domain::accounts::{EmailAddress, Password};
-use marquee_domain::clock::SystemClock;
+use marquee_domain::clock::{Clock, SystemClock};
 use marquee_domain::payments::FakeGateway;
 
 #[derive(Parser)]
@@ -41,7 +41,12 @@ enum Command {
     /// Apply database migrations and exit.
     Migrate,
     /// Load the demo catalog into an empty database.
-    Seed,
+    Seed {
+        /// Then add this many back-catalogue films without showtimes (for measuring
+        /// discovery on a large catalogue).
+        #[arg(long, default_value_t = 0)]
+        archive_titles: usize,
+    },
     /// Create an admin account, or promote an existing one; the password is read from
     /// standard input.
     CreateAdmin {
@@ -95,7 +100,7 @@ async fn main() -> anyhow::Result<()> {
             println!("migrations applied");
             Ok(())
         }
-        Command::Seed => {
+        Command::Seed { archive_titles } => {
             let services = start_services(
                 &settings,
                 Arc::new(SystemClock),
@@ -108,6 +113,19 @@ async fn main() -> anyhow::Result<()> {
             match marquee_domain::demo::seed_if_empty(&services.db, &SystemClock).await? {
                 Some(r) => println!("seeded in {:.1}s: {r:?}", started.elapsed().as_secs_f64()),
                 None => println!("the database already has a catalog; nothing seeded"),
+            }
+            if archive_titles > 0 {
+                let started = std::time::Instant::now();
+                let n = marquee_domain::demo::add_archive(
+                    &services.db,
+                    SystemClock.now(),
+                    archive_titles,
+                )
+                .await?;
+                println!(
+                    "added {n} back-catalogue films in {:.1}s",
+                    started.elapsed().as_secs_f64()
+                );
             }
             Ok(())
         }

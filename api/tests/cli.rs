@@ -34,6 +34,23 @@ fn export_schema_writes_the_same_sdl_as_the_committed_file() {
 }
 
 #[test]
+fn seed_adds_back_catalogue_films_that_reindex_then_finds() {
+    let dir = tempfile::tempdir().unwrap();
+    let seeded = marquee(dir.path())
+        .args(["seed", "--archive-titles", "500"])
+        .output()
+        .unwrap();
+    assert!(seeded.status.success(), "{seeded:?}");
+    let said = String::from_utf8_lossy(&seeded.stdout);
+    assert!(said.contains("added 500 back-catalogue films"), "{said}");
+    let indexed = marquee(dir.path()).arg("reindex").output().unwrap();
+    assert!(indexed.status.success(), "{indexed:?}");
+    // The demo catalogue's 200 movies, 60 events and 72 theatres, and the 500 films.
+    let said = String::from_utf8_lossy(&indexed.stdout);
+    assert!(said.contains("indexed 832 documents"), "{said}");
+}
+
+#[test]
 fn bad_settings_stop_the_start_and_name_the_key() {
     let dir = tempfile::tempdir().unwrap();
     for (key, value, expected) in [
@@ -41,6 +58,16 @@ fn bad_settings_stop_the_start_and_name_the_key() {
         ("MARQUEE_TOKEN_TTL_MINUTES", "0", "token_ttl_minutes"),
         ("MARQUEE_SEATS_PER_ROW", "3", "seats_per_row"),
         ("DATABASE_URL", "mysql://x", "database_url"),
+        (
+            "MARQUEE_WAITING_ROOM_CAPACITY",
+            "0",
+            "waiting_room_capacity",
+        ),
+        (
+            "MARQUEE_WAITING_ROOM_ADMISSION_SECONDS",
+            "5",
+            "waiting_room_admission_seconds",
+        ),
     ] {
         let output = marquee(dir.path())
             .arg("migrate")

@@ -3,10 +3,12 @@
 //! - `seatmap`: fetches `showtime(id) { seatMap { … } }` for one showtime, `--requests`
 //!   times with `--concurrency` in flight, and prints throughput and latency percentiles.
 //! - `onsale`: an opening-night on-sale; see `onsale.rs`.
+//! - `search`: discovery latency by kind of query; see `search.rs`.
 
 mod fanout;
 mod onsale;
 mod room;
+mod search;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -45,6 +47,8 @@ enum Scenario {
     },
     /// Buyers race for one new showtime: hold 1-4 seats, pay, until sold out.
     Onsale(onsale::Options),
+    /// Search latency: full text, fuzzy, autocomplete and near me.
+    Search(search::Options),
 }
 
 const SEAT_MAP: &str = "query SeatMap($id: ID!) { showtime(id: $id) { seatMap { seats { id row number category status priceCents } } } }";
@@ -162,5 +166,6 @@ async fn main() -> anyhow::Result<()> {
             .await
         }
         Scenario::Onsale(options) => onsale::run(cli.url.trim_end_matches('/'), options).await,
+        Scenario::Search(options) => search::run(cli.url.trim_end_matches('/'), options).await,
     }
 }

@@ -1,6 +1,7 @@
 //! The demo catalog: generated deterministically (no network) and loaded in bulk into an
 //! empty database on first start or by `marquee seed`.
 
+mod archive;
 mod data;
 mod generate;
 mod schedule;
@@ -9,6 +10,7 @@ mod tests;
 mod titles;
 mod venues;
 
+pub use archive::add_archive;
 pub use generate::*;
 
 use chrono::{DateTime, Utc};
