@@ -300,3 +300,43 @@ async fn five_hundred_identical_searches_at_once_run_the_index_search_once() {
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
 }
+
+#[tokio::test]
+async fn ratings_lift_a_title_above_an_equally_relevant_one_within_a_second() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let alpha = movie(&app, &admin, "Comet Alpha", &["drama"]).await;
+    let beta = movie(&app, &admin, "Comet Beta", &["drama"]).await;
+    let vars = json!({ "q": "comet" });
+    let started = Instant::now();
+    while names(&search(&app, vars.clone()).await).len() < 2 {
+        assert!(started.elapsed() < Duration::from_secs(2), "not indexed");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let fan = app.customer("fan@example.com").await;
+    let review = |movie: String, stars: i32| {
+        let (app, fan) = (&app, &fan);
+        async move {
+            app.ok(
+                "mutation($m: ID!, $r: Int!) { addReview(movieId: $m, rating: $r) { id } }",
+                json!({ "m": movie, "r": stars }),
+                Some(fan),
+            )
+            .await["addReview"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let on_alpha = review(alpha, 5).await;
+    until_first(&app, vars.clone(), "Comet Alpha", Duration::from_secs(1)).await;
+    // The same fan changes their mind and loves Beta: the order turns round.
+    app.ok(
+        "mutation($id: ID!) { updateReview(id: $id, rating: 1) { id } }",
+        json!({ "id": on_alpha }),
+        Some(&fan),
+    )
+    .await;
+    review(beta, 5).await;
+    until_first(&app, vars, "Comet Beta", Duration::from_secs(1)).await;
+}

@@ -110,6 +110,7 @@ fn movie_doc(m: movies::Model, p: Option<Playing>) -> SearchDoc {
             people,
             genres: genres::decode(&m.genres),
             language: m.language,
+            rating: (m.rating_count > 0).then(|| m.rating_total as f64 / f64::from(m.rating_count)),
             ..SearchDoc::default()
         },
         p,

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use marquee_entity::{bookings, movies, reviews, showtimes, users};
+use marquee_entity::{bookings, movies, outbox, reviews, showtimes, users};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
@@ -15,6 +15,7 @@ use crate::accounts::{Admin, Principal};
 use crate::booking::BookingStatus;
 use crate::clock::SharedClock;
 use crate::db::is_unique_violation;
+use crate::events::catalog_changed_row;
 use crate::ids::{MovieId, ReviewId};
 use crate::page::{Page, PageRequest, newest_first_after, newest_first_page};
 
@@ -41,7 +42,15 @@ fn star_column(stars: i32) -> movies::Column {
 
 /// Counts (`by` = 1) or uncounts (`by` = -1) one rating of `stars` in the movie's aggregate,
 /// by increments that compose with concurrent ones.
-async fn count<C: ConnectionTrait>(db: &C, movie: Uuid, stars: i32, by: i32) -> Result<(), DbErr> {
+/// Moves the movie's rating by `by` reviews of `stars`, and announces the change (search
+/// ranks rated titles by it).
+async fn count<C: ConnectionTrait>(
+    db: &C,
+    movie: Uuid,
+    stars: i32,
+    by: i32,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), DbErr> {
     movies::Entity::update_many()
         .col_expr(
             movies::Column::RatingCount,
@@ -53,6 +62,9 @@ async fn count<C: ConnectionTrait>(db: &C, movie: Uuid, stars: i32, by: i32) -> 
         )
         .col_expr(star_column(stars), Expr::col(star_column(stars)).add(by))
         .filter(movies::Column::Id.eq(movie))
+        .exec(db)
+        .await?;
+    outbox::Entity::insert(catalog_changed_row("movie", movie, now))
         .exec(db)
         .await?;
     Ok(())
@@ -125,7 +137,7 @@ impl ReviewService {
             Err(e) if is_unique_violation(&e) => return Err(ReviewError::AlreadyReviewed),
             other => other?,
         };
-        count(&txn, model.movie_id, rating, 1).await?;
+        count(&txn, model.movie_id, rating, 1, self.clock.now()).await?;
         txn.commit().await?;
         Ok(self.named(vec![model]).await?.remove(0))
     }
@@ -168,8 +180,8 @@ impl ReviewService {
                 continue;
             }
             if !old.hidden && stars != old.rating {
-                count(&txn, old.movie_id, old.rating, -1).await?;
-                count(&txn, old.movie_id, stars, 1).await?;
+                count(&txn, old.movie_id, old.rating, -1, self.clock.now()).await?;
+                count(&txn, old.movie_id, stars, 1, self.clock.now()).await?;
             }
             txn.commit().await?;
             return self.find(id).await?.ok_or(ReviewError::NotFound);
@@ -202,7 +214,7 @@ impl ReviewService {
                 continue;
             }
             if !old.hidden {
-                count(&txn, old.movie_id, old.rating, -1).await?;
+                count(&txn, old.movie_id, old.rating, -1, self.clock.now()).await?;
             }
             txn.commit().await?;
             return Ok(());
@@ -240,7 +252,14 @@ impl ReviewService {
                 txn.rollback().await?;
                 continue;
             }
-            count(&txn, old.movie_id, old.rating, if hidden { -1 } else { 1 }).await?;
+            count(
+                &txn,
+                old.movie_id,
+                old.rating,
+                if hidden { -1 } else { 1 },
+                self.clock.now(),
+            )
+            .await?;
             txn.commit().await?;
             return self.find(id).await?.ok_or(ReviewError::NotFound);
         }

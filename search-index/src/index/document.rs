@@ -66,6 +66,22 @@ pub struct SearchDoc {
     pub dates: Vec<String>,
     /// Coordinates of the theatres playing it (a theatre: its own).
     pub points: Vec<LatLon>,
+    /// Average stars (1 to 5) of its reviews, when it has any.
+    pub rating: Option<f64>,
+}
+
+/// The factor relevance is multiplied by: up to a fifth more for five stars (a fifth less
+/// for one), and a little more for a title that is playing in the next two weeks.
+pub(super) fn boost(d: &SearchDoc) -> f64 {
+    let rated = d
+        .rating
+        .map_or(1.0, |r| 1.0 + 0.1 * (r.clamp(1.0, 5.0) - 3.0));
+    let playing = if d.kind != Some(Kind::Theatre) && !d.dates.is_empty() {
+        1.15
+    } else {
+        1.0
+    };
+    rated * playing
 }
 
 pub(super) fn key(kind: Kind, id: &str) -> String {
@@ -115,5 +131,6 @@ pub(super) fn to_tantivy(f: &Fields, d: &SearchDoc) -> TantivyDocument {
         doc.add_f64(f.lat, p.lat);
         doc.add_f64(f.lon, p.lon);
     }
+    doc.add_f64(f.boost, boost(d));
     doc
 }

@@ -140,10 +140,12 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let query = query::full_text(&self.index, &self.fields, request);
         // Distance filtering happens after ranking, so fetch enough to fill the page.
+        // Standing re-ranks the best candidates by relevance, so fetch a few more than the
+        // page; distance filtering happens after ranking, so fetch enough to fill it.
         let fetch = if request.filters.near.is_some() {
             (request.limit * 20).max(200)
         } else {
-            request.limit
+            (request.limit * 3).max(30)
         };
         let top = searcher.search(&query, &TopDocs::with_limit(fetch).order_by_score())?;
         let snippets = query::snippets(&searcher, &*query, &self.fields)?;
@@ -164,18 +166,21 @@ impl SearchIndex {
                 }
                 None => None,
             };
+            let boost = doc
+                .get_first(self.fields.boost)
+                .and_then(|v| v.as_f64())
+                .unwrap_or(1.0);
             hits.push(Hit {
                 kind: stored_kind(&doc, &self.fields),
                 id: stored_text(&doc, self.fields.id),
                 title: stored_text(&doc, self.fields.title),
-                score,
+                score: score * boost as f32,
                 snippet: snippets.html(&doc),
                 distance_km,
             });
-            if hits.len() == request.limit {
-                break;
-            }
         }
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score));
+        hits.truncate(request.limit);
         if request.filters.near.is_some() && request.text.trim().is_empty() {
             hits.sort_by(|a, b| {
                 a.distance_km

@@ -34,6 +34,8 @@ pub(super) struct Fields {
     pub date: Field,
     pub lat: Field,
     pub lon: Field,
+    /// How much a title's standing (rating, playing soon) lifts its relevance.
+    pub boost: Field,
 }
 
 pub(super) fn build() -> (Schema, Fields) {
@@ -63,6 +65,7 @@ pub(super) fn build() -> (Schema, Fields) {
         date: b.add_text_field("date", STRING),
         lat: b.add_f64_field("lat", STORED),
         lon: b.add_f64_field("lon", STORED),
+        boost: b.add_f64_field("boost", STORED),
     };
     (b.build(), fields)
 }

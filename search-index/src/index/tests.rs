@@ -213,3 +213,27 @@ fn the_index_survives_reopening_its_folder() {
         vec!["m9"]
     );
 }
+
+#[test]
+fn standing_lifts_equally_relevant_titles_but_not_over_a_better_match() {
+    let index = SearchIndex::in_memory().expect("index");
+    let mut loved = movie("loved", "Comet Beta", "A comet story.");
+    loved.rating = Some(4.8);
+    let mut panned = movie("panned", "Comet Alpha", "A comet story.");
+    panned.rating = Some(1.3);
+    let mut playing = movie("playing", "Comet Gamma", "A comet story.");
+    playing.dates = vec!["2026-12-03".into()];
+    let unknown = movie("unknown", "Comet Delta", "A comet story.");
+    index
+        .upsert(&[panned, unknown, playing, loved])
+        .expect("upsert");
+    let hits = index.search(&text("comet")).expect("search");
+    assert_eq!(
+        ids(&hits),
+        ["loved", "playing", "unknown", "panned"],
+        "{hits:?}"
+    );
+    // An exact title still beats a better-rated near miss.
+    let exact = index.search(&text("comet alpha")).expect("search");
+    assert_eq!(exact[0].id, "panned", "{exact:?}");
+}
