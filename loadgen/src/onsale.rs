@@ -14,7 +14,7 @@ use anyhow::{Context, bail};
 use serde_json::{Value, json};
 use tokio::sync::{Mutex, Semaphore};
 
-use crate::{percentile, post};
+use crate::{Rng, percentile, post};
 
 #[derive(clap::Args)]
 pub struct Options {
@@ -73,18 +73,6 @@ fn token_of(body: &Value, field: &str) -> anyhow::Result<String> {
         .as_str()
         .map(str::to_owned)
         .with_context(|| format!("{field} failed: {body}"))
-}
-
-/// xorshift64*: reproducible choices without a dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1) as u64) as usize
-    }
 }
 
 async fn set_up(

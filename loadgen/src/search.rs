@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use serde_json::{Value, json};
 use tokio::sync::Semaphore;
 
-use crate::{percentile, post};
+use crate::{Rng, percentile, post};
 
 #[derive(clap::Args)]
 pub struct Options {
@@ -28,18 +28,6 @@ const SEARCH: &str = "query S($q: String, $near: NearInput) { search(query: $q, 
 const TITLES: &str = "query V($p: String!) { autocomplete(prefix: $p, first: 20) { title } }";
 const AUTOCOMPLETE: &str =
     "query A($p: String!) { autocomplete(prefix: $p, first: 8) { id title } }";
-
-/// xorshift64*: reproducible choices without a dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1) as u64) as usize
-    }
-}
 
 /// One typo: a letter dropped, doubled or two swapped.
 fn misspell(word: &str, rng: &mut Rng) -> String {

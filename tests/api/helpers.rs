@@ -342,6 +342,31 @@ pub async fn seat_ids(app: &TestApp, showtime: &str) -> Vec<String> {
         .collect()
 }
 
+/// Every seat of a showtime with its status on the seat map.
+pub async fn seat_statuses(
+    app: &TestApp,
+    showtime: &str,
+) -> std::collections::HashMap<String, String> {
+    let map = app
+        .ok(
+            "query($s: ID!) { showtime(id: $s) { seatMap { seats { id status } } } }",
+            json!({ "s": showtime }),
+            None,
+        )
+        .await;
+    map["showtime"]["seatMap"]["seats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_str().unwrap().to_owned(),
+                s["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
 /// A fresh showtime with one seat held by a new buyer.
 pub struct OneHeld {
     pub buyer: String,

@@ -16,7 +16,6 @@ const HOLD: &str =
     "mutation($s: ID!, $seats: [ID!]!) { holdSeats(showtimeId: $s, seatIds: $seats) { id } }";
 const RELEASE: &str = "mutation($b: ID!) { releaseHold(bookingId: $b) { id } }";
 const CHECKOUT: &str = "mutation($b: ID!) { checkout(bookingId: $b, input: { paymentMethod: \"pm_card_visa\" }) { status } }";
-const MAP: &str = "query($s: ID!) { showtime(id: $s) { seatMap { seats { id status } } } }";
 const SEAT_UPDATES: &str = "subscription($s: ID!) { seatMapUpdates(showtimeId: $s) { snapshot { seats { id status } } changes { seatId status holdExpiresAt } } }";
 const BOOKING_STATUS: &str =
     "subscription($b: ID!) { bookingStatus(bookingId: $b) { bookingId status expiresAt } }";
@@ -61,21 +60,6 @@ async fn refusal(socket: &mut Socket) -> String {
         .to_owned()
 }
 
-async fn statuses(app: &TestApp, showtime: &str) -> HashMap<String, String> {
-    let map = app.ok(MAP, json!({ "s": showtime }), None).await;
-    map["showtime"]["seatMap"]["seats"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            (
-                s["id"].as_str().unwrap().to_owned(),
-                s["status"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
-}
-
 /// Applies one seat-map message to a client's map; returns the changes it carried.
 fn apply(map: &mut HashMap<String, String>, update: &Value) -> Vec<(String, String)> {
     if let Some(seats) = update["snapshot"]["seats"].as_array() {
@@ -113,7 +97,7 @@ async fn a_subscribed_seat_map_receives_every_hold_release_expiry_and_sale_in_co
     subscribe(&mut socket, SEAT_UPDATES, json!({ "s": showtime })).await;
     let mut mine = HashMap::new();
     apply(&mut mine, &next_data(&mut socket, "seatMapUpdates").await);
-    assert_eq!(mine, statuses(&app, &showtime).await);
+    assert_eq!(mine, seat_statuses(&app, &showtime).await);
 
     let a = app.customer("live-a@example.com").await;
     let b = app.customer("live-b@example.com").await;
@@ -166,7 +150,7 @@ async fn a_subscribed_seat_map_receives_every_hold_release_expiry_and_sale_in_co
     assert_eq!(of(&seats[1]), ["HELD", "AVAILABLE"]);
     assert_eq!(of(&seats[3]), ["HELD", "HELD", "SOLD"]);
     assert_eq!(of(&seats[5]), ["HELD", "AVAILABLE"]);
-    assert_eq!(mine, statuses(&app, &showtime).await);
+    assert_eq!(mine, seat_statuses(&app, &showtime).await);
 }
 
 #[tokio::test]

@@ -5,10 +5,11 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use marquee_entity::movies;
-use sea_orm::{DatabaseConnection, DbErr, EntityTrait, QuerySelect, Set, TransactionTrait};
+use sea_orm::{DatabaseConnection, DbErr, EntityTrait, QuerySelect, TransactionTrait};
 
 use super::data;
-use super::generate::Rng;
+use super::generate::{DemoMovie, Rng};
+use super::movie_row;
 use super::titles::{cast, certificate, genres, movie_title, synopsis};
 use crate::ids::MovieId;
 
@@ -39,29 +40,19 @@ pub async fn add_archive(
         let released = today
             .checked_sub_days(Days::new(rng.range(60, 50 * 365) as u64))
             .unwrap_or(NaiveDate::MIN);
-        rows.push(movies::ActiveModel {
-            id: Set(MovieId::generate().uuid()),
-            title: Set(title),
-            synopsis: Set(synopsis(&mut rng, &genres, &[])),
-            certificate: Set(certificate(&mut rng, &genres).to_owned()),
-            genres: Set(format!("|{}|", genres.join("|"))),
-            cast: Set(serde_json::Value::from(cast(&mut rng, language))),
-            runtime_minutes: Set((85 + rng.range(0, 60)) as i32),
-            language: Set(language.to_owned()),
-            release_date: Set(released),
-            poster_url: Set(None),
-            trailer_url: Set(None),
-            rating_count: Set(0),
-            rating_total: Set(0),
-            ratings_1: Set(0),
-            ratings_2: Set(0),
-            ratings_3: Set(0),
-            ratings_4: Set(0),
-            ratings_5: Set(0),
-            created_at: Set(now),
-            updated_at: Set(now),
-            deleted_at: Set(None),
-        });
+        let film = DemoMovie {
+            title,
+            synopsis: synopsis(&mut rng, &genres, &[]),
+            certificate: certificate(&mut rng, &genres).to_owned(),
+            cast: cast(&mut rng, language),
+            genres,
+            runtime_minutes: (85 + rng.range(0, 60)) as i32,
+            language: language.to_owned(),
+            release_date: released,
+            poster_url: None,
+            trailer_url: None,
+        };
+        rows.push(movie_row(&film, MovieId::generate(), now));
         if rows.len() == 500 || i + 1 == n {
             movies::Entity::insert_many(std::mem::take(&mut rows))
                 .exec(&txn)

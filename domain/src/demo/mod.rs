@@ -59,6 +59,33 @@ pub async fn seed_if_empty(
     seed(db, &generate(today), now).await.map(Some)
 }
 
+/// The stored form of a generated film, not yet rated.
+pub(super) fn movie_row(m: &DemoMovie, id: MovieId, now: DateTime<Utc>) -> movies::ActiveModel {
+    movies::ActiveModel {
+        id: Set(id.uuid()),
+        title: Set(m.title.clone()),
+        synopsis: Set(m.synopsis.clone()),
+        genres: Set(format!("|{}|", m.genres.join("|"))),
+        cast: Set(serde_json::Value::from(m.cast.clone())),
+        runtime_minutes: Set(m.runtime_minutes),
+        certificate: Set(m.certificate.clone()),
+        language: Set(m.language.clone()),
+        release_date: Set(m.release_date),
+        poster_url: Set(m.poster_url.clone()),
+        trailer_url: Set(m.trailer_url.clone()),
+        rating_count: Set(0),
+        rating_total: Set(0),
+        ratings_1: Set(0),
+        ratings_2: Set(0),
+        ratings_3: Set(0),
+        ratings_4: Set(0),
+        ratings_5: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+        deleted_at: Set(None),
+    }
+}
+
 fn chunked<T: Clone>(items: &[T], size: usize) -> impl Iterator<Item = Vec<T>> + '_ {
     items.chunks(size).map(<[T]>::to_vec)
 }
@@ -137,29 +164,7 @@ pub async fn seed(
         .movies
         .iter()
         .zip(&movie_ids)
-        .map(|(m, id)| movies::ActiveModel {
-            id: Set(id.uuid()),
-            title: Set(m.title.clone()),
-            synopsis: Set(m.synopsis.clone()),
-            genres: Set(format!("|{}|", m.genres.join("|"))),
-            cast: Set(serde_json::Value::from(m.cast.clone())),
-            runtime_minutes: Set(m.runtime_minutes),
-            certificate: Set(m.certificate.clone()),
-            language: Set(m.language.clone()),
-            release_date: Set(m.release_date),
-            poster_url: Set(m.poster_url.clone()),
-            trailer_url: Set(m.trailer_url.clone()),
-            rating_count: Set(0),
-            rating_total: Set(0),
-            ratings_1: Set(0),
-            ratings_2: Set(0),
-            ratings_3: Set(0),
-            ratings_4: Set(0),
-            ratings_5: Set(0),
-            created_at: Set(now),
-            updated_at: Set(now),
-            deleted_at: Set(None),
-        })
+        .map(|(m, id)| movie_row(m, *id, now))
         .collect();
     for chunk in chunked(&movie_rows, 500) {
         movies::Entity::insert_many(chunk).exec(&txn).await?;
