@@ -1,6 +1,7 @@
 //! One buyer of the on-sale: through the waiting room if there is one, then up to three
 //! holds (looking at the seat map again after each refusal) and a checkout.
 
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
@@ -13,56 +14,45 @@ const HOLD: &str =
     "mutation H($s: ID!, $seats: [ID!]!) { holdSeats(showtimeId: $s, seatIds: $seats) { id } }";
 const PAY: &str = "mutation P($b: ID!) { checkout(bookingId: $b, input: { paymentMethod: \"pm_card_visa\" }) { status tickets { seatId } } }";
 
-/// One buyer's journey.
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn buy(
-    client: &reqwest::Client,
-    url: &str,
-    token: &str,
-    showtime: &str,
-    seats: &[String],
-    tally: &Tally,
-    i: usize,
-    total_seats: u64,
-    started: Instant,
-    waiting_room: bool,
-) {
-    if waiting_room {
+/// What every buyer of one on-sale shares.
+pub(crate) struct Sale {
+    pub(crate) client: reqwest::Client,
+    pub(crate) url: String,
+    pub(crate) showtime: String,
+    pub(crate) seats: Vec<String>,
+    pub(crate) tally: Arc<Tally>,
+    /// When the sale opened.
+    pub(crate) started: Instant,
+    pub(crate) waiting_room: bool,
+}
+
+/// One buyer's journey; `i` seeds its choices.
+pub(crate) async fn buy(sale: &Sale, token: &str, i: usize) {
+    let (client, url, showtime) = (&sale.client, sale.url.as_str(), sale.showtime.as_str());
+    if sale.waiting_room {
         match crate::room::wait_for_admission(client, url, token, showtime).await {
-            Ok(waited) => tally.room_waits.lock().await.push(waited),
+            Ok(waited) => sale.tally.room_waits.lock().await.push(waited),
             Err(_) => return,
         }
     }
-    let held = attempt(
-        client,
-        url,
-        token,
-        showtime,
-        seats,
-        tally,
-        i,
-        total_seats,
-        started,
-    )
-    .await;
-    if waiting_room && !held {
+    let held = attempt(sale, token, i).await;
+    if sale.waiting_room && !held {
         crate::room::leave(client, url, token, showtime).await;
     }
 }
 
 /// Holds and pays; whether a hold succeeded.
-#[allow(clippy::too_many_arguments)]
-async fn attempt(
-    client: &reqwest::Client,
-    url: &str,
-    token: &str,
-    showtime: &str,
-    seats: &[String],
-    tally: &Tally,
-    i: usize,
-    total_seats: u64,
-    started: Instant,
-) -> bool {
+async fn attempt(sale: &Sale, token: &str, i: usize) -> bool {
+    let Sale {
+        client,
+        url,
+        showtime,
+        seats,
+        tally,
+        started,
+        ..
+    } = sale;
+    let total_seats = seats.len() as u64;
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1));
     let want = 1 + rng.below(4);
     let mut choice: Vec<String> = (0..want)

@@ -222,7 +222,6 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
     let first_token = tokens[0].clone();
     // Each buyer in flight uses an account of its own, handed back when it is done.
     let accounts = Arc::new(Mutex::new(tokens));
-    let seats = Arc::new(seats);
     let tally = Arc::new(Tally::default());
     let gate = Arc::new(Semaphore::new(o.concurrency));
     let total_seats = o.seats as u64;
@@ -232,38 +231,27 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
     } else {
         Instant::now()
     };
+    let sale = Arc::new(crate::buyer::Sale {
+        client: client.clone(),
+        url: url.to_owned(),
+        showtime: showtime.clone(),
+        seats,
+        tally: tally.clone(),
+        started,
+        waiting_room: o.waiting_room,
+    });
     let mut tasks = Vec::with_capacity(o.buyers);
     for i in 0..o.buyers {
         let permit = gate.clone().acquire_owned().await?;
         if tally.sold_seats.load(Ordering::Relaxed) >= total_seats {
             break;
         }
-        let (client, url, showtime, seats, accounts, tally) = (
-            client.clone(),
-            url.to_owned(),
-            showtime.clone(),
-            seats.clone(),
-            accounts.clone(),
-            tally.clone(),
-        );
-        let waiting_room = o.waiting_room;
+        let (sale, accounts) = (sale.clone(), accounts.clone());
         tasks.push(tokio::spawn(async move {
             let Some(token) = accounts.lock().await.pop() else {
                 return;
             };
-            crate::buyer::buy(
-                &client,
-                &url,
-                &token,
-                &showtime,
-                &seats,
-                &tally,
-                i,
-                total_seats,
-                started,
-                waiting_room,
-            )
-            .await;
+            crate::buyer::buy(&sale, &token, i).await;
             accounts.lock().await.push(token);
             drop(permit);
         }));

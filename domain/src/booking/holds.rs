@@ -1,7 +1,7 @@
 //! Holding seats: all or none, the front line first, then one database transaction whose
 //! conditional update must touch exactly as many rows as seats were asked for.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -17,7 +17,7 @@ use tokio::sync::Notify;
 use uuid::Uuid;
 
 use crate::accounts::Principal;
-use crate::catalog::{SeatCategory, SeatStatus, ShowtimeStatus};
+use crate::catalog::{SeatStatus, ShowtimeStatus};
 use crate::clock::SharedClock;
 use crate::db::is_unique_violation;
 use crate::events::{SeatChange, booking_status_row, seat_changes_row};
@@ -226,7 +226,7 @@ impl BookingService {
         {
             return Err(BookingError::AdmissionRequired);
         }
-        let priced = price_seats(&showtime, &req.seat_ids, found, prices)?;
+        let priced = super::seat_prices::price_seats(&showtime, &req.seat_ids, found, prices)?;
         self.hold_in_db(
             who,
             booking_id,
@@ -474,50 +474,4 @@ impl BookingService {
             .await?
             .ok_or_else(|| BookingError::not_found("booking", id))
     }
-}
-
-/// Category and price of every requested seat; refuses seats of another screen and
-/// categories without a price.
-fn price_seats(
-    showtime: &showtimes::Model,
-    ids: &[SeatId],
-    found: Vec<seats::Model>,
-    prices: Vec<showtime_prices::Model>,
-) -> Result<Vec<BookedSeat>, BookingError> {
-    let found: Vec<seats::Model> = found
-        .into_iter()
-        .filter(|s| s.screen_id == showtime.screen_id)
-        .collect();
-    if found.len() != ids.len() {
-        let known: HashSet<Uuid> = found.iter().map(|s| s.id).collect();
-        let foreign: Vec<String> = ids
-            .iter()
-            .filter(|s| !known.contains(&s.uuid()))
-            .map(ToString::to_string)
-            .collect();
-        return Err(BookingError::invalid(
-            "seatIds",
-            format!("not seats of this showtime: {}", foreign.join(", ")),
-        ));
-    }
-    let prices: HashMap<String, i64> = prices
-        .into_iter()
-        .map(|p| (p.category, p.price_cents))
-        .collect();
-    found
-        .into_iter()
-        .map(|s| {
-            let category = SeatCategory::parse(&s.category).unwrap_or(SeatCategory::Standard);
-            let price = prices.get(category.as_str()).copied().ok_or_else(|| {
-                BookingError::NotOnSale(format!("{} seats have no price yet", category.as_str()))
-            })?;
-            Ok(BookedSeat {
-                seat_id: SeatId::from(s.id),
-                row: s.row_label,
-                number: s.number,
-                category,
-                price_cents: price,
-            })
-        })
-        .collect()
 }

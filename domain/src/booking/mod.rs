@@ -13,6 +13,7 @@ mod reads;
 mod reconcile;
 mod refunds;
 mod reseat;
+mod seat_prices;
 mod settle;
 mod types;
 

@@ -60,17 +60,20 @@ impl From<seats::Model> for Seat {
     }
 }
 
+/// The names of a stored cast list (a JSON array of strings).
+pub(crate) fn cast_names(cast: &serde_json::Value) -> Vec<String> {
+    cast.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 impl From<movies::Model> for Movie {
     fn from(m: movies::Model) -> Self {
-        let cast = m
-            .cast
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let cast = cast_names(&m.cast);
         Self {
             id: m.id.into(),
             title: m.title,

@@ -2,6 +2,7 @@
 
 mod admin;
 mod convert;
+pub(crate) use convert::cast_names;
 mod error;
 pub(crate) mod genres;
 mod layout;

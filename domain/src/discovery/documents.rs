@@ -92,15 +92,7 @@ fn with_playing(mut doc: SearchDoc, p: Option<Playing>) -> SearchDoc {
 }
 
 fn movie_doc(m: movies::Model, p: Option<Playing>) -> SearchDoc {
-    let people = m
-        .cast
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
+    let people = crate::catalog::cast_names(&m.cast);
     with_playing(
         SearchDoc {
             kind: Some(Kind::Movie),
