@@ -14,7 +14,7 @@ use crate::catalog::{CatalogAdmin, CatalogReader};
 use crate::clock::SharedClock;
 use crate::db::{self, DbSettings};
 use crate::discovery::DiscoveryService;
-use crate::events::{EventBus, InProcessBus, OutboxRelay, RedisBus};
+use crate::events::{EventBus, Fanout, InProcessBus, OutboxRelay, RedisBus};
 use crate::inbox::InboxService;
 use crate::mail::{EmailSettings, EmailWorker, Mailer};
 use crate::payments::PaymentGateway;
@@ -119,6 +119,8 @@ pub struct Services {
     pub discovery: DiscoveryService,
     /// Where published domain events can be heard.
     pub events: Arc<dyn EventBus>,
+    /// The same events routed by topic and key, for live subscribers.
+    pub live: Fanout,
 }
 
 /// Opens the search index in `dir`; one that cannot be read is discarded and started anew
@@ -197,6 +199,7 @@ impl Services {
                 mail_wake.clone(),
                 outbox_wake.clone(),
             ),
+            live: Fanout::start(events.subscribe()),
             relay: OutboxRelay::new(
                 worker_db,
                 clock.clone(),

@@ -8,7 +8,7 @@ use tokio_stream::wrappers::IntervalStream;
 
 use async_graphql::ID;
 use futures_util::stream;
-use marquee_domain::events::{BOOKING_STATUS, DomainEvent, SEAT_CHANGES};
+use marquee_domain::events::{BOOKING_STATUS, Delivery, DomainEvent, SEAT_CHANGES};
 use marquee_domain::ids::{BookingId, ShowtimeId};
 use marquee_domain::{Services, booking};
 use std::collections::{HashSet, VecDeque};
@@ -62,7 +62,7 @@ impl Subscription {
         let id = ApiError::parse_id("showtimeId", &showtime_id, ShowtimeId::parse)?;
         let services = services(ctx).clone();
         // Listen before reading the map, so that no change falls between the two.
-        let events = services.events.subscribe();
+        let events = services.live.subscribe(SEAT_CHANGES, &id.to_string());
         let first = services.catalog.seat_map(id).await?;
         let state = Live::new(events, id.to_string(), first, slot(ctx)?);
         Ok(stream::unfold(state, move |mut st| {
@@ -71,12 +71,12 @@ impl Subscription {
                 if let Some(map) = st.pending.take() {
                     return Some((snapshot(map), st));
                 }
-                match st.next(SEAT_CHANGES).await {
+                match st.next().await {
                     Next::Event(e) => {
                         // A client that is behind gets what piled up in one message, so a
                         // burst costs one write per client rather than one per change.
                         let mut batch = vec![e];
-                        if let Some(more) = st.ready(SEAT_CHANGES) {
+                        if let Some(more) = st.ready() {
                             batch.extend(more);
                         } else {
                             return match services.catalog.seat_map(id).await {
@@ -119,7 +119,9 @@ impl Subscription {
         let who = principal(ctx).await?;
         let services: Arc<Services> = services(ctx).clone();
         let state = Live::new(
-            services.events.subscribe(),
+            services
+                .live
+                .subscribe(NOTIFICATION_ADDED, &who.user_id.to_string()),
             who.user_id.to_string(),
             (),
             slot(ctx)?,
@@ -128,7 +130,7 @@ impl Subscription {
             let services = services.clone();
             async move {
                 loop {
-                    match st.next(NOTIFICATION_ADDED).await {
+                    match st.next().await {
                         Next::Event(e) => {
                             let id = e.payload["id"]
                                 .as_str()
@@ -160,7 +162,7 @@ impl Subscription {
         let who = principal(ctx).await?;
         let id = ApiError::parse_id("bookingId", &booking_id, BookingId::parse)?;
         let services: Arc<Services> = services(ctx).clone();
-        let events = services.events.subscribe();
+        let events = services.live.subscribe(BOOKING_STATUS, &id.to_string());
         let now = services
             .bookings
             .find_owned(&who, id)
@@ -176,7 +178,7 @@ impl Subscription {
                     return Some((first, st));
                 }
                 loop {
-                    match st.next(BOOKING_STATUS).await {
+                    match st.next().await {
                         Next::Event(e) => {
                             let status = e.payload["status"]
                                 .as_str()
@@ -223,7 +225,9 @@ const REMEMBERED: usize = 4_096;
 
 /// A subscriber's place in the event stream of one key.
 struct Live<T> {
-    events: Receiver<Arc<DomainEvent>>,
+    deliveries: Receiver<Delivery>,
+    /// Events delivered and not yet taken.
+    queue: VecDeque<Arc<DomainEvent>>,
     key: String,
     /// Recent event ids, to skip redeliveries. Not a high-water mark: events of different
     /// seats may be published out of id order (ids are taken before commit).
@@ -269,10 +273,11 @@ enum Next {
 }
 
 impl<T> Live<T> {
-    fn new(events: Receiver<Arc<DomainEvent>>, key: String, first: T, slot: Option<Slot>) -> Self {
+    fn new(deliveries: Receiver<Delivery>, key: String, first: T, slot: Option<Slot>) -> Self {
         Self {
             _slot: slot,
-            events,
+            deliveries,
+            queue: VecDeque::new(),
             key,
             seen: HashSet::new(),
             order: VecDeque::new(),
@@ -281,21 +286,26 @@ impl<T> Live<T> {
         }
     }
 
-    /// The events of this key already waiting, without waiting; `None` if the client
-    /// lagged (it needs a fresh snapshot).
-    fn ready(&mut self, topic: &str) -> Option<Vec<Arc<DomainEvent>>> {
-        let mut out = Vec::new();
+    /// The events already delivered, without waiting; `None` if the client lagged (it
+    /// needs a fresh snapshot).
+    fn ready(&mut self) -> Option<Vec<Arc<DomainEvent>>> {
         loop {
-            match self.events.try_recv() {
-                Ok(e) => {
-                    if e.topic == topic && e.key == self.key && self.remember(e.id) {
-                        out.push(e);
-                    }
+            match self.deliveries.try_recv() {
+                Ok(Delivery::Events(es)) => self.queue.extend(es.iter().cloned()),
+                Ok(Delivery::Resync) | Err(TryRecvError::Lagged(_)) => {
+                    self.queue.clear();
+                    return None;
                 }
-                Err(TryRecvError::Lagged(_)) => return None,
-                Err(TryRecvError::Empty | TryRecvError::Closed) => return Some(out),
+                Err(TryRecvError::Empty | TryRecvError::Closed) => break,
             }
         }
+        let mut out = Vec::with_capacity(self.queue.len());
+        while let Some(e) = self.queue.pop_front() {
+            if self.remember(e.id) {
+                out.push(e);
+            }
+        }
+        Some(out)
     }
 
     /// Whether an event id is new to this subscriber (ids of 0 are never repeated).
@@ -315,14 +325,17 @@ impl<T> Live<T> {
         true
     }
 
-    async fn next(&mut self, topic: &str) -> Next {
+    async fn next(&mut self) -> Next {
         loop {
-            match self.events.recv().await {
-                Ok(e) if e.topic == topic && e.key == self.key && self.remember(e.id) => {
+            if let Some(e) = self.queue.pop_front() {
+                if self.remember(e.id) {
                     return Next::Event(e);
                 }
-                Ok(_) => {}
-                Err(RecvError::Lagged(_)) => return Next::Lagged,
+                continue;
+            }
+            match self.deliveries.recv().await {
+                Ok(Delivery::Events(es)) => self.queue.extend(es.iter().cloned()),
+                Ok(Delivery::Resync) | Err(RecvError::Lagged(_)) => return Next::Lagged,
                 Err(RecvError::Closed) => return Next::Closed,
             }
         }

@@ -2,10 +2,12 @@
 //! report, published in order by the relay to an event bus that every instance hears.
 
 mod bus;
+mod fanout;
 pub(crate) mod outbox;
 mod relay;
 
 pub use bus::{EventBus, InProcessBus, RedisBus};
+pub use fanout::{Delivery, Fanout};
 pub use outbox::{
     BOOKING_REMINDER, BOOKING_STATUS, CATALOG_CHANGED, SEAT_CHANGES, SHOWTIME_ADDED,
     SHOWTIME_CANCELLED, SHOWTIME_CHANGED, SeatChange,
