@@ -340,3 +340,134 @@ async fn ratings_lift_a_title_above_an_equally_relevant_one_within_a_second() {
     review(beta, 5).await;
     until_first(&app, vars, "Comet Beta", Duration::from_secs(1)).await;
 }
+
+/// A theatre with `screens` screens; their ids.
+async fn venue(
+    app: &TestApp,
+    admin: &str,
+    name: &str,
+    city: &str,
+    zip: &str,
+    at: (f64, f64),
+    screens: usize,
+) -> Vec<String> {
+    let t = app
+        .ok(THEATRE, json!({ "i": { "name": name, "address": "1 Main St", "city": city, "state": "IL", "zip": zip,
+                                    "latitude": at.0, "longitude": at.1, "timezone": "America/Chicago" } }), Some(admin))
+        .await;
+    let mut ids = Vec::new();
+    for n in 0..screens {
+        let s = app
+            .ok(
+                SCREEN,
+                json!({ "t": t["createTheatre"]["id"], "n": format!("S{n}"), "l": small_layout() }),
+                Some(admin),
+            )
+            .await;
+        ids.push(s["createScreen"]["id"].as_str().unwrap().to_owned());
+    }
+    ids
+}
+
+#[tokio::test]
+async fn hits_list_their_showtimes_in_the_place_and_on_the_date_searched() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let loop_grand = venue(
+        &app,
+        &admin,
+        "Loop Grand",
+        "Chicago",
+        "60601",
+        (41.8853, -87.6278),
+        2,
+    )
+    .await;
+    let far = venue(
+        &app,
+        &admin,
+        "Rockford Star",
+        "Rockford",
+        "61101",
+        (42.2711, -89.0940),
+        1,
+    )
+    .await;
+    let film = movie(&app, &admin, "Harbor Lights", &["drama"]).await;
+    let (day_one, day_two) = (in_hours(30), in_hours(54));
+    let show = |screen: &String, starts: &Value| {
+        let vars = json!({ "i": { "screenId": screen, "movieId": film, "startsAt": starts, "prices": all_prices() } });
+        let (app, admin) = (&app, &admin);
+        async move {
+            app.ok(SHOWTIME, vars, Some(admin)).await["createShowtime"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let here_a = show(&loop_grand[0], &json!(day_one)).await;
+    let here_b = show(&loop_grand[1], &json!(day_one)).await;
+    let next_day = show(&loop_grand[0], &json!(day_two)).await;
+    let _elsewhere = show(&far[0], &json!(day_one)).await;
+    let day = time(&json!(day_one))
+        .with_timezone(&chrono_tz::America::Chicago)
+        .date_naive()
+        .to_string();
+
+    const WITH_SHOWTIMES: &str = "query($q: String, $k: [SearchKind!], $city: String, $near: NearInput, $d: NaiveDate) {
+      search(query: $q, kinds: $k, city: $city, near: $near, date: $d) {
+        nodes { item { __typename ... on Movie { title } ... on Theatre { name } } showtimes { id startsAt theatre { name } } } } }";
+    let showtimes_of = |body: &Value, i: usize| -> Vec<String> {
+        let mut ids: Vec<String> = body["search"]["nodes"][i]["showtimes"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{body}"))
+            .iter()
+            .map(|s| s["id"].as_str().unwrap().to_owned())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let mut want = vec![here_a.clone(), here_b.clone()];
+    want.sort();
+
+    // The title, where and when asked: both Chicago performances of that day, no others.
+    let vars = json!({ "q": "harbor lights", "k": ["MOVIE"], "city": "Chicago", "d": day });
+    until_first(
+        &app,
+        json!({ "q": "harbor lights", "k": ["MOVIE"], "city": "Chicago", "d": day }),
+        "Harbor Lights",
+        Duration::from_secs(1),
+    )
+    .await;
+    let found = app.ok(WITH_SHOWTIMES, vars, None).await;
+    assert_eq!(showtimes_of(&found, 0), want, "{found}");
+    assert_eq!(
+        found["search"]["nodes"][0]["showtimes"][0]["theatre"]["name"],
+        "Loop Grand"
+    );
+
+    // Within 10 km of the Loop: the same two.
+    let near = json!({ "q": "harbor lights", "k": ["MOVIE"], "near": { "lat": 41.8853, "lon": -87.6278, "radiusKm": 10.0 }, "d": day });
+    assert_eq!(
+        showtimes_of(&app.ok(WITH_SHOWTIMES, near, None).await, 0),
+        want
+    );
+
+    // A theatre hit in the city searched lists what plays there next, whatever the title.
+    let theatre = json!({ "k": ["THEATRE"], "city": "Chicago" });
+    let found = app.ok(WITH_SHOWTIMES, theatre, None).await;
+    assert_eq!(found["search"]["nodes"][0]["item"]["name"], "Loop Grand");
+    let mut all_there = [want.clone(), vec![next_day]].concat();
+    all_there.sort();
+    assert_eq!(showtimes_of(&found, 0), all_there);
+
+    // No place and no date: nothing to narrow by, so none are listed.
+    let plain = app
+        .ok(
+            WITH_SHOWTIMES,
+            json!({ "q": "harbor lights", "k": ["MOVIE"] }),
+            None,
+        )
+        .await;
+    assert_eq!(showtimes_of(&plain, 0), Vec::<String>::new());
+}

@@ -17,7 +17,9 @@ pub use admin::{
 };
 pub use error::CatalogError;
 pub use layout::{LayoutRow, LayoutSeat, ScreenLayout};
-pub use reads::{CatalogReader, GeoFilter, ShowtimeFilter, TheatreFilter, TitleFilter};
+pub use reads::{
+    CatalogReader, GeoFilter, HitRef, NearbyFilter, ShowtimeFilter, TheatreFilter, TitleFilter,
+};
 pub use types::*;
 
 /// Seat rows for a screen of the demo catalog (same path as `createScreen`).

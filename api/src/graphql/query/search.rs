@@ -3,6 +3,7 @@
 use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{Context, Enum, ID, Object, SimpleObject, Union};
 use chrono::NaiveDate;
+use marquee_domain::catalog::{GeoFilter, HitRef, NearbyFilter, TheatreFilter};
 use marquee_domain::ids::{EventId, MovieId, TheatreId};
 use marquee_domain::page::{decode_cursor, encode_cursor};
 use marquee_search::geo::LatLon;
@@ -11,7 +12,7 @@ use marquee_search::index::{Filters, Hit, Kind, SearchRequest};
 use super::catalog::NearInput;
 use crate::graphql::auth::services;
 use crate::graphql::error::{ApiError, ApiResult};
-use crate::graphql::types::{Event, Movie, Theatre, load};
+use crate::graphql::types::{Event, Movie, Showtime, Theatre, load};
 
 /// What to search among.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
@@ -56,6 +57,10 @@ pub struct SearchHit {
     pub snippet: Option<String>,
     /// Distance from `near`, in kilometres (for titles: to the nearest theatre playing it).
     pub distance_km: Option<f64>,
+    /// When the search named a place (`city`, `zip`, `near`) or a `date`: the next
+    /// performances of this title there and then, or at this theatre then, earliest first
+    /// (at most five). Empty otherwise.
+    pub showtimes: Vec<Showtime>,
 }
 
 /// A title for the search box.
@@ -119,6 +124,19 @@ impl SearchQuery {
                 .ok_or_else(|| ApiError::bad_input("after", "not a cursor returned by this API"))?,
         };
         let first = first as usize;
+        let nearby = wants_showtimes(ctx, &city, &zip, &near, date).then(|| NearbyFilter {
+            place: TheatreFilter {
+                city: city.clone(),
+                zip: zip.clone(),
+                near: near.as_ref().map(|n| GeoFilter {
+                    lat: n.lat,
+                    lon: n.lon,
+                    radius_km: n.radius_km,
+                }),
+            },
+            date,
+            per_hit: SHOWTIMES_PER_HIT,
+        });
         let request = SearchRequest {
             text: query.unwrap_or_default(),
             filters: Filters {
@@ -159,13 +177,24 @@ impl SearchQuery {
                 .map(|(i, hit)| async move { item(ctx, hit).await.map(|f| f.map(|f| (i, f))) }),
         )
         .await;
-        let mut connection = Connection::new(offset > 0, more);
-        for entry in found {
-            if let Some((i, hit)) = entry? {
-                connection
-                    .edges
-                    .push(Edge::new(encode_cursor(&[&(i + 1).to_string()]), hit));
+        let mut found = found.into_iter().collect::<ApiResult<Vec<_>>>()?;
+        if let Some(filter) = nearby {
+            let refs: Vec<HitRef> = found.iter().flatten().map(|(_, h)| hit_ref(h)).collect();
+            let mut showtimes = services(ctx)
+                .catalog
+                .nearby_showtimes(&refs, &filter)
+                .await?;
+            for (_, hit) in found.iter_mut().flatten() {
+                if let Some(list) = showtimes.remove(&hit_ref(hit)) {
+                    hit.showtimes = list.into_iter().map(Showtime).collect();
+                }
             }
+        }
+        let mut connection = Connection::new(offset > 0, more);
+        for (i, hit) in found.into_iter().flatten() {
+            connection
+                .edges
+                .push(Edge::new(encode_cursor(&[&(i + 1).to_string()]), hit));
         }
         Ok(connection)
     }
@@ -222,5 +251,36 @@ async fn item(ctx: &Context<'_>, hit: Hit) -> ApiResult<Option<SearchHit>> {
         score: f64::from(hit.score),
         snippet: hit.snippet,
         distance_km: hit.distance_km,
+        showtimes: Vec::new(),
     }))
+}
+
+/// Showtimes listed under each hit at most.
+const SHOWTIMES_PER_HIT: usize = 5;
+
+/// Whether hits get their showtimes: a place or date was given and the client asked.
+fn wants_showtimes(
+    ctx: &Context<'_>,
+    city: &Option<String>,
+    zip: &Option<String>,
+    near: &Option<NearInput>,
+    date: Option<NaiveDate>,
+) -> bool {
+    let placed = city.is_some() || zip.is_some() || near.is_some() || date.is_some();
+    let ahead = ctx.look_ahead();
+    placed
+        && (ahead
+            .field("edges")
+            .field("node")
+            .field("showtimes")
+            .exists()
+            || ahead.field("nodes").field("showtimes").exists())
+}
+
+fn hit_ref(hit: &SearchHit) -> HitRef {
+    match &hit.item {
+        SearchItem::Movie(m) => HitRef::Movie(m.0.id),
+        SearchItem::Event(e) => HitRef::Event(e.0.id),
+        SearchItem::Theatre(t) => HitRef::Theatre(t.0.id),
+    }
 }

@@ -2,12 +2,15 @@
 //! back the API's DataLoaders (one query per relation, whatever the number of parents).
 
 mod batch;
+mod nearby;
 mod seat_map;
 mod showtimes;
 mod titles;
 mod venues;
 
 use std::sync::Arc;
+
+pub use nearby::{HitRef, NearbyFilter};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::DatabaseConnection;
