@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod booking;
+pub mod cache;
 pub mod catalog;
 pub mod clock;
 pub mod db;

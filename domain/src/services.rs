@@ -10,6 +10,7 @@ use crate::booking::{
     BookingService, BookingSettings, ExpiryWorker, InProcessSeatHolds, ReconcileWorker,
     RedisSeatHolds, SeatHolds,
 };
+use crate::cache::{CacheStore, InProcessCache, QueryCache, RedisCache};
 use crate::catalog::{CatalogAdmin, CatalogReader};
 use crate::clock::SharedClock;
 use crate::db::{self, DbSettings};
@@ -26,6 +27,9 @@ use crate::waiting_room::{
 };
 use marquee_search::index::{SearchError, SearchIndex};
 use tokio::sync::Notify;
+
+/// How long a cached listing is served (changes heard of end it sooner).
+const LISTINGS_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Everything the domain needs to start.
 #[derive(Clone)]
@@ -119,6 +123,8 @@ pub struct Services {
     pub discovery: DiscoveryService,
     /// Where published domain events can be heard.
     pub events: Arc<dyn EventBus>,
+    /// Movie and event listings by city and date, cached.
+    pub listings: Arc<QueryCache>,
     /// The same events routed by topic and key, for live subscribers.
     pub live: Fanout,
 }
@@ -169,6 +175,14 @@ impl Services {
             Some(store) => RedisBus::start(store.clone()),
             None => Arc::new(InProcessBus::default()),
         };
+        // Redis when scaled out, so that instances share the answers.
+        let cache_store: Arc<dyn CacheStore> = match &redis {
+            Some(store) => Arc::new(RedisCache::new(store.clone())),
+            None => Arc::new(InProcessCache::default()),
+        };
+        let listings = Arc::new(QueryCache::new(cache_store, LISTINGS_FRESH_FOR));
+        listings.catch_up(&db).await?;
+        tokio::spawn(listings.clone().follow(db.clone(), events.subscribe()));
         // Redis when scaled out, so that there is one line per showtime across instances.
         let rooms: Arc<dyn WaitingRoomStore> = match &redis {
             Some(store) => Arc::new(RedisWaitingRoom::new(store.clone())),
@@ -210,7 +224,7 @@ impl Services {
             events,
             waiting_rooms,
             inbox: InboxService::new(db.clone(), clock.clone()),
-            reviews: ReviewService::new(db.clone(), clock.clone()),
+            reviews: ReviewService::new(db.clone(), clock.clone(), listings.clone()),
             discovery: DiscoveryService::new(db.clone(), clock.clone(), Arc::new(search)),
             accounts: AccountService::new(
                 db.clone(),
@@ -218,8 +232,14 @@ impl Services {
                 tokens,
                 config.tokens.account_recheck,
             ),
-            catalog: CatalogReader::new(db.clone(), clock.clone()),
-            catalog_admin: CatalogAdmin::new(db.clone(), clock.clone(), config.cleaning_buffer),
+            catalog: CatalogReader::new(db.clone(), clock.clone(), listings.clone()),
+            catalog_admin: CatalogAdmin::new(
+                db.clone(),
+                clock.clone(),
+                config.cleaning_buffer,
+                listings.clone(),
+            ),
+            listings,
             clock,
             redis,
             db,

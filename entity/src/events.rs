@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A live event (concert, comedy, theatre play…) that showtimes can stage.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "events")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

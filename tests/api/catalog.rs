@@ -330,3 +330,55 @@ async fn nested_showtime_lists_cost_the_same_number_of_queries_whatever_their_le
     );
     assert!(cost_ten <= 8.0, "{cost_ten} statements for one nested list");
 }
+
+#[tokio::test]
+async fn a_burst_of_identical_city_listings_is_read_once_and_a_change_shows_at_once() {
+    let app = std::sync::Arc::new(spawn_app().await);
+    let f = app.fixture().await;
+    app.ok(
+        SHOWTIME,
+        json!({ "i": { "screenId": f.screen_id, "movieId": f.movie_id, "startsAt": in_hours(30), "prices": all_prices() } }),
+        Some(&f.admin),
+    )
+    .await;
+    const Q: &str =
+        "{ movies(filter: { city: \"chicago\" }, first: 10) { edges { node { title } } } }";
+    let before = app.services.listings.computed();
+    let tasks: Vec<_> = (0..300)
+        .map(|_| {
+            let app = app.clone();
+            tokio::spawn(async move { titles(&app.ok(Q, json!({}), None).await) })
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), vec!["The Last Horizon"]);
+    }
+    assert_eq!(
+        app.services.listings.computed() - before,
+        1,
+        "one read for the burst"
+    );
+
+    // The admin's own changes show in the very next listing, without waiting for the feed.
+    let other = movie(&app, &f.admin, "Another Dawn", json!(["drama"]), "English").await;
+    app.ok(
+        SHOWTIME,
+        json!({ "i": { "screenId": f.screen_id, "movieId": other, "startsAt": in_hours(60), "prices": all_prices() } }),
+        Some(&f.admin),
+    )
+    .await;
+    assert_eq!(
+        titles(&app.ok(Q, json!({}), None).await),
+        vec!["Another Dawn", "The Last Horizon"]
+    );
+    app.ok(
+        "mutation($id: ID!) { updateMovie(id: $id, input: { title: \"Zero Dawn\" }) { id } }",
+        json!({ "id": other }),
+        Some(&f.admin),
+    )
+    .await;
+    assert_eq!(
+        titles(&app.ok(Q, json!({}), None).await),
+        vec!["The Last Horizon", "Zero Dawn"]
+    );
+}

@@ -13,8 +13,8 @@ pub use outbox::{
     SHOWTIME_CANCELLED, SHOWTIME_CHANGED, SeatChange,
 };
 pub(crate) use outbox::{
-    booking_status_row, booking_status_row_because, catalog_changed_row, seat_changes_row,
-    showtime_row, tickets_issued_row,
+    booking_status_row, booking_status_row_because, catalog_changed_row, insert_catalog_row,
+    seat_changes_row, showtime_row, tickets_issued_row,
 };
 pub use relay::OutboxRelay;
 

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use marquee_entity::outbox;
-use sea_orm::Set;
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, EntityTrait, Set, Statement};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -141,4 +141,27 @@ fn row(
         attempts: Set(0),
         ..Default::default()
     }
+}
+
+/// The advisory lock that makes catalog changes commit one at a time.
+const CATALOG_CHANGE_LOCK: i64 = 0x006d_6172_7163_6174; // "marqcat"
+
+/// Adds a catalog-change row (movie, event, theatre, showtime) to the transaction `db`.
+/// On PostgreSQL these transactions take one lock first and hold it to commit, so their
+/// rows commit in id order: the newest id heard then stands for every change before it,
+/// which cached listings rely on. (SQLite has one writer at a time anyway.)
+pub(crate) async fn insert_catalog_row<C: ConnectionTrait>(
+    db: &C,
+    row: outbox::ActiveModel,
+) -> Result<(), DbErr> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        db.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1)",
+            [CATALOG_CHANGE_LOCK.into()],
+        ))
+        .await?;
+    }
+    outbox::Entity::insert(row).exec(db).await?;
+    Ok(())
 }

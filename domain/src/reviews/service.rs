@@ -1,8 +1,9 @@
 //! Writing and reading reviews, with the movie's rating kept in step.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use marquee_entity::{bookings, movies, outbox, reviews, showtimes, users};
+use marquee_entity::{bookings, movies, reviews, showtimes, users};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
@@ -13,9 +14,10 @@ use uuid::Uuid;
 use super::{Review, ReviewError, check};
 use crate::accounts::{Admin, Principal};
 use crate::booking::BookingStatus;
+use crate::cache::QueryCache;
 use crate::clock::SharedClock;
 use crate::db::is_unique_violation;
-use crate::events::catalog_changed_row;
+use crate::events::{catalog_changed_row, insert_catalog_row};
 use crate::ids::{MovieId, ReviewId};
 use crate::page::{Page, PageRequest, newest_first_after, newest_first_page};
 
@@ -27,6 +29,7 @@ const TRIES: usize = 5;
 pub struct ReviewService {
     db: DatabaseConnection,
     clock: SharedClock,
+    listings: Arc<QueryCache>,
 }
 
 /// The histogram column of `stars`.
@@ -64,16 +67,26 @@ async fn count<C: ConnectionTrait>(
         .filter(movies::Column::Id.eq(movie))
         .exec(db)
         .await?;
-    outbox::Entity::insert(catalog_changed_row("movie", movie, now))
-        .exec(db)
-        .await?;
+    insert_catalog_row(db, catalog_changed_row("movie", movie, now)).await?;
     Ok(())
 }
 
 impl ReviewService {
     /// Wires the service.
-    pub fn new(db: DatabaseConnection, clock: SharedClock) -> Self {
-        Self { db, clock }
+    pub fn new(db: DatabaseConnection, clock: SharedClock, listings: Arc<QueryCache>) -> Self {
+        Self {
+            db,
+            clock,
+            listings,
+        }
+    }
+
+    /// After a committed review change: cached listings (which show ratings) move past it
+    /// on this instance at once.
+    async fn listings_changed(&self) {
+        if let Err(e) = self.listings.catch_up(&self.db).await {
+            tracing::warn!(error = %e, "cached listings may lag a rating change");
+        }
     }
 
     /// Whether `who` holds a confirmed booking of a showtime of `movie`.
@@ -139,6 +152,7 @@ impl ReviewService {
         };
         count(&txn, model.movie_id, rating, 1, self.clock.now()).await?;
         txn.commit().await?;
+        self.listings_changed().await;
         Ok(self.named(vec![model]).await?.remove(0))
     }
 
@@ -184,6 +198,7 @@ impl ReviewService {
                 count(&txn, old.movie_id, stars, 1, self.clock.now()).await?;
             }
             txn.commit().await?;
+            self.listings_changed().await;
             return self.find(id).await?.ok_or(ReviewError::NotFound);
         }
         Err(ReviewError::Database(DbErr::Custom(
@@ -217,6 +232,7 @@ impl ReviewService {
                 count(&txn, old.movie_id, old.rating, -1, self.clock.now()).await?;
             }
             txn.commit().await?;
+            self.listings_changed().await;
             return Ok(());
         }
         Err(ReviewError::Database(DbErr::Custom(
@@ -261,6 +277,7 @@ impl ReviewService {
             )
             .await?;
             txn.commit().await?;
+            self.listings_changed().await;
             return self.find(id).await?.ok_or(ReviewError::NotFound);
         }
         Err(ReviewError::Database(DbErr::Custom(

@@ -8,36 +8,21 @@ mod titles;
 mod venues;
 
 use chrono::Duration;
-use marquee_entity::outbox;
 use marquee_entity::showtimes as showtime_rows;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
 };
 
+use std::sync::Arc;
+
+use crate::cache::QueryCache;
 use crate::clock::SharedClock;
-use crate::events::catalog_changed_row;
+use crate::events::{catalog_changed_row, insert_catalog_row};
 
 use super::{CatalogError, ShowtimeStatus};
 
 pub use inputs::*;
 pub(crate) use venues::insert_seats;
-
-/// Saves a change and announces it (for the search index) in one transaction.
-async fn announced<M>(
-    db: &DatabaseConnection,
-    kind: &str,
-    id: uuid::Uuid,
-    now: chrono::DateTime<chrono::Utc>,
-    write: impl AsyncFnOnce(&sea_orm::DatabaseTransaction) -> Result<M, sea_orm::DbErr>,
-) -> Result<M, CatalogError> {
-    let txn = db.begin().await?;
-    let saved = write(&txn).await?;
-    outbox::Entity::insert(catalog_changed_row(kind, id, now))
-        .exec(&txn)
-        .await?;
-    txn.commit().await?;
-    Ok(saved)
-}
 
 fn required<T>(field: &'static str, value: Option<T>) -> Result<T, CatalogError> {
     value.ok_or_else(|| CatalogError::invalid(field, "is required"))
@@ -52,15 +37,46 @@ pub struct CatalogAdmin {
     db: DatabaseConnection,
     clock: SharedClock,
     cleaning_buffer: Duration,
+    listings: Arc<QueryCache>,
 }
 
 impl CatalogAdmin {
     /// Builds the service; `cleaning_buffer` separates consecutive shows on a screen.
-    pub fn new(db: DatabaseConnection, clock: SharedClock, cleaning_buffer: Duration) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        clock: SharedClock,
+        cleaning_buffer: Duration,
+        listings: Arc<QueryCache>,
+    ) -> Self {
         Self {
             db,
             clock,
             cleaning_buffer,
+            listings,
+        }
+    }
+
+    /// Saves a change and announces it (for the search index) in one transaction.
+    async fn announced<M>(
+        &self,
+        kind: &str,
+        id: uuid::Uuid,
+        now: chrono::DateTime<chrono::Utc>,
+        write: impl AsyncFnOnce(&sea_orm::DatabaseTransaction) -> Result<M, sea_orm::DbErr>,
+    ) -> Result<M, CatalogError> {
+        let txn = self.db.begin().await?;
+        let saved = write(&txn).await?;
+        insert_catalog_row(&txn, catalog_changed_row(kind, id, now)).await?;
+        txn.commit().await?;
+        self.listings_changed().await;
+        Ok(saved)
+    }
+
+    /// After a committed change: cached listings move past it on this instance at once
+    /// (others move when the change feed brings it).
+    async fn listings_changed(&self) {
+        if let Err(e) = self.listings.catch_up(&self.db).await {
+            tracing::warn!(error = %e, "cached listings may lag a change");
         }
     }
 

@@ -1,13 +1,15 @@
 //! Showtimes and their prices.
 
 use chrono::{DateTime, Duration, Utc};
-use marquee_entity::{events, outbox, show_seats, showtime_prices, showtimes};
+use marquee_entity::{events, show_seats, showtime_prices, showtimes};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait,
 };
 
 use crate::accounts::Admin;
-use crate::events::{SHOWTIME_ADDED, SHOWTIME_CANCELLED, SHOWTIME_CHANGED, showtime_row};
+use crate::events::{
+    SHOWTIME_ADDED, SHOWTIME_CANCELLED, SHOWTIME_CHANGED, insert_catalog_row, showtime_row,
+};
 use crate::ids::{ScreenId, ShowtimeId};
 use crate::money::{Currency, PriceCents};
 
@@ -90,10 +92,9 @@ impl CatalogAdmin {
         write_prices(&txn, id, &prices).await?;
         schedule::materialise_seats(&txn, id.uuid(), screen.id).await?;
         // Announced so that search knows where and when the title now plays.
-        outbox::Entity::insert(showtime_row(SHOWTIME_ADDED, id.uuid(), now))
-            .exec(&txn)
-            .await?;
+        insert_catalog_row(&txn, showtime_row(SHOWTIME_ADDED, id.uuid(), now)).await?;
         txn.commit().await?;
+        self.listings_changed().await;
         Showtime::from_model(model).ok_or_else(|| CatalogError::not_found("showtime", id))
     }
 
@@ -235,10 +236,9 @@ impl CatalogAdmin {
         }
         m.updated_at = Set(now);
         let updated = m.update(&txn).await?;
-        outbox::Entity::insert(showtime_row(SHOWTIME_CHANGED, id.uuid(), now))
-            .exec(&txn)
-            .await?;
+        insert_catalog_row(&txn, showtime_row(SHOWTIME_CHANGED, id.uuid(), now)).await?;
         txn.commit().await?;
+        self.listings_changed().await;
         Showtime::from_model(updated).ok_or_else(|| CatalogError::not_found("showtime", id))
     }
 
@@ -261,10 +261,9 @@ impl CatalogAdmin {
             m.status = Set(ShowtimeStatus::Cancelled.as_str().to_owned());
             m.updated_at = Set(now);
             let updated = m.update(&txn).await?;
-            outbox::Entity::insert(showtime_row(SHOWTIME_CANCELLED, id.uuid(), now))
-                .exec(&txn)
-                .await?;
+            insert_catalog_row(&txn, showtime_row(SHOWTIME_CANCELLED, id.uuid(), now)).await?;
             txn.commit().await?;
+            self.listings_changed().await;
             updated
         };
         Showtime::from_model(model).ok_or_else(|| CatalogError::not_found("showtime", id))

@@ -9,7 +9,7 @@ use crate::ids::{EventId, MovieId};
 use super::super::validate::{minutes, optional_text, text, url};
 use super::super::{CatalogError, Event, Movie, genres};
 use super::inputs::{EventInput, MovieInput};
-use super::{CatalogAdmin, MAX_RUNTIME, announced, required};
+use super::{CatalogAdmin, MAX_RUNTIME, required};
 
 impl CatalogAdmin {
     /// Adds a movie.
@@ -60,9 +60,7 @@ impl CatalogAdmin {
             updated_at: Set(now),
             deleted_at: Set(None),
         };
-        let saved = announced(&self.db, "movie", id, now, async move |txn| {
-            model.insert(txn).await
-        });
+        let saved = self.announced("movie", id, now, async move |txn| model.insert(txn).await);
         Ok(saved.await?.into())
     }
 
@@ -128,7 +126,7 @@ impl CatalogAdmin {
         }
         let now = self.clock.now();
         m.updated_at = Set(now);
-        let saved = announced(&self.db, "movie", id.uuid(), now, async move |txn| {
+        let saved = self.announced("movie", id.uuid(), now, async move |txn| {
             m.update(txn).await
         });
         Ok(saved.await?.into())
@@ -150,7 +148,7 @@ impl CatalogAdmin {
         let mut m: movies::ActiveModel = current.into();
         m.deleted_at = Set(Some(now));
         m.updated_at = Set(now);
-        announced(&self.db, "movie", id.uuid(), now, async move |txn| {
+        self.announced("movie", id.uuid(), now, async move |txn| {
             m.update(txn).await
         })
         .await?;
@@ -205,9 +203,7 @@ impl CatalogAdmin {
             updated_at: Set(now),
             deleted_at: Set(None),
         };
-        let saved = announced(&self.db, "event", id, now, async move |txn| {
-            model.insert(txn).await
-        });
+        let saved = self.announced("event", id, now, async move |txn| model.insert(txn).await);
         Ok(saved.await?.into())
     }
 }

@@ -1,16 +1,16 @@
 //! Theatres and their screens.
 
-use marquee_entity::{outbox, screens, seats, showtimes, theatres};
+use marquee_entity::{screens, seats, showtimes, theatres};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 
 use crate::accounts::Admin;
-use crate::events::catalog_changed_row;
+use crate::events::{catalog_changed_row, insert_catalog_row};
 use crate::ids::{ScreenId, SeatId, TheatreId};
 
 use super::super::validate::{coordinates, text, timezone, zip};
 use super::super::{CatalogError, Screen, ScreenLayout, Theatre};
 use super::inputs::TheatreInput;
-use super::{CatalogAdmin, announced, required};
+use super::{CatalogAdmin, required};
 
 impl CatalogAdmin {
     /// Adds a theatre.
@@ -40,9 +40,7 @@ impl CatalogAdmin {
             updated_at: Set(now),
             deleted_at: Set(None),
         };
-        let saved = announced(&self.db, "theatre", id, now, async move |txn| {
-            model.insert(txn).await
-        });
+        let saved = self.announced("theatre", id, now, async move |txn| model.insert(txn).await);
         Ok(saved.await?.into())
     }
 
@@ -93,7 +91,7 @@ impl CatalogAdmin {
         m.longitude = Set(lon);
         let now = self.clock.now();
         m.updated_at = Set(now);
-        let saved = announced(&self.db, "theatre", id.uuid(), now, async move |txn| {
+        let saved = self.announced("theatre", id.uuid(), now, async move |txn| {
             m.update(txn).await
         });
         Ok(saved.await?.into())
@@ -123,10 +121,9 @@ impl CatalogAdmin {
         m.deleted_at = Set(Some(now));
         m.updated_at = Set(now);
         m.update(&txn).await?;
-        outbox::Entity::insert(catalog_changed_row("theatre", id.uuid(), now))
-            .exec(&txn)
-            .await?;
+        insert_catalog_row(&txn, catalog_changed_row("theatre", id.uuid(), now)).await?;
         txn.commit().await?;
+        self.listings_changed().await;
         Ok(())
     }
 

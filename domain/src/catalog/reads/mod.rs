@@ -17,6 +17,7 @@ use sea_orm::DatabaseConnection;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use uuid::Uuid;
 
+use crate::cache::QueryCache;
 use crate::clock::SharedClock;
 use crate::ids::{EventId, MovieId, TheatreId};
 
@@ -87,6 +88,8 @@ pub struct CatalogReader {
     db: DatabaseConnection,
     clock: SharedClock,
     snapshots: Arc<seat_map::SeatMapSnapshots>,
+    /// Movie and event listings by city and date.
+    listings: Arc<QueryCache>,
 }
 
 pub(super) fn uuids<T: Into<Uuid> + Copy>(ids: &[T]) -> Vec<Uuid> {
@@ -102,11 +105,12 @@ pub(super) fn lower_eq<C: sea_orm::sea_query::IntoColumnRef>(
 
 impl CatalogReader {
     /// Builds the reader.
-    pub fn new(db: DatabaseConnection, clock: SharedClock) -> Self {
+    pub fn new(db: DatabaseConnection, clock: SharedClock, listings: Arc<QueryCache>) -> Self {
         Self {
             db,
             clock,
             snapshots: Arc::default(),
+            listings,
         }
     }
 }

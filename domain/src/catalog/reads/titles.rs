@@ -107,6 +107,25 @@ impl CatalogReader {
         page: &PageRequest,
     ) -> Result<Page<Movie>, CatalogError> {
         let size = page.size()?;
+        let rows = if listing(filter) {
+            let query = format!("{filter:?}|{page:?}");
+            let rows = self
+                .listings
+                .get_or_compute("movies", &query, || self.movie_rows(filter, page, size))
+                .await?;
+            (*rows).clone()
+        } else {
+            self.movie_rows(filter, page, size).await?
+        };
+        Ok(title_page(rows, size, |m| (m.title.clone(), m.id)))
+    }
+
+    async fn movie_rows(
+        &self,
+        filter: &TitleFilter,
+        page: &PageRequest,
+        size: u64,
+    ) -> Result<Vec<movies::Model>, CatalogError> {
         let mut q = movies::Entity::find().filter(movies::Column::DeletedAt.is_null());
         if let Some(g) = filter.genre.as_deref().and_then(genres::normalise) {
             q = q.filter(movies::Column::Genres.like(genres::like_pattern(&g)));
@@ -137,7 +156,7 @@ impl CatalogReader {
             .limit(size + 1)
             .all(&self.db)
             .await?;
-        Ok(title_page(rows, size, |m| (m.title.clone(), m.id)))
+        Ok(rows)
     }
 
     /// A page of live events ordered by title.
@@ -147,6 +166,25 @@ impl CatalogReader {
         page: &PageRequest,
     ) -> Result<Page<Event>, CatalogError> {
         let size = page.size()?;
+        let rows = if listing(filter) {
+            let query = format!("{filter:?}|{page:?}");
+            let rows = self
+                .listings
+                .get_or_compute("events", &query, || self.event_rows(filter, page, size))
+                .await?;
+            (*rows).clone()
+        } else {
+            self.event_rows(filter, page, size).await?
+        };
+        Ok(title_page(rows, size, |m| (m.title.clone(), m.id)))
+    }
+
+    async fn event_rows(
+        &self,
+        filter: &TitleFilter,
+        page: &PageRequest,
+        size: u64,
+    ) -> Result<Vec<events::Model>, CatalogError> {
         let mut q = events::Entity::find().filter(events::Column::DeletedAt.is_null());
         if let Some(g) = filter.genre.as_deref().and_then(genres::normalise) {
             q = q.filter(
@@ -181,7 +219,7 @@ impl CatalogReader {
             .limit(size + 1)
             .all(&self.db)
             .await?;
-        Ok(title_page(rows, size, |m| (m.title.clone(), m.id)))
+        Ok(rows)
     }
 
     /// One movie, unless retired.
@@ -227,6 +265,11 @@ fn after_title<C: ColumnTrait>(after: &str, title: C, id: C) -> Result<Condition
 }
 
 /// A page from `size + 1` rows ordered by (title, id): the extra row only says more follow.
+/// Listings by city or date are what buyers browse on a busy night: they are cached.
+fn listing(filter: &TitleFilter) -> bool {
+    filter.city.is_some() || filter.date.is_some()
+}
+
 fn title_page<M, T: From<M>>(
     mut rows: Vec<M>,
     size: u64,
