@@ -1,13 +1,16 @@
 //! Search documents built from the catalog: each title with where and when it plays in the
-//! coming weeks, each theatre with its address and place.
+//! coming weeks and how well it sells, each theatre with its address and place.
 
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
-use marquee_entity::{events, movies, showtimes, theatres};
+use marquee_entity::{events, movies, showtimes, theatres, tickets};
 use marquee_search::geo::LatLon;
 use marquee_search::index::{Kind, SearchDoc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+};
 use uuid::Uuid;
 
 use crate::catalog::genres;
@@ -143,6 +146,67 @@ fn theatre_doc(t: theatres::Model) -> SearchDoc {
     }
 }
 
+/// How far back sold tickets count towards a title's popularity.
+const POPULAR_DAYS: i64 = 30;
+
+/// Valid tickets issued in the last [`POPULAR_DAYS`], by title; of these movies and
+/// events only when given (through the tickets' showtime index).
+async fn tickets_sold<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    of: Option<(&[Uuid], &[Uuid])>,
+) -> Result<HashMap<Uuid, u64>, DbErr> {
+    let mut q = tickets::Entity::find();
+    if let Some((movie_ids, event_ids)) = of {
+        let mut shows = Query::select();
+        shows
+            .column(showtimes::Column::Id)
+            .from(showtimes::Entity)
+            .cond_where(
+                Condition::any()
+                    .add(showtimes::Column::MovieId.is_in(movie_ids.to_vec()))
+                    .add(showtimes::Column::EventId.is_in(event_ids.to_vec())),
+            );
+        q = q.filter(tickets::Column::ShowtimeId.in_subquery(shows));
+    }
+    let by_show: Vec<(Uuid, i64)> = q
+        .select_only()
+        .column(tickets::Column::ShowtimeId)
+        .column_as(tickets::Column::Id.count(), "sold")
+        .filter(tickets::Column::Status.eq("valid"))
+        .filter(tickets::Column::IssuedAt.gt(now - Duration::days(POPULAR_DAYS)))
+        .group_by(tickets::Column::ShowtimeId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut out = HashMap::new();
+    if by_show.is_empty() {
+        return Ok(out);
+    }
+    let titles: HashMap<Uuid, Uuid> = showtimes::Entity::find()
+        .filter(showtimes::Column::Id.is_in(by_show.iter().map(|(s, _)| *s)))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|s| Some((s.id, s.movie_id.or(s.event_id)?)))
+        .collect();
+    for (show, sold) in by_show {
+        if let Some(title) = titles.get(&show) {
+            *out.entry(*title).or_default() += sold.max(0) as u64;
+        }
+    }
+    Ok(out)
+}
+
+/// Sets each title's sales.
+fn with_sales(docs: &mut [SearchDoc], sold: &HashMap<Uuid, u64>) {
+    for d in docs {
+        if let Ok(id) = Uuid::parse_str(&d.id) {
+            d.tickets_sold = sold.get(&id).copied().unwrap_or(0);
+        }
+    }
+}
+
 /// Every live movie, event and theatre.
 pub(super) async fn all<C: ConnectionTrait>(
     db: &C,
@@ -173,6 +237,7 @@ pub(super) async fn all<C: ConnectionTrait>(
     {
         docs.push(theatre_doc(t));
     }
+    with_sales(&mut docs, &tickets_sold(db, now, None).await?);
     Ok(docs)
 }
 
@@ -223,6 +288,10 @@ pub(super) async fn some<C: ConnectionTrait>(
                 None => gone.push((Kind::Theatre, id.to_string())),
             }
         }
+    }
+    if !movie_ids.is_empty() || !event_ids.is_empty() {
+        let sold = tickets_sold(db, now, Some((movie_ids, event_ids))).await?;
+        with_sales(&mut docs, &sold);
     }
     Ok((docs, gone))
 }

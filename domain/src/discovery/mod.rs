@@ -5,8 +5,10 @@
 mod cache;
 mod documents;
 
-use std::sync::Arc;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use marquee_entity::showtimes;
 use marquee_search::index::{Hit, SearchError, SearchIndex, SearchRequest, Suggestion};
@@ -19,6 +21,7 @@ use crate::clock::SharedClock;
 use crate::error::{Classify, ErrorKind};
 use crate::events::{
     CATALOG_CHANGED, DomainEvent, SHOWTIME_ADDED, SHOWTIME_CANCELLED, SHOWTIME_CHANGED,
+    TICKETS_ISSUED,
 };
 
 /// What can go wrong with discovery.
@@ -68,7 +71,13 @@ pub struct DiscoveryService {
     searches: Arc<AtomicU64>,
     hot_searches: Arc<cache::HotQueries<Vec<Hit>>>,
     hot_prefixes: Arc<cache::HotQueries<Vec<Suggestion>>>,
+    /// When each title was last reindexed for its sales.
+    sales_reindexed: Arc<Mutex<HashMap<Uuid, Instant>>>,
 }
+
+/// A title's sales move its ranking at most this often: an on-sale confirms many bookings
+/// a second, and one reindex per burst of the same title would be wasted work.
+const SALES_REINDEX_EVERY: Duration = Duration::from_secs(60);
 
 impl DiscoveryService {
     /// Wires the service over an opened index.
@@ -80,6 +89,7 @@ impl DiscoveryService {
             searches: Arc::default(),
             hot_searches: Arc::default(),
             hot_prefixes: Arc::default(),
+            sales_reindexed: Arc::default(),
         }
     }
 
@@ -171,6 +181,7 @@ impl DiscoveryService {
     async fn apply(&self, events: &[Arc<DomainEvent>]) -> Result<(), DiscoveryError> {
         let (mut movies, mut titles_of_shows, mut theatres, mut shows) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut sold_shows = Vec::new();
         for e in events {
             let Ok(id) = Uuid::parse_str(&e.key) else {
                 continue;
@@ -183,16 +194,35 @@ impl DiscoveryService {
                     _ => {}
                 },
                 SHOWTIME_ADDED | SHOWTIME_CHANGED | SHOWTIME_CANCELLED => shows.push(id),
+                TICKETS_ISSUED => sold_shows.extend(
+                    e.payload["showtimeId"]
+                        .as_str()
+                        .and_then(|s| Uuid::parse_str(s).ok()),
+                ),
                 _ => {}
             }
         }
         let mut events_ = titles_of_shows;
-        if !shows.is_empty() {
-            for s in showtimes::Entity::find()
-                .filter(showtimes::Column::Id.is_in(shows))
+        if !shows.is_empty() || !sold_shows.is_empty() {
+            let found = showtimes::Entity::find()
+                .filter(showtimes::Column::Id.is_in(shows.iter().chain(&sold_shows).copied()))
                 .all(&self.db)
-                .await?
-            {
+                .await?;
+            let now = Instant::now();
+            let mut reindexed = self
+                .sales_reindexed
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            reindexed.retain(|_, at| now.duration_since(*at) < SALES_REINDEX_EVERY);
+            for s in found {
+                let changed = shows.contains(&s.id);
+                let Some(title) = s.movie_id.or(s.event_id) else {
+                    continue;
+                };
+                // A sale alone waits for the title's turn.
+                if !changed && reindexed.insert(title, now).is_some() {
+                    continue;
+                }
                 movies.extend(s.movie_id);
                 events_.extend(s.event_id);
             }

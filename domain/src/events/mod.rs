@@ -10,7 +10,7 @@ pub use bus::{EventBus, InProcessBus, RedisBus};
 pub use fanout::{Delivery, Fanout};
 pub use outbox::{
     BOOKING_REMINDER, BOOKING_STATUS, CATALOG_CHANGED, SEAT_CHANGES, SHOWTIME_ADDED,
-    SHOWTIME_CANCELLED, SHOWTIME_CHANGED, SeatChange,
+    SHOWTIME_CANCELLED, SHOWTIME_CHANGED, SeatChange, TICKETS_ISSUED,
 };
 pub(crate) use outbox::{
     booking_status_row, booking_status_row_because, catalog_changed_row, insert_catalog_row,

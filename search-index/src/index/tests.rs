@@ -237,3 +237,19 @@ fn standing_lifts_equally_relevant_titles_but_not_over_a_better_match() {
     let exact = index.search(&text("comet alpha")).expect("search");
     assert_eq!(exact[0].id, "panned", "{exact:?}");
 }
+
+#[test]
+fn titles_selling_well_rank_above_equally_relevant_ones() {
+    let index = SearchIndex::in_memory().expect("index");
+    let mut hit = movie("hit", "Harbour Alpha", "A harbour story.");
+    hit.tickets_sold = 900;
+    let mut some = movie("some", "Harbour Beta", "A harbour story.");
+    some.tickets_sold = 12;
+    let none = movie("none", "Harbour Gamma", "A harbour story.");
+    index.upsert(&[none, some, hit]).expect("upsert");
+    let hits = index.search(&text("harbour")).expect("search");
+    assert_eq!(ids(&hits), ["hit", "some", "none"], "{hits:?}");
+    // Popularity does not beat the exact title.
+    let exact = index.search(&text("harbour gamma")).expect("search");
+    assert_eq!(exact[0].id, "none", "{exact:?}");
+}
