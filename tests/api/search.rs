@@ -243,6 +243,15 @@ async fn bad_search_requests_get_a_coded_error() {
         assert_eq!(code(&body), "BAD_USER_INPUT", "{vars}: {body}");
         assert_eq!(body["errors"][0]["extensions"]["field"], field, "{body}");
     }
+    // Asking for the hits' showtimes changes nothing about the checks.
+    let with_showtimes = "query($near: NearInput, $d: NaiveDate) { search(near: $near, date: $d) { nodes { showtimes { id } } } }";
+    for radius in [0.0, 1000.0] {
+        let vars =
+            json!({ "near": { "lat": 41.0, "lon": -87.0, "radiusKm": radius }, "d": "2030-01-01" });
+        let body = app.gql(with_showtimes, vars, None).await;
+        assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+        assert_eq!(body["errors"][0]["extensions"]["field"], "near", "{body}");
+    }
     let body = app
         .gql(
             "{ autocomplete(prefix: \"a\", first: 0) { id } }",

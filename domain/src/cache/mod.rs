@@ -175,6 +175,14 @@ impl QueryCache {
         Ok(())
     }
 
+    /// After a change committed here: [`Self::catch_up`], logged rather than failed (the
+    /// change is saved; the feed brings the new generation soon anyway).
+    pub async fn after_write<C: ConnectionTrait>(&self, db: &C) {
+        if let Err(e) = self.catch_up(db).await {
+            tracing::warn!(error = %e, "cached listings may lag a change");
+        }
+    }
+
     /// Follows the change feed until the process stops.
     pub async fn follow(
         self: Arc<Self>,

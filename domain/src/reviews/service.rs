@@ -81,14 +81,6 @@ impl ReviewService {
         }
     }
 
-    /// After a committed review change: cached listings (which show ratings) move past it
-    /// on this instance at once.
-    async fn listings_changed(&self) {
-        if let Err(e) = self.listings.catch_up(&self.db).await {
-            tracing::warn!(error = %e, "cached listings may lag a rating change");
-        }
-    }
-
     /// Whether `who` holds a confirmed booking of a showtime of `movie`.
     async fn holds_ticket(&self, who: &Principal, movie: Uuid) -> Result<bool, DbErr> {
         let shows = Query::select()
@@ -152,7 +144,7 @@ impl ReviewService {
         };
         count(&txn, model.movie_id, rating, 1, self.clock.now()).await?;
         txn.commit().await?;
-        self.listings_changed().await;
+        self.listings.after_write(&self.db).await;
         Ok(self.named(vec![model]).await?.remove(0))
     }
 
@@ -198,7 +190,7 @@ impl ReviewService {
                 count(&txn, old.movie_id, stars, 1, self.clock.now()).await?;
             }
             txn.commit().await?;
-            self.listings_changed().await;
+            self.listings.after_write(&self.db).await;
             return self.find(id).await?.ok_or(ReviewError::NotFound);
         }
         Err(ReviewError::Database(DbErr::Custom(
@@ -232,7 +224,7 @@ impl ReviewService {
                 count(&txn, old.movie_id, old.rating, -1, self.clock.now()).await?;
             }
             txn.commit().await?;
-            self.listings_changed().await;
+            self.listings.after_write(&self.db).await;
             return Ok(());
         }
         Err(ReviewError::Database(DbErr::Custom(
@@ -277,7 +269,7 @@ impl ReviewService {
             )
             .await?;
             txn.commit().await?;
-            self.listings_changed().await;
+            self.listings.after_write(&self.db).await;
             return self.find(id).await?.ok_or(ReviewError::NotFound);
         }
         Err(ReviewError::Database(DbErr::Custom(

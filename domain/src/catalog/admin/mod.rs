@@ -68,16 +68,8 @@ impl CatalogAdmin {
         let saved = write(&txn).await?;
         insert_catalog_row(&txn, catalog_changed_row(kind, id, now)).await?;
         txn.commit().await?;
-        self.listings_changed().await;
+        self.listings.after_write(&self.db).await;
         Ok(saved)
-    }
-
-    /// After a committed change: cached listings move past it on this instance at once
-    /// (others move when the change feed brings it).
-    async fn listings_changed(&self) {
-        if let Err(e) = self.listings.catch_up(&self.db).await {
-            tracing::warn!(error = %e, "cached listings may lag a change");
-        }
     }
 
     /// Scheduled showtimes in `scope` that have not ended yet.

@@ -94,7 +94,7 @@ impl CatalogAdmin {
         // Announced so that search knows where and when the title now plays.
         insert_catalog_row(&txn, showtime_row(SHOWTIME_ADDED, id.uuid(), now)).await?;
         txn.commit().await?;
-        self.listings_changed().await;
+        self.listings.after_write(&self.db).await;
         Showtime::from_model(model).ok_or_else(|| CatalogError::not_found("showtime", id))
     }
 
@@ -238,7 +238,7 @@ impl CatalogAdmin {
         let updated = m.update(&txn).await?;
         insert_catalog_row(&txn, showtime_row(SHOWTIME_CHANGED, id.uuid(), now)).await?;
         txn.commit().await?;
-        self.listings_changed().await;
+        self.listings.after_write(&self.db).await;
         Showtime::from_model(updated).ok_or_else(|| CatalogError::not_found("showtime", id))
     }
 
@@ -263,7 +263,7 @@ impl CatalogAdmin {
             let updated = m.update(&txn).await?;
             insert_catalog_row(&txn, showtime_row(SHOWTIME_CANCELLED, id.uuid(), now)).await?;
             txn.commit().await?;
-            self.listings_changed().await;
+            self.listings.after_write(&self.db).await;
             updated
         };
         Showtime::from_model(model).ok_or_else(|| CatalogError::not_found("showtime", id))

@@ -123,7 +123,7 @@ impl CatalogAdmin {
         m.update(&txn).await?;
         insert_catalog_row(&txn, catalog_changed_row("theatre", id.uuid(), now)).await?;
         txn.commit().await?;
-        self.listings_changed().await;
+        self.listings.after_write(&self.db).await;
         Ok(())
     }
 

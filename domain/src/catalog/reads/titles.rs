@@ -5,6 +5,8 @@ use chrono_tz::Tz;
 use marquee_entity::{events, movies, showtimes, theatres};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use crate::ids::{EventId, MovieId};
@@ -107,16 +109,11 @@ impl CatalogReader {
         page: &PageRequest,
     ) -> Result<Page<Movie>, CatalogError> {
         let size = page.size()?;
-        let rows = if listing(filter) {
-            let query = format!("{filter:?}|{page:?}");
-            let rows = self
-                .listings
-                .get_or_compute("movies", &query, || self.movie_rows(filter, page, size))
-                .await?;
-            (*rows).clone()
-        } else {
-            self.movie_rows(filter, page, size).await?
-        };
+        let rows = self
+            .listed("movies", filter, page, || {
+                self.movie_rows(filter, page, size)
+            })
+            .await?;
         Ok(title_page(rows, size, |m| (m.title.clone(), m.id)))
     }
 
@@ -166,16 +163,11 @@ impl CatalogReader {
         page: &PageRequest,
     ) -> Result<Page<Event>, CatalogError> {
         let size = page.size()?;
-        let rows = if listing(filter) {
-            let query = format!("{filter:?}|{page:?}");
-            let rows = self
-                .listings
-                .get_or_compute("events", &query, || self.event_rows(filter, page, size))
-                .await?;
-            (*rows).clone()
-        } else {
-            self.event_rows(filter, page, size).await?
-        };
+        let rows = self
+            .listed("events", filter, page, || {
+                self.event_rows(filter, page, size)
+            })
+            .await?;
         Ok(title_page(rows, size, |m| (m.title.clone(), m.id)))
     }
 
@@ -265,9 +257,28 @@ fn after_title<C: ColumnTrait>(after: &str, title: C, id: C) -> Result<Condition
 }
 
 /// A page from `size + 1` rows ordered by (title, id): the extra row only says more follow.
-/// Listings by city or date are what buyers browse on a busy night: they are cached.
-fn listing(filter: &TitleFilter) -> bool {
-    filter.city.is_some() || filter.date.is_some()
+impl CatalogReader {
+    /// The rows of a title list: listings by city or date (what buyers browse on a busy
+    /// night) through the cache, others straight from the database.
+    async fn listed<M, F, Fut>(
+        &self,
+        kind: &str,
+        filter: &TitleFilter,
+        page: &PageRequest,
+        rows: F,
+    ) -> Result<Vec<M>, CatalogError>
+    where
+        M: Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Vec<M>, CatalogError>>,
+    {
+        if filter.city.is_none() && filter.date.is_none() {
+            return rows().await;
+        }
+        let query = format!("{filter:?}|{page:?}");
+        let found = self.listings.get_or_compute(kind, &query, rows).await?;
+        Ok(found.as_ref().clone())
+    }
 }
 
 fn title_page<M, T: From<M>>(
