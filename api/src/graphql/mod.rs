@@ -6,6 +6,7 @@ mod extensions;
 mod loaders;
 mod mutation;
 mod query;
+pub mod shared_render;
 mod subscription;
 mod types;
 

@@ -18,8 +18,9 @@ use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use crate::graphql::auth::{principal, services};
 use crate::graphql::error::ApiError;
+use crate::graphql::shared_render::{ChangePart, SeatChanges};
 use crate::graphql::types::showtime_seat_map;
-use crate::graphql::types::{BookingStatusUpdate, Notification, SeatMapUpdate, SeatUpdate};
+use crate::graphql::types::{BookingStatusUpdate, Notification, SeatMapUpdate};
 use crate::http::ws_limits::{Connection, Slot};
 use marquee_domain::inbox::NOTIFICATION_ADDED;
 
@@ -71,41 +72,26 @@ impl Subscription {
                 if let Some(map) = st.pending.take() {
                     return Some((snapshot(map), st));
                 }
-                match st.next().await {
-                    Next::Event(e) => {
+                match st.bursts().await {
+                    Bursts::Changes(parts, oldest) => {
                         // A client that is behind gets what piled up in one message, so a
                         // burst costs one write per client rather than one per change.
-                        let mut batch = vec![e];
-                        if let Some(more) = st.ready() {
-                            batch.extend(more);
-                        } else {
-                            return match services.catalog.seat_map(id).await {
-                                Ok(map) => Some((snapshot(map), st)),
-                                Err(_) => None,
-                            };
-                        }
-                        let changes: Vec<SeatUpdate> = batch
-                            .iter()
-                            .filter_map(|e| e.seats.as_deref())
-                            .flatten()
-                            .map(SeatUpdate::from)
-                            .collect();
                         let update = SeatMapUpdate {
                             snapshot: None,
-                            changes,
+                            changes: SeatChanges(parts),
                             // The oldest change of the message: its delay is the message's.
-                            committed_at: batch.iter().map(|e| e.created_at).min(),
+                            committed_at: Some(oldest),
                         };
                         Some((update, st))
                     }
-                    Next::Lagged => match services.catalog.seat_map(id).await {
+                    Bursts::Lagged => match services.catalog.seat_map(id).await {
                         Ok(map) => Some((snapshot(map), st)),
                         Err(e) => {
                             tracing::warn!(error = %e, "cannot resynchronise a seat map");
                             None
                         }
                     },
-                    Next::Closed => None,
+                    Bursts::Closed => None,
                 }
             }
         }))
@@ -215,7 +201,7 @@ impl Subscription {
 fn snapshot(map: marquee_domain::catalog::SeatMap) -> SeatMapUpdate {
     SeatMapUpdate {
         snapshot: Some(showtime_seat_map(map)),
-        changes: Vec::new(),
+        changes: SeatChanges(Vec::new()),
         committed_at: None,
     }
 }
@@ -266,6 +252,14 @@ fn rank(status: booking::BookingStatus) -> u8 {
     }
 }
 
+/// What a seat-map subscriber is to send next.
+enum Bursts {
+    /// New changes, and when the oldest of them was committed.
+    Changes(Vec<ChangePart>, DateTime<Utc>),
+    Lagged,
+    Closed,
+}
+
 enum Next {
     Event(Arc<DomainEvent>),
     Lagged,
@@ -286,26 +280,45 @@ impl<T> Live<T> {
         }
     }
 
-    /// The events already delivered, without waiting; `None` if the client lagged (it
-    /// needs a fresh snapshot).
-    fn ready(&mut self) -> Option<Vec<Arc<DomainEvent>>> {
+    /// The bursts delivered since the last call, waiting for one, less the events this
+    /// subscriber already had. Whole bursts stay shared with the key's other subscribers.
+    async fn bursts(&mut self) -> Bursts {
         loop {
-            match self.deliveries.try_recv() {
-                Ok(Delivery::Events(es)) => self.queue.extend(es.iter().cloned()),
-                Ok(Delivery::Resync) | Err(TryRecvError::Lagged(_)) => {
-                    self.queue.clear();
-                    return None;
+            let mut got = match self.deliveries.recv().await {
+                Ok(Delivery::Events(burst)) => vec![burst],
+                Ok(Delivery::Resync) | Err(RecvError::Lagged(_)) => return Bursts::Lagged,
+                Err(RecvError::Closed) => return Bursts::Closed,
+            };
+            loop {
+                match self.deliveries.try_recv() {
+                    Ok(Delivery::Events(burst)) => got.push(burst),
+                    Ok(Delivery::Resync) | Err(TryRecvError::Lagged(_)) => return Bursts::Lagged,
+                    Err(TryRecvError::Empty | TryRecvError::Closed) => break,
                 }
-                Err(TryRecvError::Empty | TryRecvError::Closed) => break,
+            }
+            let mut parts = Vec::with_capacity(got.len());
+            let mut oldest: Option<DateTime<Utc>> = None;
+            for burst in got {
+                let fresh: Vec<Arc<DomainEvent>> = burst
+                    .events()
+                    .iter()
+                    .filter(|e| self.remember(e.id))
+                    .cloned()
+                    .collect();
+                let Some(first) = fresh.iter().map(|e| e.created_at).min() else {
+                    continue;
+                };
+                oldest = Some(oldest.map_or(first, |o| o.min(first)));
+                parts.push(if fresh.len() == burst.events().len() {
+                    ChangePart::Shared(burst)
+                } else {
+                    ChangePart::Own(fresh)
+                });
+            }
+            if let Some(oldest) = oldest {
+                return Bursts::Changes(parts, oldest);
             }
         }
-        let mut out = Vec::with_capacity(self.queue.len());
-        while let Some(e) = self.queue.pop_front() {
-            if self.remember(e.id) {
-                out.push(e);
-            }
-        }
-        Some(out)
     }
 
     /// Whether an event id is new to this subscriber (ids of 0 are never repeated).
@@ -334,7 +347,7 @@ impl<T> Live<T> {
                 continue;
             }
             match self.deliveries.recv().await {
-                Ok(Delivery::Events(es)) => self.queue.extend(es.iter().cloned()),
+                Ok(Delivery::Events(burst)) => self.queue.extend(burst.events().iter().cloned()),
                 Ok(Delivery::Resync) | Err(RecvError::Lagged(_)) => return Next::Lagged,
                 Err(RecvError::Closed) => return Next::Closed,
             }

@@ -15,6 +15,7 @@ use super::AppState;
 use super::ws_limits::Connection;
 use crate::graphql::auth::RequestAuth;
 use crate::graphql::request_data;
+use crate::graphql::shared_render::LiveExecutor;
 
 /// Bytes read from a subscription connection at a time.
 const WS_READ_BUFFER: usize = 4 * 1024;
@@ -39,7 +40,7 @@ pub async fn upgrade(
             let opened = Instant::now();
             let conn = Connection::new(limits.max_subscriptions);
             let (init_conn, init_limits) = (conn.clone(), limits.clone());
-            let serve = GraphQLWebSocket::new(socket, schema, protocol)
+            let serve = GraphQLWebSocket::new(socket, LiveExecutor(schema), protocol)
                 .on_connection_init(move |payload| async move {
                     let token = ["token", "authorization", "Authorization"]
                         .iter()

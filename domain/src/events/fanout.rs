@@ -3,18 +3,20 @@
 //! a thousand viewers of one seat map wake once per burst of its changes, not once per
 //! event of any kind (booking statuses, other showtimes).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::broadcast::{self, error::RecvError, error::TryRecvError};
 
-use super::DomainEvent;
+use super::{Burst, DomainEvent};
 
 /// Bursts buffered per key before a subscriber is told it lagged.
 const ROUTE_CAPACITY: usize = 1_024;
 /// Events taken off the bus per burst at most, so one flood cannot starve every route.
 const BURST: usize = 1_024;
+/// Event ids remembered to drop repeats (the relay publishes at least once).
+const REMEMBERED: usize = 16_384;
 /// How often routes whose subscribers have all gone are dropped.
 const SWEEP: Duration = Duration::from_secs(30);
 
@@ -22,7 +24,7 @@ const SWEEP: Duration = Duration::from_secs(30);
 #[derive(Debug, Clone)]
 pub enum Delivery {
     /// The key's events of one burst, in bus order.
-    Events(Arc<[Arc<DomainEvent>]>),
+    Events(Arc<Burst>),
     /// Events may have been lost upstream: the subscriber must resynchronise.
     Resync,
 }
@@ -62,6 +64,7 @@ impl Fanout {
 
     async fn route(self, mut bus: broadcast::Receiver<Arc<DomainEvent>>) {
         let mut sweep = tokio::time::interval(SWEEP);
+        let mut recent = Recent::default();
         loop {
             let first = tokio::select! {
                 got = bus.recv() => got,
@@ -89,7 +92,10 @@ impl Fanout {
                     Err(TryRecvError::Empty | TryRecvError::Closed) => break,
                 }
             }
-            self.deliver(burst);
+            burst.retain(|e| recent.is_new(e.id));
+            if !burst.is_empty() {
+                self.deliver(burst);
+            }
             if lagged {
                 self.resync_all();
             }
@@ -113,7 +119,7 @@ impl Fanout {
         for (route, events) in groups {
             if let Some(tx) = routes.get(&route) {
                 // No receiver left is not an error; the sweep drops the route.
-                let _ = tx.send(Delivery::Events(events.into()));
+                let _ = tx.send(Delivery::Events(Arc::new(Burst::new(events))));
             }
         }
     }
@@ -128,6 +134,32 @@ impl Fanout {
     fn sweep(&self) {
         let mut routes = self.routes.lock().unwrap_or_else(|p| p.into_inner());
         routes.retain(|_, tx| tx.receiver_count() > 0);
+    }
+}
+
+/// The ids of recent events, to drop repeats once for every subscriber of the instance.
+#[derive(Default)]
+struct Recent {
+    seen: HashSet<i64>,
+    order: VecDeque<i64>,
+}
+
+impl Recent {
+    /// Whether `id` was not seen lately (ids of 0 are pushes that never repeat).
+    fn is_new(&mut self, id: i64) -> bool {
+        if id <= 0 {
+            return true;
+        }
+        if !self.seen.insert(id) {
+            return false;
+        }
+        self.order.push_back(id);
+        if self.order.len() > REMEMBERED
+            && let Some(old) = self.order.pop_front()
+        {
+            self.seen.remove(&old);
+        }
+        true
     }
 }
 
@@ -148,7 +180,7 @@ mod tests {
 
     fn ids(d: Delivery) -> Vec<i64> {
         match d {
-            Delivery::Events(es) => es.iter().map(|e| e.id).collect(),
+            Delivery::Events(es) => es.events().iter().map(|e| e.id).collect(),
             Delivery::Resync => vec![-1],
         }
     }
@@ -175,6 +207,22 @@ mod tests {
         assert_eq!(got_a, vec![1, 4]);
         assert_eq!(ids(b.recv().await.unwrap()), vec![3]);
         assert_eq!(ids(other_topic.recv().await.unwrap()), vec![2]);
+        assert!(a.try_recv().is_err(), "nothing else for A");
+    }
+
+    #[tokio::test]
+    async fn repeats_are_dropped_before_they_reach_subscribers() {
+        let (tx, rx) = broadcast::channel(64);
+        let fanout = Fanout::start(rx);
+        let mut a = fanout.subscribe("seat.changes", "A");
+        for id in [1, 2, 1, 3, 2, 0, 0] {
+            tx.send(event(id, "seat.changes", "A")).unwrap();
+        }
+        let mut got = Vec::new();
+        while got.len() < 5 {
+            got.extend(ids(a.recv().await.unwrap()));
+        }
+        assert_eq!(got, vec![1, 2, 3, 0, 0]);
         assert!(a.try_recv().is_err(), "nothing else for A");
     }
 

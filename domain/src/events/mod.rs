@@ -1,11 +1,13 @@
 //! Domain events: rows of the outbox, written in the same transaction as the change they
 //! report, published in order by the relay to an event bus that every instance hears.
 
+mod burst;
 mod bus;
 mod fanout;
 pub(crate) mod outbox;
 mod relay;
 
+pub use burst::Burst;
 pub use bus::{EventBus, InProcessBus, RedisBus};
 pub use fanout::{Delivery, Fanout};
 pub use outbox::{

@@ -1,10 +1,12 @@
 //! The outbox relay: publishes unpublished outbox rows in id order and marks them, one
-//! relay at a time across instances (a transaction-scoped advisory lock on PostgreSQL; the
+//! reader at a time across instances (a transaction-scoped advisory lock on PostgreSQL; the
 //! embedded default is one process). Publishing happens before the mark commits, so a
-//! relay that dies in between publishes those rows again: delivery is at least once, and
-//! subscribers skip event ids they have seen. Published rows are pruned after a day.
+//! relay that dies in between publishes those rows again, and another instance may publish
+//! rows again while they are being marked: delivery is at least once, and the fan-out skips
+//! event ids it has seen. Published rows are pruned after a day.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
 
 use chrono::Duration;
@@ -14,7 +16,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Statement, TransactionTrait,
 };
-use tokio::sync::Notify;
+use tokio::sync::{Notify, mpsc};
 
 use super::{DomainEvent, EventBus};
 use crate::booking::ExecutionOutcome;
@@ -23,6 +25,8 @@ use crate::inbox::{NOTIFICATION_ADDED, derive_notifications};
 
 /// Rows published per pass.
 const BATCH: u64 = 256;
+/// Published batches waiting to be marked before the publisher waits for the marker.
+const MARK_QUEUE: usize = 4;
 /// The advisory lock that makes one relay publish at a time.
 const RELAY_LOCK: i64 = 0x006d_6172_7175_6565; // "marquee"
 /// Published rows older than this are deleted.
@@ -57,8 +61,19 @@ impl OutboxRelay {
         }
     }
 
-    /// Publishes the next batch, if any.
+    /// Publishes the next batch and marks it, if there is one: one whole pass.
     pub async fn try_execute_task(&self) -> Result<ExecutionOutcome, DbErr> {
+        let events = self.publish_next(&HashSet::new()).await?;
+        if events.is_empty() {
+            return Ok(ExecutionOutcome::EmptyQueue);
+        }
+        self.mark(&events).await?;
+        Ok(ExecutionOutcome::TaskCompleted)
+    }
+
+    /// Reads the oldest unpublished rows, less those in `skip` (published, and being
+    /// marked), and publishes them; empty when there are none or another relay is busy.
+    async fn publish_next(&self, skip: &HashSet<i64>) -> Result<Vec<DomainEvent>, DbErr> {
         let txn = self.db.begin().await?;
         if txn.get_database_backend() == DbBackend::Postgres {
             let row = txn
@@ -74,20 +89,19 @@ impl OutboxRelay {
                 .unwrap_or(false);
             if !locked {
                 txn.rollback().await?;
-                return Ok(ExecutionOutcome::EmptyQueue);
+                return Ok(Vec::new());
             }
         }
-        let rows = outbox::Entity::find()
-            .filter(outbox::Column::PublishedAt.is_null())
+        let mut find = outbox::Entity::find().filter(outbox::Column::PublishedAt.is_null());
+        if !skip.is_empty() {
+            find = find.filter(outbox::Column::Id.is_not_in(skip.iter().copied()));
+        }
+        let rows = find
             .order_by_asc(outbox::Column::Id)
             .limit(BATCH)
             .all(&txn)
             .await?;
-        if rows.is_empty() {
-            txn.commit().await?;
-            return Ok(ExecutionOutcome::EmptyQueue);
-        }
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        txn.commit().await?;
         let events: Vec<DomainEvent> = rows
             .into_iter()
             .map(|r| DomainEvent {
@@ -99,23 +113,28 @@ impl OutboxRelay {
                 seats: None,
             })
             .collect();
-        let now = self.clock.now();
-        // Published first, so that live updates do not wait for the inbox work below; a
-        // relay that dies before its commit publishes them again (subscribers skip repeats).
-        if let Err(e) = self.bus.publish(&events).await {
-            txn.rollback().await?;
+        if !events.is_empty()
+            && let Err(e) = self.bus.publish(&events).await
+        {
             return Err(DbErr::Custom(format!("publishing events: {e}")));
         }
-        // Inbox entries are written here, in the transaction that marks their events
-        // published: exactly once per event.
-        let added = derive_notifications(&txn, &events, now).await?;
+        Ok(events)
+    }
+
+    /// Marks published events and writes their inbox entries, in one transaction: an
+    /// entry per event exactly once (entries are keyed by event), however often an event
+    /// was published.
+    async fn mark(&self, events: &[DomainEvent]) -> Result<(), DbErr> {
+        let txn = self.db.begin().await?;
+        let now = self.clock.now();
+        let added = derive_notifications(&txn, events, now).await?;
         outbox::Entity::update_many()
             .col_expr(outbox::Column::PublishedAt, Expr::value(now))
             .col_expr(
                 outbox::Column::Attempts,
                 Expr::col(outbox::Column::Attempts).add(1),
             )
-            .filter(outbox::Column::Id.is_in(ids))
+            .filter(outbox::Column::Id.is_in(events.iter().map(|e| e.id)))
             .exec(&txn)
             .await?;
         txn.commit().await?;
@@ -140,7 +159,7 @@ impl OutboxRelay {
         {
             tracing::warn!(error = %e, "could not push new inbox entries");
         }
-        Ok(ExecutionOutcome::TaskCompleted)
+        Ok(())
     }
 
     /// Deletes published rows older than a day.
@@ -154,13 +173,28 @@ impl OutboxRelay {
     }
 
     /// Runs until the process stops: publishes as soon as a writer says it committed, and
-    /// at least every `idle` (rows of a writer that died before saying so).
+    /// at least every `idle` (rows of a writer that died before saying so). Marking runs
+    /// beside publishing, so a change committed while a batch is being marked is
+    /// published at once rather than after the marking; what is being marked is skipped.
     pub async fn run(self, idle: StdDuration) {
+        let marking: Arc<Mutex<HashSet<i64>>> = Arc::default();
+        let (to_mark, batches) = mpsc::channel::<Vec<DomainEvent>>(MARK_QUEUE);
+        tokio::spawn(self.clone().mark_all(batches, marking.clone(), idle));
         let mut passes: u64 = 0;
         loop {
-            match self.try_execute_task().await {
-                Ok(ExecutionOutcome::TaskCompleted) => continue,
-                Ok(ExecutionOutcome::EmptyQueue) => {
+            let skip = marking.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            match self.publish_next(&skip).await {
+                Ok(events) if !events.is_empty() => {
+                    marking
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .extend(events.iter().map(|e| e.id));
+                    // Waits while the marker is behind, which bounds what is skipped.
+                    if to_mark.send(events).await.is_err() {
+                        return;
+                    }
+                }
+                Ok(_) => {
                     passes += 1;
                     if passes.is_multiple_of(10_000)
                         && let Err(e) = self.prune().await
@@ -176,6 +210,29 @@ impl OutboxRelay {
                     tracing::warn!(error = %e, "outbox relay pass failed; retrying");
                     tokio::time::sleep(idle).await;
                 }
+            }
+        }
+    }
+
+    /// Marks what was published, batches that queued up together in one transaction, and
+    /// only then lets the publisher see their rows again (they are marked by then).
+    async fn mark_all(
+        self,
+        mut batches: mpsc::Receiver<Vec<DomainEvent>>,
+        marking: Arc<Mutex<HashSet<i64>>>,
+        idle: StdDuration,
+    ) {
+        while let Some(mut events) = batches.recv().await {
+            while let Ok(more) = batches.try_recv() {
+                events.extend(more);
+            }
+            while let Err(e) = self.mark(&events).await {
+                tracing::warn!(error = %e, "marking published events failed; retrying");
+                tokio::time::sleep(idle).await;
+            }
+            let mut marking = marking.lock().unwrap_or_else(|p| p.into_inner());
+            for e in &events {
+                marking.remove(&e.id);
             }
         }
     }
