@@ -8,10 +8,10 @@ use tokio_stream::wrappers::IntervalStream;
 
 use async_graphql::ID;
 use futures_util::stream;
-use marquee_domain::events::{BOOKING_STATUS, Delivery, DomainEvent, SEAT_CHANGES};
+use marquee_domain::events::{BOOKING_STATUS, Delivery, DomainEvent, RecentIds, SEAT_CHANGES};
 use marquee_domain::ids::{BookingId, ShowtimeId};
 use marquee_domain::{Services, booking};
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
@@ -215,10 +215,8 @@ struct Live<T> {
     /// Events delivered and not yet taken.
     queue: VecDeque<Arc<DomainEvent>>,
     key: String,
-    /// Recent event ids, to skip redeliveries. Not a high-water mark: events of different
-    /// seats may be published out of id order (ids are taken before commit).
-    seen: HashSet<i64>,
-    order: VecDeque<i64>,
+    /// Recent event ids, to skip redeliveries.
+    seen: RecentIds,
     /// The first message, not yet sent.
     pending: Option<T>,
     /// The booking status last sent (booking subscriptions only).
@@ -273,8 +271,7 @@ impl<T> Live<T> {
             deliveries,
             queue: VecDeque::new(),
             key,
-            seen: HashSet::new(),
-            order: VecDeque::new(),
+            seen: RecentIds::new(REMEMBERED),
             pending: Some(first),
             status: booking::BookingStatus::Held,
         }
@@ -302,7 +299,7 @@ impl<T> Live<T> {
                 let fresh: Vec<Arc<DomainEvent>> = burst
                     .events()
                     .iter()
-                    .filter(|e| self.remember(e.id))
+                    .filter(|e| self.seen.is_new(e.id))
                     .cloned()
                     .collect();
                 let Some(first) = fresh.iter().map(|e| e.created_at).min() else {
@@ -321,27 +318,10 @@ impl<T> Live<T> {
         }
     }
 
-    /// Whether an event id is new to this subscriber (ids of 0 are never repeated).
-    fn remember(&mut self, id: i64) -> bool {
-        if id <= 0 {
-            return true;
-        }
-        if !self.seen.insert(id) {
-            return false;
-        }
-        self.order.push_back(id);
-        if self.order.len() > REMEMBERED
-            && let Some(old) = self.order.pop_front()
-        {
-            self.seen.remove(&old);
-        }
-        true
-    }
-
     async fn next(&mut self) -> Next {
         loop {
             if let Some(e) = self.queue.pop_front() {
-                if self.remember(e.id) {
+                if self.seen.is_new(e.id) {
                     return Next::Event(e);
                 }
                 continue;

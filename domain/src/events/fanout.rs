@@ -3,13 +3,13 @@
 //! a thousand viewers of one seat map wake once per burst of its changes, not once per
 //! event of any kind (booking statuses, other showtimes).
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::broadcast::{self, error::RecvError, error::TryRecvError};
 
-use super::{Burst, DomainEvent};
+use super::{Burst, DomainEvent, RecentIds};
 
 /// Bursts buffered per key before a subscriber is told it lagged.
 const ROUTE_CAPACITY: usize = 1_024;
@@ -64,7 +64,7 @@ impl Fanout {
 
     async fn route(self, mut bus: broadcast::Receiver<Arc<DomainEvent>>) {
         let mut sweep = tokio::time::interval(SWEEP);
-        let mut recent = Recent::default();
+        let mut recent = RecentIds::new(REMEMBERED);
         loop {
             let first = tokio::select! {
                 got = bus.recv() => got,
@@ -134,32 +134,6 @@ impl Fanout {
     fn sweep(&self) {
         let mut routes = self.routes.lock().unwrap_or_else(|p| p.into_inner());
         routes.retain(|_, tx| tx.receiver_count() > 0);
-    }
-}
-
-/// The ids of recent events, to drop repeats once for every subscriber of the instance.
-#[derive(Default)]
-struct Recent {
-    seen: HashSet<i64>,
-    order: VecDeque<i64>,
-}
-
-impl Recent {
-    /// Whether `id` was not seen lately (ids of 0 are pushes that never repeat).
-    fn is_new(&mut self, id: i64) -> bool {
-        if id <= 0 {
-            return true;
-        }
-        if !self.seen.insert(id) {
-            return false;
-        }
-        self.order.push_back(id);
-        if self.order.len() > REMEMBERED
-            && let Some(old) = self.order.pop_front()
-        {
-            self.seen.remove(&old);
-        }
-        true
     }
 }
 

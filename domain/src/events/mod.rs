@@ -5,6 +5,7 @@ mod burst;
 mod bus;
 mod fanout;
 pub(crate) mod outbox;
+mod recent;
 mod relay;
 
 pub use burst::Burst;
@@ -18,6 +19,7 @@ pub(crate) use outbox::{
     booking_status_row, booking_status_row_because, catalog_changed_row, insert_catalog_row,
     seat_changes_row, showtime_row, tickets_issued_row,
 };
+pub use recent::RecentIds;
 pub use relay::OutboxRelay;
 
 use chrono::{DateTime, Utc};
