@@ -3,6 +3,7 @@
 //! coordinates. Writes go through one `IndexWriter` behind a lock; searches share a reader.
 
 mod document;
+mod fuzzy;
 mod query;
 mod schema;
 
@@ -42,7 +43,6 @@ pub enum SearchError {
 
 /// The index with its reader and its one writer.
 pub struct SearchIndex {
-    index: Index,
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
@@ -77,7 +77,6 @@ impl SearchIndex {
                 other => other.into(),
             })?;
         Ok(Self {
-            index,
             reader,
             writer: Mutex::new(writer),
             fields,
@@ -138,7 +137,7 @@ impl SearchIndex {
     /// Ranked hits for a request.
     pub fn search(&self, request: &SearchRequest) -> Result<Vec<Hit>, SearchError> {
         let searcher = self.reader.searcher();
-        let query = query::full_text(&self.index, &self.fields, request);
+        let query = query::full_text(&searcher, &self.fields, request);
         // Distance filtering happens after ranking, so fetch enough to fill the page.
         // Standing re-ranks the best candidates by relevance, so fetch a few more than the
         // page; distance filtering happens after ranking, so fetch enough to fill it.

@@ -7,6 +7,8 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{Index, Searcher, TantivyDocument, Term};
 
+use super::fuzzy::Misspelt;
+
 use super::document::Kind;
 use super::schema::{Fields, MAX_PREFIX, normalise};
 use crate::geo::LatLon;
@@ -118,26 +120,34 @@ fn words(index: &Index, fields: &Fields, text: &str) -> Vec<String> {
     out
 }
 
-pub(super) fn full_text(index: &Index, f: &Fields, request: &SearchRequest) -> Box<dyn Query> {
+pub(super) fn full_text(
+    searcher: &Searcher,
+    f: &Fields,
+    request: &SearchRequest,
+) -> Box<dyn Query> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let words = words(index, f, &request.text);
+    let words = words(searcher.index(), f, &request.text);
     for word in &words {
-        let d = typos(word);
         let mut any: Vec<(Occur, Box<dyn Query>)> = vec![
             (Occur::Should, boosted(term_query(f.title, word), 3.0)),
             (Occur::Should, term_query(f.people, word)),
             (Occur::Should, term_query(f.place, word)),
             (Occur::Should, boosted(term_query(f.body, word), 0.5)),
         ];
-        if d > 0 {
+        let d = typos(word);
+        if d > 0
+            && let Some(misspelt) = Misspelt::new(f.title, word, d)
+            && !misspelt.is_indexed(searcher, &[f.title, f.people, f.place, f.body])
+        {
             for (field, boost) in [
                 (f.title, 1.5),
                 (f.people, 0.5),
                 (f.place, 0.5),
                 (f.body, 0.25),
             ] {
-                let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, word), d, true);
-                any.push((Occur::Should, boosted(Box::new(fuzzy), boost)));
+                for near in misspelt.expansions(searcher, field) {
+                    any.push((Occur::Should, boosted(term_query(field, &near), boost)));
+                }
             }
         }
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));

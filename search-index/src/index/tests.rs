@@ -103,6 +103,31 @@ fn a_misspelt_title_is_found_and_ranked_above_descriptions() {
 }
 
 #[test]
+fn typos_by_word_length_and_the_nearest_words_only() {
+    let index = catalog();
+    let first = |q: &str| {
+        let hits = index.search(&text(q)).expect("search");
+        hits.first().map(|h| h.id.clone())
+    };
+    // One edit anywhere, the first letter included.
+    assert_eq!(first("qiuet").as_deref(), Some("m3"));
+    assert_eq!(first("uiet").as_deref(), Some("m3"));
+    // Two edits in a long word, after its first letter.
+    assert_eq!(first("avngrs").as_deref(), Some("m1"));
+    assert_eq!(first("scrlet").as_deref(), Some("m1"));
+    assert_eq!(first("jhnsson").as_deref(), Some("m1"));
+    // Not two edits at the first letter, nor two in a short word.
+    assert_eq!(first("xvngers"), None);
+    assert_eq!(first("qxet"), None);
+    // No typo at all in a word of two letters.
+    assert_eq!(first("nx"), None);
+    // A word some document has as typed is not expanded: "heroes" is not "hero's".
+    let hits = index.search(&text("heroes")).expect("search");
+    assert_eq!(ids(&hits), vec!["m1"]);
+    assert_eq!(ids(&index.search(&text("heros")).expect("search")).len(), 2);
+}
+
+#[test]
 fn people_and_snippets() {
     let index = catalog();
     let hits = index.search(&text("johansson")).expect("search");

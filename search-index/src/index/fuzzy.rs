@@ -1,0 +1,151 @@
+//! Typo tolerance by expansion: a misspelt word becomes the few indexed words nearest to
+//! it, each searched as an ordinary term. A fuzzy query that unions the postings of every
+//! word within two edits reads thousands of documents per word on a large catalogue;
+//! searching the nearest words as terms lets the other words of the request skip most of
+//! them, and ranks by BM25 rather than a flat score.
+
+use std::collections::HashMap;
+
+use tantivy::query::{DfaWrapper, FuzzyTermQuery};
+use tantivy::schema::Field;
+use tantivy::{Searcher, Term};
+
+/// Nearest words kept per word and field. Enough for a typo between a few close words
+/// ("stranger", "strangers", "strange"); more only adds words the user did not mean.
+const MAX_EXPANSIONS: usize = 4;
+
+/// The automaton of one typed word, built once for every field it is looked up in.
+pub(super) struct Misspelt<'w> {
+    word: &'w str,
+    /// One edit anywhere in the word.
+    one: DfaWrapper,
+    /// Two edits after the first letter (long words only).
+    two: Option<(DfaWrapper, String, String)>,
+}
+
+impl<'w> Misspelt<'w> {
+    /// Words within `distance` edits of `word` (a transposition counts as one); `None`
+    /// when the word forgives no typo. Two edits are looked for only among the words that
+    /// start with the same letter: walking the whole dictionary at two edits costs most of
+    /// a search, and a first letter is seldom the one mistyped.
+    pub(super) fn new(field: Field, word: &'w str, distance: u8) -> Option<Self> {
+        let automaton = |d| {
+            FuzzyTermQuery::new(Term::from_field_text(field, word), d, true)
+                .automaton()
+                .ok()
+        };
+        if distance == 0 {
+            return None;
+        }
+        let one = automaton(1)?;
+        let two = match word.chars().next() {
+            Some(first) if distance >= 2 => {
+                let next = char::from_u32(first as u32 + 1).unwrap_or(char::MAX);
+                automaton(2).map(|a| (a, first.to_string(), next.to_string()))
+            }
+            _ => None,
+        };
+        Some(Self { word, one, two })
+    }
+
+    /// Whether some document has the word as typed, in any of `fields`: then it is taken as
+    /// meant and not expanded.
+    pub(super) fn is_indexed(&self, searcher: &Searcher, fields: &[Field]) -> bool {
+        fields.iter().any(|&field| {
+            searcher.segment_readers().iter().any(|segment| {
+                segment
+                    .inverted_index(field)
+                    .ok()
+                    .and_then(|inverted| inverted.terms().get(self.word).ok().flatten())
+                    .is_some()
+            })
+        })
+    }
+
+    /// The indexed words of `field` nearest to the typed one, fewest edits first, then the
+    /// most common.
+    pub(super) fn expansions(&self, searcher: &Searcher, field: Field) -> Vec<String> {
+        let mut found: HashMap<String, u32> = HashMap::new();
+        for segment in searcher.segment_readers() {
+            let Ok(inverted) = segment.inverted_index(field) else {
+                continue;
+            };
+            let dictionary = inverted.terms();
+            let mut streams = Vec::with_capacity(2);
+            streams.extend(dictionary.search(&self.one).into_stream().ok());
+            if let Some((two, from, until)) = &self.two {
+                let within = dictionary.search(two).ge(from).lt(until);
+                streams.extend(within.into_stream().ok());
+            }
+            // Both walks may find a word; count it once per segment.
+            let mut here: HashMap<String, u32> = HashMap::new();
+            for mut terms in streams {
+                while terms.advance() {
+                    if let Ok(text) = std::str::from_utf8(terms.key()) {
+                        here.entry(text.to_owned())
+                            .or_insert(terms.value().doc_freq);
+                    }
+                }
+            }
+            for (text, freq) in here {
+                *found.entry(text).or_default() += freq;
+            }
+        }
+        let mut ranked: Vec<(usize, u32, String)> = found
+            .into_iter()
+            .map(|(text, freq)| (edits(self.word, &text), freq, text))
+            .collect();
+        let Some(nearest) = ranked.iter().map(|(d, ..)| *d).min() else {
+            return Vec::new();
+        };
+        ranked.retain(|(d, ..)| *d == nearest);
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.2.cmp(&b.2)));
+        ranked
+            .into_iter()
+            .take(MAX_EXPANSIONS)
+            .map(|(.., text)| text)
+            .collect()
+    }
+}
+
+/// Edits between two words (insert, delete, substitute, swap two neighbours), the measure
+/// the automaton matched by.
+fn edits(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    // Three rows of the optimal-string-alignment table.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current: Vec<usize> = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        current[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(before[j - 2] + 1);
+            }
+            current[j] = d;
+        }
+        std::mem::swap(&mut before, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edits;
+
+    #[test]
+    fn edits_count_swaps_as_one() {
+        assert_eq!(edits("avengrs", "avengers"), 1);
+        assert_eq!(edits("spdier", "spider"), 1);
+        assert_eq!(edits("stranger", "strange"), 1);
+        assert_eq!(edits("kitten", "sitting"), 3);
+        assert_eq!(edits("", "abc"), 3);
+        assert_eq!(edits("same", "same"), 0);
+    }
+}
