@@ -3,7 +3,7 @@
 //! instance keeps its own, because every instance searches its own index; a change applied
 //! to the index starts a new generation, so no answer from before it is served after it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -21,9 +21,25 @@ type Flight<T> = Arc<OnceCell<Arc<T>>>;
 /// Answers of one kind of query, by the query's text form.
 pub(super) struct HotQueries<T> {
     generation: AtomicU64,
-    answers: Mutex<HashMap<String, (Instant, Arc<T>)>>,
+    answers: Mutex<Answers<T>>,
     /// Queries being computed: latecomers wait for the one computation in flight.
     flights: Mutex<HashMap<String, Flight<T>>>,
+}
+
+/// Answers by key, and their keys in the order they were kept: every answer lives as long,
+/// so the first kept is the first to go, found without scanning the others.
+struct Answers<T> {
+    by_key: HashMap<String, (Instant, Arc<T>)>,
+    order: VecDeque<(Instant, String)>,
+}
+
+impl<T> Default for Answers<T> {
+    fn default() -> Self {
+        Self {
+            by_key: HashMap::new(),
+            order: VecDeque::new(),
+        }
+    }
 }
 
 impl<T> Default for HotQueries<T> {
@@ -41,31 +57,34 @@ impl<T> HotQueries<T> {
     pub(super) fn invalidate(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
         if let Ok(mut answers) = self.answers.lock() {
-            answers.clear();
+            *answers = Answers::default();
         }
     }
 
     fn fresh(&self, key: &str) -> Option<Arc<T>> {
         let answers = self.answers.lock().ok()?;
-        let (at, answer) = answers.get(key)?;
+        let (at, answer) = answers.by_key.get(key)?;
         (at.elapsed() < FRESH_FOR).then(|| answer.clone())
     }
 
     fn keep(&self, key: String, answer: Arc<T>) {
-        if let Ok(mut answers) = self.answers.lock() {
-            if answers.len() >= MAX_ENTRIES {
-                answers.retain(|_, (at, _)| at.elapsed() < FRESH_FOR);
+        let Ok(mut answers) = self.answers.lock() else {
+            return;
+        };
+        let now = Instant::now();
+        let Answers { by_key, order } = &mut *answers;
+        while let Some((at, oldest)) = order.front() {
+            if by_key.len() < MAX_ENTRIES && at.elapsed() < FRESH_FOR {
+                break;
             }
-            if answers.len() >= MAX_ENTRIES
-                && let Some(oldest) = answers
-                    .iter()
-                    .min_by_key(|(_, (at, _))| *at)
-                    .map(|(k, _)| k.clone())
-            {
-                answers.remove(&oldest);
+            // A key kept again later has a newer time in the map: only its old place goes.
+            if by_key.get(oldest).is_some_and(|(kept, _)| kept == at) {
+                by_key.remove(oldest);
             }
-            answers.insert(key, (Instant::now(), answer));
+            order.pop_front();
         }
+        order.push_back((now, key.clone()));
+        by_key.insert(key, (now, answer));
     }
 
     /// The answer to `query`: remembered, being computed (then waited for), or computed now.
@@ -111,6 +130,28 @@ mod tests {
     use std::sync::atomic::AtomicUsize;
 
     use super::*;
+
+    #[tokio::test]
+    async fn a_full_cache_drops_its_oldest_answers_first() {
+        let cache = HotQueries::<usize>::default();
+        for i in 0..MAX_ENTRIES + 10 {
+            cache
+                .get_or_compute(&format!("q{i}"), || async move { Ok::<_, ()>(i) })
+                .await
+                .unwrap();
+        }
+        let answers = cache.answers.lock().unwrap();
+        assert_eq!(answers.by_key.len(), MAX_ENTRIES);
+        assert!(answers.order.len() <= MAX_ENTRIES);
+        drop(answers);
+        let key = |i: usize| format!("0\nq{i}");
+        assert!(cache.fresh(&key(9)).is_none(), "the first kept went first");
+        assert_eq!(cache.fresh(&key(10)).as_deref(), Some(&10));
+        assert_eq!(
+            cache.fresh(&key(MAX_ENTRIES + 9)).as_deref(),
+            Some(&(MAX_ENTRIES + 9))
+        );
+    }
 
     #[tokio::test]
     async fn concurrent_identical_queries_compute_once_and_a_change_starts_afresh() {

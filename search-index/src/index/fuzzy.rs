@@ -48,20 +48,6 @@ impl<'w> Misspelt<'w> {
         Some(Self { word, one, two })
     }
 
-    /// Whether some document has the word as typed, in any of `fields`: then it is taken as
-    /// meant and not expanded.
-    pub(super) fn is_indexed(&self, searcher: &Searcher, fields: &[Field]) -> bool {
-        fields.iter().any(|&field| {
-            searcher.segment_readers().iter().any(|segment| {
-                segment
-                    .inverted_index(field)
-                    .ok()
-                    .and_then(|inverted| inverted.terms().get(self.word).ok().flatten())
-                    .is_some()
-            })
-        })
-    }
-
     /// The indexed words of `field` nearest to the typed one, fewest edits first, then the
     /// most common.
     pub(super) fn expansions(&self, searcher: &Searcher, field: Field) -> Vec<String> {
@@ -106,6 +92,20 @@ impl<'w> Misspelt<'w> {
             .map(|(.., text)| text)
             .collect()
     }
+}
+
+/// Whether some document has `word` as typed, in any of `fields`: then it is taken as
+/// meant and not expanded.
+pub(super) fn is_indexed(searcher: &Searcher, word: &str, fields: &[Field]) -> bool {
+    fields.iter().any(|&field| {
+        searcher.segment_readers().iter().any(|segment| {
+            segment
+                .inverted_index(field)
+                .ok()
+                .and_then(|inverted| inverted.terms().get(word).ok().flatten())
+                .is_some()
+        })
+    })
 }
 
 /// Edits between two words (insert, delete, substitute, swap two neighbours), the measure

@@ -119,6 +119,12 @@ impl SearchIndex {
             writer.add_document(document::to_tantivy(&self.fields, doc))?;
         }
         writer.commit()?;
+        // A typo walks every segment's dictionary, so a rebuilt catalogue is searched as
+        // one segment (changes made later add small ones the merge policy folds in).
+        let segments = writer.index().searchable_segment_ids()?;
+        if segments.len() > 1 {
+            writer.merge(&segments).wait()?;
+        }
         drop(writer);
         self.reader.reload()?;
         Ok(())

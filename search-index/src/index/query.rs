@@ -7,7 +7,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{Index, Searcher, TantivyDocument, Term};
 
-use super::fuzzy::Misspelt;
+use super::fuzzy::{Misspelt, is_indexed};
 
 use super::document::Kind;
 use super::schema::{Fields, MAX_PREFIX, normalise};
@@ -136,8 +136,8 @@ pub(super) fn full_text(
         ];
         let d = typos(word);
         if d > 0
+            && !is_indexed(searcher, word, &[f.title, f.people, f.place, f.body])
             && let Some(misspelt) = Misspelt::new(f.title, word, d)
-            && !misspelt.is_indexed(searcher, &[f.title, f.people, f.place, f.body])
         {
             for (field, boost) in [
                 (f.title, 1.5),
