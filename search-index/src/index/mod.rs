@@ -153,13 +153,15 @@ impl SearchIndex {
             (request.limit * 3).max(30)
         };
         let top = searcher.search(&query, &TopDocs::with_limit(fetch).order_by_score())?;
-        let snippets = query::snippets(&searcher, &*query, &self.fields)?;
-        let mut hits = Vec::with_capacity(top.len());
+        let mut boosts = Boosts::new(&searcher);
+        // Ranked on fast fields; only the page's documents are read from the store (and
+        // those near the point, whose theatres' places are stored).
+        let mut ranked = Vec::with_capacity(top.len());
         for (score, address) in top {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            // A theatre has one point; a title has the points of the theatres playing it.
-            let distance_km = match request.filters.near {
+            let (doc, distance_km) = match request.filters.near {
                 Some((center, radius)) => {
+                    let doc: TantivyDocument = searcher.doc(address)?;
+                    // A theatre has one point; a title has the points of the theatres playing it.
                     let nearest = stored_points(&doc, &self.fields)
                         .into_iter()
                         .map(|p| distance_km(center, p))
@@ -167,25 +169,35 @@ impl SearchIndex {
                     if nearest > radius {
                         continue;
                     }
-                    Some(nearest)
+                    (Some(doc), Some(nearest))
                 }
-                None => None,
+                None => (None, None),
             };
-            let boost = doc
-                .get_first(self.fields.boost)
-                .and_then(|v| v.as_f64())
-                .unwrap_or(1.0);
+            let score = score * boosts.of(address) as f32;
+            ranked.push((score, address, doc, distance_km));
+        }
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        ranked.truncate(request.limit);
+        let snippets = if request.snippets {
+            Some(query::snippets(&searcher, &*query, &self.fields)?)
+        } else {
+            None
+        };
+        let mut hits = Vec::with_capacity(ranked.len());
+        for (score, address, doc, distance_km) in ranked {
+            let doc = match doc {
+                Some(doc) => doc,
+                None => searcher.doc(address)?,
+            };
             hits.push(Hit {
                 kind: stored_kind(&doc, &self.fields),
                 id: stored_text(&doc, self.fields.id),
                 title: stored_text(&doc, self.fields.title),
-                score: score * boost as f32,
-                snippet: snippets.html(&doc),
+                score,
+                snippet: snippets.as_ref().and_then(|s| s.html(&doc)),
                 distance_km,
             });
         }
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score));
-        hits.truncate(request.limit);
         if request.filters.near.is_some() && request.text.trim().is_empty() {
             hits.sort_by(|a, b| {
                 a.distance_km
@@ -213,6 +225,40 @@ impl SearchIndex {
                 })
             })
             .collect()
+    }
+}
+
+/// Each segment's standing column, opened when a hit of that segment is first ranked.
+struct Boosts<'s> {
+    searcher: &'s tantivy::Searcher,
+    columns: Vec<Option<Option<tantivy::columnar::Column<f64>>>>,
+}
+
+impl<'s> Boosts<'s> {
+    fn new(searcher: &'s tantivy::Searcher) -> Self {
+        Self {
+            searcher,
+            columns: vec![None; searcher.segment_readers().len()],
+        }
+    }
+
+    /// The standing of a hit (1 when it has none).
+    fn of(&mut self, address: tantivy::DocAddress) -> f64 {
+        let segment = address.segment_ord as usize;
+        let Some(slot) = self.columns.get_mut(segment) else {
+            return 1.0;
+        };
+        let column = slot.get_or_insert_with(|| {
+            self.searcher
+                .segment_reader(address.segment_ord)
+                .fast_fields()
+                .f64(schema::BOOST)
+                .ok()
+        });
+        column
+            .as_ref()
+            .and_then(|c| c.first(address.doc_id))
+            .unwrap_or(1.0)
     }
 }
 

@@ -43,6 +43,8 @@ pub struct SearchRequest {
     pub filters: Filters,
     /// Hits wanted.
     pub limit: usize,
+    /// Whether to highlight the matched words of each hit's description.
+    pub snippets: bool,
 }
 
 /// A ranked result.
@@ -56,7 +58,8 @@ pub struct Hit {
     pub title: String,
     /// BM25 relevance with boosts.
     pub score: f32,
-    /// The description with the matched words in `<b>`, when any matched there.
+    /// The description with the matched words in `<b>`, when any matched there (and
+    /// snippets were asked for).
     pub snippet: Option<String>,
     /// Distance to the requested point, in kilometres.
     pub distance_km: Option<f64>,

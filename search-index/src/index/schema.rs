@@ -2,7 +2,7 @@
 
 use tantivy::Index;
 use tantivy::schema::{
-    Field, IndexRecordOption, STORED, STRING, Schema, TEXT, TextFieldIndexing, TextOptions,
+    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TEXT, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{LowerCaser, NgramTokenizer, RawTokenizer, TextAnalyzer};
 
@@ -10,6 +10,8 @@ use tantivy::tokenizer::{LowerCaser, NgramTokenizer, RawTokenizer, TextAnalyzer}
 pub(super) const PREFIXES: &str = "title_prefixes";
 /// Whole titles lower-cased as one token: exact-title boost.
 pub(super) const EXACT: &str = "title_exact";
+/// A title's standing, read while ranking.
+pub(super) const BOOST: &str = "boost";
 /// Longest prefix indexed.
 pub(super) const MAX_PREFIX: usize = 40;
 
@@ -65,7 +67,7 @@ pub(super) fn build() -> (Schema, Fields) {
         date: b.add_text_field("date", STRING),
         lat: b.add_f64_field("lat", STORED),
         lon: b.add_f64_field("lon", STORED),
-        boost: b.add_f64_field("boost", STORED),
+        boost: b.add_f64_field(BOOST, FAST),
     };
     (b.build(), fields)
 }

@@ -84,6 +84,7 @@ fn text(q: &str) -> SearchRequest {
     SearchRequest {
         text: q.into(),
         limit: 10,
+        snippets: true,
         ..SearchRequest::default()
     }
 }
@@ -142,6 +143,13 @@ fn people_and_snippets() {
             .contains("<b>heroes</b>"),
         "{avengers:?}"
     );
+    let plain = SearchRequest {
+        snippets: false,
+        ..text("heroes")
+    };
+    let hits = index.search(&plain).expect("search");
+    assert!(hits.iter().all(|h| h.snippet.is_none()), "{hits:?}");
+    assert_eq!(ids(&hits), vec!["m1"], "the same hits without snippets");
 }
 
 #[test]

@@ -162,6 +162,7 @@ impl SearchQuery {
             },
             // One more than the page: whether another page follows.
             limit: offset + first + 1,
+            snippets: wants_snippets(ctx),
         };
         let hits = services(ctx).discovery.search(request).await?;
         let more = hits.len() > offset + first;
@@ -259,6 +260,14 @@ async fn item(ctx: &Context<'_>, hit: Hit) -> ApiResult<Option<SearchHit>> {
 const SHOWTIMES_PER_HIT: usize = 5;
 
 /// Whether hits get their showtimes: a place or date was given and the client asked.
+/// Whether the client selected the hits' snippets: highlighting costs a pass over every
+/// hit's description.
+fn wants_snippets(ctx: &Context<'_>) -> bool {
+    let ahead = ctx.look_ahead();
+    ahead.field("edges").field("node").field("snippet").exists()
+        || ahead.field("nodes").field("snippet").exists()
+}
+
 fn wants_showtimes(
     ctx: &Context<'_>,
     city: &Option<String>,
