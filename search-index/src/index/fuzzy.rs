@@ -24,7 +24,8 @@ pub(super) struct Misspelt<'w> {
 }
 
 impl<'w> Misspelt<'w> {
-    /// Words within `distance` edits of `word` (a transposition counts as one); `None`
+    /// Words within `distance` edits of `word` (a transposition counts as one); `field` is
+    /// any text field, as the automaton depends on the word alone. `None`
     /// when the word forgives no typo. Two edits are looked for only among the words that
     /// start with the same letter: walking the whole dictionary at two edits costs most of
     /// a search, and a first letter is seldom the one mistyped.

@@ -144,7 +144,6 @@ impl SearchIndex {
     pub fn search(&self, request: &SearchRequest) -> Result<Vec<Hit>, SearchError> {
         let searcher = self.reader.searcher();
         let query = query::full_text(&searcher, &self.fields, request);
-        // Distance filtering happens after ranking, so fetch enough to fill the page.
         // Standing re-ranks the best candidates by relevance, so fetch a few more than the
         // page; distance filtering happens after ranking, so fetch enough to fill it.
         let fetch = if request.filters.near.is_some() {
@@ -153,7 +152,7 @@ impl SearchIndex {
             (request.limit * 3).max(30)
         };
         let top = searcher.search(&query, &TopDocs::with_limit(fetch).order_by_score())?;
-        let mut boosts = Boosts::new(&searcher);
+        let boosts = Boosts::new(&searcher);
         // Ranked on fast fields; only the page's documents are read from the store (and
         // those near the point, whose theatres' places are stored).
         let mut ranked = Vec::with_capacity(top.len());
@@ -228,36 +227,26 @@ impl SearchIndex {
     }
 }
 
-/// Each segment's standing column, opened when a hit of that segment is first ranked.
-struct Boosts<'s> {
-    searcher: &'s tantivy::Searcher,
-    columns: Vec<Option<Option<tantivy::columnar::Column<f64>>>>,
-}
+/// Each segment's standing column (few segments: opened for every search).
+struct Boosts(Vec<Option<tantivy::columnar::Column<f64>>>);
 
-impl<'s> Boosts<'s> {
-    fn new(searcher: &'s tantivy::Searcher) -> Self {
-        Self {
-            searcher,
-            columns: vec![None; searcher.segment_readers().len()],
-        }
+impl Boosts {
+    fn new(searcher: &tantivy::Searcher) -> Self {
+        Self(
+            searcher
+                .segment_readers()
+                .iter()
+                .map(|segment| segment.fast_fields().f64(schema::BOOST).ok())
+                .collect(),
+        )
     }
 
     /// The standing of a hit (1 when it has none).
-    fn of(&mut self, address: tantivy::DocAddress) -> f64 {
-        let segment = address.segment_ord as usize;
-        let Some(slot) = self.columns.get_mut(segment) else {
-            return 1.0;
-        };
-        let column = slot.get_or_insert_with(|| {
-            self.searcher
-                .segment_reader(address.segment_ord)
-                .fast_fields()
-                .f64(schema::BOOST)
-                .ok()
-        });
-        column
-            .as_ref()
-            .and_then(|c| c.first(address.doc_id))
+    fn of(&self, address: tantivy::DocAddress) -> f64 {
+        self.0
+            .get(address.segment_ord as usize)
+            .and_then(Option::as_ref)
+            .and_then(|column| column.first(address.doc_id))
             .unwrap_or(1.0)
     }
 }

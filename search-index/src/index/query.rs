@@ -2,7 +2,9 @@
 //! person or a place, exactly or within a few typos; exact titles rank first; filters must
 //! all hold.
 
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur, Query, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{Index, Searcher, TantivyDocument, Term};
@@ -155,7 +157,11 @@ pub(super) fn full_text(
         }
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
     }
-    if words.is_empty() {
+    if words.is_empty() && !request.text.trim().is_empty() {
+        // Typed, but nothing searchable (punctuation, a word too long to be indexed):
+        // nothing matches, rather than everything.
+        return Box::new(EmptyQuery);
+    } else if words.is_empty() {
         clauses.push((Occur::Must, Box::new(AllQuery)));
     } else {
         // The whole request is a title: rank it above titles that merely contain its words.

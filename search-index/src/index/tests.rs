@@ -286,3 +286,18 @@ fn titles_selling_well_rank_above_equally_relevant_ones() {
     let exact = index.search(&text("harbour gamma")).expect("search");
     assert_eq!(exact[0].id, "none", "{exact:?}");
 }
+
+#[test]
+fn odd_words_are_searched_without_failing() {
+    let index = catalog();
+    let search = |q: &str| index.search(&text(q)).expect("searched");
+    // Too long to be a word of any document: nothing, not everything.
+    assert!(search(&"avengers".repeat(25)).is_empty());
+    assert!(search("!!! ???").is_empty());
+    assert_eq!(ids(&search("🎬avengrs"))[0], "m1");
+    assert_eq!(ids(&search("\u{D7FF}vengers"))[0], "m1");
+    assert!(search("\u{10FFFF}x\u{10FFFF}").is_empty());
+    assert!(search("12345 678901").is_empty());
+    // No words and no filters lists everything, as browsing does.
+    assert_eq!(search("  ").len(), 6);
+}
