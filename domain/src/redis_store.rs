@@ -20,7 +20,17 @@ pub struct RedisUnavailable(#[from] redis::RedisError);
 impl RedisStore {
     /// Opens a lazily connecting handle: the server may be down at start and come up later.
     pub fn open(url: &str, prefix: &str) -> Result<Self, RedisUnavailable> {
-        let client = redis::Client::open(url)?;
+        Self::with_client(redis::Client::open(url)?, prefix)
+    }
+
+    /// The same server and prefix on a connection of its own, for traffic that must not
+    /// queue behind the shared connection's commands (one connection carries every
+    /// buyer's hold).
+    pub fn separate(&self) -> Result<Self, RedisUnavailable> {
+        Self::with_client(self.client.clone(), &self.prefix)
+    }
+
+    fn with_client(client: redis::Client, prefix: &str) -> Result<Self, RedisUnavailable> {
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(Duration::from_secs(2)))
             .set_response_timeout(Some(Duration::from_secs(2)))

@@ -172,7 +172,7 @@ impl Services {
         };
         // Redis pub/sub when scaled out, so that every instance hears every event.
         let events: Arc<dyn EventBus> = match &redis {
-            Some(store) => RedisBus::start(store.clone()),
+            Some(store) => RedisBus::start(store.separate()?),
             None => Arc::new(InProcessBus::default()),
         };
         // Redis when scaled out, so that instances share the answers.

@@ -13,8 +13,8 @@ use chrono::Duration;
 use marquee_entity::outbox;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Statement, TransactionTrait,
+    ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
 };
 use tokio::sync::{Notify, mpsc};
 
@@ -74,34 +74,23 @@ impl OutboxRelay {
     /// Reads the oldest unpublished rows, less those in `skip` (published, and being
     /// marked), and publishes them; empty when there are none or another relay is busy.
     async fn publish_next(&self, skip: &HashSet<i64>) -> Result<Vec<DomainEvent>, DbErr> {
-        let txn = self.db.begin().await?;
-        if txn.get_database_backend() == DbBackend::Postgres {
-            let row = txn
-                .query_one_raw(Statement::from_sql_and_values(
-                    DbBackend::Postgres,
-                    "SELECT pg_try_advisory_xact_lock($1) AS locked",
-                    [RELAY_LOCK.into()],
-                ))
-                .await?;
-            let locked = row
-                .map(|r| r.try_get::<bool>("", "locked"))
-                .transpose()?
-                .unwrap_or(false);
-            if !locked {
-                txn.rollback().await?;
-                return Ok(Vec::new());
-            }
-        }
         let mut find = outbox::Entity::find().filter(outbox::Column::PublishedAt.is_null());
+        if self.db.get_database_backend() == DbBackend::Postgres {
+            // One statement, one round trip: the lock is taken once (a subquery without
+            // references runs before the scan) and held by the statement's own
+            // transaction, so it ends with the read. When another relay holds it, no rows.
+            find = find.filter(Expr::cust(format!(
+                "(SELECT pg_try_advisory_xact_lock({RELAY_LOCK}))"
+            )));
+        }
         if !skip.is_empty() {
             find = find.filter(outbox::Column::Id.is_not_in(skip.iter().copied()));
         }
         let rows = find
             .order_by_asc(outbox::Column::Id)
             .limit(BATCH)
-            .all(&txn)
+            .all(&self.db)
             .await?;
-        txn.commit().await?;
         let events: Vec<DomainEvent> = rows
             .into_iter()
             .map(|r| DomainEvent {
