@@ -1,23 +1,19 @@
-//! Rendering shared by identical subscriptions. Subscription connections run the schema
-//! through [`LiveExecutor`], which tags every subscription with a key of its exact request
-//! (text, operation, variables); the seat changes of a burst are then resolved once per key
-//! and burst, and every other subscriber with that key gets a copy of the result. Without
-//! it, each of a thousand viewers of one seat map resolves every change of every burst.
+//! Rendering shared by identical subscriptions. The subscription connection tags every
+//! subscription with a key of its exact request (text, operation, variables) and a
+//! [`FrameSlot`]. The seat changes of a burst are then resolved once per key and burst;
+//! a message that is exactly one whole burst is also serialized once per key, and every
+//! other subscriber with that key sends those bytes without resolving anything. Without
+//! it, each of a thousand viewers of one seat map resolves and serializes every burst.
 
 use std::borrow::Cow;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use async_graphql::futures_util::stream::BoxStream;
 use async_graphql::parser::types::Field;
 use async_graphql::registry::Registry;
-use async_graphql::{
-    ContextSelectionSet, Data, Executor, OutputType, Positioned, Request, Response, ServerResult,
-    Value,
-};
+use async_graphql::{ContextSelectionSet, OutputType, Positioned, Request, ServerResult, Value};
 use marquee_domain::events::{Burst, DomainEvent};
 
-use super::AppSchema;
 use super::types::SeatUpdate;
 
 /// Identifies a subscription request exactly: subscriptions with the same key select the
@@ -26,7 +22,8 @@ use super::types::SeatUpdate;
 pub struct RenderKey(u64);
 
 impl RenderKey {
-    fn of(request: &Request) -> Self {
+    /// The key of `request`.
+    pub fn of(request: &Request) -> Self {
         let mut h = DefaultHasher::new();
         request.query.hash(&mut h);
         request.operation_name.hash(&mut h);
@@ -38,24 +35,34 @@ impl RenderKey {
     }
 }
 
-/// The schema, with each subscription tagged by its [`RenderKey`].
-#[derive(Clone)]
-pub struct LiveExecutor(pub AppSchema);
+/// Set while a subscription renders a message that is one whole shared burst: the burst,
+/// for its connection to find (or keep) the message serialized for the subscription's key.
+#[derive(Clone, Default)]
+pub struct FrameSlot(Arc<Mutex<Option<Arc<Burst>>>>);
 
-impl Executor for LiveExecutor {
-    async fn execute(&self, request: Request) -> Response {
-        self.0.execute(request).await
+impl FrameSlot {
+    /// The burst the message just rendered showed whole, if it was one; clears the slot.
+    pub fn take(&self) -> Option<Arc<Burst>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).take()
     }
 
-    fn execute_stream(
-        &self,
-        request: Request,
-        session_data: Option<Arc<Data>>,
-    ) -> BoxStream<'static, Response> {
-        let key = RenderKey::of(&request);
-        self.0
-            .execute_stream_with_session_data(request.data(key), session_data.unwrap_or_default())
+    fn set(&self, burst: &Arc<Burst>) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(burst.clone());
     }
+}
+
+/// The `payload` of a message showing one burst, serialized, as kept in the burst for
+/// every subscriber with the same [`RenderKey`].
+pub struct Frame(pub String);
+
+/// The frame kept in `burst` for `key`.
+pub fn shared_frame(burst: &Burst, key: RenderKey) -> Option<Arc<Frame>> {
+    burst.recall::<Frame>(key.0)
+}
+
+/// Keeps `payload` as the frame of `burst` for `key`.
+pub fn keep_frame(burst: &Burst, key: RenderKey, payload: String) -> Arc<Frame> {
+    burst.remember(key.0, Arc::new(Frame(payload)))
 }
 
 /// Part of a message's seat changes.
@@ -88,6 +95,15 @@ impl OutputType for SeatChanges {
         field: &Positioned<Field>,
     ) -> ServerResult<Value> {
         let key = ctx.data_opt::<RenderKey>().copied();
+        if let (Some(key), Some(slot), [ChangePart::Shared(burst)]) =
+            (key, ctx.data_opt::<FrameSlot>(), &self.0[..])
+        {
+            slot.set(burst);
+            if shared_frame(burst, key).is_some() {
+                // The connection sends the kept frame; what is rendered here is not sent.
+                return Ok(Value::List(Vec::new()));
+            }
+        }
         let mut items = Vec::new();
         for part in &self.0 {
             match (part, key) {

@@ -8,6 +8,7 @@ mod observe;
 mod webhooks;
 mod ws;
 pub mod ws_limits;
+mod ws_session;
 
 pub use ws::limits as ws_limits_of;
 

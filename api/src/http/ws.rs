@@ -7,15 +7,15 @@ use std::time::{Duration, Instant};
 
 use async_graphql::Data;
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use async_graphql_axum::GraphQLProtocol;
 use axum::extract::{State, WebSocketUpgrade};
 use axum::response::Response;
 
 use super::AppState;
 use super::ws_limits::Connection;
+use super::ws_session;
 use crate::graphql::auth::RequestAuth;
 use crate::graphql::request_data;
-use crate::graphql::shared_render::LiveExecutor;
 
 /// Bytes read from a subscription connection at a time.
 const WS_READ_BUFFER: usize = 4 * 1024;
@@ -25,7 +25,8 @@ const WS_MAX_MESSAGE: usize = 256 * 1024;
 /// Upgrades to a subscription connection.
 pub async fn upgrade(
     State(state): State<AppState>,
-    protocol: GraphQLProtocol,
+    // Refuses an upgrade that names neither protocol.
+    _protocol: GraphQLProtocol,
     ws: WebSocketUpgrade,
 ) -> Response {
     let schema = state.schema.clone();
@@ -40,8 +41,8 @@ pub async fn upgrade(
             let opened = Instant::now();
             let conn = Connection::new(limits.max_subscriptions);
             let (init_conn, init_limits) = (conn.clone(), limits.clone());
-            let serve = GraphQLWebSocket::new(socket, LiveExecutor(schema), protocol)
-                .on_connection_init(move |payload| async move {
+            let on_init: ws_session::OnInit = Box::new(move |payload| {
+                Box::pin(async move {
                     let token = ["token", "authorization", "Authorization"]
                         .iter()
                         .find_map(|k| payload.get(*k).and_then(|v| v.as_str()).map(str::to_owned));
@@ -51,9 +52,7 @@ pub async fn upgrade(
                     let user = if auth.has_token() {
                         match auth.principal(&services).await {
                             Ok(p) => Some(p.user_id),
-                            Err(_) => {
-                                return Err(async_graphql::Error::new("invalid or expired token"));
-                            }
+                            Err(_) => return Err("invalid or expired token".to_owned()),
                         }
                     } else {
                         None
@@ -61,9 +60,7 @@ pub async fn upgrade(
                     if let Some(u) = user
                         && !init_limits.enter(u)
                     {
-                        return Err(async_graphql::Error::new(
-                            "too many open connections for this account",
-                        ));
+                        return Err("too many open connections for this account".to_owned());
                     }
                     init_conn.initialized(user);
                     let (auth, loader) = request_data(&services, auth);
@@ -73,7 +70,8 @@ pub async fn upgrade(
                     data.insert(init_conn);
                     Ok(data)
                 })
-                .serve();
+            });
+            let serve = ws_session::serve(socket, schema, on_init);
             // Dropping the connection closes it: for a client that never introduces
             // itself, or one that keeps a socket open without subscribing to anything.
             let watchdog = async {

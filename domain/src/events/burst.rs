@@ -33,23 +33,17 @@ impl Burst {
         &self.events
     }
 
-    /// What was remembered under `key`, if it is a `T`.
+    /// What was remembered as a `T` under `key`.
     pub fn recall<T: Any + Send + Sync>(&self, key: u64) -> Option<Arc<T>> {
         let memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
-        memo.iter()
-            .find(|(k, _)| *k == key)
-            .and_then(|(_, v)| v.clone().downcast::<T>().ok())
+        find::<T>(&memo, key)
     }
 
     /// Remembers `value` under `key` and returns what is remembered there: the value of
     /// whoever got there first, so racing renderers all end up sharing one.
     pub fn remember<T: Any + Send + Sync>(&self, key: u64, value: Arc<T>) -> Arc<T> {
         let mut memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(kept) = memo
-            .iter()
-            .find(|(k, _)| *k == key)
-            .and_then(|(_, v)| v.clone().downcast::<T>().ok())
-        {
+        if let Some(kept) = find::<T>(&memo, key) {
             return kept;
         }
         // A burst lives for milliseconds; the limit only guards against a flood of
@@ -59,6 +53,14 @@ impl Burst {
         }
         value
     }
+}
+
+/// Entries are told apart by key and type: one request's rendering and its serialized
+/// message live side by side under the same key.
+fn find<T: Any + Send + Sync>(memo: &[Entry], key: u64) -> Option<Arc<T>> {
+    memo.iter()
+        .find(|(k, v)| *k == key && v.is::<T>())
+        .and_then(|(_, v)| v.clone().downcast::<T>().ok())
 }
 
 impl std::fmt::Debug for Burst {
@@ -89,6 +91,8 @@ mod tests {
             burst.recall::<u32>(1).is_none(),
             "another type is not mistaken for it"
         );
+        assert_eq!(*burst.remember(1, Arc::new(5_u32)), 5, "kept beside it");
+        assert_eq!(burst.recall::<u32>(1).as_deref(), Some(&5));
         assert!(burst.recall::<String>(2).is_none());
     }
 
