@@ -178,7 +178,7 @@ impl Application {
         // was unknown, end the bookings of cancelled shows, send email. Any number of instances may run them; they coordinate through the
         // database.
         if settings.run_workers {
-            tokio::spawn(
+            services.lane.spawn(
                 services
                     .relay
                     .clone()

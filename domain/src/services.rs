@@ -15,7 +15,7 @@ use crate::catalog::{CatalogAdmin, CatalogReader};
 use crate::clock::SharedClock;
 use crate::db::{self, DbSettings};
 use crate::discovery::DiscoveryService;
-use crate::events::{EventBus, Fanout, InProcessBus, OutboxRelay, RedisBus};
+use crate::events::{EventBus, Fanout, InProcessBus, LiveLane, OutboxRelay, RedisBus};
 use crate::inbox::InboxService;
 use crate::mail::{EmailSettings, EmailWorker, Mailer};
 use crate::payments::PaymentGateway;
@@ -70,6 +70,21 @@ pub enum StartupError {
     /// The search index cannot be opened (held by another process, or a disk failure).
     #[error(transparent)]
     Search(#[from] SearchError),
+    /// The live lane's thread could not be started.
+    #[error("live lane: {0}")]
+    Lane(String),
+}
+
+impl From<std::io::Error> for StartupError {
+    fn from(e: std::io::Error) -> Self {
+        Self::Lane(e.to_string())
+    }
+}
+
+impl From<tokio::task::JoinError> for StartupError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        Self::Lane(e.to_string())
+    }
 }
 
 /// Health of each dependency, for `/readyz`.
@@ -127,6 +142,8 @@ pub struct Services {
     pub listings: Arc<QueryCache>,
     /// The same events routed by topic and key, for live subscribers.
     pub live: Fanout,
+    /// Where the relay runs (spawned by the server), beside the bus and the router.
+    pub lane: LiveLane,
 }
 
 /// Opens the search index in `dir`; one that cannot be read is discarded and started anew
@@ -151,13 +168,22 @@ impl Services {
     pub async fn start(config: DomainConfig) -> Result<Arc<Self>, StartupError> {
         let db = db::connect(&config.database).await?;
         db::migrate(&db).await?;
-        // The relay and the email worker have a small pool of their own: in an on-sale,
-        // requests queue for the main pool, and published changes must not queue behind them.
+        // The email worker has a small pool of its own, and the relay another on its lane
+        // (whose thread drives its connections): in an on-sale, requests queue for the main
+        // pool, and published changes must not queue behind them.
         let worker_db = db::connect(&DbSettings {
-            max_connections: 3,
+            max_connections: 2,
             ..config.database.clone()
         })
         .await?;
+        let lane = LiveLane::start()?;
+        let relay_settings = DbSettings {
+            max_connections: 2,
+            ..config.database.clone()
+        };
+        let relay_db = lane
+            .spawn(async move { db::connect(&relay_settings).await })
+            .await??;
         let redis = match &config.redis {
             Some((url, prefix)) => Some(RedisStore::open(url, prefix)?),
             None => None,
@@ -172,7 +198,10 @@ impl Services {
         };
         // Redis pub/sub when scaled out, so that every instance hears every event.
         let events: Arc<dyn EventBus> = match &redis {
-            Some(store) => RedisBus::start(store.separate()?),
+            Some(store) => {
+                let own = store.separate()?;
+                lane.spawn(async move { RedisBus::start(own) }).await?
+            }
             None => Arc::new(InProcessBus::default()),
         };
         // Redis when scaled out, so that instances share the answers.
@@ -213,15 +242,19 @@ impl Services {
                 mail_wake.clone(),
                 outbox_wake.clone(),
             ),
-            live: Fanout::start(events.subscribe()),
+            live: {
+                let heard = events.subscribe();
+                lane.spawn(async move { Fanout::start(heard) }).await?
+            },
             relay: OutboxRelay::new(
-                worker_db,
+                relay_db,
                 clock.clone(),
                 events.clone(),
                 outbox_wake,
                 mail_wake,
             ),
             events,
+            lane,
             waiting_rooms,
             inbox: InboxService::new(db.clone(), clock.clone()),
             reviews: ReviewService::new(db.clone(), clock.clone(), listings.clone()),

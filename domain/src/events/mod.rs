@@ -4,6 +4,7 @@
 mod burst;
 mod bus;
 mod fanout;
+mod lane;
 pub(crate) mod outbox;
 mod recent;
 mod relay;
@@ -11,6 +12,7 @@ mod relay;
 pub use burst::Burst;
 pub use bus::{EventBus, InProcessBus, RedisBus};
 pub use fanout::{Delivery, Fanout};
+pub use lane::LiveLane;
 pub use outbox::{
     BOOKING_REMINDER, BOOKING_STATUS, CATALOG_CHANGED, SEAT_CHANGES, SHOWTIME_ADDED,
     SHOWTIME_CANCELLED, SHOWTIME_CHANGED, SeatChange, TICKETS_ISSUED,
