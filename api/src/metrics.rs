@@ -1,4 +1,5 @@
-//! Prometheus metrics: HTTP requests, GraphQL operations, database statements and emails.
+//! Prometheus metrics: HTTP requests, GraphQL operations, database statements, emails and
+//! live subscription messages.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -36,6 +37,11 @@ struct OperationName {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RenderingLabels {
+    rendering: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct DbLabels {
     outcome: String,
 }
@@ -59,6 +65,8 @@ pub struct Metrics {
     db_statements: Family<DbLabels, Counter>,
     db_latency: Histogram,
     emails: Family<DbLabels, Counter>,
+    live_messages: Family<RenderingLabels, Counter>,
+    live_delay: Histogram,
     known_operations: Mutex<HashSet<String>>,
 }
 
@@ -79,6 +87,8 @@ impl Metrics {
         let db_statements = Family::<DbLabels, Counter>::default();
         let emails = Family::<DbLabels, Counter>::default();
         let db_latency = latency_histogram();
+        let live_messages = Family::<RenderingLabels, Counter>::default();
+        let live_delay = latency_histogram();
         registry.register(
             "http_requests",
             "HTTP requests by route and status",
@@ -114,9 +124,21 @@ impl Metrics {
             "Email send attempts by outcome (sent, retry, dead)",
             emails.clone(),
         );
+        registry.register(
+            "live_messages",
+            "Subscription messages sent, by whether their serialization was shared with identical subscriptions",
+            live_messages.clone(),
+        );
+        registry.register(
+            "live_delay_seconds",
+            "From the commit of a burst of seat changes to its message being written to a subscriber",
+            live_delay.clone(),
+        );
         Arc::new(Self {
             registry,
             emails,
+            live_messages,
+            live_delay,
             http_requests,
             http_latency,
             operations,
@@ -192,6 +214,18 @@ impl Metrics {
                 outcome: outcome.to_owned(),
             })
             .inc();
+    }
+
+    /// Records one subscription message: whether its serialization was `shared`, and for
+    /// a message of one burst of changes, how long after their commit it was written.
+    pub fn observe_live(&self, shared: bool, delay: Option<Duration>) {
+        let rendering = if shared { "shared" } else { "own" }.to_owned();
+        self.live_messages
+            .get_or_create(&RenderingLabels { rendering })
+            .inc();
+        if let Some(delay) = delay {
+            self.live_delay.observe(delay.as_secs_f64());
+        }
     }
 
     /// The text exposition format.

@@ -27,3 +27,4 @@ mod subscriptions;
 mod theatre_changes;
 mod waiting_room;
 mod webhooks;
+mod ws_protocol;

@@ -11,11 +11,13 @@ use async_graphql::futures_util::stream::{self, BoxStream, StreamExt};
 use async_graphql::http::ClientMessage;
 use async_graphql::{Data, Response, Value};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use chrono::{DateTime, Utc};
 use serde_json::json;
 use tokio_stream::StreamMap;
 
 use crate::graphql::AppSchema;
 use crate::graphql::shared_render::{FrameSlot, RenderKey, keep_frame, shared_frame};
+use crate::metrics::Metrics;
 
 /// Accepts or refuses a `connection_init` payload; what it returns is the data of every
 /// operation on the connection.
@@ -51,8 +53,18 @@ impl Protocol {
 enum Reply {
     Nothing,
     Send(String),
+    /// A result of a subscription, for the metrics once it is written.
+    Result(String, Rendered),
     /// Close with a code and reason (the older protocol first says why in a message).
     Close(u16, String),
+}
+
+/// How a result message was made.
+struct Rendered {
+    /// Its serialization was the one kept for identical subscriptions.
+    shared: bool,
+    /// It showed one burst of changes, the oldest committed then.
+    committed: Option<DateTime<Utc>>,
 }
 
 /// One subscription of the connection.
@@ -75,7 +87,12 @@ struct Session {
 }
 
 /// Serves `socket` until the client leaves or breaks the protocol.
-pub async fn serve(mut socket: WebSocket, schema: AppSchema, on_init: OnInit) {
+pub async fn serve(
+    mut socket: WebSocket,
+    schema: AppSchema,
+    metrics: Arc<Metrics>,
+    on_init: OnInit,
+) {
     let mut session = Session {
         protocol: Protocol::of(&socket),
         schema,
@@ -99,6 +116,14 @@ pub async fn serve(mut socket: WebSocket, schema: AppSchema, on_init: OnInit) {
         let sent = match reply {
             Reply::Nothing => Ok(()),
             Reply::Send(text) => socket.send(Message::Text(text.into())).await,
+            Reply::Result(text, rendered) => {
+                let sent = socket.send(Message::Text(text.into())).await;
+                let delay = rendered
+                    .committed
+                    .and_then(|at| (Utc::now() - at).to_std().ok());
+                metrics.observe_live(rendered.shared, delay);
+                sent
+            }
             Reply::Close(code, reason) => {
                 if session.protocol == Protocol::LegacyWs {
                     let why =
@@ -206,20 +231,38 @@ impl Session {
                 json!({ "type": "error", "id": id, "payload": errors }).to_string(),
             );
         }
-        let payload = match op.frame.take() {
-            Some(burst) => match shared_frame(&burst, op.key) {
-                Some(frame) => frame,
-                None => {
-                    let payload = serialize(&response);
-                    if !response.errors.is_empty() {
-                        return Reply::Send(message(self.protocol, &id, &payload));
-                    }
-                    keep_frame(&burst, op.key, payload)
-                }
-            },
-            None => return Reply::Send(message(self.protocol, &id, &serialize(&response))),
+        let Some(burst) = op.frame.take() else {
+            let text = message(self.protocol, &id, &serialize(&response));
+            return Reply::Result(
+                text,
+                Rendered {
+                    shared: false,
+                    committed: None,
+                },
+            );
         };
-        Reply::Send(message(self.protocol, &id, &payload.0))
+        let committed = burst.events().iter().map(|e| e.created_at).min();
+        let (payload, shared) = match shared_frame(&burst, op.key) {
+            Some(frame) => (frame, true),
+            None => {
+                let payload = serialize(&response);
+                if !response.errors.is_empty() {
+                    let text = message(self.protocol, &id, &payload);
+                    return Reply::Result(
+                        text,
+                        Rendered {
+                            shared: false,
+                            committed,
+                        },
+                    );
+                }
+                (keep_frame(&burst, op.key, payload), false)
+            }
+        };
+        Reply::Result(
+            message(self.protocol, &id, &payload.0),
+            Rendered { shared, committed },
+        )
     }
 }
 
