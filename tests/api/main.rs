@@ -19,6 +19,7 @@ mod live;
 mod mail;
 mod ops;
 mod refunds;
+mod relay;
 mod reviews;
 mod schema;
 mod search;

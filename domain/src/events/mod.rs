@@ -22,7 +22,7 @@ pub(crate) use outbox::{
     seat_changes_row, showtime_row, tickets_issued_row,
 };
 pub use recent::RecentIds;
-pub use relay::OutboxRelay;
+pub use relay::{OutboxRelay, RELAY_LOCK};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -14,7 +14,7 @@ use marquee_entity::outbox;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect, QueryTrait, Select, Statement, TransactionTrait,
 };
 use tokio::sync::{Notify, mpsc};
 
@@ -28,7 +28,7 @@ const BATCH: u64 = 256;
 /// Published batches waiting to be marked before the publisher waits for the marker.
 const MARK_QUEUE: usize = 4;
 /// The advisory lock that makes one relay publish at a time.
-const RELAY_LOCK: i64 = 0x006d_6172_7175_6565; // "marquee"
+pub const RELAY_LOCK: i64 = 0x006d_6172_7175_6565; // "marquee"
 /// Published rows older than this are deleted.
 const KEEP_PUBLISHED_HOURS: i64 = 24;
 
@@ -74,23 +74,7 @@ impl OutboxRelay {
     /// Reads the oldest unpublished rows, less those in `skip` (published, and being
     /// marked), and publishes them; empty when there are none or another relay is busy.
     async fn publish_next(&self, skip: &HashSet<i64>) -> Result<Vec<DomainEvent>, DbErr> {
-        let mut find = outbox::Entity::find().filter(outbox::Column::PublishedAt.is_null());
-        if self.db.get_database_backend() == DbBackend::Postgres {
-            // One statement, one round trip: the lock is taken once (a subquery without
-            // references runs before the scan) and held by the statement's own
-            // transaction, so it ends with the read. When another relay holds it, no rows.
-            find = find.filter(Expr::cust(format!(
-                "(SELECT pg_try_advisory_xact_lock({RELAY_LOCK}))"
-            )));
-        }
-        if !skip.is_empty() {
-            find = find.filter(outbox::Column::Id.is_not_in(skip.iter().copied()));
-        }
-        let rows = find
-            .order_by_asc(outbox::Column::Id)
-            .limit(BATCH)
-            .all(&self.db)
-            .await?;
+        let rows = self.next_batch(skip).all(&self.db).await?;
         let events: Vec<DomainEvent> = rows
             .into_iter()
             .map(|r| DomainEvent {
@@ -108,6 +92,28 @@ impl OutboxRelay {
             return Err(DbErr::Custom(format!("publishing events: {e}")));
         }
         Ok(events)
+    }
+
+    /// The statement that reads the next batch, as sent to the database (to explain it).
+    pub fn next_batch_statement(&self) -> Statement {
+        self.next_batch(&HashSet::new())
+            .build(self.db.get_database_backend())
+    }
+
+    fn next_batch(&self, skip: &HashSet<i64>) -> Select<outbox::Entity> {
+        let mut find = outbox::Entity::find().filter(outbox::Column::PublishedAt.is_null());
+        if self.db.get_database_backend() == DbBackend::Postgres {
+            // One statement, one round trip: the lock is taken once (a subquery without
+            // references runs before the scan) and held by the statement's own
+            // transaction, so it ends with the read. When another relay holds it, no rows.
+            find = find.filter(Expr::cust(format!(
+                "(SELECT pg_try_advisory_xact_lock({RELAY_LOCK}))"
+            )));
+        }
+        if !skip.is_empty() {
+            find = find.filter(outbox::Column::Id.is_not_in(skip.iter().copied()));
+        }
+        find.order_by_asc(outbox::Column::Id).limit(BATCH)
     }
 
     /// Marks published events and writes their inbox entries, in one transaction: an

@@ -1,0 +1,61 @@
+//! The outbox relay on PostgreSQL: one relay reads at a time, by an advisory lock taken
+//! inside its one read statement.
+
+use marquee_domain::booking::ExecutionOutcome;
+use marquee_domain::events::RELAY_LOCK;
+use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn while_another_session_holds_the_relay_lock_the_relay_reads_nothing() {
+    let app = spawn_app_with(|s| s.run_workers = false).await;
+    let db = &app.services.db;
+    if db.get_database_backend() != DbBackend::Postgres {
+        // One process on the embedded default: there is no lock to contend for.
+        return;
+    }
+    one_held_seat(&app, "relay-lock@example.com").await;
+    let other = db.begin().await.unwrap();
+    other
+        .execute_unprepared(&format!("SELECT pg_advisory_xact_lock({RELAY_LOCK})"))
+        .await
+        .unwrap();
+    assert_eq!(
+        app.services.relay.try_execute_task().await.unwrap(),
+        ExecutionOutcome::EmptyQueue,
+        "read while another relay held the lock"
+    );
+    other.commit().await.unwrap();
+    assert_eq!(
+        app.services.relay.try_execute_task().await.unwrap(),
+        ExecutionOutcome::TaskCompleted,
+        "the rows are there once the lock is free"
+    );
+}
+
+#[tokio::test]
+async fn the_lock_is_tried_once_per_read_not_once_per_row() {
+    let app = spawn_app_with(|s| s.run_workers = false).await;
+    let db = &app.services.db;
+    if db.get_database_backend() != DbBackend::Postgres {
+        return;
+    }
+    let read = app.services.relay.next_batch_statement();
+    let plan: Vec<String> = db
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!("EXPLAIN {}", read.sql),
+            read.values.map(|v| v.0).unwrap_or_default(),
+        ))
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.try_get_by_index::<String>(0).unwrap())
+        .collect();
+    let plan = plan.join("\n");
+    // An uncorrelated subquery is an InitPlan, evaluated once; the scan is then gated by
+    // a one-time filter rather than calling the lock function for every row.
+    assert!(plan.contains("InitPlan"), "{plan}");
+    assert!(plan.contains("One-Time Filter"), "{plan}");
+}
