@@ -15,6 +15,7 @@ const HOLD: &str = "mutation($s: ID!, $seats: [ID!]!, $k: String) { holdSeats(sh
 pub struct OwnRedis {
     child: Child,
     pub url: String,
+    port: u16,
     _dir: tempfile::TempDir,
 }
 
@@ -26,36 +27,47 @@ impl OwnRedis {
             .unwrap()
             .port();
         let dir = tempfile::tempdir().unwrap();
-        let child = Command::new("redis-server")
-            .args([
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                &port.to_string(),
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ])
-            .current_dir(dir.path())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("redis-server on PATH (scripts/test.sh installs it)");
-        for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port))
-                .await
-                .is_ok()
-            {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        let child = serve(port, dir.path()).await;
         Self {
             child,
             url: format!("redis://127.0.0.1:{port}/"),
+            port,
             _dir: dir,
         }
     }
+
+    /// Starts the killed server again on the same port (empty: it keeps nothing on disk).
+    pub async fn restart(&mut self) {
+        self.child = serve(self.port, self._dir.path()).await;
+    }
+}
+
+async fn serve(port: u16, dir: &std::path::Path) -> Child {
+    let child = Command::new("redis-server")
+        .args([
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("redis-server on PATH (scripts/test.sh installs it)");
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    child
 }
 
 impl OwnRedis {

@@ -231,3 +231,48 @@ async fn a_hold_made_through_one_instance_reaches_a_subscriber_of_another() {
     let changes = apply(&mut map, &next_data(&mut socket, "seatMapUpdates").await);
     assert_eq!(changes, vec![(seats[2].clone(), "HELD".to_owned())]);
 }
+
+#[tokio::test]
+async fn when_the_bus_loses_redis_subscribers_get_a_fresh_map_and_changes_flow_again() {
+    let mut redis = OwnRedis::start().await;
+    let url = redis.url.clone();
+    let app = spawn_app_with(move |s| s.redis_url = Some(secrecy::SecretString::from(url))).await;
+    let f = app.fixture().await;
+    let showtime = app.showtime_at(&f, 30).await;
+    let seats = seat_ids(&app, &showtime).await;
+    let buyer = app.customer("bus-gap@example.com").await;
+    let mut socket = open(&app, None).await;
+    subscribe(&mut socket, SEAT_UPDATES, json!({ "s": showtime })).await;
+    let mut map = HashMap::new();
+    apply(&mut map, &next_data(&mut socket, "seatMapUpdates").await);
+
+    redis.kill();
+    // Holds go on without Redis; what the relay publishes meanwhile may never be heard.
+    app.ok(
+        HOLD,
+        json!({ "s": showtime, "seats": [seats[0]] }),
+        Some(&buyer),
+    )
+    .await;
+    redis.restart().await;
+    // Once the bus listens again it owns up to the gap: a whole map, which has the hold.
+    loop {
+        let update = next_data(&mut socket, "seatMapUpdates").await;
+        apply(&mut map, &update);
+        if update["snapshot"].is_object() {
+            break;
+        }
+    }
+    assert_eq!(map[&seats[0]], "HELD");
+    // And both of its connections (publishing, listening) carry changes again.
+    app.ok(
+        HOLD,
+        json!({ "s": showtime, "seats": [seats[1]] }),
+        Some(&buyer),
+    )
+    .await;
+    while map[&seats[1]] != "HELD" {
+        apply(&mut map, &next_data(&mut socket, "seatMapUpdates").await);
+    }
+    assert_eq!(map, seat_statuses(&app, &showtime).await);
+}

@@ -192,9 +192,9 @@ impl QueryCache {
         loop {
             match events.recv().await {
                 Ok(e) if LISTING_TOPICS.contains(&e.topic.as_str()) => self.heard(e.id),
-                Ok(_) => {}
+                Ok(e) if !e.is_missed() => {}
                 // Changes were missed: the database knows the newest.
-                Err(RecvError::Lagged(_)) => {
+                Ok(_) | Err(RecvError::Lagged(_)) => {
                     if let Err(e) = self.catch_up(&db).await {
                         tracing::warn!(error = %e, "query cache cannot catch up");
                     }

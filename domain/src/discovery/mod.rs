@@ -248,7 +248,7 @@ impl DiscoveryService {
     }
 
     /// Runs until the bus closes: reindexes after every catalog or showtime change, and
-    /// rebuilds everything when it missed events.
+    /// rebuilds everything when it (or the bus) missed events.
     pub async fn run(self, mut events: Receiver<Arc<DomainEvent>>) {
         loop {
             let first = match events.recv().await {
@@ -264,6 +264,12 @@ impl DiscoveryService {
             let mut batch = vec![first];
             while let Ok(e) = events.try_recv() {
                 batch.push(e);
+            }
+            if batch.iter().any(|e| e.is_missed()) {
+                if let Err(e) = self.rebuild().await {
+                    tracing::warn!(error = %e, "search index rebuild failed");
+                }
+                continue;
             }
             if let Err(e) = self.apply(&batch).await {
                 tracing::warn!(error = %e, "search reindex failed");

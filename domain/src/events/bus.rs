@@ -82,12 +82,19 @@ impl RedisBus {
         channel: String,
         local: broadcast::Sender<Arc<DomainEvent>>,
     ) {
+        let mut heard_before = false;
         loop {
             match store.client().get_async_pubsub().await {
                 Ok(mut pubsub) => {
                     if let Err(e) = pubsub.subscribe(&channel).await {
                         tracing::warn!(error = %e, "event bus: cannot subscribe; retrying");
                     } else {
+                        // Pub/sub keeps nothing for an absent listener: whatever was
+                        // published since the last subscription ended is lost.
+                        if heard_before {
+                            let _ = local.send(Arc::new(DomainEvent::missed()));
+                        }
+                        heard_before = true;
                         let mut messages = pubsub.on_message();
                         while let Some(msg) = messages.next().await {
                             let Ok(body) = msg.get_payload::<String>() else {

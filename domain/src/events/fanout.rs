@@ -92,11 +92,12 @@ impl Fanout {
                     Err(TryRecvError::Empty | TryRecvError::Closed) => break,
                 }
             }
-            burst.retain(|e| recent.is_new(e.id));
+            let missed = burst.iter().any(|e| e.is_missed());
+            burst.retain(|e| !e.is_missed() && recent.is_new(e.id));
             if !burst.is_empty() {
                 self.deliver(burst);
             }
-            if lagged {
+            if lagged || missed {
                 self.resync_all();
             }
         }
@@ -215,6 +216,16 @@ mod tests {
             saw_resync |= matches!(d, Delivery::Resync);
         }
         assert!(saw_resync);
+    }
+
+    #[tokio::test]
+    async fn a_gap_in_the_bus_asks_every_subscriber_to_resync() {
+        let (tx, rx) = broadcast::channel(64);
+        let fanout = Fanout::start(rx);
+        let mut a = fanout.subscribe("seat.changes", "A");
+        tx.send(Arc::new(DomainEvent::missed())).unwrap();
+        let got = tokio::time::timeout(Duration::from_secs(5), a.recv()).await;
+        assert!(matches!(got, Ok(Ok(Delivery::Resync))), "{got:?}");
     }
 
     #[tokio::test]

@@ -46,7 +46,28 @@ pub struct DomainEvent {
     pub seats: Option<std::sync::Arc<[SeatChange]>>,
 }
 
+/// Not an event of the outbox: the bus says it may have missed events (its Redis
+/// subscription was broken and is back). Listeners resynchronise as when they lag.
+pub const EVENTS_MISSED: &str = "events.missed";
+
 impl DomainEvent {
+    /// The marker of a gap in what the bus heard.
+    pub fn missed() -> Self {
+        Self {
+            id: 0,
+            topic: EVENTS_MISSED.to_owned(),
+            key: String::new(),
+            payload: serde_json::Value::Null,
+            created_at: Utc::now(),
+            seats: None,
+        }
+    }
+
+    /// Whether this is the marker of a gap.
+    pub fn is_missed(&self) -> bool {
+        self.topic == EVENTS_MISSED
+    }
+
     /// The event with its seat changes decoded (a no-op for other topics).
     pub fn decoded(mut self) -> Self {
         if self.topic == SEAT_CHANGES && self.seats.is_none() {
