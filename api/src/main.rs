@@ -67,6 +67,11 @@ enum Command {
     },
 }
 
+// Every request and every subscription message allocates many small, short-lived values
+// across threads; mimalloc serves those with less contention than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
