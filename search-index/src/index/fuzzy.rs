@@ -5,6 +5,7 @@
 //! them, and ranks by BM25 rather than a flat score.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use tantivy::query::{DfaWrapper, FuzzyTermQuery};
 use tantivy::schema::Field;
@@ -15,7 +16,7 @@ use tantivy::{Searcher, Term};
 const MAX_EXPANSIONS: usize = 4;
 
 /// The automaton of one typed word, built once for every field it is looked up in.
-pub(super) struct Misspelt<'w> {
+struct Misspelt<'w> {
     word: &'w str,
     /// One edit anywhere in the word.
     one: DfaWrapper,
@@ -29,7 +30,7 @@ impl<'w> Misspelt<'w> {
     /// when the word forgives no typo. Two edits are looked for only among the words that
     /// start with the same letter: walking the whole dictionary at two edits costs most of
     /// a search, and a first letter is seldom the one mistyped.
-    pub(super) fn new(field: Field, word: &'w str, distance: u8) -> Option<Self> {
+    fn new(field: Field, word: &'w str, distance: u8) -> Option<Self> {
         let automaton = |d| {
             FuzzyTermQuery::new(Term::from_field_text(field, word), d, true)
                 .automaton()
@@ -51,7 +52,7 @@ impl<'w> Misspelt<'w> {
 
     /// The indexed words of `field` nearest to the typed one, fewest edits first, then the
     /// most common.
-    pub(super) fn expansions(&self, searcher: &Searcher, field: Field) -> Vec<String> {
+    fn expansions(&self, searcher: &Searcher, field: Field) -> Vec<String> {
         let mut found: HashMap<String, u32> = HashMap::new();
         for segment in searcher.segment_readers() {
             let Ok(inverted) = segment.inverted_index(field) else {
@@ -95,9 +96,66 @@ impl<'w> Misspelt<'w> {
     }
 }
 
+/// Misspelt words remembered per index generation at most.
+const REMEMBERED: usize = 8_192;
+
+/// The nearest indexed words of a misspelt word, per field.
+pub(super) type Nearest = Arc<[Vec<String>]>;
+
+/// The expansions of words already looked up, for the index as it is now: a search box sees
+/// the same typos over and over, and finding a word's neighbours costs two automata and
+/// two walks of every field's dictionary in every segment. Forgotten as soon as the index
+/// changes (a new reader generation), so an added or renamed title is found at once.
+#[derive(Default)]
+pub(super) struct Expansions {
+    memo: Mutex<Memo>,
+}
+
+/// The generation the words were looked up in, and their expansions by word and distance.
+type Memo = (u64, HashMap<(String, u8), Nearest>);
+
+impl Expansions {
+    /// The nearest words of `word` in each of `fields` (in their order), within `distance`
+    /// edits; none when the word is indexed as typed, or forgives no typo.
+    pub(super) fn of(
+        &self,
+        searcher: &Searcher,
+        word: &str,
+        distance: u8,
+        fields: &[Field],
+    ) -> Nearest {
+        let generation = searcher.generation().generation_id();
+        let key = (word.to_owned(), distance);
+        {
+            let mut memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
+            if memo.0 != generation {
+                *memo = (generation, HashMap::new());
+            }
+            if let Some(kept) = memo.1.get(&key) {
+                return kept.clone();
+            }
+        }
+        let nearest: Nearest = match Misspelt::new(fields[0], word, distance) {
+            Some(misspelt) if !is_indexed(searcher, word, fields) => fields
+                .iter()
+                .map(|&field| misspelt.expansions(searcher, field))
+                .collect(),
+            _ => fields.iter().map(|_| Vec::new()).collect(),
+        };
+        let mut memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
+        if memo.0 == generation {
+            if memo.1.len() >= REMEMBERED {
+                memo.1.clear();
+            }
+            memo.1.insert(key, nearest.clone());
+        }
+        nearest
+    }
+}
+
 /// Whether some document has `word` as typed, in any of `fields`: then it is taken as
 /// meant and not expanded.
-pub(super) fn is_indexed(searcher: &Searcher, word: &str, fields: &[Field]) -> bool {
+fn is_indexed(searcher: &Searcher, word: &str, fields: &[Field]) -> bool {
     fields.iter().any(|&field| {
         searcher.segment_readers().iter().any(|segment| {
             segment

@@ -46,6 +46,7 @@ pub struct SearchIndex {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
+    expansions: fuzzy::Expansions,
 }
 
 impl SearchIndex {
@@ -80,6 +81,7 @@ impl SearchIndex {
             reader,
             writer: Mutex::new(writer),
             fields,
+            expansions: fuzzy::Expansions::default(),
         })
     }
 
@@ -143,7 +145,7 @@ impl SearchIndex {
     /// Ranked hits for a request.
     pub fn search(&self, request: &SearchRequest) -> Result<Vec<Hit>, SearchError> {
         let searcher = self.reader.searcher();
-        let query = query::full_text(&searcher, &self.fields, request);
+        let query = query::full_text(&searcher, &self.fields, &self.expansions, request);
         // Standing re-ranks the best candidates by relevance, so fetch a few more than the
         // page; distance filtering happens after ranking, so fetch enough to fill it.
         let fetch = if request.filters.near.is_some() {

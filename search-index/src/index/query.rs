@@ -9,7 +9,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{Index, Searcher, TantivyDocument, Term};
 
-use super::fuzzy::{Misspelt, is_indexed};
+use super::fuzzy::Expansions;
 
 use super::document::Kind;
 use super::schema::{Fields, MAX_PREFIX, normalise};
@@ -128,6 +128,7 @@ fn words(index: &Index, fields: &Fields, text: &str) -> Vec<String> {
 pub(super) fn full_text(
     searcher: &Searcher,
     f: &Fields,
+    expansions: &Expansions,
     request: &SearchRequest,
 ) -> Box<dyn Query> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -140,18 +141,12 @@ pub(super) fn full_text(
             (Occur::Should, boosted(term_query(f.body, word), 0.5)),
         ];
         let d = typos(word);
-        if d > 0
-            && !is_indexed(searcher, word, &[f.title, f.people, f.place, f.body])
-            && let Some(misspelt) = Misspelt::new(f.title, word, d)
-        {
-            for (field, boost) in [
-                (f.title, 1.5),
-                (f.people, 0.5),
-                (f.place, 0.5),
-                (f.body, 0.25),
-            ] {
-                for near in misspelt.expansions(searcher, field) {
-                    any.push((Occur::Should, boosted(term_query(field, &near), boost)));
+        if d > 0 {
+            let fields = [f.title, f.people, f.place, f.body];
+            let nearest = expansions.of(searcher, word, d, &fields);
+            for ((field, boost), words) in fields.iter().zip([1.5, 0.5, 0.5, 0.25]).zip(&*nearest) {
+                for near in words {
+                    any.push((Occur::Should, boosted(term_query(*field, near), boost)));
                 }
             }
         }

@@ -301,3 +301,24 @@ fn odd_words_are_searched_without_failing() {
     // No words and no filters lists everything, as browsing does.
     assert_eq!(search("  ").len(), 6);
 }
+
+#[test]
+fn a_typo_looked_up_before_a_change_finds_what_the_change_added() {
+    let index = SearchIndex::in_memory().expect("index");
+    index
+        .upsert(&[movie("a", "Stranger Things", "")])
+        .expect("upsert");
+    assert_eq!(ids(&index.search(&text("strangr")).expect("search")), ["a"]);
+    assert_eq!(
+        ids(&index.search(&text("strangr")).expect("search")),
+        ["a"],
+        "the remembered expansion gives the same answer"
+    );
+    index
+        .upsert(&[movie("b", "Strangar Tales", "")])
+        .expect("upsert");
+    let found = index.search(&text("strangr")).expect("search");
+    let mut found = ids(&found);
+    found.sort_unstable();
+    assert_eq!(found, ["a", "b"]);
+}
