@@ -122,7 +122,9 @@ impl OutboxRelay {
     async fn mark(&self, events: &[DomainEvent]) -> Result<(), DbErr> {
         let txn = self.db.begin().await?;
         let now = self.clock.now();
-        let added = derive_notifications(&txn, events, now).await?;
+        // The write first: on SQLite a transaction that has read cannot become a writer
+        // once another connection has committed (SQLITE_BUSY_SNAPSHOT, at once, whatever
+        // the busy timeout); one that starts by writing waits for the lock instead.
         outbox::Entity::update_many()
             .col_expr(outbox::Column::PublishedAt, Expr::value(now))
             .col_expr(
@@ -132,6 +134,7 @@ impl OutboxRelay {
             .filter(outbox::Column::Id.is_in(events.iter().map(|e| e.id)))
             .exec(&txn)
             .await?;
+        let added = derive_notifications(&txn, events, now).await?;
         txn.commit().await?;
         if !added.is_empty() {
             self.mail_wake.notify_one();
