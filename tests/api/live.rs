@@ -20,7 +20,8 @@ const SEAT_UPDATES: &str = "subscription($s: ID!) { seatMapUpdates(showtimeId: $
 const BOOKING_STATUS: &str =
     "subscription($b: ID!) { bookingStatus(bookingId: $b) { bookingId status expiresAt } }";
 
-async fn open(app: &TestApp, token: Option<&str>) -> Socket {
+/// A `graphql-transport-ws` connection past its `connection_init` (with `token`, if any).
+pub async fn open(app: &TestApp, token: Option<&str>) -> Socket {
     let mut socket = connect(app).await;
     let init = match token {
         Some(t) => json!({ "type": "connection_init", "payload": { "token": t } }),

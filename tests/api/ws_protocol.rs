@@ -9,6 +9,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 use crate::helpers::*;
+use crate::live::open;
 use crate::subscriptions::{Socket, connect, next_json};
 
 const HEARTBEAT: &str = "subscription { heartbeat(intervalMs: 100) }";
@@ -24,17 +25,6 @@ async fn send(socket: &mut Socket, message: Value) {
         .send(Message::text(message.to_string()))
         .await
         .unwrap();
-}
-
-/// A `graphql-transport-ws` connection past its `connection_init`.
-async fn acked(app: &TestApp) -> Socket {
-    let mut socket = connect(app).await;
-    send(&mut socket, json!({ "type": "connection_init" })).await;
-    assert_eq!(
-        next_json(&mut socket).await.unwrap()["type"],
-        "connection_ack"
-    );
-    socket
 }
 
 async fn subscribe(socket: &mut Socket, id: &str, query: &str, variables: Value) {
@@ -72,11 +62,11 @@ async fn breaking_the_protocol_closes_the_connection_with_the_code_it_names() {
     garbled.send(Message::text("{not json")).await.unwrap();
     assert_eq!(close_code(&mut garbled).await, Some(4400), "not a message");
 
-    let mut twice = acked(&app).await;
+    let mut twice = open(&app, None).await;
     send(&mut twice, json!({ "type": "connection_init" })).await;
     assert_eq!(close_code(&mut twice).await, Some(4429), "a second init");
 
-    let mut duplicate = acked(&app).await;
+    let mut duplicate = open(&app, None).await;
     subscribe(&mut duplicate, "1", HEARTBEAT, json!({})).await;
     subscribe(&mut duplicate, "1", HEARTBEAT, json!({})).await;
     assert_eq!(close_code(&mut duplicate).await, Some(4409), "a reused id");
@@ -91,9 +81,32 @@ async fn breaking_the_protocol_closes_the_connection_with_the_code_it_names() {
 }
 
 #[tokio::test]
+async fn a_subscription_that_does_not_parse_or_validate_gets_a_coded_error() {
+    let app = spawn_app().await;
+    let mut socket = open(&app, None).await;
+    for (id, query, code) in [
+        ("p", "subscription {", "GRAPHQL_PARSE_FAILED"),
+        (
+            "v",
+            "subscription { noSuchField }",
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
+    ] {
+        subscribe(&mut socket, id, query, json!({})).await;
+        let msg = next_json(&mut socket).await.unwrap();
+        assert_eq!(msg["type"], "error", "{msg}");
+        assert_eq!(msg["id"], id, "{msg}");
+        assert_eq!(msg["payload"][0]["extensions"]["code"], code, "{msg}");
+    }
+    // The connection is still good.
+    subscribe(&mut socket, "ok", HEARTBEAT, json!({})).await;
+    assert_eq!(next_json(&mut socket).await.unwrap()["type"], "next");
+}
+
+#[tokio::test]
 async fn a_ping_is_answered_and_complete_ends_only_that_subscription() {
     let app = spawn_app().await;
-    let mut socket = acked(&app).await;
+    let mut socket = open(&app, None).await;
     subscribe(&mut socket, "a", HEARTBEAT, json!({})).await;
     subscribe(&mut socket, "b", HEARTBEAT, json!({})).await;
     let mut ticked = HashMap::<String, usize>::new();
@@ -188,9 +201,9 @@ async fn identical_subscribers_share_one_rendering_and_a_different_selection_get
     let seats = seat_ids(&app, &showtime).await;
     // Same request on two connections, under ids that need escaping; a third selects less.
     let (first_id, second_id) = ("x", "y\"z");
-    let mut first = acked(&app).await;
-    let mut second = acked(&app).await;
-    let mut lean = acked(&app).await;
+    let mut first = open(&app, None).await;
+    let mut second = open(&app, None).await;
+    let mut lean = open(&app, None).await;
     subscribe(&mut first, first_id, FULL_MAP, json!({ "s": showtime })).await;
     subscribe(&mut second, second_id, FULL_MAP, json!({ "s": showtime })).await;
     subscribe(&mut lean, "1", IDS_ONLY, json!({ "s": showtime })).await;

@@ -170,13 +170,25 @@ pub async fn get(
 
 /// Runs one operation; errors that async-graphql raises without a code get one here.
 async fn execute(state: &AppState, req: Request, auth: Option<&str>) -> GqlResponse {
-    if let Err(e) = parse_query(&req.query) {
-        let mut err = ServerError::new(e.to_string(), None);
-        set_code(&mut err, "GRAPHQL_PARSE_FAILED");
+    if let Some(err) = parse_failure(&req.query) {
         return GqlResponse::from_errors(vec![err]);
     }
     let (auth, loader) = request_data(&state.services, RequestAuth::from_header(auth));
     let mut response = state.schema.execute(req.data(auth).data(loader)).await;
+    give_codes(&mut response);
+    response
+}
+
+/// A coded error for a query that does not parse.
+pub(super) fn parse_failure(query: &str) -> Option<ServerError> {
+    let e = parse_query(query).err()?;
+    let mut err = ServerError::new(e.to_string(), None);
+    set_code(&mut err, "GRAPHQL_PARSE_FAILED");
+    Some(err)
+}
+
+/// Gives a code to the errors async-graphql raised without one.
+pub(super) fn give_codes(response: &mut GqlResponse) {
     for err in &mut response.errors {
         let has_code = err
             .extensions
@@ -193,7 +205,6 @@ async fn execute(state: &AppState, req: Request, auth: Option<&str>) -> GqlRespo
             set_code(err, code);
         }
     }
-    response
 }
 
 fn set_code(err: &mut ServerError, code: &str) {

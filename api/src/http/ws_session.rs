@@ -15,6 +15,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use tokio_stream::StreamMap;
 
+use super::graphql::{give_codes, parse_failure};
 use crate::graphql::AppSchema;
 use crate::graphql::shared_render::{FrameSlot, RenderKey, keep_frame, shared_frame};
 use crate::metrics::Metrics;
@@ -170,6 +171,12 @@ impl Session {
                 if self.operations.contains_key(&id) {
                     return Reply::Close(4409, format!("Subscriber for {id} already exists"));
                 }
+                if let Some(err) = parse_failure(&payload.query) {
+                    let errors = serde_json::to_value([err]).unwrap_or_default();
+                    return Reply::Send(
+                        json!({ "type": "error", "id": id, "payload": errors }).to_string(),
+                    );
+                }
                 let key = RenderKey::of(&payload);
                 let frame = FrameSlot::default();
                 let request = payload.data(key).data(frame.clone());
@@ -208,7 +215,7 @@ impl Session {
 
     /// The next result of operation `id`, or its end.
     fn result(&mut self, id: String, result: Option<Response>) -> Reply {
-        let Some(response) = result else {
+        let Some(mut response) = result else {
             return match self.operations.remove(&id) {
                 Some(_) => Reply::Send(done(&id)),
                 None => Reply::Nothing,
@@ -217,6 +224,7 @@ impl Session {
         let Some(op) = self.operations.get_mut(&id) else {
             return Reply::Nothing;
         };
+        give_codes(&mut response);
         let first = !std::mem::replace(&mut op.started, true);
         if first
             && self.protocol == Protocol::TransportWs
