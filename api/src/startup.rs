@@ -222,6 +222,7 @@ impl Application {
             services: services.clone(),
             metrics,
             ws_limits: crate::http::ws_limits_of(&settings),
+            parsed: Arc::default(),
             webhooks: WebhookSettings {
                 secret: settings.stripe_webhook_secret.clone(),
                 tolerance_secs: i64::from(settings.webhook_tolerance_seconds),

@@ -5,6 +5,7 @@ pub mod error;
 mod extensions;
 mod loaders;
 mod mutation;
+pub mod parsed;
 mod query;
 pub mod shared_render;
 mod subscription;

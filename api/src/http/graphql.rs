@@ -2,7 +2,6 @@
 //! are not JSON, too large, or not GraphQL at all.
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql::parser::parse_query;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{
     BatchRequest, BatchResponse, ErrorExtensionValues, Request, Response as GqlResponse,
@@ -126,7 +125,7 @@ pub async fn get(
             .finish();
         return Html(page).into_response();
     };
-    if let Ok(doc) = parse_query(&query) {
+    if let Ok(doc) = state.parsed.parse(&query) {
         let op = doc
             .operations
             .iter()
@@ -169,22 +168,15 @@ pub async fn get(
 }
 
 /// Runs one operation; errors that async-graphql raises without a code get one here.
-async fn execute(state: &AppState, req: Request, auth: Option<&str>) -> GqlResponse {
-    if let Some(err) = parse_failure(&req.query) {
-        return GqlResponse::from_errors(vec![err]);
+async fn execute(state: &AppState, mut req: Request, auth: Option<&str>) -> GqlResponse {
+    match state.parsed.parse(&req.query) {
+        Ok(doc) => req.set_parsed_query(doc),
+        Err(err) => return GqlResponse::from_errors(vec![err]),
     }
     let (auth, loader) = request_data(&state.services, RequestAuth::from_header(auth));
     let mut response = state.schema.execute(req.data(auth).data(loader)).await;
     give_codes(&mut response);
     response
-}
-
-/// A coded error for a query that does not parse.
-pub(super) fn parse_failure(query: &str) -> Option<ServerError> {
-    let e = parse_query(query).err()?;
-    let mut err = ServerError::new(e.to_string(), None);
-    set_code(&mut err, "GRAPHQL_PARSE_FAILED");
-    Some(err)
 }
 
 /// Gives a code to the errors async-graphql raised without one.

@@ -23,6 +23,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 use crate::graphql::AppSchema;
+use crate::graphql::parsed::ParsedQueries;
 use crate::metrics::Metrics;
 use marquee_domain::Services;
 
@@ -39,6 +40,8 @@ pub struct AppState {
     pub webhooks: WebhookSettings,
     /// Subscription connection limits.
     pub ws_limits: Arc<ws_limits::WsLimits>,
+    /// Operation texts parsed once, for HTTP and subscriptions alike.
+    pub parsed: Arc<ParsedQueries>,
 }
 
 /// How gateway webhooks are verified.

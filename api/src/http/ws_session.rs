@@ -15,8 +15,9 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use tokio_stream::StreamMap;
 
-use super::graphql::{give_codes, parse_failure};
+use super::graphql::give_codes;
 use crate::graphql::AppSchema;
+use crate::graphql::parsed::ParsedQueries;
 use crate::graphql::shared_render::{FrameSlot, RenderKey, keep_frame, shared_frame};
 use crate::metrics::Metrics;
 
@@ -80,6 +81,7 @@ struct Operation {
 struct Session {
     protocol: Protocol,
     schema: AppSchema,
+    parsed: Arc<ParsedQueries>,
     on_init: Option<OnInit>,
     data: Option<Arc<Data>>,
     /// Each operation's results, then `None` when it ends.
@@ -91,12 +93,14 @@ struct Session {
 pub async fn serve(
     mut socket: WebSocket,
     schema: AppSchema,
+    parsed: Arc<ParsedQueries>,
     metrics: Arc<Metrics>,
     on_init: OnInit,
 ) {
     let mut session = Session {
         protocol: Protocol::of(&socket),
         schema,
+        parsed,
         on_init: Some(on_init),
         data: None,
         results: StreamMap::new(),
@@ -164,18 +168,21 @@ impl Session {
                     Err(why) => Reply::Close(4403, why),
                 }
             }
-            ClientMessage::Start { id, payload } => {
+            ClientMessage::Start { id, mut payload } => {
                 let Some(data) = self.data.clone() else {
                     return Reply::Close(4401, "Unauthorized".into());
                 };
                 if self.operations.contains_key(&id) {
                     return Reply::Close(4409, format!("Subscriber for {id} already exists"));
                 }
-                if let Some(err) = parse_failure(&payload.query) {
-                    let errors = serde_json::to_value([err]).unwrap_or_default();
-                    return Reply::Send(
-                        json!({ "type": "error", "id": id, "payload": errors }).to_string(),
-                    );
+                match self.parsed.parse(&payload.query) {
+                    Ok(doc) => payload.set_parsed_query(doc),
+                    Err(err) => {
+                        let errors = serde_json::to_value([err]).unwrap_or_default();
+                        return Reply::Send(
+                            json!({ "type": "error", "id": id, "payload": errors }).to_string(),
+                        );
+                    }
                 }
                 let key = RenderKey::of(&payload);
                 let frame = FrameSlot::default();
