@@ -329,7 +329,12 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
         for l in &listeners {
             l.abort();
         }
-        let mut delays = std::mem::take(&mut *deliveries.delays_ms.lock().await);
+        let mut delays = std::mem::take(
+            &mut *deliveries
+                .delays_ms
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()),
+        );
         delays.sort_by(f64::total_cmp);
         let at = |p: f64| {
             delays
