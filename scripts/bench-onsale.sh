@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The on-sale benchmark: a release build of the server on PostgreSQL + Redis (throwaway
 # servers from scripts/test.sh) or on the embedded default (`--embedded`), raced by
-# marquee-loadgen. Extra arguments go to `marquee-loadgen onsale`.
+# marquee-loadgen. Extra arguments go to `marquee-loadgen onsale`. BENCH_BIN=DIR runs the
+# binaries kept in DIR instead of building (to compare two builds run by run).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -10,10 +11,12 @@ if [ "${1:-}" = "--embedded" ]; then
     embedded=true
     shift
 fi
-cargo build --release -q -p marquee -p marquee-loadgen
+if [ -z "${BENCH_BIN:-}" ]; then
+    cargo build --release -q -p marquee -p marquee-loadgen
+fi
 # Hundreds of buyers and subscribers each hold a connection.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-bin="$PWD/target/release"
+bin="${BENCH_BIN:-$PWD/target/release}"
 data=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export MARQUEE_SEED_DEMO=false MARQUEE_LOG_FILTER=warn MARQUEE_DATA_DIR="$data"

@@ -105,6 +105,9 @@ pub struct Settings {
     pub ws_max_subscriptions: usize,
     /// Subscription connections open at once per signed-in user.
     pub ws_max_connections_per_user: usize,
+    /// Messages a group of identical seat-map subscriptions keeps for a member that is
+    /// slow to take them; one further behind gets a fresh whole map.
+    pub ws_group_backlog: usize,
     /// Deepest accepted GraphQL selection.
     pub graphql_max_depth: usize,
     /// Largest accepted GraphQL complexity.
@@ -165,6 +168,7 @@ impl Default for Settings {
             ws_idle_timeout_ms: 300_000,
             ws_max_subscriptions: 20,
             ws_max_connections_per_user: 10,
+            ws_group_backlog: 1_024,
             graphql_max_depth: 12,
             graphql_max_complexity: 2_000,
             max_body_bytes: 256 * 1024,
@@ -362,6 +366,7 @@ impl Settings {
             || self.ws_idle_timeout_ms == 0
             || self.ws_max_subscriptions == 0
             || self.ws_max_connections_per_user == 0
+            || self.ws_group_backlog == 0
         {
             return Err(invalid(
                 "ws_max_subscriptions",

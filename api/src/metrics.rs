@@ -9,6 +9,7 @@ use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
@@ -65,8 +66,11 @@ pub struct Metrics {
     db_statements: Family<DbLabels, Counter>,
     db_latency: Histogram,
     emails: Family<DbLabels, Counter>,
-    live_messages: Family<RenderingLabels, Counter>,
+    /// Messages of each rendering, looked up once: a sale writes hundreds of thousands.
+    live_shared: Counter,
+    live_own: Counter,
     live_delay: Histogram,
+    live_groups: Gauge,
     known_operations: Mutex<HashSet<String>>,
 }
 
@@ -89,6 +93,15 @@ impl Metrics {
         let db_latency = latency_histogram();
         let live_messages = Family::<RenderingLabels, Counter>::default();
         let live_delay = latency_histogram();
+        let live_groups = Gauge::default();
+        let rendering = |r: &str| {
+            live_messages
+                .get_or_create(&RenderingLabels {
+                    rendering: r.to_owned(),
+                })
+                .clone()
+        };
+        let (live_shared, live_own) = (rendering("shared"), rendering("own"));
         registry.register(
             "http_requests",
             "HTTP requests by route and status",
@@ -134,11 +147,18 @@ impl Metrics {
             "From the commit of a burst of seat changes to its message being written to a subscriber",
             live_delay.clone(),
         );
+        registry.register(
+            "live_groups",
+            "Groups of identical seat-map subscriptions, each executed once, running now",
+            live_groups.clone(),
+        );
         Arc::new(Self {
             registry,
             emails,
-            live_messages,
+            live_shared,
+            live_own,
             live_delay,
+            live_groups,
             http_requests,
             http_latency,
             operations,
@@ -219,13 +239,19 @@ impl Metrics {
     /// Records one subscription message: whether its serialization was `shared`, and for
     /// a message of one burst of changes, how long after their commit it was written.
     pub fn observe_live(&self, shared: bool, delay: Option<Duration>) {
-        let rendering = if shared { "shared" } else { "own" }.to_owned();
-        self.live_messages
-            .get_or_create(&RenderingLabels { rendering })
-            .inc();
+        if shared {
+            self.live_shared.inc();
+        } else {
+            self.live_own.inc();
+        }
         if let Some(delay) = delay {
             self.live_delay.observe(delay.as_secs_f64());
         }
+    }
+
+    /// Counts a subscription group started (`1`) or ended (`-1`).
+    pub fn live_groups(&self, change: i64) {
+        self.live_groups.inc_by(change);
     }
 
     /// The text exposition format.

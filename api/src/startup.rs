@@ -218,6 +218,12 @@ impl Application {
             },
         );
         let state = AppState {
+            groups: Arc::new(crate::http::Groups::new(
+                schema.clone(),
+                services.clone(),
+                metrics.clone(),
+                settings.ws_group_backlog,
+            )),
             schema,
             services: services.clone(),
             metrics,

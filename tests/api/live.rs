@@ -12,11 +12,11 @@ use crate::booking_faults::OwnRedis;
 use crate::helpers::*;
 use crate::subscriptions::{Socket, connect, next_json};
 
-const HOLD: &str =
+pub const HOLD: &str =
     "mutation($s: ID!, $seats: [ID!]!) { holdSeats(showtimeId: $s, seatIds: $seats) { id } }";
-const RELEASE: &str = "mutation($b: ID!) { releaseHold(bookingId: $b) { id } }";
+pub const RELEASE: &str = "mutation($b: ID!) { releaseHold(bookingId: $b) { id } }";
 const CHECKOUT: &str = "mutation($b: ID!) { checkout(bookingId: $b, input: { paymentMethod: \"pm_card_visa\" }) { status } }";
-const SEAT_UPDATES: &str = "subscription($s: ID!) { seatMapUpdates(showtimeId: $s) { snapshot { seats { id status } } changes { seatId status holdExpiresAt } } }";
+pub const SEAT_UPDATES: &str = "subscription($s: ID!) { seatMapUpdates(showtimeId: $s) { snapshot { seats { id status } } changes { seatId status holdExpiresAt } } }";
 const BOOKING_STATUS: &str =
     "subscription($b: ID!) { bookingStatus(bookingId: $b) { bookingId status expiresAt } }";
 
@@ -35,7 +35,7 @@ pub async fn open(app: &TestApp, token: Option<&str>) -> Socket {
     socket
 }
 
-async fn subscribe(socket: &mut Socket, query: &str, variables: Value) {
+pub async fn subscribe(socket: &mut Socket, query: &str, variables: Value) {
     let sub = json!({ "id": "1", "type": "subscribe", "payload": { "query": query, "variables": variables } });
     socket.send(Message::text(sub.to_string())).await.unwrap();
 }
@@ -62,7 +62,7 @@ async fn refusal(socket: &mut Socket) -> String {
 }
 
 /// Applies one seat-map message to a client's map; returns the changes it carried.
-fn apply(map: &mut HashMap<String, String>, update: &Value) -> Vec<(String, String)> {
+pub fn apply(map: &mut HashMap<String, String>, update: &Value) -> Vec<(String, String)> {
     if let Some(seats) = update["snapshot"]["seats"].as_array() {
         map.clear();
         for s in seats {

@@ -12,6 +12,7 @@ mod booking_faults;
 mod catalog;
 mod checkout;
 mod email;
+mod groups;
 mod helpers;
 mod http_edges;
 mod inbox;

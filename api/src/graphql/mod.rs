@@ -9,6 +9,7 @@ pub mod parsed;
 mod query;
 pub mod shared_render;
 mod subscription;
+pub use subscription::CommitMark;
 mod types;
 
 use std::sync::Arc;

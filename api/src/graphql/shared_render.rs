@@ -18,7 +18,7 @@ use super::types::SeatUpdate;
 
 /// Identifies a subscription request exactly: subscriptions with the same key select the
 /// same fields of the same values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RenderKey(u64);
 
 impl RenderKey {

@@ -66,14 +66,18 @@ impl Subscription {
         let events = services.live.subscribe(SEAT_CHANGES, &id.to_string());
         let first = services.catalog.seat_map(id).await?;
         let state = Live::new(events, id.to_string(), first, slot(ctx)?);
+        let mark = ctx.data_opt::<CommitMark>().cloned();
         Ok(stream::unfold(state, move |mut st| {
-            let services = services.clone();
+            let (services, mark) = (services.clone(), mark.clone());
             async move {
                 if let Some(map) = st.pending.take() {
                     return Some((snapshot(map), st));
                 }
                 match st.bursts().await {
                     Bursts::Changes(parts, oldest) => {
+                        if let Some(mark) = &mark {
+                            mark.set(oldest);
+                        }
                         // A client that is behind gets what piled up in one message, so a
                         // burst costs one write per client rather than one per change.
                         let update = SeatMapUpdate {
@@ -195,6 +199,23 @@ impl Subscription {
                 }
             }
         }))
+    }
+}
+
+/// Where an execution of `seatMapUpdates` notes when the changes of the message it is
+/// about to resolve were committed, for whoever sends the result to measure the delay
+/// (whatever the request selects).
+#[derive(Clone, Default)]
+pub struct CommitMark(Arc<std::sync::Mutex<Option<DateTime<Utc>>>>);
+
+impl CommitMark {
+    /// The time noted for the last message, if any; clears it.
+    pub fn take(&self) -> Option<DateTime<Utc>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+
+    fn set(&self, at: DateTime<Utc>) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(at);
     }
 }
 

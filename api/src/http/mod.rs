@@ -7,8 +7,11 @@ mod health;
 mod observe;
 mod webhooks;
 mod ws;
+mod ws_groups;
 pub mod ws_limits;
 mod ws_session;
+
+pub use ws_groups::Groups;
 
 pub use ws::limits as ws_limits_of;
 
@@ -42,6 +45,8 @@ pub struct AppState {
     pub ws_limits: Arc<ws_limits::WsLimits>,
     /// Operation texts parsed once, for HTTP and subscriptions alike.
     pub parsed: Arc<ParsedQueries>,
+    /// Identical seat-map subscriptions, executed once each.
+    pub groups: Arc<Groups>,
 }
 
 /// How gateway webhooks are verified.

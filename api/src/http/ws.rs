@@ -34,6 +34,7 @@ pub async fn upgrade(
     let limits = state.ws_limits.clone();
     let metrics = state.metrics.clone();
     let parsed = state.parsed.clone();
+    let groups = state.groups.clone();
     // Clients send a handful of small messages; tungstenite zero-fills the whole read
     // buffer before every read, so a large one costs every connection on every wake-up.
     ws.protocols(ALL_WEBSOCKET_PROTOCOLS)
@@ -73,7 +74,7 @@ pub async fn upgrade(
                     Ok(data)
                 })
             });
-            let serve = ws_session::serve(socket, schema, parsed, metrics, on_init);
+            let serve = ws_session::serve(socket, schema, parsed, groups, metrics, on_init);
             // Dropping the connection closes it: for a client that never introduces
             // itself, or one that keeps a socket open without subscribing to anything.
             let watchdog = async {

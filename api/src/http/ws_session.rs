@@ -1,21 +1,26 @@
 //! One subscription connection, speaking `graphql-transport-ws` (and the older
 //! `graphql-ws`). It is written here rather than taken from async-graphql so that a
 //! message shown identically to a thousand subscribers (one burst of seat changes) is
-//! serialized once, not once per subscriber: see [`crate::graphql::shared_render`].
+//! serialized once, not once per subscriber: see [`crate::graphql::shared_render`] and,
+//! for identical seat-map subscriptions, [`super::ws_groups`].
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use async_graphql::futures_util::FutureExt;
+use async_graphql::futures_util::SinkExt;
 use async_graphql::futures_util::future::BoxFuture;
 use async_graphql::futures_util::stream::{self, BoxStream, StreamExt};
 use async_graphql::http::ClientMessage;
-use async_graphql::{Data, Response, Value};
+use async_graphql::{Data, Request, Response, Value};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use chrono::{DateTime, Utc};
 use serde_json::json;
+use tokio::sync::broadcast::{self, error::RecvError};
 use tokio_stream::StreamMap;
 
 use super::graphql::give_codes;
+use super::ws_groups::{Group, GroupMessage, Groups, serialize};
 use crate::graphql::AppSchema;
 use crate::graphql::parsed::ParsedQueries;
 use crate::graphql::shared_render::{FrameSlot, RenderKey, keep_frame, shared_frame};
@@ -75,6 +80,27 @@ struct Operation {
     frame: FrameSlot,
     /// Whether a result was sent yet: an error before any is the operation's `error`.
     started: bool,
+    /// Its group, when its results are shared.
+    member: Option<Member>,
+}
+
+/// An operation's place in its group.
+struct Member {
+    group: Arc<Group>,
+    /// The group's messages since before the operation's own execution read the map; the
+    /// connection reads them once that map is sent.
+    waiting: Option<broadcast::Receiver<GroupMessage>>,
+    /// The operation's own execution, no longer polled once the group serves it: it holds
+    /// the operation's slot on the connection.
+    parked: Option<BoxStream<'static, Item>>,
+}
+
+/// What an operation's streams yield.
+enum Item {
+    /// The next result of its own execution, or its end.
+    Own(Option<Box<Response>>),
+    /// The next message of its group, or `None` when the operation fell behind it.
+    Group(Option<GroupMessage>),
 }
 
 /// A running connection.
@@ -82,10 +108,11 @@ struct Session {
     protocol: Protocol,
     schema: AppSchema,
     parsed: Arc<ParsedQueries>,
+    groups: Arc<Groups>,
     on_init: Option<OnInit>,
     data: Option<Arc<Data>>,
-    /// Each operation's results, then `None` when it ends.
-    results: StreamMap<String, BoxStream<'static, Option<Response>>>,
+    /// Each operation's results: its own, then `None` when it ends, or its group's.
+    results: StreamMap<String, BoxStream<'static, Item>>,
     operations: HashMap<String, Operation>,
 }
 
@@ -94,6 +121,7 @@ pub async fn serve(
     mut socket: WebSocket,
     schema: AppSchema,
     parsed: Arc<ParsedQueries>,
+    groups: Arc<Groups>,
     metrics: Arc<Metrics>,
     on_init: OnInit,
 ) {
@@ -101,11 +129,14 @@ pub async fn serve(
         protocol: Protocol::of(&socket),
         schema,
         parsed,
+        groups,
         on_init: Some(on_init),
         data: None,
         results: StreamMap::new(),
         operations: HashMap::new(),
     };
+    // Results written but not yet flushed, for the metrics once they are.
+    let mut written: Vec<Rendered> = Vec::new();
     loop {
         let reply = tokio::select! {
             got = socket.recv() => match got {
@@ -114,42 +145,77 @@ pub async fn serve(
                 Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return,
                 Some(Ok(_)) => Reply::Nothing,
             },
-            Some((id, result)) = session.results.next(), if !session.results.is_empty() => {
-                session.result(id, result)
+            Some((id, item)) = session.results.next(), if !session.results.is_empty() => {
+                session.item(id, item)
             }
         };
-        let sent = match reply {
+        if !Session::write(session.protocol, &mut socket, reply, &mut written).await {
+            return;
+        }
+        // Results that are ready too (a member behind its group has several) go out in
+        // the same write: one system call for all of them.
+        for _ in 0..MAX_BATCH {
+            let Some(Some((id, item))) = session.results.next().now_or_never() else {
+                break;
+            };
+            let reply = session.item(id, item);
+            if !Session::write(session.protocol, &mut socket, reply, &mut written).await {
+                return;
+            }
+        }
+        if socket.flush().await.is_err() {
+            return;
+        }
+        let now = Utc::now();
+        for rendered in written.drain(..) {
+            let delay = rendered.committed.and_then(|at| (now - at).to_std().ok());
+            metrics.observe_live(rendered.shared, delay);
+        }
+    }
+}
+
+/// Results written to a connection before it is flushed.
+const MAX_BATCH: usize = 64;
+
+impl Session {
+    /// Queues `reply` on `socket` (without flushing); `false` when the connection ends.
+    async fn write(
+        protocol: Protocol,
+        socket: &mut WebSocket,
+        reply: Reply,
+        written: &mut Vec<Rendered>,
+    ) -> bool {
+        let queued = match reply {
             Reply::Nothing => Ok(()),
-            Reply::Send(text) => socket.send(Message::Text(text.into())).await,
+            Reply::Send(text) => socket.feed(Message::Text(text.into())).await,
             Reply::Result(text, rendered) => {
-                let sent = socket.send(Message::Text(text.into())).await;
-                let delay = rendered
-                    .committed
-                    .and_then(|at| (Utc::now() - at).to_std().ok());
-                metrics.observe_live(rendered.shared, delay);
-                sent
+                written.push(rendered);
+                socket.feed(Message::Text(text.into())).await
             }
             Reply::Close(code, reason) => {
-                if session.protocol == Protocol::LegacyWs {
+                if protocol == Protocol::LegacyWs {
                     let why =
                         json!({ "type": "connection_error", "payload": { "message": reason } });
-                    let _ = socket.send(Message::Text(why.to_string().into())).await;
+                    let _ = socket.feed(Message::Text(why.to_string().into())).await;
                 }
                 let frame = CloseFrame {
                     code,
                     reason: reason.into(),
                 };
                 let _ = socket.send(Message::Close(Some(frame))).await;
-                return;
+                return false;
             }
         };
-        if sent.is_err() {
-            return;
+        queued.is_ok()
+    }
+
+    fn item(&mut self, id: String, item: Item) -> Reply {
+        match item {
+            Item::Own(result) => self.result(id, result.map(|r| *r)),
+            Item::Group(message) => self.group_message(id, message),
         }
     }
-}
 
-impl Session {
     async fn receive(&mut self, bytes: &[u8]) -> Reply {
         let message = match ClientMessage::from_bytes(bytes) {
             Ok(m) => m,
@@ -175,30 +241,37 @@ impl Session {
                 if self.operations.contains_key(&id) {
                     return Reply::Close(4409, format!("Subscriber for {id} already exists"));
                 }
-                match self.parsed.parse(&payload.query) {
-                    Ok(doc) => payload.set_parsed_query(doc),
+                let key = RenderKey::of(&payload);
+                let member = match self.parsed.parse(&payload.query) {
+                    Ok(doc) => {
+                        let group = self.groups.join(key, &doc, &payload);
+                        payload.set_parsed_query(doc);
+                        group.map(|group| Member {
+                            waiting: Some(group.subscribe()),
+                            parked: None,
+                            group,
+                        })
+                    }
                     Err(err) => {
                         let errors = serde_json::to_value([err]).unwrap_or_default();
                         return Reply::Send(
                             json!({ "type": "error", "id": id, "payload": errors }).to_string(),
                         );
                     }
-                }
-                let key = RenderKey::of(&payload);
+                };
                 let frame = FrameSlot::default();
+                // A member reads its map once its group listens, so that it misses nothing.
+                let ready = member.as_ref().map(|m| Box::pin(m.group.ready()) as _);
                 let request = payload.data(key).data(frame.clone());
-                let results = self
-                    .schema
-                    .execute_stream_with_session_data(request, data)
-                    .map(Some)
-                    .chain(stream::once(async { None }));
-                self.results.insert(id.clone(), results.boxed());
+                let results = own(self.schema.clone(), request, data, ready);
+                self.results.insert(id.clone(), results);
                 self.operations.insert(
                     id,
                     Operation {
                         key,
                         frame,
                         started: false,
+                        member,
                     },
                 );
                 Reply::Nothing
@@ -246,8 +319,19 @@ impl Session {
                 json!({ "type": "error", "id": id, "payload": errors }).to_string(),
             );
         }
+        // A member's own execution sent its map: the group serves it from now on.
+        if let Some(member) = &mut op.member
+            && let Some(frames) = member.waiting.take()
+        {
+            if member.group.is_over() {
+                op.member = None;
+            } else {
+                member.parked = self.results.remove(&id);
+                self.results.insert(id.clone(), feed(frames));
+            }
+        }
         let Some(burst) = op.frame.take() else {
-            let text = message(self.protocol, &id, &serialize(&response));
+            let text = message_text(self.protocol, &id, &serialize(&response));
             return Reply::Result(
                 text,
                 Rendered {
@@ -262,7 +346,7 @@ impl Session {
             None => {
                 let payload = serialize(&response);
                 if !response.errors.is_empty() {
-                    let text = message(self.protocol, &id, &payload);
+                    let text = message_text(self.protocol, &id, &payload);
                     return Reply::Result(
                         text,
                         Rendered {
@@ -275,20 +359,86 @@ impl Session {
             }
         };
         Reply::Result(
-            message(self.protocol, &id, &payload.0),
+            message_text(self.protocol, &id, &payload.0),
             Rendered { shared, committed },
         )
     }
 }
 
-fn serialize(response: &Response) -> String {
-    serde_json::to_string(response).unwrap_or_else(|_| {
-        json!({ "errors": [{ "message": "the result could not be serialized" }] }).to_string()
+impl Session {
+    /// The next message of operation `id`'s group.
+    fn group_message(&mut self, id: String, message: Option<GroupMessage>) -> Reply {
+        let Some(op) = self.operations.get_mut(&id) else {
+            return Reply::Nothing;
+        };
+        match message {
+            Some(GroupMessage::Frame(frame)) => {
+                frame.written();
+                Reply::Result(
+                    message_text(self.protocol, &id, &frame.payload),
+                    Rendered {
+                        shared: true,
+                        committed: frame.committed,
+                    },
+                )
+            }
+            Some(GroupMessage::End) => {
+                self.results.remove(&id);
+                self.operations.remove(&id);
+                Reply::Send(done(&id))
+            }
+            None => {
+                // Fell behind its group: a whole map of its own again, then the group.
+                let (Some(member), Some(data)) = (&mut op.member, self.data.clone()) else {
+                    return Reply::Nothing;
+                };
+                // Its slot, for the fresh execution to take.
+                member.parked = None;
+                member.waiting = Some(member.group.subscribe());
+                let request = member.group.request().data(op.key).data(op.frame.clone());
+                let results = own(self.schema.clone(), request, data, None);
+                self.results.insert(id, results);
+                Reply::Nothing
+            }
+        }
+    }
+}
+
+/// An operation's own execution, once `ready` (if given) is.
+fn own(
+    schema: AppSchema,
+    request: Request,
+    data: Arc<Data>,
+    ready: Option<BoxFuture<'static, ()>>,
+) -> BoxStream<'static, Item> {
+    let start = async move {
+        if let Some(ready) = ready {
+            ready.await;
+        }
+        schema.execute_stream_with_session_data(request, data)
+    };
+    stream::once(start)
+        .flatten()
+        .map(|r| Item::Own(Some(Box::new(r))))
+        .chain(stream::once(async { Item::Own(None) }))
+        .boxed()
+}
+
+/// A group's messages to one operation.
+fn feed(frames: broadcast::Receiver<GroupMessage>) -> BoxStream<'static, Item> {
+    stream::unfold(frames, |mut frames| async move {
+        let message = match frames.recv().await {
+            Ok(m) => Some(m),
+            Err(RecvError::Lagged(_)) => None,
+            Err(RecvError::Closed) => Some(GroupMessage::End),
+        };
+        Some((Item::Group(message), frames))
     })
+    .boxed()
 }
 
 /// A result message around an already serialized `payload`.
-fn message(protocol: Protocol, id: &str, payload: &str) -> String {
+fn message_text(protocol: Protocol, id: &str, payload: &str) -> String {
     let id = serde_json::to_string(id).unwrap_or_default();
     let kind = protocol.next();
     format!(r#"{{"type":"{kind}","id":{id},"payload":{payload}}}"#)
@@ -304,13 +454,13 @@ mod tests {
 
     #[test]
     fn a_result_message_wraps_the_payload_with_the_escaped_id() {
-        let text = message(Protocol::TransportWs, "a\"b", r#"{"data":{"x":1}}"#);
+        let text = message_text(Protocol::TransportWs, "a\"b", r#"{"data":{"x":1}}"#);
         let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(parsed["type"], "next");
         assert_eq!(parsed["id"], "a\"b");
         assert_eq!(parsed["payload"]["data"]["x"], 1);
         let legacy: serde_json::Value =
-            serde_json::from_str(&message(Protocol::LegacyWs, "1", "{}")).unwrap();
+            serde_json::from_str(&message_text(Protocol::LegacyWs, "1", "{}")).unwrap();
         assert_eq!(legacy["type"], "data");
     }
 }
