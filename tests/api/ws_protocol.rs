@@ -1,5 +1,5 @@
 //! The WebSocket protocols themselves: `graphql-transport-ws` rules and close codes, the
-//! older `graphql-ws`, and identical seat-map subscribers sharing one rendering.
+//! older `graphql-ws`, and identical seat-map subscribers sharing one execution.
 
 use std::collections::HashMap;
 
@@ -257,7 +257,7 @@ async fn identical_subscribers_share_one_rendering_and_a_different_selection_get
         "only what it selected: {c:?}"
     );
     assert!(c_last.get("committedAt").is_none(), "{c_last}");
-    // Of the two identical subscribers, one serialized each burst and the other sent it.
+    // The two identical subscribers are one group: each sent what the group serialized.
     assert!(
         app.metric("marquee_live_messages_total{rendering=\"shared\"}")
             .await

@@ -7,7 +7,6 @@ mod loaders;
 mod mutation;
 pub mod parsed;
 mod query;
-pub mod shared_render;
 mod subscription;
 pub use subscription::CommitMark;
 mod types;

@@ -18,9 +18,8 @@ use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use crate::graphql::auth::{principal, services};
 use crate::graphql::error::ApiError;
-use crate::graphql::shared_render::{ChangePart, SeatChanges};
 use crate::graphql::types::showtime_seat_map;
-use crate::graphql::types::{BookingStatusUpdate, Notification, SeatMapUpdate};
+use crate::graphql::types::{BookingStatusUpdate, Notification, SeatMapUpdate, SeatUpdate};
 use crate::http::ws_limits::{Connection, Slot};
 use marquee_domain::inbox::NOTIFICATION_ADDED;
 
@@ -74,7 +73,7 @@ impl Subscription {
                     return Some((snapshot(map), st));
                 }
                 match st.bursts().await {
-                    Bursts::Changes(parts, oldest) => {
+                    Bursts::Changes(events, oldest) => {
                         if let Some(mark) = &mark {
                             mark.set(oldest);
                         }
@@ -82,7 +81,12 @@ impl Subscription {
                         // burst costs one write per client rather than one per change.
                         let update = SeatMapUpdate {
                             snapshot: None,
-                            changes: SeatChanges(parts),
+                            changes: events
+                                .iter()
+                                .filter_map(|e| e.seats.as_deref())
+                                .flatten()
+                                .map(SeatUpdate::from)
+                                .collect(),
                             // The oldest change of the message: its delay is the message's.
                             committed_at: Some(oldest),
                         };
@@ -222,7 +226,7 @@ impl CommitMark {
 fn snapshot(map: marquee_domain::catalog::SeatMap) -> SeatMapUpdate {
     SeatMapUpdate {
         snapshot: Some(showtime_seat_map(map)),
-        changes: SeatChanges(Vec::new()),
+        changes: Vec::new(),
         committed_at: None,
     }
 }
@@ -274,7 +278,7 @@ fn rank(status: booking::BookingStatus) -> u8 {
 /// What a seat-map subscriber is to send next.
 enum Bursts {
     /// New changes, and when the oldest of them was committed.
-    Changes(Vec<ChangePart>, DateTime<Utc>),
+    Changes(Vec<Arc<DomainEvent>>, DateTime<Utc>),
     Lagged,
     Closed,
 }
@@ -298,8 +302,8 @@ impl<T> Live<T> {
         }
     }
 
-    /// The bursts delivered since the last call, waiting for one, less the events this
-    /// subscriber already had. Whole bursts stay shared with the key's other subscribers.
+    /// The events of the bursts delivered since the last call, waiting for one, less
+    /// those this subscriber already had.
     async fn bursts(&mut self) -> Bursts {
         loop {
             let mut got = match self.deliveries.recv().await {
@@ -314,27 +318,14 @@ impl<T> Live<T> {
                     Err(TryRecvError::Empty | TryRecvError::Closed) => break,
                 }
             }
-            let mut parts = Vec::with_capacity(got.len());
-            let mut oldest: Option<DateTime<Utc>> = None;
-            for burst in got {
-                let fresh: Vec<Arc<DomainEvent>> = burst
-                    .events()
-                    .iter()
-                    .filter(|e| self.seen.is_new(e.id))
-                    .cloned()
-                    .collect();
-                let Some(first) = fresh.iter().map(|e| e.created_at).min() else {
-                    continue;
-                };
-                oldest = Some(oldest.map_or(first, |o| o.min(first)));
-                parts.push(if fresh.len() == burst.events().len() {
-                    ChangePart::Shared(burst)
-                } else {
-                    ChangePart::Own(fresh)
-                });
-            }
-            if let Some(oldest) = oldest {
-                return Bursts::Changes(parts, oldest);
+            let fresh: Vec<Arc<DomainEvent>> = got
+                .iter()
+                .flat_map(|burst| burst.events())
+                .filter(|e| self.seen.is_new(e.id))
+                .cloned()
+                .collect();
+            if let Some(oldest) = fresh.iter().map(|e| e.created_at).min() {
+                return Bursts::Changes(fresh, oldest);
             }
         }
     }

@@ -25,9 +25,9 @@ use tokio::task::JoinHandle;
 
 use super::graphql::give_codes;
 use crate::graphql::auth::RequestAuth;
-use crate::graphql::shared_render::RenderKey;
 use crate::graphql::{AppSchema, CommitMark, request_data};
 use crate::metrics::Metrics;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// How long a group waits for its members to write a message before it makes the next:
 /// the changes that come meanwhile go out together in one message. While a thousand
@@ -80,6 +80,23 @@ enum Phase {
     Over,
 }
 
+/// A subscription request's hash (text, operation, variables): a group's key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct RenderKey(u64);
+
+impl RenderKey {
+    fn of(request: &Request) -> Self {
+        let mut h = DefaultHasher::new();
+        request.query.hash(&mut h);
+        request.operation_name.hash(&mut h);
+        // Variables can change what is selected (`@include(if: $x)`).
+        serde_json::to_string(&request.variables)
+            .unwrap_or_default()
+            .hash(&mut h);
+        Self(h.finish())
+    }
+}
+
 type Registry = Mutex<HashMap<RenderKey, Weak<Group>>>;
 
 /// The groups of this instance, by request.
@@ -109,17 +126,13 @@ impl Groups {
         }
     }
 
-    /// The group of `request` (keyed `key`, parsed as `doc`), started if there is none, or
+    /// The group of `request` (parsed as `doc`), started if there is none, or
     /// `None` when the request is not one that is grouped.
-    pub fn join(
-        &self,
-        key: RenderKey,
-        doc: &ExecutableDocument,
-        request: &Request,
-    ) -> Option<Arc<Group>> {
+    pub fn join(&self, doc: &ExecutableDocument, request: &Request) -> Option<Arc<Group>> {
         if !is_grouped(doc, request.operation_name.as_deref()) {
             return None;
         }
+        let key = RenderKey::of(request);
         let template = Template {
             query: request.query.clone(),
             operation_name: request.operation_name.clone(),

@@ -1,8 +1,7 @@
 //! One subscription connection, speaking `graphql-transport-ws` (and the older
 //! `graphql-ws`). It is written here rather than taken from async-graphql so that a
-//! message shown identically to a thousand subscribers (one burst of seat changes) is
-//! serialized once, not once per subscriber: see [`crate::graphql::shared_render`] and,
-//! for identical seat-map subscriptions, [`super::ws_groups`].
+//! message shown identically to a thousand subscribers (a seat map's changes) is
+//! executed and serialized once, not once per subscriber: see [`super::ws_groups`].
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -22,8 +21,8 @@ use tokio_stream::StreamMap;
 use super::graphql::give_codes;
 use super::ws_groups::{Group, GroupMessage, Groups, serialize};
 use crate::graphql::AppSchema;
+use crate::graphql::CommitMark;
 use crate::graphql::parsed::ParsedQueries;
-use crate::graphql::shared_render::{FrameSlot, RenderKey, keep_frame, shared_frame};
 use crate::metrics::Metrics;
 
 /// Accepts or refuses a `connection_init` payload; what it returns is the data of every
@@ -76,8 +75,8 @@ struct Rendered {
 
 /// One subscription of the connection.
 struct Operation {
-    key: RenderKey,
-    frame: FrameSlot,
+    /// When the changes of its last result were committed.
+    mark: CommitMark,
     /// Whether a result was sent yet: an error before any is the operation's `error`.
     started: bool,
     /// Its group, when its results are shared.
@@ -241,10 +240,9 @@ impl Session {
                 if self.operations.contains_key(&id) {
                     return Reply::Close(4409, format!("Subscriber for {id} already exists"));
                 }
-                let key = RenderKey::of(&payload);
                 let member = match self.parsed.parse(&payload.query) {
                     Ok(doc) => {
-                        let group = self.groups.join(key, &doc, &payload);
+                        let group = self.groups.join(&doc, &payload);
                         payload.set_parsed_query(doc);
                         group.map(|group| Member {
                             waiting: Some(group.subscribe()),
@@ -259,17 +257,16 @@ impl Session {
                         );
                     }
                 };
-                let frame = FrameSlot::default();
+                let mark = CommitMark::default();
                 // A member reads its map once its group listens, so that it misses nothing.
                 let ready = member.as_ref().map(|m| Box::pin(m.group.ready()) as _);
-                let request = payload.data(key).data(frame.clone());
+                let request = payload.data(mark.clone());
                 let results = own(self.schema.clone(), request, data, ready);
                 self.results.insert(id.clone(), results);
                 self.operations.insert(
                     id,
                     Operation {
-                        key,
-                        frame,
+                        mark,
                         started: false,
                         member,
                     },
@@ -330,37 +327,12 @@ impl Session {
                 self.results.insert(id.clone(), feed(frames));
             }
         }
-        let Some(burst) = op.frame.take() else {
-            let text = message_text(self.protocol, &id, &serialize(&response));
-            return Reply::Result(
-                text,
-                Rendered {
-                    shared: false,
-                    committed: None,
-                },
-            );
-        };
-        let committed = burst.events().iter().map(|e| e.created_at).min();
-        let (payload, shared) = match shared_frame(&burst, op.key) {
-            Some(frame) => (frame, true),
-            None => {
-                let payload = serialize(&response);
-                if !response.errors.is_empty() {
-                    let text = message_text(self.protocol, &id, &payload);
-                    return Reply::Result(
-                        text,
-                        Rendered {
-                            shared: false,
-                            committed,
-                        },
-                    );
-                }
-                (keep_frame(&burst, op.key, payload), false)
-            }
-        };
         Reply::Result(
-            message_text(self.protocol, &id, &payload.0),
-            Rendered { shared, committed },
+            message_text(self.protocol, &id, &serialize(&response)),
+            Rendered {
+                shared: false,
+                committed: op.mark.take(),
+            },
         )
     }
 }
@@ -395,7 +367,7 @@ impl Session {
                 // Its slot, for the fresh execution to take.
                 member.parked = None;
                 member.waiting = Some(member.group.subscribe());
-                let request = member.group.request().data(op.key).data(op.frame.clone());
+                let request = member.group.request().data(op.mark.clone());
                 let results = own(self.schema.clone(), request, data, None);
                 self.results.insert(id, results);
                 Reply::Nothing

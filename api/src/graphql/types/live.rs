@@ -8,7 +8,6 @@ use marquee_domain::events::SeatChange;
 
 use super::showtime::SeatMap;
 use super::{BookingStatus, SeatStatus};
-use crate::graphql::shared_render::SeatChanges;
 
 /// One message of `seatMapUpdates`.
 #[derive(SimpleObject)]
@@ -17,7 +16,7 @@ pub struct SeatMapUpdate {
     /// (then it replaces everything the client knew).
     pub snapshot: Option<SeatMap>,
     /// Seats whose state changed, in commit order (empty in a snapshot message).
-    pub changes: SeatChanges,
+    pub changes: Vec<SeatUpdate>,
     /// When the change was made (its transaction's clock); null for a snapshot.
     pub committed_at: Option<DateTime<Utc>>,
 }
