@@ -9,6 +9,7 @@
 //! its own execution, and a fresh whole map the same way when it falls behind the group.
 
 use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
@@ -27,12 +28,11 @@ use super::graphql::give_codes;
 use crate::graphql::auth::RequestAuth;
 use crate::graphql::{AppSchema, CommitMark, request_data};
 use crate::metrics::Metrics;
-use std::hash::{DefaultHasher, Hash, Hasher};
 
-/// How long a group waits for its members to write a message before it makes the next:
-/// the changes that come meanwhile go out together in one message. While a thousand
-/// members take a message, more changes commit; one message per change would have each
-/// member write a queue of small messages and fall further behind.
+/// How long at most a group waits for half its members to write a message before it makes
+/// the next: the changes that come meanwhile go out together in one message. While a
+/// thousand members take a message, more changes commit; one message per change would have
+/// each member write a queue of small messages and fall further behind.
 const WRITE_WAIT: Duration = Duration::from_millis(50);
 
 /// The root field whose subscriptions are grouped: it shows every viewer the same.
@@ -229,9 +229,11 @@ impl Group {
             }
             while let Some(mut response) = results.next().await {
                 give_codes(&mut response);
-                // Waits for all members but the slowest hundredth (and those just joining).
+                // Waits for half the members: the other half take the next message together
+                // with this one, in one write, and the first half are not held back by the
+                // slowest: waiting for all of them put every change behind the last writer.
                 let members = tx.receiver_count();
-                let awaited = members - members / 100;
+                let awaited = members.div_ceil(2);
                 let frame = Frame {
                     payload: serialize(&response),
                     committed: mark.take(),
