@@ -189,3 +189,29 @@ async fn a_member_that_falls_behind_its_group_gets_a_whole_map_again() {
     assert!(resynced, "a member that fell behind gets a whole map");
     flood.abort();
 }
+
+#[tokio::test]
+async fn a_grouped_subscription_with_bad_input_gets_a_coded_error_and_leaves_no_group() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let showtime = app.showtime_at(&f, 30).await;
+    let mut socket = open(&app, None).await;
+    let unknown = uuid::Uuid::new_v4().to_string();
+    for (showtime_id, code) in [
+        ("not-an-id", "BAD_USER_INPUT"),
+        (unknown.as_str(), "NOT_FOUND"),
+    ] {
+        subscribe(&mut socket, SEAT_UPDATES, json!({ "s": showtime_id })).await;
+        let msg = next_json(&mut socket).await.expect("an answer");
+        assert_eq!(msg["type"], "error", "{msg}");
+        assert_eq!(msg["payload"][0]["extensions"]["code"], code, "{msg}");
+    }
+    metric_becomes(&app, GROUPS, 0.0).await;
+    // The connection, and the showtime's seats, are as they were.
+    subscribe(&mut socket, SEAT_UPDATES, json!({ "s": showtime })).await;
+    let first = next_json(&mut socket).await.unwrap();
+    let mut map = HashMap::new();
+    apply(&mut map, &first["payload"]["data"]["seatMapUpdates"]);
+    assert_eq!(map, seat_statuses(&app, &showtime).await);
+    assert_eq!(app.metric(GROUPS).await, 1.0);
+}
