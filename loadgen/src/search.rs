@@ -22,7 +22,12 @@ pub struct Options {
     /// Requests of each kind sent first and not measured.
     #[arg(long, default_value_t = 100)]
     warmup: usize,
+    /// The kinds of search to run, in order.
+    #[arg(long, value_delimiter = ',', default_values_t = KINDS.map(String::from))]
+    kinds: Vec<String>,
 }
+
+const KINDS: [&str; 4] = ["full-text", "fuzzy", "autocomplete", "near-me"];
 
 const SEARCH: &str = "query S($q: String, $near: NearInput) { search(query: $q, near: $near, first: 10) { edges { node { score item { __typename } } } } }";
 const TITLES: &str = "query V($p: String!) { autocomplete(prefix: $p, first: 20) { title } }";
@@ -143,10 +148,14 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
         words.len()
     );
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    for (k, kind) in ["full-text", "fuzzy", "autocomplete", "near-me"]
-        .into_iter()
-        .enumerate()
-    {
+    for kind in &o.kinds {
+        let Some(k) = KINDS.iter().position(|known| known == kind) else {
+            bail!(
+                "unknown kind of search `{kind}`; the kinds are {}",
+                KINDS.join(", ")
+            );
+        };
+        let kind = KINDS[k];
         let mut rng = Rng(0x5EA2_C4ED ^ (k as u64 + 1));
         for _ in 0..o.warmup {
             let (q, v) = request(kind, &words, &points, &mut rng);
