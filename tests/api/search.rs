@@ -565,3 +565,50 @@ async fn a_title_selling_tickets_scores_above_an_equally_relevant_one_within_a_s
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
 }
+
+#[tokio::test]
+async fn a_title_found_by_search_reads_as_changed_right_after_it_is_renamed_or_rated() {
+    const FOUND: &str = "query($q: String) { search(query: $q) { edges { node { item { ... on Movie { id title rating { count } } } } } } }";
+    const ONE: &str = "query($id: ID!) { movie(id: $id) { title rating { count } } }";
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let id = movie(&app, &admin, "Lighthouse Keeper", &["drama"]).await;
+    until_first(
+        &app,
+        json!({ "q": "keeper" }),
+        "Lighthouse Keeper",
+        Duration::from_secs(1),
+    )
+    .await;
+    // Read a few times, so that the catalog row is served from memory if it can be.
+    for _ in 0..3 {
+        let one = app.ok(ONE, json!({ "id": id }), None).await;
+        assert_eq!(one["movie"]["title"], "Lighthouse Keeper");
+    }
+    let found = |body: Value| body["search"]["edges"][0]["node"]["item"].clone();
+
+    app.ok(
+        "mutation($id: ID!) { updateMovie(id: $id, input: { title: \"Lantern Keeper\" }) { title } }",
+        json!({ "id": id }),
+        Some(&admin),
+    )
+    .await;
+    // At once, on the instance that made the change: before the change feed brings it.
+    let one = app.ok(ONE, json!({ "id": id }), None).await;
+    assert_eq!(one["movie"]["title"], "Lantern Keeper");
+    let hit = found(app.ok(FOUND, json!({ "q": "keeper" }), None).await);
+    assert_eq!(hit["id"], json!(id));
+    assert_eq!(hit["title"], "Lantern Keeper");
+
+    let critic = app.customer("critic@example.com").await;
+    app.ok(
+        "mutation($m: ID!) { addReview(movieId: $m, rating: 5, body: \"Luminous.\") { id } }",
+        json!({ "m": id }),
+        Some(&critic),
+    )
+    .await;
+    let one = app.ok(ONE, json!({ "id": id }), None).await;
+    assert_eq!(one["movie"]["rating"]["count"], 1);
+    let hit = found(app.ok(FOUND, json!({ "q": "keeper" }), None).await);
+    assert_eq!(hit["rating"]["count"], 1);
+}

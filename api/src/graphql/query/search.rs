@@ -12,7 +12,7 @@ use marquee_search::index::{Filters, Hit, Kind, SearchRequest};
 use super::catalog::NearInput;
 use crate::graphql::auth::services;
 use crate::graphql::error::{ApiError, ApiResult};
-use crate::graphql::types::{Event, Movie, Showtime, Theatre, load};
+use crate::graphql::types::{Event, Movie, Showtime, Theatre};
 
 /// What to search among.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
@@ -166,33 +166,27 @@ impl SearchQuery {
         };
         let hits = services(ctx).discovery.search(request).await?;
         let more = hits.len() > offset + first;
-        // Loaded together, so the DataLoader reads each kind in one query.
         let page: Vec<(usize, Hit)> = hits
             .into_iter()
             .enumerate()
             .skip(offset)
             .take(first)
             .collect();
-        let found = futures_util::future::join_all(
-            page.into_iter()
-                .map(|(i, hit)| async move { item(ctx, hit).await.map(|f| f.map(|f| (i, f))) }),
-        )
-        .await;
-        let mut found = found.into_iter().collect::<ApiResult<Vec<_>>>()?;
+        let mut found = items(ctx, page).await?;
         if let Some(filter) = nearby {
-            let refs: Vec<HitRef> = found.iter().flatten().map(|(_, h)| hit_ref(h)).collect();
+            let refs: Vec<HitRef> = found.iter().map(|(_, h)| hit_ref(h)).collect();
             let mut showtimes = services(ctx)
                 .catalog
                 .nearby_showtimes(&refs, &filter)
                 .await?;
-            for (_, hit) in found.iter_mut().flatten() {
+            for (_, hit) in found.iter_mut() {
                 if let Some(list) = showtimes.remove(&hit_ref(hit)) {
                     hit.showtimes = list.into_iter().map(Showtime).collect();
                 }
             }
         }
         let mut connection = Connection::new(offset > 0, more);
-        for (i, hit) in found.into_iter().flatten() {
+        for (i, hit) in found {
             connection
                 .edges
                 .push(Edge::new(encode_cursor(&[&(i + 1).to_string()]), hit));
@@ -228,32 +222,53 @@ impl SearchQuery {
     }
 }
 
-/// The catalog object behind a hit (through the request's DataLoader); `None` when it was
-/// retired after it was indexed.
-async fn item(ctx: &Context<'_>, hit: Hit) -> ApiResult<Option<SearchHit>> {
-    let found = match hit.kind {
-        Kind::Movie => match MovieId::parse(&hit.id) {
-            Ok(id) => load(ctx, id).await?.map(|m| SearchItem::Movie(Movie(m))),
-            Err(_) => None,
-        },
-        Kind::Event => match EventId::parse(&hit.id) {
-            Ok(id) => load(ctx, id).await?.map(|e| SearchItem::Event(Event(e))),
-            Err(_) => None,
-        },
-        Kind::Theatre => match TheatreId::parse(&hit.id) {
-            Ok(id) => load(ctx, id)
-                .await?
-                .map(|t| SearchItem::Theatre(Theatre(t))),
-            Err(_) => None,
-        },
-    };
-    Ok(found.map(|item| SearchHit {
-        item,
-        score: f64::from(hit.score),
-        snippet: hit.snippet,
-        distance_km: hit.distance_km,
-        showtimes: Vec::new(),
-    }))
+/// The catalog objects behind a page of hits, with their places on the page: one batch
+/// per kind (no DataLoader delay, as every id is known at once). A hit whose title or
+/// theatre was retired after it was indexed is left out.
+async fn items(ctx: &Context<'_>, page: Vec<(usize, Hit)>) -> ApiResult<Vec<(usize, SearchHit)>> {
+    let page: Vec<(usize, Hit, HitRef)> = page
+        .into_iter()
+        .filter_map(|(i, hit)| {
+            let found = match hit.kind {
+                Kind::Movie => HitRef::Movie(MovieId::parse(&hit.id).ok()?),
+                Kind::Event => HitRef::Event(EventId::parse(&hit.id).ok()?),
+                Kind::Theatre => HitRef::Theatre(TheatreId::parse(&hit.id).ok()?),
+            };
+            Some((i, hit, found))
+        })
+        .collect();
+    let (mut movies, mut events, mut theatres) = (Vec::new(), Vec::new(), Vec::new());
+    for (.., found) in &page {
+        match *found {
+            HitRef::Movie(id) => movies.push(id),
+            HitRef::Event(id) => events.push(id),
+            HitRef::Theatre(id) => theatres.push(id),
+        }
+    }
+    let catalog = &services(ctx).catalog;
+    let (mut movies, mut events, mut theatres) = futures_util::try_join!(
+        catalog.movies_by_ids(&movies),
+        catalog.events_by_ids(&events),
+        catalog.theatres_by_ids(&theatres),
+    )?;
+    Ok(page
+        .into_iter()
+        .filter_map(|(i, hit, found)| {
+            let item = match found {
+                HitRef::Movie(id) => SearchItem::Movie(Movie(movies.remove(&id)?)),
+                HitRef::Event(id) => SearchItem::Event(Event(events.remove(&id)?)),
+                HitRef::Theatre(id) => SearchItem::Theatre(Theatre(theatres.remove(&id)?)),
+            };
+            let hit = SearchHit {
+                item,
+                score: f64::from(hit.score),
+                snippet: hit.snippet,
+                distance_km: hit.distance_km,
+                showtimes: Vec::new(),
+            };
+            Some((i, hit))
+        })
+        .collect())
 }
 
 /// Showtimes listed under each hit at most.

@@ -16,14 +16,19 @@ impl CatalogReader {
         &self,
         ids: &[TheatreId],
     ) -> Result<HashMap<TheatreId, Theatre>, CatalogError> {
-        let rows = theatres::Entity::find()
-            .filter(theatres::Column::Id.is_in(uuids(ids)))
-            .all(&self.db)
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(|m| (TheatreId::from(m.id), Theatre::from(m)))
-            .collect())
+        self.rows
+            .theatres
+            .load(&self.listings, ids, async |missing| {
+                let rows = theatres::Entity::find()
+                    .filter(theatres::Column::Id.is_in(uuids(missing)))
+                    .all(&self.db)
+                    .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|m| (TheatreId::from(m.id), Theatre::from(m)))
+                    .collect())
+            })
+            .await
     }
 
     /// Screens by id.
@@ -66,14 +71,19 @@ impl CatalogReader {
         &self,
         ids: &[MovieId],
     ) -> Result<HashMap<MovieId, Movie>, CatalogError> {
-        let rows = movies::Entity::find()
-            .filter(movies::Column::Id.is_in(uuids(ids)))
-            .all(&self.db)
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(|m| (MovieId::from(m.id), Movie::from(m)))
-            .collect())
+        self.rows
+            .movies
+            .load(&self.listings, ids, async |missing| {
+                let rows = movies::Entity::find()
+                    .filter(movies::Column::Id.is_in(uuids(missing)))
+                    .all(&self.db)
+                    .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|m| (MovieId::from(m.id), Movie::from(m)))
+                    .collect())
+            })
+            .await
     }
 
     /// Events by id.
@@ -81,14 +91,19 @@ impl CatalogReader {
         &self,
         ids: &[EventId],
     ) -> Result<HashMap<EventId, Event>, CatalogError> {
-        let rows = events::Entity::find()
-            .filter(events::Column::Id.is_in(uuids(ids)))
-            .all(&self.db)
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(|m| (EventId::from(m.id), Event::from(m)))
-            .collect())
+        self.rows
+            .events
+            .load(&self.listings, ids, async |missing| {
+                let rows = events::Entity::find()
+                    .filter(events::Column::Id.is_in(uuids(missing)))
+                    .all(&self.db)
+                    .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|m| (EventId::from(m.id), Event::from(m)))
+                    .collect())
+            })
+            .await
     }
 
     /// Prices of each showtime, in category order.

@@ -2,6 +2,7 @@
 //! back the API's DataLoaders (one query per relation, whatever the number of parents).
 
 mod batch;
+mod memo;
 mod nearby;
 mod seat_map;
 mod showtimes;
@@ -90,6 +91,8 @@ pub struct CatalogReader {
     snapshots: Arc<seat_map::SeatMapSnapshots>,
     /// Movie and event listings by city and date.
     listings: Arc<QueryCache>,
+    /// Movies, events and theatres read at the listings' generation.
+    rows: Arc<memo::Rows>,
 }
 
 pub(super) fn uuids<T: Into<Uuid> + Copy>(ids: &[T]) -> Vec<Uuid> {
@@ -111,6 +114,7 @@ impl CatalogReader {
             clock,
             snapshots: Arc::default(),
             listings,
+            rows: Arc::default(),
         }
     }
 }
