@@ -5,7 +5,7 @@
 //! them, and ranks by BM25 rather than a flat score.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock as OnceCell};
 
 use tantivy::query::{DfaWrapper, FuzzyTermQuery};
 use tantivy::schema::Field;
@@ -15,13 +15,15 @@ use tantivy::{Searcher, Term};
 /// ("stranger", "strangers", "strange"); more only adds words the user did not mean.
 const MAX_EXPANSIONS: usize = 4;
 
-/// The automaton of one typed word, built once for every field it is looked up in.
+/// The automata of one typed word, built once for every field it is looked up in.
 struct Misspelt<'w> {
     word: &'w str,
+    field: Field,
     /// One edit anywhere in the word.
     one: DfaWrapper,
-    /// Two edits after the first letter (long words only).
-    two: Option<(DfaWrapper, String, String)>,
+    /// Two edits after the first letter (long words only), built when some field has no
+    /// word one edit away: building and walking it costs most of a lookup.
+    two: Option<OnceCell<Option<(DfaWrapper, String, String)>>>,
 }
 
 impl<'w> Misspelt<'w> {
@@ -31,54 +33,44 @@ impl<'w> Misspelt<'w> {
     /// start with the same letter: walking the whole dictionary at two edits costs most of
     /// a search, and a first letter is seldom the one mistyped.
     fn new(field: Field, word: &'w str, distance: u8) -> Option<Self> {
-        let automaton = |d| {
-            FuzzyTermQuery::new(Term::from_field_text(field, word), d, true)
-                .automaton()
-                .ok()
-        };
         if distance == 0 {
             return None;
         }
-        let one = automaton(1)?;
-        let two = match word.chars().next() {
-            Some(first) if distance >= 2 => {
+        let one = automaton(field, word, 1)?;
+        let two = (distance >= 2).then(OnceCell::new);
+        Some(Self {
+            word,
+            field,
+            one,
+            two,
+        })
+    }
+
+    /// The two-edit automaton, and the range of words it walks.
+    fn two(&self) -> Option<&(DfaWrapper, String, String)> {
+        self.two
+            .as_ref()?
+            .get_or_init(|| {
+                let first = self.word.chars().next()?;
                 let next = char::from_u32(first as u32 + 1).unwrap_or(char::MAX);
-                automaton(2).map(|a| (a, first.to_string(), next.to_string()))
-            }
-            _ => None,
-        };
-        Some(Self { word, one, two })
+                let dfa = automaton(self.field, self.word, 2)?;
+                Some((dfa, first.to_string(), next.to_string()))
+            })
+            .as_ref()
     }
 
     /// The indexed words of `field` nearest to the typed one, fewest edits first, then the
-    /// most common.
+    /// most common. Words two edits away are looked for only when none is one edit away,
+    /// as only the nearest are kept.
     fn expansions(&self, searcher: &Searcher, field: Field) -> Vec<String> {
-        let mut found: HashMap<String, u32> = HashMap::new();
-        for segment in searcher.segment_readers() {
-            let Ok(inverted) = segment.inverted_index(field) else {
-                continue;
-            };
-            let dictionary = inverted.terms();
-            let mut streams = Vec::with_capacity(2);
-            streams.extend(dictionary.search(&self.one).into_stream().ok());
-            if let Some((two, from, until)) = &self.two {
-                let within = dictionary.search(two).ge(from).lt(until);
-                streams.extend(within.into_stream().ok());
-            }
-            // Both walks may find a word; count it once per segment.
-            let mut here: HashMap<String, u32> = HashMap::new();
-            for mut terms in streams {
-                while terms.advance() {
-                    if let Ok(text) = std::str::from_utf8(terms.key()) {
-                        here.entry(text.to_owned())
-                            .or_insert(terms.value().doc_freq);
-                    }
-                }
-            }
-            for (text, freq) in here {
-                *found.entry(text).or_default() += freq;
-            }
-        }
+        let one = walk(searcher, field, &self.one, None);
+        let found = if one.is_empty()
+            && let Some((two, from, until)) = self.two()
+        {
+            walk(searcher, field, two, Some((from, until)))
+        } else {
+            one
+        };
         let mut ranked: Vec<(usize, u32, String)> = found
             .into_iter()
             .map(|(text, freq)| (edits(self.word, &text), freq, text))
@@ -94,6 +86,43 @@ impl<'w> Misspelt<'w> {
             .map(|(.., text)| text)
             .collect()
     }
+}
+
+/// The words of `field` that `dfa` accepts (among those in `range`, if given) in each
+/// segment's dictionary, with the number of documents holding each.
+fn walk(
+    searcher: &Searcher,
+    field: Field,
+    dfa: &DfaWrapper,
+    range: Option<(&str, &str)>,
+) -> HashMap<String, u32> {
+    let mut found: HashMap<String, u32> = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else {
+            continue;
+        };
+        let terms = inverted.terms();
+        let builder = match range {
+            Some((from, until)) => terms.search(dfa).ge(from).lt(until),
+            None => terms.search(dfa),
+        };
+        let Ok(mut words) = builder.into_stream() else {
+            continue;
+        };
+        while words.advance() {
+            if let Ok(text) = std::str::from_utf8(words.key()) {
+                *found.entry(text.to_owned()).or_default() += words.value().doc_freq;
+            }
+        }
+    }
+    found
+}
+
+/// The automaton of the words within `distance` edits of `word`.
+fn automaton(field: Field, word: &str, distance: u8) -> Option<DfaWrapper> {
+    FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true)
+        .automaton()
+        .ok()
 }
 
 /// Misspelt words remembered per index generation at most.

@@ -8,7 +8,7 @@ mod query;
 mod schema;
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
@@ -47,6 +47,8 @@ pub struct SearchIndex {
     writer: Mutex<IndexWriter>,
     fields: Fields,
     expansions: fuzzy::Expansions,
+    /// The columns of the reader's current generation.
+    columns: Mutex<Option<(u64, Arc<Columns>)>>,
 }
 
 impl SearchIndex {
@@ -82,6 +84,7 @@ impl SearchIndex {
             writer: Mutex::new(writer),
             fields,
             expansions: fuzzy::Expansions::default(),
+            columns: Mutex::default(),
         })
     }
 
@@ -154,7 +157,7 @@ impl SearchIndex {
             (request.limit * 3).max(30)
         };
         let top = searcher.search(&query, &TopDocs::with_limit(fetch).order_by_score())?;
-        let boosts = Boosts::new(&searcher);
+        let columns = self.columns(&searcher);
         // Ranked on fast fields; only the page's documents are read from the store (and
         // those near the point, whose theatres' places are stored).
         let mut ranked = Vec::with_capacity(top.len());
@@ -174,7 +177,7 @@ impl SearchIndex {
                 }
                 None => (None, None),
             };
-            let score = score * boosts.of(address) as f32;
+            let score = score * columns.boost(address) as f32;
             ranked.push((score, address, doc, distance_km));
         }
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -186,16 +189,26 @@ impl SearchIndex {
         };
         let mut hits = Vec::with_capacity(ranked.len());
         for (score, address, doc, distance_km) in ranked {
+            // The stored document is read only for what the columns lack.
+            let key = columns.key(address);
             let doc = match doc {
-                Some(doc) => doc,
-                None => searcher.doc(address)?,
+                None if key.is_none() || snippets.is_some() => Some(searcher.doc(address)?),
+                doc => doc,
             };
+            let (kind, id) = match (key, &doc) {
+                (Some(key), _) => key,
+                (None, Some(doc)) => (
+                    stored_kind(doc, &self.fields),
+                    stored_text(doc, self.fields.id),
+                ),
+                (None, None) => continue,
+            };
+            let snippet = snippets.as_ref().zip(doc.as_ref());
             hits.push(Hit {
-                kind: stored_kind(&doc, &self.fields),
-                id: stored_text(&doc, self.fields.id),
-                title: stored_text(&doc, self.fields.title),
+                kind,
+                id,
                 score,
-                snippet: snippets.as_ref().and_then(|s| s.html(&doc)),
+                snippet: snippet.and_then(|(s, doc)| s.html(doc)),
                 distance_km,
             });
         }
@@ -229,27 +242,62 @@ impl SearchIndex {
     }
 }
 
-/// Each segment's standing column (few segments: opened for every search).
-struct Boosts(Vec<Option<tantivy::columnar::Column<f64>>>);
+impl SearchIndex {
+    /// The columns of `searcher`'s segments, opened once per reader generation: opening
+    /// them costs more than ranking a page with them.
+    fn columns(&self, searcher: &tantivy::Searcher) -> Arc<Columns> {
+        let generation = searcher.generation().generation_id();
+        let mut kept = self.columns.lock().unwrap_or_else(|p| p.into_inner());
+        match &*kept {
+            Some((at, columns)) if *at == generation => columns.clone(),
+            _ => {
+                let columns = Arc::new(Columns::new(searcher));
+                *kept = Some((generation, columns.clone()));
+                columns
+            }
+        }
+    }
+}
 
-impl Boosts {
+/// Each segment's columns read while ranking: a title's standing, and the key naming a hit.
+struct Columns {
+    boosts: Vec<Option<tantivy::columnar::Column<f64>>>,
+    keys: Vec<Option<tantivy::columnar::StrColumn>>,
+}
+
+impl Columns {
     fn new(searcher: &tantivy::Searcher) -> Self {
-        Self(
-            searcher
-                .segment_readers()
+        let segments = searcher.segment_readers();
+        Self {
+            boosts: segments
                 .iter()
                 .map(|segment| segment.fast_fields().f64(schema::BOOST).ok())
                 .collect(),
-        )
+            keys: segments
+                .iter()
+                .map(|segment| segment.fast_fields().str(schema::KEY).ok().flatten())
+                .collect(),
+        }
     }
 
     /// The standing of a hit (1 when it has none).
-    fn of(&self, address: tantivy::DocAddress) -> f64 {
-        self.0
+    fn boost(&self, address: tantivy::DocAddress) -> f64 {
+        self.boosts
             .get(address.segment_ord as usize)
             .and_then(Option::as_ref)
             .and_then(|column| column.first(address.doc_id))
             .unwrap_or(1.0)
+    }
+
+    /// What a hit is and its id, from the key column (`None` if the segment lacks it:
+    /// then the stored document names the hit).
+    fn key(&self, address: tantivy::DocAddress) -> Option<(Kind, String)> {
+        let column = self.keys.get(address.segment_ord as usize)?.as_ref()?;
+        let ord = column.term_ords(address.doc_id).next()?;
+        let mut key = String::new();
+        column.ord_to_str(ord, &mut key).ok()?;
+        let (kind, id) = key.split_once(':')?;
+        Some((Kind::parse(kind)?, id.to_owned()))
     }
 }
 

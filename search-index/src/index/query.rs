@@ -56,8 +56,6 @@ pub struct Hit {
     pub kind: Kind,
     /// Its id.
     pub id: String,
-    /// Its title (a theatre's name).
-    pub title: String,
     /// BM25 relevance with boosts.
     pub score: f32,
     /// The description with the matched words in `<b>`, when any matched there (and

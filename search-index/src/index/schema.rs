@@ -10,6 +10,8 @@ use tantivy::tokenizer::{LowerCaser, NgramTokenizer, RawTokenizer, TextAnalyzer}
 pub(super) const PREFIXES: &str = "title_prefixes";
 /// Whole titles lower-cased as one token: exact-title boost.
 pub(super) const EXACT: &str = "title_exact";
+/// `kind:id`, also a column: a hit is named without reading its stored document.
+pub(super) const KEY: &str = "key";
 /// A title's standing, read while ranking.
 pub(super) const BOOST: &str = "boost";
 /// Longest prefix indexed.
@@ -50,7 +52,7 @@ pub(super) fn build() -> (Schema, Fields) {
         )
     };
     let fields = Fields {
-        key: b.add_text_field("key", STRING),
+        key: b.add_text_field(KEY, STRING | FAST),
         kind: b.add_text_field("kind", STRING | STORED),
         id: b.add_text_field("id", STRING | STORED),
         title: b.add_text_field("title", TEXT | STORED),
