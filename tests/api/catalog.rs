@@ -324,9 +324,12 @@ async fn nested_showtime_lists_cost_the_same_number_of_queries_whatever_their_le
     let cost_ten = app.db_statements().await - before;
     assert_eq!(two["showtimes"].as_array().unwrap().len(), 2);
     assert_eq!(ten["showtimes"].as_array().unwrap().len(), 10);
-    assert_eq!(
-        cost_two, cost_ten,
-        "queries grew with the number of showtimes"
+    // Movies, events and theatres read by id may come from memory in one request and from
+    // the database in the other (when a catalog change was heard in between): one batch
+    // each at most. Eight more showtimes read one by one would cost eight more queries.
+    assert!(
+        cost_ten <= cost_two + 3.0,
+        "queries grew with the number of showtimes: {cost_two} for two, {cost_ten} for ten"
     );
     assert!(cost_ten <= 8.0, "{cost_ten} statements for one nested list");
 }
