@@ -26,6 +26,22 @@ impl Kind {
         }
     }
 
+    /// Its number in the kind column.
+    pub(super) fn code(self) -> u64 {
+        match self {
+            Self::Movie => 1,
+            Self::Event => 2,
+            Self::Theatre => 3,
+        }
+    }
+
+    /// From its number in the kind column.
+    pub(super) fn from_code(code: u64) -> Option<Self> {
+        [Self::Movie, Self::Event, Self::Theatre]
+            .into_iter()
+            .find(|kind| kind.code() == code)
+    }
+
     /// From the stored spelling.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
@@ -102,17 +118,29 @@ impl SearchDoc {
 pub(super) fn to_tantivy(f: &Fields, d: &SearchDoc) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(f.key, d.key());
-    doc.add_text(f.kind, d.kind.unwrap_or(Kind::Movie).as_str());
+    let kind = d.kind.unwrap_or(Kind::Movie);
+    doc.add_text(f.kind, kind.as_str());
     doc.add_text(f.id, &d.id);
+    doc.add_u64(f.kind_code, kind.code());
+    // Only an id spelt as a UUID prints back the same from its numbers; any other is read
+    // from the stored document.
+    if let Ok(uuid) = uuid::Uuid::try_parse(&d.id)
+        && uuid.hyphenated().to_string() == d.id
+    {
+        let (high, low) = uuid.as_u64_pair();
+        doc.add_u64(f.id_high, high);
+        doc.add_u64(f.id_low, low);
+    }
     doc.add_text(f.title, &d.title);
     doc.add_text(f.title_exact, &d.title);
     doc.add_text(f.title_prefixes, &d.title);
     doc.add_text(f.body, &d.body);
-    for p in &d.people {
-        doc.add_text(f.people, p);
-    }
-    for p in &d.places {
-        doc.add_text(f.place, p);
+    for text in [&d.title, &d.body]
+        .into_iter()
+        .chain(&d.people)
+        .chain(&d.places)
+    {
+        doc.add_text(f.words, text);
     }
     for g in &d.genres {
         doc.add_text(f.genre, normalise(g));

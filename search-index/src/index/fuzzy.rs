@@ -11,11 +11,11 @@ use tantivy::query::{DfaWrapper, FuzzyTermQuery};
 use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
 
-/// Nearest words kept per word and field. Enough for a typo between a few close words
-/// ("stranger", "strangers", "strange"); more only adds words the user did not mean.
+/// Nearest words kept per word. Enough for a typo between a few close words ("stranger",
+/// "strangers", "strange"); more only adds words the user did not mean.
 const MAX_EXPANSIONS: usize = 4;
 
-/// The automata of one typed word, built once for every field it is looked up in.
+/// The automata of one typed word.
 struct Misspelt<'w> {
     word: &'w str,
     field: Field,
@@ -27,9 +27,8 @@ struct Misspelt<'w> {
 }
 
 impl<'w> Misspelt<'w> {
-    /// Words within `distance` edits of `word` (a transposition counts as one); `field` is
-    /// any text field, as the automaton depends on the word alone. `None`
-    /// when the word forgives no typo. Two edits are looked for only among the words that
+    /// Words of `field` within `distance` edits of `word` (a transposition counts as one);
+    /// `None` when the word forgives no typo. Two edits are looked for only among the words that
     /// start with the same letter: walking the whole dictionary at two edits costs most of
     /// a search, and a first letter is seldom the one mistyped.
     fn new(field: Field, word: &'w str, distance: u8) -> Option<Self> {
@@ -59,15 +58,15 @@ impl<'w> Misspelt<'w> {
             .as_ref()
     }
 
-    /// The indexed words of `field` nearest to the typed one, fewest edits first, then the
-    /// most common. Words two edits away are looked for only when none is one edit away,
-    /// as only the nearest are kept.
-    fn expansions(&self, searcher: &Searcher, field: Field) -> Vec<String> {
-        let one = walk(searcher, field, &self.one, None);
+    /// The indexed words nearest to the typed one, fewest edits first, then the most
+    /// common. Words two edits away are looked for only when none is one edit away, as
+    /// only the nearest are kept.
+    fn expansions(&self, searcher: &Searcher) -> Vec<String> {
+        let one = walk(searcher, self.field, &self.one, None);
         let found = if one.is_empty()
             && let Some((two, from, until)) = self.two()
         {
-            walk(searcher, field, two, Some((from, until)))
+            walk(searcher, self.field, two, Some((from, until)))
         } else {
             one
         };
@@ -128,12 +127,12 @@ fn automaton(field: Field, word: &str, distance: u8) -> Option<DfaWrapper> {
 /// Misspelt words remembered per index generation at most.
 const REMEMBERED: usize = 8_192;
 
-/// The nearest indexed words of a misspelt word, per field.
-pub(super) type Nearest = Arc<[Vec<String>]>;
+/// The nearest indexed words of a misspelt word.
+pub(super) type Nearest = Arc<[String]>;
 
 /// The expansions of words already looked up, for the index as it is now: a search box sees
 /// the same typos over and over, and finding a word's neighbours costs two automata and
-/// two walks of every field's dictionary in every segment. Forgotten as soon as the index
+/// two walks of the words' dictionary in every segment. Forgotten as soon as the index
 /// changes (a new reader generation), so an added or renamed title is found at once.
 #[derive(Default)]
 pub(super) struct Expansions {
@@ -144,14 +143,14 @@ pub(super) struct Expansions {
 type Memo = (u64, HashMap<(String, u8), Nearest>);
 
 impl Expansions {
-    /// The nearest words of `word` in each of `fields` (in their order), within `distance`
-    /// edits; none when the word is indexed as typed, or forgives no typo.
+    /// The nearest words of `word` in `field` within `distance` edits; none when the word
+    /// is indexed as typed, or forgives no typo.
     pub(super) fn of(
         &self,
         searcher: &Searcher,
         word: &str,
         distance: u8,
-        fields: &[Field],
+        field: Field,
     ) -> Nearest {
         let generation = searcher.generation().generation_id();
         let key = (word.to_owned(), distance);
@@ -164,12 +163,11 @@ impl Expansions {
                 return kept.clone();
             }
         }
-        let nearest: Nearest = match Misspelt::new(fields[0], word, distance) {
-            Some(misspelt) if !is_indexed(searcher, word, fields) => fields
-                .iter()
-                .map(|&field| misspelt.expansions(searcher, field))
-                .collect(),
-            _ => fields.iter().map(|_| Vec::new()).collect(),
+        let nearest: Nearest = match Misspelt::new(field, word, distance) {
+            Some(misspelt) if !is_indexed(searcher, word, field) => {
+                misspelt.expansions(searcher).into()
+            }
+            _ => Arc::new([]),
         };
         let mut memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
         if memo.0 == generation {
@@ -182,17 +180,14 @@ impl Expansions {
     }
 }
 
-/// Whether some document has `word` as typed, in any of `fields`: then it is taken as
-/// meant and not expanded.
-fn is_indexed(searcher: &Searcher, word: &str, fields: &[Field]) -> bool {
-    fields.iter().any(|&field| {
-        searcher.segment_readers().iter().any(|segment| {
-            segment
-                .inverted_index(field)
-                .ok()
-                .and_then(|inverted| inverted.terms().get(word).ok().flatten())
-                .is_some()
-        })
+/// Whether some document has `word` as typed: then it is taken as meant and not expanded.
+fn is_indexed(searcher: &Searcher, word: &str, field: Field) -> bool {
+    searcher.segment_readers().iter().any(|segment| {
+        segment
+            .inverted_index(field)
+            .ok()
+            .and_then(|inverted| inverted.terms().get(word).ok().flatten())
+            .is_some()
     })
 }
 

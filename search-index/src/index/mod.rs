@@ -11,9 +11,10 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use tantivy::collector::TopDocs;
+use tantivy::columnar::Column;
 use tantivy::directory::MmapDirectory;
 use tantivy::schema::Value;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 pub use document::{Kind, SearchDoc};
 pub use query::{Filters, Hit, SearchRequest, Suggestion};
@@ -148,7 +149,7 @@ impl SearchIndex {
     /// Ranked hits for a request.
     pub fn search(&self, request: &SearchRequest) -> Result<Vec<Hit>, SearchError> {
         let searcher = self.reader.searcher();
-        let query = query::full_text(&searcher, &self.fields, &self.expansions, request);
+        let (query, matched) = query::full_text(&searcher, &self.fields, &self.expansions, request);
         // Standing re-ranks the best candidates by relevance, so fetch a few more than the
         // page; distance filtering happens after ranking, so fetch enough to fill it.
         let fetch = if request.filters.near.is_some() {
@@ -183,7 +184,7 @@ impl SearchIndex {
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
         ranked.truncate(request.limit);
         let snippets = if request.snippets {
-            Some(query::snippets(&searcher, &*query, &self.fields)?)
+            Some(query::snippets(&searcher, &matched, &self.fields))
         } else {
             None
         };
@@ -259,45 +260,52 @@ impl SearchIndex {
     }
 }
 
-/// Each segment's columns read while ranking: a title's standing, and the key naming a hit.
+/// Each segment's columns read while ranking: a title's standing, and what names a hit.
 struct Columns {
-    boosts: Vec<Option<tantivy::columnar::Column<f64>>>,
-    keys: Vec<Option<tantivy::columnar::StrColumn>>,
+    segments: Vec<SegmentColumns>,
+}
+
+struct SegmentColumns {
+    boost: Option<Column<f64>>,
+    kind: Option<Column<u64>>,
+    id_high: Option<Column<u64>>,
+    id_low: Option<Column<u64>>,
 }
 
 impl Columns {
     fn new(searcher: &tantivy::Searcher) -> Self {
-        let segments = searcher.segment_readers();
-        Self {
-            boosts: segments
-                .iter()
-                .map(|segment| segment.fast_fields().f64(schema::BOOST).ok())
-                .collect(),
-            keys: segments
-                .iter()
-                .map(|segment| segment.fast_fields().str(schema::KEY).ok().flatten())
-                .collect(),
-        }
+        let segments = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| {
+                let columns = segment.fast_fields();
+                SegmentColumns {
+                    boost: columns.f64(schema::BOOST).ok(),
+                    kind: columns.u64(schema::KIND_CODE).ok(),
+                    id_high: columns.u64(schema::ID_HIGH).ok(),
+                    id_low: columns.u64(schema::ID_LOW).ok(),
+                }
+            })
+            .collect();
+        Self { segments }
     }
 
     /// The standing of a hit (1 when it has none).
-    fn boost(&self, address: tantivy::DocAddress) -> f64 {
-        self.boosts
+    fn boost(&self, address: DocAddress) -> f64 {
+        self.segments
             .get(address.segment_ord as usize)
-            .and_then(Option::as_ref)
-            .and_then(|column| column.first(address.doc_id))
+            .and_then(|s| s.boost.as_ref()?.first(address.doc_id))
             .unwrap_or(1.0)
     }
 
-    /// What a hit is and its id, from the key column (`None` if the segment lacks it:
+    /// What a hit is and its id, from the columns (`None` for an id that is not a UUID:
     /// then the stored document names the hit).
-    fn key(&self, address: tantivy::DocAddress) -> Option<(Kind, String)> {
-        let column = self.keys.get(address.segment_ord as usize)?.as_ref()?;
-        let ord = column.term_ords(address.doc_id).next()?;
-        let mut key = String::new();
-        column.ord_to_str(ord, &mut key).ok()?;
-        let (kind, id) = key.split_once(':')?;
-        Some((Kind::parse(kind)?, id.to_owned()))
+    fn key(&self, address: DocAddress) -> Option<(Kind, String)> {
+        let segment = self.segments.get(address.segment_ord as usize)?;
+        let read = |column: &Option<Column<u64>>| column.as_ref()?.first(address.doc_id);
+        let kind = Kind::from_code(read(&segment.kind)?)?;
+        let id = uuid::Uuid::from_u64_pair(read(&segment.id_high)?, read(&segment.id_low)?);
+        Some((kind, id.hyphenated().to_string()))
     }
 }
 

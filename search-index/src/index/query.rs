@@ -2,6 +2,8 @@
 //! person or a place, exactly or within a few typos; exact titles rank first; filters must
 //! all hold.
 
+use std::collections::BTreeMap;
+
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur, Query, TermQuery,
 };
@@ -12,7 +14,7 @@ use tantivy::{Index, Searcher, TantivyDocument, Term};
 use super::fuzzy::Expansions;
 
 use super::document::Kind;
-use super::schema::{Fields, MAX_PREFIX, normalise};
+use super::schema::{Fields, MAX_PREFIX, WORDS_ANALYZER, normalise};
 use crate::geo::LatLon;
 
 /// Exact conditions on hits; empty lists do not filter.
@@ -123,37 +125,63 @@ fn words(index: &Index, fields: &Fields, text: &str) -> Vec<String> {
     out
 }
 
+/// The terms a typed word matches: itself, and when no document has it as typed, the
+/// indexed words nearest to it (fewer typos forgiven in shorter words).
+fn matching_words(
+    searcher: &Searcher,
+    f: &Fields,
+    expansions: &Expansions,
+    word: &str,
+) -> Vec<String> {
+    let mut terms = vec![word.to_owned()];
+    terms.extend(
+        expansions
+            .of(searcher, word, typos(word), f.words)
+            .iter()
+            .cloned(),
+    );
+    terms
+}
+
+/// `terms` in `field`, the first (the word as typed) weighing `by`, its typo neighbours half.
+fn any_term(field: Field, terms: &[String], by: f32) -> Box<dyn Query> {
+    match terms {
+        [only] => boosted(term_query(field, only), by),
+        _ => Box::new(BooleanQuery::new(
+            terms
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    let weight = if i == 0 { by } else { by / 2.0 };
+                    (Occur::Should, boosted(term_query(field, t), weight))
+                })
+                .collect(),
+        )),
+    }
+}
+
+/// The query, and the words it matches (for snippets).
 pub(super) fn full_text(
     searcher: &Searcher,
     f: &Fields,
     expansions: &Expansions,
     request: &SearchRequest,
-) -> Box<dyn Query> {
+) -> (Box<dyn Query>, Vec<String>) {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let words = words(searcher.index(), f, &request.text);
+    let mut matched = Vec::new();
     for word in &words {
-        let mut any: Vec<(Occur, Box<dyn Query>)> = vec![
-            (Occur::Should, boosted(term_query(f.title, word), 3.0)),
-            (Occur::Should, term_query(f.people, word)),
-            (Occur::Should, term_query(f.place, word)),
-            (Occur::Should, boosted(term_query(f.body, word), 0.5)),
-        ];
-        let d = typos(word);
-        if d > 0 {
-            let fields = [f.title, f.people, f.place, f.body];
-            let nearest = expansions.of(searcher, word, d, &fields);
-            for ((field, boost), words) in fields.iter().zip([1.5, 0.5, 0.5, 0.25]).zip(&*nearest) {
-                for near in words {
-                    any.push((Occur::Should, boosted(term_query(*field, near), boost)));
-                }
-            }
-        }
-        clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        let terms = matching_words(searcher, f, expansions, word);
+        // Every word must be somewhere; one in the title counts for more. Only the
+        // documents having every word are looked up in the titles.
+        clauses.push((Occur::Must, any_term(f.words, &terms, 1.0)));
+        clauses.push((Occur::Should, any_term(f.title, &terms, 2.0)));
+        matched.extend(terms);
     }
     if words.is_empty() && !request.text.trim().is_empty() {
         // Typed, but nothing searchable (punctuation, a word too long to be indexed):
         // nothing matches, rather than everything.
-        return Box::new(EmptyQuery);
+        return (Box::new(EmptyQuery), matched);
     } else if words.is_empty() {
         clauses.push((Occur::Must, Box::new(AllQuery)));
     } else {
@@ -183,7 +211,7 @@ pub(super) fn full_text(
     {
         clauses.push((Occur::Must, filter));
     }
-    Box::new(BooleanQuery::new(clauses))
+    (Box::new(BooleanQuery::new(clauses)), matched)
 }
 
 pub(super) fn autocomplete(f: &Fields, prefix: &str) -> Option<Box<dyn Query>> {
@@ -207,6 +235,9 @@ pub(super) fn autocomplete(f: &Fields, prefix: &str) -> Option<Box<dyn Query>> {
     Some(Box::new(BooleanQuery::new(any)))
 }
 
+/// Longest snippet, in characters (Tantivy's default).
+const SNIPPET_CHARS: usize = 150;
+
 /// Highlighted descriptions for the hits of one query.
 pub(super) struct Snippets {
     generator: Option<SnippetGenerator>,
@@ -219,11 +250,22 @@ impl Snippets {
     }
 }
 
-pub(super) fn snippets(
-    searcher: &Searcher,
-    query: &dyn Query,
-    f: &Fields,
-) -> Result<Snippets, tantivy::TantivyError> {
-    let generator = SnippetGenerator::create(searcher, query, f.body).ok();
-    Ok(Snippets { generator })
+/// Snippets highlighting `words` in descriptions, the rarer words counting for more when
+/// choosing the fragment.
+pub(super) fn snippets(searcher: &Searcher, words: &[String], f: &Fields) -> Snippets {
+    let mut terms: BTreeMap<String, f32> = BTreeMap::new();
+    for word in words {
+        let freq = searcher
+            .doc_freq(&Term::from_field_text(f.words, word))
+            .unwrap_or(0);
+        if freq > 0 {
+            terms.insert(word.clone(), 1.0 / (1.0 + freq as f32));
+        }
+    }
+    let generator = searcher
+        .index()
+        .tokenizers()
+        .get(WORDS_ANALYZER)
+        .map(|analyzer| SnippetGenerator::new(terms, analyzer, f.body, SNIPPET_CHARS));
+    Snippets { generator }
 }

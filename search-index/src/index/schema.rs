@@ -2,7 +2,7 @@
 
 use tantivy::Index;
 use tantivy::schema::{
-    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TEXT, TextFieldIndexing, TextOptions,
+    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{LowerCaser, NgramTokenizer, RawTokenizer, TextAnalyzer};
 
@@ -10,10 +10,16 @@ use tantivy::tokenizer::{LowerCaser, NgramTokenizer, RawTokenizer, TextAnalyzer}
 pub(super) const PREFIXES: &str = "title_prefixes";
 /// Whole titles lower-cased as one token: exact-title boost.
 pub(super) const EXACT: &str = "title_exact";
-/// `kind:id`, also a column: a hit is named without reading its stored document.
-pub(super) const KEY: &str = "key";
+/// A hit's kind, and its id when that is a UUID, as numbers in columns: a hit is named
+/// without reading its stored document, nor a column of strings.
+pub(super) const KIND_CODE: &str = "kind_code";
+pub(super) const ID_HIGH: &str = "id_high";
+pub(super) const ID_LOW: &str = "id_low";
 /// A title's standing, read while ranking.
 pub(super) const BOOST: &str = "boost";
+/// How titles and descriptions are cut into words (Tantivy's default: split on what is
+/// not a letter or digit, long tokens dropped, lower-cased).
+pub(super) const WORDS_ANALYZER: &str = "default";
 /// Longest prefix indexed.
 pub(super) const MAX_PREFIX: usize = 40;
 
@@ -24,12 +30,19 @@ pub(super) struct Fields {
     pub key: Field,
     pub kind: Field,
     pub id: Field,
+    pub kind_code: Field,
+    pub id_high: Field,
+    pub id_low: Field,
+    /// Matched for the title preference, and by word starts in autocomplete.
     pub title: Field,
     pub title_exact: Field,
     pub title_prefixes: Field,
+    /// Stored for snippets; searched through `words`.
     pub body: Field,
-    pub people: Field,
-    pub place: Field,
+    /// Every word of the title, description, people and places: what a typed word must
+    /// match. One field, so that a word and its typo neighbours are one small union of
+    /// postings rather than one per field.
+    pub words: Field,
     pub genre: Field,
     pub language: Field,
     pub city: Field,
@@ -44,23 +57,26 @@ pub(super) struct Fields {
 
 pub(super) fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let analyzed = |name: &str| {
+    let analyzed = |name: &str, option: IndexRecordOption| {
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(name)
-                .set_index_option(IndexRecordOption::Basic),
+                .set_index_option(option),
         )
     };
+    let (basic, counted) = (IndexRecordOption::Basic, IndexRecordOption::WithFreqs);
     let fields = Fields {
-        key: b.add_text_field(KEY, STRING | FAST),
+        key: b.add_text_field("key", STRING),
         kind: b.add_text_field("kind", STRING | STORED),
         id: b.add_text_field("id", STRING | STORED),
-        title: b.add_text_field("title", TEXT | STORED),
-        title_exact: b.add_text_field(EXACT, analyzed(EXACT)),
-        title_prefixes: b.add_text_field(PREFIXES, analyzed(PREFIXES)),
-        body: b.add_text_field("body", TEXT | STORED),
-        people: b.add_text_field("people", TEXT),
-        place: b.add_text_field("place", TEXT),
+        kind_code: b.add_u64_field(KIND_CODE, FAST),
+        id_high: b.add_u64_field(ID_HIGH, FAST),
+        id_low: b.add_u64_field(ID_LOW, FAST),
+        title: b.add_text_field("title", analyzed(WORDS_ANALYZER, counted) | STORED),
+        title_exact: b.add_text_field(EXACT, analyzed(EXACT, basic)),
+        title_prefixes: b.add_text_field(PREFIXES, analyzed(PREFIXES, basic)),
+        body: b.add_text_field("body", STORED),
+        words: b.add_text_field("words", analyzed(WORDS_ANALYZER, counted)),
         genre: b.add_text_field("genre", STRING),
         language: b.add_text_field("language", STRING),
         city: b.add_text_field("city", STRING),

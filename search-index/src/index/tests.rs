@@ -322,3 +322,38 @@ fn a_typo_looked_up_before_a_change_finds_what_the_change_added() {
     found.sort_unstable();
     assert_eq!(found, ["a", "b"]);
 }
+
+#[test]
+fn hits_are_named_by_their_ids_as_given_whatever_their_spelling() {
+    let index = SearchIndex::in_memory().expect("index");
+    let canonical = "0192f1c4-7a3e-7d10-8b2a-5c6d7e8f9a0b";
+    let upper = "0192F1C4-7A3E-7D10-8B2A-5C6D7E8F9A0C";
+    let simple = "0192f1c47a3e7d108b2a5c6d7e8f9a0d";
+    let mut venue = theatre(canonical, "Lantern Hall", "Chicago", "60601", CHICAGO);
+    venue.title = "Lantern Hall".into();
+    let mut show = movie(upper, "Lantern Night", "");
+    show.kind = Some(Kind::Event);
+    index
+        .upsert(&[
+            venue,
+            show,
+            movie(simple, "Lantern Days", ""),
+            movie("m1", "Lantern Dusk", ""),
+        ])
+        .expect("upsert");
+    let mut found: Vec<(Kind, String)> = index
+        .search(&text("lantern"))
+        .expect("search")
+        .into_iter()
+        .map(|h| (h.kind, h.id))
+        .collect();
+    found.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut expected = vec![
+        (Kind::Theatre, canonical.to_owned()),
+        (Kind::Event, upper.to_owned()),
+        (Kind::Movie, simple.to_owned()),
+        (Kind::Movie, "m1".to_owned()),
+    ];
+    expected.sort_by(|a, b| a.1.cmp(&b.1));
+    assert_eq!(found, expected);
+}
