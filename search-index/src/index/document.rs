@@ -161,8 +161,7 @@ pub(super) fn to_tantivy(f: &Fields, d: &SearchDoc) -> TantivyDocument {
         doc.add_text(f.date, day.trim());
     }
     for p in &d.points {
-        doc.add_f64(f.lat, p.lat);
-        doc.add_f64(f.lon, p.lon);
+        doc.add_u64(f.points, p.packed());
     }
     doc.add_f64(f.boost, boost(d));
     doc

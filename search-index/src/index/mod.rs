@@ -1,17 +1,17 @@
 //! The Tantivy index of movies, events and theatres: full text with typo tolerance, prefix
-//! matching for autocomplete, exact filters, and "near me" by distance on stored
+//! matching for autocomplete, exact filters, and "near me" by distance on a column of
 //! coordinates. Writes go through one `IndexWriter` behind a lock; searches share a reader.
 
 mod document;
 mod fuzzy;
 mod query;
+mod ranking;
 mod schema;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use tantivy::collector::TopDocs;
-use tantivy::columnar::Column;
 use tantivy::directory::MmapDirectory;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
@@ -19,7 +19,7 @@ use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Tantivy
 pub use document::{Kind, SearchDoc};
 pub use query::{Filters, Hit, SearchRequest, Suggestion};
 
-use crate::geo::{LatLon, distance_km};
+use ranking::Columns;
 use schema::Fields;
 
 /// Memory for the single writer thread (Tantivy's minimum is 15 MB per thread).
@@ -150,51 +150,39 @@ impl SearchIndex {
     pub fn search(&self, request: &SearchRequest) -> Result<Vec<Hit>, SearchError> {
         let searcher = self.reader.searcher();
         let (query, matched) = query::full_text(&searcher, &self.fields, &self.expansions, request);
-        // Standing re-ranks the best candidates by relevance, so fetch a few more than the
-        // page; distance filtering happens after ranking, so fetch enough to fill it.
-        let fetch = if request.filters.near.is_some() {
-            (request.limit * 20).max(200)
-        } else {
-            (request.limit * 3).max(30)
-        };
-        let top = searcher.search(&query, &TopDocs::with_limit(fetch).order_by_score())?;
         let columns = self.columns(&searcher);
-        // Ranked on fast fields; only the page's documents are read from the store (and
-        // those near the point, whose theatres' places are stored).
-        let mut ranked = Vec::with_capacity(top.len());
-        for (score, address) in top {
-            let (doc, distance_km) = match request.filters.near {
-                Some((center, radius)) => {
-                    let doc: TantivyDocument = searcher.doc(address)?;
-                    // A theatre has one point; a title has the points of the theatres playing it.
-                    let nearest = stored_points(&doc, &self.fields)
-                        .into_iter()
-                        .map(|p| distance_km(center, p))
-                        .fold(f64::INFINITY, f64::min);
-                    if nearest > radius {
-                        continue;
-                    }
-                    (Some(doc), Some(nearest))
-                }
-                None => (None, None),
-            };
-            let score = score * columns.boost(address) as f32;
-            ranked.push((score, address, doc, distance_km));
-        }
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
-        ranked.truncate(request.limit);
+        let near = request
+            .filters
+            .near
+            .map(|(center, radius_km)| ranking::Near {
+                center,
+                radius_km,
+                nearest_first: request.text.trim().is_empty(),
+            });
+        let top = searcher.search(&query, &ranking::top(columns.clone(), near, request.limit))?;
+        // The collector ranks those outside the radius last, when it has nothing better.
+        let ranked: Vec<(f64, DocAddress)> = top
+            .into_iter()
+            .filter(|(rank, _)| *rank > f64::NEG_INFINITY)
+            .collect();
         let snippets = if request.snippets {
             Some(query::snippets(&searcher, &matched, &self.fields))
         } else {
             None
         };
         let mut hits = Vec::with_capacity(ranked.len());
-        for (score, address, doc, distance_km) in ranked {
+        for (rank, address) in ranked {
+            let distance_km = near.map(|n| columns.distance_km(address, n.center));
+            let score = match near {
+                Some(n) if n.nearest_first => columns.boost(address) as f32,
+                _ => rank as f32,
+            };
             // The stored document is read only for what the columns lack.
             let key = columns.key(address);
-            let doc = match doc {
-                None if key.is_none() || snippets.is_some() => Some(searcher.doc(address)?),
-                doc => doc,
+            let doc: Option<TantivyDocument> = if key.is_none() || snippets.is_some() {
+                Some(searcher.doc(address)?)
+            } else {
+                None
             };
             let (kind, id) = match (key, &doc) {
                 (Some(key), _) => key,
@@ -211,13 +199,6 @@ impl SearchIndex {
                 score,
                 snippet: snippet.and_then(|(s, doc)| s.html(doc)),
                 distance_km,
-            });
-        }
-        if request.filters.near.is_some() && request.text.trim().is_empty() {
-            hits.sort_by(|a, b| {
-                a.distance_km
-                    .partial_cmp(&b.distance_km)
-                    .unwrap_or(std::cmp::Ordering::Equal)
             });
         }
         Ok(hits)
@@ -260,55 +241,6 @@ impl SearchIndex {
     }
 }
 
-/// Each segment's columns read while ranking: a title's standing, and what names a hit.
-struct Columns {
-    segments: Vec<SegmentColumns>,
-}
-
-struct SegmentColumns {
-    boost: Option<Column<f64>>,
-    kind: Option<Column<u64>>,
-    id_high: Option<Column<u64>>,
-    id_low: Option<Column<u64>>,
-}
-
-impl Columns {
-    fn new(searcher: &tantivy::Searcher) -> Self {
-        let segments = searcher
-            .segment_readers()
-            .iter()
-            .map(|segment| {
-                let columns = segment.fast_fields();
-                SegmentColumns {
-                    boost: columns.f64(schema::BOOST).ok(),
-                    kind: columns.u64(schema::KIND_CODE).ok(),
-                    id_high: columns.u64(schema::ID_HIGH).ok(),
-                    id_low: columns.u64(schema::ID_LOW).ok(),
-                }
-            })
-            .collect();
-        Self { segments }
-    }
-
-    /// The standing of a hit (1 when it has none).
-    fn boost(&self, address: DocAddress) -> f64 {
-        self.segments
-            .get(address.segment_ord as usize)
-            .and_then(|s| s.boost.as_ref()?.first(address.doc_id))
-            .unwrap_or(1.0)
-    }
-
-    /// What a hit is and its id, from the columns (`None` for an id that is not a UUID:
-    /// then the stored document names the hit).
-    fn key(&self, address: DocAddress) -> Option<(Kind, String)> {
-        let segment = self.segments.get(address.segment_ord as usize)?;
-        let read = |column: &Option<Column<u64>>| column.as_ref()?.first(address.doc_id);
-        let kind = Kind::from_code(read(&segment.kind)?)?;
-        let id = uuid::Uuid::from_u64_pair(read(&segment.id_high)?, read(&segment.id_low)?);
-        Some((kind, id.hyphenated().to_string()))
-    }
-}
-
 fn stored_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
     doc.get_first(field)
         .and_then(|v| v.as_str())
@@ -318,14 +250,6 @@ fn stored_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
 
 fn stored_kind(doc: &TantivyDocument, fields: &Fields) -> Kind {
     Kind::parse(&stored_text(doc, fields.kind)).unwrap_or(Kind::Movie)
-}
-
-fn stored_points(doc: &TantivyDocument, fields: &Fields) -> Vec<LatLon> {
-    let lats = doc.get_all(fields.lat).filter_map(|v| v.as_f64());
-    let lons = doc.get_all(fields.lon).filter_map(|v| v.as_f64());
-    lats.zip(lons)
-        .map(|(lat, lon)| LatLon { lat, lon })
-        .collect()
 }
 
 #[cfg(test)]

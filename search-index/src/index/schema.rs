@@ -15,6 +15,8 @@ pub(super) const EXACT: &str = "title_exact";
 pub(super) const KIND_CODE: &str = "kind_code";
 pub(super) const ID_HIGH: &str = "id_high";
 pub(super) const ID_LOW: &str = "id_low";
+/// Where a hit is, read while filtering by distance.
+pub(super) const POINTS: &str = "points";
 /// A title's standing, read while ranking.
 pub(super) const BOOST: &str = "boost";
 /// How titles and descriptions are cut into words (Tantivy's default: split on what is
@@ -49,8 +51,8 @@ pub(super) struct Fields {
     pub state: Field,
     pub zip: Field,
     pub date: Field,
-    pub lat: Field,
-    pub lon: Field,
+    /// Where it plays (a theatre: where it is), packed points.
+    pub points: Field,
     /// How much a title's standing (rating, playing soon) lifts its relevance.
     pub boost: Field,
 }
@@ -83,8 +85,7 @@ pub(super) fn build() -> (Schema, Fields) {
         state: b.add_text_field("state", STRING),
         zip: b.add_text_field("zip", STRING),
         date: b.add_text_field("date", STRING),
-        lat: b.add_f64_field("lat", STORED),
-        lon: b.add_f64_field("lon", STORED),
+        points: b.add_u64_field(POINTS, FAST),
         boost: b.add_f64_field(BOOST, FAST),
     };
     (b.build(), fields)

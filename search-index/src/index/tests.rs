@@ -357,3 +357,50 @@ fn hits_are_named_by_their_ids_as_given_whatever_their_spelling() {
     expected.sort_by(|a, b| a.1.cmp(&b.1));
     assert_eq!(found, expected);
 }
+
+#[test]
+fn near_me_finds_what_is_near_among_many_better_matches_far_away() {
+    let index = SearchIndex::in_memory().expect("index");
+    let mut docs: Vec<SearchDoc> = (0..300)
+        .map(|i| {
+            let mut far = theatre(
+                &format!("far{i}"),
+                "Cinema Cinema",
+                "Austin",
+                "78701",
+                AUSTIN,
+            );
+            far.body = "cinema cinema cinema".into();
+            far
+        })
+        .collect();
+    docs.push(theatre(
+        "near1",
+        "Cinema North",
+        "Chicago",
+        "60601",
+        CHICAGO,
+    ));
+    docs.push(theatre(
+        "near2",
+        "Cinema Lakeside",
+        "Evanston",
+        "60201",
+        EVANSTON,
+    ));
+    index.replace_all(&docs).expect("indexed");
+    let mut request = text("");
+    request.filters.near = Some((CHICAGO, 30.0));
+    assert_eq!(
+        ids(&index.search(&request).expect("search")),
+        ["near1", "near2"]
+    );
+    let mut request = text("cinema");
+    request.filters.near = Some((CHICAGO, 30.0));
+    let mut found = ids(&index.search(&request).expect("search"))
+        .into_iter()
+        .map(str::to_owned)
+        .collect::<Vec<_>>();
+    found.sort();
+    assert_eq!(found, ["near1", "near2"]);
+}
