@@ -324,9 +324,10 @@ async fn nested_showtime_lists_cost_the_same_number_of_queries_whatever_their_le
     let cost_ten = app.db_statements().await - before;
     assert_eq!(two["showtimes"].as_array().unwrap().len(), 2);
     assert_eq!(ten["showtimes"].as_array().unwrap().len(), 10);
-    // Movies, events and theatres read by id may come from memory in one request and from
-    // the database in the other (when a catalog change was heard in between): one batch
-    // each at most. Eight more showtimes read one by one would cost eight more queries.
+    // A DataLoader gathers keys for 1 ms, then loads them in one batch. When the thread
+    // resolving the list is preempted in that window (tests share two cores), the batch is
+    // cut in two and costs one statement more, in either request: allow a few such cuts.
+    // Eight more showtimes read one by one would cost eight more statements.
     assert!(
         cost_ten <= cost_two + 3.0,
         "queries grew with the number of showtimes: {cost_two} for two, {cost_ten} for ten"
