@@ -64,6 +64,13 @@ pub struct Settings {
     pub hold_ttl_minutes: u32,
     /// Most seats in one booking.
     pub max_seats_per_booking: usize,
+    /// Most seats one account may hold or buy of one showtime.
+    pub max_seats_per_buyer_per_showtime: usize,
+    /// Most holds one account may have open at once.
+    pub max_active_holds_per_buyer: usize,
+    /// Largest difference tolerated between this instance's clock and the database's
+    /// before holds and sales are refused (0: not checked).
+    pub max_clock_skew_ms: u32,
     /// A checkout keeps the seats at least this long for the payment.
     pub checkout_extension_minutes: u32,
     /// Buyers let through a hot showtime's waiting room at once.
@@ -148,6 +155,9 @@ impl Default for Settings {
             cleaning_buffer_minutes: 15,
             hold_ttl_minutes: 10,
             max_seats_per_booking: 10,
+            max_seats_per_buyer_per_showtime: 10,
+            max_active_holds_per_buyer: 5,
+            max_clock_skew_ms: 1000,
             checkout_extension_minutes: 5,
             waiting_room_capacity: 10,
             waiting_room_admission_seconds: 120,
@@ -305,6 +315,20 @@ impl Settings {
         }
         if self.max_seats_per_booking == 0 || self.max_seats_per_booking > 50 {
             return Err(invalid("max_seats_per_booking", "must be between 1 and 50"));
+        }
+        if self.max_seats_per_buyer_per_showtime < self.max_seats_per_booking
+            || self.max_seats_per_buyer_per_showtime > 1_000
+        {
+            return Err(invalid(
+                "max_seats_per_buyer_per_showtime",
+                "must be between max_seats_per_booking and 1000",
+            ));
+        }
+        if self.max_active_holds_per_buyer == 0 || self.max_active_holds_per_buyer > 1_000 {
+            return Err(invalid(
+                "max_active_holds_per_buyer",
+                "must be between 1 and 1000",
+            ));
         }
         if self.waiting_room_capacity == 0 || self.waiting_room_capacity > 100_000 {
             return Err(invalid(

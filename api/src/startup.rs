@@ -8,7 +8,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use chrono::Duration;
 use marquee_domain::accounts::TokenSettings;
-use marquee_domain::booking::BookingSettings;
+use marquee_domain::booking::{BookingSettings, BuyerCaps};
 use marquee_domain::clock::{SharedClock, SystemClock};
 use marquee_domain::db::DbSettings;
 use marquee_domain::mail::{EmailSettings, FileMailer, MailObserver, Mailer, SmtpMailer};
@@ -103,6 +103,12 @@ pub async fn start_services(
             reconcile_after: Duration::seconds(i64::from(settings.reconcile_after_seconds)),
             full_refund_before: Duration::hours(i64::from(settings.full_refund_hours)),
             partial_refund_before: Duration::hours(i64::from(settings.partial_refund_hours)),
+            buyer_caps: BuyerCaps {
+                seats_per_showtime: settings.max_seats_per_buyer_per_showtime,
+                active_holds: settings.max_active_holds_per_buyer,
+            },
+            max_clock_skew: (settings.max_clock_skew_ms > 0)
+                .then(|| Duration::milliseconds(i64::from(settings.max_clock_skew_ms))),
         },
         waiting_room: WaitingRoomSettings {
             capacity: settings.waiting_room_capacity,

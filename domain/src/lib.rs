@@ -8,6 +8,7 @@ pub mod booking;
 pub mod cache;
 pub mod catalog;
 pub mod clock;
+pub mod clock_skew;
 pub mod db;
 pub mod demo;
 pub mod discovery;

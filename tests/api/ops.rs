@@ -164,3 +164,35 @@ async fn the_demo_catalog_seeds_a_realistic_week() {
             .unwrap();
     assert!(again.is_none());
 }
+
+#[tokio::test]
+async fn metrics_are_served_as_openmetrics_under_its_content_type() {
+    let app = spawn_app().await;
+    app.ok("{ movies { edges { cursor } } }", json!({}), None)
+        .await;
+    let resp = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .unwrap();
+    let content_type = resp.headers()["content-type"].to_str().unwrap().to_owned();
+    assert!(
+        content_type.starts_with("application/openmetrics-text; version=1.0.0"),
+        "{content_type}"
+    );
+    let text = resp.text().await.unwrap();
+    assert_eq!(text.lines().last(), Some("# EOF"));
+    // What a parser of the declared format expects: a counter family `x` has samples
+    // `x_total` (and `x_created`), never a bare `x`.
+    for line in text
+        .lines()
+        .filter(|l| l.starts_with("# TYPE ") && l.ends_with(" counter"))
+    {
+        let family = line.split(' ').nth(2).unwrap();
+        for sample in text.lines().filter(|l| !l.starts_with('#')) {
+            let name = sample.split(['{', ' ']).next().unwrap();
+            assert_ne!(name, family, "a bare sample of counter {family}: {sample}");
+        }
+    }
+}
