@@ -19,6 +19,7 @@ mod inbox;
 mod live;
 mod mail;
 mod ops;
+mod rate_limits;
 mod refunds;
 mod relay;
 mod reviews;
