@@ -595,7 +595,10 @@ mod tests {
                 jail.set_env(key, value);
                 let err = Settings::load(None, &Overrides::default()).unwrap_err();
                 let name = key.trim_start_matches("MARQUEE_").to_lowercase();
-                assert!(err.to_string().contains(&name), "{key}: {err}");
+                assert!(
+                    err.to_string().to_lowercase().contains(&name),
+                    "{key}: {err}"
+                );
                 Ok(())
             });
         }

@@ -125,6 +125,19 @@ async fn a_thousand_guesses_at_one_account_from_one_address_stop_at_the_limit_an
     let ran = barrage(&app, |_| "victim@example.com".to_owned()).await;
     assert_eq!(ran, PER_ADDRESS as usize);
     assert_eq!(refusals(&app, "login", "address").await, 990.0);
+    // With Redis, the buckets are there for every instance to see.
+    if let Some(redis) = &app.services.redis {
+        let mut conn = redis.connection();
+        let keys: Vec<String> = redis::cmd("KEYS")
+            .arg(redis.key("rl:*"))
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+        assert!(
+            keys.contains(&redis.key("rl:login:address:127.0.0.1")),
+            "{keys:?}"
+        );
+    }
     // The owner, from another address, gets in at once.
     let (status, body) = log_in_from(&app, "victim@example.com", "198.51.100.20").await;
     assert_eq!(status, 200, "{body}");

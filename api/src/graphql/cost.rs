@@ -131,6 +131,12 @@ impl Costs {
         }
     }
 
+    /// Adds a request whose text does not parse: it runs nothing, but it is still one
+    /// request for the anonymous limit.
+    pub fn add_unreadable(&mut self) {
+        self.fields = self.fields.saturating_add(1);
+    }
+
     fn add_operation(
         &mut self,
         doc: &ExecutableDocument,

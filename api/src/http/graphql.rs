@@ -123,8 +123,9 @@ async fn admit(
     }
     let mut costs = Costs::default();
     for (req, doc) in requests {
-        if let Ok(doc) = doc {
-            costs.add(doc, req.operation_name.as_deref(), &req.variables);
+        match doc {
+            Ok(doc) => costs.add(doc, req.operation_name.as_deref(), &req.variables),
+            Err(_) => costs.add_unreadable(),
         }
     }
     // A token that does not resolve is anonymous here (and refused when it runs).

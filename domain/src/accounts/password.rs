@@ -51,8 +51,9 @@ impl PasswordHasher {
     /// A PHC string with a fresh random salt.
     pub async fn hash(&self, password: &Password) -> Result<String, AccountError> {
         let secret = password.0.clone();
-        let _turn = self.turn().await?;
+        let turn = self.turn().await?;
         tokio::task::spawn_blocking(move || {
+            let _turn = turn;
             Argon2::default()
                 .hash_password(secret.expose_secret().as_bytes())
                 .map(|h| h.to_string())
@@ -71,8 +72,9 @@ impl PasswordHasher {
     ) -> Result<bool, AccountError> {
         let candidate = SecretString::from(candidate.to_owned());
         let stored = stored.map(str::to_owned);
-        let _turn = self.turn().await?;
+        let turn = self.turn().await?;
         tokio::task::spawn_blocking(move || {
+            let _turn = turn;
             let argon = Argon2::default();
             let target = stored.unwrap_or_else(|| DUMMY_HASH.to_owned());
             let Ok(parsed) = PasswordHash::new(&target) else {
@@ -89,9 +91,12 @@ impl PasswordHasher {
 }
 
 impl PasswordHasher {
-    async fn turn(&self) -> Result<tokio::sync::SemaphorePermit<'_>, AccountError> {
+    /// A place among the hashes running at once, held by the hashing thread until it ends
+    /// (also when the request that asked has gone).
+    async fn turn(&self) -> Result<tokio::sync::OwnedSemaphorePermit, AccountError> {
         self.running
-            .acquire()
+            .clone()
+            .acquire_owned()
             .await
             .map_err(|e| AccountError::Crypto(e.to_string()))
     }
