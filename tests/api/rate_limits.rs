@@ -347,3 +347,17 @@ async fn operations_over_a_websocket_are_refused_with_rate_limited_too() {
         ]
     );
 }
+
+#[tokio::test]
+async fn switched_off_limits_refuse_nothing() {
+    let app = spawn_app_with(|s| {
+        s.rate_limits = false;
+        s.rate_limit_login = Rate::per(1, 3_600);
+        s.rate_limit_anonymous = Rate::per(1, 3_600);
+    })
+    .await;
+    for i in 0..5 {
+        let (status, _, body) = post(&app, &guess("a@example.com", i), None).await;
+        assert_eq!(status, 200, "{body}");
+    }
+}

@@ -101,9 +101,9 @@ pub async fn post(
     for (req, doc) in parsed {
         out.push(execute(&state, req, doc, auth.clone()).await);
     }
-    let response = match (single, out.pop()) {
-        (true, Some(one)) => BatchResponse::Single(one),
-        (_, last) => {
+    let response = match out.pop() {
+        Some(one) if single => BatchResponse::Single(one),
+        last => {
             out.extend(last);
             BatchResponse::Batch(out)
         }
