@@ -361,3 +361,19 @@ async fn switched_off_limits_refuse_nothing() {
         assert_eq!(status, 200, "{body}");
     }
 }
+
+#[tokio::test]
+async fn with_redis_unreachable_the_limits_are_counted_in_process_and_nothing_fails() {
+    let app = spawn_app_with(|s| {
+        s.redis_url = Some(secrecy::SecretString::from(
+            "redis://127.0.0.1:1/".to_owned(),
+        ));
+        s.rate_limit_login = Rate::per(2, 3_600);
+    })
+    .await;
+    let mut statuses = Vec::new();
+    for i in 0..3 {
+        statuses.push(post(&app, &guess("a@example.com", i), None).await.0);
+    }
+    assert_eq!(statuses, [200, 200, 429]);
+}
