@@ -14,8 +14,14 @@ use marquee_domain::payments::{
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
+pub use crate::http::client_ip::{IpNet, TrustedProxies};
+pub use crate::http::rate_limit::Rate;
+
 /// The settings file read when none is named.
 pub const DEFAULT_FILE: &str = "marquee.toml";
+
+const MINUTE: u64 = 60;
+const HOUR: u64 = 3_600;
 
 /// How logs are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -134,6 +140,40 @@ pub struct Settings {
     pub email_lease_seconds: u32,
     /// How long before a show confirmed buyers get a reminder.
     pub reminder_lead_minutes: u32,
+    /// Refuse requests past the `rate_limit_*` limits (`false`: no rate limits at all).
+    pub rate_limits: bool,
+    /// Proxies (addresses or CIDR blocks) whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: TrustedProxies,
+    /// `logIn` attempts per client address.
+    pub rate_limit_login: Rate,
+    /// `logIn` attempts per target account, from any address.
+    pub rate_limit_login_account: Rate,
+    /// `signUp` per client address.
+    pub rate_limit_signup: Rate,
+    /// `holdSeats` and `holdBestAvailable` per client address.
+    pub rate_limit_hold: Rate,
+    /// `holdSeats` and `holdBestAvailable` per account.
+    pub rate_limit_hold_account: Rate,
+    /// `checkout` per client address.
+    pub rate_limit_checkout: Rate,
+    /// `checkout` per account.
+    pub rate_limit_checkout_account: Rate,
+    /// `addReview` and `updateReview` per client address.
+    pub rate_limit_review: Rate,
+    /// `addReview` and `updateReview` per account.
+    pub rate_limit_review_account: Rate,
+    /// `enterWaitingRoom` per client address.
+    pub rate_limit_waiting_room: Rate,
+    /// `enterWaitingRoom` per account.
+    pub rate_limit_waiting_room_account: Rate,
+    /// `search` and `autocomplete` per client address.
+    pub rate_limit_search: Rate,
+    /// `search` and `autocomplete` per account.
+    pub rate_limit_search_account: Rate,
+    /// Root fields of requests without a signed-in account, per client address.
+    pub rate_limit_anonymous: Rate,
+    /// Password hashes (sign-up, log-in) computed at once; each holds 19 MiB.
+    pub password_hash_concurrency: usize,
 }
 
 impl Default for Settings {
@@ -188,6 +228,23 @@ impl Default for Settings {
             email_retry_base_seconds: 30,
             email_lease_seconds: 60,
             reminder_lead_minutes: 180,
+            rate_limits: true,
+            trusted_proxies: TrustedProxies::default(),
+            rate_limit_login: Rate::per(20, 10 * MINUTE),
+            rate_limit_login_account: Rate::per(50, HOUR),
+            rate_limit_signup: Rate::per(20, HOUR),
+            rate_limit_hold: Rate::per(120, MINUTE),
+            rate_limit_hold_account: Rate::per(30, MINUTE),
+            rate_limit_checkout: Rate::per(60, MINUTE),
+            rate_limit_checkout_account: Rate::per(10, MINUTE),
+            rate_limit_review: Rate::per(60, HOUR),
+            rate_limit_review_account: Rate::per(20, HOUR),
+            rate_limit_waiting_room: Rate::per(120, MINUTE),
+            rate_limit_waiting_room_account: Rate::per(30, MINUTE),
+            rate_limit_search: Rate::per(600, MINUTE),
+            rate_limit_search_account: Rate::per(600, MINUTE),
+            rate_limit_anonymous: Rate::per(600, MINUTE),
+            password_hash_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
         }
     }
 }
@@ -424,6 +481,12 @@ impl Settings {
         if self.email_max_attempts == 0 || self.email_max_attempts > 50 {
             return Err(invalid("email_max_attempts", "must be between 1 and 50"));
         }
+        if self.password_hash_concurrency == 0 || self.password_hash_concurrency > 1_024 {
+            return Err(invalid(
+                "password_hash_concurrency",
+                "must be between 1 and 1024",
+            ));
+        }
         if self.email_retry_base_seconds == 0 || self.email_lease_seconds < 2 {
             return Err(invalid(
                 "email_lease_seconds",
@@ -523,6 +586,43 @@ mod tests {
                 let err = Settings::load(None, &Overrides::default()).unwrap_err();
                 let name = key.trim_start_matches("MARQUEE_").to_lowercase();
                 assert!(err.to_string().contains(&name), "{key}: {err}");
+                Ok(())
+            });
+        }
+    }
+
+    #[test]
+    fn rate_limits_read_as_count_per_period_and_bad_ones_name_their_key() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("MARQUEE_RATE_LIMIT_LOGIN", "5/15m");
+            jail.set_env("MARQUEE_RATE_LIMIT_SEARCH", "off");
+            jail.set_env("MARQUEE_TRUSTED_PROXIES", "10.0.0.1, 192.168.0.0/16");
+            let s = Settings::load(None, &Overrides::default()).unwrap();
+            assert_eq!(s.rate_limit_login.0.unwrap().to_string(), "5/15m");
+            assert_eq!(s.rate_limit_search, Rate(None));
+            assert!(s.trusted_proxies.contains("192.168.9.9".parse().unwrap()));
+            Ok(())
+        });
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("m.toml", "trusted_proxies = [\"10.0.0.0/8\", \"::1\"]")?;
+            let s = Settings::load(Some(Path::new("m.toml")), &Overrides::default()).unwrap();
+            assert!(s.trusted_proxies.contains("::1".parse().unwrap()));
+            Ok(())
+        });
+        for (key, value) in [
+            ("MARQUEE_RATE_LIMIT_LOGIN", "lots"),
+            ("MARQUEE_RATE_LIMIT_HOLD_ACCOUNT", "0/1m"),
+            ("MARQUEE_TRUSTED_PROXIES", "10.0.0.0/40"),
+            ("MARQUEE_PASSWORD_HASH_CONCURRENCY", "0"),
+        ] {
+            figment::Jail::expect_with(|jail| {
+                jail.set_env(key, value);
+                let err = Settings::load(None, &Overrides::default()).unwrap_err();
+                let name = key.trim_start_matches("MARQUEE_").to_lowercase();
+                assert!(
+                    err.to_string().to_lowercase().contains(&name),
+                    "{key}: {err}"
+                );
                 Ok(())
             });
         }

@@ -13,6 +13,7 @@ use marquee_domain::clock::{SharedClock, SystemClock};
 use marquee_domain::db::DbSettings;
 use marquee_domain::mail::{EmailSettings, FileMailer, MailObserver, Mailer, SmtpMailer};
 use marquee_domain::payments::{FakeGateway, PaymentGateway};
+use marquee_domain::rate_limit::{RateLimitStore, RateLimiter, RedisRateLimits};
 use marquee_domain::waiting_room::WaitingRoomSettings;
 use marquee_domain::{DomainConfig, Services};
 use secrecy::ExposeSecret;
@@ -20,6 +21,7 @@ use tokio::net::TcpListener;
 
 use crate::config::{Gateway, Settings};
 use crate::graphql::{self, Limits};
+use crate::http::rate_limit::RateLimits;
 use crate::http::{AppState, WebhookSettings, router};
 use crate::metrics::Metrics;
 use crate::secrets::load_or_create_jwt_secret;
@@ -94,6 +96,7 @@ pub async fn start_services(
                 settings.account_recheck_seconds,
             )),
         },
+        password_hashing: settings.password_hash_concurrency,
         cleaning_buffer: Duration::minutes(i64::from(settings.cleaning_buffer_minutes)),
         booking: BookingSettings {
             hold_ttl: Duration::minutes(i64::from(settings.hold_ttl_minutes)),
@@ -232,8 +235,19 @@ impl Application {
             )),
             schema,
             services: services.clone(),
-            metrics,
+            metrics: metrics.clone(),
             ws_limits: crate::http::ws_limits_of(&settings),
+            rate_limits: Arc::new(RateLimits::new(
+                &settings,
+                RateLimiter::new(
+                    services
+                        .redis
+                        .clone()
+                        .map(|r| Arc::new(RedisRateLimits::new(r)) as Arc<dyn RateLimitStore>),
+                    services.clock.clone(),
+                ),
+                metrics.clone(),
+            )),
             parsed: Arc::default(),
             webhooks: WebhookSettings {
                 secret: settings.stripe_webhook_secret.clone(),
@@ -274,7 +288,11 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
+        // The peer's address is every request's, for the rate limits.
+        let app = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await
     }

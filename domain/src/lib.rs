@@ -20,6 +20,7 @@ pub mod mail;
 pub mod money;
 pub mod page;
 pub mod payments;
+pub mod rate_limit;
 pub mod redis_store;
 pub mod reviews;
 pub mod services;

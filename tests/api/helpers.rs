@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use marquee::Application;
-use marquee::config::Settings;
+use marquee::config::{Rate, Settings};
 use marquee_domain::Services;
 use marquee_domain::accounts::{EmailAddress, Password};
 use marquee_domain::clock::OffsetClock;
@@ -59,7 +59,30 @@ pub async fn test_settings(dir: &std::path::Path) -> Settings {
         seed_demo: false,
         // Tests move the app's clock by minutes and days; the skew check has its own test.
         max_clock_skew_ms: 0,
-        ..Settings::default()
+        ..generous_rate_limits(Settings::default())
+    }
+}
+
+/// Rate limits that no honest test reaches (tests sign up and log in many buyers from one
+/// address); the limits stay on, and the rate-limit tests set tight ones.
+pub fn generous_rate_limits(settings: Settings) -> Settings {
+    let plenty = Rate::per(1_000_000, 60);
+    Settings {
+        rate_limit_login: plenty,
+        rate_limit_login_account: plenty,
+        rate_limit_signup: plenty,
+        rate_limit_hold: plenty,
+        rate_limit_hold_account: plenty,
+        rate_limit_checkout: plenty,
+        rate_limit_checkout_account: plenty,
+        rate_limit_review: plenty,
+        rate_limit_review_account: plenty,
+        rate_limit_waiting_room: plenty,
+        rate_limit_waiting_room_account: plenty,
+        rate_limit_search: plenty,
+        rate_limit_search_account: plenty,
+        rate_limit_anonymous: plenty,
+        ..settings
     }
 }
 

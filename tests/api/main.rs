@@ -21,6 +21,7 @@ mod inbox;
 mod live;
 mod mail;
 mod ops;
+mod rate_limits;
 mod refunds;
 mod relay;
 mod reviews;

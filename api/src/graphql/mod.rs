@@ -1,6 +1,7 @@
 //! The GraphQL schema: query, mutation and subscription roots over the domain services.
 
 pub mod auth;
+pub mod cost;
 pub mod error;
 mod extensions;
 mod loaders;
@@ -59,8 +60,17 @@ pub fn request_data(
     services: &Arc<Services>,
     auth: auth::RequestAuth,
 ) -> (Arc<auth::RequestAuth>, DataLoader<loaders::CatalogLoader>) {
+    request_data_shared(services, Arc::new(auth))
+}
+
+/// The same with credentials already shared (the operations of one batch resolve the
+/// caller once).
+pub fn request_data_shared(
+    services: &Arc<Services>,
+    auth: Arc<auth::RequestAuth>,
+) -> (Arc<auth::RequestAuth>, DataLoader<loaders::CatalogLoader>) {
     (
-        Arc::new(auth),
+        auth,
         DataLoader::new(loaders::CatalogLoader(services.clone()), tokio::spawn),
     )
 }

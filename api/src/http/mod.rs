@@ -1,10 +1,12 @@
 //! The HTTP surface: routes, middleware, and coded JSON errors for everything that fails
 //! before GraphQL runs.
 
+pub mod client_ip;
 mod errors;
 mod graphql;
 mod health;
 mod observe;
+pub mod rate_limit;
 mod webhooks;
 mod ws;
 mod ws_groups;
@@ -47,6 +49,14 @@ pub struct AppState {
     pub parsed: Arc<ParsedQueries>,
     /// Identical seat-map subscriptions, executed once each.
     pub groups: Arc<Groups>,
+    /// Rate limits of GraphQL requests, by client address and account.
+    pub rate_limits: Arc<rate_limit::RateLimits>,
+}
+
+impl axum::extract::FromRef<AppState> for Arc<client_ip::TrustedProxies> {
+    fn from_ref(state: &AppState) -> Self {
+        state.rate_limits.trusted.clone()
+    }
 }
 
 /// How gateway webhooks are verified.

@@ -12,6 +12,8 @@ use axum::extract::{State, WebSocketUpgrade};
 use axum::response::Response;
 
 use super::AppState;
+use super::client_ip::ClientIp;
+use super::rate_limit::WsGate;
 use super::ws_limits::Connection;
 use super::ws_session;
 use crate::graphql::auth::RequestAuth;
@@ -25,6 +27,7 @@ const WS_MAX_MESSAGE: usize = 256 * 1024;
 /// Upgrades to a subscription connection.
 pub async fn upgrade(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     // Refuses an upgrade that names neither protocol.
     _protocol: GraphQLProtocol,
     ws: WebSocketUpgrade,
@@ -35,6 +38,7 @@ pub async fn upgrade(
     let metrics = state.metrics.clone();
     let parsed = state.parsed.clone();
     let groups = state.groups.clone();
+    let rate_limits = state.rate_limits.clone();
     // Clients send a handful of small messages; tungstenite zero-fills the whole read
     // buffer before every read, so a large one costs every connection on every wake-up.
     ws.protocols(ALL_WEBSOCKET_PROTOCOLS)
@@ -74,7 +78,8 @@ pub async fn upgrade(
                     Ok(data)
                 })
             });
-            let serve = ws_session::serve(socket, schema, parsed, groups, metrics, on_init);
+            let gate = WsGate::new(rate_limits, ip, conn.clone());
+            let serve = ws_session::serve(socket, schema, parsed, groups, metrics, gate, on_init);
             // Dropping the connection closes it: for a client that never introduces
             // itself, or one that keeps a socket open without subscribing to anything.
             let watchdog = async {

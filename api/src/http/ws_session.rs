@@ -19,6 +19,7 @@ use tokio::sync::broadcast::{self, error::RecvError};
 use tokio_stream::StreamMap;
 
 use super::graphql::give_codes;
+use super::rate_limit::WsGate;
 use super::ws_groups::{Group, GroupMessage, Groups, serialize};
 use crate::graphql::AppSchema;
 use crate::graphql::CommitMark;
@@ -108,6 +109,7 @@ struct Session {
     schema: AppSchema,
     parsed: Arc<ParsedQueries>,
     groups: Arc<Groups>,
+    gate: WsGate,
     on_init: Option<OnInit>,
     data: Option<Arc<Data>>,
     /// Each operation's results: its own, then `None` when it ends, or its group's.
@@ -122,6 +124,7 @@ pub async fn serve(
     parsed: Arc<ParsedQueries>,
     groups: Arc<Groups>,
     metrics: Arc<Metrics>,
+    gate: WsGate,
     on_init: OnInit,
 ) {
     let mut session = Session {
@@ -129,6 +132,7 @@ pub async fn serve(
         schema,
         parsed,
         groups,
+        gate,
         on_init: Some(on_init),
         data: None,
         results: StreamMap::new(),
@@ -242,6 +246,13 @@ impl Session {
                 }
                 let member = match self.parsed.parse(&payload.query) {
                     Ok(doc) => {
+                        // Queries and mutations sent here count as they do over HTTP.
+                        if let Err(refusal) = self.gate.admit(&doc, &payload).await {
+                            let errors = json!([refusal.error()]);
+                            return Reply::Send(
+                                json!({ "type": "error", "id": id, "payload": errors }).to_string(),
+                            );
+                        }
                         let group = self.groups.join(&doc, &payload);
                         payload.set_parsed_query(doc);
                         group.map(|group| Member {
