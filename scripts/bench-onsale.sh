@@ -19,8 +19,40 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 bin="${BENCH_BIN:-$PWD/target/release}"
 data=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-# Every simulated client comes from this one address: no rate limits.
-export MARQUEE_SEED_DEMO=false MARQUEE_LOG_FILTER=warn MARQUEE_DATA_DIR="$data" MARQUEE_RATE_LIMITS=false
+# Every simulated client comes from 127.0.0.1 and names its own address in X-Forwarded-For.
+# With `--bots` (even `--bots 0`, the run to compare with) the server trusts that header
+# from 127.0.0.1 and applies its rate limits as in production; otherwise no rate limits.
+limits=false
+for arg in "$@"; do
+    case "$arg" in --bots | --bots=*) limits=true ;; esac
+done
+export MARQUEE_SEED_DEMO=false MARQUEE_LOG_FILTER=warn MARQUEE_DATA_DIR="$data" \
+    MARQUEE_RATE_LIMITS="$limits" MARQUEE_TRUSTED_PROXIES=127.0.0.1
+
+# Read from the database after the run: seats in more than one live ticket or paid booking,
+# and the seats bots hold or bought (accounts bot…).
+truth_sql="
+SELECT 'seats sold twice (tickets)', COUNT(*) FROM (SELECT showtime_id, seat_id FROM tickets
+  WHERE status <> 'void' GROUP BY showtime_id, seat_id HAVING COUNT(*) > 1) x;
+SELECT 'seats sold twice (bookings)', COUNT(*) FROM (SELECT bs.showtime_id, bs.seat_id
+  FROM booking_seats bs JOIN bookings b ON b.id = bs.booking_id
+  WHERE bs.active AND b.status IN ('confirmed', 'payment_pending')
+  GROUP BY bs.showtime_id, bs.seat_id HAVING COUNT(*) > 1) x;
+SELECT 'seats held or bought: bots, most by one bot, most by one buyer',
+  COALESCE(SUM(CASE WHEN bot THEN n ELSE 0 END), 0),
+  COALESCE(MAX(CASE WHEN bot THEN n ELSE 0 END), 0),
+  COALESCE(MAX(CASE WHEN bot THEN 0 ELSE n END), 0)
+  FROM (SELECT b.user_id, u.email LIKE 'bot%' AS bot, COUNT(*) AS n
+    FROM booking_seats bs JOIN bookings b ON b.id = bs.booking_id JOIN users u ON u.id = b.user_id
+    WHERE bs.active AND b.status IN ('held', 'payment_pending', 'confirmed')
+    GROUP BY b.user_id, u.email) x;"
+truth() {
+    if [ -n "${DATABASE_URL:-}" ]; then
+        psql "$DATABASE_URL" -At -F ' ' -c "$truth_sql"
+    else
+        sqlite3 -separator ' ' "$data/marquee.db" "$truth_sql"
+    fi | sed 's/^/database      /'
+}
 
 run() {
     echo "loadgen admin password" | "$bin/marquee" create-admin --email loadgen-admin@marquee.test >/dev/null
@@ -28,16 +60,19 @@ run() {
     local server=$!
     trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' RETURN
     for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
-    "$bin/marquee-loadgen" --url "http://127.0.0.1:$port" onsale "$@"
+    local rc=0
+    "$bin/marquee-loadgen" --url "http://127.0.0.1:$port" onsale "$@" || rc=$?
+    truth
     # The server's peak and current memory.
     grep -E 'VmHWM|VmRSS' "/proc/$server/status" | tr -s ' \t' ' ' | sed 's/^/server        /'
+    return $rc
 }
 
 if $embedded; then
     run "$@"
 else
-    export -f run
-    export bin data port
+    export -f run truth
+    export bin data port truth_sql
     # A database of its own on the throwaway server.
     scripts/test.sh --servers-only -- bash -c '
         db="${TEST_DATABASE_URL%/*}/onsale"

@@ -8,7 +8,7 @@ use std::time::Instant;
 use serde_json::json;
 
 use crate::Rng;
-use crate::onsale::{MAP, Tally, gql};
+use crate::onsale::{MAP, Tally, Who, gql};
 
 const HOLD: &str =
     "mutation H($s: ID!, $seats: [ID!]!) { holdSeats(showtimeId: $s, seatIds: $seats) { id } }";
@@ -27,22 +27,22 @@ pub(crate) struct Sale {
 }
 
 /// One buyer's journey; `i` seeds its choices.
-pub(crate) async fn buy(sale: &Sale, token: &str, i: usize) {
+pub(crate) async fn buy(sale: &Sale, who: &Who, i: usize) {
     let (client, url, showtime) = (&sale.client, sale.url.as_str(), sale.showtime.as_str());
     if sale.waiting_room {
-        match crate::room::wait_for_admission(client, url, token, showtime).await {
+        match crate::room::wait_for_admission(client, url, who, showtime).await {
             Ok(waited) => sale.tally.room_waits.lock().await.push(waited),
             Err(_) => return,
         }
     }
-    let held = attempt(sale, token, i).await;
+    let held = attempt(sale, who, i).await;
     if sale.waiting_room && !held {
-        crate::room::leave(client, url, token, showtime).await;
+        crate::room::leave(client, url, who, showtime).await;
     }
 }
 
 /// Holds and pays; whether a hold succeeded.
-async fn attempt(sale: &Sale, token: &str, i: usize) -> bool {
+async fn attempt(sale: &Sale, who: &Who, i: usize) -> bool {
     let Sale {
         client,
         url,
@@ -65,7 +65,7 @@ async fn attempt(sale: &Sale, token: &str, i: usize) -> bool {
         let Ok(body) = gql(
             client,
             url,
-            token,
+            who,
             HOLD,
             json!({ "s": showtime, "seats": choice }),
         )
@@ -77,7 +77,7 @@ async fn attempt(sale: &Sale, token: &str, i: usize) -> bool {
         if let Some(id) = body["data"]["holdSeats"]["id"].as_str() {
             tally.holds.fetch_add(1, Ordering::Relaxed);
             let t = Instant::now();
-            let Ok(paid) = gql(client, url, token, PAY, json!({ "b": id })).await else {
+            let Ok(paid) = gql(client, url, who, PAY, json!({ "b": id })).await else {
                 return true;
             };
             tally.pay_latency.lock().await.push(t.elapsed());
@@ -109,7 +109,7 @@ async fn attempt(sale: &Sale, token: &str, i: usize) -> bool {
         }
         tally.refused.fetch_add(1, Ordering::Relaxed);
         // Refused: look at the map again and pick among what is left.
-        let Ok(map) = gql(client, url, token, MAP, json!({ "s": showtime })).await else {
+        let Ok(map) = gql(client, url, who, MAP, json!({ "s": showtime })).await else {
             break;
         };
         let free: Vec<String> = map["data"]["showtime"]["seatMap"]["seats"]

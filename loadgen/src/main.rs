@@ -5,6 +5,7 @@
 //! - `onsale`: an opening-night on-sale; see `onsale.rs`.
 //! - `search`: discovery latency by kind of query; see `search.rs`.
 
+mod bot;
 mod buyer;
 mod fanout;
 mod onsale;

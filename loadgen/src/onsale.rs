@@ -14,7 +14,7 @@ use anyhow::{Context, bail};
 use serde_json::{Value, json};
 use tokio::sync::{Mutex, Semaphore};
 
-use crate::{percentile, post};
+use crate::percentile;
 
 #[derive(clap::Args)]
 pub struct Options {
@@ -45,25 +45,68 @@ pub struct Options {
     /// Seat-map subscribers listening over WebSocket during the race.
     #[arg(long, default_value_t = 0)]
     subscribers: usize,
+    /// Scalper bots racing the buyers with aliased and batched holds (see `bot.rs`).
+    #[arg(long, default_value_t = 0)]
+    bots: usize,
+    /// How long a bot waits before sending a refused (429) request again.
+    #[arg(long, default_value_t = 100)]
+    bot_pause_ms: u64,
 }
 
 pub(crate) const MAP: &str =
     "query M($s: ID!) { showtime(id: $s) { seatMap { seats { id status } } } }";
 
+/// One simulated client: its account's token and the address it comes from, sent as
+/// `X-Forwarded-For` (the server believes it only from a trusted proxy, so that each
+/// client's address-wide rate limits are its own, as behind a production proxy).
+#[derive(Clone)]
+pub(crate) struct Who {
+    pub(crate) token: String,
+    pub(crate) addr: String,
+}
+
+/// The `n`th address of a private block: `10.0.0.1`, `10.0.0.2`, ….
+pub(crate) fn private_addr(block: u8, n: usize) -> String {
+    let n = n + 1;
+    format!("{block}.{}.{}.{}", (n >> 16) & 255, (n >> 8) & 255, n & 255)
+}
+
 pub(crate) async fn gql(
     client: &reqwest::Client,
     url: &str,
-    token: &str,
+    who: &Who,
     query: &str,
     variables: Value,
 ) -> anyhow::Result<Value> {
     let resp = client
         .post(format!("{url}/graphql"))
-        .bearer_auth(token)
+        .bearer_auth(&who.token)
+        .header("x-forwarded-for", &who.addr)
         .json(&json!({ "query": query, "variables": variables }))
         .send()
         .await?;
     Ok(resp.json().await?)
+}
+
+/// An anonymous request from `addr`; fails on GraphQL errors.
+async fn anon(
+    client: &reqwest::Client,
+    url: &str,
+    addr: &str,
+    query: &str,
+    variables: Value,
+) -> anyhow::Result<Value> {
+    let resp = client
+        .post(format!("{url}/graphql"))
+        .header("x-forwarded-for", addr)
+        .json(&json!({ "query": query, "variables": variables }))
+        .send()
+        .await?;
+    let body: Value = resp.json().await?;
+    if body.get("errors").is_some() {
+        bail!("GraphQL errors: {body}");
+    }
+    Ok(body)
 }
 
 fn token_of(body: &Value, field: &str) -> anyhow::Result<String> {
@@ -77,16 +120,21 @@ async fn set_up(
     client: &reqwest::Client,
     url: &str,
     o: &Options,
-) -> anyhow::Result<(String, String, Vec<String>)> {
-    let login = post(
+) -> anyhow::Result<(Who, String, Vec<String>)> {
+    let admin_addr = private_addr(192, 0);
+    let login = anon(
         client,
         url,
+        &admin_addr,
         "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }",
         json!({ "e": o.admin_email, "p": o.admin_password }),
     )
     .await
     .context("log in as the admin (create it with `marquee create-admin`)")?;
-    let admin = token_of(&login, "logIn")?;
+    let admin = Who {
+        token: token_of(&login, "logIn")?,
+        addr: admin_addr,
+    };
     let t = gql(client, url, &admin, "mutation { createTheatre(input: { name: \"Load Test Palace\", address: \"1 Bench St\", city: \"Benchville\", state: \"CA\", zip: \"90000\", latitude: 34.0, longitude: -118.0, timezone: \"America/Los_Angeles\" }) { id } }", json!({})).await?;
     let theatre = t["data"]["createTheatre"]["id"]
         .as_str()
@@ -124,12 +172,15 @@ async fn set_up(
     Ok((admin, showtime, seats))
 }
 
-/// `n` buyer accounts, a few sign-ups at a time (password hashing is slow on purpose).
-async fn sign_up_buyers(
+/// `n` accounts named `kind…`, each signed up from its own address of the private `block`,
+/// a few sign-ups at a time (password hashing is slow on purpose).
+pub(crate) async fn sign_up(
     client: &reqwest::Client,
     url: &str,
     n: usize,
-) -> anyhow::Result<Vec<String>> {
+    kind: &'static str,
+    block: u8,
+) -> anyhow::Result<Vec<Who>> {
     let run_id = std::process::id();
     let gate = Arc::new(Semaphore::new(4));
     let mut tasks = Vec::with_capacity(n);
@@ -137,8 +188,12 @@ async fn sign_up_buyers(
         let (client, url, gate) = (client.clone(), url.to_owned(), gate.clone());
         tasks.push(tokio::spawn(async move {
             let _permit = gate.acquire_owned().await?;
-            let body = post(&client, &url, "mutation($i: SignUpInput!) { signUp(input: $i) { token } }", json!({ "i": { "email": format!("buyer{run_id}-{i}@loadgen.test"), "password": "loadgen password", "name": "Buyer" } })).await?;
-            token_of(&body, "signUp")
+            let addr = private_addr(block, i);
+            let body = anon(&client, &url, &addr, "mutation($i: SignUpInput!) { signUp(input: $i) { token } }", json!({ "i": { "email": format!("{kind}{run_id}-{i}@loadgen.test"), "password": "loadgen password", "name": "Buyer" } })).await?;
+            anyhow::Ok(Who {
+                token: token_of(&body, "signUp")?,
+                addr,
+            })
         }));
     }
     let mut tokens = Vec::with_capacity(n);
@@ -152,7 +207,7 @@ async fn sign_up_buyers(
 async fn open_sale_in(
     client: &reqwest::Client,
     url: &str,
-    admin: &str,
+    admin: &Who,
     showtime: &str,
     lead: u64,
 ) -> anyhow::Result<Instant> {
@@ -215,7 +270,8 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
             o.seats
         );
     }
-    let tokens = sign_up_buyers(&client, url, o.concurrency).await?;
+    let tokens = sign_up(&client, url, o.concurrency, "buyer", 10).await?;
+    let bot_accounts = sign_up(&client, url, o.bots, "bot", 172).await?;
     let deliveries = Arc::new(crate::fanout::Deliveries::default());
     let listeners =
         crate::fanout::subscribe(url, &showtime, o.subscribers, deliveries.clone()).await?;
@@ -240,6 +296,22 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
         started,
         waiting_room: o.waiting_room,
     });
+    let bot_tally = Arc::new(crate::bot::BotTally::default());
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let bot_tasks: Vec<_> = bot_accounts
+        .into_iter()
+        .enumerate()
+        .map(|(b, who)| {
+            tokio::spawn(crate::bot::run(
+                sale.clone(),
+                who,
+                b,
+                bot_tally.clone(),
+                stop.clone(),
+                Duration::from_millis(o.bot_pause_ms),
+            ))
+        })
+        .collect();
     let mut tasks = Vec::with_capacity(o.buyers);
     for i in 0..o.buyers {
         let permit = gate.clone().acquire_owned().await?;
@@ -257,6 +329,10 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
         }));
     }
     for t in tasks {
+        t.await?;
+    }
+    stop.store(true, Ordering::Relaxed);
+    for t in bot_tasks {
         t.await?;
     }
     let wall = started.elapsed();
@@ -323,6 +399,22 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
         "sold on map   {sold_on_map}; tickets {}; seats sold twice: {twice}",
         tickets.len()
     );
+    if o.bots > 0 {
+        let by_bot = bot_tally.seats.lock().await;
+        println!(
+            "bots          {} accounts; {} hold requests of 20 holds, {} refused 429, {} holds granted, {} refused LIMIT_REACHED",
+            o.bots,
+            bot_tally.requests.load(Ordering::Relaxed),
+            bot_tally.rate_limited.load(Ordering::Relaxed),
+            bot_tally.holds.load(Ordering::Relaxed),
+            bot_tally.capped.load(Ordering::Relaxed),
+        );
+        println!(
+            "bot seats     {} bought in all, at most {} by one account",
+            by_bot.values().sum::<u64>(),
+            by_bot.values().max().copied().unwrap_or(0)
+        );
+    }
     if o.subscribers > 0 {
         // The last pushes are still on their way.
         tokio::time::sleep(Duration::from_secs(2)).await;

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use anyhow::bail;
 use serde_json::json;
 
-use crate::onsale::gql;
+use crate::onsale::{Who, gql};
 
 const ENTER: &str = "mutation E($s: ID!) { enterWaitingRoom(showtimeId: $s) { status } }";
 const WAIT: &str = "query W($s: ID!) { waitingRoom(showtimeId: $s, waitMs: 10000) { status } }";
@@ -16,11 +16,11 @@ const LEAVE: &str = "mutation L($s: ID!) { leaveWaitingRoom(showtimeId: $s) { st
 pub async fn wait_for_admission(
     client: &reqwest::Client,
     url: &str,
-    token: &str,
+    who: &Who,
     showtime: &str,
 ) -> anyhow::Result<Duration> {
     let started = Instant::now();
-    let entered = gql(client, url, token, ENTER, json!({ "s": showtime })).await?;
+    let entered = gql(client, url, who, ENTER, json!({ "s": showtime })).await?;
     let mut status = entered["data"]["enterWaitingRoom"]["status"].clone();
     // Each wait is answered on admission or after ten seconds; two minutes in all.
     for _ in 0..12 {
@@ -29,13 +29,13 @@ pub async fn wait_for_admission(
             Some("WAITING") => {}
             _ => bail!("not admitted: {entered}"),
         }
-        let place = gql(client, url, token, WAIT, json!({ "s": showtime })).await?;
+        let place = gql(client, url, who, WAIT, json!({ "s": showtime })).await?;
         status = place["data"]["waitingRoom"]["status"].clone();
     }
     bail!("still waiting after two minutes")
 }
 
 /// Gives the admission back so the next buyer in line gets it.
-pub async fn leave(client: &reqwest::Client, url: &str, token: &str, showtime: &str) {
-    let _ = gql(client, url, token, LEAVE, json!({ "s": showtime })).await;
+pub async fn leave(client: &reqwest::Client, url: &str, who: &Who, showtime: &str) {
+    let _ = gql(client, url, who, LEAVE, json!({ "s": showtime })).await;
 }
