@@ -4,7 +4,9 @@
 //!   times with `--concurrency` in flight, and prints throughput and latency percentiles.
 //! - `onsale`: an opening-night on-sale; see `onsale.rs`.
 //! - `search`: discovery latency by kind of query; see `search.rs`.
+//! - `barrage`: hostile requests, counted by answer; see `barrage.rs`.
 
+mod barrage;
 mod bot;
 mod buyer;
 mod fanout;
@@ -51,6 +53,8 @@ enum Scenario {
     Onsale(onsale::Options),
     /// Search latency: full text, fuzzy, autocomplete and near me.
     Search(search::Options),
+    /// Hostile requests over HTTP and WebSocket against a server on this machine.
+    Barrage(barrage::Options),
 }
 
 const SEAT_MAP: &str = "query SeatMap($id: ID!) { showtime(id: $id) { seatMap { seats { id row number category status priceCents } } } }";
@@ -186,5 +190,6 @@ async fn main() -> anyhow::Result<()> {
         }
         Scenario::Onsale(options) => onsale::run(cli.url.trim_end_matches('/'), options).await,
         Scenario::Search(options) => search::run(cli.url.trim_end_matches('/'), options).await,
+        Scenario::Barrage(options) => barrage::run(cli.url.trim_end_matches('/'), options).await,
     }
 }

@@ -237,6 +237,10 @@ fn rfc3339(secs: u64) -> String {
     format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{se:02}Z")
 }
 
+pub(crate) fn unix_secs() -> u64 {
+    unix_now().as_secs()
+}
+
 fn unix_now() -> Duration {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
