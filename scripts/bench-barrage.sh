@@ -40,10 +40,18 @@ rows() {
     fi | tr '\n' ' '
 }
 
+stop_server() {
+    kill "$1" 2>/dev/null || return 0
+    for _ in $(seq 1 25); do kill -0 "$1" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+
 run() {
     "$bin/marquee" --bind "127.0.0.1:$port" >"$data/server.log" 2>&1 &
     local server=$!
-    trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' RETURN
+    # A server wedged by a request may not finish a graceful shutdown: killed after 5 s.
+    trap 'stop_server $server; rm -rf "$data"' RETURN
     for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
     local before after rc=0
     before=$(rows)
@@ -69,7 +77,7 @@ run() {
 if $embedded; then
     run "$@"
 else
-    export -f run rows
+    export -f run rows stop_server
     export bin data port rows_sql bound_mb
     scripts/test.sh --servers-only -- bash -c '
         db="${TEST_DATABASE_URL%/*}/barrage"

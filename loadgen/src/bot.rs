@@ -58,6 +58,7 @@ pub(crate) async fn run(
     let deadline = Instant::now() + Duration::from_secs(180);
     let mut round = bot;
     let mut admitted = false;
+    let (mut free, mut stale) = (Vec::new(), true);
     let done = |stop: &AtomicBool| {
         stop.load(Ordering::Relaxed)
             || tally.sold_seats.load(Ordering::Relaxed) >= total
@@ -74,14 +75,18 @@ pub(crate) async fn run(
             }
             admitted = true;
         }
-        // A fresh look at what is free, spread over the holds of one request.
-        let free = free_seats(sale.as_ref(), &who).await;
-        if free.is_empty() {
-            break;
+        // A fresh look at what is free (unless the last request was refused unread),
+        // spread over the holds of one request.
+        if stale {
+            free = free_seats(sale.as_ref(), &who).await;
+            if free.is_empty() {
+                break;
+            }
         }
         round += 1;
         let (status, body) = fire(sale.as_ref(), &who, round, &free).await;
         bots.requests.fetch_add(1, Ordering::Relaxed);
+        stale = status != 429;
         if status == 429 {
             bots.rate_limited.fetch_add(1, Ordering::Relaxed);
             tokio::time::sleep(pause).await;

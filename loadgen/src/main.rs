@@ -10,6 +10,7 @@ mod barrage;
 mod bot;
 mod buyer;
 mod fanout;
+mod hostile;
 mod onsale;
 mod room;
 mod search;
