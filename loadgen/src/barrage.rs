@@ -256,10 +256,11 @@ async fn slow_clients(t: Arc<Target>, n: usize, stop: Arc<AtomicBool>) -> (usize
                 if stop.load(Ordering::Relaxed) {
                     return (true, None);
                 }
-                match tokio::time::timeout(Duration::from_millis(500), s.read(&mut buf)).await {
-                    Ok(Ok(0) | Err(_)) => return (true, Some(opened.elapsed().as_secs_f64())),
-                    // An answer (a timeout status): keep reading until the close.
-                    Ok(Ok(_)) | Err(_) => {}
+                // An answer (a timeout status) is read on until the close.
+                if let Ok(Ok(0) | Err(_)) =
+                    tokio::time::timeout(Duration::from_millis(500), s.read(&mut buf)).await
+                {
+                    return (true, Some(opened.elapsed().as_secs_f64()));
                 }
             }
         }));

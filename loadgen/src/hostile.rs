@@ -356,7 +356,7 @@ async fn raw(t: &Target, bytes: &[u8]) -> (String, String) {
         let mut s = TcpStream::connect(&t.host).await?;
         // The server may answer and close before reading everything.
         let _ = s.write_all(bytes).await;
-        let mut buf = vec![0u8; 64];
+        let mut buf = [0u8; 64];
         let mut got = 0;
         while got < 12 {
             let n = s.read(&mut buf[got..]).await?;
