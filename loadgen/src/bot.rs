@@ -66,12 +66,20 @@ pub(crate) async fn run(
     };
     while !done(&stop) {
         if sale.waiting_room && !admitted {
-            if crate::room::wait_for_admission(client, url, &who, showtime)
-                .await
-                .is_err()
-            {
-                tokio::time::sleep(pause).await;
-                continue;
+            // In line until admitted, or until the sale is over.
+            let over = async {
+                while !done(&stop) {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            };
+            tokio::select! {
+                waited = crate::room::wait_for_admission(client, url, &who, showtime) => {
+                    if waited.is_err() {
+                        tokio::time::sleep(pause).await;
+                        continue;
+                    }
+                }
+                () = over => break,
             }
             admitted = true;
         }
