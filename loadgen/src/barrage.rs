@@ -188,13 +188,19 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
     );
     let same = before == after;
     println!(
-        "catalog       {} ({} bytes read before and after)",
-        if same { "unchanged" } else { "CHANGED" },
-        before.len()
+        "catalog       {}",
+        if same {
+            format!("unchanged ({} bytes read before and after)", before.len())
+        } else if after.starts_with("unreadable") {
+            format!("not read after the barrage: {after}")
+        } else {
+            "CHANGED".to_owned()
+        }
     );
     let fives = c.by_class.get("5xx").copied().unwrap_or(0);
-    if fives > 0 || !same {
-        bail!("{fives} answers of 5xx; catalog unchanged: {same}");
+    let unanswered = c.by_class.get("no answer").copied().unwrap_or(0);
+    if fives > 0 || unanswered > 0 || !same {
+        bail!("{fives} answers of 5xx, {unanswered} unanswered; catalog read the same: {same}");
     }
     Ok(())
 }

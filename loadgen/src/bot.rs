@@ -6,7 +6,7 @@
 //! reaches a cap (`LIMIT_REACHED`), or the honest buyers are done. A refused request
 //! (HTTP 429) is sent again after `--bot-pause-ms`, whatever `Retry-After` says.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -36,6 +36,8 @@ pub(crate) struct BotTally {
     pub(crate) holds: AtomicU64,
     /// Seats bought, by bot.
     pub(crate) seats: Mutex<HashMap<usize, u64>>,
+    /// Holds refused, by error code.
+    pub(crate) codes: Mutex<BTreeMap<String, u64>>,
 }
 
 /// One bot's run.
@@ -102,6 +104,12 @@ pub(crate) async fn run(
         }
         let (bookings, codes) = outcome(&body);
         let capped = codes.iter().filter(|c| *c == "LIMIT_REACHED").count();
+        {
+            let mut seen = bots.codes.lock().await;
+            for c in &codes {
+                *seen.entry(c.clone()).or_default() += 1;
+            }
+        }
         bots.capped.fetch_add(capped as u64, Ordering::Relaxed);
         if !bookings.is_empty() {
             // The admission was spent on the first hold granted.

@@ -418,6 +418,14 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
             by_bot.values().sum::<u64>(),
             by_bot.values().max().copied().unwrap_or(0)
         );
+        let codes: Vec<String> = bot_tally
+            .codes
+            .lock()
+            .await
+            .iter()
+            .map(|(code, n)| format!("{code} {n}"))
+            .collect();
+        println!("bot refusals  {}", codes.join(", "));
     }
     if o.subscribers > 0 {
         // The last pushes are still on their way.
