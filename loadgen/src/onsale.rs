@@ -4,6 +4,8 @@
 //! until the showtime is sold out. With `--waiting-room true` (the default) the showtime is
 //! flagged hot and every buyer first waits in its line until admitted. Buyer accounts are
 //! made before the clock starts, one per buyer in flight (a place in line is per account).
+//! With `--bots N`, scalper bots race the buyers (see `bot.rs`). Every client sends its own
+//! address in `X-Forwarded-For`, for a server that trusts the generator as its proxy.
 
 use std::collections::HashMap;
 use std::sync::Arc;
