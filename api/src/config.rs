@@ -140,6 +140,8 @@ pub struct Settings {
     pub email_lease_seconds: u32,
     /// How long before a show confirmed buyers get a reminder.
     pub reminder_lead_minutes: u32,
+    /// Most emails sent to one address in an hour, booking confirmations aside.
+    pub email_max_per_recipient_hour: u32,
     /// Refuse requests past the `rate_limit_*` limits (`false`: no rate limits at all).
     pub rate_limits: bool,
     /// Proxies (addresses or CIDR blocks) whose `X-Forwarded-For` names the client.
@@ -228,6 +230,7 @@ impl Default for Settings {
             email_retry_base_seconds: 30,
             email_lease_seconds: 60,
             reminder_lead_minutes: 180,
+            email_max_per_recipient_hour: 10,
             rate_limits: true,
             trusted_proxies: TrustedProxies::default(),
             rate_limit_login: Rate::per(20, 10 * MINUTE),
@@ -485,6 +488,12 @@ impl Settings {
             return Err(invalid(
                 "password_hash_concurrency",
                 "must be between 1 and 1024",
+            ));
+        }
+        if self.email_max_per_recipient_hour == 0 {
+            return Err(invalid(
+                "email_max_per_recipient_hour",
+                "must be at least 1",
             ));
         }
         if self.email_retry_base_seconds == 0 || self.email_lease_seconds < 2 {

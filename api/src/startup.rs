@@ -77,6 +77,7 @@ pub async fn start_services(
         lease: Duration::from_std(lease).unwrap_or(Duration::seconds(60)),
         reminder_lead: Duration::minutes(i64::from(settings.reminder_lead_minutes)),
         reminder_scan: std::time::Duration::from_secs(30),
+        max_per_recipient_hour: settings.email_max_per_recipient_hour,
         observer: mail_observer,
     };
     let config = DomainConfig {
