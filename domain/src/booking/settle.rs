@@ -230,20 +230,7 @@ impl BookingService {
         if moved.rows_affected != 1 {
             return Ok(None);
         }
-        let mut update = payments::Entity::update_many()
-            .col_expr(payments::Column::Status, Expr::value("succeeded"))
-            .col_expr(
-                payments::Column::NextCheckAt,
-                Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
-            )
-            .col_expr(payments::Column::UpdatedAt, Expr::value(now));
-        if let Some(r) = provider_ref {
-            update = update.col_expr(payments::Column::ProviderRef, Expr::value(r.to_owned()));
-        }
-        update
-            .filter(payments::Column::Id.eq(payment))
-            .exec(txn)
-            .await?;
+        mark_succeeded(payment, provider_ref, now).exec(txn).await?;
         let issued = seats
             .iter()
             .map(|seat| {
@@ -349,18 +336,7 @@ impl BookingService {
     ) -> Result<Booking, BookingError> {
         let now = self.clock.now();
         let txn = self.db.begin().await?;
-        let mut update = payments::Entity::update_many()
-            .col_expr(payments::Column::Status, Expr::value("succeeded"))
-            .col_expr(
-                payments::Column::NextCheckAt,
-                Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
-            )
-            .col_expr(payments::Column::UpdatedAt, Expr::value(now));
-        if let Some(r) = provider_ref {
-            update = update.col_expr(payments::Column::ProviderRef, Expr::value(r));
-        }
-        let taken = update
-            .filter(payments::Column::Id.eq(payment))
+        let taken = mark_succeeded(payment, provider_ref.as_deref(), now)
             .filter(payments::Column::Status.ne("succeeded"))
             .exec(&txn)
             .await?;
@@ -441,6 +417,25 @@ impl BookingService {
         self.send_refund(refund).await?;
         self.load(id).await
     }
+}
+
+/// The update that records a payment as taken by the gateway.
+fn mark_succeeded(
+    payment: Uuid,
+    provider_ref: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> sea_orm::UpdateMany<payments::Entity> {
+    let mut update = payments::Entity::update_many()
+        .col_expr(payments::Column::Status, Expr::value("succeeded"))
+        .col_expr(
+            payments::Column::NextCheckAt,
+            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+        )
+        .col_expr(payments::Column::UpdatedAt, Expr::value(now));
+    if let Some(r) = provider_ref {
+        update = update.col_expr(payments::Column::ProviderRef, Expr::value(r.to_owned()));
+    }
+    update.filter(payments::Column::Id.eq(payment))
 }
 
 /// The payment states an answer may still move; `succeeded` and `failed` are final.
