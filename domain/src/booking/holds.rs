@@ -26,9 +26,9 @@ use crate::ids::{BookingId, SeatId, ShowtimeId};
 use crate::payments::{CircuitBreaker, PaymentGateway};
 use crate::waiting_room::{Admission, WaitingRoomService};
 
-use super::buyer_caps::{BuyerCaps, check_buyer_caps, token_locking_buyer};
+use super::buyer_caps::{BuyerCaps, check_buyer_caps};
 use super::front_line::{Claim, SeatHolds};
-use super::{BookedSeat, Booking, BookingError, BookingStatus};
+use super::{BookedSeat, Booking, BookingError, BookingStatus, fencing};
 
 /// Limits and money rules of the booking path.
 #[derive(Debug, Clone, Copy)]
@@ -274,26 +274,7 @@ impl BookingService {
         let txn = self.db.begin().await?;
         // A write first: SQLite then takes its write lock at once instead of failing to
         // upgrade a read lock under contention.
-        let token = match token_locking_buyer(&txn, who.user_id.uuid()).await {
-            Ok(token) => token,
-            Err(e) => {
-                txn.rollback().await?;
-                return Err(e);
-            }
-        };
-        if let Err(e) = check_buyer_caps(
-            &txn,
-            self.settings.buyer_caps,
-            who.user_id.uuid(),
-            showtime.id,
-            ids.len(),
-            now,
-        )
-        .await
-        {
-            txn.rollback().await?;
-            return Err(e);
-        }
+        let token = fencing::next_token(&txn).await?;
         let free = Condition::any()
             .add(show_seats::Column::Status.eq(SeatStatus::Available.as_str()))
             .add(
@@ -330,6 +311,19 @@ impl BookingService {
             return Err(BookingError::SeatUnavailable(
                 self.unavailable(showtime.id, &ids, now).await?,
             ));
+        }
+        if let Err(e) = check_buyer_caps(
+            &txn,
+            self.settings.buyer_caps,
+            who.user_id.uuid(),
+            showtime.id,
+            ids.len(),
+            now,
+        )
+        .await
+        {
+            txn.rollback().await?;
+            return Err(e);
         }
         // Any other active claim on these seats belongs to a lapsed hold we just overtook.
         booking_seats::Entity::update_many()
