@@ -11,6 +11,7 @@ mod booking;
 mod booking_faults;
 mod catalog;
 mod checkout;
+mod cost;
 mod email;
 mod groups;
 mod helpers;

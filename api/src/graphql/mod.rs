@@ -1,6 +1,7 @@
 //! The GraphQL schema: query, mutation and subscription roots over the domain services.
 
 pub mod auth;
+mod cost;
 pub mod error;
 mod extensions;
 mod loaders;
@@ -41,6 +42,7 @@ pub fn build(services: Arc<Services>, metrics: Arc<Metrics>, limits: Limits) -> 
     Schema::build(Query::default(), Mutation::default(), Subscription)
         .data(services)
         .extension(extensions::OperationMetrics(metrics))
+        .extension(extensions::SignInOnce)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(64)
