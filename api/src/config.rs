@@ -105,6 +105,11 @@ pub struct Settings {
     pub ws_max_subscriptions: usize,
     /// Subscription connections open at once per signed-in user.
     pub ws_max_connections_per_user: usize,
+    /// Subscription connections open at once from one address (an IPv6 /64), signed in
+    /// or not.
+    pub ws_max_connections_per_ip: usize,
+    /// Subscription connections open at once on this instance.
+    pub ws_max_connections: usize,
     /// Messages a group of identical seat-map subscriptions keeps for a member that is
     /// slow to take them; one further behind gets a fresh whole map.
     pub ws_group_backlog: usize,
@@ -168,6 +173,8 @@ impl Default for Settings {
             ws_idle_timeout_ms: 300_000,
             ws_max_subscriptions: 20,
             ws_max_connections_per_user: 10,
+            ws_max_connections_per_ip: 200,
+            ws_max_connections: 20_000,
             ws_group_backlog: 1_024,
             graphql_max_depth: 12,
             graphql_max_complexity: 2_000,
@@ -366,6 +373,8 @@ impl Settings {
             || self.ws_idle_timeout_ms == 0
             || self.ws_max_subscriptions == 0
             || self.ws_max_connections_per_user == 0
+            || self.ws_max_connections_per_ip == 0
+            || self.ws_max_connections == 0
             || self.ws_group_backlog == 0
         {
             return Err(invalid(

@@ -30,4 +30,5 @@ mod subscriptions;
 mod theatre_changes;
 mod waiting_room;
 mod webhooks;
+mod ws_limits;
 mod ws_protocol;

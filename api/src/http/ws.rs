@@ -2,17 +2,21 @@
 //! `graphql-ws`), authenticated by the token in `connection_init`, within the limits of
 //! [`WsLimits`].
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_graphql::Data;
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql_axum::GraphQLProtocol;
-use axum::extract::{State, WebSocketUpgrade};
+use axum::Extension;
+use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
+use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::AppState;
-use super::ws_limits::Connection;
+use super::errors::coded;
+use super::ws_limits::{Connection, Refusal};
 use super::ws_session;
 use crate::graphql::auth::RequestAuth;
 use crate::graphql::request_data;
@@ -25,10 +29,23 @@ const WS_MAX_MESSAGE: usize = 256 * 1024;
 /// Upgrades to a subscription connection.
 pub async fn upgrade(
     State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     // Refuses an upgrade that names neither protocol.
     _protocol: GraphQLProtocol,
     ws: WebSocketUpgrade,
 ) -> Response {
+    // Every connection counts, signed in or not, before it costs anything more.
+    let ip = peer.map_or(std::net::Ipv4Addr::UNSPECIFIED.into(), |p| p.0.0.ip());
+    let admission = match state.ws_limits.admit(ip) {
+        Ok(a) => a,
+        Err(refusal) => {
+            let why = match refusal {
+                Refusal::PerIp => "too many open connections from this address",
+                Refusal::Total => "the server has as many open connections as it takes",
+            };
+            return coded(StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", why);
+        }
+    };
     let schema = state.schema.clone();
     let services = state.services.clone();
     let limits = state.ws_limits.clone();
@@ -41,6 +58,7 @@ pub async fn upgrade(
         .read_buffer_size(WS_READ_BUFFER)
         .max_message_size(WS_MAX_MESSAGE)
         .on_upgrade(move |socket| async move {
+            let _admission = admission;
             let opened = Instant::now();
             let conn = Connection::new(limits.max_subscriptions);
             let (init_conn, init_limits) = (conn.clone(), limits.clone());
@@ -74,7 +92,15 @@ pub async fn upgrade(
                     Ok(data)
                 })
             });
-            let serve = ws_session::serve(socket, schema, parsed, groups, metrics, on_init);
+            let serve = ws_session::serve(
+                socket,
+                schema,
+                parsed,
+                groups,
+                metrics,
+                on_init,
+                limits.max_subscriptions,
+            );
             // Dropping the connection closes it: for a client that never introduces
             // itself, or one that keeps a socket open without subscribing to anything.
             let watchdog = async {
@@ -99,10 +125,16 @@ pub async fn upgrade(
 
 /// The limits, for the server's state.
 pub fn limits(settings: &crate::config::Settings) -> Arc<super::ws_limits::WsLimits> {
-    Arc::new(super::ws_limits::WsLimits::new(
-        Duration::from_millis(settings.ws_init_timeout_ms),
-        Duration::from_millis(settings.ws_idle_timeout_ms),
-        settings.ws_max_subscriptions,
-        settings.ws_max_connections_per_user,
-    ))
+    Arc::new(
+        super::ws_limits::WsLimits::new(
+            Duration::from_millis(settings.ws_init_timeout_ms),
+            Duration::from_millis(settings.ws_idle_timeout_ms),
+            settings.ws_max_subscriptions,
+            settings.ws_max_connections_per_user,
+        )
+        .with_connection_caps(
+            settings.ws_max_connections_per_ip,
+            settings.ws_max_connections,
+        ),
+    )
 }
