@@ -119,6 +119,11 @@ pub struct Settings {
     pub graphql_max_complexity: usize,
     /// Largest accepted request body.
     pub max_body_bytes: usize,
+    /// A request's headers must arrive within this time of the connection's start or of
+    /// the previous answer; an idle connection is closed after it.
+    pub http_header_timeout_ms: u64,
+    /// A request's body must arrive whole within this time of its headers.
+    pub http_body_timeout_ms: u64,
     /// `smtp://host:port` or `smtps://user:pass@host` (also read from `SMTP_URL`); default:
     /// each message written as an `.eml` file under `data_dir/mail`.
     pub smtp_url: Option<SecretString>,
@@ -179,6 +184,8 @@ impl Default for Settings {
             graphql_max_depth: 12,
             graphql_max_complexity: 2_000,
             max_body_bytes: 256 * 1024,
+            http_header_timeout_ms: 10_000,
+            http_body_timeout_ms: 30_000,
             smtp_url: None,
             email_from: "Marquee <tickets@marquee.localhost>".into(),
             email_max_attempts: 6,
@@ -393,6 +400,18 @@ impl Settings {
         }
         if self.max_body_bytes < 1024 {
             return Err(invalid("max_body_bytes", "must be at least 1024"));
+        }
+        if !(100..=600_000).contains(&self.http_header_timeout_ms) {
+            return Err(invalid(
+                "http_header_timeout_ms",
+                "must be between 100 and 600000",
+            ));
+        }
+        if !(100..=600_000).contains(&self.http_body_timeout_ms) {
+            return Err(invalid(
+                "http_body_timeout_ms",
+                "must be between 100 and 600000",
+            ));
         }
         if let Some(url) = &self.smtp_url {
             let u = url.expose_secret();

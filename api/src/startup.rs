@@ -20,6 +20,7 @@ use tokio::net::TcpListener;
 
 use crate::config::{Gateway, Settings};
 use crate::graphql::{self, Limits};
+use crate::http::serve::{Deadlines, serve};
 use crate::http::{AppState, WebhookSettings, router};
 use crate::metrics::Metrics;
 use crate::secrets::load_or_create_jwt_secret;
@@ -31,6 +32,7 @@ pub struct Application {
     services: Arc<Services>,
     fake_gateway: Option<Arc<FakeGateway>>,
     addr: SocketAddr,
+    deadlines: Deadlines,
 }
 
 /// Connects, migrates and wires the domain (also used by the CLI's maintenance commands).
@@ -244,6 +246,10 @@ impl Application {
             services,
             fake_gateway,
             addr,
+            deadlines: Deadlines {
+                headers: std::time::Duration::from_millis(settings.http_header_timeout_ms),
+                body: std::time::Duration::from_millis(settings.http_body_timeout_ms),
+            },
         })
     }
 
@@ -268,13 +274,7 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await
+        serve(self.listener, self.router, self.deadlines, shutdown).await
     }
 }
 

@@ -25,6 +25,7 @@ mod relay;
 mod reviews;
 mod schema;
 mod search;
+mod slow_clients;
 mod stripe;
 mod subscriptions;
 mod theatre_changes;

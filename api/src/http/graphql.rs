@@ -37,6 +37,13 @@ pub async fn post(
                 "request body is too large",
             );
         }
+        Err(rejection) if super::serve::timed_out(&rejection) => {
+            return coded(
+                StatusCode::REQUEST_TIMEOUT,
+                "REQUEST_TIMEOUT",
+                "the request body did not arrive in time",
+            );
+        }
         Err(rejection) => return coded(rejection.status(), "BAD_REQUEST", &rejection.body_text()),
     };
     let content_type = headers

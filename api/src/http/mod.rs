@@ -5,6 +5,7 @@ mod errors;
 mod graphql;
 mod health;
 mod observe;
+pub mod serve;
 mod webhooks;
 mod ws;
 mod ws_groups;
