@@ -217,6 +217,7 @@ impl Application {
             Limits {
                 max_depth: settings.graphql_max_depth,
                 max_complexity: settings.graphql_max_complexity,
+                introspection: settings.introspection_enabled(),
             },
         );
         let state = AppState {
@@ -231,6 +232,7 @@ impl Application {
             metrics,
             ws_limits: crate::http::ws_limits_of(&settings),
             parsed: Arc::default(),
+            graphiql: settings.graphiql_enabled(),
             webhooks: WebhookSettings {
                 secret: settings.stripe_webhook_secret.clone(),
                 tolerance_secs: i64::from(settings.webhook_tolerance_seconds),

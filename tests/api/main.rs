@@ -13,6 +13,7 @@ mod catalog;
 mod checkout;
 mod cost;
 mod email;
+mod exposure;
 mod groups;
 mod helpers;
 mod http_edges;

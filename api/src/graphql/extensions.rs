@@ -1,7 +1,7 @@
 //! Per-operation metrics and tracing: name, outcome and latency of every GraphQL
 //! operation, and one span per operation. Not one span per field: a seat map resolves
 //! thousands of fields, and per-field spans cost more than the resolution itself.
-//! And one check of a parsed document before it runs: at most one sign-in.
+//! And the rules a parsed document must meet before it runs.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -48,21 +48,29 @@ impl Extension for OperationMetricsExtension {
     }
 }
 
-/// Refuses a document that signs in or signs up more than once: each attempt costs a
-/// password hash, and aliases would otherwise let one request try many passwords.
-pub struct SignInOnce;
+/// Rules a parsed document must meet before it runs: it signs in or signs up at most once
+/// (each attempt costs a password hash, and aliases would otherwise let one request try
+/// many passwords), and it asks nothing of the schema itself when introspection is off.
+pub struct DocumentRules {
+    /// Whether `__schema` and `__type` may be asked.
+    pub introspection: bool,
+}
 
 /// Mutation fields that take a password.
 const SIGN_IN_FIELDS: [&str; 2] = ["logIn", "signUp"];
+/// Query fields that describe the schema.
+const INTROSPECTION_FIELDS: [&str; 2] = ["__schema", "__type"];
 
-impl ExtensionFactory for SignInOnce {
+impl ExtensionFactory for DocumentRules {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(SignInOnce)
+        Arc::new(DocumentRules {
+            introspection: self.introspection,
+        })
     }
 }
 
 #[async_graphql::async_trait::async_trait]
-impl Extension for SignInOnce {
+impl Extension for DocumentRules {
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -71,28 +79,36 @@ impl Extension for SignInOnce {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let doc = next.run(ctx, query, variables).await?;
-        let most = doc
-            .operations
-            .iter()
-            .filter(|(_, op)| op.node.ty == OperationType::Mutation)
-            .map(|(_, op)| sign_ins(&doc, &op.node.selection_set.node))
-            .max()
-            .unwrap_or(0);
-        if most > 1 {
-            let mut err =
-                ServerError::new("at most one logIn or signUp per request".to_owned(), None);
-            err.extensions
-                .get_or_insert_with(ErrorExtensionValues::default)
-                .set("code", "GRAPHQL_VALIDATION_FAILED");
-            return Err(err);
+        for (_, op) in doc.operations.iter() {
+            let root = &op.node.selection_set.node;
+            match op.node.ty {
+                OperationType::Mutation if root_fields(&doc, root, &SIGN_IN_FIELDS) > 1 => {
+                    return Err(refusal("at most one logIn or signUp per request"));
+                }
+                OperationType::Query
+                    if !self.introspection
+                        && root_fields(&doc, root, &INTROSPECTION_FIELDS) > 0 =>
+                {
+                    return Err(refusal("introspection is switched off on this server"));
+                }
+                _ => {}
+            }
         }
         Ok(doc)
     }
 }
 
-/// The distinct results (by alias) of sign-in fields in a mutation's root selection, through
-/// its fragments. Fields with the same result name run once.
-fn sign_ins(doc: &ExecutableDocument, root: &SelectionSet) -> usize {
+fn refusal(message: &str) -> ServerError {
+    let mut err = ServerError::new(message.to_owned(), None);
+    err.extensions
+        .get_or_insert_with(ErrorExtensionValues::default)
+        .set("code", "GRAPHQL_VALIDATION_FAILED");
+    err
+}
+
+/// The distinct results (by alias) of the fields named `names` in an operation's root
+/// selection, through its fragments. Fields with the same result name run once.
+fn root_fields(doc: &ExecutableDocument, root: &SelectionSet, names: &[&str]) -> usize {
     let mut keys = HashSet::new();
     let mut seen = HashSet::new();
     let mut pending = vec![root];
@@ -100,7 +116,7 @@ fn sign_ins(doc: &ExecutableDocument, root: &SelectionSet) -> usize {
         for item in &set.items {
             match &item.node {
                 Selection::Field(f) => {
-                    if SIGN_IN_FIELDS.contains(&f.node.name.node.as_str()) {
+                    if names.contains(&f.node.name.node.as_str()) {
                         keys.insert(f.node.response_key().node.as_str());
                     }
                 }

@@ -126,6 +126,13 @@ pub async fn get(
     params: Query<GetParams>,
 ) -> Response {
     let Some(query) = params.0.query else {
+        if !state.graphiql {
+            return coded(
+                StatusCode::NOT_FOUND,
+                "NOT_FOUND",
+                "GraphiQL is switched off here; send queries to /graphql",
+            );
+        }
         let page = GraphiQLSource::build()
             .endpoint("/graphql")
             .subscription_endpoint("/graphql/ws")

@@ -48,6 +48,8 @@ pub struct AppState {
     pub parsed: Arc<ParsedQueries>,
     /// Identical seat-map subscriptions, executed once each.
     pub groups: Arc<Groups>,
+    /// Whether `GET /graphql` serves GraphiQL.
+    pub graphiql: bool,
 }
 
 /// How gateway webhooks are verified.
