@@ -220,7 +220,8 @@ fn set_code(err: &mut ServerError, code: &str) {
 }
 
 /// JSON response; with `Accept: application/graphql-response+json`, a request that never
-/// executed (parse or validation failure) is a 400 as the GraphQL-over-HTTP spec asks.
+/// executed (parse or validation failure) is a 400 without `data`, as the GraphQL-over-HTTP
+/// spec asks.
 fn respond(headers: &HeaderMap, response: BatchResponse) -> Response {
     let accept = headers
         .get(header::ACCEPT)
@@ -245,7 +246,19 @@ fn respond(headers: &HeaderMap, response: BatchResponse) -> Response {
     } else {
         "application/json"
     };
-    match serde_json::to_string(&response) {
+    // A request that never ran has no `data` entry at all (the spec's SHOULD for the
+    // modern media type); `application/json` clients keep the `data: null` they know.
+    let body = if modern && not_executed {
+        serde_json::to_value(&response).and_then(|mut value| {
+            if let Some(fields) = value.as_object_mut() {
+                fields.remove("data");
+            }
+            serde_json::to_string(&value)
+        })
+    } else {
+        serde_json::to_string(&response)
+    };
+    match body {
         Ok(body) => (status, [(header::CONTENT_TYPE, content_type)], body).into_response(),
         Err(_) => coded(
             StatusCode::INTERNAL_SERVER_ERROR,
