@@ -30,6 +30,7 @@ mod slow_clients;
 mod stripe;
 mod subscriptions;
 mod theatre_changes;
+mod tokens;
 mod waiting_room;
 mod webhooks;
 mod ws_limits;

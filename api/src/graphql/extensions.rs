@@ -56,8 +56,14 @@ pub struct DocumentRules {
     pub introspection: bool,
 }
 
-/// Mutation fields that take a password.
-const SIGN_IN_FIELDS: [&str; 2] = ["logIn", "signUp"];
+/// Mutation fields that check or hash a password.
+const SIGN_IN_FIELDS: [&str; 5] = [
+    "logIn",
+    "signUp",
+    "changePassword",
+    "updateProfile",
+    "deleteAccount",
+];
 /// Query fields that describe the schema.
 const INTROSPECTION_FIELDS: [&str; 2] = ["__schema", "__type"];
 
@@ -83,7 +89,10 @@ impl Extension for DocumentRules {
             let root = &op.node.selection_set.node;
             match op.node.ty {
                 OperationType::Mutation if root_fields(&doc, root, &SIGN_IN_FIELDS) > 1 => {
-                    return Err(refusal("at most one logIn or signUp per request"));
+                    return Err(refusal(
+                        "at most one logIn, signUp or other field that checks a password \
+                         (changePassword, updateProfile, deleteAccount) per request",
+                    ));
                 }
                 OperationType::Query
                     if !self.introspection

@@ -3,7 +3,7 @@
 //! [`WsLimits`].
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use async_graphql::Data;
@@ -20,6 +20,7 @@ use super::ws_limits::{Connection, Refusal};
 use super::ws_session;
 use crate::graphql::auth::RequestAuth;
 use crate::graphql::request_data;
+use marquee_domain::accounts::AccountError;
 
 /// Bytes read from a subscription connection at a time.
 const WS_READ_BUFFER: usize = 4 * 1024;
@@ -62,7 +63,11 @@ pub async fn upgrade(
             let opened = Instant::now();
             let conn = Connection::new(limits.max_subscriptions);
             let (init_conn, init_limits) = (conn.clone(), limits.clone());
+            // The token the connection signed in with, re-checked while it stays open.
+            let signed_in: Arc<Mutex<Option<String>>> = Arc::default();
+            let (init_services, init_signed_in) = (services.clone(), signed_in.clone());
             let on_init: ws_session::OnInit = Box::new(move |payload| {
+                let services = init_services;
                 Box::pin(async move {
                     let token = ["token", "authorization", "Authorization"]
                         .iter()
@@ -84,6 +89,11 @@ pub async fn upgrade(
                         return Err("too many open connections for this account".to_owned());
                     }
                     init_conn.initialized(user);
+                    if user.is_some()
+                        && let Ok(mut kept) = init_signed_in.lock()
+                    {
+                        *kept = auth.token().map(str::to_owned);
+                    }
                     let (auth, loader) = request_data(&services, auth);
                     let mut data = Data::default();
                     data.insert(auth);
@@ -102,13 +112,22 @@ pub async fn upgrade(
                 limits.max_subscriptions,
             );
             // Dropping the connection closes it: for a client that never introduces
-            // itself, or one that keeps a socket open without subscribing to anything.
+            // itself, one that keeps a socket open without subscribing to anything, or one
+            // whose token has ended since (log-out, password change, deleted account).
             let watchdog = async {
                 let tick = std::cmp::min(limits.init_timeout, limits.idle_timeout) / 4;
                 loop {
                     tokio::time::sleep(std::cmp::max(tick, Duration::from_millis(10))).await;
                     if let Some(why) = conn.overdue(opened, &limits) {
                         tracing::info!(reason = why, "closing a subscription connection");
+                        return;
+                    }
+                    let token = signed_in.lock().ok().and_then(|t| t.clone());
+                    if let Some(token) = token
+                        && let Err(AccountError::Unauthenticated) =
+                            services.accounts.authenticate(&token).await
+                    {
+                        tracing::info!("closing a subscription connection whose token ended");
                         return;
                     }
                 }
