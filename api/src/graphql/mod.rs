@@ -3,7 +3,7 @@
 pub mod auth;
 mod cost;
 pub mod error;
-mod extensions;
+pub(crate) mod extensions;
 mod loaders;
 mod mutation;
 pub mod parsed;

@@ -17,6 +17,7 @@ use serde::Deserialize;
 use super::AppState;
 use super::errors::coded;
 use crate::graphql::auth::RequestAuth;
+use crate::graphql::extensions::{ONE_PASSWORD_CHECK, password_checks};
 use crate::graphql::request_data;
 
 /// Most operations one batched request may carry.
@@ -77,6 +78,22 @@ pub async fn post(
             "BAD_REQUEST",
             &format!("a batch must hold 1 to {MAX_BATCH} operations"),
         );
+    }
+    if let BatchRequest::Batch(items) = &batch {
+        // Each operation of a batch may check a password once; the batch as a whole, once
+        // too (each check costs a password hash).
+        let checks: usize = items
+            .iter()
+            .filter_map(|r| state.parsed.parse(&r.query).ok())
+            .map(|doc| password_checks(&doc))
+            .sum();
+        if checks > 1 {
+            return coded(
+                StatusCode::BAD_REQUEST,
+                "GRAPHQL_VALIDATION_FAILED",
+                ONE_PASSWORD_CHECK,
+            );
+        }
     }
     let auth = headers
         .get(header::AUTHORIZATION)
