@@ -1,7 +1,7 @@
 //! The GraphQL schema: query, mutation and subscription roots over the domain services.
 
 pub mod auth;
-mod cost;
+mod complexity;
 pub mod error;
 pub(crate) mod extensions;
 mod loaders;
