@@ -14,7 +14,8 @@ data=$(mktemp -d)
 server=""
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$data"' EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-export MARQUEE_DATA_DIR="$data" MARQUEE_LOG_FILTER=warn MARQUEE_SEED_DEMO=false
+# Every simulated client comes from this one address: no rate limits.
+export MARQUEE_DATA_DIR="$data" MARQUEE_LOG_FILTER=warn MARQUEE_SEED_DEMO=false MARQUEE_RATE_LIMITS=false
 
 "$bin/marquee" seed
 # The demo catalogue indexes 200 movies, 60 events and 72 theatres.

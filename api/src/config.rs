@@ -14,8 +14,14 @@ use marquee_domain::payments::{
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
+pub use crate::http::client_ip::{IpNet, TrustedProxies};
+pub use crate::http::rate_limit::Rate;
+
 /// The settings file read when none is named.
 pub const DEFAULT_FILE: &str = "marquee.toml";
+
+const MINUTE: u64 = 60;
+const HOUR: u64 = 3_600;
 
 /// How logs are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -64,6 +70,13 @@ pub struct Settings {
     pub hold_ttl_minutes: u32,
     /// Most seats in one booking.
     pub max_seats_per_booking: usize,
+    /// Most seats one account may hold or buy of one showtime.
+    pub max_seats_per_buyer_per_showtime: usize,
+    /// Most holds one account may have open at once.
+    pub max_active_holds_per_buyer: usize,
+    /// Largest difference tolerated between this instance's clock and the database's
+    /// before holds and sales are refused (0: not checked).
+    pub max_clock_skew_ms: u32,
     /// A checkout keeps the seats at least this long for the payment.
     pub checkout_extension_minutes: u32,
     /// Buyers let through a hot showtime's waiting room at once.
@@ -145,6 +158,42 @@ pub struct Settings {
     pub email_lease_seconds: u32,
     /// How long before a show confirmed buyers get a reminder.
     pub reminder_lead_minutes: u32,
+    /// Most emails sent to one address in an hour, booking confirmations aside.
+    pub email_max_per_recipient_hour: u32,
+    /// Refuse requests past the `rate_limit_*` limits (`false`: no rate limits at all).
+    pub rate_limits: bool,
+    /// Proxies (addresses or CIDR blocks) whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: TrustedProxies,
+    /// `logIn` attempts per client address.
+    pub rate_limit_login: Rate,
+    /// `logIn` attempts per target account, from any address.
+    pub rate_limit_login_account: Rate,
+    /// `signUp` per client address.
+    pub rate_limit_signup: Rate,
+    /// `holdSeats` and `holdBestAvailable` per client address.
+    pub rate_limit_hold: Rate,
+    /// `holdSeats` and `holdBestAvailable` per account.
+    pub rate_limit_hold_account: Rate,
+    /// `checkout` per client address.
+    pub rate_limit_checkout: Rate,
+    /// `checkout` per account.
+    pub rate_limit_checkout_account: Rate,
+    /// `addReview` and `updateReview` per client address.
+    pub rate_limit_review: Rate,
+    /// `addReview` and `updateReview` per account.
+    pub rate_limit_review_account: Rate,
+    /// `enterWaitingRoom` per client address.
+    pub rate_limit_waiting_room: Rate,
+    /// `enterWaitingRoom` per account.
+    pub rate_limit_waiting_room_account: Rate,
+    /// `search` and `autocomplete` per client address.
+    pub rate_limit_search: Rate,
+    /// `search` and `autocomplete` per account.
+    pub rate_limit_search_account: Rate,
+    /// Root fields of requests without a signed-in account, per client address.
+    pub rate_limit_anonymous: Rate,
+    /// Password hashes (sign-up, log-in) computed at once; each holds 19 MiB.
+    pub password_hash_concurrency: usize,
 }
 
 impl Default for Settings {
@@ -166,6 +215,9 @@ impl Default for Settings {
             cleaning_buffer_minutes: 15,
             hold_ttl_minutes: 10,
             max_seats_per_booking: 10,
+            max_seats_per_buyer_per_showtime: 10,
+            max_active_holds_per_buyer: 5,
+            max_clock_skew_ms: 1000,
             checkout_extension_minutes: 5,
             waiting_room_capacity: 10,
             waiting_room_admission_seconds: 120,
@@ -203,6 +255,24 @@ impl Default for Settings {
             email_retry_base_seconds: 30,
             email_lease_seconds: 60,
             reminder_lead_minutes: 180,
+            email_max_per_recipient_hour: 10,
+            rate_limits: true,
+            trusted_proxies: TrustedProxies::default(),
+            rate_limit_login: Rate::per(20, 10 * MINUTE),
+            rate_limit_login_account: Rate::per(50, HOUR),
+            rate_limit_signup: Rate::per(20, HOUR),
+            rate_limit_hold: Rate::per(120, MINUTE),
+            rate_limit_hold_account: Rate::per(30, MINUTE),
+            rate_limit_checkout: Rate::per(60, MINUTE),
+            rate_limit_checkout_account: Rate::per(10, MINUTE),
+            rate_limit_review: Rate::per(60, HOUR),
+            rate_limit_review_account: Rate::per(20, HOUR),
+            rate_limit_waiting_room: Rate::per(120, MINUTE),
+            rate_limit_waiting_room_account: Rate::per(30, MINUTE),
+            rate_limit_search: Rate::per(600, MINUTE),
+            rate_limit_search_account: Rate::per(600, MINUTE),
+            rate_limit_anonymous: Rate::per(600, MINUTE),
+            password_hash_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
         }
     }
 }
@@ -331,6 +401,20 @@ impl Settings {
         if self.max_seats_per_booking == 0 || self.max_seats_per_booking > 50 {
             return Err(invalid("max_seats_per_booking", "must be between 1 and 50"));
         }
+        if self.max_seats_per_buyer_per_showtime < self.max_seats_per_booking
+            || self.max_seats_per_buyer_per_showtime > 1_000
+        {
+            return Err(invalid(
+                "max_seats_per_buyer_per_showtime",
+                "must be between max_seats_per_booking and 1000",
+            ));
+        }
+        if self.max_active_holds_per_buyer == 0 || self.max_active_holds_per_buyer > 1_000 {
+            return Err(invalid(
+                "max_active_holds_per_buyer",
+                "must be between 1 and 1000",
+            ));
+        }
         if self.waiting_room_capacity == 0 || self.waiting_room_capacity > 100_000 {
             return Err(invalid(
                 "waiting_room_capacity",
@@ -446,6 +530,18 @@ impl Settings {
         }
         if self.email_max_attempts == 0 || self.email_max_attempts > 50 {
             return Err(invalid("email_max_attempts", "must be between 1 and 50"));
+        }
+        if self.password_hash_concurrency == 0 || self.password_hash_concurrency > 1_024 {
+            return Err(invalid(
+                "password_hash_concurrency",
+                "must be between 1 and 1024",
+            ));
+        }
+        if self.email_max_per_recipient_hour == 0 {
+            return Err(invalid(
+                "email_max_per_recipient_hour",
+                "must be at least 1",
+            ));
         }
         if self.email_retry_base_seconds == 0 || self.email_lease_seconds < 2 {
             return Err(invalid(
@@ -592,6 +688,43 @@ mod tests {
             assert!(s.introspection_enabled() && !s.graphiql_enabled());
             Ok(())
         });
+    }
+
+    #[test]
+    fn rate_limits_read_as_count_per_period_and_bad_ones_name_their_key() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("MARQUEE_RATE_LIMIT_LOGIN", "5/15m");
+            jail.set_env("MARQUEE_RATE_LIMIT_SEARCH", "off");
+            jail.set_env("MARQUEE_TRUSTED_PROXIES", "10.0.0.1, 192.168.0.0/16");
+            let s = Settings::load(None, &Overrides::default()).unwrap();
+            assert_eq!(s.rate_limit_login.0.unwrap().to_string(), "5/15m");
+            assert_eq!(s.rate_limit_search, Rate(None));
+            assert!(s.trusted_proxies.contains("192.168.9.9".parse().unwrap()));
+            Ok(())
+        });
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("m.toml", "trusted_proxies = [\"10.0.0.0/8\", \"::1\"]")?;
+            let s = Settings::load(Some(Path::new("m.toml")), &Overrides::default()).unwrap();
+            assert!(s.trusted_proxies.contains("::1".parse().unwrap()));
+            Ok(())
+        });
+        for (key, value) in [
+            ("MARQUEE_RATE_LIMIT_LOGIN", "lots"),
+            ("MARQUEE_RATE_LIMIT_HOLD_ACCOUNT", "0/1m"),
+            ("MARQUEE_TRUSTED_PROXIES", "10.0.0.0/40"),
+            ("MARQUEE_PASSWORD_HASH_CONCURRENCY", "0"),
+        ] {
+            figment::Jail::expect_with(|jail| {
+                jail.set_env(key, value);
+                let err = Settings::load(None, &Overrides::default()).unwrap_err();
+                let name = key.trim_start_matches("MARQUEE_").to_lowercase();
+                assert!(
+                    err.to_string().to_lowercase().contains(&name),
+                    "{key}: {err}"
+                );
+                Ok(())
+            });
+        }
     }
 
     #[test]

@@ -8,4 +8,5 @@ mod secrets;
 pub mod startup;
 pub mod telemetry;
 
+pub use http::client_ip;
 pub use startup::Application;

@@ -1,5 +1,5 @@
-//! Prometheus metrics: HTTP requests, GraphQL operations, database statements, emails and
-//! live subscription messages.
+//! Prometheus metrics: HTTP requests, GraphQL operations, database statements, emails,
+//! live subscription messages and rate-limit refusals.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -43,6 +43,12 @@ struct RenderingLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RateLimitLabels {
+    class: &'static str,
+    scope: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct DbLabels {
     outcome: String,
 }
@@ -83,6 +89,7 @@ pub struct Metrics {
     live_own: Counter,
     live_delay: Histogram,
     live_groups: Gauge,
+    rate_limited: Family<RateLimitLabels, Counter>,
     known_operations: Mutex<HashSet<String>>,
 }
 
@@ -106,6 +113,7 @@ impl Metrics {
         let live_messages = Family::<RenderingLabels, Counter>::default();
         let live_delay = latency_histogram();
         let live_groups = Gauge::default();
+        let rate_limited = Family::<RateLimitLabels, Counter>::default();
         let rendering = |r: &str| {
             live_messages
                 .get_or_create(&RenderingLabels {
@@ -164,8 +172,14 @@ impl Metrics {
             "Groups of identical seat-map subscriptions, each executed once, running now",
             live_groups.clone(),
         );
+        registry.register(
+            "rate_limited",
+            "Root fields refused by a rate limit, by class and by whose limit (address or account)",
+            rate_limited.clone(),
+        );
         Arc::new(Self {
             registry,
+            rate_limited,
             emails,
             live_shared,
             live_own,
@@ -261,6 +275,13 @@ impl Metrics {
         if let Some(delay) = delay {
             self.live_delay.observe(delay.as_secs_f64());
         }
+    }
+
+    /// Counts the `fields` of a request refused by the limit of `class` per `scope`.
+    pub fn observe_rate_limited(&self, class: &'static str, scope: &'static str, fields: u32) {
+        self.rate_limited
+            .get_or_create(&RateLimitLabels { class, scope })
+            .inc_by(u64::from(fields));
     }
 
     /// Counts a subscription group started (`1`) or ended (`-1`).

@@ -8,11 +8,12 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use chrono::Duration;
 use marquee_domain::accounts::TokenSettings;
-use marquee_domain::booking::BookingSettings;
+use marquee_domain::booking::{BookingSettings, BuyerCaps};
 use marquee_domain::clock::{SharedClock, SystemClock};
 use marquee_domain::db::DbSettings;
 use marquee_domain::mail::{EmailSettings, FileMailer, MailObserver, Mailer, SmtpMailer};
 use marquee_domain::payments::{FakeGateway, PaymentGateway};
+use marquee_domain::rate_limit::{RateLimitStore, RateLimiter, RedisRateLimits};
 use marquee_domain::waiting_room::WaitingRoomSettings;
 use marquee_domain::{DomainConfig, Services};
 use secrecy::ExposeSecret;
@@ -20,6 +21,7 @@ use tokio::net::TcpListener;
 
 use crate::config::{Gateway, Settings};
 use crate::graphql::{self, Limits};
+use crate::http::rate_limit::RateLimits;
 use crate::http::serve::{Deadlines, serve};
 use crate::http::{AppState, WebhookSettings, router};
 use crate::metrics::Metrics;
@@ -77,6 +79,7 @@ pub async fn start_services(
         lease: Duration::from_std(lease).unwrap_or(Duration::seconds(60)),
         reminder_lead: Duration::minutes(i64::from(settings.reminder_lead_minutes)),
         reminder_scan: std::time::Duration::from_secs(30),
+        max_per_recipient_hour: settings.email_max_per_recipient_hour,
         observer: mail_observer,
     };
     let config = DomainConfig {
@@ -96,6 +99,7 @@ pub async fn start_services(
                 settings.account_recheck_seconds,
             )),
         },
+        password_hashing: settings.password_hash_concurrency,
         cleaning_buffer: Duration::minutes(i64::from(settings.cleaning_buffer_minutes)),
         booking: BookingSettings {
             hold_ttl: Duration::minutes(i64::from(settings.hold_ttl_minutes)),
@@ -105,6 +109,12 @@ pub async fn start_services(
             reconcile_after: Duration::seconds(i64::from(settings.reconcile_after_seconds)),
             full_refund_before: Duration::hours(i64::from(settings.full_refund_hours)),
             partial_refund_before: Duration::hours(i64::from(settings.partial_refund_hours)),
+            buyer_caps: BuyerCaps {
+                seats_per_showtime: settings.max_seats_per_buyer_per_showtime,
+                active_holds: settings.max_active_holds_per_buyer,
+            },
+            max_clock_skew: (settings.max_clock_skew_ms > 0)
+                .then(|| Duration::milliseconds(i64::from(settings.max_clock_skew_ms))),
         },
         waiting_room: WaitingRoomSettings {
             capacity: settings.waiting_room_capacity,
@@ -229,8 +239,19 @@ impl Application {
             )),
             schema,
             services: services.clone(),
-            metrics,
+            metrics: metrics.clone(),
             ws_limits: crate::http::ws_limits_of(&settings),
+            rate_limits: Arc::new(RateLimits::new(
+                &settings,
+                RateLimiter::new(
+                    services
+                        .redis
+                        .clone()
+                        .map(|r| Arc::new(RedisRateLimits::new(r)) as Arc<dyn RateLimitStore>),
+                    services.clock.clone(),
+                ),
+                metrics.clone(),
+            )),
             parsed: Arc::default(),
             graphiql: settings.graphiql_enabled(),
             webhooks: WebhookSettings {
@@ -276,6 +297,8 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        // Every request carries the peer's address (for the rate limits and the
+        // WebSocket caps), set by `serve`.
         serve(self.listener, self.router, self.deadlines, shutdown).await
     }
 }

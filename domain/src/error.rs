@@ -21,6 +21,8 @@ pub enum ErrorKind {
     HoldExpired,
     /// The showtime sells through its waiting room and the caller has not been admitted.
     AdmissionRequired,
+    /// A per-account cap would be passed (seats per showtime, holds at once).
+    LimitReached,
     /// A dependency (the payment gateway) is down; try again shortly.
     Unavailable,
     /// Our fault: logged with its cause, shown generically.

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use chrono::Duration;
 use sea_orm::DatabaseConnection;
 
-use crate::accounts::{AccountService, TokenIssuer, TokenSettings};
+use crate::accounts::{AccountService, PasswordHasher, TokenIssuer, TokenSettings};
 use crate::booking::{
     BookingService, BookingSettings, ExpiryWorker, InProcessSeatHolds, ReconcileWorker,
     RedisSeatHolds, SeatHolds,
@@ -40,6 +40,8 @@ pub struct DomainConfig {
     pub redis: Option<(String, String)>,
     /// Access-token signing.
     pub tokens: TokenSettings,
+    /// Password hashes computed at once (each takes 19 MiB while it runs).
+    pub password_hashing: usize,
     /// Gap between consecutive shows on one screen.
     pub cleaning_buffer: Duration,
     /// Hold lifetime and seat limits.
@@ -252,6 +254,7 @@ impl Services {
                 events.clone(),
                 outbox_wake,
                 mail_wake,
+                config.email.max_per_recipient_hour,
             ),
             events,
             lane,
@@ -264,6 +267,7 @@ impl Services {
                 clock.clone(),
                 tokens,
                 config.tokens.account_recheck,
+                PasswordHasher::new(config.password_hashing),
             ),
             catalog: CatalogReader::new(db.clone(), clock.clone(), listings.clone()),
             catalog_admin: CatalogAdmin::new(

@@ -544,3 +544,55 @@ async fn update_showtime_refuses_a_start_beyond_two_years_as_create_does() {
     a.bad_input(UPDATE, &vars, "startsAt").await;
     assert_eq!(span(&a.read(&id).await).0, t);
 }
+
+#[tokio::test]
+async fn a_screen_move_racing_holds_never_leaves_a_hold_without_its_seats() {
+    let app = spawn_app_with(without_buyer_caps).await;
+    let a = Admin::new(&app).await;
+    let rows: Vec<Value> = (0..4)
+        .map(|r| json!({ "label": ((b'A' + r) as char).to_string(), "seats": "SSSSSSSSSS" }))
+        .collect();
+    let from = a.screen_in(&a.f.theatre_id, json!({ "rows": rows })).await;
+    let to = a.screen_in(&a.f.theatre_id, json!({ "rows": rows })).await;
+    let buyer = app.customer("mover-race@example.com").await;
+    let hold =
+        "mutation($s: ID!, $seats: [ID!]!) { holdSeats(showtimeId: $s, seatIds: $seats) { id } }";
+    let mut moved = 0;
+    for round in 0..6 {
+        let t = hour_from_now(48 + 4 * round);
+        let id = a.create(a.show_on(&from, t)).await;
+        let seats = seat_ids(&app, &id).await;
+        let barrier = Arc::new(tokio::sync::Barrier::new(seats.len() + 1));
+        let holds = futures_util::future::join_all(seats.iter().map(|seat| {
+            let (app, buyer, id, barrier) = (&app, &buyer, &id, barrier.clone());
+            async move {
+                barrier.wait().await;
+                app.gql(hold, json!({ "s": id, "seats": [seat] }), Some(buyer))
+                    .await
+            }
+        }));
+        let mover = async {
+            barrier.wait().await;
+            let vars = json!({ "id": id, "i": { "screenId": to } });
+            app.gql(UPDATE, vars, Some(&a.f.admin)).await
+        };
+        let (_, move_answer) = tokio::join!(holds, mover);
+        if move_answer["data"]["updateShowtime"].is_object() {
+            moved += 1;
+        } else {
+            assert_eq!(code(&move_answer), "CONFLICT", "{move_answer}");
+        }
+        // The truth: every seat of a live hold is still that hold's seat of this showtime.
+        let orphaned = sql_texts(
+            &app,
+            "SELECT COUNT(*) FROM booking_seats bs JOIN bookings b ON b.id = bs.booking_id \
+                 WHERE b.showtime_id = $1 AND b.status = 'held' AND bs.active AND NOT EXISTS \
+                 (SELECT 1 FROM show_seats ss WHERE ss.showtime_id = bs.showtime_id \
+                  AND ss.seat_id = bs.seat_id AND ss.booking_id = b.id AND ss.status = 'held')",
+            [uuid(&id)],
+        )
+        .await;
+        assert_eq!(orphaned, ["0"], "round {round}: {move_answer}");
+    }
+    eprintln!("the move won {moved} of 6 rounds");
+}

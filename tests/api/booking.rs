@@ -359,7 +359,13 @@ impl Rng {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_thousand_racing_holders_never_share_a_seat() {
-    let app = Arc::new(spawn_app_with(|s| s.database_max_connections = 10).await);
+    let app = Arc::new(
+        spawn_app_with(|s| {
+            s.database_max_connections = 10;
+            without_buyer_caps(s);
+        })
+        .await,
+    );
     let (showtime, all) = opening_night(&app).await;
     assert_eq!(all.len(), 200);
     let mut buyers = Vec::new();

@@ -89,7 +89,13 @@ impl Drop for OwnRedis {
 async fn holds_keep_working_without_double_sales_when_redis_dies_mid_race() {
     let mut redis = OwnRedis::start().await;
     let url = redis.url.clone();
-    let app = Arc::new(spawn_app_with(move |s| s.redis_url = Some(url.into())).await);
+    let app = Arc::new(
+        spawn_app_with(move |s| {
+            s.redis_url = Some(url.into());
+            without_buyer_caps(s);
+        })
+        .await,
+    );
     let (showtime, all) = opening_night(&app).await;
     let buyers: Vec<String> = futures_util::future::join_all((0..8).map(|i| {
         let app = app.clone();

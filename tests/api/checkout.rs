@@ -547,6 +547,7 @@ async fn a_hold_and_a_checkout_keep_to_their_statement_budget() {
             3
         );
     }
-    assert!(hold <= 9.0, "holdSeats took {hold} statements");
+    // One of them locks the buyer and counts what it holds (the per-buyer caps).
+    assert!(hold <= 10.0, "holdSeats took {hold} statements");
     assert!(checkout <= 13.0, "checkout took {checkout} statements");
 }

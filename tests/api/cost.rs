@@ -138,38 +138,3 @@ async fn password_guesses_under_aliases_or_fragments_are_refused() {
     )
     .await;
 }
-
-#[tokio::test]
-async fn a_batch_checks_at_most_one_password() {
-    let app = spawn_app().await;
-    app.customer("ann@example.com").await;
-    let guess = |i: usize| json!({ "query": LOG_IN, "variables": { "e": "ann@example.com", "p": format!("guess {i}") } });
-    let batch: Vec<Value> = (0..20).map(guess).collect();
-    let resp = app
-        .client
-        .post(format!("{}/graphql", app.address))
-        .json(&batch)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), reqwest::StatusCode::BAD_REQUEST);
-    let body: Value = resp.json().await.unwrap();
-    assert_eq!(code(&body), "GRAPHQL_VALIDATION_FAILED", "{body}");
-    // One sign-in with other operations is a batch like any other.
-    let batch = json!([
-        { "query": LOG_IN, "variables": { "e": "ann@example.com", "p": "correct horse" } },
-        { "query": "{ movies { edges { cursor } } }" },
-    ]);
-    let body: Value = app
-        .client
-        .post(format!("{}/graphql", app.address))
-        .json(&batch)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert!(body[0]["data"]["logIn"]["token"].is_string(), "{body}");
-    assert!(body[1]["errors"].is_null(), "{body}");
-}

@@ -129,7 +129,11 @@ async fn subscribers_joining_while_seats_change_share_one_execution_and_all_end_
 #[tokio::test]
 async fn a_member_that_falls_behind_its_group_gets_a_whole_map_again() {
     // A group keeps one message for a slow member.
-    let app = spawn_app_with(|s| s.ws_group_backlog = 1).await;
+    let app = spawn_app_with(|s| {
+        s.ws_group_backlog = 1;
+        without_buyer_caps(s);
+    })
+    .await;
     let f = app.fixture().await;
     let showtime = app.showtime_at(&f, 30).await;
     let seats = seat_ids(&app, &showtime).await;

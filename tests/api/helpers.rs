@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use marquee::Application;
-use marquee::config::Settings;
+use marquee::config::{Rate, Settings};
 use marquee_domain::Services;
 use marquee_domain::accounts::{EmailAddress, Password};
 use marquee_domain::clock::OffsetClock;
@@ -57,8 +57,39 @@ pub async fn test_settings(dir: &std::path::Path) -> Settings {
             "test-secret-test-secret-test-secret!".to_owned(),
         )),
         seed_demo: false,
-        ..Settings::default()
+        // Tests move the app's clock by minutes and days; the skew check has its own test.
+        max_clock_skew_ms: 0,
+        ..generous_rate_limits(Settings::default())
     }
+}
+
+/// Rate limits that no honest test reaches (tests sign up and log in many buyers from one
+/// address); the limits stay on, and the rate-limit tests set tight ones.
+pub fn generous_rate_limits(settings: Settings) -> Settings {
+    let plenty = Rate::per(1_000_000, 60);
+    Settings {
+        rate_limit_login: plenty,
+        rate_limit_login_account: plenty,
+        rate_limit_signup: plenty,
+        rate_limit_hold: plenty,
+        rate_limit_hold_account: plenty,
+        rate_limit_checkout: plenty,
+        rate_limit_checkout_account: plenty,
+        rate_limit_review: plenty,
+        rate_limit_review_account: plenty,
+        rate_limit_waiting_room: plenty,
+        rate_limit_waiting_room_account: plenty,
+        rate_limit_search: plenty,
+        rate_limit_search_account: plenty,
+        rate_limit_anonymous: plenty,
+        ..settings
+    }
+}
+
+/// Lifts the per-buyer caps, for races whose few accounts stand for many buyers.
+pub fn without_buyer_caps(s: &mut Settings) {
+    s.max_seats_per_buyer_per_showtime = 1_000;
+    s.max_active_holds_per_buyer = 1_000;
 }
 
 /// Starts the real application on a random port.
@@ -387,4 +418,40 @@ pub async fn one_held_seat(app: &TestApp, email: &str) -> OneHeld {
         .await;
     let booking = held["holdSeats"]["id"].as_str().unwrap().to_owned();
     OneHeld { buyer, booking }
+}
+
+/// The rows of one column of a raw SQL query against the app's database (both backends),
+/// read as text: the truth, as stored.
+/// Ids are bound as values (`$1`, …): each backend stores UUIDs its own way.
+pub async fn sql_texts<const N: usize>(
+    app: &TestApp,
+    sql: &str,
+    values: [sea_orm::Value; N],
+) -> Vec<String> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let backend = app.services.db.get_database_backend();
+    app.services
+        .db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| {
+            row.try_get_by_index::<String>(0)
+                .or_else(|_| row.try_get_by_index::<i64>(0).map(|n| n.to_string()))
+                .or_else(|_| row.try_get_by_index::<i32>(0).map(|n| n.to_string()))
+                .unwrap()
+        })
+        .collect()
+}
+
+/// Runs a raw SQL statement against the app's database (fault drills: triggers, locks).
+pub async fn sql_exec(app: &TestApp, sql: &str) {
+    use sea_orm::ConnectionTrait;
+    app.services.db.execute_unprepared(sql).await.unwrap();
+}
+
+/// An id from a response, as a value to bind in [`sql_texts`].
+pub fn uuid(id: &str) -> sea_orm::Value {
+    uuid::Uuid::parse_str(id).unwrap().into()
 }

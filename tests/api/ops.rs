@@ -164,3 +164,115 @@ async fn the_demo_catalog_seeds_a_realistic_week() {
             .unwrap();
     assert!(again.is_none());
 }
+
+#[tokio::test]
+async fn metrics_are_served_as_openmetrics_under_its_content_type() {
+    let app = spawn_app().await;
+    app.ok("{ movies { edges { cursor } } }", json!({}), None)
+        .await;
+    let resp = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .unwrap();
+    let content_type = resp.headers()["content-type"].to_str().unwrap().to_owned();
+    assert!(
+        content_type.starts_with("application/openmetrics-text; version=1.0.0"),
+        "{content_type}"
+    );
+    let text = resp.text().await.unwrap();
+    assert_eq!(text.lines().last(), Some("# EOF"));
+    // What a parser of the declared format expects: a counter family `x` has samples
+    // `x_total` (and `x_created`), never a bare `x`.
+    for line in text
+        .lines()
+        .filter(|l| l.starts_with("# TYPE ") && l.ends_with(" counter"))
+    {
+        let family = line.split(' ').nth(2).unwrap();
+        for sample in text.lines().filter(|l| !l.starts_with('#')) {
+            let name = sample.split(['{', ' ']).next().unwrap();
+            assert_ne!(name, family, "a bare sample of counter {family}: {sample}");
+        }
+    }
+}
+
+/// Prometheus itself (scripts/test.sh installs it) scrapes the server: it negotiates the
+/// OpenMetrics format, parses every family, and stores the counters under their names.
+#[tokio::test]
+async fn a_real_prometheus_scrapes_the_metrics_without_error() {
+    let app = spawn_app().await;
+    app.ok("{ movies { edges { cursor } } }", json!({}), None)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let target = app.address.trim_start_matches("http://");
+    let config = dir.path().join("prometheus.yml");
+    std::fs::write(
+        &config,
+        format!(
+            "global: {{ scrape_interval: 1s, scrape_timeout: 1s }}\n\
+             scrape_configs:\n  - job_name: marquee\n    static_configs:\n      - targets: ['{target}']\n"
+        ),
+    )
+    .unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut prometheus = tokio::process::Command::new("prometheus")
+        .arg(format!("--config.file={}", config.display()))
+        .arg(format!(
+            "--storage.tsdb.path={}",
+            dir.path().join("data").display()
+        ))
+        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("prometheus on PATH (scripts/test.sh installs it)");
+    let api = format!("http://127.0.0.1:{port}/api/v1");
+    let mut target_state = Value::Null;
+    for _ in 0..300 {
+        if let Ok(resp) = app.client.get(format!("{api}/targets")).send().await
+            && let Ok(body) = resp.json::<Value>().await
+        {
+            target_state = body["data"]["activeTargets"][0].clone();
+            if target_state["health"] == "up" {
+                break;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(target_state["health"], "up", "{target_state}");
+    assert_eq!(target_state["lastError"], "", "{target_state}");
+    // The counter is stored as a counter family with its samples.
+    let query = format!("{api}/query?query=marquee_http_requests_total");
+    let found: Value = app
+        .client
+        .get(query)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        !found["data"]["result"].as_array().unwrap().is_empty(),
+        "{found}"
+    );
+    let meta: Value = app
+        .client
+        .get(format!(
+            "{api}/targets/metadata?metric=marquee_http_requests"
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(meta["data"][0]["type"], "counter", "{meta}");
+    prometheus.kill().await.ok();
+}

@@ -180,3 +180,47 @@ async fn moving_a_showtime_tells_every_ticket_holder() {
             .all(|e| e["kind"] != "showtime.changed")
     );
 }
+
+#[tokio::test]
+async fn turning_on_the_waiting_room_or_moving_the_on_sale_time_tells_no_ticket_holder() {
+    let app = spawn_app().await;
+    let (showtime, seats) = opening_night(&app).await;
+    let (bookings, _) = sold(&app, &showtime, &seats, 2).await;
+    let admin = app.admin().await;
+    let update =
+        "mutation($s: ID!, $i: UpdateShowtimeInput!) { updateShowtime(id: $s, input: $i) { id } }";
+    app.ok(
+        update,
+        json!({ "s": showtime, "i": { "waitingRoom": true } }),
+        Some(&admin),
+    )
+    .await;
+    app.ok(
+        update,
+        json!({ "s": showtime, "i": { "onSaleAt": in_hours(-3) } }),
+        Some(&admin),
+    )
+    .await;
+    // A real move after them: its notice comes after theirs, had they made any.
+    app.ok(
+        update,
+        json!({ "s": showtime, "i": { "startsAt": in_hours(30) } }),
+        Some(&admin),
+    )
+    .await;
+    for (token, _, _) in &bookings {
+        let mut entries = inbox(&app, token).await;
+        for _ in 0..100 {
+            if entries.iter().any(|e| e["kind"] == "showtime.changed") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            entries = inbox(&app, token).await;
+        }
+        let told = entries
+            .iter()
+            .filter(|e| e["kind"] == "showtime.changed")
+            .count();
+        assert_eq!(told, 1, "{entries:?}");
+    }
+}

@@ -229,3 +229,60 @@ async fn a_hot_showtime_still_sells_without_double_sales_when_redis_dies() {
     let other = hold(&app, &second, &showtime, &seats[1..2]).await;
     assert_eq!(other["data"]["holdSeats"]["status"], "HELD", "{other}");
 }
+
+#[tokio::test]
+async fn one_admission_carries_one_hold_even_when_holds_race_on_it() {
+    let app = spawn_app_with(|s| s.waiting_room_capacity = 1).await;
+    let (showtime, seats) = hot_showtime(&app).await;
+    let ann = app.customer("one-admission@example.com").await;
+    let bob = app.customer("next-in-line@example.com").await;
+    assert_eq!(enter(&app, &ann, &showtime).await["status"], "ADMITTED");
+    assert_eq!(enter(&app, &bob, &showtime).await["status"], "WAITING");
+    // Ann fires eight holds of other seats at once on her one admission.
+    let barrier = Arc::new(tokio::sync::Barrier::new(8));
+    let answers = futures_util::future::join_all((0..8).map(|i| {
+        let (app, ann, showtime, seats, barrier) = (&app, &ann, &showtime, &seats, barrier.clone());
+        async move {
+            barrier.wait().await;
+            hold(app, ann, showtime, &seats[i * 2..i * 2 + 2]).await
+        }
+    }))
+    .await;
+    let held = answers
+        .iter()
+        .filter(|a| a["data"]["holdSeats"]["status"] == "HELD")
+        .count();
+    assert_eq!(held, 1, "{answers:?}");
+    assert!(
+        answers
+            .iter()
+            .filter(|a| a["data"]["holdSeats"].is_null())
+            .all(|a| code(a) == "ADMISSION_REQUIRED"),
+        "{answers:?}"
+    );
+    let taken = seat_statuses(&app, &showtime)
+        .await
+        .values()
+        .filter(|s| *s == "HELD")
+        .count();
+    assert_eq!(taken, 2);
+    // The admission passed to the next in line.
+    assert_eq!(place(&app, &bob, &showtime, 0).await["status"], "ADMITTED");
+}
+
+#[tokio::test]
+async fn an_admission_spent_on_a_hold_that_failed_comes_back() {
+    let app = spawn_app_with(|s| s.waiting_room_capacity = 1).await;
+    let (showtime, seats) = hot_showtime(&app).await;
+    let ann = app.customer("unlucky-pick@example.com").await;
+    assert_eq!(enter(&app, &ann, &showtime).await["status"], "ADMITTED");
+    let held = hold(&app, &ann, &showtime, &seats[0..1]).await;
+    assert_eq!(held["data"]["holdSeats"]["status"], "HELD");
+    // Admitted again, Ann picks a seat she already holds: refused, and still admitted.
+    assert_eq!(enter(&app, &ann, &showtime).await["status"], "ADMITTED");
+    let taken = hold(&app, &ann, &showtime, &seats[0..1]).await;
+    assert_eq!(code(&taken), "SEAT_UNAVAILABLE", "{taken}");
+    assert_eq!(place(&app, &ann, &showtime, 0).await["status"], "ADMITTED");
+    let second = hold(&app, &ann, &showtime, &seats[1..2]).await;
+    assert_eq!(second["data"]["holdSeats"]["status"], "HELD", "{second}");
+}

@@ -6,9 +6,13 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 
-const SECRET: &str = "whsec_test_secret";
+pub const SECRET: &str = "whsec_test_secret";
 
-async fn deliver(app: &TestApp, event: &Value, signature: Option<String>) -> (StatusCode, Value) {
+pub async fn deliver(
+    app: &TestApp,
+    event: &Value,
+    signature: Option<String>,
+) -> (StatusCode, Value) {
     let body = event.to_string();
     let signature = signature.unwrap_or_else(|| {
         webhook::sign(
@@ -60,7 +64,7 @@ async fn pending_booking(app: &TestApp) -> (String, String, String) {
     )
 }
 
-fn succeeded(event_id: &str, attempt: &str) -> Value {
+pub fn succeeded(event_id: &str, attempt: &str) -> Value {
     json!({ "id": event_id, "type": "payment_intent.succeeded", "data": { "object": { "id": "pi_from_stripe", "metadata": { "marquee_attempt": attempt } } } })
 }
 

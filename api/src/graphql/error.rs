@@ -29,6 +29,7 @@ pub fn code_of(kind: ErrorKind) -> &'static str {
         ErrorKind::SeatUnavailable => "SEAT_UNAVAILABLE",
         ErrorKind::HoldExpired => "HOLD_EXPIRED",
         ErrorKind::AdmissionRequired => "ADMISSION_REQUIRED",
+        ErrorKind::LimitReached => "LIMIT_REACHED",
         ErrorKind::Unavailable => "SERVICE_UNAVAILABLE",
         ErrorKind::Internal => "INTERNAL_SERVER_ERROR",
     }

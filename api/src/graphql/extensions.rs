@@ -64,8 +64,8 @@ const SIGN_IN_FIELDS: [&str; 5] = [
     "updateProfile",
     "deleteAccount",
 ];
-/// Why a document or a batch with more than one password check is refused.
-pub const ONE_PASSWORD_CHECK: &str = "at most one logIn, signUp or other field that checks a \
+/// Why a document with more than one password check is refused.
+const ONE_PASSWORD_CHECK: &str = "at most one logIn, signUp or other field that checks a \
      password (changePassword, updateProfile, deleteAccount) per request";
 /// Query fields that describe the schema.
 const INTROSPECTION_FIELDS: [&str; 2] = ["__schema", "__type"];
@@ -105,16 +105,6 @@ impl Extension for DocumentRules {
         }
         Ok(doc)
     }
-}
-
-/// The password checks a document may run: the most of any of its mutations.
-pub fn password_checks(doc: &ExecutableDocument) -> usize {
-    doc.operations
-        .iter()
-        .filter(|(_, op)| op.node.ty == OperationType::Mutation)
-        .map(|(_, op)| root_fields(doc, &op.node.selection_set.node, &SIGN_IN_FIELDS))
-        .max()
-        .unwrap_or(0)
 }
 
 fn refusal(message: &str) -> ServerError {

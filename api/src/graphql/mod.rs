@@ -2,8 +2,9 @@
 
 pub mod auth;
 mod complexity;
+pub mod cost;
 pub mod error;
-pub(crate) mod extensions;
+mod extensions;
 mod loaders;
 mod mutation;
 pub mod parsed;
@@ -69,8 +70,17 @@ pub fn request_data(
     services: &Arc<Services>,
     auth: auth::RequestAuth,
 ) -> (Arc<auth::RequestAuth>, DataLoader<loaders::CatalogLoader>) {
+    request_data_shared(services, Arc::new(auth))
+}
+
+/// The same with credentials already shared (the operations of one batch resolve the
+/// caller once).
+pub fn request_data_shared(
+    services: &Arc<Services>,
+    auth: Arc<auth::RequestAuth>,
+) -> (Arc<auth::RequestAuth>, DataLoader<loaders::CatalogLoader>) {
     (
-        Arc::new(auth),
+        auth,
         DataLoader::new(loaders::CatalogLoader(services.clone()), tokio::spawn),
     )
 }

@@ -1,8 +1,10 @@
 //! `POST /graphql` and `GET /graphql`: GraphQL over HTTP with coded errors for bodies that
 //! are not JSON, too large, or not GraphQL at all.
 
+use std::sync::Arc;
+
 use async_graphql::http::GraphiQLSource;
-use async_graphql::parser::types::OperationType;
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{
     BatchRequest, BatchResponse, ErrorExtensionValues, Request, Response as GqlResponse,
     ServerError,
@@ -15,10 +17,12 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
 use super::AppState;
+use super::client_ip::ClientIp;
 use super::errors::coded;
+use super::rate_limit::Refusal;
 use crate::graphql::auth::RequestAuth;
-use crate::graphql::extensions::{ONE_PASSWORD_CHECK, password_checks};
-use crate::graphql::request_data;
+use crate::graphql::cost::Costs;
+use crate::graphql::request_data_shared;
 
 /// Most operations one batched request may carry.
 const MAX_BATCH: usize = 20;
@@ -26,6 +30,7 @@ const MAX_BATCH: usize = 20;
 /// `POST /graphql` with a JSON body (one request or a batch).
 pub async fn post(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
@@ -79,36 +84,67 @@ pub async fn post(
             &format!("a batch must hold 1 to {MAX_BATCH} operations"),
         );
     }
-    if let BatchRequest::Batch(items) = &batch {
-        // Each operation of a batch may check a password once; the batch as a whole, once
-        // too (each check costs a password hash).
-        let checks: usize = items
-            .iter()
-            .filter_map(|r| state.parsed.parse(&r.query).ok())
-            .map(|doc| password_checks(&doc))
-            .sum();
-        if checks > 1 {
-            return coded(
-                StatusCode::BAD_REQUEST,
-                "GRAPHQL_VALIDATION_FAILED",
-                ONE_PASSWORD_CHECK,
-            );
-        }
+    let auth = Arc::new(RequestAuth::from_header(
+        headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok()),
+    ));
+    let (single, reqs) = match batch {
+        BatchRequest::Single(req) => (true, vec![req]),
+        BatchRequest::Batch(reqs) => (false, reqs),
+    };
+    // Parsed once, counted against the rate limits as a whole, then executed.
+    let parsed: Vec<_> = reqs
+        .into_iter()
+        .map(|req| {
+            let doc = state.parsed.parse(&req.query);
+            (req, doc)
+        })
+        .collect();
+    if let Err(refusal) = admit(&state, ip, &auth, &parsed).await {
+        return refusal.response();
     }
-    let auth = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    let response = match batch {
-        BatchRequest::Single(req) => BatchResponse::Single(execute(&state, req, auth).await),
-        BatchRequest::Batch(reqs) => {
-            let mut out = Vec::with_capacity(reqs.len());
-            for req in reqs {
-                out.push(execute(&state, req, auth).await);
-            }
+    let mut out = Vec::with_capacity(parsed.len());
+    for (req, doc) in parsed {
+        out.push(execute(&state, req, doc, auth.clone()).await);
+    }
+    let response = match out.pop() {
+        Some(one) if single => BatchResponse::Single(one),
+        last => {
+            out.extend(last);
             BatchResponse::Batch(out)
         }
     };
     respond(&headers, response)
+}
+
+/// Charges the root fields of `requests` to the caller's rate limits.
+async fn admit(
+    state: &AppState,
+    ip: std::net::IpAddr,
+    auth: &RequestAuth,
+    requests: &[(Request, Result<ExecutableDocument, ServerError>)],
+) -> Result<(), Refusal> {
+    if !state.rate_limits.enabled() {
+        return Ok(());
+    }
+    let mut costs = Costs::default();
+    for (req, doc) in requests {
+        match doc {
+            Ok(doc) => costs.add(doc, req.operation_name.as_deref(), &req.variables),
+            Err(_) => costs.add_unreadable(),
+        }
+    }
+    // A token that does not resolve is anonymous here (and refused when it runs).
+    let user = if auth.has_token() {
+        auth.principal(&state.services)
+            .await
+            .ok()
+            .map(|p| p.user_id)
+    } else {
+        None
+    };
+    state.rate_limits.check(ip, user, &costs).await
 }
 
 /// A JSON object, or a non-empty array of objects, each with a string `query`. (serde
@@ -139,6 +175,7 @@ pub struct GetParams {
 /// `GET /graphql`: GraphiQL in a browser, or a query (never a mutation) from the URL.
 pub async fn get(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     params: Query<GetParams>,
 ) -> Response {
@@ -189,22 +226,35 @@ pub async fn get(
             }
         }
     }
-    let auth = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
+    let auth = Arc::new(RequestAuth::from_header(
+        headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok()),
+    ));
+    let doc = state.parsed.parse(&req.query);
+    let parsed = [(req, doc)];
+    if let Err(refusal) = admit(&state, ip, &auth, &parsed).await {
+        return refusal.response();
+    }
+    let [(req, doc)] = parsed;
     respond(
         &headers,
-        BatchResponse::Single(execute(&state, req, auth).await),
+        BatchResponse::Single(execute(&state, req, doc, auth).await),
     )
 }
 
 /// Runs one operation; errors that async-graphql raises without a code get one here.
-async fn execute(state: &AppState, mut req: Request, auth: Option<&str>) -> GqlResponse {
-    match state.parsed.parse(&req.query) {
+async fn execute(
+    state: &AppState,
+    mut req: Request,
+    doc: Result<ExecutableDocument, ServerError>,
+    auth: Arc<RequestAuth>,
+) -> GqlResponse {
+    match doc {
         Ok(doc) => req.set_parsed_query(doc),
         Err(err) => return GqlResponse::from_errors(vec![err]),
     }
-    let (auth, loader) = request_data(&state.services, RequestAuth::from_header(auth));
+    let (auth, loader) = request_data_shared(&state.services, auth);
     let mut response = state.schema.execute(req.data(auth).data(loader)).await;
     give_codes(&mut response);
     response

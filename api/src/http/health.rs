@@ -38,13 +38,15 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-/// Prometheus text exposition.
+/// The metrics in the OpenMetrics text format, under its own content type: served as the
+/// classic `text/plain` format, a parser would take `# TYPE x counter` to name a metric
+/// `x` and then not match its `x_total` samples.
 pub async fn metrics(State(state): State<AppState>) -> Response {
     (
         StatusCode::OK,
         [(
             header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
         )],
         state.metrics.render(),
     )

@@ -1,10 +1,12 @@
 //! The HTTP surface: routes, middleware, and coded JSON errors for everything that fails
 //! before GraphQL runs.
 
+pub mod client_ip;
 mod errors;
 mod graphql;
 mod health;
 mod observe;
+pub mod rate_limit;
 pub mod serve;
 mod webhooks;
 mod ws;
@@ -50,6 +52,14 @@ pub struct AppState {
     pub groups: Arc<Groups>,
     /// Whether `GET /graphql` serves GraphiQL.
     pub graphiql: bool,
+    /// Rate limits of GraphQL requests, by client address and account.
+    pub rate_limits: Arc<rate_limit::RateLimits>,
+}
+
+impl axum::extract::FromRef<AppState> for Arc<client_ip::TrustedProxies> {
+    fn from_ref(state: &AppState) -> Self {
+        state.rate_limits.trusted.clone()
+    }
 }
 
 /// How gateway webhooks are verified.

@@ -2,20 +2,20 @@
 //! `graphql-ws`), authenticated by the token in `connection_init`, within the limits of
 //! [`WsLimits`].
 
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use async_graphql::Data;
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql_axum::GraphQLProtocol;
-use axum::Extension;
-use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
+use axum::extract::{State, WebSocketUpgrade};
 use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::AppState;
+use super::client_ip::ClientIp;
 use super::errors::coded;
+use super::rate_limit::WsGate;
 use super::ws_limits::{Connection, Refusal};
 use super::ws_session;
 use crate::graphql::auth::RequestAuth;
@@ -30,13 +30,12 @@ const WS_MAX_MESSAGE: usize = 256 * 1024;
 /// Upgrades to a subscription connection.
 pub async fn upgrade(
     State(state): State<AppState>,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    ClientIp(ip): ClientIp,
     // Refuses an upgrade that names neither protocol.
     _protocol: GraphQLProtocol,
     ws: WebSocketUpgrade,
 ) -> Response {
     // Every connection counts, signed in or not, before it costs anything more.
-    let ip = peer.map_or(std::net::Ipv4Addr::UNSPECIFIED.into(), |p| p.0.0.ip());
     let admission = match state.ws_limits.admit(ip) {
         Ok(a) => a,
         Err(refusal) => {
@@ -53,6 +52,7 @@ pub async fn upgrade(
     let metrics = state.metrics.clone();
     let parsed = state.parsed.clone();
     let groups = state.groups.clone();
+    let rate_limits = state.rate_limits.clone();
     // Clients send a handful of small messages; tungstenite zero-fills the whole read
     // buffer before every read, so a large one costs every connection on every wake-up.
     ws.protocols(ALL_WEBSOCKET_PROTOCOLS)
@@ -102,12 +102,14 @@ pub async fn upgrade(
                     Ok(data)
                 })
             });
+            let gate = WsGate::new(rate_limits, ip, conn.clone());
             let serve = ws_session::serve(
                 socket,
                 schema,
                 parsed,
                 groups,
                 metrics,
+                gate,
                 on_init,
                 limits.max_subscriptions,
             );

@@ -19,6 +19,7 @@ use tokio::sync::broadcast::{self, error::RecvError};
 use tokio_stream::StreamMap;
 
 use super::graphql::give_codes;
+use super::rate_limit::WsGate;
 use super::ws_groups::{Group, GroupMessage, Groups, serialize};
 use crate::graphql::AppSchema;
 use crate::graphql::CommitMark;
@@ -108,6 +109,7 @@ struct Session {
     schema: AppSchema,
     parsed: Arc<ParsedQueries>,
     groups: Arc<Groups>,
+    gate: WsGate,
     on_init: Option<OnInit>,
     data: Option<Arc<Data>>,
     /// Operations (of any kind) running at once, at most.
@@ -118,12 +120,14 @@ struct Session {
 }
 
 /// Serves `socket` until the client leaves or breaks the protocol.
+#[allow(clippy::too_many_arguments)]
 pub async fn serve(
     mut socket: WebSocket,
     schema: AppSchema,
     parsed: Arc<ParsedQueries>,
     groups: Arc<Groups>,
     metrics: Arc<Metrics>,
+    gate: WsGate,
     on_init: OnInit,
     max_operations: usize,
 ) {
@@ -132,6 +136,7 @@ pub async fn serve(
         schema,
         parsed,
         groups,
+        gate,
         on_init: Some(on_init),
         data: None,
         max_operations,
@@ -257,6 +262,13 @@ impl Session {
                 }
                 let member = match self.parsed.parse(&payload.query) {
                     Ok(doc) => {
+                        // Queries and mutations sent here count as they do over HTTP.
+                        if let Err(refusal) = self.gate.admit(&doc, &payload).await {
+                            let errors = json!([refusal.error()]);
+                            return Reply::Send(
+                                json!({ "type": "error", "id": id, "payload": errors }).to_string(),
+                            );
+                        }
                         let group = self.groups.join(&doc, &payload);
                         payload.set_parsed_query(doc);
                         group.map(|group| Member {

@@ -84,17 +84,19 @@ pub struct AccountService {
 }
 
 impl AccountService {
-    /// Builds the service; live accounts are trusted for `account_recheck` between reads.
+    /// Builds the service; live accounts are trusted for `account_recheck` between reads,
+    /// and passwords are hashed by `hasher` (which bounds how many at once).
     pub fn new(
         db: DatabaseConnection,
         clock: SharedClock,
         tokens: TokenIssuer,
         account_recheck: std::time::Duration,
+        hasher: PasswordHasher,
     ) -> Self {
         Self {
             db,
             clock,
-            hasher: PasswordHasher,
+            hasher,
             tokens,
             recent: Arc::new(RecentAccounts::new(account_recheck)),
         }

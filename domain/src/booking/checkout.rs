@@ -5,8 +5,7 @@ use chrono::{DateTime, Utc};
 use marquee_entity::{bookings, outbox, payments, promotions, show_seats};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait,
 };
 
 use crate::accounts::Principal;
@@ -15,6 +14,7 @@ use crate::events::{SeatChange, booking_status_row, seat_changes_row};
 use crate::ids::BookingId;
 use crate::payments::ChargeRequest;
 
+use super::promotion_uses::take_promotion;
 use super::{Booking, BookingError, BookingService, BookingStatus};
 
 /// How the buyer pays.
@@ -65,17 +65,29 @@ impl BookingService {
                 ));
             }
         }
+        self.skew.check().await?;
         if !self.breaker.allow() {
             return Err(BookingError::PaymentsUnavailable);
         }
-        let now = self.clock.now();
         let priced = self
-            .price(who, &booking, input.promo_code.as_deref(), now)
+            .price(who, &booking, input.promo_code.as_deref(), self.clock.now())
             .await?;
-        // The hold is extended once, so a slow payment does not lose its seats.
-        let expires_at = std::cmp::max(booking.expires_at, now + self.settings.checkout_extension);
 
         let txn = self.db.begin().await?;
+        // Time is read inside the transaction, after every read it depends on, so a hold
+        // that lapsed meanwhile is seen as lapsed.
+        let now = self.clock.now();
+        // The hold is extended once, so a slow payment does not lose its seats; a checkout
+        // the gateway refused outright brings the booking back to HELD, and trying again
+        // never stretches it past its first expiry plus that one extension.
+        let first_expiry = booking.created_at + self.settings.hold_ttl;
+        let expires_at = std::cmp::max(
+            booking.expires_at,
+            std::cmp::min(
+                now + self.settings.checkout_extension,
+                first_expiry + self.settings.checkout_extension,
+            ),
+        );
         let moved = bookings::Entity::update_many()
             .col_expr(
                 bookings::Column::Status,
@@ -107,41 +119,28 @@ impl BookingService {
                 _ => Err(BookingError::HoldExpired),
             };
         }
-        // A version bump too: the seat maps show hold expiries.
-        show_seats::Entity::update_many()
+        // Only seats still under this hold (its fencing token, unexpired) are extended, and
+        // all of them must be: a seat another buyer took after this hold lapsed is never
+        // paid for. A version bump too: the seat maps show hold expiries.
+        let extended = show_seats::Entity::update_many()
             .col_expr(show_seats::Column::HoldExpiresAt, Expr::value(expires_at))
             .col_expr(
                 show_seats::Column::Version,
                 Expr::col(show_seats::Column::Version).add(1),
             )
+            .filter(show_seats::Column::ShowtimeId.eq(booking.showtime_id.uuid()))
             .filter(show_seats::Column::BookingId.eq(id.uuid()))
+            .filter(show_seats::Column::HoldToken.eq(booking.fencing_token))
             .filter(show_seats::Column::Status.eq(SeatStatus::Held.as_str()))
+            .filter(show_seats::Column::HoldExpiresAt.gt(now))
             .exec(&txn)
             .await?;
+        if extended.rows_affected != booking.seats.len() as u64 {
+            txn.rollback().await?;
+            return Err(BookingError::HoldExpired);
+        }
         if let Some(promo) = priced.promotion {
-            let used = promotions::Entity::update_many()
-                .col_expr(
-                    promotions::Column::Uses,
-                    Expr::col(promotions::Column::Uses).add(1),
-                )
-                .filter(promotions::Column::Id.eq(promo))
-                .filter(
-                    Condition::any()
-                        .add(promotions::Column::MaxUses.is_null())
-                        .add(
-                            Expr::col(promotions::Column::Uses)
-                                .lt(Expr::col(promotions::Column::MaxUses)),
-                        ),
-                )
-                .exec(&txn)
-                .await?;
-            if used.rows_affected != 1 {
-                txn.rollback().await?;
-                return Err(BookingError::invalid(
-                    "promoCode",
-                    "this code has been used up",
-                ));
-            }
+            take_promotion(&txn, who, id, promo).await?;
         }
         let attempt = payments::Entity::find()
             .filter(payments::Column::BookingId.eq(id.uuid()))

@@ -35,9 +35,15 @@ pub enum BookingError {
     /// The payment gateway is failing; the hold is kept.
     #[error("payments are unavailable right now; your seats stay held, try again shortly")]
     PaymentsUnavailable,
+    /// A per-account cap (seats per showtime, holds at once) would be passed.
+    #[error("{0}")]
+    LimitReached(String),
     /// The booking is past the point where this action applies.
     #[error("{0}")]
     Conflict(String),
+    /// This instance's clock is too far from the database's to judge holds.
+    #[error("{0}; try again shortly")]
+    ClockSkewed(#[from] crate::clock_skew::ClockSkewed),
     /// Storage failure.
     #[error("database error")]
     Database(#[from] sea_orm::DbErr),
@@ -68,7 +74,8 @@ impl Classify for BookingError {
             Self::SeatUnavailable(_) => ErrorKind::SeatUnavailable,
             Self::HoldExpired => ErrorKind::HoldExpired,
             Self::AdmissionRequired => ErrorKind::AdmissionRequired,
-            Self::PaymentsUnavailable => ErrorKind::Unavailable,
+            Self::LimitReached(_) => ErrorKind::LimitReached,
+            Self::PaymentsUnavailable | Self::ClockSkewed(_) => ErrorKind::Unavailable,
             Self::Database(_) => ErrorKind::Internal,
         }
     }

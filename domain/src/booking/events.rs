@@ -3,7 +3,10 @@
 
 use marquee_entity::{payments, refunds, webhook_events};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
 
 use crate::db::is_unique_violation;
 use crate::ids::BookingId;
@@ -49,7 +52,11 @@ pub enum EventOutcome {
 }
 
 impl BookingService {
-    /// Handles a verified gateway event once.
+    /// Handles a verified gateway event once. The event is recorded as handled only with
+    /// its effect: a refund's confirmation in the same transaction, a payment's outcome
+    /// once its settlement has committed (settlement is idempotent per payment, so a
+    /// delivery that failed half-way, or two deliveries at once, settle it exactly once).
+    /// A failure records nothing, and the gateway's redelivery is acted on.
     #[tracing::instrument(skip_all, fields(event_id = %event.id), err)]
     pub async fn handle_gateway_event(
         &self,
@@ -61,25 +68,26 @@ impl BookingService {
             GatewayEventKind::Refunded => "charge.refunded".to_owned(),
             GatewayEventKind::Other(k) => k.clone(),
         };
-        let recorded = webhook_events::ActiveModel {
-            id: Set(event.id.clone()),
-            kind: Set(kind),
-            received_at: Set(self.clock.now()),
-        }
-        .insert(&self.db)
-        .await;
-        match recorded {
-            Err(e) if is_unique_violation(&e) => return Ok(EventOutcome::Replayed),
-            Err(e) => return Err(e.into()),
-            Ok(_) => {}
+        if webhook_events::Entity::find_by_id(event.id.clone())
+            .one(&self.db)
+            .await?
+            .is_some()
+        {
+            return Ok(EventOutcome::Replayed);
         }
         let mut by =
             Condition::any().add(payments::Column::ProviderRef.eq(event.provider_ref.clone()));
         if let Some(key) = &event.attempt_key {
             by = by.add(payments::Column::IdempotencyKey.eq(key.clone()));
         }
-        let Some(payment) = payments::Entity::find().filter(by).one(&self.db).await? else {
-            return Ok(EventOutcome::Ignored);
+        let payment = match event.kind {
+            GatewayEventKind::Other(_) => None,
+            _ => payments::Entity::find().filter(by).one(&self.db).await?,
+        };
+        let Some(payment) = payment else {
+            return self
+                .record_event(&self.db, &event.id, kind, EventOutcome::Ignored)
+                .await;
         };
         let booking = BookingId::from(payment.booking_id);
         match event.kind {
@@ -105,15 +113,48 @@ impl BookingService {
                 .await?;
             }
             GatewayEventKind::Refunded => {
+                let txn = self.db.begin().await?;
+                let outcome = self
+                    .record_event(&txn, &event.id, kind, EventOutcome::Processed)
+                    .await?;
+                if outcome != EventOutcome::Processed {
+                    txn.rollback().await?;
+                    return Ok(outcome);
+                }
                 refunds::Entity::update_many()
                     .col_expr(refunds::Column::Status, Expr::value("succeeded"))
                     .col_expr(refunds::Column::UpdatedAt, Expr::value(self.clock.now()))
                     .filter(refunds::Column::PaymentId.eq(payment.id))
-                    .exec(&self.db)
+                    .exec(&txn)
                     .await?;
+                txn.commit().await?;
+                return Ok(outcome);
             }
-            GatewayEventKind::Other(_) => return Ok(EventOutcome::Ignored),
+            GatewayEventKind::Other(_) => {}
         }
-        Ok(EventOutcome::Processed)
+        self.record_event(&self.db, &event.id, kind, EventOutcome::Processed)
+            .await
+    }
+
+    /// Records an event as handled; `Replayed` when another delivery recorded it first.
+    async fn record_event<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        id: &str,
+        kind: String,
+        outcome: EventOutcome,
+    ) -> Result<EventOutcome, BookingError> {
+        let recorded = webhook_events::ActiveModel {
+            id: Set(id.to_owned()),
+            kind: Set(kind),
+            received_at: Set(self.clock.now()),
+        }
+        .insert(conn)
+        .await;
+        match recorded {
+            Ok(_) => Ok(outcome),
+            Err(e) if is_unique_violation(&e) => Ok(EventOutcome::Replayed),
+            Err(e) => Err(e.into()),
+        }
     }
 }

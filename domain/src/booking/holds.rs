@@ -19,14 +19,16 @@ use uuid::Uuid;
 use crate::accounts::Principal;
 use crate::catalog::{SeatStatus, ShowtimeStatus};
 use crate::clock::SharedClock;
+use crate::clock_skew::SkewGuard;
 use crate::db::is_unique_violation;
 use crate::events::{SeatChange, booking_status_row, seat_changes_row};
 use crate::ids::{BookingId, SeatId, ShowtimeId};
 use crate::payments::{CircuitBreaker, PaymentGateway};
 use crate::waiting_room::{Admission, WaitingRoomService};
 
+use super::buyer_caps::{BuyerCaps, check_buyer_caps, token_locking_buyer};
 use super::front_line::{Claim, SeatHolds};
-use super::{BookedSeat, Booking, BookingError, BookingStatus, fencing};
+use super::{BookedSeat, Booking, BookingError, BookingStatus};
 
 /// Limits and money rules of the booking path.
 #[derive(Debug, Clone, Copy)]
@@ -45,6 +47,11 @@ pub struct BookingSettings {
     pub full_refund_before: Duration,
     /// Half refund when cancelled at least this long before; later, no cancellation.
     pub partial_refund_before: Duration,
+    /// What one account may take.
+    pub buyer_caps: BuyerCaps,
+    /// Holds and sales are refused while this instance's clock differs from the
+    /// database's by more than this (`None`: not checked).
+    pub max_clock_skew: Option<Duration>,
 }
 
 /// A request to hold seats.
@@ -71,6 +78,8 @@ pub struct BookingService {
     pub(super) outbox_wake: Arc<Notify>,
     /// Who has been let through the waiting rooms of hot showtimes.
     pub(super) rooms: WaitingRoomService,
+    /// This instance's clock against the database's.
+    pub(super) skew: Arc<SkewGuard>,
 }
 
 /// Namespace of booking ids derived from idempotency keys.
@@ -93,7 +102,13 @@ impl BookingService {
     ) -> Self {
         // Five failed calls in a row open the circuit for thirty seconds.
         let breaker = Arc::new(CircuitBreaker::new(5, Duration::seconds(30), clock.clone()));
+        let skew = Arc::new(SkewGuard::new(
+            db.clone(),
+            clock.clone(),
+            settings.max_clock_skew,
+        ));
         Self {
+            skew,
             db,
             clock,
             holds,
@@ -142,6 +157,7 @@ impl BookingService {
                 "must be 1 to 128 characters",
             ));
         }
+        self.skew.check().await?;
         let booking_id = Self::booking_id_for(who, req.idempotency_key.as_deref());
         if req.idempotency_key.is_some()
             && let Some(existing) = self.find_owned(who, booking_id).await?
@@ -151,7 +167,7 @@ impl BookingService {
         // A hot showtime's herd is turned away before the front line, so that buyers who
         // skipped the line cannot crowd out the admitted ones (a room left over from a
         // showtime no longer flagged is ignored).
-        let admission = self.rooms.admission(who.user_id, req.showtime_id).await;
+        let admission = self.rooms.spend(who.user_id, req.showtime_id).await;
         if admission == Admission::NotAdmitted && self.rooms.required(req.showtime_id).await? {
             return Err(BookingError::AdmissionRequired);
         }
@@ -162,22 +178,26 @@ impl BookingService {
             .holds
             .claim(req.showtime_id, &req.seat_ids, booking_id, now, expires_at)
             .await;
-        if let Claim::Taken(seats) = claim {
-            return Err(BookingError::SeatUnavailable(seats));
-        }
-        let result = self
-            .validate_and_hold(who, booking_id, &req, admission, now, expires_at)
-            .await;
+        let result = match claim {
+            Claim::Taken(ref seats) => Err(BookingError::SeatUnavailable(seats.clone())),
+            _ => {
+                self.validate_and_hold(who, booking_id, &req, admission, now, expires_at)
+                    .await
+            }
+        };
         if result.is_err() && claim == Claim::Acquired {
             self.holds
                 .release(req.showtime_id, &req.seat_ids, booking_id)
                 .await;
         }
-        if result.is_ok() && admission == Admission::Admitted {
-            // The buyer has seats: the slot passes to the next in line, without the buyer
-            // waiting for that.
-            let (rooms, user, showtime) = (self.rooms.clone(), who.user_id, req.showtime_id);
-            tokio::spawn(async move { rooms.consume(user, showtime).await });
+        if result.is_err()
+            && let Admission::Spent { until } = admission
+        {
+            // No seats: the admission the hold spent comes back, so the buyer may choose
+            // again without queueing anew.
+            self.rooms
+                .restore(who.user_id, req.showtime_id, until)
+                .await;
         }
         result
     }
@@ -254,7 +274,26 @@ impl BookingService {
         let txn = self.db.begin().await?;
         // A write first: SQLite then takes its write lock at once instead of failing to
         // upgrade a read lock under contention.
-        let token = fencing::next_token(&txn).await?;
+        let token = match token_locking_buyer(&txn, who.user_id.uuid()).await {
+            Ok(token) => token,
+            Err(e) => {
+                txn.rollback().await?;
+                return Err(e);
+            }
+        };
+        if let Err(e) = check_buyer_caps(
+            &txn,
+            self.settings.buyer_caps,
+            who.user_id.uuid(),
+            showtime.id,
+            ids.len(),
+            now,
+        )
+        .await
+        {
+            txn.rollback().await?;
+            return Err(e);
+        }
         let free = Condition::any()
             .add(show_seats::Column::Status.eq(SeatStatus::Available.as_str()))
             .add(

@@ -1,6 +1,7 @@
 //! The booking path: holds on seats, and the bookings they belong to.
 
 mod best_available;
+mod buyer_caps;
 mod cancel;
 mod checkout;
 mod error;
@@ -9,6 +10,7 @@ mod expiry;
 mod fencing;
 pub mod front_line;
 mod holds;
+mod promotion_uses;
 mod reads;
 mod reconcile;
 mod refunds;
@@ -17,6 +19,7 @@ mod seat_prices;
 mod settle;
 mod types;
 
+pub use buyer_caps::BuyerCaps;
 pub use cancel::SHOWTIME_CANCELLED_REASON;
 pub use checkout::CheckoutInput;
 pub use error::BookingError;

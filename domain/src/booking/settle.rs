@@ -4,7 +4,7 @@
 use marquee_entity::{bookings, outbox, payments, show_seats, tickets};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set,
     TransactionTrait,
 };
 use uuid::Uuid;
@@ -15,6 +15,7 @@ use crate::ids::{BookingId, SeatId, ShowtimeId};
 use crate::payments::{ChargeOutcome, GatewayError};
 
 use super::expiry::free_seats;
+use super::promotion_uses::give_back_promotion;
 use super::refunds::{OwedRefund, record_refund};
 use super::{Booking, BookingError, BookingService, BookingStatus, Ticket};
 
@@ -75,7 +76,7 @@ impl BookingService {
                 // Refused outright: nothing was charged; the buyer may try another method.
                 let now = self.clock.now();
                 let txn = self.db.begin().await?;
-                bookings::Entity::update_many()
+                let back = bookings::Entity::update_many()
                     .col_expr(
                         bookings::Column::Status,
                         Expr::value(BookingStatus::Held.as_str()),
@@ -85,6 +86,9 @@ impl BookingService {
                     .filter(bookings::Column::Status.eq(BookingStatus::PaymentPending.as_str()))
                     .exec(&txn)
                     .await?;
+                if back.rows_affected == 1 {
+                    give_back_promotion(&txn, id).await?;
+                }
                 txn.commit().await?;
                 self.mark_payment(payment, "failed", None, Some(e.to_string()))
                     .await?;
@@ -108,7 +112,8 @@ impl BookingService {
             reason,
             self.clock.now(),
         )
-        .await
+        .await?;
+        Ok(())
     }
 
     /// The booking regardless of owner (for workers and settlement).
@@ -138,8 +143,10 @@ impl BookingService {
             Some(b) => b,
             None => self.load(id).await?,
         };
-        if current.status == BookingStatus::Confirmed {
-            return Ok(current);
+        if current.status != BookingStatus::PaymentPending {
+            // Confirmed by this charge already (then nothing is owed), or by another
+            // attempt, or failed or expired meanwhile: this charge is given back.
+            return self.refund_unawaited(id, payment, provider_ref).await;
         }
         let seats: Vec<Uuid> = current.seats.iter().map(|s| s.seat_id.uuid()).collect();
         let txn = self.db.begin().await?;
@@ -181,7 +188,7 @@ impl BookingService {
             .await?
         else {
             txn.rollback().await?;
-            return self.load(id).await;
+            return self.refund_unawaited(id, payment, provider_ref).await;
         };
         txn.commit().await?;
         self.outbox_wake.notify_one();
@@ -279,7 +286,8 @@ impl BookingService {
         Ok(Some(issued))
     }
 
-    /// Declined: the booking fails and its seats go back on sale at once.
+    /// Declined: the booking fails and its seats go back on sale at once, if this payment
+    /// was still pending (a late decline of an attempt already settled changes nothing).
     pub(crate) async fn fail(
         &self,
         id: BookingId,
@@ -289,6 +297,19 @@ impl BookingService {
     ) -> Result<Booking, BookingError> {
         let now = self.clock.now();
         let txn = self.db.begin().await?;
+        let settled = mark_payment_in(
+            &txn,
+            payment,
+            "failed",
+            provider_ref,
+            Some(reason.to_owned()),
+            now,
+        )
+        .await?;
+        if !settled {
+            txn.rollback().await?;
+            return self.load(id).await;
+        }
         let moved = bookings::Entity::update_many()
             .col_expr(
                 bookings::Column::Status,
@@ -305,15 +326,69 @@ impl BookingService {
             .await?;
         if moved.rows_affected == 1 {
             free_seats(&txn, id, BookingStatus::PaymentFailed, now).await?;
+            give_back_promotion(&txn, id).await?;
         }
         txn.commit().await?;
         self.outbox_wake.notify_one();
-        self.mark_payment(payment, "failed", provider_ref, Some(reason.to_owned()))
-            .await?;
         let booking = self.load(id).await?;
         let seat_ids: Vec<SeatId> = booking.seats.iter().map(|s| s.seat_id).collect();
         self.holds.release(booking.showtime_id, &seat_ids, id).await;
         Ok(booking)
+    }
+
+    /// A charge went through for a booking that was no longer awaiting it (confirmed by
+    /// another attempt, failed, expired or cancelled meanwhile): the charge is recorded as
+    /// taken and refunded in full, through the same retried refunds as every other. The
+    /// payment's move to `succeeded` is the guard: a charge that confirmed the booking, or
+    /// one already refunded this way, is never refunded (again).
+    pub(super) async fn refund_unawaited(
+        &self,
+        id: BookingId,
+        payment: Uuid,
+        provider_ref: Option<String>,
+    ) -> Result<Booking, BookingError> {
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let mut update = payments::Entity::update_many()
+            .col_expr(payments::Column::Status, Expr::value("succeeded"))
+            .col_expr(
+                payments::Column::NextCheckAt,
+                Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+            )
+            .col_expr(payments::Column::UpdatedAt, Expr::value(now));
+        if let Some(r) = provider_ref {
+            update = update.col_expr(payments::Column::ProviderRef, Expr::value(r));
+        }
+        let taken = update
+            .filter(payments::Column::Id.eq(payment))
+            .filter(payments::Column::Status.ne("succeeded"))
+            .exec(&txn)
+            .await?;
+        if taken.rows_affected != 1 {
+            txn.rollback().await?;
+            return self.load(id).await;
+        }
+        let amount: Option<i64> = payments::Entity::find_by_id(payment)
+            .select_only()
+            .column(payments::Column::AmountCents)
+            .into_tuple()
+            .one(&txn)
+            .await?;
+        let refund = record_refund(
+            &txn,
+            OwedRefund {
+                booking: id,
+                payment,
+                amount: amount.unwrap_or_default(),
+                reason: "charged for a booking that was no longer awaiting this payment",
+            },
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        tracing::warn!(booking_id = %id, %payment, "a charge arrived for a booking no longer awaiting it; refunding it");
+        self.send_refund(refund).await?;
+        self.load(id).await
     }
 
     /// Paid, but a seat went to someone else after the hold lapsed: refund in full.
@@ -341,11 +416,12 @@ impl BookingService {
             .exec(&txn)
             .await?;
         if moved.rows_affected != 1 {
-            // Settled by someone else meanwhile (and refunded by them, if it was).
+            // Settled meanwhile: this charge is owed back unless it was the one that settled.
             txn.rollback().await?;
-            return self.load(id).await;
+            return self.refund_unawaited(id, payment, provider_ref).await;
         }
         free_seats(&txn, id, BookingStatus::Refunded, now).await?;
+        give_back_promotion(&txn, id).await?;
         // The charge and the refund it is owed are recorded with the booking's end, so a
         // crash after the commit still leaves the refund to be sent.
         mark_payment_in(&txn, payment, "succeeded", provider_ref, None, now).await?;
@@ -367,7 +443,12 @@ impl BookingService {
     }
 }
 
-/// Records the gateway's answer on a payment, inside the caller's transaction or not.
+/// The payment states an answer may still move; `succeeded` and `failed` are final.
+pub(super) const UNSETTLED: [&str; 3] = ["pending", "unknown", "processing"];
+
+/// Records the gateway's answer on a payment still unsettled, inside the caller's
+/// transaction or not; whether it moved. A late or repeated answer never overwrites a
+/// settled payment (a "processing" after "succeeded" would hide the charge from refunds).
 async fn mark_payment_in<C: ConnectionTrait>(
     conn: &C,
     payment: Uuid,
@@ -375,7 +456,7 @@ async fn mark_payment_in<C: ConnectionTrait>(
     provider_ref: Option<String>,
     reason: Option<String>,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<(), BookingError> {
+) -> Result<bool, BookingError> {
     let mut update = payments::Entity::update_many()
         .col_expr(payments::Column::Status, Expr::value(status))
         .col_expr(payments::Column::UpdatedAt, Expr::value(now));
@@ -391,9 +472,10 @@ async fn mark_payment_in<C: ConnectionTrait>(
             Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
         );
     }
-    update
+    let moved = update
         .filter(payments::Column::Id.eq(payment))
+        .filter(payments::Column::Status.is_in(UNSETTLED))
         .exec(conn)
         .await?;
-    Ok(())
+    Ok(moved.rows_affected == 1)
 }

@@ -31,6 +31,7 @@ use tokio::sync::broadcast::{self, error::RecvError};
 
 use crate::events::{
     CATALOG_CHANGED, DomainEvent, SHOWTIME_ADDED, SHOWTIME_CANCELLED, SHOWTIME_CHANGED,
+    SHOWTIME_UPDATED,
 };
 use crate::redis_store::RedisUnavailable;
 
@@ -151,10 +152,11 @@ impl QueryCache {
 }
 
 /// The topics that change what listings show.
-const LISTING_TOPICS: [&str; 4] = [
+const LISTING_TOPICS: [&str; 5] = [
     CATALOG_CHANGED,
     SHOWTIME_ADDED,
     SHOWTIME_CHANGED,
+    SHOWTIME_UPDATED,
     SHOWTIME_CANCELLED,
 ];
 

@@ -21,7 +21,7 @@ use crate::clock::SharedClock;
 use crate::error::{Classify, ErrorKind};
 use crate::events::{
     CATALOG_CHANGED, DomainEvent, SHOWTIME_ADDED, SHOWTIME_CANCELLED, SHOWTIME_CHANGED,
-    TICKETS_ISSUED,
+    SHOWTIME_UPDATED, TICKETS_ISSUED,
 };
 
 /// What can go wrong with discovery.
@@ -193,7 +193,9 @@ impl DiscoveryService {
                     Some("theatre") => theatres.push(id),
                     _ => {}
                 },
-                SHOWTIME_ADDED | SHOWTIME_CHANGED | SHOWTIME_CANCELLED => shows.push(id),
+                SHOWTIME_ADDED | SHOWTIME_CHANGED | SHOWTIME_UPDATED | SHOWTIME_CANCELLED => {
+                    shows.push(id)
+                }
                 TICKETS_ISSUED => sold_shows.extend(
                     e.payload["showtimeId"]
                         .as_str()

@@ -15,7 +15,7 @@ pub use fanout::{Delivery, Fanout};
 pub use lane::LiveLane;
 pub use outbox::{
     BOOKING_REMINDER, BOOKING_STATUS, CATALOG_CHANGED, SEAT_CHANGES, SHOWTIME_ADDED,
-    SHOWTIME_CANCELLED, SHOWTIME_CHANGED, SeatChange, TICKETS_ISSUED,
+    SHOWTIME_CANCELLED, SHOWTIME_CHANGED, SHOWTIME_UPDATED, SeatChange, TICKETS_ISSUED,
 };
 pub(crate) use outbox::{
     booking_status_row, booking_status_row_because, catalog_changed_row, insert_catalog_row,

@@ -15,6 +15,9 @@ pub const BOOKING_STATUS: &str = "booking.status";
 pub const SHOWTIME_ADDED: &str = "showtime.added";
 /// Topic of a showtime moved to another time or screen, keyed by showtime.
 pub const SHOWTIME_CHANGED: &str = "showtime.changed";
+/// Topic of a showtime's change that concerns no buyer (its on-sale time or waiting-room
+/// flag), keyed by showtime: listings and search follow it, nobody is told.
+pub const SHOWTIME_UPDATED: &str = "showtime.updated";
 /// Topic of a showtime cancelled by the theatre, keyed by showtime.
 pub const SHOWTIME_CANCELLED: &str = "showtime.cancelled";
 /// Topic of a movie, event or theatre added, changed or retired, keyed by its id.

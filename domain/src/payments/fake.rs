@@ -26,6 +26,9 @@ pub enum FakeBehaviour {
     Down,
     /// Takes the charge, then never answers (the caller is stuck until it gives up or dies).
     HangAfterCharge,
+    /// Takes the charge, then fails to answer only after a delay: a timeout that arrives
+    /// after the gateway's webhook has already told the outcome.
+    LateTimeoutAfterCharge(Duration),
 }
 
 impl FakeBehaviour {
@@ -205,6 +208,7 @@ impl FakeGateway {
         match self.behaviour() {
             FakeBehaviour::Normal
             | FakeBehaviour::TimeoutAfterCharge
+            | FakeBehaviour::LateTimeoutAfterCharge(_)
             | FakeBehaviour::HangAfterCharge => Ok(()),
             FakeBehaviour::Slow(d) => {
                 tokio::time::sleep(d).await;
@@ -280,6 +284,10 @@ impl PaymentGateway for FakeGateway {
         };
         match self.behaviour() {
             FakeBehaviour::TimeoutAfterCharge => Err(GatewayError::Timeout),
+            FakeBehaviour::LateTimeoutAfterCharge(after) => {
+                tokio::time::sleep(after).await;
+                Err(GatewayError::Timeout)
+            }
             FakeBehaviour::HangAfterCharge => std::future::pending().await,
             _ => Ok(outcome),
         }

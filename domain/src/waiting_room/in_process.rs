@@ -118,13 +118,27 @@ impl WaitingRoomStore for InProcessWaitingRoom {
                 }
             },
         };
-        if matches!(visit, Visit::Leave | Visit::Consume) {
-            room.admitted.remove(&visitor);
-            room.drop_from_line(visitor);
+        let mut spent = None;
+        match visit {
+            Visit::Leave => {
+                room.admitted.remove(&visitor);
+                room.drop_from_line(visitor);
+            }
+            Visit::Spend => {
+                spent = room.admitted.remove(&visitor).filter(|until| *until > now);
+            }
+            Visit::Restore { until } if until > now => {
+                room.drop_from_line(visitor);
+                room.admitted.insert(visitor, until);
+            }
+            _ => {}
         }
         let admitted = room.advance(now, settings);
         Ok(VisitOutcome {
-            standing: room.standing(visitor),
+            standing: match spent {
+                Some(until) => Standing::Admitted { until },
+                None => room.standing(visitor),
+            },
             admitted,
         })
     }

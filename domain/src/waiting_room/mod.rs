@@ -41,8 +41,15 @@ pub enum Visit {
     Look,
     /// Give up one's place or admission.
     Leave,
-    /// Use the admission (a hold succeeded): the slot passes on.
-    Consume,
+    /// Spend the admission on a hold, before the hold runs, so that one admission cannot
+    /// carry two holds at once: the slot passes on at once. The outcome's standing is
+    /// `Admitted` (with the admission's end) only when this visit spent it.
+    Spend,
+    /// Give back an admission that was spent on a hold that then failed, until its end.
+    Restore {
+        /// The end the admission had.
+        until: DateTime<Utc>,
+    },
 }
 
 /// Where a visitor stands after a visit.

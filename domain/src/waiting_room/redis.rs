@@ -13,7 +13,7 @@ use crate::ids::{ShowtimeId, UserId};
 use crate::redis_store::RedisStore;
 
 /// KEYS: line, admitted, counter, opens. ARGV: visitor, now ms, action, capacity, admission
-/// ms, opens ms, kept ms. Returns {code, value, let in…}: code 1 admitted (value: until
+/// ms, opens ms (or, to restore, the admission's end ms), kept ms. Returns {code, value, let in…}: code 1 admitted (value: until
 /// ms), 0 waiting (value: position), -1 absent, -2 no room.
 const VISIT_SCRIPT: &str = r#"
 local line, admitted, counter, opens = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
@@ -30,9 +30,20 @@ if action == 'enter' then
 elseif redis.call('EXISTS', opens) == 0 then
   return {'-2', '0'}
 end
-if action == 'leave' or action == 'consume' then
+local spent = nil
+if action == 'leave' then
   redis.call('ZREM', admitted, who)
   redis.call('ZREM', line, who)
+elseif action == 'spend' then
+  spent = redis.call('ZSCORE', admitted, who)
+  if spent and tonumber(spent) > now then
+    redis.call('ZREM', admitted, who)
+  else
+    spent = nil
+  end
+elseif action == 'restore' and tonumber(ARGV[6]) > now then
+  redis.call('ZREM', line, who)
+  redis.call('ZADD', admitted, ARGV[6], who)
 end
 redis.call('ZREMRANGEBYSCORE', admitted, '-inf', now)
 local result = {}
@@ -45,6 +56,11 @@ if now >= tonumber(redis.call('GET', opens)) then
       table.insert(result, heads[i])
     end
   end
+end
+if spent then
+  table.insert(result, 1, spent)
+  table.insert(result, 1, '1')
+  return result
 end
 local untl = redis.call('ZSCORE', admitted, who)
 if untl then
@@ -119,7 +135,8 @@ impl WaitingRoomStore for RedisWaitingRoom {
             Visit::Enter { opens_at } => ("enter", opens_at.timestamp_millis()),
             Visit::Look => ("look", 0),
             Visit::Leave => ("leave", 0),
-            Visit::Consume => ("consume", 0),
+            Visit::Spend => ("spend", 0),
+            Visit::Restore { until } => ("restore", until.timestamp_millis()),
         };
         let mut invocation = self.script.prepare_invoke();
         invocation

@@ -72,8 +72,11 @@ pub struct Place {
 /// What the booking path learns about a buyer at a showtime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Admission {
-    /// Admitted: the hold may go on, and a successful hold uses the admission.
-    Admitted,
+    /// Admitted, and the admission is now spent on this hold (given back if it fails).
+    Spent {
+        /// The end the admission had.
+        until: DateTime<Utc>,
+    },
     /// In a room but not (or no longer) admitted.
     NotAdmitted,
     /// The showtime has no room open (nobody queued).
@@ -316,12 +319,13 @@ impl WaitingRoomService {
         })
     }
 
-    /// Whether the buyer may hold seats of the showtime now, as far as the room knows.
-    pub async fn admission(&self, who: UserId, showtime: ShowtimeId) -> Admission {
-        match self.visit(showtime, who, Visit::Look).await {
+    /// Whether the buyer may hold seats of the showtime now, as far as the room knows;
+    /// an admission is spent by asking, atomically, so that it carries one hold at a time.
+    pub async fn spend(&self, who: UserId, showtime: ShowtimeId) -> Admission {
+        match self.visit(showtime, who, Visit::Spend).await {
             None => Admission::Unknown,
             Some(outcome) => match outcome.standing {
-                Standing::Admitted { .. } => Admission::Admitted,
+                Standing::Admitted { until } => Admission::Spent { until },
                 Standing::NoRoom => Admission::NoRoom,
                 Standing::Waiting { .. } | Standing::Absent => Admission::NotAdmitted,
             },
@@ -333,8 +337,8 @@ impl WaitingRoomService {
         Ok(self.facts(showtime).await?.waiting_room)
     }
 
-    /// Uses the buyer's admission: a hold succeeded, so the slot passes to the next in line.
-    pub async fn consume(&self, who: UserId, showtime: ShowtimeId) {
-        let _ = self.visit(showtime, who, Visit::Consume).await;
+    /// Gives back an admission spent on a hold that failed, until the end it had.
+    pub async fn restore(&self, who: UserId, showtime: ShowtimeId, until: DateTime<Utc>) {
+        let _ = self.visit(showtime, who, Visit::Restore { until }).await;
     }
 }

@@ -72,12 +72,18 @@ async fn buyers_are_admitted_in_arrival_order_as_slots_free_up() {
         );
         // A used admission passes to the head of the line, and the visit says whom it let in.
         let used = store
-            .visit(show, buyers[0], Visit::Consume, now, SETTINGS)
+            .visit(show, buyers[0], Visit::Spend, now, SETTINGS)
             .await
             .unwrap();
         assert_eq!(
             (used.standing, used.admitted),
-            (Standing::Absent, vec![buyers[2]]),
+            (Standing::Admitted { until }, vec![buyers[2]]),
+            "{name}"
+        );
+        // Spent once: a second hold on the same admission finds none.
+        assert_eq!(
+            look(buyers[0], Visit::Spend, now).await,
+            Standing::Absent,
             "{name}"
         );
         assert_eq!(

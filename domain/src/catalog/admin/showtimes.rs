@@ -8,7 +8,8 @@ use sea_orm::{
 
 use crate::accounts::Admin;
 use crate::events::{
-    SHOWTIME_ADDED, SHOWTIME_CANCELLED, SHOWTIME_CHANGED, insert_catalog_row, showtime_row,
+    SHOWTIME_ADDED, SHOWTIME_CANCELLED, SHOWTIME_CHANGED, SHOWTIME_UPDATED, insert_catalog_row,
+    showtime_row,
 };
 use crate::ids::{ScreenId, ShowtimeId};
 use crate::money::{Currency, PriceCents};
@@ -181,16 +182,6 @@ impl CatalogAdmin {
                     "must be a screen of the same theatre",
                 ));
             }
-            let taken = show_seats::Entity::find()
-                .filter(show_seats::Column::ShowtimeId.eq(id.uuid()))
-                .filter(show_seats::Column::Status.ne(super::super::SeatStatus::Available.as_str()))
-                .count(&txn)
-                .await?;
-            if taken > 0 {
-                return Err(CatalogError::Conflict(format!(
-                    "{taken} seats are held or sold: the showtime cannot change screen"
-                )));
-            }
             let priced: Vec<String> = showtime_prices::Entity::find()
                 .filter(showtime_prices::Column::ShowtimeId.eq(id.uuid()))
                 .all(&txn)
@@ -211,10 +202,24 @@ impl CatalogAdmin {
                     ),
                 ));
             }
+            // Only free seats are removed, and the move goes on only if none is left: the
+            // delete locks what it removes, so a hold committing meanwhile either came first
+            // (its seats stay, and are counted below) or finds its seats gone.
             show_seats::Entity::delete_many()
                 .filter(show_seats::Column::ShowtimeId.eq(id.uuid()))
+                .filter(show_seats::Column::Status.eq(super::super::SeatStatus::Available.as_str()))
                 .exec(&txn)
                 .await?;
+            let taken = show_seats::Entity::find()
+                .filter(show_seats::Column::ShowtimeId.eq(id.uuid()))
+                .count(&txn)
+                .await?;
+            if taken > 0 {
+                txn.rollback().await?;
+                return Err(CatalogError::Conflict(format!(
+                    "{taken} seats are held or sold: the showtime cannot change screen"
+                )));
+            }
             schedule::materialise_seats(&txn, id.uuid(), screen.id).await?;
         }
         schedule::ensure_free(
@@ -226,6 +231,12 @@ impl CatalogAdmin {
             Some(id),
         )
         .await?;
+        // Buyers are told only of what concerns them: a new time or screen.
+        let topic = if starts_at != current.starts_at || new_screen != old_screen {
+            SHOWTIME_CHANGED
+        } else {
+            SHOWTIME_UPDATED
+        };
         let mut m: showtimes::ActiveModel = current.into();
         m.starts_at = Set(starts_at);
         m.ends_at = Set(ends_at);
@@ -236,7 +247,7 @@ impl CatalogAdmin {
         }
         m.updated_at = Set(now);
         let updated = m.update(&txn).await?;
-        insert_catalog_row(&txn, showtime_row(SHOWTIME_CHANGED, id.uuid(), now)).await?;
+        insert_catalog_row(&txn, showtime_row(topic, id.uuid(), now)).await?;
         txn.commit().await?;
         self.listings.after_write(&self.db).await;
         Showtime::from_model(updated).ok_or_else(|| CatalogError::not_found("showtime", id))
