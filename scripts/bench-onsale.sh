@@ -21,6 +21,9 @@ data=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 # Every simulated client comes from this one address: no rate limits.
 export MARQUEE_SEED_DEMO=false MARQUEE_LOG_FILTER=warn MARQUEE_DATA_DIR="$data" MARQUEE_RATE_LIMITS=false
+# Every subscriber connects from this machine too: lift the per-address cap of WebSocket
+# connections.
+export MARQUEE_WS_MAX_CONNECTIONS_PER_IP=100000
 
 run() {
     echo "loadgen admin password" | "$bin/marquee" create-admin --email loadgen-admin@marquee.test >/dev/null
