@@ -28,6 +28,9 @@ for arg in "$@"; do
 done
 export MARQUEE_SEED_DEMO=false MARQUEE_LOG_FILTER=warn MARQUEE_DATA_DIR="$data" \
     MARQUEE_RATE_LIMITS="$limits" MARQUEE_TRUSTED_PROXIES=127.0.0.1
+# Every subscriber connects from this machine, with no X-Forwarded-For: lift the per-address
+# cap of WebSocket connections.
+export MARQUEE_WS_MAX_CONNECTIONS_PER_IP=100000
 
 # Read from the database after the run: seats in more than one live ticket or paid booking,
 # and the seats bots hold or bought (accounts bot…).

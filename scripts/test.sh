@@ -10,7 +10,8 @@
 #   3. cargo test --workspace            (TEST_BACKEND=sqlite, no external services)
 #   4. cargo test --workspace            (TEST_BACKEND=postgres, throwaway PostgreSQL 15 + Redis)
 #
-# Before step 1 it installs what is missing (as root, through apt; the Stripe
+# Before step 1 it installs what is missing (as root, through apt: Redis,
+# PostgreSQL 15, Prometheus; the Stripe
 # emulator localstripe and the SMTP server aiosmtpd from PyPI into
 # target/test-venv) and starts a private PostgreSQL, Redis, localstripe and
 # SMTP sink (scripts/mailsink.py) on free loopback ports inside a temporary
@@ -117,6 +118,18 @@ ensure_redis() {
     is_root || die "redis-server/redis-cli not found; install them (e.g. 'sudo apt-get install redis-server') or run as root"
     apt_install redis-server
     command -v redis-server >/dev/null 2>&1 || die "redis-server still not found after installing it"
+}
+
+# Prometheus scrapes the server in one test: the format it negotiates must parse.
+ensure_prometheus() {
+    if command -v prometheus >/dev/null 2>&1; then
+        return
+    fi
+    is_root || die "prometheus not found; install it (e.g. 'sudo apt-get install prometheus') or run as root"
+    log "installing prometheus with apt-get"
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus
+    command -v prometheus >/dev/null 2>&1 || die "prometheus still not found after installing it"
 }
 
 ensure_postgres() {
@@ -433,6 +446,7 @@ start_servers() {
     t0=$(now_ms)
     ensure_postgres
     ensure_redis
+    ensure_prometheus
     ensure_python_servers
     make_tmp_dir
     start_postgres

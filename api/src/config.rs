@@ -118,6 +118,11 @@ pub struct Settings {
     pub ws_max_subscriptions: usize,
     /// Subscription connections open at once per signed-in user.
     pub ws_max_connections_per_user: usize,
+    /// Subscription connections open at once from one address (an IPv6 /64), signed in
+    /// or not.
+    pub ws_max_connections_per_ip: usize,
+    /// Subscription connections open at once on this instance.
+    pub ws_max_connections: usize,
     /// Messages a group of identical seat-map subscriptions keeps for a member that is
     /// slow to take them; one further behind gets a fresh whole map.
     pub ws_group_backlog: usize,
@@ -127,6 +132,19 @@ pub struct Settings {
     pub graphql_max_complexity: usize,
     /// Largest accepted request body.
     pub max_body_bytes: usize,
+    /// Whether GraphQL introspection is answered; default: yes with the embedded payment
+    /// gateway, no with a real one.
+    pub graphql_introspection: Option<bool>,
+    /// Whether `GET /graphql` serves GraphiQL; default: as `graphql_introspection`.
+    pub graphiql: Option<bool>,
+    /// This is a demonstration: the embedded payment gateway, which takes any test card,
+    /// may be served on an address other than loopback.
+    pub demo: bool,
+    /// A request's headers must arrive within this time of the connection's start or of
+    /// the previous answer; an idle connection is closed after it.
+    pub http_header_timeout_ms: u64,
+    /// A request's body must arrive whole within this time of its headers.
+    pub http_body_timeout_ms: u64,
     /// `smtp://host:port` or `smtps://user:pass@host` (also read from `SMTP_URL`); default:
     /// each message written as an `.eml` file under `data_dir/mail`.
     pub smtp_url: Option<SecretString>,
@@ -140,6 +158,8 @@ pub struct Settings {
     pub email_lease_seconds: u32,
     /// How long before a show confirmed buyers get a reminder.
     pub reminder_lead_minutes: u32,
+    /// Most emails sent to one address in an hour, booking confirmations aside.
+    pub email_max_per_recipient_hour: u32,
     /// Refuse requests past the `rate_limit_*` limits (`false`: no rate limits at all).
     pub rate_limits: bool,
     /// Proxies (addresses or CIDR blocks) whose `X-Forwarded-For` names the client.
@@ -218,16 +238,24 @@ impl Default for Settings {
             ws_idle_timeout_ms: 300_000,
             ws_max_subscriptions: 20,
             ws_max_connections_per_user: 10,
+            ws_max_connections_per_ip: 200,
+            ws_max_connections: 20_000,
             ws_group_backlog: 1_024,
             graphql_max_depth: 12,
             graphql_max_complexity: 2_000,
             max_body_bytes: 256 * 1024,
+            graphql_introspection: None,
+            graphiql: None,
+            demo: false,
+            http_header_timeout_ms: 10_000,
+            http_body_timeout_ms: 30_000,
             smtp_url: None,
             email_from: "Marquee <tickets@marquee.localhost>".into(),
             email_max_attempts: 6,
             email_retry_base_seconds: 30,
             email_lease_seconds: 60,
             reminder_lead_minutes: 180,
+            email_max_per_recipient_hour: 10,
             rate_limits: true,
             trusted_proxies: TrustedProxies::default(),
             rate_limit_login: Rate::per(20, 10 * MINUTE),
@@ -418,6 +446,14 @@ impl Settings {
             "stripe" => {}
             _ => return Err(invalid("payment_gateway", "must be fake or stripe")),
         }
+        if self.payment_gateway == "fake" && !self.bind.ip().is_loopback() && !self.demo {
+            return Err(invalid(
+                "demo",
+                "must be true to serve the embedded payment gateway (which takes any test card, \
+                 so anyone could book with pm_card_visa) on a non-loopback bind address; \
+                 set payment_gateway = \"stripe\" for real sales",
+            ));
+        }
         if self
             .stripe_api_base
             .as_deref()
@@ -447,6 +483,8 @@ impl Settings {
             || self.ws_idle_timeout_ms == 0
             || self.ws_max_subscriptions == 0
             || self.ws_max_connections_per_user == 0
+            || self.ws_max_connections_per_ip == 0
+            || self.ws_max_connections == 0
             || self.ws_group_backlog == 0
         {
             return Err(invalid(
@@ -465,6 +503,18 @@ impl Settings {
         }
         if self.max_body_bytes < 1024 {
             return Err(invalid("max_body_bytes", "must be at least 1024"));
+        }
+        if !(100..=600_000).contains(&self.http_header_timeout_ms) {
+            return Err(invalid(
+                "http_header_timeout_ms",
+                "must be between 100 and 600000",
+            ));
+        }
+        if !(100..=600_000).contains(&self.http_body_timeout_ms) {
+            return Err(invalid(
+                "http_body_timeout_ms",
+                "must be between 100 and 600000",
+            ));
         }
         if let Some(url) = &self.smtp_url {
             let u = url.expose_secret();
@@ -485,6 +535,12 @@ impl Settings {
             return Err(invalid(
                 "password_hash_concurrency",
                 "must be between 1 and 1024",
+            ));
+        }
+        if self.email_max_per_recipient_hour == 0 {
+            return Err(invalid(
+                "email_max_per_recipient_hour",
+                "must be at least 1",
             ));
         }
         if self.email_retry_base_seconds == 0 || self.email_lease_seconds < 2 {
@@ -522,6 +578,18 @@ impl Settings {
             backoff: std::time::Duration::from_millis(200),
         })?;
         Ok(Gateway::Stripe(Arc::new(stripe)))
+    }
+
+    /// Whether introspection is answered: as set, or only with the embedded gateway.
+    pub fn introspection_enabled(&self) -> bool {
+        self.graphql_introspection
+            .unwrap_or(self.payment_gateway != "stripe")
+    }
+
+    /// Whether GraphiQL is served: as set, or as introspection.
+    pub fn graphiql_enabled(&self) -> bool {
+        self.graphiql
+            .unwrap_or_else(|| self.introspection_enabled())
     }
 
     /// The database URL to use: the configured one, or SQLite under the data dir.
@@ -589,6 +657,37 @@ mod tests {
                 Ok(())
             });
         }
+    }
+
+    #[test]
+    fn the_fake_gateway_is_served_beyond_loopback_only_for_a_demo() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("MARQUEE_BIND", "0.0.0.0:8080");
+            let err = Settings::load(None, &Overrides::default()).unwrap_err();
+            assert!(err.to_string().contains("`demo`"), "{err}");
+            jail.set_env("MARQUEE_DEMO", "true");
+            let s = Settings::load(None, &Overrides::default()).unwrap();
+            assert!(s.introspection_enabled() && s.graphiql_enabled());
+            Ok(())
+        });
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("MARQUEE_BIND", "[::]:8080");
+            jail.set_env("MARQUEE_PAYMENT_GATEWAY", "stripe");
+            jail.set_env("MARQUEE_STRIPE_SECRET_KEY", "sk_test_x");
+            let s = Settings::load(None, &Overrides::default()).unwrap();
+            assert!(
+                !s.introspection_enabled(),
+                "introspection on with a real gateway"
+            );
+            assert!(!s.graphiql_enabled(), "GraphiQL on with a real gateway");
+            jail.set_env("MARQUEE_GRAPHQL_INTROSPECTION", "true");
+            let s = Settings::load(None, &Overrides::default()).unwrap();
+            assert!(s.introspection_enabled() && s.graphiql_enabled());
+            jail.set_env("MARQUEE_GRAPHIQL", "false");
+            let s = Settings::load(None, &Overrides::default()).unwrap();
+            assert!(s.introspection_enabled() && !s.graphiql_enabled());
+            Ok(())
+        });
     }
 
     #[test]

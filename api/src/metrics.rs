@@ -58,6 +58,18 @@ fn latency_histogram() -> Histogram {
     Histogram::new(exponential_buckets(0.0005, 2.0, 16))
 }
 
+/// The label of an HTTP method: a standard one, or `other`.
+fn method_label(method: &str) -> &str {
+    const STANDARD: [&str; 9] = [
+        "GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "CONNECT", "TRACE",
+    ];
+    STANDARD
+        .iter()
+        .find(|m| **m == method)
+        .copied()
+        .unwrap_or("other")
+}
+
 /// Operation names come from clients: past this many distinct names, the rest are
 /// counted as `other` so that a hostile client cannot blow up the series count.
 const MAX_OPERATION_NAMES: usize = 200;
@@ -183,8 +195,10 @@ impl Metrics {
         })
     }
 
-    /// Records one HTTP request.
+    /// Records one HTTP request. Methods beyond the standard ones are counted as `other`:
+    /// a client may send any token as a method, and each would be a new series.
     pub fn observe_http(&self, method: &str, path: &str, status: u16, elapsed: Duration) {
+        let method = method_label(method);
         self.http_requests
             .get_or_create(&HttpLabels {
                 method: method.into(),

@@ -22,6 +22,7 @@ use tokio::net::TcpListener;
 use crate::config::{Gateway, Settings};
 use crate::graphql::{self, Limits};
 use crate::http::rate_limit::RateLimits;
+use crate::http::serve::{Deadlines, serve};
 use crate::http::{AppState, WebhookSettings, router};
 use crate::metrics::Metrics;
 use crate::secrets::load_or_create_jwt_secret;
@@ -33,6 +34,7 @@ pub struct Application {
     services: Arc<Services>,
     fake_gateway: Option<Arc<FakeGateway>>,
     addr: SocketAddr,
+    deadlines: Deadlines,
 }
 
 /// Connects, migrates and wires the domain (also used by the CLI's maintenance commands).
@@ -77,6 +79,7 @@ pub async fn start_services(
         lease: Duration::from_std(lease).unwrap_or(Duration::seconds(60)),
         reminder_lead: Duration::minutes(i64::from(settings.reminder_lead_minutes)),
         reminder_scan: std::time::Duration::from_secs(30),
+        max_per_recipient_hour: settings.email_max_per_recipient_hour,
         observer: mail_observer,
     };
     let config = DomainConfig {
@@ -224,6 +227,7 @@ impl Application {
             Limits {
                 max_depth: settings.graphql_max_depth,
                 max_complexity: settings.graphql_max_complexity,
+                introspection: settings.introspection_enabled(),
             },
         );
         let state = AppState {
@@ -249,6 +253,7 @@ impl Application {
                 metrics.clone(),
             )),
             parsed: Arc::default(),
+            graphiql: settings.graphiql_enabled(),
             webhooks: WebhookSettings {
                 secret: settings.stripe_webhook_secret.clone(),
                 tolerance_secs: i64::from(settings.webhook_tolerance_seconds),
@@ -264,6 +269,10 @@ impl Application {
             services,
             fake_gateway,
             addr,
+            deadlines: Deadlines {
+                headers: std::time::Duration::from_millis(settings.http_header_timeout_ms),
+                body: std::time::Duration::from_millis(settings.http_body_timeout_ms),
+            },
         })
     }
 
@@ -288,13 +297,9 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        // The peer's address is every request's, for the rate limits.
-        let app = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
+        // Every request carries the peer's address (for the rate limits and the
+        // WebSocket caps), set by `serve`.
+        serve(self.listener, self.router, self.deadlines, shutdown).await
     }
 }
 

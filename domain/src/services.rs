@@ -254,6 +254,7 @@ impl Services {
                 events.clone(),
                 outbox_wake,
                 mail_wake,
+                config.email.max_per_recipient_hour,
             ),
             events,
             lane,

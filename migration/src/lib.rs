@@ -11,6 +11,7 @@ mod m20261123_000006_webhook_events;
 mod m20261123_000007_seat_hold_token;
 mod m20261123_000008_emails;
 mod m20261124_000009_rating_histogram;
+mod m20261206_000010_token_version;
 
 /// Every migration of the Marquee schema, oldest first.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_seat_hold_token::Migration),
             Box::new(m20261123_000008_emails::Migration),
             Box::new(m20261124_000009_rating_histogram::Migration),
+            Box::new(m20261206_000010_token_version::Migration),
         ]
     }
 }

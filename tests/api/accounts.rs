@@ -143,12 +143,17 @@ async fn update_profile_changes_the_name_freely_and_email_or_password_only_with_
         .ok(UPDATE, json!({ "i": { "email": "c@example.com", "newPassword": "new password 1", "currentPassword": "correct horse" } }), Some(&token))
         .await;
     assert_eq!(data["updateProfile"]["email"], "c@example.com");
-    app.ok(
-        LOG_IN,
-        json!({ "e": "c@example.com", "p": "new password 1" }),
-        None,
-    )
-    .await;
+    // The new password ended the old token.
+    let ended = app.gql("{ me { id } }", json!({}), Some(&token)).await;
+    assert_eq!(code(&ended), "UNAUTHENTICATED");
+    let again = app
+        .ok(
+            LOG_IN,
+            json!({ "e": "c@example.com", "p": "new password 1" }),
+            None,
+        )
+        .await;
+    let token = again["logIn"]["token"].as_str().unwrap().to_owned();
     let old = app
         .gql(
             LOG_IN,

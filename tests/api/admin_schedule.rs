@@ -558,10 +558,16 @@ async fn a_screen_move_racing_holds_never_leaves_a_hold_without_its_seats() {
     let hold =
         "mutation($s: ID!, $seats: [ID!]!) { holdSeats(showtimeId: $s, seatIds: $seats) { id } }";
     let mut moved = 0;
-    for round in 0..6 {
+    for round in 0..8 {
         let t = hour_from_now(48 + 4 * round);
         let id = a.create(a.show_on(&from, t)).await;
-        let seats = seat_ids(&app, &id).await;
+        let mut seats = seat_ids(&app, &id).await;
+        if round % 2 == 1 {
+            // A hold committed before the move: the move must leave it its seat.
+            let first = seats.remove(0);
+            app.ok(hold, json!({ "s": id, "seats": [first] }), Some(&buyer))
+                .await;
+        }
         let barrier = Arc::new(tokio::sync::Barrier::new(seats.len() + 1));
         let holds = futures_util::future::join_all(seats.iter().map(|seat| {
             let (app, buyer, id, barrier) = (&app, &buyer, &id, barrier.clone());
@@ -571,8 +577,13 @@ async fn a_screen_move_racing_holds_never_leaves_a_hold_without_its_seats() {
                     .await
             }
         }));
+        // The move starts a little later each round, so that it meets holds committing.
         let mover = async {
             barrier.wait().await;
+            tokio::time::sleep(std::time::Duration::from_millis(
+                u64::try_from(3 * round).unwrap(),
+            ))
+            .await;
             let vars = json!({ "id": id, "i": { "screenId": to } });
             app.gql(UPDATE, vars, Some(&a.f.admin)).await
         };
@@ -594,5 +605,5 @@ async fn a_screen_move_racing_holds_never_leaves_a_hold_without_its_seats() {
         .await;
         assert_eq!(orphaned, ["0"], "round {round}: {move_answer}");
     }
-    eprintln!("the move won {moved} of 6 rounds");
+    eprintln!("the move won {moved} of 8 rounds");
 }

@@ -547,7 +547,12 @@ async fn a_hold_and_a_checkout_keep_to_their_statement_budget() {
             3
         );
     }
-    // One of them locks the buyer and counts what it holds (the per-buyer caps).
-    assert!(hold <= 10.0, "holdSeats took {hold} statements");
+    // The per-buyer caps: the buyer is locked (PostgreSQL only) and its holds counted.
+    let caps = if std::env::var("TEST_DATABASE_URL").is_ok() {
+        2.0
+    } else {
+        1.0
+    };
+    assert!(hold <= 9.0 + caps, "holdSeats took {hold} statements");
     assert!(checkout <= 13.0, "checkout took {checkout} statements");
 }

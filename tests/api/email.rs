@@ -367,3 +367,78 @@ async fn the_embedded_default_writes_each_email_as_a_file() {
     assert!(found[0].contains(&format!("Content-ID: <qr-{code}>")));
     assert!(found[0].contains("Subject: Your tickets for Blockbuster"));
 }
+
+#[tokio::test]
+async fn holds_and_releases_cannot_flood_an_address_past_its_hourly_cap() {
+    let app = smtp_app(|s| s.email_max_per_recipient_hour = 3).await;
+    let (showtime, seats) = opening_night(&app).await;
+    let to = address("flooded", "example.com");
+    let buyer = app.customer(&to).await;
+    for seat in &seats[..5] {
+        let held = app
+            .ok(
+                HOLD,
+                json!({ "s": showtime, "seats": [seat] }),
+                Some(&buyer),
+            )
+            .await;
+        app.ok(
+            "mutation($b: ID!) { releaseHold(bookingId: $b) { status } }",
+            json!({ "b": held["holdSeats"]["id"] }),
+            Some(&buyer),
+        )
+        .await;
+    }
+    // A purchase after the flood is still confirmed by email.
+    let held = app
+        .ok(
+            HOLD,
+            json!({ "s": showtime, "seats": [seats[9]] }),
+            Some(&buyer),
+        )
+        .await;
+    app.ok(
+        CHECKOUT,
+        json!({ "b": held["holdSeats"]["id"] }),
+        Some(&buyer),
+    )
+    .await;
+    let queued = || async {
+        sql_texts(
+            &app,
+            "SELECT kind || ':' || status FROM emails WHERE recipient = $1 ORDER BY created_at, kind",
+            [to.clone().into()],
+        )
+        .await
+    };
+    // Every entry is in the inbox (the confirmation last, after the five releases)...
+    let entries = || async {
+        let inbox = app
+            .ok(
+                "{ notifications(first: 20) { edges { node { kind } } } }",
+                json!({}),
+                Some(&buyer),
+            )
+            .await;
+        inbox["notifications"]["edges"].as_array().unwrap().len()
+    };
+    for _ in 0..200 {
+        if entries().await == 6 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(entries().await, 6);
+    // ...but only three releases were emailed, and the confirmation.
+    let rows = queued().await;
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    let released = rows.iter().filter(|r| r.starts_with("booking.cancelled:"));
+    assert_eq!(released.count(), 3, "{rows:?}");
+    assert!(
+        rows.iter().any(|r| r.starts_with("booking.confirmed:")),
+        "{rows:?}"
+    );
+    let mail = wait_for(&to, 4, Duration::from_secs(30)).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(received(&to).await.len(), 4, "{mail:?}");
+}

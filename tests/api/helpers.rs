@@ -191,17 +191,21 @@ impl TestApp {
         data["logIn"]["token"].as_str().unwrap().to_owned()
     }
 
-    /// The value of a counter in `/metrics`.
-    pub async fn metric(&self, line_prefix: &str) -> f64 {
-        let text = self
-            .client
+    /// The whole `/metrics` text.
+    pub async fn metrics_text(&self) -> String {
+        self.client
             .get(format!("{}/metrics", self.address))
             .send()
             .await
             .unwrap()
             .text()
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    /// The value of a counter in `/metrics`.
+    pub async fn metric(&self, line_prefix: &str) -> f64 {
+        let text = self.metrics_text().await;
         text.lines()
             .find(|l| l.starts_with(line_prefix))
             .and_then(|l| l.rsplit(' ').next())

@@ -144,6 +144,51 @@ async fn the_modern_media_type_gets_400_for_documents_that_never_ran() {
 }
 
 #[tokio::test]
+async fn the_modern_media_type_gets_no_data_entry_for_documents_that_never_ran() {
+    let app = spawn_app().await;
+    let post = |accept: &'static str, query: &'static str, variables: Value| {
+        app.client
+            .post(format!("{}/graphql", app.address))
+            .header("accept", accept)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+    };
+    let modern = "application/graphql-response+json";
+    let never_ran = [
+        ("{", json!({})),
+        ("{ nothingHere }", json!({})),
+        (
+            "query($f: Int) { movies(first: $f) { edges { cursor } } }",
+            json!({ "f": "ten" }),
+        ),
+    ];
+    for (query, variables) in never_ran {
+        let resp = post(modern, query, variables).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::BAD_REQUEST, "{query}");
+        let body: Value = resp.json().await.unwrap();
+        assert!(body.get("data").is_none(), "{query}: {body}");
+        assert!(
+            body["errors"][0]["extensions"]["code"].is_string(),
+            "{body}"
+        );
+    }
+    // A request that ran keeps its data, even when a field failed.
+    let resp = post(modern, "{ me { id } }", json!({})).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let body: Value = resp.json().await.unwrap();
+    assert!(body.get("data").is_some(), "{body}");
+    // Classic clients keep `data: null`.
+    let resp = post("application/json", "{ nothingHere }", json!({}))
+        .await
+        .unwrap();
+    let body: Value = resp.json().await.unwrap();
+    assert!(
+        body["data"].is_null() && body.get("data").is_some(),
+        "{body}"
+    );
+}
+
+#[tokio::test]
 async fn get_serves_graphiql_runs_queries_and_refuses_mutations() {
     let app = spawn_app().await;
     let page = app

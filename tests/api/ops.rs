@@ -37,37 +37,6 @@ async fn readyz_checks_the_database_and_the_configured_redis() {
 }
 
 #[tokio::test]
-async fn readyz_reports_unavailable_when_redis_is_unreachable() {
-    // A port nobody listens on: bind, note it, release.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let app =
-        spawn_app_with(|s| s.redis_url = Some(format!("redis://127.0.0.1:{port}/").into())).await;
-    let resp = app
-        .client
-        .get(format!("{}/readyz", app.address))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
-    let body: Value = resp.json().await.unwrap();
-    assert_eq!(body["checks"]["database"], "ok");
-    assert!(
-        body["checks"]["redis"]
-            .as_str()
-            .unwrap()
-            .starts_with("error"),
-        "{body}"
-    );
-    // The API itself keeps working without Redis.
-    app.ok("{ movies { edges { cursor } } }", json!({}), None)
-        .await;
-}
-
-#[tokio::test]
 async fn metrics_count_requests_and_operations_by_name() {
     let app = spawn_app().await;
     app.ok(
@@ -82,15 +51,7 @@ async fn metrics_count_requests_and_operations_by_name() {
         None,
     )
     .await;
-    let text = app
-        .client
-        .get(format!("{}/metrics", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = app.metrics_text().await;
     assert!(
         text.contains(
             "marquee_graphql_operations_total{operation=\"ListMovies\",outcome=\"ok\"} 2"
@@ -195,4 +156,84 @@ async fn metrics_are_served_as_openmetrics_under_its_content_type() {
             assert_ne!(name, family, "a bare sample of counter {family}: {sample}");
         }
     }
+}
+
+/// Prometheus itself (scripts/test.sh installs it) scrapes the server: it negotiates the
+/// OpenMetrics format, parses every family, and stores the counters under their names.
+#[tokio::test]
+async fn a_real_prometheus_scrapes_the_metrics_without_error() {
+    let app = spawn_app().await;
+    app.ok("{ movies { edges { cursor } } }", json!({}), None)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let target = app.address.trim_start_matches("http://");
+    let config = dir.path().join("prometheus.yml");
+    std::fs::write(
+        &config,
+        format!(
+            "global: {{ scrape_interval: 1s, scrape_timeout: 1s }}\n\
+             scrape_configs:\n  - job_name: marquee\n    static_configs:\n      - targets: ['{target}']\n"
+        ),
+    )
+    .unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut prometheus = tokio::process::Command::new("prometheus")
+        .arg(format!("--config.file={}", config.display()))
+        .arg(format!(
+            "--storage.tsdb.path={}",
+            dir.path().join("data").display()
+        ))
+        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("prometheus on PATH (scripts/test.sh installs it)");
+    let api = format!("http://127.0.0.1:{port}/api/v1");
+    let mut target_state = Value::Null;
+    for _ in 0..300 {
+        if let Ok(resp) = app.client.get(format!("{api}/targets")).send().await
+            && let Ok(body) = resp.json::<Value>().await
+        {
+            target_state = body["data"]["activeTargets"][0].clone();
+            if target_state["health"] == "up" {
+                break;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(target_state["health"], "up", "{target_state}");
+    assert_eq!(target_state["lastError"], "", "{target_state}");
+    // The counter is stored as a counter family with its samples.
+    let query = format!("{api}/query?query=marquee_http_requests_total");
+    let found: Value = app
+        .client
+        .get(query)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        !found["data"]["result"].as_array().unwrap().is_empty(),
+        "{found}"
+    );
+    let meta: Value = app
+        .client
+        .get(format!(
+            "{api}/targets/metadata?metric=marquee_http_requests"
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(meta["data"][0]["type"], "counter", "{meta}");
+    prometheus.kill().await.ok();
 }

@@ -225,7 +225,8 @@ async fn refuse_refund_updates(app: &TestApp, refuse: bool) {
 
 #[tokio::test]
 async fn a_checkout_whose_hold_lapsed_and_was_retaken_charges_nothing() {
-    let app = spawn_app().await;
+    // Without the expiry worker, which would end the lapsed hold while the clock is ahead.
+    let app = spawn_app_with(|s| s.run_workers = false).await;
     let (showtime, seats) = opening_night(&app).await;
     let slow = app.customer("lapsed@example.com").await;
     let fast = app.customer("retaken@example.com").await;

@@ -44,6 +44,19 @@ async fn sold(
     (sold, addresses)
 }
 
+/// The buyer's inbox once it holds an entry of `kind` (or after five seconds).
+async fn inbox_once_told(app: &TestApp, token: &str, kind: &str) -> Vec<Value> {
+    let mut entries = inbox(app, token).await;
+    for _ in 0..100 {
+        if entries.iter().any(|e| e["kind"] == kind) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        entries = inbox(app, token).await;
+    }
+    entries
+}
+
 async fn inbox(app: &TestApp, token: &str) -> Vec<Value> {
     app.ok(INBOX, json!({}), Some(token)).await["notifications"]["edges"]
         .as_array()
@@ -159,19 +172,9 @@ async fn moving_a_showtime_tells_every_ticket_holder() {
     )
     .await;
     for (token, _, _) in &bookings {
-        let mut entries = inbox(&app, token).await;
-        for _ in 0..100 {
-            if entries.iter().any(|e| e["kind"] == "showtime.changed") {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-            entries = inbox(&app, token).await;
-        }
-        let moved: Vec<_> = entries
-            .iter()
-            .filter(|e| e["kind"] == "showtime.changed")
-            .collect();
-        assert_eq!(moved.len(), 1, "{entries:?}");
+        let entries = inbox_once_told(&app, token, "showtime.changed").await;
+        let moved = entries.iter().filter(|e| e["kind"] == "showtime.changed");
+        assert_eq!(moved.count(), 1, "{entries:?}");
     }
     assert!(
         inbox(&app, &waiting)
@@ -209,18 +212,8 @@ async fn turning_on_the_waiting_room_or_moving_the_on_sale_time_tells_no_ticket_
     )
     .await;
     for (token, _, _) in &bookings {
-        let mut entries = inbox(&app, token).await;
-        for _ in 0..100 {
-            if entries.iter().any(|e| e["kind"] == "showtime.changed") {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-            entries = inbox(&app, token).await;
-        }
-        let told = entries
-            .iter()
-            .filter(|e| e["kind"] == "showtime.changed")
-            .count();
-        assert_eq!(told, 1, "{entries:?}");
+        let entries = inbox_once_told(&app, token, "showtime.changed").await;
+        let told = entries.iter().filter(|e| e["kind"] == "showtime.changed");
+        assert_eq!(told.count(), 1, "{entries:?}");
     }
 }

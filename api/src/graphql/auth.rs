@@ -43,6 +43,11 @@ impl RequestAuth {
         self.token.is_some()
     }
 
+    /// The token presented, if any.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
     /// Resolves the token to a principal (cached for the request).
     pub async fn principal(&self, services: &Services) -> ApiResult<Principal> {
         let Some(token) = &self.token else {

@@ -1,6 +1,7 @@
 //! The GraphQL schema: query, mutation and subscription roots over the domain services.
 
 pub mod auth;
+mod complexity;
 pub mod cost;
 pub mod error;
 mod extensions;
@@ -34,18 +35,27 @@ pub struct Limits {
     pub max_depth: usize,
     /// Largest complexity.
     pub max_complexity: usize,
+    /// Whether the schema answers introspection (`__schema`, `__type`).
+    pub introspection: bool,
 }
 
 /// Builds the schema with its data and extensions. DataLoaders are per request (see
 /// [`request_data`]), so one request never sees another's cache.
 pub fn build(services: Arc<Services>, metrics: Arc<Metrics>, limits: Limits) -> AppSchema {
-    Schema::build(Query::default(), Mutation::default(), Subscription)
+    let builder = Schema::build(Query::default(), Mutation::default(), Subscription)
         .data(services)
         .extension(extensions::OperationMetrics(metrics))
+        .extension(extensions::DocumentRules {
+            introspection: limits.introspection,
+        })
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
-        .limit_recursive_depth(64)
-        .finish()
+        .limit_recursive_depth(64);
+    if limits.introspection {
+        builder.finish()
+    } else {
+        builder.disable_introspection().finish()
+    }
 }
 
 /// The SDL of the schema, as written to `schema.graphql`.

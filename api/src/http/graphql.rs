@@ -43,6 +43,13 @@ pub async fn post(
                 "request body is too large",
             );
         }
+        Err(rejection) if super::serve::timed_out(&rejection) => {
+            return coded(
+                StatusCode::REQUEST_TIMEOUT,
+                "REQUEST_TIMEOUT",
+                "the request body did not arrive in time",
+            );
+        }
         Err(rejection) => return coded(rejection.status(), "BAD_REQUEST", &rejection.body_text()),
     };
     let content_type = headers
@@ -173,6 +180,13 @@ pub async fn get(
     params: Query<GetParams>,
 ) -> Response {
     let Some(query) = params.0.query else {
+        if !state.graphiql {
+            return coded(
+                StatusCode::NOT_FOUND,
+                "NOT_FOUND",
+                "GraphiQL is switched off here; send queries to /graphql",
+            );
+        }
         let page = GraphiQLSource::build()
             .endpoint("/graphql")
             .subscription_endpoint("/graphql/ws")
@@ -273,7 +287,8 @@ fn set_code(err: &mut ServerError, code: &str) {
 }
 
 /// JSON response; with `Accept: application/graphql-response+json`, a request that never
-/// executed (parse or validation failure) is a 400 as the GraphQL-over-HTTP spec asks.
+/// executed (parse or validation failure) is a 400 without `data`, as the GraphQL-over-HTTP
+/// spec asks.
 fn respond(headers: &HeaderMap, response: BatchResponse) -> Response {
     let accept = headers
         .get(header::ACCEPT)
@@ -298,7 +313,19 @@ fn respond(headers: &HeaderMap, response: BatchResponse) -> Response {
     } else {
         "application/json"
     };
-    match serde_json::to_string(&response) {
+    // A request that never ran has no `data` entry at all (the spec's SHOULD for the
+    // modern media type); `application/json` clients keep the `data: null` they know.
+    let body = if modern && not_executed {
+        serde_json::to_value(&response).and_then(|mut value| {
+            if let Some(fields) = value.as_object_mut() {
+                fields.remove("data");
+            }
+            serde_json::to_string(&value)
+        })
+    } else {
+        serde_json::to_string(&response)
+    };
+    match body {
         Ok(body) => (status, [(header::CONTENT_TYPE, content_type)], body).into_response(),
         Err(_) => coded(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -10,17 +10,21 @@ pub async fn healthz() -> Response {
     (StatusCode::OK, axum::Json(json!({ "status": "ok" }))).into_response()
 }
 
-/// Readiness: the database (and Redis, when configured) answer.
+/// Readiness: the database (and Redis, when configured) answer. Why a check failed goes
+/// to the log, not to the public: a driver's message can name hosts, ports and users.
 pub async fn readyz(State(state): State<AppState>) -> Response {
     let r = state.services.readiness().await;
-    let show = |res: &Result<(), String>| match res {
-        Ok(()) => "ok".to_owned(),
-        Err(e) => format!("error: {e}"),
+    let show = |check: &str, res: &Result<(), String>| match res {
+        Ok(()) => "ok",
+        Err(e) => {
+            tracing::warn!(check, error = %e, "readiness check failed");
+            "error"
+        }
     };
     let mut checks = serde_json::Map::new();
-    checks.insert("database".into(), show(&r.database).into());
+    checks.insert("database".into(), show("database", &r.database).into());
     if let Some(redis) = &r.redis {
-        checks.insert("redis".into(), show(redis).into());
+        checks.insert("redis".into(), show("redis", redis).into());
     }
     let (status, word) = if r.is_ready() {
         (StatusCode::OK, "ready")

@@ -7,6 +7,7 @@ mod graphql;
 mod health;
 mod observe;
 pub mod rate_limit;
+pub mod serve;
 mod webhooks;
 mod ws;
 mod ws_groups;
@@ -49,6 +50,8 @@ pub struct AppState {
     pub parsed: Arc<ParsedQueries>,
     /// Identical seat-map subscriptions, executed once each.
     pub groups: Arc<Groups>,
+    /// Whether `GET /graphql` serves GraphiQL.
+    pub graphiql: bool,
     /// Rate limits of GraphQL requests, by client address and account.
     pub rate_limits: Arc<rate_limit::RateLimits>,
 }

@@ -112,12 +112,15 @@ struct Session {
     gate: WsGate,
     on_init: Option<OnInit>,
     data: Option<Arc<Data>>,
+    /// Operations (of any kind) running at once, at most.
+    max_operations: usize,
     /// Each operation's results: its own, then `None` when it ends, or its group's.
     results: StreamMap<String, BoxStream<'static, Item>>,
     operations: HashMap<String, Operation>,
 }
 
 /// Serves `socket` until the client leaves or breaks the protocol.
+#[allow(clippy::too_many_arguments)]
 pub async fn serve(
     mut socket: WebSocket,
     schema: AppSchema,
@@ -126,6 +129,7 @@ pub async fn serve(
     metrics: Arc<Metrics>,
     gate: WsGate,
     on_init: OnInit,
+    max_operations: usize,
 ) {
     let mut session = Session {
         protocol: Protocol::of(&socket),
@@ -135,6 +139,7 @@ pub async fn serve(
         gate,
         on_init: Some(on_init),
         data: None,
+        max_operations,
         results: StreamMap::new(),
         operations: HashMap::new(),
     };
@@ -243,6 +248,17 @@ impl Session {
                 };
                 if self.operations.contains_key(&id) {
                     return Reply::Close(4409, format!("Subscriber for {id} already exists"));
+                }
+                // Queries and mutations run concurrently on a connection: bound them as a
+                // batch over HTTP is bounded, counting the subscriptions running too.
+                if self.operations.len() >= self.max_operations {
+                    let errors = json!([{
+                        "message": "too many operations running on this connection; wait for one to end",
+                        "extensions": { "code": "RATE_LIMITED" },
+                    }]);
+                    return Reply::Send(
+                        json!({ "type": "error", "id": id, "payload": errors }).to_string(),
+                    );
                 }
                 let member = match self.parsed.parse(&payload.query) {
                     Ok(doc) => {

@@ -13,4 +13,4 @@ pub use error::AccountError;
 pub use password::{Password, PasswordHasher};
 pub use principal::{Admin, Principal, Role};
 pub use service::{AccountService, NewAccount, ProfileChanges, User};
-pub use token::{TokenIssuer, TokenSettings};
+pub use token::{Bearer, TokenIssuer, TokenSettings};

@@ -1,5 +1,6 @@
 use chrono::{DateTime, Utc};
 use marquee_entity::users;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use crate::clock::SharedClock;
@@ -8,7 +9,7 @@ use crate::ids::UserId;
 
 use std::sync::Arc;
 
-use super::recent::RecentAccounts;
+use super::recent::{Live, RecentAccounts};
 use super::{AccountError, EmailAddress, Password, PasswordHasher, Principal, Role, TokenIssuer};
 
 /// An account as the rest of the system sees it (never the hash).
@@ -24,6 +25,8 @@ pub struct User {
     pub role: Role,
     /// When the account was created.
     pub created_at: DateTime<Utc>,
+    /// The version its access tokens must carry.
+    pub token_version: i32,
 }
 
 impl From<users::Model> for User {
@@ -34,6 +37,7 @@ impl From<users::Model> for User {
             name: m.name,
             role: Role::from_stored(&m.role),
             created_at: m.created_at,
+            token_version: m.token_version,
         }
     }
 }
@@ -102,7 +106,7 @@ impl AccountService {
     #[tracing::instrument(skip_all, err)]
     pub async fn sign_up(&self, input: NewAccount) -> Result<(String, User), AccountError> {
         let user = self.create(input, Role::Customer).await?;
-        Ok((self.tokens.issue(user.id)?, user))
+        Ok((self.tokens.issue(user.id, user.token_version)?, user))
     }
 
     async fn create(&self, input: NewAccount, role: Role) -> Result<User, AccountError> {
@@ -118,6 +122,7 @@ impl AccountService {
             created_at: Set(now),
             updated_at: Set(now),
             deleted_at: Set(None),
+            token_version: Set(0),
         };
         match model.insert(&self.db).await {
             Ok(m) => Ok(m.into()),
@@ -148,24 +153,81 @@ impl AccountService {
             return Err(AccountError::InvalidCredentials);
         }
         let user: User = found.ok_or(AccountError::InvalidCredentials)?.into();
-        Ok((self.tokens.issue(user.id)?, user))
+        Ok((self.tokens.issue(user.id, user.token_version)?, user))
     }
 
-    /// Resolves a bearer token to the live account behind it.
+    /// Resolves a bearer token to the live account behind it. A token issued before the
+    /// account's token version moved on (a password change, a log-out) is refused.
     pub async fn authenticate(&self, token: &str) -> Result<Principal, AccountError> {
-        let id = self.tokens.verify(token)?;
-        if let Some(role) = self.recent.get(id) {
-            return Ok(Principal { user_id: id, role });
+        let bearer = self.tokens.verify(token)?;
+        if let Some(live) = self.recent.get(bearer.user)
+            && live.token_version == bearer.version
+        {
+            return Ok(Principal {
+                user_id: bearer.user,
+                role: live.role,
+            });
         }
         let user = self
-            .find_active(id)
+            .find_active(bearer.user)
             .await?
             .ok_or(AccountError::Unauthenticated)?;
-        self.recent.remember(user.id, user.role);
+        self.recent.remember(
+            user.id,
+            Live {
+                role: user.role,
+                token_version: user.token_version,
+            },
+        );
+        if user.token_version != bearer.version {
+            return Err(AccountError::Unauthenticated);
+        }
         Ok(Principal {
             user_id: user.id,
             role: user.role,
         })
+    }
+
+    /// Ends every token of the caller's account (the presented one included).
+    #[tracing::instrument(skip_all, fields(user_id = %who.user_id), err)]
+    pub async fn log_out(&self, who: &Principal) -> Result<(), AccountError> {
+        let ended = users::Entity::update_many()
+            .col_expr(
+                users::Column::TokenVersion,
+                Expr::col(users::Column::TokenVersion).add(1),
+            )
+            .col_expr(users::Column::UpdatedAt, Expr::value(self.clock.now()))
+            .filter(users::Column::Id.eq(who.user_id.uuid()))
+            .filter(users::Column::DeletedAt.is_null())
+            .exec(&self.db)
+            .await?;
+        self.recent.forget(who.user_id);
+        if ended.rows_affected == 0 {
+            return Err(AccountError::Unauthenticated);
+        }
+        Ok(())
+    }
+
+    /// Changes the caller's password after checking the current one; every earlier token
+    /// ends, and a fresh one is returned.
+    #[tracing::instrument(skip_all, fields(user_id = %who.user_id), err)]
+    pub async fn change_password(
+        &self,
+        who: &Principal,
+        current_password: &str,
+        new_password: Password,
+    ) -> Result<(String, User), AccountError> {
+        let user = self
+            .update_profile(
+                who,
+                ProfileChanges {
+                    new_password: Some(new_password),
+                    current_password: Some(current_password.to_owned()),
+                    ..ProfileChanges::default()
+                },
+            )
+            .await?;
+        Ok((self.tokens.issue(user.id, user.token_version)?, user))
     }
 
     async fn find_active(&self, id: UserId) -> Result<Option<User>, AccountError> {
@@ -206,6 +268,7 @@ impl AccountService {
                 return Err(AccountError::WrongCurrentPassword);
             }
         }
+        let current_version = current.token_version;
         let mut model: users::ActiveModel = current.into();
         if let Some(name) = changes.name {
             model.name = Set(parse_name(&name)?);
@@ -213,11 +276,18 @@ impl AccountService {
         if let Some(email) = changes.email {
             model.email = Set(email.as_str().to_owned());
         }
+        let new_password = changes.new_password.is_some();
         if let Some(password) = changes.new_password {
             model.password_hash = Set(Some(self.hasher.hash(&password).await?));
+            // Whoever held the old password may hold a token too: end them all.
+            model.token_version = Set(current_version + 1);
         }
         model.updated_at = Set(self.clock.now());
-        match model.update(&self.db).await {
+        let updated = model.update(&self.db).await;
+        if new_password {
+            self.recent.forget(who.user_id);
+        }
+        match updated {
             Ok(m) => Ok(m.into()),
             Err(e) if is_unique_violation(&e) => Err(AccountError::EmailTaken),
             Err(e) => Err(e.into()),
@@ -245,10 +315,12 @@ impl AccountService {
             return Err(AccountError::WrongCurrentPassword);
         }
         let now = self.clock.now();
+        let version = current.token_version;
         let mut model: users::ActiveModel = current.into();
         model.email = Set(format!("deleted-{}@deleted.invalid", who.user_id));
         model.name = Set("Deleted user".to_owned());
         model.password_hash = Set(None);
+        model.token_version = Set(version + 1);
         model.deleted_at = Set(Some(now));
         model.updated_at = Set(now);
         model.update(&self.db).await?;
@@ -270,10 +342,12 @@ impl AccountService {
             .one(&self.db)
             .await?;
         if let Some(found) = existing {
+            let version = found.token_version;
             let mut model: users::ActiveModel = found.into();
             model.role = Set(Role::Admin.as_str().to_owned());
             if let Some(pw) = password {
                 model.password_hash = Set(Some(self.hasher.hash(&pw).await?));
+                model.token_version = Set(version + 1);
             }
             model.updated_at = Set(self.clock.now());
             let user: User = model.update(&self.db).await?.into();

@@ -26,6 +26,18 @@ struct Claims {
     iat: i64,
     exp: i64,
     iss: String,
+    /// The account's token version when issued; tokens from before versions read as 0.
+    #[serde(default)]
+    ver: i32,
+}
+
+/// Who a valid token was issued to, and under which token version of the account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bearer {
+    /// The account.
+    pub user: UserId,
+    /// The account's token version at issue; the token ends when the account's moves on.
+    pub version: i32,
 }
 
 const ISSUER: &str = "marquee";
@@ -53,21 +65,22 @@ impl TokenIssuer {
         }
     }
 
-    /// A signed token for `user`.
-    pub fn issue(&self, user: UserId) -> Result<String, AccountError> {
+    /// A signed token for `user` at the account's token `version`.
+    pub fn issue(&self, user: UserId, version: i32) -> Result<String, AccountError> {
         let now = self.clock.now();
         let claims = Claims {
             sub: user.to_string(),
             iat: now.timestamp(),
             exp: (now + self.ttl).timestamp(),
             iss: ISSUER.to_owned(),
+            ver: version,
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|e| AccountError::Crypto(e.to_string()))
     }
 
-    /// The user a token was issued to, if its signature and expiry hold.
-    pub fn verify(&self, token: &str) -> Result<UserId, AccountError> {
+    /// Who a token was issued to, if its signature and expiry hold.
+    pub fn verify(&self, token: &str) -> Result<Bearer, AccountError> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
         validation.leeway = 0;
@@ -78,7 +91,11 @@ impl TokenIssuer {
         if data.claims.exp <= self.clock.now().timestamp() {
             return Err(AccountError::Unauthenticated);
         }
-        UserId::parse(&data.claims.sub).map_err(|_| AccountError::Unauthenticated)
+        let user = UserId::parse(&data.claims.sub).map_err(|_| AccountError::Unauthenticated)?;
+        Ok(Bearer {
+            user,
+            version: data.claims.ver,
+        })
     }
 }
 
@@ -99,8 +116,8 @@ mod tests {
         };
         let issuer = TokenIssuer::new(&settings, clock.clone());
         let user = UserId::generate();
-        let token = issuer.issue(user).unwrap();
-        assert_eq!(issuer.verify(&token).unwrap(), user);
+        let token = issuer.issue(user, 3).unwrap();
+        assert_eq!(issuer.verify(&token).unwrap(), Bearer { user, version: 3 });
         assert!(issuer.verify(&format!("{token}x")).is_err());
         clock.advance(Duration::minutes(31));
         assert!(issuer.verify(&token).is_err());

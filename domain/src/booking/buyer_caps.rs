@@ -1,9 +1,9 @@
 //! Per-buyer caps, checked inside the hold's transaction: seats held or bought per
-//! showtime, and holds open at once. The buyer's row is locked first, with the hold's
-//! fencing token (PostgreSQL; SQLite serialises writers anyway), and counted by a later
-//! statement, whose snapshot then sees every hold of the buyer that committed before: one
-//! account's concurrent or aliased holds are counted one after the other and cannot pass a
-//! cap together.
+//! showtime, and holds open at once. Once a hold has its seats, the buyer's row is locked
+//! (PostgreSQL; SQLite serialises writers anyway) and counted by a later statement, whose
+//! snapshot then sees every hold of the buyer that committed before: one account's
+//! concurrent or aliased holds are counted one after the other and cannot pass a cap
+//! together.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement};
@@ -20,30 +20,31 @@ pub struct BuyerCaps {
     pub active_holds: usize,
 }
 
-/// The hold's fencing token, taken with the lock on the buyer's row (one statement).
-pub(super) async fn token_locking_buyer(
-    txn: &DatabaseTransaction,
-    user: Uuid,
-) -> Result<i64, BookingError> {
+/// Locks the buyer's row until the hold's transaction ends (PostgreSQL; SQLite serialises
+/// writers anyway). Taken only once the seats are taken, so a hold that loses its seats
+/// never waits for the buyer's other holds.
+async fn lock_buyer(txn: &DatabaseTransaction, user: Uuid) -> Result<(), BookingError> {
     let backend = txn.get_database_backend();
     if backend != DbBackend::Postgres {
-        return Ok(super::fencing::next_token(txn).await?);
+        return Ok(());
     }
-    // A locking CTE is run once, when it is read, and never folded into the query.
-    let sql = "WITH buyer AS (SELECT id FROM users WHERE id = $1 FOR UPDATE) \
-               SELECT nextval('hold_fencing') AS v, (SELECT COUNT(*) FROM buyer) AS locked";
-    let row = txn
-        .query_one_raw(Statement::from_sql_and_values(backend, sql, [user.into()]))
-        .await?
-        .ok_or_else(|| BookingError::not_found("user", user))?;
-    if row.try_get::<i64>("", "locked")? != 1 {
+    let locked = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            "SELECT id FROM users WHERE id = $1 FOR UPDATE",
+            [user.into()],
+        ))
+        .await?;
+    if locked.is_none() {
         return Err(BookingError::not_found("user", user));
     }
-    Ok(row.try_get::<i64>("", "v")?)
+    Ok(())
 }
 
 /// Refuses a hold of `adding` seats of `showtime` that would take the buyer past a cap.
-/// Runs after [`token_locking_buyer`] and before the hold's own booking row is written.
+/// Runs once the hold has taken its seats and before its own booking row is written: the
+/// buyer is locked, then counted by a statement of its own, whose snapshot sees every hold
+/// of the buyer that committed while this one waited for the lock.
 pub(super) async fn check_buyer_caps(
     txn: &DatabaseTransaction,
     caps: BuyerCaps,
@@ -52,6 +53,7 @@ pub(super) async fn check_buyer_caps(
     adding: usize,
     now: DateTime<Utc>,
 ) -> Result<(), BookingError> {
+    lock_buyer(txn, user).await?;
     let backend = txn.get_database_backend();
     let (held, pending, confirmed) = (
         BookingStatus::Held.as_str(),

@@ -26,9 +26,9 @@ use crate::ids::{BookingId, SeatId, ShowtimeId};
 use crate::payments::{CircuitBreaker, PaymentGateway};
 use crate::waiting_room::{Admission, WaitingRoomService};
 
-use super::buyer_caps::{BuyerCaps, check_buyer_caps, token_locking_buyer};
+use super::buyer_caps::{BuyerCaps, check_buyer_caps};
 use super::front_line::{Claim, SeatHolds};
-use super::{BookedSeat, Booking, BookingError, BookingStatus};
+use super::{BookedSeat, Booking, BookingError, BookingStatus, fencing};
 
 /// Limits and money rules of the booking path.
 #[derive(Debug, Clone, Copy)]
@@ -85,7 +85,7 @@ pub struct BookingService {
 /// Namespace of booking ids derived from idempotency keys.
 const IDEMPOTENCY_NAMESPACE: Uuid = Uuid::from_u128(0x6d61_7271_7565_655f_686f_6c64_735f_7631);
 
-fn seat_uuids(ids: &[SeatId]) -> Vec<Uuid> {
+pub(super) fn seat_uuids(ids: &[SeatId]) -> Vec<Uuid> {
     ids.iter().map(|s| s.uuid()).collect()
 }
 
@@ -274,26 +274,7 @@ impl BookingService {
         let txn = self.db.begin().await?;
         // A write first: SQLite then takes its write lock at once instead of failing to
         // upgrade a read lock under contention.
-        let token = match token_locking_buyer(&txn, who.user_id.uuid()).await {
-            Ok(token) => token,
-            Err(e) => {
-                txn.rollback().await?;
-                return Err(e);
-            }
-        };
-        if let Err(e) = check_buyer_caps(
-            &txn,
-            self.settings.buyer_caps,
-            who.user_id.uuid(),
-            showtime.id,
-            ids.len(),
-            now,
-        )
-        .await
-        {
-            txn.rollback().await?;
-            return Err(e);
-        }
+        let token = fencing::next_token(&txn).await?;
         let free = Condition::any()
             .add(show_seats::Column::Status.eq(SeatStatus::Available.as_str()))
             .add(
@@ -330,6 +311,19 @@ impl BookingService {
             return Err(BookingError::SeatUnavailable(
                 self.unavailable(showtime.id, &ids, now).await?,
             ));
+        }
+        if let Err(e) = check_buyer_caps(
+            &txn,
+            self.settings.buyer_caps,
+            who.user_id.uuid(),
+            showtime.id,
+            ids.len(),
+            now,
+        )
+        .await
+        {
+            txn.rollback().await?;
+            return Err(e);
         }
         // Any other active claim on these seats belongs to a lapsed hold we just overtook.
         booking_seats::Entity::update_many()
@@ -427,90 +421,5 @@ impl BookingService {
             tickets: Vec::new(),
             created_at: now,
         })
-    }
-
-    /// Ends a held booking as CANCELLED and frees its seats, unless it has moved on (or,
-    /// with `only_unexpired`, lapsed) meanwhile; whether it did.
-    pub(super) async fn cancel_hold(
-        &self,
-        id: BookingId,
-        reason: &str,
-        only_unexpired: bool,
-    ) -> Result<bool, BookingError> {
-        let now = self.clock.now();
-        let txn = self.db.begin().await?;
-        let mut update = bookings::Entity::update_many()
-            .col_expr(
-                bookings::Column::Status,
-                Expr::value(BookingStatus::Cancelled.as_str()),
-            )
-            .col_expr(bookings::Column::StatusReason, Expr::value(reason))
-            .col_expr(bookings::Column::UpdatedAt, Expr::value(now))
-            .filter(bookings::Column::Id.eq(id.uuid()))
-            .filter(bookings::Column::Status.eq(BookingStatus::Held.as_str()));
-        if only_unexpired {
-            update = update.filter(bookings::Column::ExpiresAt.gt(now));
-        }
-        if update.exec(&txn).await?.rows_affected != 1 {
-            txn.rollback().await?;
-            return Ok(false);
-        }
-        super::expiry::free_seats(&txn, id, BookingStatus::Cancelled, now).await?;
-        txn.commit().await?;
-        self.outbox_wake.notify_one();
-        Ok(true)
-    }
-
-    /// Which of `ids` are held (unexpired) or sold now.
-    async fn unavailable(
-        &self,
-        showtime: Uuid,
-        ids: &[SeatId],
-        now: DateTime<Utc>,
-    ) -> Result<Vec<SeatId>, BookingError> {
-        let rows = show_seats::Entity::find()
-            .filter(show_seats::Column::ShowtimeId.eq(showtime))
-            .filter(show_seats::Column::SeatId.is_in(seat_uuids(ids)))
-            .all(&self.db)
-            .await?;
-        Ok(rows
-            .into_iter()
-            .filter(|r| {
-                let lapsed = r.status == SeatStatus::Held.as_str()
-                    && r.hold_expires_at.is_none_or(|t| t <= now);
-                r.status != SeatStatus::Available.as_str() && !lapsed
-            })
-            .map(|r| SeatId::from(r.seat_id))
-            .collect())
-    }
-
-    /// Gives a held booking's seats back at once.
-    #[tracing::instrument(skip_all, fields(booking_id = %id), err)]
-    pub async fn release_hold(
-        &self,
-        who: &Principal,
-        id: BookingId,
-    ) -> Result<Booking, BookingError> {
-        let booking = self
-            .find_owned(who, id)
-            .await?
-            .ok_or_else(|| BookingError::not_found("booking", id))?;
-        match booking.status {
-            BookingStatus::Held => {}
-            BookingStatus::Expired => return Err(BookingError::HoldExpired),
-            _ => {
-                return Err(BookingError::Conflict(
-                    "only a held booking can be released".into(),
-                ));
-            }
-        }
-        if !self.cancel_hold(id, "released by the buyer", true).await? {
-            return Err(BookingError::HoldExpired);
-        }
-        let seat_ids: Vec<SeatId> = booking.seats.iter().map(|s| s.seat_id).collect();
-        self.holds.release(booking.showtime_id, &seat_ids, id).await;
-        self.find_owned(who, id)
-            .await?
-            .ok_or_else(|| BookingError::not_found("booking", id))
     }
 }

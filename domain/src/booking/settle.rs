@@ -4,7 +4,7 @@
 use marquee_entity::{bookings, outbox, payments, show_seats, tickets};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
     TransactionTrait,
 };
 use uuid::Uuid;
@@ -16,7 +16,6 @@ use crate::payments::{ChargeOutcome, GatewayError};
 
 use super::expiry::free_seats;
 use super::promotion_uses::give_back_promotion;
-use super::refunds::{OwedRefund, record_refund};
 use super::{Booking, BookingError, BookingService, BookingStatus, Ticket};
 
 /// Ticket codes: 10 characters without look-alikes (0/O, 1/I), 50 bits of randomness.
@@ -230,20 +229,7 @@ impl BookingService {
         if moved.rows_affected != 1 {
             return Ok(None);
         }
-        let mut update = payments::Entity::update_many()
-            .col_expr(payments::Column::Status, Expr::value("succeeded"))
-            .col_expr(
-                payments::Column::NextCheckAt,
-                Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
-            )
-            .col_expr(payments::Column::UpdatedAt, Expr::value(now));
-        if let Some(r) = provider_ref {
-            update = update.col_expr(payments::Column::ProviderRef, Expr::value(r.to_owned()));
-        }
-        update
-            .filter(payments::Column::Id.eq(payment))
-            .exec(txn)
-            .await?;
+        mark_succeeded(payment, provider_ref, now).exec(txn).await?;
         let issued = seats
             .iter()
             .map(|seat| {
@@ -335,112 +321,25 @@ impl BookingService {
         self.holds.release(booking.showtime_id, &seat_ids, id).await;
         Ok(booking)
     }
+}
 
-    /// A charge went through for a booking that was no longer awaiting it (confirmed by
-    /// another attempt, failed, expired or cancelled meanwhile): the charge is recorded as
-    /// taken and refunded in full, through the same retried refunds as every other. The
-    /// payment's move to `succeeded` is the guard: a charge that confirmed the booking, or
-    /// one already refunded this way, is never refunded (again).
-    pub(super) async fn refund_unawaited(
-        &self,
-        id: BookingId,
-        payment: Uuid,
-        provider_ref: Option<String>,
-    ) -> Result<Booking, BookingError> {
-        let now = self.clock.now();
-        let txn = self.db.begin().await?;
-        let mut update = payments::Entity::update_many()
-            .col_expr(payments::Column::Status, Expr::value("succeeded"))
-            .col_expr(
-                payments::Column::NextCheckAt,
-                Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
-            )
-            .col_expr(payments::Column::UpdatedAt, Expr::value(now));
-        if let Some(r) = provider_ref {
-            update = update.col_expr(payments::Column::ProviderRef, Expr::value(r));
-        }
-        let taken = update
-            .filter(payments::Column::Id.eq(payment))
-            .filter(payments::Column::Status.ne("succeeded"))
-            .exec(&txn)
-            .await?;
-        if taken.rows_affected != 1 {
-            txn.rollback().await?;
-            return self.load(id).await;
-        }
-        let amount: Option<i64> = payments::Entity::find_by_id(payment)
-            .select_only()
-            .column(payments::Column::AmountCents)
-            .into_tuple()
-            .one(&txn)
-            .await?;
-        let refund = record_refund(
-            &txn,
-            OwedRefund {
-                booking: id,
-                payment,
-                amount: amount.unwrap_or_default(),
-                reason: "charged for a booking that was no longer awaiting this payment",
-            },
-            now,
+/// The update that records a payment as taken by the gateway.
+pub(super) fn mark_succeeded(
+    payment: Uuid,
+    provider_ref: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> sea_orm::UpdateMany<payments::Entity> {
+    let mut update = payments::Entity::update_many()
+        .col_expr(payments::Column::Status, Expr::value("succeeded"))
+        .col_expr(
+            payments::Column::NextCheckAt,
+            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
         )
-        .await?;
-        txn.commit().await?;
-        tracing::warn!(booking_id = %id, %payment, "a charge arrived for a booking no longer awaiting it; refunding it");
-        self.send_refund(refund).await?;
-        self.load(id).await
+        .col_expr(payments::Column::UpdatedAt, Expr::value(now));
+    if let Some(r) = provider_ref {
+        update = update.col_expr(payments::Column::ProviderRef, Expr::value(r.to_owned()));
     }
-
-    /// Paid, but a seat went to someone else after the hold lapsed: refund in full.
-    pub(super) async fn refund_lost(
-        &self,
-        id: BookingId,
-        payment: Uuid,
-        provider_ref: Option<String>,
-    ) -> Result<Booking, BookingError> {
-        let now = self.clock.now();
-        let booking = self.load(id).await?;
-        let txn = self.db.begin().await?;
-        let moved = bookings::Entity::update_many()
-            .col_expr(
-                bookings::Column::Status,
-                Expr::value(BookingStatus::Refunded.as_str()),
-            )
-            .col_expr(
-                bookings::Column::StatusReason,
-                Expr::value("the seats were taken after the hold expired; the payment is refunded"),
-            )
-            .col_expr(bookings::Column::UpdatedAt, Expr::value(now))
-            .filter(bookings::Column::Id.eq(id.uuid()))
-            .filter(bookings::Column::Status.eq(BookingStatus::PaymentPending.as_str()))
-            .exec(&txn)
-            .await?;
-        if moved.rows_affected != 1 {
-            // Settled meanwhile: this charge is owed back unless it was the one that settled.
-            txn.rollback().await?;
-            return self.refund_unawaited(id, payment, provider_ref).await;
-        }
-        free_seats(&txn, id, BookingStatus::Refunded, now).await?;
-        give_back_promotion(&txn, id).await?;
-        // The charge and the refund it is owed are recorded with the booking's end, so a
-        // crash after the commit still leaves the refund to be sent.
-        mark_payment_in(&txn, payment, "succeeded", provider_ref, None, now).await?;
-        let refund = record_refund(
-            &txn,
-            OwedRefund {
-                booking: id,
-                payment,
-                amount: booking.total_cents,
-                reason: "seats lost after the hold expired",
-            },
-            now,
-        )
-        .await?;
-        txn.commit().await?;
-        self.outbox_wake.notify_one();
-        self.send_refund(refund).await?;
-        self.load(id).await
-    }
+    update.filter(payments::Column::Id.eq(payment))
 }
 
 /// The payment states an answer may still move; `succeeded` and `failed` are final.
@@ -449,7 +348,7 @@ pub(super) const UNSETTLED: [&str; 3] = ["pending", "unknown", "processing"];
 /// Records the gateway's answer on a payment still unsettled, inside the caller's
 /// transaction or not; whether it moved. A late or repeated answer never overwrites a
 /// settled payment (a "processing" after "succeeded" would hide the charge from refunds).
-async fn mark_payment_in<C: ConnectionTrait>(
+pub(super) async fn mark_payment_in<C: ConnectionTrait>(
     conn: &C,
     payment: Uuid,
     status: &str,

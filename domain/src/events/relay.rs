@@ -40,6 +40,8 @@ pub struct OutboxRelay {
     bus: Arc<dyn EventBus>,
     wake: Arc<Notify>,
     mail_wake: Arc<Notify>,
+    /// Most emails one address gets in an hour, confirmations aside.
+    email_hourly_cap: u32,
 }
 
 impl OutboxRelay {
@@ -51,8 +53,10 @@ impl OutboxRelay {
         bus: Arc<dyn EventBus>,
         wake: Arc<Notify>,
         mail_wake: Arc<Notify>,
+        email_hourly_cap: u32,
     ) -> Self {
         Self {
+            email_hourly_cap,
             db,
             clock,
             bus,
@@ -134,7 +138,7 @@ impl OutboxRelay {
             .filter(outbox::Column::Id.is_in(events.iter().map(|e| e.id)))
             .exec(&txn)
             .await?;
-        let added = derive_notifications(&txn, events, now).await?;
+        let added = derive_notifications(&txn, events, now, self.email_hourly_cap).await?;
         txn.commit().await?;
         if !added.is_empty() {
             self.mail_wake.notify_one();

@@ -56,6 +56,7 @@ pub(crate) async fn derive_notifications<C: ConnectionTrait>(
     db: &C,
     batch: &[DomainEvent],
     now: chrono::DateTime<chrono::Utc>,
+    email_hourly_cap: u32,
 ) -> Result<Vec<notifications::Model>, DbErr> {
     // (dedupe key, booking, wording): one entry per event and booking, and one reminder
     // per booking however often it is asked for.
@@ -173,7 +174,7 @@ pub(crate) async fn derive_notifications<C: ConnectionTrait>(
     .exec(db)
     .await?;
     // The emails commit with the entries, so each entry has exactly one.
-    crate::mail::queue_emails(db, &rows, now).await?;
+    crate::mail::queue_emails(db, &rows, now, email_hourly_cap).await?;
     Ok(rows)
 }
 

@@ -1,10 +1,12 @@
-//! Queuing: one email per new inbox entry, written in the relay's transaction.
+//! Queuing: one email per new inbox entry, written in the relay's transaction. Past an
+//! hourly cap per address (booking confirmations aside) no email is queued: the entry stays
+//! in the inbox, and a replayed event finds that entry and queues nothing either.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use marquee_entity::{emails, notifications, users};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set};
 use uuid::Uuid;
 
 /// Queues an email for each entry whose owner still has an account; the entry's key makes
@@ -13,6 +15,7 @@ pub(crate) async fn queue_emails<C: ConnectionTrait>(
     db: &C,
     entries: &[notifications::Model],
     now: DateTime<Utc>,
+    hourly_cap: u32,
 ) -> Result<usize, DbErr> {
     if entries.is_empty() {
         return Ok(0);
@@ -26,10 +29,19 @@ pub(crate) async fn queue_emails<C: ConnectionTrait>(
         .into_iter()
         .map(|u| (u.id, u.email))
         .collect();
+    let mut sent_lately = sent_in_the_last_hour(db, recipients.values(), now).await?;
     let rows: Vec<emails::ActiveModel> = entries
         .iter()
         .filter_map(|n| {
             let recipient = recipients.get(&n.user_id)?;
+            if n.kind != EXEMPT {
+                let count = sent_lately.entry(recipient.clone()).or_default();
+                *count += 1;
+                if *count > u64::from(hourly_cap) {
+                    tracing::warn!(kind = %n.kind, "hourly email cap reached for a recipient; kept in the inbox only");
+                    return None;
+                }
+            }
             let id = Uuid::now_v7();
             Some(emails::ActiveModel {
                 id: Set(id),
@@ -56,4 +68,34 @@ pub(crate) async fn queue_emails<C: ConnectionTrait>(
         emails::Entity::insert_many(rows).exec(db).await?;
     }
     Ok(queued)
+}
+
+/// The one kind never held back: it carries the tickets.
+const EXEMPT: &str = "booking.confirmed";
+
+/// Emails queued per address over the last hour, confirmations aside.
+async fn sent_in_the_last_hour<'a, C: ConnectionTrait>(
+    db: &C,
+    recipients: impl Iterator<Item = &'a String>,
+    now: DateTime<Utc>,
+) -> Result<HashMap<String, u64>, DbErr> {
+    let recipients: Vec<String> = recipients.cloned().collect();
+    if recipients.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let counted: Vec<(String, i64)> = emails::Entity::find()
+        .select_only()
+        .column(emails::Column::Recipient)
+        .column_as(emails::Column::Id.count(), "n")
+        .filter(emails::Column::Recipient.is_in(recipients))
+        .filter(emails::Column::Kind.ne(EXEMPT))
+        .filter(emails::Column::CreatedAt.gt(now - chrono::Duration::hours(1)))
+        .group_by(emails::Column::Recipient)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(counted
+        .into_iter()
+        .map(|(r, n)| (r, u64::try_from(n).unwrap_or(0)))
+        .collect())
 }

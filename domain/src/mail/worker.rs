@@ -44,6 +44,9 @@ pub struct EmailSettings {
     pub reminder_lead: Duration,
     /// How often shows starting soon are looked for.
     pub reminder_scan: StdDuration,
+    /// Most emails one address is sent in an hour, booking confirmations aside (the rest
+    /// stay in the inbox only), so that holds and releases cannot flood an address.
+    pub max_per_recipient_hour: u32,
     /// Told of each attempt's outcome.
     pub observer: Option<MailObserver>,
 }

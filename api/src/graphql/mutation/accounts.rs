@@ -62,7 +62,8 @@ impl AccountMutation {
         })
     }
 
-    /// Edits the signed-in account.
+    /// Edits the signed-in account. A new password ends every token of the account, the
+    /// one presented included (`changePassword` returns a fresh one).
     async fn update_profile(
         &self,
         ctx: &Context<'_>,
@@ -88,6 +89,35 @@ impl AccountMutation {
             .update_profile(&who, changes)
             .await?
             .into())
+    }
+
+    /// Changes the signed-in account's password. Every earlier token of the account stops
+    /// working (on other instances within `account_recheck_seconds`); the answer carries a
+    /// fresh one.
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        current_password: String,
+        new_password: String,
+    ) -> ApiResult<AuthPayload> {
+        let who = principal(ctx).await?;
+        let new_password = Password::parse(&new_password)?;
+        let (token, user) = services(ctx)
+            .accounts
+            .change_password(&who, &current_password, new_password)
+            .await?;
+        Ok(AuthPayload {
+            token,
+            user: user.into(),
+        })
+    }
+
+    /// Signs out: the presented token and every other token of the account stop working
+    /// (on other instances within `account_recheck_seconds`).
+    async fn log_out(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        let who = principal(ctx).await?;
+        services(ctx).accounts.log_out(&who).await?;
+        Ok(true)
     }
 
     /// Deletes the signed-in account: personal data is erased, bookings are kept for

@@ -2,6 +2,7 @@ use async_graphql::{Context, ID, Object};
 use marquee_domain::ids::BookingId;
 
 use crate::graphql::auth::{principal, services};
+use crate::graphql::complexity;
 use crate::graphql::error::{ApiError, ApiResult};
 use crate::graphql::types::Booking;
 
@@ -22,6 +23,7 @@ impl BookingQuery {
     }
 
     /// The caller's bookings, newest first.
+    #[graphql(complexity = "complexity::list(20, child_complexity)")]
     async fn my_bookings(&self, ctx: &Context<'_>) -> ApiResult<Vec<Booking>> {
         let who = principal(ctx).await?;
         Ok(services(ctx)

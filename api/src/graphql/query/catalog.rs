@@ -6,6 +6,7 @@ use marquee_domain::ids::{EventId, MovieId, ShowtimeId, TheatreId};
 use marquee_domain::page::{Page, PageRequest};
 
 use crate::graphql::auth::services;
+use crate::graphql::complexity;
 use crate::graphql::error::{ApiError, ApiResult};
 use crate::graphql::types::{Event, Movie, Showtime, Theatre};
 
@@ -77,6 +78,7 @@ where
 #[Object]
 impl CatalogQuery {
     /// Movies by title, as a Relay connection.
+    #[graphql(complexity = "complexity::page(first, 20, 100, child_complexity)")]
     async fn movies(
         &self,
         ctx: &Context<'_>,
@@ -94,6 +96,7 @@ impl CatalogQuery {
     }
 
     /// Live events by title, as a Relay connection.
+    #[graphql(complexity = "complexity::page(first, 20, 100, child_complexity)")]
     async fn events(
         &self,
         ctx: &Context<'_>,
@@ -123,6 +126,7 @@ impl CatalogQuery {
     }
 
     /// Theatres by city, zip or distance (nearest first with `near`).
+    #[graphql(complexity = "complexity::list(20, child_complexity)")]
     async fn theatres(
         &self,
         ctx: &Context<'_>,
@@ -156,6 +160,7 @@ impl CatalogQuery {
 
     /// Showtimes, earliest first; by default upcoming and scheduled ones.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "complexity::page(first, 100, 500, child_complexity)")]
     async fn showtimes(
         &self,
         ctx: &Context<'_>,

@@ -5,6 +5,7 @@ use async_graphql::{Context, Object};
 
 use super::catalog::{connection, page_request};
 use crate::graphql::auth::{admin, services};
+use crate::graphql::complexity;
 use crate::graphql::error::ApiResult;
 use crate::graphql::types::{Email, EmailStatus};
 
@@ -16,6 +17,7 @@ pub struct EmailQuery;
 impl EmailQuery {
     /// Queued, sent and dead emails, newest first (admins only); `status: DEAD` lists the
     /// dead letters.
+    #[graphql(complexity = "complexity::page(first, 20, 100, child_complexity)")]
     async fn emails(
         &self,
         ctx: &Context<'_>,

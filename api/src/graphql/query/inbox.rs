@@ -5,6 +5,7 @@ use async_graphql::{Context, Object};
 
 use super::catalog::{connection, page_request};
 use crate::graphql::auth::{principal, services};
+use crate::graphql::complexity;
 use crate::graphql::error::ApiResult;
 use crate::graphql::types::Notification;
 
@@ -15,6 +16,7 @@ pub struct InboxQuery;
 #[Object]
 impl InboxQuery {
     /// The caller's notifications, newest first.
+    #[graphql(complexity = "complexity::page(first, 20, 100, child_complexity)")]
     async fn notifications(
         &self,
         ctx: &Context<'_>,

@@ -11,6 +11,7 @@ use marquee_search::index::{Filters, Hit, Kind, SearchRequest};
 
 use super::catalog::NearInput;
 use crate::graphql::auth::services;
+use crate::graphql::complexity;
 use crate::graphql::error::{ApiError, ApiResult};
 use crate::graphql::types::{Event, Movie, Showtime, Theatre};
 
@@ -60,6 +61,7 @@ pub struct SearchHit {
     /// When the search named a place (`city`, `zip`, `near`) or a `date`: the next
     /// performances of this title there and then, or at this theatre then, earliest first
     /// (at most five). Empty otherwise.
+    #[graphql(complexity = "complexity::list(5, child_complexity)")]
     pub showtimes: Vec<Showtime>,
 }
 
@@ -95,6 +97,7 @@ impl SearchQuery {
     /// Movies, events and theatres matching `query` (typos forgiven), best first, narrowed
     /// by the filters; with `near` and no words, nearest first.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "complexity::page(first, 20, MAX_FIRST as usize, child_complexity)")]
     async fn search(
         &self,
         ctx: &Context<'_>,
@@ -195,6 +198,7 @@ impl SearchQuery {
     }
 
     /// Titles starting with what was typed (or with a word starting so), for the search box.
+    #[graphql(complexity = "complexity::page(first, 8, 20, child_complexity)")]
     async fn autocomplete(
         &self,
         ctx: &Context<'_>,

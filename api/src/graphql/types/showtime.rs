@@ -4,6 +4,7 @@ use marquee_domain::catalog::{self, ShowTitle};
 
 use super::{Event, Movie, Screen, SeatCategory, SeatStatus, ShowtimeStatus, Theatre, load};
 use crate::graphql::auth::services;
+use crate::graphql::complexity;
 use crate::graphql::error::ApiResult;
 use crate::graphql::loaders::PricesOf;
 
@@ -65,6 +66,7 @@ impl Showtime {
             .collect())
     }
     /// Every seat with its live status and price.
+    #[graphql(complexity = "complexity::seat_map(child_complexity)")]
     async fn seat_map(&self, ctx: &Context<'_>) -> ApiResult<SeatMap> {
         Ok(SeatMap(services(ctx).catalog.seat_map(self.0.id).await?))
     }

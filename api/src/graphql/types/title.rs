@@ -5,6 +5,7 @@ use marquee_domain::catalog;
 
 use super::Review;
 use crate::graphql::auth::services;
+use crate::graphql::complexity;
 use crate::graphql::error::ApiResult;
 use crate::graphql::query::catalog::{connection, page_request};
 
@@ -75,6 +76,7 @@ impl Movie {
     }
 
     /// Visible reviews, newest first; `verifiedOnly` keeps those by ticket holders.
+    #[graphql(complexity = "complexity::page(first, 20, 100, child_complexity)")]
     async fn reviews(
         &self,
         ctx: &Context<'_>,
