@@ -146,3 +146,46 @@ async fn websocket_connections_are_capped_in_all() {
     }
     assert_eq!(try_connect(&app).await.err(), Some(429));
 }
+
+/// A document of `depth` fragments, each spreading the next twice: 2^depth fields.
+pub fn fragment_fan(depth: usize) -> String {
+    let mut text = String::from("query { ...F0 }\n");
+    for i in 0..depth {
+        text.push_str(&format!(
+            "fragment F{i} on Query {{ ...F{n} ...F{n} }}\n",
+            n = i + 1
+        ));
+    }
+    text.push_str(&format!("fragment F{depth} on Query {{ __typename }}\n"));
+    text
+}
+
+#[tokio::test]
+async fn a_fragment_fan_is_refused_before_it_runs_over_http_and_websocket_and_the_server_goes_on() {
+    let app = spawn_app().await;
+    // 2^40 fields in a text of 2 KB: before, the server stopped answering anything.
+    let fan = fragment_fan(40);
+    let within = std::time::Duration::from_secs(10);
+    let body = tokio::time::timeout(within, app.gql(&fan, json!({}), None))
+        .await
+        .expect("an answer within ten seconds");
+    assert_eq!(code(&body), "GRAPHQL_VALIDATION_FAILED", "{body}");
+    let mut socket = acknowledged(&app).await;
+    start(&mut socket, "fan", &fan).await;
+    let msg = answer(&mut socket, "fan").await;
+    assert_eq!(
+        verdict(&msg).as_deref(),
+        Some("GRAPHQL_VALIDATION_FAILED"),
+        "{msg}"
+    );
+    // A small fan is an ordinary document.
+    let small = app.gql(&fragment_fan(3), json!({}), None).await;
+    assert!(small["data"].is_object(), "{small}");
+    let health = app
+        .client
+        .get(format!("{}/healthz", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert!(health.status().is_success());
+}

@@ -4,6 +4,7 @@ pub mod auth;
 mod complexity;
 pub mod cost;
 pub mod error;
+pub mod expansion;
 mod extensions;
 mod loaders;
 mod mutation;

@@ -30,13 +30,18 @@ impl ParsedQueries {
         if let Some(doc) = self.lock().get(query) {
             return Ok(doc.clone());
         }
-        let doc = parse_query(query).map_err(|e| {
-            let mut err = ServerError::new(e.to_string(), None);
-            err.extensions
-                .get_or_insert_with(ErrorExtensionValues::default)
-                .set("code", "GRAPHQL_PARSE_FAILED");
-            err
-        })?;
+        let doc = parse_query(query).map_err(|e| coded(e.to_string(), "GRAPHQL_PARSE_FAILED"))?;
+        // Refused before validation, which would walk every expanded field.
+        if super::expansion::check(&doc).is_err() {
+            return Err(coded(
+                format!(
+                    "the operation stands for more than {} fields once its fragments are \
+                     expanded, or spreads a fragment into itself",
+                    super::expansion::MAX_EXPANDED_FIELDS
+                ),
+                "GRAPHQL_VALIDATION_FAILED",
+            ));
+        }
         if query.len() <= LONGEST_KEPT {
             let mut kept = self.lock();
             if kept.len() >= KEPT {
@@ -60,6 +65,14 @@ impl ParsedQueries {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Arc<str>, ExecutableDocument>> {
         self.kept.lock().unwrap_or_else(|p| p.into_inner())
     }
+}
+
+fn coded(message: String, code: &str) -> ServerError {
+    let mut err = ServerError::new(message, None);
+    err.extensions
+        .get_or_insert_with(ErrorExtensionValues::default)
+        .set("code", code);
+    err
 }
 
 #[cfg(test)]
