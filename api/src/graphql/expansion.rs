@@ -110,10 +110,10 @@ mod tests {
 
     #[test]
     fn a_fragment_fan_is_refused_in_time_linear_in_its_text() {
-        assert_eq!(check(&parse_query(&fan(10)).unwrap()), Ok(2 * 1024));
-        assert_eq!(check(&parse_query(&fan(12)).unwrap()), Err(TooLarge));
+        assert_eq!(check(&parse_query(fan(10)).unwrap()), Ok(2 * 1024));
+        assert_eq!(check(&parse_query(fan(12)).unwrap()), Err(TooLarge));
         // 2^200 fields: refused after a few hundred fragments are sized.
-        assert_eq!(check(&parse_query(&fan(200)).unwrap()), Err(TooLarge));
+        assert_eq!(check(&parse_query(fan(200)).unwrap()), Err(TooLarge));
     }
 
     #[test]
