@@ -7,6 +7,12 @@ use marquee_migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
 use sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 
+/// Rows written by one bulk insert, and values in one `IN (…)` list: a statement must stay
+/// under the bind parameters a database takes (SQLite 32,766, PostgreSQL 65,535), or a
+/// batch the relay must write (one inbox entry and one email per ticket holder of several
+/// sold-out showtimes moved together) fails every time it is tried.
+pub(crate) const ROWS_PER_STATEMENT: usize = 500;
+
 /// Called after every statement with its duration and whether it failed; feeds metrics.
 pub type QueryObserver = Arc<dyn Fn(Duration, bool) + Send + Sync>;
 

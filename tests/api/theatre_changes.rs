@@ -217,3 +217,90 @@ async fn turning_on_the_waiting_room_or_moving_the_on_sale_time_tells_no_ticket_
         assert_eq!(told.count(), 1, "{entries:?}");
     }
 }
+
+#[tokio::test]
+async fn moving_a_showtime_with_thousands_of_ticket_holders_tells_each_and_the_feed_goes_on() {
+    use marquee_entity::bookings;
+    use sea_orm::{EntityTrait, Set};
+    // Thousands of emails to one address in one pass: no hourly cap in the way.
+    let app = spawn_app_with(|s| s.email_max_per_recipient_hour = 100_000).await;
+    let (showtime, seats) = opening_night(&app).await;
+    let holder = app.customer("season-holder@example.com").await;
+    let user = app.ok("{ me { id } }", json!({}), Some(&holder)).await["me"]["id"]
+        .as_str()
+        .unwrap()
+        .parse::<uuid::Uuid>()
+        .unwrap();
+    // 4,800 confirmed bookings, written directly: one relay pass then owes 4,800 inbox
+    // entries and 4,800 emails, past both databases' bind-parameter limits in one statement.
+    const HOLDERS: usize = 4_800;
+    let now = chrono::Utc::now();
+    let show = showtime.parse::<uuid::Uuid>().unwrap();
+    let rows: Vec<bookings::ActiveModel> = (0..HOLDERS)
+        .map(|i| bookings::ActiveModel {
+            id: Set(uuid::Uuid::now_v7()),
+            user_id: Set(user),
+            showtime_id: Set(show),
+            status: Set("confirmed".into()),
+            subtotal_cents: Set(1500),
+            discount_cents: Set(0),
+            fee_cents: Set(0),
+            total_cents: Set(1500),
+            currency: Set("USD".into()),
+            promotion_id: Set(None),
+            expires_at: Set(now),
+            fencing_token: Set(i64::try_from(i).unwrap()),
+            idempotency_key: Set(None),
+            status_reason: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        })
+        .collect();
+    for chunk in rows.chunks(400) {
+        bookings::Entity::insert_many(chunk.to_vec())
+            .exec(&app.services.db)
+            .await
+            .unwrap();
+    }
+    let admin = app.admin().await;
+    app.ok(
+        "mutation($s: ID!, $t: DateTime!) { updateShowtime(id: $s, input: { startsAt: $t }) { id } }",
+        json!({ "s": showtime, "t": in_hours(30) }),
+        Some(&admin),
+    )
+    .await;
+    let count = |sql: &'static str| {
+        let app = &app;
+        async move { sql_texts(app, sql, []).await[0].parse::<usize>().unwrap() }
+    };
+    let moved = "SELECT COUNT(*) FROM notifications WHERE kind = 'showtime.changed'";
+    for _ in 0..600 {
+        if count(moved).await == HOLDERS {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(count(moved).await, HOLDERS);
+    let emailed = "SELECT COUNT(*) FROM emails WHERE kind = 'showtime.changed'";
+    assert_eq!(count(emailed).await, HOLDERS);
+    // The feed goes on: a purchase after it is confirmed in the inbox.
+    let buyer = app.customer("after-the-move@example.com").await;
+    let held = app
+        .ok(
+            HOLD,
+            json!({ "s": showtime, "seats": [seats[0]] }),
+            Some(&buyer),
+        )
+        .await;
+    app.ok(
+        CHECKOUT,
+        json!({ "b": held["holdSeats"]["id"] }),
+        Some(&buyer),
+    )
+    .await;
+    let entries = inbox_once_told(&app, &buyer, "booking.confirmed").await;
+    assert!(
+        entries.iter().any(|e| e["kind"] == "booking.confirmed"),
+        "{entries:?}"
+    );
+}

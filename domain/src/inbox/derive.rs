@@ -7,6 +7,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 use uuid::Uuid;
 
 use crate::booking::SHOWTIME_CANCELLED_REASON;
+use crate::db::ROWS_PER_STATEMENT;
 use crate::events::{BOOKING_REMINDER, BOOKING_STATUS, DomainEvent, SHOWTIME_CHANGED};
 
 /// The entry a booking status deserves, if any: (kind, title, body with `{title}`).
@@ -117,13 +118,14 @@ pub(crate) async fn derive_notifications<C: ConnectionTrait>(
         return Ok(Vec::new());
     }
     let ids: Vec<Uuid> = due.iter().map(|(_, b, _)| *b).collect();
-    let booked: HashMap<Uuid, bookings::Model> = bookings::Entity::find()
-        .filter(bookings::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| (b.id, b))
-        .collect();
+    let mut booked: HashMap<Uuid, bookings::Model> = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        let found = bookings::Entity::find()
+            .filter(bookings::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        booked.extend(found.into_iter().map(|b| (b.id, b)));
+    }
     let titles = titles_of(db, booked.values().map(|b| b.showtime_id).collect()).await?;
     let mut rows = Vec::with_capacity(due.len());
     for (dedupe_key, booking, (kind, title, body)) in due {
@@ -149,30 +151,35 @@ pub(crate) async fn derive_notifications<C: ConnectionTrait>(
         return Ok(rows);
     }
     let keys: Vec<String> = rows.iter().map(|r| r.dedupe_key.clone()).collect();
-    let existing: Vec<String> = notifications::Entity::find()
-        .filter(notifications::Column::DedupeKey.is_in(keys))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|n| n.dedupe_key)
-        .collect();
+    let mut existing = std::collections::HashSet::new();
+    for chunk in keys.chunks(ROWS_PER_STATEMENT) {
+        let found = notifications::Entity::find()
+            .filter(notifications::Column::DedupeKey.is_in(chunk.iter().cloned()))
+            .all(db)
+            .await?;
+        existing.extend(found.into_iter().map(|n| n.dedupe_key));
+    }
     rows.retain(|r| !existing.contains(&r.dedupe_key));
     if rows.is_empty() {
         return Ok(rows);
     }
-    notifications::Entity::insert_many(rows.iter().cloned().map(|m| notifications::ActiveModel {
-        id: Set(m.id),
-        user_id: Set(m.user_id),
-        kind: Set(m.kind),
-        title: Set(m.title),
-        body: Set(m.body),
-        data: Set(m.data),
-        dedupe_key: Set(m.dedupe_key),
-        read_at: Set(None),
-        created_at: Set(m.created_at),
-    }))
-    .exec(db)
-    .await?;
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        notifications::Entity::insert_many(chunk.iter().cloned().map(|m| {
+            notifications::ActiveModel {
+                id: Set(m.id),
+                user_id: Set(m.user_id),
+                kind: Set(m.kind),
+                title: Set(m.title),
+                body: Set(m.body),
+                data: Set(m.data),
+                dedupe_key: Set(m.dedupe_key),
+                read_at: Set(None),
+                created_at: Set(m.created_at),
+            }
+        }))
+        .exec(db)
+        .await?;
+    }
     // The emails commit with the entries, so each entry has exactly one.
     crate::mail::queue_emails(db, &rows, now, email_hourly_cap).await?;
     Ok(rows)

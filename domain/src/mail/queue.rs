@@ -9,6 +9,8 @@ use marquee_entity::{emails, notifications, users};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set};
 use uuid::Uuid;
 
+use crate::db::ROWS_PER_STATEMENT;
+
 /// Queues an email for each entry whose owner still has an account; the entry's key makes
 /// the email's key, so an entry never has two.
 pub(crate) async fn queue_emails<C: ConnectionTrait>(
@@ -20,15 +22,18 @@ pub(crate) async fn queue_emails<C: ConnectionTrait>(
     if entries.is_empty() {
         return Ok(0);
     }
-    let owners: Vec<Uuid> = entries.iter().map(|n| n.user_id).collect();
-    let recipients: HashMap<Uuid, String> = users::Entity::find()
-        .filter(users::Column::Id.is_in(owners))
-        .filter(users::Column::DeletedAt.is_null())
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.email))
-        .collect();
+    let mut owners: Vec<Uuid> = entries.iter().map(|n| n.user_id).collect();
+    owners.sort_unstable();
+    owners.dedup();
+    let mut recipients: HashMap<Uuid, String> = HashMap::with_capacity(owners.len());
+    for chunk in owners.chunks(ROWS_PER_STATEMENT) {
+        let found = users::Entity::find()
+            .filter(users::Column::Id.is_in(chunk.iter().copied()))
+            .filter(users::Column::DeletedAt.is_null())
+            .all(db)
+            .await?;
+        recipients.extend(found.into_iter().map(|u| (u.id, u.email)));
+    }
     let mut sent_lately = sent_in_the_last_hour(db, recipients.values(), now).await?;
     let rows: Vec<emails::ActiveModel> = entries
         .iter()
@@ -64,8 +69,8 @@ pub(crate) async fn queue_emails<C: ConnectionTrait>(
         })
         .collect();
     let queued = rows.len();
-    if queued > 0 {
-        emails::Entity::insert_many(rows).exec(db).await?;
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        emails::Entity::insert_many(chunk.to_vec()).exec(db).await?;
     }
     Ok(queued)
 }
@@ -79,23 +84,27 @@ async fn sent_in_the_last_hour<'a, C: ConnectionTrait>(
     recipients: impl Iterator<Item = &'a String>,
     now: DateTime<Utc>,
 ) -> Result<HashMap<String, u64>, DbErr> {
-    let recipients: Vec<String> = recipients.cloned().collect();
-    if recipients.is_empty() {
-        return Ok(HashMap::new());
+    let mut recipients: Vec<String> = recipients.cloned().collect();
+    recipients.sort_unstable();
+    recipients.dedup();
+    let mut sent = HashMap::new();
+    for chunk in recipients.chunks(ROWS_PER_STATEMENT) {
+        let counted: Vec<(String, i64)> = emails::Entity::find()
+            .select_only()
+            .column(emails::Column::Recipient)
+            .column_as(emails::Column::Id.count(), "n")
+            .filter(emails::Column::Recipient.is_in(chunk.iter().cloned()))
+            .filter(emails::Column::Kind.ne(EXEMPT))
+            .filter(emails::Column::CreatedAt.gt(now - chrono::Duration::hours(1)))
+            .group_by(emails::Column::Recipient)
+            .into_tuple()
+            .all(db)
+            .await?;
+        sent.extend(
+            counted
+                .into_iter()
+                .map(|(r, n)| (r, u64::try_from(n).unwrap_or(0))),
+        );
     }
-    let counted: Vec<(String, i64)> = emails::Entity::find()
-        .select_only()
-        .column(emails::Column::Recipient)
-        .column_as(emails::Column::Id.count(), "n")
-        .filter(emails::Column::Recipient.is_in(recipients))
-        .filter(emails::Column::Kind.ne(EXEMPT))
-        .filter(emails::Column::CreatedAt.gt(now - chrono::Duration::hours(1)))
-        .group_by(emails::Column::Recipient)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(counted
-        .into_iter()
-        .map(|(r, n)| (r, u64::try_from(n).unwrap_or(0)))
-        .collect())
+    Ok(sent)
 }

@@ -5,6 +5,7 @@ use marquee_entity::{bookings, notifications, outbox, showtimes};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
+use crate::db::ROWS_PER_STATEMENT;
 use crate::events::outbox::reminder_row;
 
 /// Asks the relay for a reminder for each confirmed booking whose show starts within `lead`
@@ -45,23 +46,25 @@ pub(super) async fn request_reminders(
     if booked.is_empty() {
         return Ok(0);
     }
-    let reminded: Vec<String> = notifications::Entity::find()
-        .filter(
-            notifications::Column::DedupeKey.is_in(booked.iter().map(|b| format!("reminder:{b}"))),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|n| n.dedupe_key)
-        .collect();
+    let mut reminded = std::collections::HashSet::new();
+    for chunk in booked.chunks(ROWS_PER_STATEMENT) {
+        let found = notifications::Entity::find()
+            .filter(
+                notifications::Column::DedupeKey
+                    .is_in(chunk.iter().map(|b| format!("reminder:{b}"))),
+            )
+            .all(db)
+            .await?;
+        reminded.extend(found.into_iter().map(|n| n.dedupe_key));
+    }
     let rows: Vec<outbox::ActiveModel> = booked
         .into_iter()
         .filter(|b| !reminded.contains(&format!("reminder:{b}")))
         .map(|b| reminder_row(b, now))
         .collect();
     let asked = rows.len();
-    if asked > 0 {
-        outbox::Entity::insert_many(rows).exec(db).await?;
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        outbox::Entity::insert_many(chunk.to_vec()).exec(db).await?;
     }
     Ok(asked)
 }
