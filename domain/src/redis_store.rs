@@ -65,3 +65,16 @@ impl RedisStore {
         Ok(())
     }
 }
+
+/// The Redis of a test run: `TEST_REDIS_URL`, which a run that names PostgreSQL + Redis
+/// (`TEST_BACKEND=postgres`) must have, rather than quietly skip the Redis adapters' tests.
+#[cfg(test)]
+pub(crate) fn test_redis_url() -> Option<String> {
+    let url = std::env::var("TEST_REDIS_URL").ok();
+    let named = std::env::var("TEST_BACKEND").ok();
+    assert!(
+        url.is_some() || named.as_deref() != Some("postgres"),
+        "TEST_BACKEND=postgres, but TEST_REDIS_URL is not set: run through scripts/test.sh"
+    );
+    url
+}

@@ -22,9 +22,96 @@ pub struct TestApp {
     _data_dir: tempfile::TempDir,
 }
 
+/// The servers a run names: `TEST_BACKEND=postgres` needs both URLs and fails loudly
+/// without them (it never quietly becomes a run on SQLite); `sqlite` needs neither.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded default.
+    Sqlite,
+    /// PostgreSQL (admin URL) and Redis.
+    Postgres { database: String, redis: String },
+}
+
+/// Reads the backend from `var` (the environment, in tests of this function a map).
+pub fn backend_from(var: impl Fn(&str) -> Option<String>) -> Result<Backend, String> {
+    let (database, redis) = (var("TEST_DATABASE_URL"), var("TEST_REDIS_URL"));
+    let named = var("TEST_BACKEND").unwrap_or_else(|| {
+        if database.is_some() {
+            "postgres"
+        } else {
+            "sqlite"
+        }
+        .to_owned()
+    });
+    match (named.as_str(), database, redis) {
+        ("postgres", Some(database), Some(redis)) => Ok(Backend::Postgres { database, redis }),
+        ("postgres", database, _) => Err(format!(
+            "TEST_BACKEND=postgres, but TEST_{} is not set: run through scripts/test.sh, which starts the servers",
+            if database.is_none() {
+                "DATABASE_URL"
+            } else {
+                "REDIS_URL"
+            }
+        )),
+        ("sqlite", None, None) => Ok(Backend::Sqlite),
+        ("sqlite", _, _) => {
+            Err("TEST_BACKEND=sqlite, but TEST_DATABASE_URL or TEST_REDIS_URL is set".to_owned())
+        }
+        (other, _, _) => Err(format!("TEST_BACKEND={other}: use sqlite or postgres")),
+    }
+}
+
+/// The backend of this run, said once on standard error.
+pub fn backend() -> Backend {
+    static SAID: std::sync::OnceLock<Backend> = std::sync::OnceLock::new();
+    SAID.get_or_init(|| {
+        let backend = backend_from(|k| std::env::var(k).ok()).unwrap_or_else(|e| panic!("{e}"));
+        // Written past the test harness's capture, so that every run shows its backend.
+        let name = match &backend {
+            Backend::Sqlite => "SQLite (embedded), in-process holds and bus",
+            Backend::Postgres { .. } => "PostgreSQL + Redis",
+        };
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            format!("tests run on {name}\n").as_bytes(),
+        );
+        backend
+    })
+    .clone()
+}
+
+#[test]
+fn a_named_backend_without_its_servers_fails_loudly() {
+    let env = |pairs: &'static [(&'static str, &'static str)]| {
+        move |k: &str| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    };
+    assert!(backend_from(env(&[("TEST_BACKEND", "postgres")])).is_err());
+    assert!(
+        backend_from(env(&[
+            ("TEST_BACKEND", "postgres"),
+            ("TEST_DATABASE_URL", "pg")
+        ]))
+        .is_err()
+    );
+    assert!(backend_from(env(&[("TEST_BACKEND", "sqlite"), ("TEST_REDIS_URL", "r")])).is_err());
+    assert_eq!(backend_from(env(&[])), Ok(Backend::Sqlite));
+    assert!(matches!(
+        backend_from(env(&[("TEST_DATABASE_URL", "pg"), ("TEST_REDIS_URL", "r")])),
+        Ok(Backend::Postgres { .. })
+    ));
+}
+
 async fn fresh_database_url(dir: &std::path::Path) -> String {
-    match std::env::var("TEST_DATABASE_URL") {
-        Ok(admin_url) => {
+    match backend() {
+        Backend::Postgres {
+            database: admin_url,
+            ..
+        } => {
             let name = format!("marquee_test_{}", uuid::Uuid::new_v4().simple());
             let admin = Database::connect(&admin_url)
                 .await
@@ -40,7 +127,7 @@ async fn fresh_database_url(dir: &std::path::Path) -> String {
                 .unwrap_or(&admin_url);
             format!("{base}/{name}")
         }
-        Err(_) => format!("sqlite://{}?mode=rwc", dir.join("test.db").display()),
+        Backend::Sqlite => format!("sqlite://{}?mode=rwc", dir.join("test.db").display()),
     }
 }
 
@@ -51,7 +138,10 @@ pub async fn test_settings(dir: &std::path::Path) -> Settings {
         data_dir: dir.to_path_buf(),
         database_url: Some(SecretString::from(fresh_database_url(dir).await)),
         database_max_connections: 5,
-        redis_url: std::env::var("TEST_REDIS_URL").ok().map(SecretString::from),
+        redis_url: match backend() {
+            Backend::Postgres { redis, .. } => Some(SecretString::from(redis)),
+            Backend::Sqlite => None,
+        },
         redis_prefix: format!("test:{}:", uuid::Uuid::new_v4().simple()),
         jwt_secret: Some(SecretString::from(
             "test-secret-test-secret-test-secret!".to_owned(),

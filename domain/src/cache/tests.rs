@@ -10,7 +10,7 @@ use crate::redis_store::RedisStore;
 fn stores() -> Vec<(&'static str, Arc<dyn CacheStore>)> {
     let mut stores: Vec<(&'static str, Arc<dyn CacheStore>)> =
         vec![("in-process", Arc::new(InProcessCache::default()))];
-    if let Ok(url) = std::env::var("TEST_REDIS_URL") {
+    if let Some(url) = crate::redis_store::test_redis_url() {
         let prefix = format!("test:{}:", uuid::Uuid::new_v4().simple());
         let store = RedisStore::open(&url, &prefix).unwrap();
         stores.push(("redis", Arc::new(RedisCache::new(store))));

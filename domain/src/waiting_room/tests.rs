@@ -21,7 +21,7 @@ fn now_ms() -> chrono::DateTime<Utc> {
 fn stores() -> Vec<(&'static str, Arc<dyn WaitingRoomStore>)> {
     let mut stores: Vec<(&'static str, Arc<dyn WaitingRoomStore>)> =
         vec![("in-process", Arc::new(InProcessWaitingRoom::default()))];
-    if let Ok(url) = std::env::var("TEST_REDIS_URL") {
+    if let Some(url) = crate::redis_store::test_redis_url() {
         let prefix = format!("test:{}:", uuid::Uuid::new_v4().simple());
         let store = RedisStore::open(&url, &prefix).unwrap();
         stores.push(("redis", Arc::new(RedisWaitingRoom::new(store))));
