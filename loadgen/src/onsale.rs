@@ -55,6 +55,9 @@ pub struct Options {
     bot_pause_ms: u64,
 }
 
+/// The showtime's seat ledger, as the database holds it (admins).
+const AUDIT: &str = "query($s: ID!) { showtimeSeatAudit(showtimeId: $s) { seatsSold liveTickets confirmedBookings seatsWithTwoTickets seatsInTwoBookings soldWithoutTicket ticketsOnUnsoldSeats consistent } }";
+
 pub(crate) const MAP: &str =
     "query M($s: ID!) { showtime(id: $s) { seatMap { seats { id status } } } }";
 
@@ -349,6 +352,14 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
     let tickets = tally.tickets.lock().await;
     let twice = tickets.values().filter(|n| **n > 1).count();
     let final_map = gql(&client, url, &first_token, MAP, json!({ "s": showtime })).await?;
+    // The truth, from the database: a double sale whose answer was lost or timed out never
+    // reaches the buyers' tally, but it is in the ledger.
+    let audit = gql(&client, url, &admin, AUDIT, json!({ "s": showtime })).await?;
+    let audit = audit["data"]["showtimeSeatAudit"].clone();
+    if audit.is_null() {
+        bail!("showtimeSeatAudit: {audit}");
+    }
+    let db = |k: &str| audit[k].as_i64().unwrap_or(-1);
     let sold_on_map = final_map["data"]["showtime"]["seatMap"]["seats"]
         .as_array()
         .map_or(0, |s| s.iter().filter(|x| x["status"] == "SOLD").count());
@@ -404,6 +415,16 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
     println!(
         "sold on map   {sold_on_map}; tickets {}; seats sold twice: {twice}",
         tickets.len()
+    );
+    println!(
+        "database      {} seats sold, {} live tickets, {} confirmed bookings; seats with two tickets {}, in two paid bookings {}; sold without a ticket {}, tickets on unsold seats {}",
+        db("seatsSold"),
+        db("liveTickets"),
+        db("confirmedBookings"),
+        db("seatsWithTwoTickets"),
+        db("seatsInTwoBookings"),
+        db("soldWithoutTicket"),
+        db("ticketsOnUnsoldSeats")
     );
     if o.bots > 0 {
         let by_bot = bot_tally.seats.lock().await;
@@ -465,6 +486,9 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
             "invariant broken: {twice} seats sold twice, {sold_on_map} sold on the map vs {} tickets",
             tickets.len()
         );
+    }
+    if audit["consistent"] != true || db("seatsSold") != sold_on_map as i64 {
+        bail!("invariant broken in the database: {audit} (seat map: {sold_on_map} sold)");
     }
     Ok(())
 }

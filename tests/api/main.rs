@@ -29,6 +29,7 @@ mod relay;
 mod reviews;
 mod schema;
 mod search;
+mod seat_audit;
 mod settlement;
 mod slow_clients;
 mod stripe;

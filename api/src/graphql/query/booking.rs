@@ -1,10 +1,10 @@
 use async_graphql::{Context, ID, Object};
-use marquee_domain::ids::BookingId;
+use marquee_domain::ids::{BookingId, ShowtimeId};
 
-use crate::graphql::auth::{principal, services};
+use crate::graphql::auth::{admin, principal, services};
 use crate::graphql::complexity;
 use crate::graphql::error::{ApiError, ApiResult};
-use crate::graphql::types::Booking;
+use crate::graphql::types::{Booking, SeatAudit};
 
 #[derive(Default)]
 pub struct BookingQuery;
@@ -33,5 +33,21 @@ impl BookingQuery {
             .into_iter()
             .map(Booking)
             .collect())
+    }
+
+    /// A showtime's seat ledger read from the database (admins only): seats sold, live
+    /// tickets, and any seat sold twice or sold without a ticket.
+    async fn showtime_seat_audit(
+        &self,
+        ctx: &Context<'_>,
+        showtime_id: ID,
+    ) -> ApiResult<SeatAudit> {
+        let admin = admin(ctx).await?;
+        let showtime = ApiError::parse_id("showtimeId", &showtime_id, ShowtimeId::parse)?;
+        Ok(services(ctx)
+            .bookings
+            .seat_audit(&admin, showtime)
+            .await?
+            .into())
     }
 }
