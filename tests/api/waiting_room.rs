@@ -286,3 +286,44 @@ async fn an_admission_spent_on_a_hold_that_failed_comes_back() {
     let second = hold(&app, &ann, &showtime, &seats[1..2]).await;
     assert_eq!(second["data"]["holdSeats"]["status"], "HELD", "{second}");
 }
+
+#[tokio::test]
+async fn an_admission_left_unused_lapses_and_its_slot_passes_to_the_next_in_line() {
+    let app = spawn_app_with(|s| {
+        s.waiting_room_capacity = 1;
+        s.waiting_room_admission_seconds = 120;
+    })
+    .await;
+    let (showtime, seats) = hot_showtime(&app).await;
+    let ann = app.customer("idle@example.com").await;
+    let cat = app.customer("next@example.com").await;
+    let admitted = enter(&app, &ann, &showtime).await;
+    assert_eq!(admitted["status"], "ADMITTED");
+    let until = time(&admitted["admittedUntil"]);
+    assert_eq!(enter(&app, &cat, &showtime).await["status"], "WAITING");
+
+    // Still Ann's a moment before its end: Cat waits.
+    app.clock.advance(chrono::Duration::seconds(110));
+    assert_eq!(place(&app, &cat, &showtime, 0).await["status"], "WAITING");
+    assert_eq!(place(&app, &ann, &showtime, 0).await["status"], "ADMITTED");
+
+    // Past its end, unused: gone, and Cat is let through.
+    app.clock.advance(chrono::Duration::seconds(11));
+    assert!(
+        until < marquee_domain::clock::Clock::now(app.clock.as_ref()),
+        "the admission should have ended by now"
+    );
+    let refused = hold(&app, &ann, &showtime, &seats[0..1]).await;
+    assert_eq!(code(&refused), "ADMISSION_REQUIRED", "{refused}");
+    assert_eq!(
+        place(&app, &ann, &showtime, 0).await["status"],
+        "NOT_IN_LINE"
+    );
+    assert_eq!(place(&app, &cat, &showtime, 0).await["status"], "ADMITTED");
+    let held = hold(&app, &cat, &showtime, &seats[1..2]).await;
+    assert_eq!(held["data"]["holdSeats"]["status"], "HELD", "{held}");
+    // Ann's refused hold took nothing.
+    let map = seat_statuses(&app, &showtime).await;
+    assert_eq!(map[&seats[0]], "AVAILABLE");
+    assert_eq!(map[&seats[1]], "HELD");
+}
