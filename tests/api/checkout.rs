@@ -155,10 +155,16 @@ async fn repeated_and_concurrent_checkouts_charge_once() {
     let booking = held_booking(&app, &buyer, &s, 0..3).await;
     app.fake()
         .set_behaviour(FakeBehaviour::Slow(std::time::Duration::from_millis(200)));
+    // All ten are sent at once, each after the same start signal.
+    let start = Arc::new(tokio::sync::Barrier::new(10));
     let tasks: Vec<_> = (0..10)
         .map(|_| {
             let (app, buyer, booking) = (app.clone(), buyer.clone(), booking.clone());
-            tokio::spawn(async move { pay(&app, &buyer, &booking, "pm_card_visa").await })
+            let start = start.clone();
+            tokio::spawn(async move {
+                start.wait().await;
+                pay(&app, &buyer, &booking, "pm_card_visa").await
+            })
         })
         .collect();
     for t in tasks {
@@ -172,6 +178,14 @@ async fn repeated_and_concurrent_checkouts_charge_once() {
     assert_eq!(done["booking"]["status"], "CONFIRMED");
     assert_eq!(done["booking"]["tickets"].as_array().unwrap().len(), 3);
     assert_eq!(app.fake().charge_count(), 1);
+    // One payment attempt stored, and it succeeded.
+    let stored = sql_texts(
+        &app,
+        "SELECT status FROM payments WHERE booking_id = $1",
+        [uuid(&booking)],
+    )
+    .await;
+    assert_eq!(stored, vec!["succeeded"]);
     let again = pay(&app, &buyer, &booking, "pm_card_visa").await;
     assert_eq!(again["data"]["checkout"]["status"], "CONFIRMED");
     assert_eq!(app.fake().charge_count(), 1);
