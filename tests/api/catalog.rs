@@ -348,12 +348,30 @@ async fn a_burst_of_identical_city_listings_is_read_once_and_a_change_shows_at_o
     const Q: &str =
         "{ movies(filter: { city: \"chicago\" }, first: 10) { edges { node { title } } } }";
     let before = app.services.listings.computed();
+    // Every connection of the app's pool is taken, so the first listing's read waits and
+    // the whole burst arrives while it is still being computed: only the one computation
+    // in flight, not the 30 s cache, can answer them all with one read.
+    let mut taken = Vec::new();
+    for _ in 0..5 {
+        taken.push(
+            sea_orm::TransactionTrait::begin(&app.services.db)
+                .await
+                .unwrap(),
+        );
+    }
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(301));
     let tasks: Vec<_> = (0..300)
         .map(|_| {
-            let app = app.clone();
-            tokio::spawn(async move { titles(&app.ok(Q, json!({}), None).await) })
+            let (app, start) = (app.clone(), start.clone());
+            tokio::spawn(async move {
+                start.wait().await;
+                titles(&app.ok(Q, json!({}), None).await)
+            })
         })
         .collect();
+    start.wait().await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    drop(taken);
     for t in tasks {
         assert_eq!(t.await.unwrap(), vec!["The Last Horizon"]);
     }
