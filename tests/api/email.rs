@@ -219,26 +219,49 @@ async fn two_instances_sending_from_one_queue_send_each_email_once() {
         smtp_app(move |s| *shared.lock().unwrap() = s.database_url.clone()).await
     };
     let database = shared.lock().unwrap().clone().unwrap();
-    let _second = smtp_app(move |s| s.database_url = Some(database)).await;
+    let second = smtp_app(move |s| s.database_url = Some(database)).await;
     let (showtime, seats) = opening_night(&first).await;
-    let buyers: Vec<String> = (0..12)
-        .map(|i| address(&format!("pair{i}"), "example.com"))
+    // The server answers DATA for these after two seconds, so each worker is busy with one
+    // email while the other claims the next: both instances send.
+    let buyers: Vec<String> = (0..6)
+        .map(|i| address(&format!("pair{i}"), "slow.test"))
         .collect();
     for (i, to) in buyers.iter().enumerate() {
         confirmed(&first, &showtime, &seats[i..=i], to).await;
     }
     for to in &buyers {
         assert_eq!(
-            wait_for(to, 1, Duration::from_secs(20)).await.len(),
+            wait_for(to, 1, Duration::from_secs(30)).await.len(),
             1,
             "{to}"
         );
     }
-    // Time for a second copy to show up, if there were one.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Nothing is left to send: a second copy would have gone out by now.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while sql_texts(
+        &first,
+        "SELECT COUNT(*) FROM emails WHERE status <> 'sent'",
+        [],
+    )
+    .await
+        != vec!["0"]
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "emails still unsent"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     for to in &buyers {
         assert_eq!(received(to).await.len(), 1, "{to}");
     }
+    let sent = "marquee_emails_total{outcome=\"sent\"}";
+    let (by_first, by_second) = (first.metric(sent).await, second.metric(sent).await);
+    assert!(
+        by_first >= 1.0 && by_second >= 1.0,
+        "each instance sends: {by_first} and {by_second}"
+    );
+    assert_eq!(by_first + by_second, buyers.len() as f64);
     // Admins page through the queue, newest first, each email once.
     let admin = first.admin().await;
     let (mut seen, mut after) = (Vec::new(), Value::Null);
