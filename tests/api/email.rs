@@ -393,6 +393,55 @@ async fn a_reminder_goes_out_once_a_set_time_before_the_show_to_buyers_who_booke
 }
 
 #[tokio::test]
+async fn a_reminder_is_asked_for_once_however_many_passes_and_instances_ask_before_it_is_sent() {
+    // No workers: nothing turns the request into an entry meanwhile (a deriver behind, or
+    // stopped), which is when every pass used to ask again.
+    let app = smtp_app(|s| {
+        s.reminder_lead_minutes = 180;
+        s.run_workers = false;
+    })
+    .await;
+    let (showtime, seats) = opening_night(&app).await;
+    let (_, booking) = confirmed(
+        &app,
+        &showtime,
+        &seats[..1],
+        &address("asked", "example.com"),
+    )
+    .await;
+    app.clock
+        .advance(chrono::Duration::hours(21) + chrono::Duration::minutes(30));
+    // Four instances' passes at once, then more passes.
+    let asked =
+        futures_util::future::join_all((0..4).map(|_| app.services.emails.request_reminders()))
+            .await;
+    let asked: usize = asked.into_iter().map(Result::unwrap).sum();
+    assert_eq!(asked, 1);
+    for _ in 0..3 {
+        assert_eq!(app.services.emails.request_reminders().await.unwrap(), 0);
+    }
+    let rows = sql_texts(
+        &app,
+        "SELECT \"key\" FROM outbox WHERE topic = 'booking.reminder'",
+        [],
+    )
+    .await;
+    assert_eq!(rows, vec![booking.clone()]);
+    // Once derived: one entry, one email queued.
+    while app.services.deriver.try_execute_task().await.unwrap()
+        == marquee_domain::booking::ExecutionOutcome::TaskCompleted
+    {}
+    let queued = sql_texts(
+        &app,
+        "SELECT kind FROM emails WHERE booking_id = $1 ORDER BY kind",
+        [uuid(&booking)],
+    )
+    .await;
+    assert_eq!(queued, vec!["booking.confirmed", "booking.reminder"]);
+    assert_eq!(app.services.emails.request_reminders().await.unwrap(), 0);
+}
+
+#[tokio::test]
 async fn the_embedded_default_writes_each_email_as_a_file() {
     let app = spawn_app().await;
     let (showtime, seats) = opening_night(&app).await;

@@ -9,6 +9,7 @@ mod admin_catalog;
 mod admin_schedule;
 mod booking;
 mod booking_faults;
+mod bus_outage;
 mod buyer_caps;
 mod catalog;
 mod checkout;
