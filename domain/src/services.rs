@@ -216,8 +216,10 @@ impl Services {
             None => Arc::new(InProcessCache::default()),
         };
         let listings = Arc::new(QueryCache::new(cache_store, LISTINGS_FRESH_FOR));
+        // Listening first, then the start state: a change committed in between is heard.
+        let listings_feed = events.subscribe();
         listings.catch_up(&db).await?;
-        tokio::spawn(listings.clone().follow(db.clone(), events.subscribe()));
+        tokio::spawn(listings.clone().follow(db.clone(), listings_feed));
         // Redis when scaled out, so that there is one line per showtime across instances.
         let rooms: Arc<dyn WaitingRoomStore> = match &redis {
             Some(store) => Arc::new(RedisWaitingRoom::new(store.clone())),
