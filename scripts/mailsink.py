@@ -8,6 +8,9 @@ SMTP on 127.0.0.1:SMTP_PORT (aiosmtpd). Recipients steer its behaviour:
   flaky*@...      refused with 451 (a temporary failure) the first two times
   ...@slow.test   the reply to DATA comes after MAILSINK_SLOW_SECONDS (default 2);
                   a message whose sender hangs up meanwhile is not kept
+  stallN*@...     the first message to the address stalls N seconds after DATA
+                  before the reply (kept if the sender is still there); later
+                  ones are answered at once
 Everything else is accepted and kept.
 
 HTTP on 127.0.0.1:HTTP_PORT:
@@ -21,6 +24,7 @@ import email
 import email.policy
 import json
 import os
+import re
 import sys
 import threading
 import time
@@ -35,7 +39,9 @@ SLOW_SECONDS = float(os.environ.get("MAILSINK_SLOW_SECONDS", "2"))
 LOCK = threading.Lock()
 KEPT = []
 FLAKY = {}
+STALLED = {}
 INFLIGHT = []
+STALL = re.compile(r"stall(\d+)")
 
 
 def parse(envelope):
@@ -72,6 +78,18 @@ def parse(envelope):
     return out
 
 
+def stall_seconds(rcpt_tos):
+    """The stall for a first message to a `stallN…` address, else None."""
+    for address in rcpt_tos:
+        found = STALL.match(address.split("@", 1)[0].lower())
+        if found:
+            with LOCK:
+                STALLED[address] = STALLED.get(address, 0) + 1
+                if STALLED[address] == 1:
+                    return float(found.group(1))
+    return None
+
+
 class Handler:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local = address.split("@", 1)[0].lower()
@@ -87,13 +105,16 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        if any(a.lower().endswith("@slow.test") for a in envelope.rcpt_tos):
+        delay = stall_seconds(envelope.rcpt_tos)
+        if delay is None and any(a.lower().endswith("@slow.test") for a in envelope.rcpt_tos):
+            delay = SLOW_SECONDS
+        if delay is not None:
             waiting = list(envelope.rcpt_tos)
             with LOCK:
                 INFLIGHT.append(waiting)
             try:
                 # Cancelled if the sender hangs up meanwhile: nothing is kept.
-                await asyncio.sleep(SLOW_SECONDS)
+                await asyncio.sleep(delay)
             finally:
                 with LOCK:
                     INFLIGHT.remove(waiting)

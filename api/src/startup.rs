@@ -186,7 +186,7 @@ impl Application {
             });
         }
         tokio::spawn(services.discovery.clone().run(listener));
-        // Workers: publish the outbox, release lapsed holds, settle payments whose outcome
+        // Workers: publish the outbox, write inbox entries and emails from it, release lapsed holds, settle payments whose outcome
         // was unknown, end the bookings of cancelled shows, send email. Any number of instances may run them; they coordinate through the
         // database.
         if settings.run_workers {
@@ -213,6 +213,12 @@ impl Application {
                     .bookings
                     .clone()
                     .run_cancelled_showtimes(std::time::Duration::from_secs(1)),
+            );
+            tokio::spawn(
+                services
+                    .deriver
+                    .clone()
+                    .run(std::time::Duration::from_millis(500)),
             );
             tokio::spawn(
                 services

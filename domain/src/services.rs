@@ -16,7 +16,7 @@ use crate::clock::SharedClock;
 use crate::db::{self, DbSettings};
 use crate::discovery::DiscoveryService;
 use crate::events::{EventBus, Fanout, InProcessBus, LiveLane, OutboxRelay, RedisBus};
-use crate::inbox::InboxService;
+use crate::inbox::{InboxDeriver, InboxService};
 use crate::mail::{EmailSettings, EmailWorker, Mailer};
 use crate::payments::PaymentGateway;
 use crate::redis_store::RedisStore;
@@ -128,6 +128,9 @@ pub struct Services {
     pub redis: Option<RedisStore>,
     /// Publishes the outbox (spawned by the server; tests may drive it directly).
     pub relay: OutboxRelay,
+    /// Writes inbox entries and emails from the outbox, whatever the bus does (spawned by
+    /// the server; tests may drive it directly).
+    pub deriver: InboxDeriver,
     /// The in-app inbox.
     pub inbox: InboxService,
     /// Sends queued email (spawned by the server; tests may drive it directly).
@@ -170,11 +173,12 @@ impl Services {
     pub async fn start(config: DomainConfig) -> Result<Arc<Self>, StartupError> {
         let db = db::connect(&config.database).await?;
         db::migrate(&db).await?;
-        // The email worker has a small pool of its own, and the relay another on its lane
+        // The email worker and the inbox deriver have a small pool of their own, and the
+        // relay another on its lane
         // (whose thread drives its connections): in an on-sale, requests queue for the main
         // pool, and published changes must not queue behind them.
         let worker_db = db::connect(&DbSettings {
-            max_connections: 2,
+            max_connections: 3,
             ..config.database.clone()
         })
         .await?;
@@ -212,8 +216,10 @@ impl Services {
             None => Arc::new(InProcessCache::default()),
         };
         let listings = Arc::new(QueryCache::new(cache_store, LISTINGS_FRESH_FOR));
+        // Listening first, then the start state: a change committed in between is heard.
+        let listings_feed = events.subscribe();
         listings.catch_up(&db).await?;
-        tokio::spawn(listings.clone().follow(db.clone(), events.subscribe()));
+        tokio::spawn(listings.clone().follow(db.clone(), listings_feed));
         // Redis when scaled out, so that there is one line per showtime across instances.
         let rooms: Arc<dyn WaitingRoomStore> = match &redis {
             Some(store) => Arc::new(RedisWaitingRoom::new(store.clone())),
@@ -223,6 +229,7 @@ impl Services {
             WaitingRoomService::new(db.clone(), clock.clone(), rooms, config.waiting_room);
         let outbox_wake = Arc::new(Notify::new());
         let mail_wake = Arc::new(Notify::new());
+        let derive_wake = Arc::new(Notify::new());
         let bookings = BookingService::new(
             db.clone(),
             clock.clone(),
@@ -253,7 +260,14 @@ impl Services {
                 clock.clone(),
                 events.clone(),
                 outbox_wake,
-                mail_wake,
+                derive_wake.clone(),
+            ),
+            deriver: InboxDeriver::new(
+                worker_db.clone(),
+                clock.clone(),
+                events.clone(),
+                derive_wake,
+                mail_wake.clone(),
                 config.email.max_per_recipient_hour,
             ),
             events,

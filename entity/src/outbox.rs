@@ -12,6 +12,9 @@ pub struct Model {
     pub payload: Json,
     pub created_at: DateTimeUtc,
     pub published_at: Option<DateTimeUtc>,
+    /// When its inbox entries (and their emails) were written; rows of topics that make
+    /// none are written derived.
+    pub derived_at: Option<DateTimeUtc>,
     pub attempts: i32,
 }
 

@@ -12,6 +12,7 @@ mod m20261123_000007_seat_hold_token;
 mod m20261123_000008_emails;
 mod m20261124_000009_rating_histogram;
 mod m20261206_000010_token_version;
+mod m20261206_000011_outbox_derived;
 
 /// Every migration of the Marquee schema, oldest first.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000008_emails::Migration),
             Box::new(m20261124_000009_rating_histogram::Migration),
             Box::new(m20261206_000010_token_version::Migration),
+            Box::new(m20261206_000011_outbox_derived::Migration),
         ]
     }
 }

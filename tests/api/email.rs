@@ -8,7 +8,7 @@ use secrecy::SecretString;
 use serde_json::{Value, json};
 
 use crate::helpers::*;
-use crate::mail::{address, received, smtp_url, wait_for};
+use crate::mail::{address, in_flight, received, smtp_url, wait_for};
 
 const HOLD: &str =
     "mutation($s: ID!, $seats: [ID!]!) { holdSeats(showtimeId: $s, seatIds: $seats) { id } }";
@@ -298,6 +298,71 @@ async fn two_instances_sending_from_one_queue_send_each_email_once() {
 }
 
 #[tokio::test]
+async fn a_server_stalling_past_the_lease_still_gets_the_email_once_from_two_instances() {
+    // A 2 s lease: a send gives up after 1 s. The server holds back its answer to the first
+    // message's data for 4 s, past the lease, when the other instance may take the email.
+    let shared: Arc<Mutex<Option<SecretString>>> = Arc::default();
+    let short_lease = |s: &mut marquee::config::Settings| {
+        s.email_lease_seconds = 2;
+        s.email_retry_base_seconds = 1;
+    };
+    let first = {
+        let shared = shared.clone();
+        smtp_app(move |s| {
+            short_lease(s);
+            *shared.lock().unwrap() = s.database_url.clone();
+        })
+        .await
+    };
+    let database = shared.lock().unwrap().clone().unwrap();
+    let _second = smtp_app(move |s| {
+        short_lease(s);
+        s.database_url = Some(database);
+    })
+    .await;
+    let (showtime, seats) = opening_night(&first).await;
+    let to = address("stall4", "example.com");
+    confirmed(&first, &showtime, &seats[..1], &to).await;
+
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while !in_flight(&to).await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the server never stalled on {to}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // The end: the email recorded as sent, and no answer of the server still pending.
+    let row = || async {
+        sql_texts(
+            &first,
+            "SELECT status || ':' || CAST(attempts AS TEXT) FROM emails WHERE recipient = $1",
+            [to.clone().into()],
+        )
+        .await
+    };
+    loop {
+        let rows = row().await;
+        if rows.first().is_some_and(|r| r.starts_with("sent:")) && !in_flight(&to).await {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never sent with nothing in flight: {rows:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let kept: Vec<(Value, Value)> = received(&to)
+        .await
+        .into_iter()
+        .map(|m| (m["message_id"].clone(), m["received_at"].clone()))
+        .collect();
+    assert_eq!(kept.len(), 1, "the server kept copies (id, time): {kept:?}");
+    // The stalled attempt was given up on and retried once.
+    assert_eq!(row().await, vec!["sent:2".to_owned()]);
+}
+
+#[tokio::test]
 async fn a_reminder_goes_out_once_a_set_time_before_the_show_to_buyers_who_booked_earlier() {
     let app = smtp_app(|s| s.reminder_lead_minutes = 180).await;
     let (showtime, seats) = opening_night(&app).await;
@@ -348,6 +413,55 @@ async fn a_reminder_goes_out_once_a_set_time_before_the_show_to_buyers_who_booke
     assert_eq!(received(&early).await.len(), 2);
     // The buyer who booked inside the window already has the details: no reminder.
     assert_eq!(received(&late).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_reminder_is_asked_for_once_however_many_passes_and_instances_ask_before_it_is_sent() {
+    // No workers: nothing turns the request into an entry meanwhile (a deriver behind, or
+    // stopped), which is when every pass used to ask again.
+    let app = smtp_app(|s| {
+        s.reminder_lead_minutes = 180;
+        s.run_workers = false;
+    })
+    .await;
+    let (showtime, seats) = opening_night(&app).await;
+    let (_, booking) = confirmed(
+        &app,
+        &showtime,
+        &seats[..1],
+        &address("asked", "example.com"),
+    )
+    .await;
+    app.clock
+        .advance(chrono::Duration::hours(21) + chrono::Duration::minutes(30));
+    // Four instances' passes at once, then more passes.
+    let asked =
+        futures_util::future::join_all((0..4).map(|_| app.services.emails.request_reminders()))
+            .await;
+    let asked: usize = asked.into_iter().map(Result::unwrap).sum();
+    assert_eq!(asked, 1);
+    for _ in 0..3 {
+        assert_eq!(app.services.emails.request_reminders().await.unwrap(), 0);
+    }
+    let rows = sql_texts(
+        &app,
+        "SELECT \"key\" FROM outbox WHERE topic = 'booking.reminder'",
+        [],
+    )
+    .await;
+    assert_eq!(rows, vec![booking.clone()]);
+    // Once derived: one entry, one email queued.
+    while app.services.deriver.try_execute_task().await.unwrap()
+        == marquee_domain::booking::ExecutionOutcome::TaskCompleted
+    {}
+    let queued = sql_texts(
+        &app,
+        "SELECT kind FROM emails WHERE booking_id = $1 ORDER BY kind",
+        [uuid(&booking)],
+    )
+    .await;
+    assert_eq!(queued, vec!["booking.confirmed", "booking.reminder"]);
+    assert_eq!(app.services.emails.request_reminders().await.unwrap(), 0);
 }
 
 #[tokio::test]

@@ -61,16 +61,19 @@ async fn a_confirmed_booking_lands_in_the_inbox_once_and_can_be_marked_read() {
         nodes[0]
     );
 
-    // The relay died after publishing but before marking: everything is relayed again,
-    // and still one entry.
+    // Relay and deriver died after their work but before marking it: everything is read
+    // again, and still one entry.
     let db = &app.services.db;
     db.execute_raw(Statement::from_string(
         db.get_database_backend(),
-        "UPDATE outbox SET published_at = NULL",
+        "UPDATE outbox SET published_at = NULL, derived_at = NULL",
     ))
     .await
     .unwrap();
     while app.services.relay.try_execute_task().await.unwrap()
+        == marquee_domain::booking::ExecutionOutcome::TaskCompleted
+    {}
+    while app.services.deriver.try_execute_task().await.unwrap()
         == marquee_domain::booking::ExecutionOutcome::TaskCompleted
     {}
     let (unread, nodes) = inbox(&app, &buyer, false).await;

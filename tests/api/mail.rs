@@ -15,7 +15,8 @@ fn api() -> String {
         .expect("TEST_SMTP_API must name the SMTP server's HTTP API (scripts/test.sh starts one)")
 }
 
-/// An address no other test uses; `local` steers the server (`reject…`, `flaky…`).
+/// An address no other test uses; `local` steers the server (`reject…`, `flaky…`,
+/// `stallN…`).
 pub fn address(local: &str, domain: &str) -> String {
     format!("{local}-{}@{domain}", uuid::Uuid::new_v4().simple())
 }
@@ -43,4 +44,22 @@ pub async fn wait_for(to: &str, n: usize, within: Duration) -> Vec<Value> {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Whether the server is holding back its reply to a message for `to` (a stall or a slow
+/// reply under way).
+pub async fn in_flight(to: &str) -> bool {
+    let body: Value = reqwest::Client::new()
+        .get(format!("{}/api/inflight", api()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["recipients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r == to)
 }

@@ -10,6 +10,7 @@ mod admin_schedule;
 mod backoff;
 mod booking;
 mod booking_faults;
+mod bus_outage;
 mod buyer_caps;
 mod catalog;
 mod checkout;

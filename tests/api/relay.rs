@@ -1,8 +1,9 @@
 //! The outbox relay on PostgreSQL: one relay reads at a time, by an advisory lock taken
-//! inside its one read statement.
+//! inside its one read statement; and one inbox deriver at a time, by a lock of its own.
 
 use marquee_domain::booking::ExecutionOutcome;
 use marquee_domain::events::RELAY_LOCK;
+use marquee_domain::inbox::DERIVE_LOCK;
 use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
 
 use crate::helpers::*;
@@ -58,4 +59,45 @@ async fn the_lock_is_tried_once_per_read_not_once_per_row() {
     // a one-time filter rather than calling the lock function for every row.
     assert!(plan.contains("InitPlan"), "{plan}");
     assert!(plan.contains("One-Time Filter"), "{plan}");
+}
+
+#[tokio::test]
+async fn on_postgresql_while_another_session_holds_the_inbox_lock_the_deriver_takes_nothing() {
+    let app = spawn_app_with(|s| s.run_workers = false).await;
+    let db = &app.services.db;
+    if db.get_database_backend() != DbBackend::Postgres {
+        // One process on the embedded default: there is no lock to contend for.
+        return;
+    }
+    one_held_seat(&app, "derive-lock@example.com").await;
+    let other = db.begin().await.unwrap();
+    other
+        .execute_unprepared(&format!("SELECT pg_advisory_xact_lock({DERIVE_LOCK})"))
+        .await
+        .unwrap();
+    assert_eq!(
+        app.services.deriver.try_execute_task().await.unwrap(),
+        ExecutionOutcome::EmptyQueue,
+        "derived while another deriver held the lock"
+    );
+    let waiting = sql_texts(
+        &app,
+        "SELECT CAST(COUNT(*) AS TEXT) FROM outbox WHERE derived_at IS NULL",
+        [],
+    )
+    .await;
+    assert_ne!(waiting, vec!["0".to_owned()]);
+    other.commit().await.unwrap();
+    assert_eq!(
+        app.services.deriver.try_execute_task().await.unwrap(),
+        ExecutionOutcome::TaskCompleted,
+        "the rows are there once the lock is free"
+    );
+    let waiting = sql_texts(
+        &app,
+        "SELECT CAST(COUNT(*) AS TEXT) FROM outbox WHERE derived_at IS NULL",
+        [],
+    )
+    .await;
+    assert_eq!(waiting, vec!["0".to_owned()]);
 }

@@ -53,7 +53,10 @@ impl EventBus for InProcessBus {
 }
 
 /// Every instance: Redis pub/sub on one channel under the deployment's prefix, fanned out
-/// locally by a listener task that reconnects when Redis comes back.
+/// locally by a listener task that reconnects when Redis comes back. Every subscription,
+/// the first included, is announced to local listeners as a gap: whatever other instances
+/// published before it (since this instance's listeners took their start state, or since
+/// the last subscription ended) was never heard here.
 pub struct RedisBus {
     store: RedisStore,
     channel: String,
@@ -82,7 +85,6 @@ impl RedisBus {
         channel: String,
         local: broadcast::Sender<Arc<DomainEvent>>,
     ) {
-        let mut heard_before = false;
         loop {
             match store.client().get_async_pubsub().await {
                 Ok(mut pubsub) => {
@@ -90,11 +92,9 @@ impl RedisBus {
                         tracing::warn!(error = %e, "event bus: cannot subscribe; retrying");
                     } else {
                         // Pub/sub keeps nothing for an absent listener: whatever was
-                        // published since the last subscription ended is lost.
-                        if heard_before {
-                            let _ = local.send(Arc::new(DomainEvent::missed()));
-                        }
-                        heard_before = true;
+                        // published before this subscription was established is lost, at
+                        // start as after an outage.
+                        let _ = local.send(Arc::new(DomainEvent::missed()));
                         let mut messages = pubsub.on_message();
                         while let Some(msg) = messages.next().await {
                             let Ok(body) = msg.get_payload::<String>() else {

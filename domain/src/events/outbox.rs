@@ -141,6 +141,8 @@ fn row(
         payload: Set(payload),
         created_at: Set(now),
         published_at: Set(None),
+        // The inbox deriver reads only rows it has something to make of.
+        derived_at: Set((!crate::inbox::derives_from(topic)).then_some(now)),
         attempts: Set(0),
         ..Default::default()
     }

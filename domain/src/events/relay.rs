@@ -3,7 +3,9 @@
 //! embedded default is one process). Publishing happens before the mark commits, so a
 //! relay that dies in between publishes those rows again, and another instance may publish
 //! rows again while they are being marked: delivery is at least once, and the fan-out skips
-//! event ids it has seen. Published rows are pruned after a day.
+//! event ids it has seen. Inbox entries and emails are not its business: the inbox deriver
+//! reads the same rows on its own, so a bus that fails delays live fan-out only. Published
+//! and derived rows are pruned after a day.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -14,14 +16,13 @@ use marquee_entity::outbox;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Select, Statement, TransactionTrait,
+    QuerySelect, QueryTrait, Select, Statement,
 };
 use tokio::sync::{Notify, mpsc};
 
 use super::{DomainEvent, EventBus};
 use crate::booking::ExecutionOutcome;
 use crate::clock::SharedClock;
-use crate::inbox::{NOTIFICATION_ADDED, derive_notifications};
 
 /// Rows published per pass.
 const BATCH: u64 = 256;
@@ -39,29 +40,26 @@ pub struct OutboxRelay {
     clock: SharedClock,
     bus: Arc<dyn EventBus>,
     wake: Arc<Notify>,
-    mail_wake: Arc<Notify>,
-    /// Most emails one address gets in an hour, confirmations aside.
-    email_hourly_cap: u32,
+    derive_wake: Arc<Notify>,
 }
 
 impl OutboxRelay {
     /// Wires the relay; `wake` is notified by writers after they commit outbox rows, and the
-    /// relay notifies `mail_wake` after it committed new inbox entries (and their emails).
+    /// relay passes it on through `derive_wake` whenever it reads rows (before publishing
+    /// them, so that the inbox deriver hears of them whatever the bus does).
     pub fn new(
         db: DatabaseConnection,
         clock: SharedClock,
         bus: Arc<dyn EventBus>,
         wake: Arc<Notify>,
-        mail_wake: Arc<Notify>,
-        email_hourly_cap: u32,
+        derive_wake: Arc<Notify>,
     ) -> Self {
         Self {
-            email_hourly_cap,
             db,
             clock,
             bus,
             wake,
-            mail_wake,
+            derive_wake,
         }
     }
 
@@ -79,6 +77,9 @@ impl OutboxRelay {
     /// marked), and publishes them; empty when there are none or another relay is busy.
     async fn publish_next(&self, skip: &HashSet<i64>) -> Result<Vec<DomainEvent>, DbErr> {
         let rows = self.next_batch(skip).all(&self.db).await?;
+        if !rows.is_empty() {
+            self.derive_wake.notify_one();
+        }
         let events: Vec<DomainEvent> = rows
             .into_iter()
             .map(|r| DomainEvent {
@@ -120,15 +121,9 @@ impl OutboxRelay {
         find.order_by_asc(outbox::Column::Id).limit(BATCH)
     }
 
-    /// Marks published events and writes their inbox entries, in one transaction: an
-    /// entry per event exactly once (entries are keyed by event), however often an event
-    /// was published.
+    /// Marks published events.
     async fn mark(&self, events: &[DomainEvent]) -> Result<(), DbErr> {
-        let txn = self.db.begin().await?;
         let now = self.clock.now();
-        // The write first: on SQLite a transaction that has read cannot become a writer
-        // once another connection has committed (SQLITE_BUSY_SNAPSHOT, at once, whatever
-        // the busy timeout); one that starts by writing waits for the lock instead.
         outbox::Entity::update_many()
             .col_expr(outbox::Column::PublishedAt, Expr::value(now))
             .col_expr(
@@ -136,39 +131,17 @@ impl OutboxRelay {
                 Expr::col(outbox::Column::Attempts).add(1),
             )
             .filter(outbox::Column::Id.is_in(events.iter().map(|e| e.id)))
-            .exec(&txn)
+            .exec(&self.db)
             .await?;
-        let added = derive_notifications(&txn, events, now, self.email_hourly_cap).await?;
-        txn.commit().await?;
-        if !added.is_empty() {
-            self.mail_wake.notify_one();
-        }
-        // The push of new inbox entries is best effort: the inbox itself is the record.
-        let pushes: Vec<DomainEvent> = added
-            .into_iter()
-            .map(|n| DomainEvent {
-                // Not an outbox row: no id to deduplicate by (a push is sent once).
-                id: 0,
-                topic: NOTIFICATION_ADDED.to_owned(),
-                key: n.user_id.to_string(),
-                payload: serde_json::json!({ "id": n.id }),
-                created_at: n.created_at,
-                seats: None,
-            })
-            .collect();
-        if !pushes.is_empty()
-            && let Err(e) = self.bus.publish(&pushes).await
-        {
-            tracing::warn!(error = %e, "could not push new inbox entries");
-        }
         Ok(())
     }
 
-    /// Deletes published rows older than a day.
+    /// Deletes rows published more than a day ago, once the inbox has them too.
     pub async fn prune(&self) -> Result<u64, DbErr> {
         let before = self.clock.now() - Duration::hours(KEEP_PUBLISHED_HOURS);
         Ok(outbox::Entity::delete_many()
             .filter(outbox::Column::PublishedAt.lt(before))
+            .filter(outbox::Column::DerivedAt.is_not_null())
             .exec(&self.db)
             .await?
             .rows_affected)

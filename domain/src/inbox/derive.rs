@@ -10,6 +10,14 @@ use crate::booking::SHOWTIME_CANCELLED_REASON;
 use crate::db::ROWS_PER_STATEMENT;
 use crate::events::{BOOKING_REMINDER, BOOKING_STATUS, DomainEvent, SHOWTIME_CHANGED};
 
+/// The topics inbox entries are made of.
+const TOPICS: [&str; 3] = [BOOKING_STATUS, BOOKING_REMINDER, SHOWTIME_CHANGED];
+
+/// Whether rows of `topic` may make inbox entries (the others are written derived).
+pub(crate) fn derives_from(topic: &str) -> bool {
+    TOPICS.contains(&topic)
+}
+
 /// The entry a booking status deserves, if any: (kind, title, body with `{title}`).
 fn wording(
     status: &str,

@@ -1,10 +1,13 @@
 //! The in-app inbox: one entry per booking outcome the buyer must hear of. Entries are
-//! derived by the outbox relay inside its own transaction, keyed by the outbox row they
-//! come from, so each appears exactly once however often an event is relayed.
+//! derived from the outbox by the [`InboxDeriver`], whatever became of the rows'
+//! publication, in the transaction that marks the rows derived, and keyed by the outbox row
+//! they come from, so each appears exactly once however often a row is read.
 
 mod derive;
+mod deriver;
 
-pub(crate) use derive::derive_notifications;
+pub(crate) use derive::derives_from;
+pub use deriver::{DERIVE_LOCK, InboxDeriver};
 
 use chrono::{DateTime, Utc};
 use marquee_entity::notifications;

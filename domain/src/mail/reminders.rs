@@ -2,16 +2,20 @@
 
 use chrono::{DateTime, Duration, Utc};
 use marquee_entity::{bookings, notifications, outbox, showtimes};
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 use crate::db::ROWS_PER_STATEMENT;
+use crate::events::BOOKING_REMINDER;
 use crate::events::outbox::reminder_row;
 
 /// Asks the relay for a reminder for each confirmed booking whose show starts within `lead`
 /// and that was made before that window opened (a ticket bought an hour before the show
-/// needs no reminder). The relay turns each request into one inbox entry and one email,
-/// however many instances ask; bookings already reminded are not asked for again.
+/// needs no reminder). The inbox deriver turns each request into one inbox entry and one
+/// email. A booking is asked for once: one already reminded, or already asked for (a
+/// reminder row waiting), is passed over, and two instances asking at once write one row
+/// (one reminder row per booking is a unique index).
 pub(super) async fn request_reminders(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
@@ -46,25 +50,42 @@ pub(super) async fn request_reminders(
     if booked.is_empty() {
         return Ok(0);
     }
-    let mut reminded = std::collections::HashSet::new();
+    let mut done = std::collections::HashSet::new();
     for chunk in booked.chunks(ROWS_PER_STATEMENT) {
-        let found = notifications::Entity::find()
+        let reminded = notifications::Entity::find()
             .filter(
                 notifications::Column::DedupeKey
                     .is_in(chunk.iter().map(|b| format!("reminder:{b}"))),
             )
             .all(db)
             .await?;
-        reminded.extend(found.into_iter().map(|n| n.dedupe_key));
+        done.extend(
+            reminded
+                .into_iter()
+                .filter_map(|n| n.dedupe_key.strip_prefix("reminder:").map(str::to_owned)),
+        );
+        let asked: Vec<String> = outbox::Entity::find()
+            .select_only()
+            .column(outbox::Column::Key)
+            .filter(outbox::Column::Topic.eq(BOOKING_REMINDER))
+            .filter(outbox::Column::Key.is_in(chunk.iter().map(Uuid::to_string)))
+            .into_tuple()
+            .all(db)
+            .await?;
+        done.extend(asked);
     }
     let rows: Vec<outbox::ActiveModel> = booked
         .into_iter()
-        .filter(|b| !reminded.contains(&format!("reminder:{b}")))
+        .filter(|b| !done.contains(&b.to_string()))
         .map(|b| reminder_row(b, now))
         .collect();
-    let asked = rows.len();
+    let mut asked = 0;
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        outbox::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+        // Another instance may have asked since the look above: its row stands.
+        asked += outbox::Entity::insert_many(chunk.to_vec())
+            .on_conflict(OnConflict::new().do_nothing().to_owned())
+            .exec_without_returning(db)
+            .await?;
     }
-    Ok(asked)
+    Ok(usize::try_from(asked).unwrap_or(usize::MAX))
 }

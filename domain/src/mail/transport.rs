@@ -9,12 +9,18 @@ use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, To
 use super::{MailError, Mailer};
 
 /// Sends through an SMTP server (`smtp://`, `smtps://`, with credentials in the URL if any).
+///
+/// Each message has a connection of its own (lettre's pool is not compiled in): the worker
+/// gives up on a send that outlasts half its lease by dropping it, and only a dropped
+/// connection is closed at once. A pooled one would be parked or politely quit mid-command,
+/// so a stalled server would still answer the message's data and keep a copy the worker
+/// counted as failed, then get it again from the retry.
 pub struct SmtpMailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
 }
 
 impl SmtpMailer {
-    /// A pooled transport to `url`; `timeout` bounds every SMTP command.
+    /// A transport to `url`; `timeout` bounds the connect (the worker bounds the whole send).
     pub fn new(url: &str, timeout: Duration) -> Result<Self, MailError> {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| MailError::Permanent(format!("bad SMTP URL: {e}")))?

@@ -171,7 +171,7 @@ impl EmailWorker {
             None => Err("no booking to write about".to_owned()),
         };
         let outcome = match built {
-            Ok(message) => self.mailer.send(message).await,
+            Ok(message) => self.send_within_half_the_lease(message).await,
             Err(why) => Err(MailError::Permanent(why)),
         };
         let now = self.clock.now();
@@ -218,6 +218,21 @@ impl EmailWorker {
             observe(label);
         }
         Ok(())
+    }
+
+    /// Sends, giving up (to retry later) once half the lease has gone: the transport bounds
+    /// only its connect, and a server that stalls in a later command would otherwise keep the
+    /// send alive past the lease, when another worker takes the message and sends it again.
+    async fn send_within_half_the_lease(&self, message: lettre::Message) -> Result<(), MailError> {
+        let limit = self.settings.lease.to_std().unwrap_or_default() / 2;
+        tokio::time::timeout(limit, self.mailer.send(message))
+            .await
+            .unwrap_or_else(|_| {
+                Err(MailError::Transient(format!(
+                    "no answer from the mail server within {} ms",
+                    limit.as_millis()
+                )))
+            })
     }
 
     /// Asks for the reminders now due; returns how many were asked for.

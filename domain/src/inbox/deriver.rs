@@ -1,0 +1,160 @@
+//! The inbox deriver: writes the inbox entries (and their emails) of outbox rows, whatever
+//! became of their publication. It reads rows not yet derived, in id order, one reader at a
+//! time across instances (a transaction-scoped advisory lock on PostgreSQL), and marks them
+//! in the transaction that writes their entries, so a bus that fails delays live fan-out
+//! only, never an entry or an email.
+
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use marquee_entity::outbox;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Statement, TransactionTrait,
+};
+use tokio::sync::Notify;
+
+use super::NOTIFICATION_ADDED;
+use super::derive::derive_notifications;
+use crate::booking::ExecutionOutcome;
+use crate::clock::SharedClock;
+use crate::events::{DomainEvent, EventBus};
+
+/// Rows derived per pass.
+const BATCH: u64 = 256;
+/// The advisory lock that makes one deriver read at a time.
+pub const DERIVE_LOCK: i64 = 0x006d_6172_7169_6e62; // "marqinb"
+
+/// Writes inbox entries and emails from the outbox.
+#[derive(Clone)]
+pub struct InboxDeriver {
+    db: DatabaseConnection,
+    clock: SharedClock,
+    bus: Arc<dyn EventBus>,
+    wake: Arc<Notify>,
+    mail_wake: Arc<Notify>,
+    /// Most emails one address gets in an hour, confirmations aside.
+    email_hourly_cap: u32,
+}
+
+impl InboxDeriver {
+    /// Wires the deriver; `wake` is notified when outbox rows are waiting (the relay does so
+    /// whenever it reads some), and the deriver notifies `mail_wake` after it committed new
+    /// entries (and their emails). `bus` only carries the push that follows a new entry.
+    pub fn new(
+        db: DatabaseConnection,
+        clock: SharedClock,
+        bus: Arc<dyn EventBus>,
+        wake: Arc<Notify>,
+        mail_wake: Arc<Notify>,
+        email_hourly_cap: u32,
+    ) -> Self {
+        Self {
+            db,
+            clock,
+            bus,
+            wake,
+            mail_wake,
+            email_hourly_cap,
+        }
+    }
+
+    /// Derives the next batch, if there is one and no other deriver is at it.
+    pub async fn try_execute_task(&self) -> Result<ExecutionOutcome, DbErr> {
+        let txn = self.db.begin().await?;
+        if self.db.get_database_backend() == DbBackend::Postgres {
+            let locked = txn
+                .query_one_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "SELECT pg_try_advisory_xact_lock($1)",
+                    [DERIVE_LOCK.into()],
+                ))
+                .await?
+                .map(|row| row.try_get_by_index::<bool>(0))
+                .transpose()?
+                .unwrap_or(false);
+            if !locked {
+                txn.rollback().await?;
+                return Ok(ExecutionOutcome::EmptyQueue);
+            }
+        }
+        // Read outside the transaction: on SQLite a transaction that has read cannot become
+        // a writer once another connection has committed, one that starts by writing waits
+        // for the lock instead.
+        let rows = outbox::Entity::find()
+            .filter(outbox::Column::DerivedAt.is_null())
+            .order_by_asc(outbox::Column::Id)
+            .limit(BATCH)
+            .all(&self.db)
+            .await?;
+        if rows.is_empty() {
+            txn.rollback().await?;
+            return Ok(ExecutionOutcome::EmptyQueue);
+        }
+        let now = self.clock.now();
+        let marked = outbox::Entity::update_many()
+            .col_expr(outbox::Column::DerivedAt, Expr::value(now))
+            .filter(outbox::Column::Id.is_in(rows.iter().map(|r| r.id)))
+            .filter(outbox::Column::DerivedAt.is_null())
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        if marked != rows.len() as u64 {
+            // Another deriver (on SQLite there is no lock) took some of them meanwhile.
+            txn.rollback().await?;
+            return Ok(ExecutionOutcome::TaskCompleted);
+        }
+        let events: Vec<DomainEvent> = rows
+            .into_iter()
+            .map(|r| DomainEvent {
+                id: r.id,
+                topic: r.topic,
+                key: r.key,
+                payload: r.payload,
+                created_at: r.created_at,
+                seats: None,
+            })
+            .collect();
+        let added = derive_notifications(&txn, &events, now, self.email_hourly_cap).await?;
+        txn.commit().await?;
+        if !added.is_empty() {
+            self.mail_wake.notify_one();
+        }
+        // The push of new entries is best effort: the inbox itself is the record.
+        let pushes: Vec<DomainEvent> = added
+            .into_iter()
+            .map(|n| DomainEvent {
+                // Not an outbox row: no id to deduplicate by (a push is sent once).
+                id: 0,
+                topic: NOTIFICATION_ADDED.to_owned(),
+                key: n.user_id.to_string(),
+                payload: serde_json::json!({ "id": n.id }),
+                created_at: n.created_at,
+                seats: None,
+            })
+            .collect();
+        if !pushes.is_empty()
+            && let Err(e) = self.bus.publish(&pushes).await
+        {
+            tracing::warn!(error = %e, "could not push new inbox entries");
+        }
+        Ok(ExecutionOutcome::TaskCompleted)
+    }
+
+    /// Runs until the process stops: derives when told rows are waiting, and at least every
+    /// `idle` (rows the relay of another instance read, rows of a deriver that died).
+    pub async fn run(self, idle: StdDuration) {
+        loop {
+            match self.try_execute_task().await {
+                Ok(ExecutionOutcome::TaskCompleted) => continue,
+                Ok(ExecutionOutcome::EmptyQueue) => {}
+                Err(e) => tracing::warn!(error = %e, "inbox pass failed; retrying"),
+            }
+            tokio::select! {
+                () = self.wake.notified() => {}
+                () = tokio::time::sleep(idle) => {}
+            }
+        }
+    }
+}
