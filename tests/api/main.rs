@@ -16,6 +16,7 @@ mod clock_skew;
 mod cost;
 mod email;
 mod exposure;
+mod group_faults;
 mod groups;
 mod helpers;
 mod http_edges;
