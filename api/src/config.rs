@@ -45,6 +45,8 @@ pub struct Settings {
     pub database_url: Option<SecretString>,
     /// Database pool size.
     pub database_max_connections: u32,
+    /// How long a request waits for a database connection before it fails.
+    pub database_acquire_timeout_ms: u64,
     /// `redis://…`; default: everything in-process.
     pub redis_url: Option<SecretString>,
     /// Prefix of every Redis key of this deployment.
@@ -203,6 +205,7 @@ impl Default for Settings {
             data_dir: PathBuf::from("./data"),
             database_url: None,
             database_max_connections: 16,
+            database_acquire_timeout_ms: 10_000,
             redis_url: None,
             redis_prefix: "marquee:".into(),
             jwt_secret: None,
@@ -494,6 +497,12 @@ impl Settings {
         }
         if self.database_max_connections == 0 {
             return Err(invalid("database_max_connections", "must be at least 1"));
+        }
+        if !(100..=600_000).contains(&self.database_acquire_timeout_ms) {
+            return Err(invalid(
+                "database_acquire_timeout_ms",
+                "must be between 100 and 600000",
+            ));
         }
         if self.graphql_max_depth < 4 || self.graphql_max_complexity < 50 {
             return Err(invalid(

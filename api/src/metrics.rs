@@ -89,6 +89,7 @@ pub struct Metrics {
     live_own: Counter,
     live_delay: Histogram,
     live_groups: Gauge,
+    live_resync_failures: Counter,
     rate_limited: Family<RateLimitLabels, Counter>,
     known_operations: Mutex<HashSet<String>>,
 }
@@ -113,6 +114,7 @@ impl Metrics {
         let live_messages = Family::<RenderingLabels, Counter>::default();
         let live_delay = latency_histogram();
         let live_groups = Gauge::default();
+        let live_resync_failures = Counter::default();
         let rate_limited = Family::<RateLimitLabels, Counter>::default();
         let rendering = |r: &str| {
             live_messages
@@ -173,6 +175,11 @@ impl Metrics {
             live_groups.clone(),
         );
         registry.register(
+            "live_resync_failures",
+            "Fresh whole seat maps, read for group members that fell behind, that failed",
+            live_resync_failures.clone(),
+        );
+        registry.register(
             "rate_limited",
             "Root fields refused by a rate limit, by class and by whose limit (address or account)",
             rate_limited.clone(),
@@ -185,6 +192,7 @@ impl Metrics {
             live_own,
             live_delay,
             live_groups,
+            live_resync_failures,
             http_requests,
             http_latency,
             operations,
@@ -287,6 +295,11 @@ impl Metrics {
     /// Counts a subscription group started (`1`) or ended (`-1`).
     pub fn live_groups(&self, change: i64) {
         self.live_groups.inc_by(change);
+    }
+
+    /// Counts a fresh whole map, read for a group member that fell behind, that failed.
+    pub fn live_resync_failed(&self) {
+        self.live_resync_failures.inc();
     }
 
     /// The text exposition format.

@@ -86,6 +86,7 @@ pub async fn start_services(
         database: DbSettings {
             url: settings.effective_database_url(),
             max_connections: settings.database_max_connections,
+            acquire_timeout: std::time::Duration::from_millis(settings.database_acquire_timeout_ms),
             observer,
         },
         redis: settings

@@ -23,6 +23,8 @@ pub struct DbSettings {
     pub url: String,
     /// Pool size.
     pub max_connections: u32,
+    /// How long a statement waits for a connection of the pool before it fails.
+    pub acquire_timeout: Duration,
     /// Optional per-statement observer.
     pub observer: Option<QueryObserver>,
 }
@@ -33,7 +35,7 @@ pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, DbErr>
     let mut opts = ConnectOptions::new(settings.url.clone());
     opts.max_connections(settings.max_connections)
         .min_connections(1)
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(settings.acquire_timeout)
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|o| {
             o.journal_mode(SqliteJournalMode::Wal)

@@ -19,6 +19,7 @@ mod cost;
 mod email;
 mod email_kinds;
 mod exposure;
+mod group_faults;
 mod groups;
 mod helpers;
 mod http_edges;

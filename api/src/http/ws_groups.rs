@@ -97,7 +97,52 @@ impl RenderKey {
     }
 }
 
-type Registry = Mutex<HashMap<RenderKey, Weak<Group>>>;
+/// The running groups of an instance, by key.
+#[derive(Default)]
+struct Registry(Mutex<HashMap<RenderKey, Weak<Group>>>);
+
+impl Registry {
+    /// The running group of `template` (keyed `key`), or a new one from `start` when
+    /// there is none; `None` when another request has the same key.
+    fn enter(
+        &self,
+        key: RenderKey,
+        template: Template,
+        start: impl FnOnce(Template) -> Group,
+    ) -> Option<Arc<Group>> {
+        let mut live = self.lock();
+        let found = live.get(&key).and_then(Weak::upgrade);
+        let joined = match &found {
+            // Keys are hashes: a request that only shares the hash runs on its own.
+            Some(group) if !group.is_over() => group
+                .template
+                .same_request(&template)
+                .then(|| group.clone()),
+            _ => {
+                let group = Arc::new(start(template));
+                live.insert(key, Arc::downgrade(&group));
+                Some(group)
+            }
+        };
+        // The group found may have lost its last member meanwhile, leaving `found` the last
+        // reference: dropping it runs `Group::drop`, which takes the lock, so that goes first.
+        drop(live);
+        drop(found);
+        joined
+    }
+
+    /// Forgets the group of `key` if it has no member left (a newer one may have its key).
+    fn leave(&self, key: RenderKey) {
+        let mut live = self.lock();
+        if live.get(&key).is_some_and(|g| g.strong_count() == 0) {
+            live.remove(&key);
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<RenderKey, Weak<Group>>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
 
 /// The groups of this instance, by request.
 pub struct Groups {
@@ -139,27 +184,20 @@ impl Groups {
             variables: request.variables.clone(),
             doc: doc.clone(),
         };
-        let mut live = lock(&self.live);
-        if let Some(group) = live.get(&key).and_then(Weak::upgrade)
-            && !group.is_over()
-        {
-            // Keys are hashes: a request that only shares the hash runs on its own.
-            return group.template.same_request(&template).then_some(group);
-        }
-        // No viewer: nothing a seat map shows depends on one.
-        let (auth, loader) = request_data(&self.services, RequestAuth::from_header(None));
-        let shared = template.request().data(auth).data(loader);
-        let group = Arc::new(Group::start(
-            key,
-            template,
-            self.schema.clone(),
-            shared,
-            Arc::downgrade(&self.live),
-            self.metrics.clone(),
-            self.backlog,
-        ));
-        live.insert(key, Arc::downgrade(&group));
-        Some(group)
+        self.live.enter(key, template, |template| {
+            // No viewer: nothing a seat map shows depends on one.
+            let (auth, loader) = request_data(&self.services, RequestAuth::from_header(None));
+            let shared = template.request().data(auth).data(loader);
+            Group::start(
+                key,
+                template,
+                self.schema.clone(),
+                shared,
+                Arc::downgrade(&self.live),
+                self.metrics.clone(),
+                self.backlog,
+            )
+        })
     }
 }
 
@@ -291,10 +329,7 @@ impl Drop for Group {
         self.task.abort();
         self.metrics.live_groups(-1);
         if let Some(registry) = self.registry.upgrade() {
-            let mut live = lock(&registry);
-            if live.get(&self.key).is_some_and(|g| g.strong_count() == 0) {
-                live.remove(&self.key);
-            }
+            registry.leave(self.key);
         }
     }
 }
@@ -328,10 +363,6 @@ pub fn serialize(response: &Response) -> String {
     })
 }
 
-fn lock(registry: &Registry) -> MutexGuard<'_, HashMap<RenderKey, Weak<Group>>> {
-    registry.lock().unwrap_or_else(|p| p.into_inner())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,6 +370,74 @@ mod tests {
 
     fn grouped(query: &str, operation: Option<&str>) -> bool {
         is_grouped(&parse_query(query).unwrap(), operation)
+    }
+
+    const SEAT_MAP: &str = "subscription { seatMapUpdates(showtimeId: \"x\") { committedAt } }";
+
+    fn template() -> Template {
+        Template {
+            query: SEAT_MAP.to_owned(),
+            operation_name: None,
+            variables: Variables::default(),
+            doc: parse_query(SEAT_MAP).unwrap(),
+        }
+    }
+
+    /// A group in `phase`, without an execution: the registry sees only its phase.
+    fn group(registry: &Arc<Registry>, key: RenderKey, phase: watch::Receiver<Phase>) -> Group {
+        Group {
+            key,
+            template: template(),
+            frames: broadcast::channel(1).0,
+            phase,
+            task: tokio::spawn(async {}),
+            registry: Arc::downgrade(registry),
+            metrics: Metrics::new(),
+        }
+    }
+
+    #[test]
+    fn joining_a_group_whose_last_member_leaves_meanwhile_does_not_deadlock() {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let _in_runtime = runtime.enter();
+        let registry = Arc::new(Registry::default());
+        let key = RenderKey(7);
+        let (phase_tx, phase) = watch::channel(Phase::Running);
+        let member = registry
+            .enter(key, template(), |_| group(&registry, key, phase))
+            .unwrap();
+        let watched = Arc::downgrade(&member);
+        let (joined_tx, joined) = std::sync::mpsc::channel();
+        // The phase's lock is held while this closure runs, so the joiner, once it has found
+        // the group, waits in `is_over` under the registry's lock: the member leaves right
+        // then, and the group ends, leaving the joiner the last reference to it.
+        phase_tx.send_modify(|now| {
+            let (registry, runtime) = (registry.clone(), tokio::runtime::Handle::current());
+            std::thread::spawn(move || {
+                let _in_runtime = runtime.enter();
+                let (_, fresh) = watch::channel(Phase::Running);
+                let got = registry.enter(key, template(), |_| group(&registry, key, fresh));
+                let _ = joined_tx.send(got.is_some());
+            });
+            let deadline = std::time::Instant::now() + Duration::from_secs(5);
+            while watched.strong_count() < 2 && std::time::Instant::now() < deadline {
+                std::thread::yield_now();
+            }
+            assert_eq!(
+                watched.strong_count(),
+                2,
+                "the joiner never found the group"
+            );
+            drop(member);
+            *now = Phase::Over;
+        });
+        let outcome = joined.recv_timeout(Duration::from_secs(5));
+        assert_eq!(
+            outcome,
+            Ok(true),
+            "the joiner should get a new group, not deadlock on the registry's lock"
+        );
+        assert_eq!(watched.strong_count(), 0, "the ended group is gone");
     }
 
     #[tokio::test]

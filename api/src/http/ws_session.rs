@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_graphql::futures_util::FutureExt;
 use async_graphql::futures_util::SinkExt;
@@ -93,7 +94,16 @@ struct Member {
     /// The operation's own execution, no longer polled once the group serves it: it holds
     /// the operation's slot on the connection.
     parked: Option<BoxStream<'static, Item>>,
+    /// Fresh maps that failed since the last one that came.
+    failed: u32,
 }
+
+/// Fresh maps read again after one fails, before the subscription ends with the error: a
+/// database that is busy for a moment (an on-sale) should not end every subscriber that
+/// fell behind meanwhile.
+const RESYNC_RETRIES: u32 = 2;
+/// Wait before reading a fresh map again, times the tries so far.
+const RESYNC_BACKOFF: Duration = Duration::from_millis(250);
 
 /// What an operation's streams yield.
 enum Item {
@@ -107,6 +117,7 @@ enum Item {
 struct Session {
     protocol: Protocol,
     schema: AppSchema,
+    metrics: Arc<Metrics>,
     parsed: Arc<ParsedQueries>,
     groups: Arc<Groups>,
     gate: WsGate,
@@ -134,6 +145,7 @@ pub async fn serve(
     let mut session = Session {
         protocol: Protocol::of(&socket),
         schema,
+        metrics: metrics.clone(),
         parsed,
         groups,
         gate,
@@ -274,6 +286,7 @@ impl Session {
                         group.map(|group| Member {
                             waiting: Some(group.subscribe()),
                             parked: None,
+                            failed: 0,
                             group,
                         })
                     }
@@ -347,9 +360,43 @@ impl Session {
         if let Some(member) = &mut op.member
             && let Some(frames) = member.waiting.take()
         {
-            if member.group.is_over() {
+            if !response.errors.is_empty() {
+                if !first {
+                    self.metrics.live_resync_failed();
+                }
+                // No map came (a busy database): the group's changes would land on the map
+                // the client had before it fell behind, or on none at all. A fresh map is
+                // tried again a few times; after that, and for a first map, the operation
+                // goes on alone, and its own execution ends after the error.
+                if !first
+                    && member.failed < RESYNC_RETRIES
+                    && let Some(data) = self.data.clone()
+                {
+                    member.failed += 1;
+                    tracing::warn!(
+                        errors = ?response.errors,
+                        tries = member.failed,
+                        "a seat-map subscriber's fresh map failed; reading it again"
+                    );
+                    member.waiting = Some(member.group.subscribe());
+                    let wait = RESYNC_BACKOFF * member.failed;
+                    let request = member.group.request().data(op.mark.clone());
+                    let again = own(
+                        self.schema.clone(),
+                        request,
+                        data,
+                        Some(tokio::time::sleep(wait).boxed()),
+                    );
+                    // In place of the execution that failed, which would end the operation.
+                    self.results.insert(id, again);
+                    op.mark.take();
+                    return Reply::Nothing;
+                }
+                op.member = None;
+            } else if member.group.is_over() {
                 op.member = None;
             } else {
+                member.failed = 0;
                 member.parked = self.results.remove(&id);
                 self.results.insert(id.clone(), feed(frames));
             }
