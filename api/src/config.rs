@@ -49,6 +49,9 @@ pub struct Settings {
     pub redis_url: Option<SecretString>,
     /// Prefix of every Redis key of this deployment.
     pub redis_prefix: String,
+    /// Turn competing holds away before the database (in Redis when set, else in-process);
+    /// off, the database's conditional update alone decides every hold.
+    pub seat_hold_front_line: bool,
     /// HMAC key for access tokens (32+ bytes); default: generated once into `data_dir`.
     pub jwt_secret: Option<SecretString>,
     /// Access-token lifetime.
@@ -205,6 +208,7 @@ impl Default for Settings {
             database_max_connections: 16,
             redis_url: None,
             redis_prefix: "marquee:".into(),
+            seat_hold_front_line: true,
             jwt_secret: None,
             token_ttl_minutes: 7 * 24 * 60,
             account_recheck_seconds: 10,

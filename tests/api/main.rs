@@ -18,6 +18,7 @@ mod email;
 mod exposure;
 mod groups;
 mod helpers;
+mod hold_races;
 mod http_edges;
 mod inbox;
 mod live;
