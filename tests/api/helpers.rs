@@ -549,3 +549,30 @@ pub async fn sql_exec(app: &TestApp, sql: &str) {
 pub fn uuid(id: &str) -> sea_orm::Value {
     uuid::Uuid::parse_str(id).unwrap().into()
 }
+
+/// Every seat of a showtime with its status as stored (upper case, as the seat map spells
+/// it; a lapsed hold still reads `HELD` here): the truth to hold a served map against.
+pub async fn db_seat_statuses(
+    app: &TestApp,
+    showtime: &str,
+) -> std::collections::HashMap<String, String> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let backend = app.services.db.get_database_backend();
+    app.services
+        .db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            "SELECT seat_id, status FROM show_seats WHERE showtime_id = $1",
+            [uuid(showtime)],
+        ))
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (
+                row.try_get_by_index::<uuid::Uuid>(0).unwrap().to_string(),
+                row.try_get_by_index::<String>(1).unwrap().to_uppercase(),
+            )
+        })
+        .collect()
+}
