@@ -334,6 +334,7 @@ async fn a_card_declined_at_the_emulator_fails_the_payment_and_frees_the_seats()
     );
     let booked = app.ok(BOOKING, json!({ "b": booking }), Some(&buyer)).await;
     assert_eq!(booked["booking"]["tickets"].as_array().unwrap().len(), 0);
+    assert_seats_freed(&app, &buyer, &booking).await;
 }
 
 #[tokio::test]
