@@ -246,12 +246,37 @@ async fn recorded_events(app: &TestApp) -> Vec<String> {
         .collect()
 }
 
+/// Charges on the emulator, as Stripe would have when the app's own call lost its answer.
+async fn emulator_charge(base: &str, attempt: &str, amount: i64, pm: &str) {
+    let amount = amount.to_string();
+    reqwest::Client::new()
+        .post(format!("{base}/v1/payment_intents"))
+        .basic_auth("sk_test_marquee", Some(""))
+        .form(&[
+            ("amount", amount.as_str()),
+            ("currency", "usd"),
+            ("payment_method", pm),
+            ("confirm", "true"),
+            ("metadata[marquee_attempt]", attempt),
+        ])
+        .send()
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn the_emulator_s_signed_webhooks_are_verified_and_settle_the_same_booking_once() {
     let base = emulator();
     let secret = format!("whsec_{}", uuid::Uuid::new_v4().simple());
-    let app = spawn_stripe_app_with(&base, 5_000, Some(secret.clone())).await;
-    // The emulator signs every event with this endpoint's secret and posts it here.
+    // The app's own calls get no answer (a proxy that fails), so its bookings wait for the
+    // gateway's word: here the emulator's signed events, posted to the app.
+    let silent = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/payment_intents"))
+        .respond_with(ResponseTemplate::new(503).set_body_string("upstream unavailable"))
+        .mount(&silent)
+        .await;
+    let app = spawn_stripe_app_with(&silent.uri(), 1_000, Some(secret.clone())).await;
     let hook = reqwest::Client::new()
         .post(format!(
             "{base}/_config/webhooks/{}",
@@ -259,24 +284,50 @@ async fn the_emulator_s_signed_webhooks_are_verified_and_settle_the_same_booking
         ))
         .form(&[
             ("url", format!("{}/webhooks/stripe", app.address)),
-            ("secret", secret),
+            ("secret", secret.clone()),
         ])
         .send()
         .await
         .unwrap();
     assert!(hook.status().is_success());
     let buyer = app.customer("hooked@example.com").await;
-    let (paid, _) = held(&app, &buyer, 1).await;
-    let body = pay(&app, &buyer, &paid, "pm_card_visa").await;
-    assert_eq!(body["data"]["checkout"]["status"], "CONFIRMED", "{body}");
+    let (paid, paid_total) = held(&app, &buyer, 1).await;
     let other = app.customer("hooked2@example.com").await;
-    let (failed, _) = held(&app, &other, 1).await;
-    let body = pay(&app, &other, &failed, "pm_card_chargeCustomerFail").await;
-    assert_eq!(
-        body["data"]["checkout"]["status"], "PAYMENT_FAILED",
-        "{body}"
-    );
-    // The emulator's events about these two payments…
+    let (failed, failed_total) = held(&app, &other, 1).await;
+    for (booking, token) in [(&paid, &buyer), (&failed, &other)] {
+        let body = pay(&app, token, booking, "pm_card_visa").await;
+        assert_eq!(
+            body["data"]["checkout"]["status"], "PAYMENT_PENDING",
+            "{body}"
+        );
+    }
+    // The charges were made after all; the emulator tells the app, about a second later.
+    emulator_charge(&base, &format!("{paid}:1"), paid_total, "pm_card_visa").await;
+    emulator_charge(
+        &base,
+        &format!("{failed}:1"),
+        failed_total,
+        "pm_card_chargeCustomerFail",
+    )
+    .await;
+    let status = |booking: &str, token: &str| {
+        let (booking, token) = (booking.to_owned(), token.to_owned());
+        let app = &app;
+        async move { app.ok(BOOKING, json!({ "b": booking }), Some(&token)).await["booking"].clone() }
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let (a, b) = (status(&paid, &buyer).await, status(&failed, &other).await);
+        if a["status"] == "CONFIRMED" && b["status"] == "PAYMENT_FAILED" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not settled by the emulator's webhooks: {a} {b}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Delivered again (as Stripe does when unsure), the events change nothing.
     let events = emulator_get(&base, "/v1/events?limit=1000").await;
     let ours = |booking: &str, kind: &str| {
         let attempt = format!("{booking}:1");
@@ -288,32 +339,61 @@ async fn the_emulator_s_signed_webhooks_are_verified_and_settle_the_same_booking
                 e["type"] == kind
                     && e["data"]["object"]["metadata"]["marquee_attempt"] == attempt.as_str()
             })
-            .map(|e| e["id"].as_str().unwrap().to_owned())
+            .cloned()
             .unwrap_or_else(|| panic!("no {kind} event for {booking}"))
     };
-    let expected = [
+    let again = [
         ours(&paid, "payment_intent.succeeded"),
         ours(&failed, "payment_intent.payment_failed"),
     ];
-    // …arrive, signed, about a second after the charge.
-    let mut recorded = Vec::new();
-    for _ in 0..100 {
-        recorded = recorded_events(&app).await;
-        if expected.iter().all(|id| recorded.contains(id)) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+    let recorded = recorded_events(&app).await;
+    for event in &again {
+        let id = event["id"].as_str().unwrap();
+        assert!(recorded.iter().any(|r| r == id), "{id} not in {recorded:?}");
+        let body = event.to_string();
+        let signature = marquee_domain::payments::webhook::sign(
+            secret.as_bytes(),
+            body.as_bytes(),
+            app.services.clock.now().timestamp(),
+        );
+        let resp = app
+            .client
+            .post(format!("{}/webhooks/stripe", app.address))
+            .header("stripe-signature", signature)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert!(resp.status().is_success(), "{}", resp.status());
     }
-    assert!(
-        expected.iter().all(|id| recorded.contains(id)),
-        "{expected:?} not in {recorded:?}"
+    let a = status(&paid, &buyer).await;
+    assert_eq!(a["status"], "CONFIRMED");
+    assert_eq!(a["tickets"].as_array().unwrap().len(), 1);
+    let b = status(&failed, &other).await;
+    assert_eq!(b["status"], "PAYMENT_FAILED");
+    let one = |sql: &'static str, booking: &str| sql_texts(&app, sql, [uuid(booking)]);
+    assert_eq!(
+        one("SELECT COUNT(*) FROM tickets WHERE booking_id = $1", &paid).await,
+        ["1"]
     );
-    // The late events changed nothing: each booking kept its settled state.
-    let a = app.ok(BOOKING, json!({ "b": paid }), Some(&buyer)).await;
-    assert_eq!(a["booking"]["status"], "CONFIRMED");
-    assert_eq!(a["booking"]["tickets"].as_array().unwrap().len(), 1);
-    let b = app.ok(BOOKING, json!({ "b": failed }), Some(&other)).await;
-    assert_eq!(b["booking"]["status"], "PAYMENT_FAILED");
+    assert_eq!(
+        one("SELECT status FROM payments WHERE booking_id = $1", &paid).await,
+        ["succeeded"]
+    );
+    assert_eq!(
+        one("SELECT status FROM payments WHERE booking_id = $1", &failed).await,
+        ["failed"]
+    );
+    assert_eq!(
+        one(
+            "SELECT COUNT(*) FROM tickets WHERE booking_id = $1",
+            &failed
+        )
+        .await,
+        ["0"]
+    );
+    assert_seats_freed(&app, &other, &failed).await;
 }
 
 #[tokio::test]
