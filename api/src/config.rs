@@ -51,6 +51,9 @@ pub struct Settings {
     pub redis_url: Option<SecretString>,
     /// Prefix of every Redis key of this deployment.
     pub redis_prefix: String,
+    /// Turn competing holds away before the database (in Redis when set, else in-process);
+    /// off, the database's conditional update alone decides every hold.
+    pub seat_hold_front_line: bool,
     /// HMAC key for access tokens (32+ bytes); default: generated once into `data_dir`.
     pub jwt_secret: Option<SecretString>,
     /// Access-token lifetime.
@@ -208,6 +211,7 @@ impl Default for Settings {
             database_acquire_timeout_ms: 10_000,
             redis_url: None,
             redis_prefix: "marquee:".into(),
+            seat_hold_front_line: true,
             jwt_secret: None,
             token_ttl_minutes: 7 * 24 * 60,
             account_recheck_seconds: 10,

@@ -93,6 +93,7 @@ pub async fn start_services(
             .redis_url
             .as_ref()
             .map(|u| (u.expose_secret().to_owned(), settings.redis_prefix.clone())),
+        seat_hold_front_line: settings.seat_hold_front_line,
         tokens: TokenSettings {
             secret,
             ttl: Duration::minutes(i64::from(settings.token_ttl_minutes)),

@@ -1,5 +1,7 @@
 //! A crash between the charge and the confirmation: the server is killed (SIGKILL) while
-//! the gateway has taken the money; after a restart the booking ends confirmed.
+//! the gateway has taken the money; after a restart the booking ends confirmed, charged
+//! once, never refunded, and the buyer is told once. On both backends: the embedded SQLite,
+//! or PostgreSQL + Redis when the run names them.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -7,17 +9,30 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{create_admin, gql, log_in, ok, sign_up, small_show, start};
+use common::{
+    backend_env, count, create_admin_with, database, env_of, gql, log_in, ok, sign_up, small_show,
+    start,
+};
 use serde_json::{Value, json};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_crash_after_the_charge_ends_in_a_confirmed_booking_after_restart() {
+async fn a_crash_after_the_charge_ends_in_one_charge_confirmed_ticketed_and_told_once_after_restart()
+ {
     let dir = tempfile::tempdir().unwrap();
-    create_admin(dir.path(), "ops@example.com", "an admin password");
-    let fault = [
-        ("MARQUEE_FAKE_GATEWAY_FAULT", "hang_after_charge"),
-        ("MARQUEE_RECONCILE_AFTER_SECONDS", "1"),
-    ];
+    let backend = backend_env().await;
+    create_admin_with(
+        dir.path(),
+        "ops@example.com",
+        "an admin password",
+        &env_of(&backend, &[]),
+    );
+    let fault = env_of(
+        &backend,
+        &[
+            ("MARQUEE_FAKE_GATEWAY_FAULT", "hang_after_charge"),
+            ("MARQUEE_RECONCILE_AFTER_SECONDS", "1"),
+        ],
+    );
     let mut server = start(dir.path(), "hang_after_charge", &fault);
     let url = server.url.clone();
     let admin = log_in(&url, "ops@example.com", "an admin password").await;
@@ -54,7 +69,7 @@ async fn a_crash_after_the_charge_ends_in_a_confirmed_booking_after_restart() {
     let server = start(
         dir.path(),
         "none",
-        &[("MARQUEE_RECONCILE_AFTER_SECONDS", "1")],
+        &env_of(&backend, &[("MARQUEE_RECONCILE_AFTER_SECONDS", "1")]),
     );
     let url = server.url.clone();
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -91,12 +106,93 @@ async fn a_crash_after_the_charge_ends_in_a_confirmed_booking_after_restart() {
         .filter(|s| s["status"] == "SOLD")
         .count();
     assert_eq!(sold, 2);
-    // One charge in the ledger: nothing was charged twice by the restart.
-    let charges = std::fs::read_to_string(&ledger)
+    // The gateway's own record: one charge, nothing refunded.
+    let ledger = std::fs::read_to_string(&ledger).unwrap();
+    let entries = |kind: &str| {
+        ledger
+            .lines()
+            .filter(|l| l.contains(&format!("\"kind\":\"{kind}\"")))
+            .count()
+    };
+    assert_eq!((entries("charge"), entries("refund")), (1, 0), "{ledger}");
+
+    // The database agrees, once every change of the confirmation has been published and
+    // every email it queued has left.
+    let db = database(dir.path(), &backend).await;
+    let id = || -> sea_orm::Value { uuid::Uuid::parse_str(&booking).unwrap().into() };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while count(
+        &db,
+        "SELECT COUNT(*) FROM outbox WHERE published_at IS NULL",
+        [],
+    )
+    .await
+        > 0
+        || count(
+            &db,
+            "SELECT COUNT(*) FROM emails WHERE status <> 'sent'",
+            [],
+        )
+        .await
+            > 0
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the change feed or the email queue never drained"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let one = |sql: &'static str| {
+        let db = &db;
+        async move { count(db, sql, [id()]).await }
+    };
+    assert_eq!(
+        one("SELECT COUNT(*) FROM payments WHERE booking_id = $1 AND status = 'succeeded'").await,
+        1
+    );
+    assert_eq!(
+        one("SELECT COUNT(*) FROM payments WHERE booking_id = $1").await,
+        1
+    );
+    assert_eq!(
+        one("SELECT COUNT(*) FROM refunds WHERE booking_id = $1").await,
+        0
+    );
+    assert_eq!(
+        one("SELECT COUNT(*) FROM tickets WHERE booking_id = $1").await,
+        2
+    );
+    assert_eq!(
+        one("SELECT COUNT(*) FROM show_seats WHERE booking_id = $1 AND status = 'sold'").await,
+        2
+    );
+    assert_eq!(
+        one("SELECT COUNT(*) FROM emails WHERE booking_id = $1 AND kind = 'booking.confirmed'")
+            .await,
+        1
+    );
+    assert_eq!(
+        one("SELECT COUNT(*) FROM emails WHERE booking_id = $1").await,
+        1
+    );
+
+    // The buyer is told once: one inbox entry, one email delivered (the file transport).
+    let inbox = ok(
+        &url,
+        Some(&buyer),
+        "{ notifications(first: 10) { edges { node { kind bookingId } } } }",
+        json!({}),
+    )
+    .await;
+    let entries = inbox["notifications"]["edges"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{inbox}");
+    assert_eq!(entries[0]["node"]["kind"], "booking.confirmed");
+    assert_eq!(entries[0]["node"]["bookingId"], booking.as_str());
+    let delivered = std::fs::read_dir(dir.path().join("mail"))
         .unwrap()
-        .lines()
-        .filter(|l| l.contains("\"charge\""))
+        .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+        .filter(|m| m.contains("buyer@example.com"))
         .count();
-    assert_eq!(charges, 1);
+    assert_eq!(delivered, 1);
     drop(server);
 }

@@ -7,8 +7,8 @@ use sea_orm::DatabaseConnection;
 
 use crate::accounts::{AccountService, PasswordHasher, TokenIssuer, TokenSettings};
 use crate::booking::{
-    BookingService, BookingSettings, ExpiryWorker, InProcessSeatHolds, ReconcileWorker,
-    RedisSeatHolds, SeatHolds,
+    BookingService, BookingSettings, ExpiryWorker, InProcessSeatHolds, NoFrontLine,
+    ReconcileWorker, RedisSeatHolds, SeatHolds,
 };
 use crate::cache::{CacheStore, InProcessCache, QueryCache, RedisCache};
 use crate::catalog::{CatalogAdmin, CatalogReader};
@@ -38,6 +38,8 @@ pub struct DomainConfig {
     pub database: DbSettings,
     /// Redis URL and key prefix, when scaled out.
     pub redis: Option<(String, String)>,
+    /// Whether holds pass a front line (Redis, or in-process) before the database.
+    pub seat_hold_front_line: bool,
     /// Access-token signing.
     pub tokens: TokenSettings,
     /// Password hashes computed at once (each takes 19 MiB while it runs).
@@ -198,9 +200,10 @@ impl Services {
         let clock = config.clock.clone();
         let tokens = TokenIssuer::new(&config.tokens, clock.clone());
         // Redis when scaled out, so that every instance sees the same claims.
-        let holds: Arc<dyn SeatHolds> = match &redis {
-            Some(store) => Arc::new(RedisSeatHolds::new(store.clone())),
-            None => Arc::new(InProcessSeatHolds::default()),
+        let holds: Arc<dyn SeatHolds> = match (config.seat_hold_front_line, &redis) {
+            (false, _) => Arc::new(NoFrontLine),
+            (true, Some(store)) => Arc::new(RedisSeatHolds::new(store.clone())),
+            (true, None) => Arc::new(InProcessSeatHolds::default()),
         };
         // Redis pub/sub when scaled out, so that every instance hears every event.
         let events: Arc<dyn EventBus> = match &redis {

@@ -1,4 +1,5 @@
-//! The booking path under faults: the Redis front line dies in the middle of a race.
+//! The booking path under faults: the Redis front line dies in the middle of a race, and
+//! comes back empty.
 
 use std::collections::HashSet;
 use std::process::{Child, Command, Stdio};
@@ -10,6 +11,7 @@ use serde_json::{Value, json};
 use crate::helpers::*;
 
 const HOLD: &str = "mutation($s: ID!, $seats: [ID!]!, $k: String) { holdSeats(showtimeId: $s, seatIds: $seats, idempotencyKey: $k) { id seats { id } } }";
+const CHECKOUT: &str = "mutation($b: ID!) { checkout(bookingId: $b, input: { paymentMethod: \"pm_card_visa\" }) { status } }";
 
 /// A Redis server of this test's own, so that it can be killed.
 pub struct OwnRedis {
@@ -86,7 +88,8 @@ impl Drop for OwnRedis {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn holds_keep_working_without_double_sales_when_redis_dies_mid_race() {
+async fn holds_and_payments_keep_working_without_double_sales_when_redis_dies_mid_race_and_comes_back_empty()
+ {
     let mut redis = OwnRedis::start().await;
     let url = redis.url.clone();
     let app = Arc::new(
@@ -124,10 +127,9 @@ async fn holds_keep_working_without_double_sales_when_redis_dies_mid_race() {
                     showtime.clone(),
                 );
                 tokio::spawn(async move {
-                    (
-                        seats.clone(),
-                        hold(&app, &token, &showtime, &seats, &format!("r{round}-{i}")).await,
-                    )
+                    let body =
+                        hold(&app, &token, &showtime, &seats, &format!("r{round}-{i}")).await;
+                    (seats, token, body)
                 })
             })
             .collect();
@@ -149,7 +151,7 @@ async fn holds_keep_working_without_double_sales_when_redis_dies_mid_race() {
 
     let mut claimed = HashSet::new();
     let mut after_kill_wins = 0;
-    for (n, (seats, body)) in results.iter().enumerate() {
+    for (n, (seats, _, body)) in results.iter().enumerate() {
         match body["data"]["holdSeats"]["id"].as_str() {
             Some(_) => {
                 for s in seats {
@@ -162,30 +164,123 @@ async fn holds_keep_working_without_double_sales_when_redis_dies_mid_race() {
             None => assert_eq!(code(body), "SEAT_UNAVAILABLE", "{body}"),
         }
     }
-    let map = app
-        .ok(
-            "query($s: ID!) { showtime(id: $s) { seatMap { seats { id status } } } }",
-            json!({ "s": showtime }),
-            None,
-        )
-        .await;
-    let held: HashSet<String> = map["showtime"]["seatMap"]["seats"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|s| s["status"] == "HELD")
-        .map(|s| s["id"].as_str().unwrap().to_owned())
+    let held: HashSet<String> = seat_statuses(&app, &showtime)
+        .await
+        .into_iter()
+        .filter(|(_, status)| status == "HELD")
+        .map(|(id, _)| id)
         .collect();
     assert_eq!(held, claimed);
     // With Redis gone the database alone decided, and still let buyers in.
     assert!(after_kill_wins > 0, "no hold succeeded after Redis died");
-    let ready = app
-        .client
+    assert_eq!(ready(&app).await, reqwest::StatusCode::SERVICE_UNAVAILABLE);
+
+    // Redis comes back with none of the claims: the database still has them, and the
+    // seat map and every answer follow the database.
+    redis.restart().await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while ready(&app).await != reqwest::StatusCode::OK {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "/readyz never recovered"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        seat_statuses(&app, &showtime).await,
+        db_seat_statuses(&app, &showtime).await
+    );
+    let latecomer = app.customer("latecomer@example.com").await;
+    for (i, seat) in claimed.iter().enumerate() {
+        let body = hold(
+            &app,
+            &latecomer,
+            &showtime,
+            std::slice::from_ref(seat),
+            &format!("late-{i}"),
+        )
+        .await;
+        assert_eq!(
+            code(&body),
+            "SEAT_UNAVAILABLE",
+            "{seat} was held again: {body}"
+        );
+    }
+    let free: Vec<String> = all
+        .iter()
+        .filter(|s| !claimed.contains(*s))
+        .take(2)
+        .cloned()
+        .collect();
+    let body = hold(&app, &latecomer, &showtime, &free, "late-free").await;
+    let late_booking = body["data"]["holdSeats"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_owned();
+    // A second claim on those seats is now turned away by the restarted front line or the
+    // database, either way not held twice.
+    let body = hold(&app, &buyers[0], &showtime, &free, "late-free-again").await;
+    assert_eq!(code(&body), "SEAT_UNAVAILABLE", "{body}");
+
+    // Every winner pays: one charge each, the sold seats are exactly the winners'.
+    let winners: Vec<(String, String)> = results
+        .iter()
+        .filter_map(|(_, token, body)| {
+            body["data"]["holdSeats"]["id"]
+                .as_str()
+                .map(|id| (id.to_owned(), token.clone()))
+        })
+        .collect();
+    let payments: Vec<_> = winners
+        .iter()
+        .cloned()
+        .map(|(booking, token)| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                app.gql(CHECKOUT, json!({ "b": booking }), Some(&token))
+                    .await
+            })
+        })
+        .collect();
+    for p in payments {
+        let body = p.await.unwrap();
+        assert_eq!(body["data"]["checkout"]["status"], "CONFIRMED", "{body}");
+    }
+    assert_eq!(app.fake().charge_count(), winners.len());
+    let truth = db_seat_statuses(&app, &showtime).await;
+    let sold: HashSet<String> = truth
+        .iter()
+        .filter(|(_, status)| *status == "SOLD")
+        .map(|(id, _)| id.clone())
+        .collect();
+    assert_eq!(sold, claimed);
+    let tickets = sql_texts(
+        &app,
+        "SELECT COUNT(*) FROM tickets WHERE showtime_id = $1",
+        [uuid(&showtime)],
+    )
+    .await;
+    assert_eq!(tickets, [claimed.len().to_string()]);
+    assert_eq!(truth.values().filter(|s| *s == "HELD").count(), free.len());
+    assert_eq!(
+        sql_texts(
+            &app,
+            "SELECT status FROM bookings WHERE id = $1",
+            [uuid(&late_booking)]
+        )
+        .await,
+        ["held"]
+    );
+    assert_eq!(seat_statuses(&app, &showtime).await, truth);
+}
+
+async fn ready(app: &TestApp) -> reqwest::StatusCode {
+    app.client
         .get(format!("{}/readyz", app.address))
         .send()
         .await
-        .unwrap();
-    assert_eq!(ready.status(), reqwest::StatusCode::SERVICE_UNAVAILABLE);
+        .unwrap()
+        .status()
 }
 
 async fn hold(app: &TestApp, token: &str, showtime: &str, seats: &[String], key: &str) -> Value {

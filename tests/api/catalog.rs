@@ -337,7 +337,9 @@ async fn nested_showtime_lists_cost_the_same_number_of_queries_whatever_their_le
 
 #[tokio::test]
 async fn a_burst_of_identical_city_listings_is_read_once_and_a_change_shows_at_once() {
-    let app = std::sync::Arc::new(spawn_app().await);
+    // One database connection, which the test holds while the burst comes in: nothing is
+    // cached yet, so only the burst sharing one read can answer it with one read.
+    let app = std::sync::Arc::new(spawn_app_with(|s| s.database_max_connections = 1).await);
     let f = app.fixture().await;
     app.ok(
         SHOWTIME,
@@ -347,20 +349,14 @@ async fn a_burst_of_identical_city_listings_is_read_once_and_a_change_shows_at_o
     .await;
     const Q: &str =
         "{ movies(filter: { city: \"chicago\" }, first: 10) { edges { node { title } } } }";
-    let before = app.services.listings.computed();
-    // Every connection of the app's pool is taken, so the first listing's read waits and
-    // the whole burst arrives while it is still being computed: only the one computation
-    // in flight, not the 30 s cache, can answer them all with one read.
-    let mut taken = Vec::new();
-    for _ in 0..5 {
-        taken.push(
-            sea_orm::TransactionTrait::begin(&app.services.db)
-                .await
-                .unwrap(),
-        );
-    }
-    let start = std::sync::Arc::new(tokio::sync::Barrier::new(301));
-    let tasks: Vec<_> = (0..300)
+    const BURST: u64 = 300;
+    let listings = &app.services.listings;
+    let (computed, waited) = (listings.computed(), listings.waited());
+    let held = sea_orm::TransactionTrait::begin(&app.services.db)
+        .await
+        .unwrap();
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(BURST as usize));
+    let tasks: Vec<_> = (0..BURST)
         .map(|_| {
             let (app, start) = (app.clone(), start.clone());
             tokio::spawn(async move {
@@ -369,17 +365,22 @@ async fn a_burst_of_identical_city_listings_is_read_once_and_a_change_shows_at_o
             })
         })
         .collect();
-    start.wait().await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    drop(taken);
+    // Every request but the first waits for the first one's read.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(8);
+    while listings.waited() - waited < BURST - 1 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "only {} of {} requests waited for the read in flight",
+            listings.waited() - waited,
+            BURST - 1
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    held.rollback().await.unwrap();
     for t in tasks {
         assert_eq!(t.await.unwrap(), vec!["The Last Horizon"]);
     }
-    assert_eq!(
-        app.services.listings.computed() - before,
-        1,
-        "one read for the burst"
-    );
+    assert_eq!(listings.computed() - computed, 1, "one read for the burst");
 
     // The admin's own changes show in the very next listing, without waiting for the feed.
     let other = movie(&app, &f.admin, "Another Dawn", json!(["drama"]), "English").await;

@@ -340,11 +340,40 @@ async fn a_late_payment_for_seats_taken_after_expiry_is_refunded_in_full() {
             .is_empty()
     );
     assert_eq!(app.fake().refunded_cents(), 2400);
-    let st = statuses(&app, &s.showtime).await;
+    // Nothing of the late booking was sold: the seat it alone wanted is on sale again, the
+    // retaken ones are the second buyer's hold, on the map and in the database alike.
+    let map = seat_statuses(&app, &s.showtime).await;
     assert_eq!(
-        st.iter().filter(|x| *x == "HELD").count(),
-        2,
-        "only the second buyer's seats are held: {st:?}"
+        [&map[&s.seats[0]], &map[&s.seats[1]], &map[&s.seats[2]]],
+        ["AVAILABLE", "HELD", "HELD"],
+        "{map:?}"
+    );
+    assert!(map.values().all(|x| x != "SOLD"), "{map:?}");
+    assert_eq!(db_seat_statuses(&app, &s.showtime).await, map);
+    let one = |sql: &'static str| sql_texts(&app, sql, [uuid(&booking)]);
+    assert_eq!(
+        one("SELECT COUNT(*) FROM show_seats WHERE booking_id = $1").await,
+        ["0"]
+    );
+    assert_eq!(
+        one("SELECT COUNT(*) FROM booking_seats WHERE booking_id = $1 AND active = TRUE").await,
+        ["0"]
+    );
+    assert_eq!(
+        one("SELECT COUNT(*) FROM tickets WHERE booking_id = $1").await,
+        ["0"]
+    );
+    assert_eq!(
+        one("SELECT status FROM bookings WHERE id = $1").await,
+        ["refunded"]
+    );
+    assert_eq!(
+        one("SELECT status FROM payments WHERE booking_id = $1").await,
+        ["succeeded"]
+    );
+    assert_eq!(
+        one("SELECT status || ' ' || amount_cents FROM refunds WHERE booking_id = $1").await,
+        ["succeeded 2400"]
     );
 }
 
@@ -497,42 +526,57 @@ async fn a_late_payment_whose_seat_was_taken_is_reseated_on_equivalent_neighbour
 #[tokio::test]
 async fn seats_under_a_later_fencing_token_are_never_sold_to_an_earlier_hold() {
     use sea_orm::{ConnectionTrait, Statement};
-    const MINE: &str = "query($b: ID!) { booking(id: $b) { status statusReason seats { id } } }";
+    const MINE: &str = "query($b: ID!) { booking(id: $b) { status statusReason seats { id } tickets { seatId } } }";
     let app = spawn_app().await;
     let s = sale(&app, 30).await;
     let paused = app.customer("paused@example.com").await;
     let booking = paid_but_unanswered(&app, &paused, &s, 2..4).await;
     // The seats now answer to a later hold's token, even though they still name this
-    // booking: only the token proves whose hold they are under.
+    // booking: only the token proves whose hold they are under. No other seat is on sale,
+    // so the booking cannot be re-seated: its charge must come back whole.
     let db = &app.services.db;
-    db.execute_raw(Statement::from_string(
-        db.get_database_backend(),
+    for sql in [
         "UPDATE show_seats SET hold_token = hold_token + 1000 WHERE status = 'held'",
-    ))
-    .await
-    .unwrap();
+        "UPDATE show_seats SET status = 'blocked', version = version + 1 WHERE status = 'available'",
+    ] {
+        db.execute_raw(Statement::from_string(db.get_database_backend(), sql))
+            .await
+            .unwrap();
+    }
     app.fake().set_behaviour(FakeBehaviour::Normal);
     app.clock.advance(chrono::Duration::seconds(31));
     drain_reconciliation(&app).await;
     let done = app.ok(MINE, json!({ "b": booking }), Some(&paused)).await;
-    let seats: Vec<&str> = done["booking"]["seats"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["id"].as_str().unwrap())
-        .collect();
-    // Re-seated elsewhere, or refunded: never the fenced seats.
-    match done["booking"]["status"].as_str().unwrap() {
-        "CONFIRMED" => assert!(
-            !seats.contains(&s.seats[2].as_str()) && !seats.contains(&s.seats[3].as_str()),
-            "the fenced seats were sold to the earlier hold: {done}"
-        ),
-        "REFUNDED" => assert!(app.fake().refunded_cents() > 0),
-        other => panic!("unexpected {other}: {done}"),
-    }
-    let st = statuses(&app, &s.showtime).await;
-    assert_eq!(st[2], "HELD");
-    assert_eq!(st[3], "HELD");
+    assert_eq!(done["booking"]["status"], "REFUNDED", "{done}");
+    assert!(
+        done["booking"]["tickets"].as_array().unwrap().is_empty(),
+        "{done}"
+    );
+    let total: i64 = sql_texts(
+        &app,
+        "SELECT total_cents FROM bookings WHERE id = $1",
+        [uuid(&booking)],
+    )
+    .await[0]
+        .parse()
+        .unwrap();
+    assert_eq!(total, 2400);
+    assert_eq!(app.fake().charge_count(), 1);
+    assert_eq!(app.fake().refunded_cents(), total);
+    assert_eq!(
+        sql_texts(
+            &app,
+            "SELECT status || ' ' || amount_cents FROM refunds WHERE booking_id = $1",
+            [uuid(&booking)],
+        )
+        .await,
+        [format!("succeeded {total}")]
+    );
+    // The fenced seats stay under the later hold: held, not sold, on the map and stored.
+    let map = seat_statuses(&app, &s.showtime).await;
+    assert_eq!((&*map[&s.seats[2]], &*map[&s.seats[3]]), ("HELD", "HELD"));
+    assert!(map.values().all(|x| x != "SOLD"), "{map:?}");
+    assert_eq!(db_seat_statuses(&app, &s.showtime).await, map);
 }
 
 #[tokio::test]

@@ -549,3 +549,75 @@ pub async fn sql_exec(app: &TestApp, sql: &str) {
 pub fn uuid(id: &str) -> sea_orm::Value {
     uuid::Uuid::parse_str(id).unwrap().into()
 }
+
+/// Every seat of a showtime with its status as stored (upper case, as the seat map spells
+/// it; a lapsed hold still reads `HELD` here): the truth to hold a served map against.
+pub async fn db_seat_statuses(
+    app: &TestApp,
+    showtime: &str,
+) -> std::collections::HashMap<String, String> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let backend = app.services.db.get_database_backend();
+    app.services
+        .db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            "SELECT seat_id, status FROM show_seats WHERE showtime_id = $1",
+            [uuid(showtime)],
+        ))
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (
+                row.try_get_by_index::<uuid::Uuid>(0).unwrap().to_string(),
+                row.try_get_by_index::<String>(1).unwrap().to_uppercase(),
+            )
+        })
+        .collect()
+}
+
+/// The seats of `booking` (read by its owner `token`) are on sale again: available on the
+/// seat map and in the database, held by no booking, and a new buyer can hold them.
+pub async fn assert_seats_freed(app: &TestApp, token: &str, booking: &str) {
+    let data = app
+        .ok(
+            "query($b: ID!) { booking(id: $b) { seats { id } showtime { id } } }",
+            json!({ "b": booking }),
+            Some(token),
+        )
+        .await;
+    let showtime = data["booking"]["showtime"]["id"].as_str().unwrap();
+    let seats: Vec<String> = data["booking"]["seats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(!seats.is_empty());
+    let map = seat_statuses(app, showtime).await;
+    let stored = db_seat_statuses(app, showtime).await;
+    for s in &seats {
+        assert_eq!(map[s], "AVAILABLE", "seat {s} on the map");
+        assert_eq!(stored[s], "AVAILABLE", "seat {s} in the database");
+    }
+    let holders = sql_texts(
+        app,
+        "SELECT COUNT(*) FROM show_seats WHERE booking_id = $1",
+        [uuid(booking)],
+    )
+    .await;
+    assert_eq!(holders, ["0"], "seats still naming {booking}");
+    let next = app
+        .customer(&format!(
+            "next-{}@example.com",
+            uuid::Uuid::new_v4().simple()
+        ))
+        .await;
+    app.ok(
+        "mutation($s: ID!, $seats: [ID!]!) { holdSeats(showtimeId: $s, seatIds: $seats) { id } }",
+        json!({ "s": showtime, "seats": seats }),
+        Some(&next),
+    )
+    .await;
+}

@@ -22,6 +22,7 @@ mod exposure;
 mod group_faults;
 mod groups;
 mod helpers;
+mod hold_races;
 mod http_edges;
 mod inbox;
 mod instances;

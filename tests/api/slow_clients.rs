@@ -125,23 +125,33 @@ async fn an_idle_connection_is_closed_after_its_answer_and_a_prompt_client_is_se
 #[tokio::test]
 async fn on_shutdown_the_server_closes_idle_connections_stops_accepting_and_returns() {
     let dir = tempfile::tempdir().unwrap();
-    let app = marquee::Application::build(test_settings(dir.path()).await)
-        .await
-        .unwrap();
+    let mut settings = test_settings(dir.path()).await;
+    settings.http_header_timeout_ms = 60_000;
+    let app = marquee::Application::build(settings).await.unwrap();
     let addr = app.addr();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let running = tokio::spawn(app.run_until_stopped(async {
         let _ = stopped.await;
     }));
-    let client = reqwest::Client::new();
-    let url = format!("http://{addr}/healthz");
-    assert!(client.get(&url).send().await.unwrap().status().is_success());
-    // The client keeps its connection open; shutting down must not wait for it.
+    // A client that was answered and keeps its connection open, idle; the header deadline
+    // is far off, so only the shutdown can close it in time.
+    let mut idle = TcpStream::connect(addr).await.unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: marquee\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = [0u8; 12];
+    idle.read_exact(&mut answer).await.unwrap();
+    assert_eq!(&answer, b"HTTP/1.1 200");
     stop.send(()).unwrap();
     tokio::time::timeout(Duration::from_secs(5), running)
         .await
         .expect("the server did not return")
         .unwrap()
         .unwrap();
+    // The server hung up on the idle connection (its end of the stream)...
+    until_closed(&mut idle, Duration::from_secs(2))
+        .await
+        .expect("the idle connection is still open after shutdown");
+    // ...and accepts no new ones.
     assert!(TcpStream::connect(addr).await.is_err());
 }

@@ -122,6 +122,7 @@ async fn a_failure_event_fails_the_booking_and_frees_its_seat() {
             .unwrap()
             .contains("insufficient_funds")
     );
+    assert_seats_freed(&app, &buyer, &booking).await;
 }
 
 #[tokio::test]

@@ -56,15 +56,22 @@ pub fn start(data_dir: &Path, name: &str, env: &[(&str, &str)]) -> Server {
 
 /// Creates an admin with `marquee create-admin`; returns nothing, log in with [`log_in`].
 pub fn create_admin(data_dir: &Path, email: &str, password: &str) {
-    let mut admin = Command::new(env!("CARGO_BIN_EXE_marquee"))
-        .args(["create-admin", "--email", email, "--data-dir"])
+    create_admin_with(data_dir, email, password, &[]);
+}
+
+/// [`create_admin`] with `env` added (a database of [`backend_env`]).
+pub fn create_admin_with(data_dir: &Path, email: &str, password: &str, env: &[(&str, &str)]) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_marquee"));
+    cmd.args(["create-admin", "--email", email, "--data-dir"])
         .arg(data_dir)
         .env_remove("DATABASE_URL")
         .env("MARQUEE_SEED_DEMO", "false")
         .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
+        .stdout(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut admin = cmd.spawn().unwrap();
     admin
         .stdin
         .take()
@@ -130,4 +137,90 @@ pub async fn small_show(url: &str, admin: &str, title: &str, seats: &str) -> (St
         .unwrap()
         .clone();
     (showtime, ids.into_iter().map(|s| s["id"].clone()).collect())
+}
+
+/// The servers a run names, as environment for the `marquee` processes: nothing on SQLite
+/// (the embedded database in `data_dir`), or on PostgreSQL (`TEST_BACKEND=postgres`, as
+/// `scripts/test.sh` sets) a fresh database and a Redis key prefix of this test's own. A run
+/// that names PostgreSQL without its servers fails loudly rather than quietly using SQLite.
+pub async fn backend_env() -> Vec<(String, String)> {
+    let database = std::env::var("TEST_DATABASE_URL").ok();
+    let redis = std::env::var("TEST_REDIS_URL").ok();
+    let named = std::env::var("TEST_BACKEND").unwrap_or_else(|_| {
+        if database.is_some() {
+            "postgres"
+        } else {
+            "sqlite"
+        }
+        .to_owned()
+    });
+    if named == "sqlite" {
+        return Vec::new();
+    }
+    let (Some(admin_url), Some(redis)) = (database, redis) else {
+        panic!(
+            "TEST_BACKEND={named} needs TEST_DATABASE_URL and TEST_REDIS_URL: run through scripts/test.sh"
+        );
+    };
+    use sea_orm::ConnectionTrait;
+    let tag = uuid::Uuid::new_v4().simple().to_string();
+    let name = format!("marquee_test_{tag}");
+    let admin = sea_orm::Database::connect(&admin_url).await.unwrap();
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    admin.close().await.ok();
+    let base = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url.as_str(), |(b, _)| b);
+    vec![
+        ("DATABASE_URL".to_owned(), format!("{base}/{name}")),
+        ("REDIS_URL".to_owned(), redis),
+        ("MARQUEE_REDIS_PREFIX".to_owned(), format!("test:{tag}:")),
+    ]
+}
+
+/// `backend` and `extra` as the pairs [`start`] takes.
+pub fn env_of<'a>(
+    backend: &'a [(String, String)],
+    extra: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    backend
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .chain(extra.iter().copied())
+        .collect()
+}
+
+/// The database the servers of `data_dir` with `backend` use, opened to read the truth.
+pub async fn database(
+    data_dir: &Path,
+    backend: &[(String, String)],
+) -> sea_orm::DatabaseConnection {
+    let url = backend
+        .iter()
+        .find(|(k, _)| k == "DATABASE_URL")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_else(|| format!("sqlite://{}?mode=rw", data_dir.join("marquee.db").display()));
+    sea_orm::Database::connect(&url).await.unwrap()
+}
+
+/// The number in the first column of the first row of `sql` (`$1`, … bound to `values`).
+pub async fn count<const N: usize>(
+    db: &sea_orm::DatabaseConnection,
+    sql: &str,
+    values: [sea_orm::Value; N],
+) -> i64 {
+    use sea_orm::{ConnectionTrait, Statement};
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            values,
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get_by_index::<i64>(0).unwrap()
 }

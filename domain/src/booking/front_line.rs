@@ -19,7 +19,7 @@ pub enum Claim {
     Acquired,
     /// These seats are claimed by someone else until later.
     Taken(Vec<SeatId>),
-    /// The front line could not answer (Redis down): go to the database anyway.
+    /// The front line could not answer (Redis down), or there is none: the database decides.
     Unknown,
 }
 
@@ -96,6 +96,26 @@ impl SeatHolds for InProcessSeatHolds {
             }
         }
     }
+}
+
+/// No front line: every request goes to the database, whose conditional update alone
+/// decides. Slower under a herd; for drills and for proving that final guard on its own.
+pub struct NoFrontLine;
+
+#[async_trait]
+impl SeatHolds for NoFrontLine {
+    async fn claim(
+        &self,
+        _showtime: ShowtimeId,
+        _seats: &[SeatId],
+        _holder: BookingId,
+        _now: DateTime<Utc>,
+        _expires_at: DateTime<Utc>,
+    ) -> Claim {
+        Claim::Unknown
+    }
+
+    async fn release(&self, _showtime: ShowtimeId, _seats: &[SeatId], _holder: BookingId) {}
 }
 
 /// Claims every key or none: a key held by another holder whose expiry (ARGV[2]) is still

@@ -28,7 +28,7 @@ pub use checkout::CheckoutInput;
 pub use error::BookingError;
 pub use events::{EventOutcome, GatewayEvent, GatewayEventKind};
 pub use expiry::{ExecutionOutcome, ExpiryWorker};
-pub use front_line::{Claim, InProcessSeatHolds, RedisSeatHolds, SeatHolds};
+pub use front_line::{Claim, InProcessSeatHolds, NoFrontLine, RedisSeatHolds, SeatHolds};
 pub use holds::{BookingService, BookingSettings, HoldRequest};
 pub use reconcile::ReconcileWorker;
 pub use seat_audit::SeatAudit;

@@ -11,6 +11,7 @@ mod tests;
 
 use std::any::Any;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -54,6 +55,7 @@ pub struct QueryCache {
     generation: AtomicI64,
     flights: Mutex<HashMap<String, Flight>>,
     computed: AtomicU64,
+    waited: AtomicU64,
 }
 
 impl QueryCache {
@@ -65,6 +67,7 @@ impl QueryCache {
             generation: AtomicI64::new(0),
             flights: Mutex::default(),
             computed: AtomicU64::new(0),
+            waited: AtomicU64::new(0),
         }
     }
 
@@ -89,6 +92,12 @@ impl QueryCache {
         self.computed.load(Ordering::Relaxed)
     }
 
+    /// How many requests came while the same answer was being computed here and waited for
+    /// it instead of computing it again (for tests and metrics).
+    pub fn waited(&self) -> u64 {
+        self.waited.load(Ordering::Relaxed)
+    }
+
     /// The answer to `query` of kind `kind`: stored, being computed here (then waited
     /// for), or computed now. A store that cannot be reached, or an answer it holds that
     /// cannot be read, is a miss, not an error.
@@ -106,10 +115,13 @@ impl QueryCache {
         let key = self.key(kind, query);
         let flight: Flight = {
             let mut flights = self.flights.lock().unwrap_or_else(|p| p.into_inner());
-            flights
-                .entry(key.clone())
-                .or_insert_with(|| Arc::new(OnceCell::<Arc<T>>::new()))
-                .clone()
+            match flights.entry(key.clone()) {
+                Entry::Occupied(flight) => {
+                    self.waited.fetch_add(1, Ordering::Relaxed);
+                    flight.get().clone()
+                }
+                Entry::Vacant(none) => none.insert(Arc::new(OnceCell::<Arc<T>>::new())).clone(),
+            }
         };
         let Ok(cell) = flight.clone().downcast::<OnceCell<Arc<T>>>() else {
             return self.fetch(&key, compute).await;
