@@ -29,6 +29,7 @@ mod relay;
 mod reviews;
 mod schema;
 mod search;
+mod search_faults;
 mod search_freshness;
 mod settlement;
 mod slow_clients;

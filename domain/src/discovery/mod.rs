@@ -4,23 +4,21 @@
 
 mod cache;
 mod documents;
+mod feed;
 mod reindex;
 mod sales;
 mod titles;
 mod window;
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
 
 use marquee_search::index::{Hit, SearchError, SearchIndex, SearchRequest, Suggestion};
 use sea_orm::{DatabaseConnection, DbErr};
-use tokio::sync::broadcast::Receiver;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::Notify;
 
 use crate::clock::SharedClock;
 use crate::error::{Classify, ErrorKind};
-use crate::events::DomainEvent;
 use reindex::{Changes, Progress};
 
 /// What can go wrong with discovery.
@@ -71,12 +69,14 @@ pub struct DiscoveryService {
     hot_searches: Arc<cache::HotQueries<Vec<Hit>>>,
     hot_prefixes: Arc<cache::HotQueries<Vec<Suggestion>>>,
     /// How far time has been brought into the index (sales, the two-week window).
+    /// Held while the index is written, so that a rebuild and a reindex never interleave.
     progress: Arc<tokio::sync::Mutex<Progress>>,
+    /// What heard events asked for that the index does not hold yet.
+    noted: Arc<Mutex<Changes>>,
+    /// Wakes the feed's worker when something is noted.
+    wake: Arc<Notify>,
+    reindex_failures: Arc<AtomicU64>,
 }
-
-/// How often the feed looks at the clock when no event comes: sales waiting for their turn
-/// and showtimes crossing the window's edges change documents with nothing published.
-const TICK: Duration = Duration::from_secs(1);
 
 impl DiscoveryService {
     /// Wires the service over an opened index.
@@ -89,11 +89,17 @@ impl DiscoveryService {
             hot_prefixes: Arc::default(),
             progress: Arc::new(tokio::sync::Mutex::new(Progress::built_at(clock.now()))),
             clock,
+            noted: Arc::default(),
+            wake: Arc::default(),
+            reindex_failures: Arc::default(),
         }
     }
 
     /// Replaces the index with the catalog as it is now; returns the documents indexed.
+    /// No reindex writes between its read and its write, or what it read (older) would
+    /// replace what that reindex wrote.
     pub async fn rebuild(&self) -> Result<usize, DiscoveryError> {
+        let mut progress = self.progress.lock().await;
         let now = self.clock.now();
         let docs = documents::all(&self.db, now).await?;
         let n = docs.len();
@@ -101,7 +107,7 @@ impl DiscoveryService {
         tokio::task::spawn_blocking(move || index.replace_all(&docs))
             .await
             .map_err(|_| DiscoveryError::Task)??;
-        self.progress.lock().await.rebuilt(now);
+        progress.rebuilt(now);
         self.invalidate();
         Ok(n)
     }
@@ -176,41 +182,5 @@ impl DiscoveryService {
             })
             .await?;
         Ok(suggestions.as_ref().clone())
-    }
-
-    /// Runs until the bus closes: reindexes after every catalog or showtime change and as
-    /// time moves titles, and rebuilds everything when it (or the bus) missed events.
-    pub async fn run(self, mut events: Receiver<Arc<DomainEvent>>) {
-        // The first sweep learns when the window next moves, before requests begin to count.
-        if let Err(e) = self
-            .apply(&mut *self.progress.lock().await, &Changes::default())
-            .await
-        {
-            tracing::warn!(error = %e, "search reindex failed");
-        }
-        loop {
-            let mut changes = Changes::default();
-            match tokio::time::timeout(TICK, events.recv()).await {
-                Ok(Ok(e)) => {
-                    changes.note(&e);
-                }
-                Ok(Err(RecvError::Lagged(_))) => changes.rebuild = true,
-                Ok(Err(RecvError::Closed)) => return,
-                Err(_) => {}
-            }
-            while let Ok(e) = events.try_recv() {
-                changes.note(&e);
-            }
-            if changes.rebuild {
-                if let Err(e) = self.rebuild().await {
-                    tracing::warn!(error = %e, "search index rebuild failed");
-                }
-                continue;
-            }
-            let mut progress = self.progress.lock().await;
-            if let Err(e) = self.apply(&mut progress, &changes).await {
-                tracing::warn!(error = %e, "search reindex failed");
-            }
-        }
     }
 }
