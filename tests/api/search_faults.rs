@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant};
 
 use marquee_domain::booking::ExecutionOutcome;
+use marquee_domain::events::{DomainEvent, SEAT_CHANGES};
 use marquee_search::index::{Kind, SearchDoc, SearchIndex};
 use sea_orm::{ConnectionTrait, DbBackend, TransactionTrait};
 use serde_json::json;
@@ -148,4 +149,79 @@ async fn a_rename_made_while_the_start_up_rebuild_reads_is_not_undone_by_it_on_p
     )
     .await;
     assert!(names(&search(&app, json!({ "q": "quiet" })).await).is_empty());
+}
+
+/// PostgreSQL only: a table lock holds the reindex up, which SQLite cannot do.
+#[tokio::test]
+async fn an_on_sale_burst_of_events_while_a_reindex_is_held_up_makes_no_rebuild_on_postgresql() {
+    let app = spawn_app().await;
+    if app.services.db.get_database_backend() != DbBackend::Postgres {
+        return;
+    }
+    let admin = app.admin().await;
+    let id = movie(&app, &admin, "Patient Tide", &["drama"]).await;
+    until_first(
+        &app,
+        json!({ "q": "patient" }),
+        "Patient Tide",
+        Duration::from_secs(2),
+    )
+    .await;
+    let rebuilds_before = app.services.discovery.rebuilds_run();
+
+    // The rename's reindex waits on the tickets table while the bus carries an on-sale.
+    let hold = app.services.db.begin().await.unwrap();
+    hold.execute_unprepared("LOCK TABLE tickets IN ACCESS EXCLUSIVE MODE")
+        .await
+        .unwrap();
+    app.ok(
+        RENAME,
+        json!({ "id": id, "t": "Restless Tide" }),
+        Some(&admin),
+    )
+    .await;
+    let waiting_on_tickets = "SELECT CAST(COUNT(*) AS TEXT) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation \
+                              WHERE c.relname = 'tickets' AND NOT l.granted";
+    until_true(
+        "the reindex waits on tickets",
+        Duration::from_secs(5),
+        || async { sql_texts(&app, waiting_on_tickets, []).await != ["0"] },
+    )
+    .await;
+    let show = uuid::Uuid::new_v4().to_string();
+    for burst in 0..10 {
+        let events: Vec<DomainEvent> = (0..1_000)
+            .map(|n| DomainEvent {
+                id: burst * 1_000 + n,
+                topic: SEAT_CHANGES.into(),
+                key: show.clone(),
+                payload: json!({ "showtimeId": show, "seats": [] }),
+                created_at: chrono::Utc::now(),
+                seats: None,
+            })
+            .collect();
+        app.services.events.publish(&events).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    hold.commit().await.unwrap();
+
+    // A later change through the same feed: once it is searchable, all before it was heard.
+    app.ok(
+        RENAME,
+        json!({ "id": id, "t": "Restless Tide Returns" }),
+        Some(&admin),
+    )
+    .await;
+    until_first(
+        &app,
+        json!({ "q": "returns" }),
+        "Restless Tide Returns",
+        Duration::from_secs(10),
+    )
+    .await;
+    assert_eq!(
+        app.services.discovery.rebuilds_run(),
+        rebuilds_before,
+        "the burst made the index rebuild"
+    );
 }

@@ -76,6 +76,7 @@ pub struct DiscoveryService {
     /// Wakes the feed's worker when something is noted.
     wake: Arc<Notify>,
     reindex_failures: Arc<AtomicU64>,
+    rebuilds: Arc<AtomicU64>,
 }
 
 impl DiscoveryService {
@@ -92,6 +93,7 @@ impl DiscoveryService {
             noted: Arc::default(),
             wake: Arc::default(),
             reindex_failures: Arc::default(),
+            rebuilds: Arc::default(),
         }
     }
 
@@ -108,8 +110,14 @@ impl DiscoveryService {
             .await
             .map_err(|_| DiscoveryError::Task)??;
         progress.rebuilt(now);
+        self.rebuilds.fetch_add(1, Ordering::Relaxed);
         self.invalidate();
         Ok(n)
+    }
+
+    /// Rebuilds written so far.
+    pub fn rebuilds_run(&self) -> u64 {
+        self.rebuilds.load(Ordering::Relaxed)
     }
 
     /// Whether the index holds nothing (a new or lost index).
