@@ -1,6 +1,8 @@
 //! Discovery: the search index kept in step with the catalog. A rebuild reads every live
-//! title and theatre; after that, each catalog or showtime change heard on the event bus
-//! reindexes what it touched, so a change is searchable about a relay pass after its commit.
+//! title and theatre; after that, each catalog, showtime or sales change heard on the event
+//! bus reindexes what it touched (tried again until it lands), so a change is searchable
+//! about a relay pass after its commit, and the passing of time moves titles through their
+//! two-week window and takes in sales that waited for their turn.
 
 mod cache;
 mod documents;
