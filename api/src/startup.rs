@@ -180,12 +180,8 @@ impl Application {
             let docs = services.discovery.rebuild().await?;
             tracing::info!(docs, "built the search index");
         } else {
-            let discovery = services.discovery.clone();
-            tokio::spawn(async move {
-                if let Err(e) = discovery.rebuild().await {
-                    tracing::warn!(error = %e, "search index refresh failed");
-                }
-            });
+            // In the feed's worker: a rebuild beside it could overwrite a newer change.
+            services.discovery.request_rebuild();
         }
         tokio::spawn(services.discovery.clone().run(listener));
         // Workers: publish the outbox, write inbox entries and emails from it, release lapsed holds, settle payments whose outcome

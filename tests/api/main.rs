@@ -36,6 +36,8 @@ mod relay;
 mod reviews;
 mod schema;
 mod search;
+mod search_faults;
+mod search_freshness;
 mod seat_audit;
 mod settlement;
 mod slow_clients;

@@ -8,14 +8,14 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 
-const SEARCH: &str = "query($q: String, $k: [SearchKind!], $city: String, $zip: String, $near: NearInput, $g: [String!], $d: NaiveDate, $first: Int, $after: String) {
+pub(crate) const SEARCH: &str = "query($q: String, $k: [SearchKind!], $city: String, $zip: String, $near: NearInput, $g: [String!], $d: NaiveDate, $first: Int, $after: String) {
   search(query: $q, kinds: $k, city: $city, zip: $zip, near: $near, genres: $g, date: $d, first: $first, after: $after) {
     edges { cursor node { score snippet distanceKm item { __typename ... on Movie { id title } ... on Event { id title } ... on Theatre { id name } } } }
     pageInfo { hasNextPage }
   } }";
 const AUTOCOMPLETE: &str = "query($p: String!) { autocomplete(prefix: $p) { id kind title } }";
 
-fn names(body: &Value) -> Vec<String> {
+pub(crate) fn names(body: &Value) -> Vec<String> {
     body["search"]["edges"]
         .as_array()
         .unwrap_or_else(|| panic!("{body}"))
@@ -31,12 +31,17 @@ fn names(body: &Value) -> Vec<String> {
         .collect()
 }
 
-async fn search(app: &TestApp, vars: Value) -> Value {
+pub(crate) async fn search(app: &TestApp, vars: Value) -> Value {
     app.ok(SEARCH, vars, None).await
 }
 
 /// Searches until `want` is the first hit, for at most `within`; returns how long it took.
-async fn until_first(app: &TestApp, vars: Value, want: &str, within: Duration) -> Duration {
+pub(crate) async fn until_first(
+    app: &TestApp,
+    vars: Value,
+    want: &str,
+    within: Duration,
+) -> Duration {
     let started = Instant::now();
     loop {
         let found = names(&search(app, vars.clone()).await);
@@ -51,7 +56,7 @@ async fn until_first(app: &TestApp, vars: Value, want: &str, within: Duration) -
     }
 }
 
-async fn movie(app: &TestApp, admin: &str, title: &str, genres: &[&str]) -> String {
+pub(crate) async fn movie(app: &TestApp, admin: &str, title: &str, genres: &[&str]) -> String {
     app.ok(
         MOVIE,
         json!({ "i": { "title": title, "runtimeMinutes": 100, "releaseDate": "2026-01-01", "genres": genres } }),
