@@ -80,6 +80,22 @@ pub fn backend() -> Backend {
     .clone()
 }
 
+/// For a test that proves what only PostgreSQL can show (locks held across sessions):
+/// true on a PostgreSQL run; on an embedded run it says, past the harness's capture, that
+/// `test` was skipped, and is false.
+pub fn postgresql_only(test: &str) -> bool {
+    match backend() {
+        Backend::Postgres { .. } => true,
+        Backend::Sqlite => {
+            let _ = std::io::Write::write_all(
+                &mut std::io::stderr(),
+                format!("skipped on SQLite (PostgreSQL only): {test}\n").as_bytes(),
+            );
+            false
+        }
+    }
+}
+
 #[test]
 fn a_named_backend_without_its_servers_fails_loudly() {
     let env = |pairs: &'static [(&'static str, &'static str)]| {

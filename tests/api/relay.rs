@@ -10,12 +10,11 @@ use crate::helpers::*;
 
 #[tokio::test]
 async fn while_another_session_holds_the_relay_lock_the_relay_reads_nothing() {
-    let app = spawn_app_with(|s| s.run_workers = false).await;
-    let db = &app.services.db;
-    if db.get_database_backend() != DbBackend::Postgres {
-        // One process on the embedded default: there is no lock to contend for.
+    if !postgresql_only("while_another_session_holds_the_relay_lock_the_relay_reads_nothing") {
         return;
     }
+    let app = spawn_app_with(|s| s.run_workers = false).await;
+    let db = &app.services.db;
     one_held_seat(&app, "relay-lock@example.com").await;
     let other = db.begin().await.unwrap();
     other
@@ -37,11 +36,11 @@ async fn while_another_session_holds_the_relay_lock_the_relay_reads_nothing() {
 
 #[tokio::test]
 async fn the_lock_is_tried_once_per_read_not_once_per_row() {
-    let app = spawn_app_with(|s| s.run_workers = false).await;
-    let db = &app.services.db;
-    if db.get_database_backend() != DbBackend::Postgres {
+    if !postgresql_only("the_lock_is_tried_once_per_read_not_once_per_row") {
         return;
     }
+    let app = spawn_app_with(|s| s.run_workers = false).await;
+    let db = &app.services.db;
     let read = app.services.relay.next_batch_statement();
     let plan: Vec<String> = db
         .query_all_raw(Statement::from_sql_and_values(
@@ -63,12 +62,13 @@ async fn the_lock_is_tried_once_per_read_not_once_per_row() {
 
 #[tokio::test]
 async fn on_postgresql_while_another_session_holds_the_inbox_lock_the_deriver_takes_nothing() {
-    let app = spawn_app_with(|s| s.run_workers = false).await;
-    let db = &app.services.db;
-    if db.get_database_backend() != DbBackend::Postgres {
-        // One process on the embedded default: there is no lock to contend for.
+    if !postgresql_only(
+        "on_postgresql_while_another_session_holds_the_inbox_lock_the_deriver_takes_nothing",
+    ) {
         return;
     }
+    let app = spawn_app_with(|s| s.run_workers = false).await;
+    let db = &app.services.db;
     one_held_seat(&app, "derive-lock@example.com").await;
     let other = db.begin().await.unwrap();
     other

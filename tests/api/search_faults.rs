@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use marquee_domain::booking::ExecutionOutcome;
 use marquee_domain::events::{DomainEvent, SEAT_CHANGES};
 use marquee_search::index::{Kind, SearchDoc, SearchIndex};
-use sea_orm::{ConnectionTrait, DbBackend, TransactionTrait};
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde_json::json;
 
 use crate::helpers::*;
@@ -68,15 +68,17 @@ async fn a_rename_whose_reindex_failed_reaches_search_once_the_database_answers_
 /// lock, which SQLite (whose readers never wait) cannot do.
 #[tokio::test]
 async fn a_rename_made_while_the_start_up_rebuild_reads_is_not_undone_by_it_on_postgresql() {
+    if !postgresql_only(
+        "a_rename_made_while_the_start_up_rebuild_reads_is_not_undone_by_it_on_postgresql",
+    ) {
+        return;
+    }
     let mut database_url = None;
     let before = spawn_app_with(|s| {
         s.run_workers = false;
         database_url = s.database_url.clone();
     })
     .await;
-    if before.services.db.get_database_backend() != DbBackend::Postgres {
-        return;
-    }
     let admin = before.admin().await;
     let id = movie(&before, &admin, "Quiet Harbour", &["drama"]).await;
     // Kept in the old index under words it no longer has: gone once the rebuild is written.
@@ -154,10 +156,12 @@ async fn a_rename_made_while_the_start_up_rebuild_reads_is_not_undone_by_it_on_p
 /// PostgreSQL only: a table lock holds the reindex up, which SQLite cannot do.
 #[tokio::test]
 async fn an_on_sale_burst_of_events_while_a_reindex_is_held_up_makes_no_rebuild_on_postgresql() {
-    let app = spawn_app().await;
-    if app.services.db.get_database_backend() != DbBackend::Postgres {
+    if !postgresql_only(
+        "an_on_sale_burst_of_events_while_a_reindex_is_held_up_makes_no_rebuild_on_postgresql",
+    ) {
         return;
     }
+    let app = spawn_app().await;
     let admin = app.admin().await;
     let id = movie(&app, &admin, "Patient Tide", &["drama"]).await;
     until_first(
