@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
 use marquee_domain::Services;
+use marquee_domain::accounts::Admin;
+use marquee_domain::booking::{BookingError, ShowtimeBookings};
 use marquee_domain::catalog::{CatalogError, Event, Movie, Price, Screen, Theatre};
 use marquee_domain::ids::{EventId, MovieId, ScreenId, ShowtimeId, TheatreId};
 
@@ -18,6 +20,10 @@ pub struct ScreensOf(pub TheatreId);
 /// The prices of a showtime.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PricesOf(pub ShowtimeId);
+
+/// The bookings of a showtime, for an admin.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BookingsAt(pub ShowtimeId, pub Admin);
 
 type LoadResult<K, V> = Result<HashMap<K, V>, Arc<CatalogError>>;
 
@@ -80,6 +86,30 @@ impl Loader<PricesOf> for CatalogLoader {
             .0
             .catalog
             .prices_by_showtimes(&ids)
+            .await
+            .map_err(Arc::new)?;
+        Ok(keys
+            .iter()
+            .map(|k| (*k, found.remove(&k.0).unwrap_or_default()))
+            .collect())
+    }
+}
+
+impl Loader<BookingsAt> for CatalogLoader {
+    type Value = ShowtimeBookings;
+    type Error = Arc<BookingError>;
+    async fn load(
+        &self,
+        keys: &[BookingsAt],
+    ) -> Result<HashMap<BookingsAt, ShowtimeBookings>, Arc<BookingError>> {
+        let Some(BookingsAt(_, admin)) = keys.first() else {
+            return Ok(HashMap::new());
+        };
+        let ids: Vec<ShowtimeId> = keys.iter().map(|k| k.0).collect();
+        let mut found = self
+            .0
+            .bookings
+            .bookings_at(admin, &ids)
             .await
             .map_err(Arc::new)?;
         Ok(keys

@@ -41,7 +41,7 @@ pub struct Principal {
 
 /// Proof that the caller is an admin: admin services take one, and the only way to get
 /// one is [`Principal::admin`], so the role is checked in exactly one place.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Admin {
     user_id: UserId,
 }

@@ -1,7 +1,7 @@
 //! Cancelling a confirmed booking before the show: seats back on sale, tickets void, and a
 //! refund that shrinks as the show approaches.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use marquee_entity::{booking_seats, bookings, outbox, payments, showtimes, tickets};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
@@ -15,6 +15,26 @@ use super::expiry::back_on_sale;
 use super::refunds::{OwedRefund, record_refund};
 use super::{Booking, BookingError, BookingService, BookingStatus, ExecutionOutcome};
 
+/// What cancelling a booking would give back now, and until when each share applies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CancellationQuote {
+    /// The refund, or why cancelling is refused.
+    pub refund: Result<RefundQuote, String>,
+    /// Until when cancelling refunds in full (none for a show the theatre cancelled: always).
+    pub full_refund_until: Option<DateTime<Utc>>,
+    /// Until when cancelling refunds half.
+    pub partial_refund_until: Option<DateTime<Utc>>,
+}
+
+/// A refund cancelling would make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefundQuote {
+    /// Amount, in minor units of the booking's currency.
+    pub cents: i64,
+    /// The whole total (else half of it).
+    pub full: bool,
+}
+
 impl BookingService {
     /// The share of the price refunded when cancelling `before` the show: full, half, or
     /// none (then cancelling is refused). A show the theatre cancelled is always refunded
@@ -26,6 +46,45 @@ impl BookingService {
             Some((1, 2))
         } else {
             None
+        }
+    }
+
+    /// What cancelling `booking` would refund at `now`, for a show starting at `starts_at`
+    /// (cancelled by the theatre or not): the same rule [`Self::cancel_booking`] applies.
+    pub fn cancellation_quote(
+        &self,
+        booking: &Booking,
+        starts_at: DateTime<Utc>,
+        showtime_cancelled: bool,
+        now: DateTime<Utc>,
+    ) -> CancellationQuote {
+        let deadlines = (!showtime_cancelled).then(|| {
+            (
+                starts_at - self.settings.full_refund_before,
+                starts_at - self.settings.partial_refund_before,
+            )
+        });
+        let refused = |reason: &str| CancellationQuote {
+            refund: Err(reason.to_owned()),
+            full_refund_until: deadlines.map(|d| d.0),
+            partial_refund_until: deadlines.map(|d| d.1),
+        };
+        if booking.status != BookingStatus::Confirmed {
+            return refused("only a confirmed booking can be cancelled; release a hold instead");
+        }
+        if starts_at <= now && !showtime_cancelled {
+            return refused("the show has started");
+        }
+        let Some((num, den)) = self.refund_share(starts_at - now, showtime_cancelled) else {
+            return refused("too close to the show to cancel");
+        };
+        CancellationQuote {
+            refund: Ok(RefundQuote {
+                cents: booking.total_cents * num / den,
+                full: num == den,
+            }),
+            full_refund_until: deadlines.map(|d| d.0),
+            partial_refund_until: deadlines.map(|d| d.1),
         }
     }
 
@@ -54,13 +113,11 @@ impl BookingService {
             .await?
             .ok_or_else(|| BookingError::not_found("showtime", booking.showtime_id))?;
         let cancelled_show = showtime.status == ShowtimeStatus::Cancelled.as_str();
-        if showtime.starts_at <= now && !cancelled_show {
-            return Err(BookingError::Conflict("the show has started".into()));
-        }
-        let (num, den) = self
-            .refund_share(showtime.starts_at - now, cancelled_show)
-            .ok_or_else(|| BookingError::Conflict("too close to the show to cancel".into()))?;
-        let amount = booking.total_cents * num / den;
+        let amount = self
+            .cancellation_quote(&booking, showtime.starts_at, cancelled_show, now)
+            .refund
+            .map_err(BookingError::Conflict)?
+            .cents;
         self.end_confirmed(
             booking,
             amount,

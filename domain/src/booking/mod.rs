@@ -20,10 +20,11 @@ mod reseat;
 mod seat_audit;
 mod seat_prices;
 mod settle;
+mod showtime_bookings;
 mod types;
 
 pub use buyer_caps::BuyerCaps;
-pub use cancel::SHOWTIME_CANCELLED_REASON;
+pub use cancel::{CancellationQuote, RefundQuote, SHOWTIME_CANCELLED_REASON};
 pub use checkout::CheckoutInput;
 pub use error::BookingError;
 pub use events::{EventOutcome, GatewayEvent, GatewayEventKind};
@@ -32,4 +33,5 @@ pub use front_line::{Claim, InProcessSeatHolds, NoFrontLine, RedisSeatHolds, Sea
 pub use holds::{BookingService, BookingSettings, HoldRequest};
 pub use reconcile::ReconcileWorker;
 pub use seat_audit::SeatAudit;
+pub use showtime_bookings::ShowtimeBookings;
 pub use types::{BookedSeat, Booking, BookingStatus, Ticket};

@@ -2,7 +2,9 @@ use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use marquee_domain::booking;
 
-use super::{SeatCategory, Showtime};
+use marquee_domain::catalog::ShowtimeStatus;
+
+use super::{Cancellation, SeatCategory, Showtime};
 use crate::graphql::auth::services;
 use crate::graphql::error::{ApiError, ApiResult};
 
@@ -125,6 +127,26 @@ impl Booking {
             .showtime(self.0.showtime_id)
             .await?
             .map(Showtime))
+    }
+
+    /// What cancelling this booking would refund now, by the cancellation policy: to show
+    /// before the buyer confirms `cancelBooking`.
+    async fn cancellation(&self, ctx: &Context<'_>) -> ApiResult<Cancellation> {
+        let services = services(ctx);
+        let show = services
+            .catalog
+            .showtime(self.0.showtime_id)
+            .await?
+            .ok_or_else(|| ApiError::new("NOT_FOUND", "the booking's showtime no longer exists"))?;
+        Ok(services
+            .bookings
+            .cancellation_quote(
+                &self.0,
+                show.starts_at,
+                show.status == ShowtimeStatus::Cancelled,
+                services.clock.now(),
+            )
+            .into())
     }
 }
 

@@ -1,6 +1,7 @@
 //! GraphQL views over domain values: thin wrappers, converted with `From`.
 
 mod booking;
+mod cancellation;
 mod email;
 mod enums;
 mod live;
@@ -15,6 +16,7 @@ mod user;
 mod waiting_room;
 
 pub use booking::{Booking, BookingStatus};
+pub use cancellation::Cancellation;
 pub use email::{Email, EmailStatus};
 pub use enums::*;
 pub use live::{BookingStatusUpdate, SeatMapUpdate, SeatUpdate};

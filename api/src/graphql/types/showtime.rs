@@ -1,12 +1,15 @@
+use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
+use marquee_domain::Classify;
+use marquee_domain::booking;
 use marquee_domain::catalog::{self, ShowTitle};
 
 use super::{Event, Movie, Screen, SeatCategory, SeatStatus, ShowtimeStatus, Theatre, load};
-use crate::graphql::auth::services;
+use crate::graphql::auth::{admin, services};
 use crate::graphql::complexity;
-use crate::graphql::error::ApiResult;
-use crate::graphql::loaders::PricesOf;
+use crate::graphql::error::{ApiError, ApiResult, code_of};
+use crate::graphql::loaders::{BookingsAt, CatalogLoader, PricesOf};
 
 /// One performance of a movie or an event.
 pub struct Showtime(pub catalog::Showtime);
@@ -65,10 +68,47 @@ impl Showtime {
             .map(Price::from)
             .collect())
     }
+    /// Its bookings by state (admins only): who a move or a cancellation would affect,
+    /// to show before confirming it.
+    async fn bookings(&self, ctx: &Context<'_>) -> ApiResult<ShowtimeBookings> {
+        let admin = admin(ctx).await?;
+        let loader = ctx.data_unchecked::<DataLoader<CatalogLoader>>();
+        let found = loader
+            .load_one(BookingsAt(self.0.id, admin))
+            .await
+            .map_err(|e| ApiError::new(code_of(e.kind()), e.to_string()))?
+            .unwrap_or_default();
+        Ok(ShowtimeBookings::from(found))
+    }
     /// Every seat with its live status and price.
     #[graphql(complexity = "complexity::seat_map(child_complexity)")]
     async fn seat_map(&self, ctx: &Context<'_>) -> ApiResult<SeatMap> {
         Ok(SeatMap(services(ctx).catalog.seat_map(self.0.id).await?))
+    }
+}
+
+/// A showtime's bookings by state.
+#[derive(SimpleObject)]
+pub struct ShowtimeBookings {
+    /// Paid, with tickets: told and refunded if the showtime is cancelled, told if moved.
+    confirmed: i64,
+    /// Paying now: settled first, then treated as confirmed or released.
+    payment_pending: i64,
+    /// Holds not yet lapsed.
+    held: i64,
+    /// Tickets not voided.
+    tickets: i64,
+}
+
+impl From<booking::ShowtimeBookings> for ShowtimeBookings {
+    fn from(b: booking::ShowtimeBookings) -> Self {
+        let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        Self {
+            confirmed: n(b.confirmed),
+            payment_pending: n(b.payment_pending),
+            held: n(b.held),
+            tickets: n(b.tickets),
+        }
     }
 }
 
