@@ -9,9 +9,6 @@ export const en = {
   nav: {
     label: 'Main',
     whatsOn: "What's on",
-    // Later slices of the app: seat picker (from a showtime), checkout, bookings, staff.
-    myBookings: 'My bookings',
-    myBookingsSoon: 'My bookings (coming soon)',
   },
   city: {
     label: 'City',
@@ -46,7 +43,6 @@ export const en = {
     noEvents: 'No live events on these dates.',
   },
   title: {
-    movieLoading: 'Loading…',
     notFound: 'We could not find this title.',
     rating: (avg: string, count: number) =>
       count === 0 ? 'Not rated yet' : `Rated ${avg} out of 5 by ${count} ${count === 1 ? 'viewer' : 'viewers'}`,
@@ -54,28 +50,19 @@ export const en = {
     released: 'Released',
     cast: 'Cast',
     genres: 'Genres',
-    language: 'Language',
-    certificate: 'Certificate',
     performer: 'With',
     category: 'Category',
-    duration: 'Duration',
-    ageRating: 'Age rating',
     showtimes: 'Showtimes',
     showtimesIn: (city: string) => `Showtimes in ${city}`,
-    allCities: 'All cities',
     noShowtimes: 'No upcoming showtimes.',
     noShowtimesInCity: (city: string) => `No upcoming showtimes in ${city}.`,
     showAllCities: 'Show all cities',
-    prices: 'Prices',
-    from: (price: string) => `from ${price}`,
-    soldOnline: 'Choosing seats opens soon',
     reviews: 'Reviews',
     noReviews: 'No reviews yet.',
     verified: 'Ticket holder',
     stars: (n: number) => `${n} out of 5 stars`,
     poster: (title: string) => `Poster of ${title}`,
     trailer: 'Watch the trailer',
-    back: 'Back to what’s on',
   },
   seatCategory: {
     STANDARD: 'Standard',
