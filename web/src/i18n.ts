@@ -41,6 +41,8 @@ export const en = {
     events: 'Live events',
     noMovies: 'No movies on these dates.',
     noEvents: 'No live events on these dates.',
+    moreMovies: 'Show more movies',
+    moreEvents: 'Show more live events',
   },
   title: {
     notFound: 'We could not find this title.',

@@ -1,4 +1,5 @@
 import { Link } from '../router';
+import { Poster } from './Poster';
 
 /** A poster tile linking to a movie or event page. */
 export function TitleCard({
@@ -15,13 +16,7 @@ export function TitleCard({
   return (
     <li className="card">
       <Link href={href} className="card-link">
-        {posterUrl ? (
-          <img src={posterUrl} alt="" loading="lazy" width={160} height={240} className="card-poster" />
-        ) : (
-          <span className="card-poster card-poster-blank" aria-hidden="true">
-            {title.slice(0, 1)}
-          </span>
-        )}
+        <Poster url={posterUrl} title={title} alt="" className="card-poster" width={160} height={240} />
         <span className="card-title">{title}</span>
       </Link>
       <p className="card-details">{details}</p>

@@ -1,6 +1,7 @@
 import { useQuery } from '../api/useQuery';
 import type { City } from '../city';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { Poster } from '../components/Poster';
 import { ShowtimesSection, useAllCities } from '../components/ShowtimesSection';
 import { graphql } from '../gql';
 import { t } from '../i18n';
@@ -63,9 +64,14 @@ export function EventPage({ id, city }: { id: string; city: City | null }) {
   return (
     <article aria-labelledby="title-heading" className="title-page">
       <div className="title-head">
-        {e.posterUrl ? (
-          <img src={e.posterUrl} alt={t.title.poster(e.title)} width={240} height={360} className="title-poster" />
-        ) : null}
+        <Poster
+          url={e.posterUrl}
+          title={e.title}
+          alt={t.title.poster(e.title)}
+          className="title-poster"
+          width={240}
+          height={360}
+        />
         <div>
           <h1 id="title-heading">{e.title}</h1>
           <p className="title-meta">

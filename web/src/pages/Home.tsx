@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { request } from '../api/client';
 import { useQuery } from '../api/useQuery';
 import type { City } from '../city';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -11,6 +12,10 @@ import { paths } from '../router';
 const WhatsOnQuery = graphql(`
   query WhatsOn($filter: TitleFilterInput!) {
     movies(filter: $filter, first: 24) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
       nodes {
         id
         title
@@ -21,6 +26,47 @@ const WhatsOnQuery = graphql(`
       }
     }
     events(filter: $filter, first: 24) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        title
+        posterUrl
+        performer
+        durationMinutes
+      }
+    }
+  }
+`);
+
+const MoreMoviesQuery = graphql(`
+  query MoreMovies($filter: TitleFilterInput!, $after: String!) {
+    movies(filter: $filter, first: 24, after: $after) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        title
+        posterUrl
+        certificate
+        runtimeMinutes
+        genres
+      }
+    }
+  }
+`);
+
+const MoreEventsQuery = graphql(`
+  query MoreEvents($filter: TitleFilterInput!, $after: String!) {
+    events(filter: $filter, first: 24, after: $after) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
       nodes {
         id
         title
@@ -34,15 +80,65 @@ const WhatsOnQuery = graphql(`
 
 const WEEK = 7;
 
+interface MorePages {
+  hasMore: boolean;
+  loadMore: () => void;
+  loading: boolean;
+  error: unknown;
+}
+
+type Page<T> = { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: T[] };
+
+/**
+ * A listing's first page from the shared query, then further pages on request; starts
+ * again whenever the first page changes (another city or date).
+ */
+function usePages<T>(first: Page<T> | undefined, more: (after: string) => Promise<Page<T>>) {
+  const [extra, setExtra] = useState<{ base: Page<T> | undefined; pages: Page<T>[] }>({ base: first, pages: [] });
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const pages = extra.base === first ? extra.pages : [];
+  const last = pages[pages.length - 1] ?? first;
+  const nodes = [...(first?.nodes ?? []), ...pages.flatMap((p) => p.nodes)];
+  const loadMore = async () => {
+    const after = last?.pageInfo.endCursor;
+    if (!after) return;
+    setLoading(true);
+    setError(null);
+    try {
+      const page = await more(after);
+      setExtra({ base: first, pages: [...pages, page] });
+    } catch (e) {
+      setError(e);
+    } finally {
+      setLoading(false);
+    }
+  };
+  return { nodes, hasMore: !!last?.pageInfo.hasNextPage, loadMore, loading, error };
+}
+
+function MoreButton({ label, pages }: { label: string; pages: MorePages }) {
+  if (!pages.hasMore && !pages.error) return null;
+  return (
+    <div className="more">
+      {pages.error ? <ErrorNotice error={pages.error} /> : null}
+      {pages.hasMore ? (
+        <button type="button" onClick={pages.loadMore} disabled={pages.loading} aria-busy={pages.loading}>
+          {label}
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
 /** What is on in the chosen city: this week (every upcoming showtime) or one local date. */
 export function Home({ city }: { city: City | null }) {
   const [date, setDate] = useState<string | null>(null);
   const dates = city ? nextDates(city.timezone, WEEK) : [];
-  const listing = useQuery(
-    WhatsOnQuery,
-    { filter: { city: city?.name ?? '', ...(date ? { date } : {}) } },
-    { skip: !city },
-  );
+  const filter = { city: city?.name ?? '', ...(date ? { date } : {}) };
+  const listing = useQuery(WhatsOnQuery, { filter }, { skip: !city });
+  const moviePages = usePages(listing.data?.movies, async (after) => (await request(MoreMoviesQuery, { filter, after })).movies);
+  const eventPages = usePages(listing.data?.events, async (after) => (await request(MoreEventsQuery, { filter, after })).events);
 
   if (!city) {
     return (
@@ -54,8 +150,8 @@ export function Home({ city }: { city: City | null }) {
   }
 
   const dayLabel = (d: string, i: number) => (i === 0 ? t.home.today : i === 1 ? t.home.tomorrow : formatDateKey(d));
-  const movies = listing.data?.movies.nodes ?? [];
-  const events = listing.data?.events.nodes ?? [];
+  const movies = moviePages.nodes;
+  const events = eventPages.nodes;
 
   return (
     <section aria-labelledby="whats-on">
@@ -89,6 +185,7 @@ export function Home({ city }: { city: City | null }) {
               ))}
             </ul>
           )}
+          <MoreButton label={t.home.moreMovies} pages={moviePages} />
         </section>
         <section aria-labelledby="events-heading">
           <h2 id="events-heading">{t.home.events}</h2>
@@ -107,6 +204,7 @@ export function Home({ city }: { city: City | null }) {
               ))}
             </ul>
           )}
+          <MoreButton label={t.home.moreEvents} pages={eventPages} />
         </section>
       </div>
     </section>

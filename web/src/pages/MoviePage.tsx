@@ -1,6 +1,7 @@
 import { useQuery } from '../api/useQuery';
 import type { City } from '../city';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { Poster } from '../components/Poster';
 import { ShowtimesSection, useAllCities } from '../components/ShowtimesSection';
 import { formatDateKey, formatRating } from '../format';
 import { graphql } from '../gql';
@@ -79,9 +80,14 @@ export function MoviePage({ id, city }: { id: string; city: City | null }) {
   return (
     <article aria-labelledby="title-heading" className="title-page">
       <div className="title-head">
-        {m.posterUrl ? (
-          <img src={m.posterUrl} alt={t.title.poster(m.title)} width={240} height={360} className="title-poster" />
-        ) : null}
+        <Poster
+          url={m.posterUrl}
+          title={m.title}
+          alt={t.title.poster(m.title)}
+          className="title-poster"
+          width={240}
+          height={360}
+        />
         <div>
           <h1 id="title-heading">{m.title}</h1>
           <p className="title-meta">
@@ -107,7 +113,7 @@ export function MoviePage({ id, city }: { id: string; city: City | null }) {
           </dl>
           {m.trailerUrl ? (
             <p>
-              <a href={m.trailerUrl} rel="noopener noreferrer" target="_blank">
+              <a href={m.trailerUrl} rel="noopener noreferrer">
                 {t.title.trailer}
               </a>
             </p>
