@@ -41,6 +41,8 @@ pub struct Settings {
     pub bind: SocketAddr,
     /// Where the embedded database, secrets and (later) the index and mail live.
     pub data_dir: PathBuf,
+    /// The built web app (`index.html` and `assets/`), served at `/`.
+    pub web_dir: PathBuf,
     /// `postgres://…` or `sqlite://…`; default: SQLite under `data_dir`.
     pub database_url: Option<SecretString>,
     /// Database pool size.
@@ -206,6 +208,7 @@ impl Default for Settings {
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: PathBuf::from("./data"),
+            web_dir: PathBuf::from("web/dist"),
             database_url: None,
             database_max_connections: 16,
             database_acquire_timeout_ms: 10_000,

@@ -162,9 +162,10 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     // A closed stdout (a supervisor that stopped reading) must not stop the server.
     let mut out = std::io::stdout();
     let _ = writeln!(out, "Marquee is listening on http://{addr}");
+    let _ = writeln!(out, "  Web app: http://{addr}/");
     let _ = writeln!(
         out,
-        "  GraphQL (GraphiQL in a browser): http://{addr}/graphql"
+        "  GraphQL: http://{addr}/graphql  GraphiQL: http://{addr}/graphiql"
     );
     let _ = writeln!(
         out,

@@ -258,6 +258,7 @@ impl Application {
             )),
             parsed: Arc::default(),
             graphiql: settings.graphiql_enabled(),
+            web: Arc::new(crate::http::web_app::WebApp::new(&settings.web_dir)),
             webhooks: WebhookSettings {
                 secret: settings.stripe_webhook_secret.clone(),
                 tolerance_secs: i64::from(settings.webhook_tolerance_seconds),

@@ -38,6 +38,19 @@ impl OwnRedis {
         }
     }
 
+    /// The run's Redis (`TEST_REDIS_URL`), or on an embedded run a private one, kept alive
+    /// by the first value: what two instances share.
+    pub async fn or_the_runs() -> (Option<Self>, String) {
+        match std::env::var("TEST_REDIS_URL") {
+            Ok(url) => (None, url),
+            Err(_) => {
+                let own = Self::start().await;
+                let url = own.url.clone();
+                (Some(own), url)
+            }
+        }
+    }
+
     /// Starts the killed server again on the same port (empty: it keeps nothing on disk).
     pub async fn restart(&mut self) {
         self.child = serve(self.port, self._dir.path()).await;

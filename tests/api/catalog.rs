@@ -16,7 +16,8 @@ async fn movie(app: &TestApp, admin: &str, title: &str, genres: Value, language:
     data["createMovie"]["id"].as_str().unwrap().to_owned()
 }
 
-fn titles(data: &Value) -> Vec<String> {
+/// The titles of a `movies` connection, in order.
+pub(crate) fn titles(data: &Value) -> Vec<String> {
     data["movies"]["edges"]
         .as_array()
         .unwrap()

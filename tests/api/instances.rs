@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use marquee::config::Settings;
 use secrecy::SecretString;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::booking_faults::OwnRedis;
+use crate::catalog::titles;
 use crate::helpers::*;
 
 /// Two instances on one database; with `redis`, on one Redis under one key prefix.
@@ -92,27 +93,11 @@ async fn an_account_deleted_on_one_instance_is_refused_by_another_within_the_rec
     );
 }
 
-fn titles(body: &Value) -> Vec<String> {
-    body["movies"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"]["title"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 #[tokio::test]
 async fn a_city_listing_computed_by_one_instance_is_served_by_another_from_the_shared_cache() {
     // The cache is shared through Redis: the run's, or a private one on an embedded run.
-    let own = match std::env::var("TEST_REDIS_URL") {
-        Ok(_) => None,
-        Err(_) => Some(OwnRedis::start().await),
-    };
-    let redis = own
-        .as_ref()
-        .map(|r| r.url.clone())
-        .or_else(|| std::env::var("TEST_REDIS_URL").ok());
-    let (a, b) = two_instances(redis, |_| {}).await;
+    let (_own, redis) = OwnRedis::or_the_runs().await;
+    let (a, b) = two_instances(Some(redis), |_| {}).await;
     let f = a.fixture().await;
     a.showtime_at(&f, 30).await;
     // Both have heard of every change, so their cache keys name the same generation.

@@ -189,14 +189,8 @@ async fn booking_status_follows_its_owner_s_booking_and_refuses_everyone_else() 
 #[tokio::test]
 async fn a_hold_made_through_one_instance_reaches_a_subscriber_of_another() {
     // Two servers sharing the database and Redis (a private Redis when the run has none).
-    let own = match std::env::var("TEST_REDIS_URL") {
-        Ok(_) => None,
-        Err(_) => Some(OwnRedis::start().await),
-    };
-    let redis = own
-        .as_ref()
-        .map(|r| r.url.clone())
-        .or_else(|| std::env::var("TEST_REDIS_URL").ok());
+    let (_own, redis) = OwnRedis::or_the_runs().await;
+    let redis = Some(redis);
     let shared: Arc<Mutex<Option<(secrecy::SecretString, String)>>> = Arc::default();
     let first = {
         let (shared, redis) = (shared.clone(), redis.clone());

@@ -46,6 +46,7 @@ mod subscriptions;
 mod theatre_changes;
 mod tokens;
 mod waiting_room;
+mod web_app;
 mod webhooks;
 mod ws_limits;
 mod ws_protocol;

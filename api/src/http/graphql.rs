@@ -172,6 +172,22 @@ pub struct GetParams {
     variables: Option<String>,
 }
 
+/// `GET /graphiql` (and `GET /graphql` without a query): GraphiQL, where it is switched on.
+pub async fn graphiql(State(state): State<AppState>) -> Response {
+    if !state.graphiql {
+        return coded(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "GraphiQL is switched off here; send queries to /graphql",
+        );
+    }
+    let page = GraphiQLSource::build()
+        .endpoint("/graphql")
+        .subscription_endpoint("/graphql/ws")
+        .finish();
+    Html(page).into_response()
+}
+
 /// `GET /graphql`: GraphiQL in a browser, or a query (never a mutation) from the URL.
 pub async fn get(
     State(state): State<AppState>,
@@ -180,18 +196,7 @@ pub async fn get(
     params: Query<GetParams>,
 ) -> Response {
     let Some(query) = params.0.query else {
-        if !state.graphiql {
-            return coded(
-                StatusCode::NOT_FOUND,
-                "NOT_FOUND",
-                "GraphiQL is switched off here; send queries to /graphql",
-            );
-        }
-        let page = GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql/ws")
-            .finish();
-        return Html(page).into_response();
+        return graphiql(State(state)).await;
     };
     if let Ok(doc) = state.parsed.parse(&query) {
         let op = doc

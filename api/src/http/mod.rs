@@ -8,6 +8,7 @@ mod health;
 mod observe;
 pub mod rate_limit;
 pub mod serve;
+pub mod web_app;
 mod webhooks;
 mod ws;
 mod ws_groups;
@@ -52,6 +53,8 @@ pub struct AppState {
     pub groups: Arc<Groups>,
     /// Whether `GET /graphql` serves GraphiQL.
     pub graphiql: bool,
+    /// The built web app served at `/`.
+    pub web: Arc<web_app::WebApp>,
     /// Rate limits of GraphQL requests, by client address and account.
     pub rate_limits: Arc<rate_limit::RateLimits>,
 }
@@ -76,11 +79,12 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/graphql/ws", get(ws::upgrade))
+        .route("/graphiql", get(graphql::graphiql))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .route("/webhooks/stripe", axum::routing::post(webhooks::stripe))
-        .fallback(errors::not_found)
+        .fallback(web_app::serve)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             observe::record,
