@@ -7,10 +7,11 @@ import { join, resolve } from 'node:path';
 /**
  * Browser tests against the real server: `marquee` (built with `cargo build -p marquee`,
  * or E2E_MARQUEE_BIN; no MARQUEE_… name, which the server would read as a setting) on a
- * free port with a fresh data directory and no demo data; the global setup creates an
- * admin and the test catalog through the API.
+ * free port with a fresh data directory and no demo data, serving the built app (run
+ * `npm run build` first) and the API; the global setup creates an admin and the test
+ * catalog through the API.
  *
- * The config is read again by every worker; the first read picks the ports and the data
+ * The config is read again by every worker; the first read picks the port and the data
  * directory and leaves them in the environment, which the workers inherit.
  */
 const repo = resolve(import.meta.dirname, '..');
@@ -23,23 +24,21 @@ function freePort(): string {
   ).trim();
 }
 
-process.env.E2E_API_PORT ??= freePort();
-process.env.E2E_UI_PORT ??= freePort();
+process.env.E2E_PORT ??= freePort();
 process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'marquee-e2e-'));
 process.env.E2E_MARQUEE_BIN ??= join(repo, 'target', 'debug', 'marquee');
 
-const apiPort = process.env.E2E_API_PORT;
-const uiPort = process.env.E2E_UI_PORT;
+const port = process.env.E2E_PORT;
 const dataDir = process.env.E2E_DATA_DIR;
 const bin = process.env.E2E_MARQUEE_BIN;
-const api = `http://127.0.0.1:${apiPort}`;
-const ui = `http://127.0.0.1:${uiPort}`;
-process.env.E2E_API_URL = api;
+const origin = `http://127.0.0.1:${port}`;
+process.env.E2E_API_URL = origin;
 
 const marqueeEnv = {
   MARQUEE_SEED_DEMO: 'false',
   MARQUEE_DATA_DIR: dataDir,
-  MARQUEE_BIND: `127.0.0.1:${apiPort}`,
+  MARQUEE_BIND: `127.0.0.1:${port}`,
+  MARQUEE_WEB_DIR: join(import.meta.dirname, 'dist'),
   MARQUEE_LOG_FILTER: 'warn',
   RUST_LOG: 'warn',
 };
@@ -69,7 +68,7 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   reporter: [['list']],
   use: {
-    baseURL: ui,
+    baseURL: origin,
     headless: true,
     locale: 'en-US',
     // Far from the test theatre's zone: times must be shown on the theatre's clock, not the browser's.
@@ -81,23 +80,15 @@ export default defineConfig({
     { name: 'mobile', use: { viewport: { width: 390, height: 844 } } },
     { name: 'desktop', use: { viewport: { width: 1440, height: 900 } } },
   ],
-  webServer: [
-    {
-      command: `"${bin}" serve`,
-      url: `${api}/healthz`,
-      env: marqueeEnv,
-      reuseExistingServer: false,
-      timeout: 60_000,
-      stdout: 'ignore',
-      stderr: 'pipe',
-    },
-    {
-      // The built app (npm run build), with /graphql and /graphql/ws forwarded to the server.
-      command: `npx vite preview --host 127.0.0.1 --port ${uiPort} --strictPort`,
-      url: ui,
-      env: { MARQUEE_API: api },
-      reuseExistingServer: false,
-      timeout: 30_000,
-    },
-  ],
+  webServer: {
+    // One server for the app and the API, as in production: `marquee` serves the build
+    // (npm run build) from MARQUEE_WEB_DIR next to /graphql and /graphql/ws.
+    command: `"${bin}" serve`,
+    url: `${origin}/healthz`,
+    env: marqueeEnv,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
 });
