@@ -4,6 +4,17 @@ import { expectAccessible, screenshot } from './helpers';
 
 const catalog = readCatalog();
 
+/** The date button of an instant's local date at the test theatre. */
+function dayChip(iso: string): string {
+  const local = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: catalog.timezone }).format(d);
+  const days = Math.round((Date.parse(local(new Date(iso))) - Date.parse(local(new Date()))) / 86_400_000);
+  if (days === 0) return 'Today';
+  if (days === 1) return 'Tomorrow';
+  return new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', timeZone: catalog.timezone }).format(
+    new Date(iso),
+  );
+}
+
 test('home: picking a city lists what is on there, and the city is remembered', async ({ page }, testInfo) => {
   await page.goto('/');
   await expect(page.getByRole('heading', { level: 1, name: "What's on" })).toBeVisible();
@@ -13,14 +24,18 @@ test('home: picking a city lists what is on there, and the city is remembered', 
   await expect(page.getByRole('heading', { level: 1, name: `What's on in ${catalog.city}` })).toBeVisible();
   const movies = page.getByRole('list', { name: 'Movies' });
   await expect(movies.getByRole('link', { name: catalog.movieTitle })).toBeVisible();
-  await expect(page.getByText('No live events on these dates.')).toBeVisible();
+  const events = page.getByRole('list', { name: 'Live events' });
+  await expect(events.getByRole('link', { name: catalog.eventTitle })).toBeVisible();
   await expectAccessible(page);
   await screenshot(page, testInfo, 'home');
 
-  // Today has no showtime (the test's is a day away); its date does.
+  // Today has no showtime (the movie's is a day away, on the theatre's calendar); its date does.
   await page.getByRole('button', { name: 'Today' }).click();
   await expect(page.getByRole('button', { name: 'Today' })).toHaveAttribute('aria-pressed', 'true');
   await expect(page.getByText('No movies on these dates.')).toBeVisible();
+  await page.getByRole('button', { name: dayChip(catalog.showtimeStartsAt) }).click();
+  await expect(movies.getByRole('link', { name: catalog.movieTitle })).toBeVisible();
+  await expect(page.getByText('No live events on these dates.')).toBeVisible();
   await page.getByRole('button', { name: 'This week' }).click();
   await expect(movies.getByRole('link', { name: catalog.movieTitle })).toBeVisible();
 
@@ -98,6 +113,32 @@ test('movie page: showtimes by date and theatre, on the theatre clock, with pric
   await expect(showtime).toContainText('Premium $18.75');
   await expectAccessible(page);
   await screenshot(page, testInfo, 'movie');
+});
+
+test('event page: the performer and the showtime with prices', async ({ page }, testInfo) => {
+  await page.goto(`/events/${catalog.eventId}`);
+  await expect(page.getByRole('heading', { level: 1, name: catalog.eventTitle })).toBeVisible();
+  await expect(page.getByText('The Front Range Quartet')).toBeVisible();
+  const time = new Intl.DateTimeFormat('en-US', { hour: 'numeric', minute: '2-digit', timeZone: catalog.timezone }).format(
+    new Date(catalog.eventStartsAt),
+  );
+  const showtime = page.getByTestId('showtime').first();
+  await expect(showtime.locator('time')).toHaveText(new RegExp(`^${time}\\s`));
+  await expect(showtime).toContainText('Standard $12.50');
+  await expectAccessible(page);
+  await screenshot(page, testInfo, 'event');
+});
+
+test('the server that answers the API serves the app: deep links, and hashed assets cached for good', async ({ page }) => {
+  const assets: { url: string; cacheControl: string | undefined }[] = [];
+  page.on('response', (r) => {
+    if (new URL(r.url()).pathname.startsWith('/assets/')) assets.push({ url: r.url(), cacheControl: r.headers()['cache-control'] });
+  });
+  const response = await page.goto(`/movies/${catalog.movieId}`);
+  expect(response?.status()).toBe(200);
+  await expect(page.getByRole('heading', { level: 1, name: catalog.movieTitle })).toBeVisible();
+  expect(assets.length).toBeGreaterThan(0);
+  for (const a of assets) expect(a.cacheControl, a.url).toContain('immutable');
 });
 
 test('an unknown address says so, with a way home', async ({ page }) => {

@@ -11,6 +11,9 @@ export interface TestCatalog {
   movieTitle: string;
   misspelled: string;
   showtimeStartsAt: string;
+  eventId: string;
+  eventTitle: string;
+  eventStartsAt: string;
   currency: string;
   prices: { category: string; priceCents: number }[];
   latitude: number;

@@ -93,6 +93,27 @@ export default async function globalSetup(): Promise<void> {
     { i: { screenId: createScreen.id, movieId: createMovie.id, startsAt, currency: 'USD', prices } },
     admin,
   );
+  const eventTitle = 'An Evening of Strings';
+  const { createEvent } = await gql<{ createEvent: { id: string } }>(
+    'mutation($i: CreateEventInput!) { createEvent(input: $i) { id } }',
+    {
+      i: {
+        title: eventTitle,
+        description: 'A string quartet plays Haydn and Shostakovich.',
+        performer: 'The Front Range Quartet',
+        category: 'concert',
+        durationMinutes: 90,
+      },
+    },
+    admin,
+  );
+  // Two days on, after the movie has ended.
+  const eventStartsAt = new Date(Date.parse(startsAt) + 48 * 3600_000).toISOString();
+  await gql(
+    'mutation($i: CreateShowtimeInput!) { createShowtime(input: $i) { id } }',
+    { i: { screenId: createScreen.id, eventId: createEvent.id, startsAt: eventStartsAt, currency: 'USD', prices } },
+    admin,
+  );
 
   const catalog: TestCatalog = {
     city: theatre.city,
@@ -103,6 +124,9 @@ export default async function globalSetup(): Promise<void> {
     movieTitle,
     misspelled: 'Last Horizn',
     showtimeStartsAt: startsAt,
+    eventId: createEvent.id,
+    eventTitle,
+    eventStartsAt,
     currency: 'USD',
     prices,
     latitude: theatre.latitude,
