@@ -9,9 +9,13 @@
 #   2. cargo clippy --workspace --all-targets -- -D warnings
 #   3. cargo test --workspace            (TEST_BACKEND=sqlite, no external services)
 #   4. cargo test --workspace            (TEST_BACKEND=postgres, throwaway PostgreSQL 15 + Redis)
+#   5. the web app (web/): npm ci, npm run build (codegen from schema.graphql,
+#      typecheck, build, bundle-size check), then its browser tests
+#      (npm run test:e2e: Playwright in the system Chromium against the
+#      marquee binary on the embedded default)
 #
 # Before step 1 it installs what is missing (as root, through apt: Redis,
-# PostgreSQL 15, Prometheus; the Stripe
+# PostgreSQL 15, Prometheus, Chromium; the Stripe
 # emulator localstripe and the SMTP server aiosmtpd from PyPI into
 # target/test-venv) and starts a private PostgreSQL, Redis, localstripe and
 # SMTP sink (scripts/mailsink.py) on free loopback ports inside a temporary
@@ -28,8 +32,11 @@
 #   scripts/test.sh booking_
 #   scripts/test.sh -- --nocapture
 #
+# Node.js 20+ and npm must be installed already (step 5 stops the run without them).
+#
 # Environment:
-#   PG_BIN   directory of initdb/pg_ctl/postgres (default /usr/lib/postgresql/15/bin)
+#   PG_BIN         directory of initdb/pg_ctl/postgres (default /usr/lib/postgresql/15/bin)
+#   CHROMIUM_PATH  the browser of step 5 (default /usr/bin/chromium)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -157,6 +164,35 @@ ensure_lint_tools() {
         die "'cargo fmt' is not available; install the rustfmt component (rustup component add rustfmt)"
     cargo clippy --version >/dev/null 2>&1 ||
         die "'cargo clippy' is not available; install the clippy component (rustup component add clippy)"
+}
+
+# The web app's build needs Node.js and npm (not installed here: CI provides them);
+# its browser tests run in the system Chromium (Playwright's own download is not used).
+CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
+
+ensure_web_tools() {
+    command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
+        die "node and npm not found: the web app (web/) needs Node.js 20 or later with npm; install them and run again"
+    local major
+    major=$(node -p 'process.versions.node.split(".")[0]')
+    [ "$major" -ge 20 ] || die "Node.js $(node --version) is too old for the web app (web/): 20 or later is needed"
+    if [ -x "$CHROMIUM_PATH" ]; then
+        return
+    fi
+    is_root || die "$CHROMIUM_PATH not found; install Chromium (e.g. 'sudo apt-get install chromium'), set CHROMIUM_PATH, or run as root"
+    apt_install chromium
+    [ -x "$CHROMIUM_PATH" ] || die "$CHROMIUM_PATH still not found after installing chromium"
+}
+
+# Step 5: the web app, built from the schema as it stands and tested in a browser
+# against the server binary of this tree.
+web_install() { (cd "$ROOT/web" && npm ci --no-audit --no-fund); }
+web_build() { (cd "$ROOT/web" && npm run build); }
+web_e2e() {
+    # Inside run_step a failing command does not stop a function by itself (set -e is off there).
+    cargo build -p marquee || return
+    (cd "$ROOT/web" && CHROMIUM_PATH="$CHROMIUM_PATH" \
+        E2E_MARQUEE_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/marquee" npm run test:e2e)
 }
 
 make_tmp_dir() {
@@ -502,6 +538,7 @@ main() {
     if [ "$skip_lint" = 0 ]; then
         ensure_lint_tools
     fi
+    ensure_web_tools
 
     banner "Starting PostgreSQL, Redis, localstripe and the SMTP sink"
     start_servers
@@ -515,6 +552,9 @@ main() {
         cargo test --workspace "$@"
     run_step "cargo test (PostgreSQL + Redis)" \
         env TEST_BACKEND=postgres cargo test --workspace "$@"
+    run_step "web: npm ci" web_install
+    run_step "web: build (codegen, typecheck, bundle size)" web_build
+    run_step "web: browser tests (Chromium, embedded server)" web_e2e
 }
 
 main "$@"

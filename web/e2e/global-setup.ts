@@ -1,0 +1,136 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { catalogFile, type TestCatalog } from './catalog';
+
+/**
+ * Creates the test catalog on the fresh server: an admin (through `marquee create-admin`,
+ * as an operator would), then a theatre, a screen, a movie and a showtime through GraphQL.
+ */
+const api = () => `${process.env.E2E_API_URL}/graphql`;
+
+async function gql<T>(query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
+  const response = await fetch(api(), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown[] };
+  if (body.errors?.length || !body.data) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+export default async function globalSetup(): Promise<void> {
+  const email = 'boss@marquee.test';
+  const password = 'a long admin password';
+  execFileSync(process.env.E2E_MARQUEE_BIN ?? '', ['create-admin', '--email', email], {
+    input: `${password}\n`,
+    env: { ...process.env, MARQUEE_SEED_DEMO: 'false', MARQUEE_DATA_DIR: process.env.E2E_DATA_DIR },
+    stdio: ['pipe', 'ignore', 'inherit'],
+  });
+  const { logIn } = await gql<{ logIn: { token: string } }>(
+    'mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }',
+    { e: email, p: password },
+  );
+  const admin = logIn.token;
+
+  const theatre = {
+    name: 'Marquee Mile High',
+    address: '1600 Champa St',
+    city: 'Denver',
+    state: 'CO',
+    zip: '80202',
+    latitude: 39.7479,
+    longitude: -104.9949,
+    timezone: 'America/Denver',
+  };
+  const { createTheatre } = await gql<{ createTheatre: { id: string } }>(
+    'mutation($i: CreateTheatreInput!) { createTheatre(input: $i) { id } }',
+    { i: theatre },
+    admin,
+  );
+  const { createScreen } = await gql<{ createScreen: { id: string } }>(
+    'mutation($t: ID!, $n: String!, $l: ScreenLayoutInput!) { createScreen(theatreId: $t, name: $n, layout: $l) { id } }',
+    {
+      t: createTheatre.id,
+      n: 'Screen 1',
+      l: {
+        rows: [
+          { label: 'A', seats: 'AC__SSSS__CA' },
+          { label: 'B', seats: 'SSSS__SSSS' },
+          { label: 'C', seats: 'PPPP__PPPP' },
+        ],
+      },
+    },
+    admin,
+  );
+  const movieTitle = 'The Last Horizon';
+  const { createMovie } = await gql<{ createMovie: { id: string } }>(
+    'mutation($i: CreateMovieInput!) { createMovie(input: $i) { id } }',
+    {
+      i: {
+        title: movieTitle,
+        synopsis: 'A pilot flies past the edge of the map to bring her crew home.',
+        runtimeMinutes: 118,
+        releaseDate: '2026-01-01',
+        genres: ['sci-fi', 'drama'],
+        cast: ['Ada Stone', 'Lee Park'],
+        language: 'English',
+        certificate: 'PG-13',
+      },
+    },
+    admin,
+  );
+  // A day from now, on a round minute: tomorrow evening or so on the theatre's clock.
+  const startsAt = new Date(Math.ceil((Date.now() + 26 * 3600_000) / 300_000) * 300_000).toISOString();
+  const prices = [
+    { category: 'STANDARD', priceCents: 1250 },
+    { category: 'PREMIUM', priceCents: 1875 },
+    { category: 'ACCESSIBLE', priceCents: 1250 },
+    { category: 'COMPANION', priceCents: 1250 },
+  ];
+  await gql(
+    'mutation($i: CreateShowtimeInput!) { createShowtime(input: $i) { id } }',
+    { i: { screenId: createScreen.id, movieId: createMovie.id, startsAt, currency: 'USD', prices } },
+    admin,
+  );
+  const eventTitle = 'An Evening of Strings';
+  const { createEvent } = await gql<{ createEvent: { id: string } }>(
+    'mutation($i: CreateEventInput!) { createEvent(input: $i) { id } }',
+    {
+      i: {
+        title: eventTitle,
+        description: 'A string quartet plays Haydn and Shostakovich.',
+        performer: 'The Front Range Quartet',
+        category: 'concert',
+        durationMinutes: 90,
+      },
+    },
+    admin,
+  );
+  // Two days on, after the movie has ended.
+  const eventStartsAt = new Date(Date.parse(startsAt) + 48 * 3600_000).toISOString();
+  await gql(
+    'mutation($i: CreateShowtimeInput!) { createShowtime(input: $i) { id } }',
+    { i: { screenId: createScreen.id, eventId: createEvent.id, startsAt: eventStartsAt, currency: 'USD', prices } },
+    admin,
+  );
+
+  const catalog: TestCatalog = {
+    city: theatre.city,
+    state: theatre.state,
+    timezone: theatre.timezone,
+    theatre: theatre.name,
+    movieId: createMovie.id,
+    movieTitle,
+    misspelled: 'Last Horizn',
+    showtimeStartsAt: startsAt,
+    eventId: createEvent.id,
+    eventTitle,
+    eventStartsAt,
+    currency: 'USD',
+    prices,
+    latitude: theatre.latitude,
+    longitude: theatre.longitude,
+  };
+  writeFileSync(catalogFile(), JSON.stringify(catalog, null, 2));
+}
