@@ -115,6 +115,9 @@ pub struct Settings {
     pub stripe_max_tries: u32,
     /// Signing secret of the Stripe webhook endpoint (`whsec_…`).
     pub stripe_webhook_secret: Option<SecretString>,
+    /// Stripe's publishable key (`pk_…`), handed to browsers for Stripe.js (card entry
+    /// and 3-D Secure); public by design.
+    pub stripe_publishable_key: Option<String>,
     /// Largest accepted age of a webhook signature, in seconds.
     pub webhook_tolerance_seconds: u32,
     /// A subscription connection must send `connection_init` within this time.
@@ -243,6 +246,7 @@ impl Default for Settings {
             stripe_timeout_ms: 10_000,
             stripe_max_tries: 3,
             stripe_webhook_secret: None,
+            stripe_publishable_key: None,
             webhook_tolerance_seconds: 300,
             ws_init_timeout_ms: 10_000,
             ws_idle_timeout_ms: 300_000,
@@ -462,6 +466,16 @@ impl Settings {
                 "must be true to serve the embedded payment gateway (which takes any test card, \
                  so anyone could book with pm_card_visa) on a non-loopback bind address; \
                  set payment_gateway = \"stripe\" for real sales",
+            ));
+        }
+        if self
+            .stripe_publishable_key
+            .as_deref()
+            .is_some_and(|k| !k.starts_with("pk_"))
+        {
+            return Err(invalid(
+                "stripe_publishable_key",
+                "must be a publishable key (pk_…), never a secret one",
             ));
         }
         if self

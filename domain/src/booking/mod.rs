@@ -1,5 +1,6 @@
 //! The booking path: holds on seats, and the bookings they belong to.
 
+mod authentication;
 mod best_available;
 mod buyer_caps;
 mod cancel;
@@ -22,6 +23,7 @@ mod seat_prices;
 mod settle;
 mod types;
 
+pub use authentication::{PaymentState, PaymentView};
 pub use buyer_caps::BuyerCaps;
 pub use cancel::SHOWTIME_CANCELLED_REASON;
 pub use checkout::CheckoutInput;
