@@ -595,4 +595,104 @@ mod tests {
         g.set_behaviour(FakeBehaviour::Down);
         assert!(g.lookup("k", None).await.unwrap_err().outcome_unknown());
     }
+
+    #[tokio::test]
+    async fn a_3ds_card_waits_for_authentication_and_the_ledger_keeps_its_outcome() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.jsonl");
+        let g = FakeGateway::with_ledger(path.clone()).unwrap();
+        let waiting = g
+            .charge(req("pm_card_threeDSecure2Required", "ok"))
+            .await
+            .unwrap();
+        let ChargeOutcome::RequiresAction { client_secret, .. } = &waiting else {
+            panic!("{waiting:?}")
+        };
+        // The secret never reaches a log through Debug.
+        assert!(!format!("{waiting:?}").contains(client_secret.expose()));
+        assert_eq!(
+            g.charge(req("pm_card_threeDSecure2Required", "ok"))
+                .await
+                .unwrap(),
+            waiting
+        );
+        assert_eq!(g.taken_count(), 0);
+        let ok_secret = client_secret.expose().to_owned();
+        assert!(matches!(
+            g.authenticate(&ok_secret, true).unwrap(),
+            ChargeOutcome::Succeeded { .. }
+        ));
+        assert_eq!(
+            g.authenticate(&ok_secret, false),
+            Err(AuthenticateError::NotAwaiting)
+        );
+        assert_eq!(
+            g.authenticate("nope", true),
+            Err(AuthenticateError::Unknown)
+        );
+
+        let ChargeOutcome::RequiresAction { client_secret, .. } = g
+            .charge(req("pm_card_threeDSecure2Required", "failed"))
+            .await
+            .unwrap()
+        else {
+            unreachable!()
+        };
+        assert!(matches!(
+            g.authenticate(client_secret.expose(), false).unwrap(),
+            ChargeOutcome::Declined { ref reason, .. } if reason == AUTHENTICATION_FAILED
+        ));
+        // Left unauthenticated, then cancelled: nothing can be taken any more.
+        let ChargeOutcome::RequiresAction { client_secret, .. } = g
+            .charge(req("pm_card_threeDSecure2Required", "gone"))
+            .await
+            .unwrap()
+        else {
+            unreachable!()
+        };
+        assert!(matches!(
+            g.cancel("gone", None).await.unwrap(),
+            Some(ChargeOutcome::Declined { ref reason, .. }) if reason == "canceled"
+        ));
+        assert_eq!(
+            g.authenticate(client_secret.expose(), true),
+            Err(AuthenticateError::NotAwaiting)
+        );
+        // A settled charge is not cancelled.
+        assert!(matches!(
+            g.cancel("ok", None).await.unwrap(),
+            Some(ChargeOutcome::Succeeded { .. })
+        ));
+        assert_eq!(g.taken_count(), 1);
+
+        let again = FakeGateway::with_ledger(path).unwrap();
+        assert!(matches!(
+            again.lookup("ok", None).await.unwrap(),
+            Some(ChargeOutcome::Succeeded { .. })
+        ));
+        assert!(matches!(
+            again.lookup("failed", None).await.unwrap(),
+            Some(ChargeOutcome::Declined { ref reason, .. }) if reason == AUTHENTICATION_FAILED
+        ));
+        assert!(matches!(
+            again.lookup("gone", None).await.unwrap(),
+            Some(ChargeOutcome::Declined { ref reason, .. }) if reason == "canceled"
+        ));
+        assert_eq!(again.taken_count(), 1);
+        // A charge still awaiting authentication survives a restart with its secret.
+        let ChargeOutcome::RequiresAction { client_secret, .. } = g
+            .charge(req("pm_card_threeDSecure2Required", "later"))
+            .await
+            .unwrap()
+        else {
+            unreachable!()
+        };
+        let restarted = FakeGateway::with_ledger(dir.path().join("ledger.jsonl")).unwrap();
+        assert!(matches!(
+            restarted
+                .authenticate(client_secret.expose(), true)
+                .unwrap(),
+            ChargeOutcome::Succeeded { .. }
+        ));
+    }
 }
