@@ -297,3 +297,34 @@ async fn the_payment_config_names_the_gateway_and_the_publishable_key() {
         "pk_test_marquee"
     );
 }
+
+#[tokio::test]
+async fn a_webhook_settles_a_payment_authenticated_without_confirm_checkout() {
+    use crate::webhooks::{SECRET, deliver, succeeded};
+    let app = spawn_app_with(|s| s.stripe_webhook_secret = Some(SECRET.to_owned().into())).await;
+    let buyer = app.customer("3ds-hook@example.com").await;
+    let h = held(&app, &buyer).await;
+    let booking = checkout_needing_authentication(&app, &buyer, &h).await;
+    let secret = booking["payment"]["clientSecret"].as_str().unwrap();
+    assert_eq!(authenticate(&app, secret, "succeed").await.status(), 200);
+    // The buyer's browser never calls back; the gateway's webhook tells the outcome.
+    let reference = sql_texts(
+        &app,
+        "SELECT provider_ref FROM payments WHERE booking_id = $1",
+        [uuid(&h.booking)],
+    )
+    .await;
+    let mut event = succeeded("evt_3ds", &format!("{}:1", h.booking));
+    event["data"]["object"]["id"] = json!(reference[0]);
+    let (status, answer) = deliver(&app, &event, None).await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{answer}");
+    assert_eq!(answer["outcome"], "processed", "{answer}");
+    let done = app
+        .ok(BOOKING, json!({ "b": h.booking }), Some(&buyer))
+        .await;
+    assert_eq!(done["booking"]["status"], "CONFIRMED", "{done}");
+    assert_eq!(payment_statuses(&app, &h.booking).await, ["succeeded"]);
+    assert_eq!(ticket_count(&app, &h.booking).await, ["2"]);
+    assert_eq!(stored_seats(&app, &h).await, ["SOLD", "SOLD"]);
+    assert_eq!(app.fake().taken_count(), 1);
+}
