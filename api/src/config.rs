@@ -690,6 +690,19 @@ mod tests {
     }
 
     #[test]
+    fn the_stripe_publishable_key_must_be_a_publishable_one() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("MARQUEE_STRIPE_PUBLISHABLE_KEY", "sk_test_secret");
+            let err = Settings::load(None, &Overrides::default()).unwrap_err();
+            assert!(err.to_string().contains("stripe_publishable_key"), "{err}");
+            jail.set_env("MARQUEE_STRIPE_PUBLISHABLE_KEY", "pk_test_marquee");
+            let s = Settings::load(None, &Overrides::default()).unwrap();
+            assert_eq!(s.stripe_publishable_key.as_deref(), Some("pk_test_marquee"));
+            Ok(())
+        });
+    }
+
+    #[test]
     fn the_fake_gateway_is_served_beyond_loopback_only_for_a_demo() {
         figment::Jail::expect_with(|jail| {
             jail.set_env("MARQUEE_BIND", "0.0.0.0:8080");
