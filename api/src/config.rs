@@ -115,6 +115,9 @@ pub struct Settings {
     pub stripe_max_tries: u32,
     /// Signing secret of the Stripe webhook endpoint (`whsec_…`).
     pub stripe_webhook_secret: Option<SecretString>,
+    /// Stripe's publishable key (`pk_…`), handed to browsers for Stripe.js (card entry
+    /// and 3-D Secure); public by design.
+    pub stripe_publishable_key: Option<String>,
     /// Largest accepted age of a webhook signature, in seconds.
     pub webhook_tolerance_seconds: u32,
     /// A subscription connection must send `connection_init` within this time.
@@ -243,6 +246,7 @@ impl Default for Settings {
             stripe_timeout_ms: 10_000,
             stripe_max_tries: 3,
             stripe_webhook_secret: None,
+            stripe_publishable_key: None,
             webhook_tolerance_seconds: 300,
             ws_init_timeout_ms: 10_000,
             ws_idle_timeout_ms: 300_000,
@@ -465,6 +469,16 @@ impl Settings {
             ));
         }
         if self
+            .stripe_publishable_key
+            .as_deref()
+            .is_some_and(|k| !k.starts_with("pk_"))
+        {
+            return Err(invalid(
+                "stripe_publishable_key",
+                "must be a publishable key (pk_…), never a secret one",
+            ));
+        }
+        if self
             .stripe_api_base
             .as_deref()
             .is_some_and(|u| !(u.starts_with("https://") || u.starts_with("http://")))
@@ -673,6 +687,19 @@ mod tests {
                 Ok(())
             });
         }
+    }
+
+    #[test]
+    fn the_stripe_publishable_key_must_be_a_publishable_one() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("MARQUEE_STRIPE_PUBLISHABLE_KEY", "sk_test_secret");
+            let err = Settings::load(None, &Overrides::default()).unwrap_err();
+            assert!(err.to_string().contains("stripe_publishable_key"), "{err}");
+            jail.set_env("MARQUEE_STRIPE_PUBLISHABLE_KEY", "pk_test_marquee");
+            let s = Settings::load(None, &Overrides::default()).unwrap();
+            assert_eq!(s.stripe_publishable_key.as_deref(), Some("pk_test_marquee"));
+            Ok(())
+        });
     }
 
     #[test]

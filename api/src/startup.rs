@@ -233,6 +233,15 @@ impl Application {
                 max_complexity: settings.graphql_max_complexity,
                 introspection: settings.introspection_enabled(),
             },
+            graphql::PaymentSetup {
+                gateway: if fake_gateway.is_some() {
+                    "fake"
+                } else {
+                    "stripe"
+                }
+                .to_owned(),
+                publishable_key: settings.stripe_publishable_key.clone(),
+            },
         );
         let state = AppState {
             groups: Arc::new(crate::http::Groups::new(
@@ -259,6 +268,7 @@ impl Application {
             parsed: Arc::default(),
             graphiql: settings.graphiql_enabled(),
             web: Arc::new(crate::http::web_app::WebApp::new(&settings.web_dir)),
+            fake_gateway: fake_gateway.clone(),
             webhooks: WebhookSettings {
                 secret: settings.stripe_webhook_secret.clone(),
                 tolerance_secs: i64::from(settings.webhook_tolerance_seconds),

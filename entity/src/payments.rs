@@ -13,7 +13,8 @@ pub struct Model {
     pub idempotency_key: String,
     pub amount_cents: i64,
     pub currency: String,
-    /// `pending`, `succeeded`, `failed` or `unknown`.
+    /// `pending`, `unknown`, `processing`, `requires_action` (awaiting the buyer's
+    /// authentication), `succeeded` or `failed`.
     pub status: String,
     pub failure_reason: Option<String>,
     pub attempts: i32,

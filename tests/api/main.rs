@@ -46,6 +46,8 @@ mod slow_clients;
 mod stripe;
 mod subscriptions;
 mod theatre_changes;
+mod three_ds;
+mod three_ds_stripe;
 mod tokens;
 mod waiting_room;
 mod web_app;

@@ -65,7 +65,7 @@ impl CostClass {
             "logIn" => Self::Login,
             "signUp" => Self::SignUp,
             "holdSeats" | "holdBestAvailable" => Self::Hold,
-            "checkout" => Self::Checkout,
+            "checkout" | "confirmCheckout" => Self::Checkout,
             "addReview" | "updateReview" => Self::Review,
             "enterWaitingRoom" => Self::WaitingRoom,
             "search" | "autocomplete" => Self::Search,

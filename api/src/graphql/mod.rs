@@ -40,11 +40,26 @@ pub struct Limits {
     pub introspection: bool,
 }
 
+/// What a client needs to set up payments in the browser.
+#[derive(Debug, Clone, Default)]
+pub struct PaymentSetup {
+    /// `fake` or `stripe`.
+    pub gateway: String,
+    /// Stripe's publishable key, when configured.
+    pub publishable_key: Option<String>,
+}
+
 /// Builds the schema with its data and extensions. DataLoaders are per request (see
 /// [`request_data`]), so one request never sees another's cache.
-pub fn build(services: Arc<Services>, metrics: Arc<Metrics>, limits: Limits) -> AppSchema {
+pub fn build(
+    services: Arc<Services>,
+    metrics: Arc<Metrics>,
+    limits: Limits,
+    payments: PaymentSetup,
+) -> AppSchema {
     let builder = Schema::build(Query::default(), Mutation::default(), Subscription)
         .data(services)
+        .data(payments)
         .extension(extensions::OperationMetrics(metrics))
         .extension(extensions::DocumentRules {
             introspection: limits.introspection,

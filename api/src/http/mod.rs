@@ -3,6 +3,7 @@
 
 pub mod client_ip;
 mod errors;
+mod fake_gateway;
 mod graphql;
 mod health;
 mod observe;
@@ -57,6 +58,9 @@ pub struct AppState {
     pub web: Arc<web_app::WebApp>,
     /// Rate limits of GraphQL requests, by client address and account.
     pub rate_limits: Arc<rate_limit::RateLimits>,
+    /// The embedded payment gateway, when it is the configured one (its stand-in for the
+    /// 3-D Secure challenge page is served only then).
+    pub fake_gateway: Option<Arc<marquee_domain::payments::FakeGateway>>,
 }
 
 impl axum::extract::FromRef<AppState> for Arc<client_ip::TrustedProxies> {
@@ -84,6 +88,10 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .route("/webhooks/stripe", axum::routing::post(webhooks::stripe))
+        .route(
+            "/fake-gateway/authenticate",
+            axum::routing::post(fake_gateway::authenticate),
+        )
         .fallback(web_app::serve)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -1,5 +1,6 @@
 //! The booking path: holds on seats, and the bookings they belong to.
 
+mod authentication;
 mod best_available;
 mod buyer_caps;
 mod cancel;
@@ -23,6 +24,7 @@ mod settle;
 mod showtime_bookings;
 mod types;
 
+pub use authentication::{PaymentState, PaymentView};
 pub use buyer_caps::BuyerCaps;
 pub use cancel::{CancellationQuote, RefundQuote, SHOWTIME_CANCELLED_REASON};
 pub use checkout::CheckoutInput;

@@ -10,7 +10,9 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::ids::BookingId;
 
+use super::settle::UNSETTLED;
 use super::{BookingError, BookingService, ExecutionOutcome};
+use crate::payments::ChargeOutcome;
 
 /// A payment the gateway has never heard of this long after it was made never left us.
 const NEVER_SENT_AFTER: i64 = 10;
@@ -47,7 +49,7 @@ impl ReconcileWorker {
         let s = &self.service;
         let now = s.clock.now();
         let Some(due) = payments::Entity::find()
-            .filter(payments::Column::Status.is_in(["pending", "unknown", "processing"]))
+            .filter(payments::Column::Status.is_in(UNSETTLED))
             .filter(payments::Column::NextCheckAt.lte(now))
             .order_by_asc(payments::Column::NextCheckAt)
             .limit(1)
@@ -60,15 +62,13 @@ impl ReconcileWorker {
         // work it), with exponential backoff.
         let base = std::cmp::max(s.settings.reconcile_after.num_seconds(), 1);
         let backoff = std::cmp::min(base << due.attempts.clamp(0, 16), MAX_BACKOFF_SECS);
+        let next_check = now + Duration::seconds(backoff);
         let claimed = payments::Entity::update_many()
             .col_expr(
                 payments::Column::Attempts,
                 Expr::col(payments::Column::Attempts).add(1),
             )
-            .col_expr(
-                payments::Column::NextCheckAt,
-                Expr::value(now + Duration::seconds(backoff)),
-            )
+            .col_expr(payments::Column::NextCheckAt, Expr::value(next_check))
             .filter(payments::Column::Id.eq(due.id))
             .filter(payments::Column::NextCheckAt.eq(due.next_check_at))
             .exec(&s.db)
@@ -83,6 +83,17 @@ impl ReconcileWorker {
             .await;
         tracing::info!(booking_id = %booking, attempt = due.attempts + 1, answer = ?answer, "reconciling a payment");
         match answer {
+            Ok(Some(outcome @ ChargeOutcome::RequiresAction { .. })) => {
+                s.settle_awaiting(
+                    booking,
+                    due.id,
+                    &due.idempotency_key,
+                    due.provider_ref.as_deref(),
+                    outcome,
+                    next_check,
+                )
+                .await?;
+            }
             Ok(Some(outcome)) => {
                 s.settle(booking, due.id, Ok(outcome)).await?;
             }

@@ -60,6 +60,21 @@ impl BookingService {
                 provider_ref,
                 reason,
             }) => self.fail(id, payment, provider_ref, &reason).await,
+            Ok(ChargeOutcome::RequiresAction { provider_ref, .. }) => {
+                // Kept as any pending payment: the buyer authenticates, then the answer
+                // comes by `confirmCheckout`, a webhook or reconciliation.
+                self.mark_payment(
+                    payment,
+                    super::authentication::REQUIRES_ACTION,
+                    Some(provider_ref),
+                    None,
+                )
+                .await?;
+                match known {
+                    Some(b) => Ok(b),
+                    None => self.load(id).await,
+                }
+            }
             Ok(ChargeOutcome::Processing { provider_ref }) => {
                 self.mark_payment(payment, "processing", Some(provider_ref), None)
                     .await?;
@@ -343,7 +358,7 @@ pub(super) fn mark_succeeded(
 }
 
 /// The payment states an answer may still move; `succeeded` and `failed` are final.
-pub(super) const UNSETTLED: [&str; 3] = ["pending", "unknown", "processing"];
+pub(super) const UNSETTLED: [&str; 4] = ["pending", "unknown", "processing", "requires_action"];
 
 /// Records the gateway's answer on a payment still unsettled, inside the caller's
 /// transaction or not; whether it moved. A late or repeated answer never overwrites a

@@ -1,6 +1,10 @@
 //! The embedded payment gateway: Stripe's test payment methods, with latency and failures
 //! on demand for fault tests. With a ledger file its charges outlive a crash of the server,
 //! as a real provider's would, so reconciliation after a restart can be proved.
+//!
+//! Cards that require 3-D Secure (`pm_card_threeDSecure2Required`) answer that the buyer
+//! must authenticate, with a client secret; [`FakeGateway::authenticate`] plays the
+//! buyer's answer to the challenge, as Stripe's challenge page would.
 
 use std::collections::HashMap;
 use std::io::{BufRead, Write};
@@ -10,7 +14,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use super::{ChargeOutcome, ChargeRequest, GatewayError, PaymentGateway, RefundRequest};
+use super::{
+    ChargeOutcome, ChargeRequest, ClientSecret, GatewayError, PaymentGateway, RefundRequest,
+};
 
 /// How the fake behaves on the next calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -51,6 +57,22 @@ struct Charge {
     outcome: ChargeOutcome,
     amount_cents: i64,
     refunded_cents: i64,
+    /// Set for a charge that needed authentication, even after it was settled.
+    client_secret: Option<String>,
+}
+
+/// Why an authentication could not be played.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthenticateError {
+    /// No payment has this client secret.
+    #[error("no payment has this client secret")]
+    Unknown,
+    /// The payment is not awaiting authentication (any more).
+    #[error("this payment is not awaiting authentication")]
+    NotAwaiting,
+    /// The ledger could not be written.
+    #[error("{0}")]
+    Gateway(GatewayError),
 }
 
 /// The fake gateway. Charges are idempotent per key, like Stripe's.
@@ -70,6 +92,15 @@ enum Entry {
         key: String,
         amount_cents: i64,
         provider_ref: String,
+        declined: Option<String>,
+        /// Present when the charge awaited authentication.
+        #[serde(default)]
+        client_secret: Option<String>,
+    },
+    /// An authentication-awaiting charge ended: authenticated (money taken), or failed
+    /// or cancelled (nothing taken).
+    Resolve {
+        key: String,
         declined: Option<String>,
     },
     Refund {
@@ -101,6 +132,15 @@ const DECLINING: &[(&str, &str)] = &[
     ("pm_card_chargeDeclinedFraudulent", "fraudulent"),
 ];
 
+/// Stripe's test payment methods that need 3-D Secure authentication.
+const AUTHENTICATING: &[&str] = &[
+    "pm_card_threeDSecure2Required",
+    "pm_card_authenticationRequired",
+];
+
+/// Stripe's decline code for a failed authentication.
+pub const AUTHENTICATION_FAILED: &str = "payment_intent_authentication_failure";
+
 impl FakeGateway {
     /// A gateway whose charges and refunds are appended to `path` and replayed from it.
     pub fn with_ledger(path: PathBuf) -> std::io::Result<Self> {
@@ -126,13 +166,18 @@ impl FakeGateway {
                 amount_cents,
                 provider_ref,
                 declined,
+                client_secret,
             } => {
-                let outcome = match declined {
-                    Some(reason) => ChargeOutcome::Declined {
+                let outcome = match (declined, &client_secret) {
+                    (Some(reason), _) => ChargeOutcome::Declined {
                         provider_ref: Some(provider_ref),
                         reason,
                     },
-                    None => ChargeOutcome::Succeeded { provider_ref },
+                    (None, Some(secret)) => ChargeOutcome::RequiresAction {
+                        provider_ref,
+                        client_secret: ClientSecret::new(secret.clone()),
+                    },
+                    (None, None) => ChargeOutcome::Succeeded { provider_ref },
                 };
                 if let Ok(mut c) = self.charges.lock() {
                     c.insert(
@@ -141,8 +186,16 @@ impl FakeGateway {
                             outcome,
                             amount_cents,
                             refunded_cents: 0,
+                            client_secret,
                         },
                     );
+                }
+            }
+            Entry::Resolve { key, declined } => {
+                if let Ok(mut c) = self.charges.lock()
+                    && let Some(charge) = c.get_mut(&key)
+                {
+                    charge.outcome = resolved(&charge.outcome, declined);
                 }
             }
             Entry::Refund {
@@ -196,6 +249,60 @@ impl FakeGateway {
         self.charges.lock().map(|c| c.len()).unwrap_or(0)
     }
 
+    /// How many charges took money (a charge still awaiting authentication, or whose
+    /// authentication failed, took none).
+    pub fn taken_count(&self) -> usize {
+        self.charges
+            .lock()
+            .map(|c| {
+                c.values()
+                    .filter(|x| matches!(x.outcome, ChargeOutcome::Succeeded { .. }))
+                    .count()
+            })
+            .unwrap_or(0)
+    }
+
+    /// Plays the buyer's answer to the 3-D Secure challenge of the payment with
+    /// `client_secret`: authenticated (the money is taken) or not (nothing is). Returns
+    /// the payment's new state.
+    pub fn authenticate(
+        &self,
+        client_secret: &str,
+        succeed: bool,
+    ) -> Result<ChargeOutcome, AuthenticateError> {
+        let declined = (!succeed).then(|| AUTHENTICATION_FAILED.to_owned());
+        self.resolve(
+            |_, c| c.client_secret.as_deref() == Some(client_secret),
+            declined,
+        )
+    }
+
+    /// Ends the awaiting charge `find` picks, recorded in the ledger first.
+    fn resolve(
+        &self,
+        find: impl Fn(&str, &Charge) -> bool,
+        declined: Option<String>,
+    ) -> Result<ChargeOutcome, AuthenticateError> {
+        let Ok(mut charges) = self.charges.lock() else {
+            return Err(AuthenticateError::Gateway(GatewayError::Unavailable(
+                "gateway state poisoned".into(),
+            )));
+        };
+        let Some((key, charge)) = charges.iter_mut().find(|(k, c)| find(k, c)) else {
+            return Err(AuthenticateError::Unknown);
+        };
+        if !matches!(charge.outcome, ChargeOutcome::RequiresAction { .. }) {
+            return Err(AuthenticateError::NotAwaiting);
+        }
+        self.record(&Entry::Resolve {
+            key: key.clone(),
+            declined: declined.clone(),
+        })
+        .map_err(AuthenticateError::Gateway)?;
+        charge.outcome = resolved(&charge.outcome, declined);
+        Ok(charge.outcome.clone())
+    }
+
     /// Sum refunded over all charges.
     pub fn refunded_cents(&self) -> i64 {
         self.charges
@@ -240,6 +347,12 @@ impl PaymentGateway for FakeGateway {
                 let provider_ref = format!("pi_fake_{}", uuid::Uuid::new_v4().simple());
                 let outcome = if SUCCEEDING.contains(&request.payment_method.as_str()) {
                     ChargeOutcome::Succeeded { provider_ref }
+                } else if AUTHENTICATING.contains(&request.payment_method.as_str()) {
+                    let secret = format!("{provider_ref}_secret_{}", uuid::Uuid::new_v4().simple());
+                    ChargeOutcome::RequiresAction {
+                        provider_ref,
+                        client_secret: ClientSecret::new(secret),
+                    }
                 } else if let Some((_, code)) = DECLINING
                     .iter()
                     .find(|(pm, _)| *pm == request.payment_method)
@@ -254,22 +367,34 @@ impl PaymentGateway for FakeGateway {
                         request.payment_method
                     )));
                 };
-                let (provider_ref, declined) = match &outcome {
-                    ChargeOutcome::Succeeded { provider_ref } => (provider_ref.clone(), None),
+                let (provider_ref, declined, client_secret) = match &outcome {
+                    ChargeOutcome::Succeeded { provider_ref }
+                    | ChargeOutcome::Processing { provider_ref } => {
+                        (provider_ref.clone(), None, None)
+                    }
                     ChargeOutcome::Declined {
                         provider_ref,
                         reason,
                     } => (
                         provider_ref.clone().unwrap_or_default(),
                         Some(reason.clone()),
+                        None,
                     ),
-                    ChargeOutcome::Processing { provider_ref } => (provider_ref.clone(), None),
+                    ChargeOutcome::RequiresAction {
+                        provider_ref,
+                        client_secret,
+                    } => (
+                        provider_ref.clone(),
+                        None,
+                        Some(client_secret.expose().to_owned()),
+                    ),
                 };
                 self.record(&Entry::Charge {
                     key: request.idempotency_key.clone(),
                     amount_cents: request.amount_cents,
                     provider_ref,
                     declined,
+                    client_secret: client_secret.clone(),
                 })?;
                 charges.insert(
                     request.idempotency_key.clone(),
@@ -277,6 +402,7 @@ impl PaymentGateway for FakeGateway {
                         outcome: outcome.clone(),
                         amount_cents: request.amount_cents,
                         refunded_cents: 0,
+                        client_secret,
                     },
                 );
                 outcome
@@ -304,6 +430,20 @@ impl PaymentGateway for FakeGateway {
             .lock()
             .ok()
             .and_then(|c| c.get(idempotency_key).map(|x| x.outcome.clone())))
+    }
+
+    async fn cancel(
+        &self,
+        idempotency_key: &str,
+        _provider_ref: Option<&str>,
+    ) -> Result<Option<ChargeOutcome>, GatewayError> {
+        self.before_answer().await?;
+        match self.resolve(|k, _| k == idempotency_key, Some("canceled".to_owned())) {
+            Ok(outcome) => Ok(Some(outcome)),
+            Err(AuthenticateError::Gateway(e)) => Err(e),
+            // Never made, or settled already: its state now.
+            Err(_) => self.lookup(idempotency_key, None).await,
+        }
     }
 
     async fn refund(&self, request: RefundRequest) -> Result<String, GatewayError> {
@@ -340,6 +480,29 @@ impl PaymentGateway for FakeGateway {
             refunds.insert(request.idempotency_key, id.clone());
         }
         Ok(id)
+    }
+}
+
+/// The state of an awaiting charge once its authentication ended.
+fn resolved(awaiting: &ChargeOutcome, declined: Option<String>) -> ChargeOutcome {
+    let Some(provider_ref) = provider_of(awaiting) else {
+        return awaiting.clone();
+    };
+    match declined {
+        Some(reason) => ChargeOutcome::Declined {
+            provider_ref: Some(provider_ref),
+            reason,
+        },
+        None => ChargeOutcome::Succeeded { provider_ref },
+    }
+}
+
+fn provider_of(outcome: &ChargeOutcome) -> Option<String> {
+    match outcome {
+        ChargeOutcome::Succeeded { provider_ref }
+        | ChargeOutcome::Processing { provider_ref }
+        | ChargeOutcome::RequiresAction { provider_ref, .. } => Some(provider_ref.clone()),
+        ChargeOutcome::Declined { provider_ref, .. } => provider_ref.clone(),
     }
 }
 
@@ -431,5 +594,105 @@ mod tests {
         ));
         g.set_behaviour(FakeBehaviour::Down);
         assert!(g.lookup("k", None).await.unwrap_err().outcome_unknown());
+    }
+
+    #[tokio::test]
+    async fn a_3ds_card_waits_for_authentication_and_the_ledger_keeps_its_outcome() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.jsonl");
+        let g = FakeGateway::with_ledger(path.clone()).unwrap();
+        let waiting = g
+            .charge(req("pm_card_threeDSecure2Required", "ok"))
+            .await
+            .unwrap();
+        let ChargeOutcome::RequiresAction { client_secret, .. } = &waiting else {
+            panic!("{waiting:?}")
+        };
+        // The secret never reaches a log through Debug.
+        assert!(!format!("{waiting:?}").contains(client_secret.expose()));
+        assert_eq!(
+            g.charge(req("pm_card_threeDSecure2Required", "ok"))
+                .await
+                .unwrap(),
+            waiting
+        );
+        assert_eq!(g.taken_count(), 0);
+        let ok_secret = client_secret.expose().to_owned();
+        assert!(matches!(
+            g.authenticate(&ok_secret, true).unwrap(),
+            ChargeOutcome::Succeeded { .. }
+        ));
+        assert_eq!(
+            g.authenticate(&ok_secret, false),
+            Err(AuthenticateError::NotAwaiting)
+        );
+        assert_eq!(
+            g.authenticate("nope", true),
+            Err(AuthenticateError::Unknown)
+        );
+
+        let ChargeOutcome::RequiresAction { client_secret, .. } = g
+            .charge(req("pm_card_threeDSecure2Required", "failed"))
+            .await
+            .unwrap()
+        else {
+            unreachable!()
+        };
+        assert!(matches!(
+            g.authenticate(client_secret.expose(), false).unwrap(),
+            ChargeOutcome::Declined { ref reason, .. } if reason == AUTHENTICATION_FAILED
+        ));
+        // Left unauthenticated, then cancelled: nothing can be taken any more.
+        let ChargeOutcome::RequiresAction { client_secret, .. } = g
+            .charge(req("pm_card_threeDSecure2Required", "gone"))
+            .await
+            .unwrap()
+        else {
+            unreachable!()
+        };
+        assert!(matches!(
+            g.cancel("gone", None).await.unwrap(),
+            Some(ChargeOutcome::Declined { ref reason, .. }) if reason == "canceled"
+        ));
+        assert_eq!(
+            g.authenticate(client_secret.expose(), true),
+            Err(AuthenticateError::NotAwaiting)
+        );
+        // A settled charge is not cancelled.
+        assert!(matches!(
+            g.cancel("ok", None).await.unwrap(),
+            Some(ChargeOutcome::Succeeded { .. })
+        ));
+        assert_eq!(g.taken_count(), 1);
+
+        let again = FakeGateway::with_ledger(path).unwrap();
+        assert!(matches!(
+            again.lookup("ok", None).await.unwrap(),
+            Some(ChargeOutcome::Succeeded { .. })
+        ));
+        assert!(matches!(
+            again.lookup("failed", None).await.unwrap(),
+            Some(ChargeOutcome::Declined { ref reason, .. }) if reason == AUTHENTICATION_FAILED
+        ));
+        assert!(matches!(
+            again.lookup("gone", None).await.unwrap(),
+            Some(ChargeOutcome::Declined { ref reason, .. }) if reason == "canceled"
+        ));
+        assert_eq!(again.taken_count(), 1);
+        // A charge still awaiting authentication survives a restart with its secret.
+        let ChargeOutcome::RequiresAction { client_secret, .. } = g
+            .charge(req("pm_card_threeDSecure2Required", "later"))
+            .await
+            .unwrap()
+        else {
+            unreachable!()
+        };
+        let restarted = FakeGateway::with_ledger(dir.path().join("ledger.jsonl")).unwrap();
+        assert!(matches!(
+            restarted
+                .authenticate(client_secret.expose(), true)
+                .unwrap(),
+            ChargeOutcome::Succeeded { .. }
+        ));
     }
 }

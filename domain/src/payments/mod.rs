@@ -8,7 +8,7 @@ mod stripe;
 pub mod webhook;
 
 pub use breaker::CircuitBreaker;
-pub use fake::{FakeBehaviour, FakeGateway};
+pub use fake::{AUTHENTICATION_FAILED, AuthenticateError, FakeBehaviour, FakeGateway};
 pub use stripe::{ATTEMPT_METADATA, StripeGateway, StripeSettings};
 
 use async_trait::async_trait;
@@ -43,11 +43,40 @@ pub enum ChargeOutcome {
         /// The decline code, for the buyer.
         reason: String,
     },
-    /// Accepted but not settled yet (asynchronous methods, 3-D Secure…).
+    /// Accepted but not settled yet (asynchronous methods).
     Processing {
         /// The gateway's id.
         provider_ref: String,
     },
+    /// The buyer must authenticate (3-D Secure) in the browser before anything is taken.
+    RequiresAction {
+        /// The gateway's id.
+        provider_ref: String,
+        /// What the buyer's browser needs to run the authentication (Stripe.js).
+        client_secret: ClientSecret,
+    },
+}
+
+/// A payment's client secret: handed to its buyer only, never written to logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClientSecret(String);
+
+impl ClientSecret {
+    /// Wraps the gateway's secret.
+    pub fn new(secret: impl Into<String>) -> Self {
+        Self(secret.into())
+    }
+
+    /// The secret itself, for its buyer.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for ClientSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ClientSecret([redacted])")
+    }
 }
 
 /// A refund to make.
@@ -95,6 +124,15 @@ pub trait PaymentGateway: Send + Sync {
     /// The state of an earlier attempt, for reconciliation, by its key or, once the
     /// gateway has named it, by its reference; `Ok(None)` if the gateway has never seen it.
     async fn lookup(
+        &self,
+        idempotency_key: &str,
+        provider_ref: Option<&str>,
+    ) -> Result<Option<ChargeOutcome>, GatewayError>;
+
+    /// Cancels an attempt still awaiting the buyer's authentication, so that nothing can
+    /// be taken any more; the attempt's state afterwards (a payment that completed
+    /// meanwhile stays succeeded), or `Ok(None)` if the gateway has never seen it.
+    async fn cancel(
         &self,
         idempotency_key: &str,
         provider_ref: Option<&str>,

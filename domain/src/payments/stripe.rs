@@ -16,7 +16,9 @@ use stripe_client_core::{RequestBuilder, StripeMethod, StripeRequest};
 use stripe_core::payment_intent::{ListPaymentIntent, RetrievePaymentIntent, SearchPaymentIntent};
 use stripe_core::refund::CreateRefund;
 
-use super::{ChargeOutcome, ChargeRequest, GatewayError, PaymentGateway, RefundRequest};
+use super::{
+    ChargeOutcome, ChargeRequest, ClientSecret, GatewayError, PaymentGateway, RefundRequest,
+};
 
 /// The metadata key holding the attempt's idempotency key.
 pub const ATTEMPT_METADATA: &str = "marquee_attempt";
@@ -52,6 +54,7 @@ struct Intent {
     status: String,
     last_payment_error: Option<LastError>,
     metadata: Option<BTreeMap<String, String>>,
+    client_secret: Option<String>,
 }
 
 #[derive(Debug, miniserde::Deserialize)]
@@ -92,16 +95,24 @@ impl Intent {
             "processing" | "requires_capture" => ChargeOutcome::Processing {
                 provider_ref: self.id,
             },
-            // A server-side confirmation cannot complete 3-D Secure: nothing was taken.
-            "requires_action" => ChargeOutcome::Declined {
-                provider_ref: Some(self.id),
-                reason: "authentication_required".into(),
+            // The buyer must authenticate (3-D Secure) in the browser with the intent's
+            // client secret; Stripe.js confirms an intent left to confirm the same way.
+            // Nothing is taken until then.
+            "requires_action" | "requires_confirmation" => match self.client_secret {
+                Some(secret) => ChargeOutcome::RequiresAction {
+                    provider_ref: self.id,
+                    client_secret: ClientSecret::new(secret),
+                },
+                None => ChargeOutcome::Processing {
+                    provider_ref: self.id,
+                },
             },
             "canceled" => ChargeOutcome::Declined {
                 provider_ref: Some(self.id),
                 reason: "canceled".into(),
             },
-            // Created but never confirmed, or confirmed and declined.
+            // Created but never confirmed, or confirmed and declined (a failed
+            // authentication comes back here, with `payment_intent_authentication_failure`).
             _ => match self.last_payment_error {
                 Some(e) => ChargeOutcome::Declined {
                     provider_ref: Some(self.id),
@@ -329,6 +340,32 @@ impl PaymentGateway for StripeGateway {
             None => self.find(idempotency_key).await?,
         };
         Ok(intent.map(Intent::outcome))
+    }
+
+    async fn cancel(
+        &self,
+        idempotency_key: &str,
+        provider_ref: Option<&str>,
+    ) -> Result<Option<ChargeOutcome>, GatewayError> {
+        let id = match provider_ref {
+            Some(id) => id.to_owned(),
+            None => match self.find(idempotency_key).await? {
+                Some(intent) => intent.id,
+                None => return Ok(None),
+            },
+        };
+        let path = format!("/payment_intents/{id}/cancel");
+        let form: [(&str, &str); 1] = [("cancellation_reason", "abandoned")];
+        let cancel = || RequestBuilder::new(StripeMethod::Post, path.as_str()).form(&form);
+        let key = format!("{idempotency_key}:cancel");
+        match self.send::<Intent>(cancel, Some(&key)).await {
+            Ok(intent) => Ok(Some(intent.outcome())),
+            // Not cancellable (it succeeded or failed meanwhile), or gone: its state now.
+            Err(Failure::Final(_) | Failure::NotFound) => {
+                Ok(self.retrieve(&id).await?.map(Intent::outcome))
+            }
+            Err(f) => Err(into_error(f)),
+        }
     }
 
     async fn refund(&self, request: RefundRequest) -> Result<String, GatewayError> {

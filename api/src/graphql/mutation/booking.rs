@@ -55,7 +55,9 @@ impl BookingMutation {
 
     /// Pays for a held booking. The result is CONFIRMED (with tickets), PAYMENT_FAILED
     /// (declined; seats released), or PAYMENT_PENDING while the gateway's answer is
-    /// awaited. Repeating it never charges twice.
+    /// awaited; a card that needs 3-D Secure answers PAYMENT_PENDING with
+    /// `payment { status: REQUIRES_ACTION clientSecret }` (see `confirmCheckout`).
+    /// Repeating it never charges twice.
     async fn checkout(
         &self,
         ctx: &Context<'_>,
@@ -70,6 +72,18 @@ impl BookingMutation {
         };
         Ok(Booking(
             services(ctx).bookings.checkout(&who, id, input).await?,
+        ))
+    }
+
+    /// Settles a checkout whose payment needed the buyer's authentication (its
+    /// `payment.status` was REQUIRES_ACTION), once the buyer's browser has run it: CONFIRMED
+    /// with tickets, PAYMENT_FAILED with the seats released, or unchanged while the
+    /// payment still awaits authentication. The booking's owner only.
+    async fn confirm_checkout(&self, ctx: &Context<'_>, booking_id: ID) -> ApiResult<Booking> {
+        let who = principal(ctx).await?;
+        let id = ApiError::parse_id("bookingId", &booking_id, BookingId::parse)?;
+        Ok(Booking(
+            services(ctx).bookings.confirm_checkout(&who, id).await?,
         ))
     }
 

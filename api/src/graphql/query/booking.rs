@@ -1,16 +1,27 @@
 use async_graphql::{Context, ID, Object};
 use marquee_domain::ids::{BookingId, ShowtimeId};
 
+use crate::graphql::PaymentSetup;
 use crate::graphql::auth::{admin, principal, services};
 use crate::graphql::complexity;
 use crate::graphql::error::{ApiError, ApiResult};
-use crate::graphql::types::{Booking, SeatAudit};
+use crate::graphql::types::{Booking, PaymentConfig, SeatAudit};
 
 #[derive(Default)]
 pub struct BookingQuery;
 
 #[Object]
 impl BookingQuery {
+    /// How to take payments in the browser: the gateway in use and, with Stripe, the
+    /// publishable key for Stripe.js.
+    async fn payment_config(&self, ctx: &Context<'_>) -> PaymentConfig {
+        let setup = ctx.data_opt::<PaymentSetup>().cloned().unwrap_or_default();
+        PaymentConfig {
+            gateway: setup.gateway,
+            publishable_key: setup.publishable_key,
+        }
+    }
+
     /// One of the caller's bookings (any booking for an admin); null otherwise.
     async fn booking(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Booking>> {
         let who = principal(ctx).await?;

@@ -4,8 +4,8 @@ use marquee_domain::booking;
 
 use marquee_domain::catalog::ShowtimeStatus;
 
-use super::{Cancellation, SeatCategory, Showtime};
-use crate::graphql::auth::services;
+use super::{BookingPayment, Cancellation, SeatCategory, Showtime};
+use crate::graphql::auth::{principal, services};
 use crate::graphql::error::{ApiError, ApiResult};
 
 /// Where a booking stands.
@@ -120,6 +120,17 @@ impl Booking {
                 }
             })
             .collect()
+    }
+    /// The latest payment, once checkout has begun (null before, and for anyone but the
+    /// owner or an admin). While it is REQUIRES_ACTION its owner reads the client secret
+    /// here to authenticate, then calls `confirmCheckout`.
+    async fn payment(&self, ctx: &Context<'_>) -> ApiResult<Option<BookingPayment>> {
+        let who = principal(ctx).await?;
+        Ok(services(ctx)
+            .bookings
+            .payment_of(&who, &self.0)
+            .await?
+            .map(BookingPayment))
     }
     async fn showtime(&self, ctx: &Context<'_>) -> ApiResult<Option<Showtime>> {
         Ok(services(ctx)
