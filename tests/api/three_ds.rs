@@ -328,3 +328,58 @@ async fn a_webhook_settles_a_payment_authenticated_without_confirm_checkout() {
     assert_eq!(stored_seats(&app, &h).await, ["SOLD", "SOLD"]);
     assert_eq!(app.fake().taken_count(), 1);
 }
+
+#[tokio::test]
+async fn a_list_of_bookings_reads_their_payments_in_one_batch_whatever_its_length() {
+    // Background workers share the statement counter; only the requests are measured here.
+    let app = spawn_app_with(|s| {
+        s.run_workers = false;
+        without_buyer_caps(s);
+    })
+    .await;
+    let (showtime, seats) = opening_night(&app).await;
+    let buyer = app.customer("many-payments@example.com").await;
+    const MINE: &str = "{ myBookings { id payment { status } } }";
+    let buy = |range: std::ops::Range<usize>| {
+        let (app, buyer, showtime, seats) = (&app, &buyer, &showtime, &seats);
+        async move {
+            let held = app
+                .ok(
+                    "mutation($s: ID!, $seats: [ID!]!) { holdSeats(showtimeId: $s, seatIds: $seats) { id } }",
+                    json!({ "s": showtime, "seats": seats[range].to_vec() }),
+                    Some(buyer),
+                )
+                .await;
+            app.ok(
+                "mutation($b: ID!) { checkout(bookingId: $b, input: { paymentMethod: \"pm_card_visa\" }) { status } }",
+                json!({ "b": held["holdSeats"]["id"] }),
+                Some(buyer),
+            )
+            .await;
+        }
+    };
+    buy(0..1).await;
+    buy(1..2).await;
+    let before = app.db_statements().await;
+    let two = app.ok(MINE, json!({}), Some(&buyer)).await;
+    let cost_two = app.db_statements().await - before;
+    for i in 2..10 {
+        buy(i..i + 1).await;
+    }
+    let before = app.db_statements().await;
+    let ten = app.ok(MINE, json!({}), Some(&buyer)).await;
+    let cost_ten = app.db_statements().await - before;
+    assert_eq!(two["myBookings"].as_array().unwrap().len(), 2);
+    let listed = ten["myBookings"].as_array().unwrap();
+    assert_eq!(listed.len(), 10);
+    assert!(
+        listed.iter().all(|b| b["payment"]["status"] == "SUCCEEDED"),
+        "{ten}"
+    );
+    // Eight more payments read one by one would cost sixteen more statements; a batch cut
+    // in two by the scheduler costs two.
+    assert!(
+        cost_ten <= cost_two + 4.0,
+        "reads grew with the number of bookings: {cost_two} for two, {cost_ten} for ten"
+    );
+}

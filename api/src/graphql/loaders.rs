@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
 use marquee_domain::Services;
-use marquee_domain::accounts::Admin;
-use marquee_domain::booking::{BookingError, ShowtimeBookings};
+use marquee_domain::accounts::{Admin, Principal};
+use marquee_domain::booking::{BookingError, PaymentView, ShowtimeBookings};
 use marquee_domain::catalog::{CatalogError, Event, Movie, Price, Screen, Theatre};
-use marquee_domain::ids::{EventId, MovieId, ScreenId, ShowtimeId, TheatreId};
+use marquee_domain::ids::{BookingId, EventId, MovieId, ScreenId, ShowtimeId, TheatreId, UserId};
 
 /// Batches catalog lookups.
 pub struct CatalogLoader(pub Arc<Services>);
@@ -20,6 +20,14 @@ pub struct ScreensOf(pub TheatreId);
 /// The prices of a showtime.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PricesOf(pub ShowtimeId);
+
+/// The latest payment of a booking (its id and owner), as `reader` may see it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PaymentOf {
+    pub booking: BookingId,
+    pub owner: UserId,
+    pub reader: Principal,
+}
 
 /// The bookings of a showtime, for an admin.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -116,5 +124,40 @@ impl Loader<BookingsAt> for CatalogLoader {
             .iter()
             .map(|k| (*k, found.remove(&k.0).unwrap_or_default()))
             .collect())
+    }
+}
+
+impl Loader<PaymentOf> for CatalogLoader {
+    type Value = PaymentView;
+    type Error = Arc<BookingError>;
+    async fn load(
+        &self,
+        keys: &[PaymentOf],
+    ) -> Result<HashMap<PaymentOf, PaymentView>, Arc<BookingError>> {
+        let mut found = HashMap::new();
+        // One request has one reader; grouped all the same, should a batch ever mix them.
+        let mut readers: Vec<Principal> = Vec::new();
+        for key in keys {
+            if !readers.contains(&key.reader) {
+                readers.push(key.reader);
+            }
+        }
+        for reader in readers {
+            let mine: Vec<&PaymentOf> = keys.iter().filter(|k| k.reader == reader).collect();
+            let asked: Vec<(BookingId, UserId)> =
+                mine.iter().map(|k| (k.booking, k.owner)).collect();
+            let mut views = self
+                .0
+                .bookings
+                .payments_of(&reader, &asked)
+                .await
+                .map_err(Arc::new)?;
+            for key in mine {
+                if let Some(view) = views.remove(&key.booking) {
+                    found.insert(*key, view);
+                }
+            }
+        }
+        Ok(found)
     }
 }

@@ -3,7 +3,7 @@ use crate::ids::UserId;
 use super::AccountError;
 
 /// What a user may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
     /// Buys tickets, writes reviews.
     Customer,
@@ -31,7 +31,7 @@ impl Role {
 }
 
 /// The signed-in user on whose behalf a request runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Principal {
     /// Who.
     pub user_id: UserId,

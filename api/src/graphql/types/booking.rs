@@ -2,11 +2,14 @@ use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use marquee_domain::booking;
 
+use async_graphql::dataloader::DataLoader;
+use marquee_domain::Classify;
 use marquee_domain::catalog::ShowtimeStatus;
 
 use super::{BookingPayment, Cancellation, SeatCategory, Showtime};
 use crate::graphql::auth::{principal, services};
-use crate::graphql::error::{ApiError, ApiResult};
+use crate::graphql::error::{ApiError, ApiResult, code_of};
+use crate::graphql::loaders::{CatalogLoader, PaymentOf};
 
 /// Where a booking stands.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
@@ -125,11 +128,16 @@ impl Booking {
     /// owner or an admin). While it is REQUIRES_ACTION its owner reads the client secret
     /// here to authenticate, then calls `confirmCheckout`.
     async fn payment(&self, ctx: &Context<'_>) -> ApiResult<Option<BookingPayment>> {
-        let who = principal(ctx).await?;
-        Ok(services(ctx)
-            .bookings
-            .payment_of(&who, &self.0)
-            .await?
+        let reader = principal(ctx).await?;
+        let loader = ctx.data_unchecked::<DataLoader<CatalogLoader>>();
+        Ok(loader
+            .load_one(PaymentOf {
+                booking: self.0.id,
+                owner: self.0.user_id,
+                reader,
+            })
+            .await
+            .map_err(|e| ApiError::new(code_of(e.kind()), e.to_string()))?
             .map(BookingPayment))
     }
     async fn showtime(&self, ctx: &Context<'_>) -> ApiResult<Option<Showtime>> {
