@@ -87,8 +87,17 @@ test('search: Enter shows the results page', async ({ page }) => {
 test('movie page: showtimes by date and theatre, on the theatre clock, with prices', async ({ page }, testInfo) => {
   await page.goto(`/movies/${catalog.movieId}`);
   await expect(page.getByRole('heading', { level: 1, name: catalog.movieTitle })).toBeVisible();
-  await expect(page.getByText('Not rated yet')).toBeVisible();
-  await expect(page.getByText('No reviews yet.')).toBeVisible();
+  await expect(page.getByText('Rated 4.0 out of 5 by 1 viewer')).toBeVisible();
+  const histogram = page.getByRole('list', { name: 'Ratings by number of stars' });
+  await expect(histogram.getByTestId('histogram-row')).toHaveText([
+    '5 stars: 0 viewers',
+    '4 stars: 1 viewer',
+    '3 stars: 0 viewers',
+    '2 stars: 0 viewers',
+    '1 star: 0 viewers',
+  ]);
+  await expect(page.getByText('Worth the trip.')).toBeVisible();
+  await expect(page.getByText('Vera Viewer')).toBeVisible();
 
   const starts = new Date(catalog.showtimeStartsAt);
   const day = new Intl.DateTimeFormat('en-US', {

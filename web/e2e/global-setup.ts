@@ -115,6 +115,17 @@ export default async function globalSetup(): Promise<void> {
     admin,
   );
 
+  // A viewer rates the movie: four stars.
+  const { signUp } = await gql<{ signUp: { token: string } }>(
+    'mutation($i: SignUpInput!) { signUp(input: $i) { token } }',
+    { i: { email: 'viewer@marquee.test', password: 'viewer password', name: 'Vera Viewer' } },
+  );
+  await gql(
+    'mutation($m: ID!) { addReview(movieId: $m, rating: 4, body: "Worth the trip.") { id } }',
+    { m: createMovie.id },
+    signUp.token,
+  );
+
   const catalog: TestCatalog = {
     city: theatre.city,
     state: theatre.state,

@@ -63,6 +63,9 @@ export const en = {
     noReviews: 'No reviews yet.',
     verified: 'Ticket holder',
     stars: (n: number) => `${n} out of 5 stars`,
+    histogram: 'Ratings by number of stars',
+    starsCount: (stars: number, count: number) =>
+      `${stars} ${stars === 1 ? 'star' : 'stars'}: ${count} ${count === 1 ? 'viewer' : 'viewers'}`,
     poster: (title: string) => `Poster of ${title}`,
     trailer: 'Watch the trailer',
   },

@@ -2,6 +2,7 @@ import { useQuery } from '../api/useQuery';
 import type { City } from '../city';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Poster } from '../components/Poster';
+import { RatingHistogram } from '../components/RatingHistogram';
 import { ShowtimesSection, useAllCities } from '../components/ShowtimesSection';
 import { formatDateKey, formatRating } from '../format';
 import { graphql } from '../gql';
@@ -25,6 +26,7 @@ const MovieQuery = graphql(`
       rating {
         average
         count
+        histogram
       }
       reviews(first: 5) {
         nodes {
@@ -94,6 +96,7 @@ export function MoviePage({ id, city }: { id: string; city: City | null }) {
             {[m.certificate, t.title.runtime(m.runtimeMinutes), m.language].filter(Boolean).join(' · ')}
           </p>
           <p className="rating">{t.title.rating(formatRating(m.rating.average), m.rating.count)}</p>
+          <RatingHistogram histogram={m.rating.histogram} />
           <p>{m.synopsis}</p>
           <dl className="facts">
             {m.genres.length > 0 && (
