@@ -50,6 +50,19 @@ pub struct DomainEvent {
 /// subscription was broken and is back). Listeners resynchronise as when they lag.
 pub const EVENTS_MISSED: &str = "events.missed";
 
+impl From<marquee_entity::outbox::Model> for DomainEvent {
+    fn from(r: marquee_entity::outbox::Model) -> Self {
+        Self {
+            id: r.id,
+            topic: r.topic,
+            key: r.key,
+            payload: r.payload,
+            created_at: r.created_at,
+            seats: None,
+        }
+    }
+}
+
 impl DomainEvent {
     /// The marker of a gap in what the bus heard.
     pub fn missed() -> Self {

@@ -80,17 +80,7 @@ impl OutboxRelay {
         if !rows.is_empty() {
             self.derive_wake.notify_one();
         }
-        let events: Vec<DomainEvent> = rows
-            .into_iter()
-            .map(|r| DomainEvent {
-                id: r.id,
-                topic: r.topic,
-                key: r.key,
-                payload: r.payload,
-                created_at: r.created_at,
-                seats: None,
-            })
-            .collect();
+        let events: Vec<DomainEvent> = rows.into_iter().map(DomainEvent::from).collect();
         if !events.is_empty()
             && let Err(e) = self.bus.publish(&events).await
         {

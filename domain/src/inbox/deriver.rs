@@ -105,17 +105,7 @@ impl InboxDeriver {
             txn.rollback().await?;
             return Ok(ExecutionOutcome::TaskCompleted);
         }
-        let events: Vec<DomainEvent> = rows
-            .into_iter()
-            .map(|r| DomainEvent {
-                id: r.id,
-                topic: r.topic,
-                key: r.key,
-                payload: r.payload,
-                created_at: r.created_at,
-                seats: None,
-            })
-            .collect();
+        let events: Vec<DomainEvent> = rows.into_iter().map(DomainEvent::from).collect();
         let added = derive_notifications(&txn, &events, now, self.email_hourly_cap).await?;
         txn.commit().await?;
         if !added.is_empty() {
