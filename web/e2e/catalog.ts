@@ -7,6 +7,11 @@ export interface TestCatalog {
   state: string;
   timezone: string;
   theatre: string;
+  theatreId: string;
+  /** The test screen: rows A `AC__SSSS__CA`, B `SSSS__SSSS`, C `PPPP__PPPP`. */
+  screenId: string;
+  /** The movie's showtime on that screen (shared: specs that buy make showtimes of their own). */
+  showtimeId: string;
   movieId: string;
   movieTitle: string;
   misspelled: string;

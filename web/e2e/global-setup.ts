@@ -1,27 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { ADMIN, gql } from './api';
 import { catalogFile, type TestCatalog } from './catalog';
 
 /**
  * Creates the test catalog on the fresh server: an admin (through `marquee create-admin`,
  * as an operator would), then a theatre, a screen, a movie and a showtime through GraphQL.
  */
-const api = () => `${process.env.E2E_API_URL}/graphql`;
-
-async function gql<T>(query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
-  const response = await fetch(api(), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors?.length || !body.data) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
-
 export default async function globalSetup(): Promise<void> {
-  const email = 'boss@marquee.test';
-  const password = 'a long admin password';
+  const { email, password } = ADMIN;
   execFileSync(process.env.E2E_MARQUEE_BIN ?? '', ['create-admin', '--email', email], {
     input: `${password}\n`,
     env: { ...process.env, MARQUEE_SEED_DEMO: 'false', MARQUEE_DATA_DIR: process.env.E2E_DATA_DIR },
@@ -88,7 +75,7 @@ export default async function globalSetup(): Promise<void> {
     { category: 'ACCESSIBLE', priceCents: 1250 },
     { category: 'COMPANION', priceCents: 1250 },
   ];
-  await gql(
+  const { createShowtime: movieShowtime } = await gql<{ createShowtime: { id: string } }>(
     'mutation($i: CreateShowtimeInput!) { createShowtime(input: $i) { id } }',
     { i: { screenId: createScreen.id, movieId: createMovie.id, startsAt, currency: 'USD', prices } },
     admin,
@@ -131,6 +118,9 @@ export default async function globalSetup(): Promise<void> {
     state: theatre.state,
     timezone: theatre.timezone,
     theatre: theatre.name,
+    theatreId: createTheatre.id,
+    screenId: createScreen.id,
+    showtimeId: movieShowtime.id,
     movieId: createMovie.id,
     movieTitle,
     misspelled: 'Last Horizn',

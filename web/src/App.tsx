@@ -1,14 +1,26 @@
-import { useEffect, useRef } from 'react';
+import { lazy, Suspense, useEffect, useRef } from 'react';
 import { useCity } from './city';
 import { CityPicker } from './components/CityPicker';
 import { SearchBox } from './components/SearchBox';
+import { SiteNav } from './components/SiteNav';
 import { t } from './i18n';
+import { AccountPage } from './pages/AccountPage';
+import { BookingPage } from './pages/BookingPage';
+import { BookingsPage } from './pages/BookingsPage';
+import { CheckoutPage } from './pages/CheckoutPage';
 import { EventPage } from './pages/EventPage';
 import { Home } from './pages/Home';
 import { MoviePage } from './pages/MoviePage';
 import { NotFound } from './pages/NotFound';
+import { NotificationsPage } from './pages/NotificationsPage';
+import { SeatPickerPage } from './pages/SeatPickerPage';
 import { SearchPage } from './pages/Search';
+import { SignInPage } from './pages/SignInPage';
+import { SignUpPage } from './pages/SignUpPage';
 import { Link, paths, useRoute, type Route } from './router';
+
+// The staff panel is its own chunk: buyers never download it.
+const AdminApp = lazy(() => import('./admin/AdminApp'));
 
 export function App() {
   const route = useRoute();
@@ -35,16 +47,7 @@ export function App() {
         <Link href={paths.home()} className="brand">
           {t.appName}
         </Link>
-        <nav aria-label={t.nav.label}>
-          <ul>
-            <li>
-              <Link href={paths.home()} aria-current={route.name === 'home' ? 'page' : undefined}>
-                {t.nav.whatsOn}
-              </Link>
-            </li>
-            {/* My bookings, signing in and the staff panel (/admin) join here in later slices. */}
-          </ul>
-        </nav>
+        <SiteNav route={route} />
         <SearchBox initial={route.name === 'search' ? route.query : ''} />
         <CityPicker city={city} onChange={setCity} />
       </header>
@@ -65,6 +68,28 @@ function Page({ route, city }: { route: Route; city: ReturnType<typeof useCity>[
       return <MoviePage key={route.id} id={route.id} city={city} />;
     case 'event':
       return <EventPage key={route.id} id={route.id} city={city} />;
+    case 'showtime':
+      return <SeatPickerPage key={route.id} id={route.id} />;
+    case 'checkout':
+      return <CheckoutPage key={route.bookingId} bookingId={route.bookingId} />;
+    case 'bookings':
+      return <BookingsPage />;
+    case 'booking':
+      return <BookingPage key={route.id} id={route.id} />;
+    case 'notifications':
+      return <NotificationsPage />;
+    case 'signIn':
+      return <SignInPage next={route.next} />;
+    case 'signUp':
+      return <SignUpPage next={route.next} />;
+    case 'account':
+      return <AccountPage />;
+    case 'admin':
+      return (
+        <Suspense fallback={<p>{t.loading}</p>}>
+          <AdminApp path={route.path} />
+        </Suspense>
+      );
     case 'notFound':
       return <NotFound />;
   }

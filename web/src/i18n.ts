@@ -9,6 +9,10 @@ export const en = {
   nav: {
     label: 'Main',
     whatsOn: "What's on",
+    bookings: 'My bookings',
+    notifications: 'Notifications',
+    signIn: 'Sign in',
+    admin: 'Staff panel',
   },
   city: {
     label: 'City',
@@ -75,6 +79,43 @@ export const en = {
     ACCESSIBLE: 'Wheelchair space',
     COMPANION: 'Companion seat',
   } as Record<string, string>,
+  // The seat picker and its waiting room.
+  seatPicker: {
+    title: 'Choose your seats',
+  },
+
+  waitingRoom: {
+    title: 'Waiting room',
+  },
+
+  // Checkout and payment.
+  checkout: {
+    title: 'Checkout',
+  },
+
+  // Bookings, tickets and cancelling.
+  bookings: {
+    title: 'My bookings',
+  },
+
+  // Signing up and in, the account.
+  account: {
+    title: 'Your account',
+  },
+
+  notifications: {
+    title: 'Notifications',
+  },
+
+  reviews: {
+    write: 'Write a review',
+  },
+
+  // The staff panel.
+  admin: {
+    title: 'Staff panel',
+  },
+
   notFound: {
     title: 'Page not found',
     body: 'There is nothing at this address.',

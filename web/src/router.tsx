@@ -8,17 +8,35 @@ import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from
  *   /search?q=…         search results
  *   /movies/:id         a movie, its reviews and showtimes
  *   /events/:id         a live event and its showtimes
- *   /showtimes/:id      the seat picker                  (later slice)
- *   /checkout/:booking  checkout                         (later slice)
- *   /bookings           my bookings and tickets          (later slice)
- *   /admin              the staff panel                  (later slice)
+ *   /showtimes/:id      the seat picker (and its waiting room)
+ *   /checkout/:booking  checkout: totals, promo code, payment, 3-D Secure
+ *   /bookings           my bookings
+ *   /bookings/:id       one booking: tickets with QR codes, cancel, live status
+ *   /notifications      the inbox
+ *   /signin?next=…      log in      /signup?next=…  sign up      /account  the account
+ *   /admin/…            the staff panel (admins only; its own sub-routes)
  */
 export type Route =
   | { name: 'home' }
   | { name: 'search'; query: string }
   | { name: 'movie'; id: string }
   | { name: 'event'; id: string }
+  | { name: 'showtime'; id: string }
+  | { name: 'checkout'; bookingId: string }
+  | { name: 'bookings' }
+  | { name: 'booking'; id: string }
+  | { name: 'notifications' }
+  | { name: 'signIn'; next: string }
+  | { name: 'signUp'; next: string }
+  | { name: 'account' }
+  | { name: 'admin'; path: string[] }
   | { name: 'notFound' };
+
+/** Where to go after signing in: only a path of this app, never another site. */
+function nextPath(search: string): string {
+  const next = new URLSearchParams(search).get('next') ?? '/';
+  return next.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
 
 export function parseRoute(pathname: string, search: string): Route {
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
@@ -28,6 +46,15 @@ export function parseRoute(pathname: string, search: string): Route {
   }
   if (parts[0] === 'movies' && parts.length === 2 && parts[1]) return { name: 'movie', id: parts[1] };
   if (parts[0] === 'events' && parts.length === 2 && parts[1]) return { name: 'event', id: parts[1] };
+  if (parts[0] === 'showtimes' && parts.length === 2 && parts[1]) return { name: 'showtime', id: parts[1] };
+  if (parts[0] === 'checkout' && parts.length === 2 && parts[1]) return { name: 'checkout', bookingId: parts[1] };
+  if (parts[0] === 'bookings' && parts.length === 1) return { name: 'bookings' };
+  if (parts[0] === 'bookings' && parts.length === 2 && parts[1]) return { name: 'booking', id: parts[1] };
+  if (parts[0] === 'notifications' && parts.length === 1) return { name: 'notifications' };
+  if (parts[0] === 'signin' && parts.length === 1) return { name: 'signIn', next: nextPath(search) };
+  if (parts[0] === 'signup' && parts.length === 1) return { name: 'signUp', next: nextPath(search) };
+  if (parts[0] === 'account' && parts.length === 1) return { name: 'account' };
+  if (parts[0] === 'admin') return { name: 'admin', path: parts.slice(1) };
   return { name: 'notFound' };
 }
 
@@ -36,7 +63,19 @@ export const paths = {
   search: (q: string) => `/search?q=${encodeURIComponent(q)}`,
   movie: (id: string) => `/movies/${encodeURIComponent(id)}`,
   event: (id: string) => `/events/${encodeURIComponent(id)}`,
+  showtime: (id: string) => `/showtimes/${encodeURIComponent(id)}`,
+  checkout: (bookingId: string) => `/checkout/${encodeURIComponent(bookingId)}`,
+  bookings: () => '/bookings',
+  booking: (id: string) => `/bookings/${encodeURIComponent(id)}`,
+  notifications: () => '/notifications',
+  signIn: (next?: string) => (next ? `/signin?next=${encodeURIComponent(next)}` : '/signin'),
+  signUp: (next?: string) => (next ? `/signup?next=${encodeURIComponent(next)}` : '/signup'),
+  account: () => '/account',
+  admin: (...rest: string[]) => ['/admin', ...rest.map(encodeURIComponent)].join('/'),
 };
+
+/** The current path and query, e.g. to come back here after signing in. */
+export const here = () => window.location.pathname + window.location.search;
 
 const listeners = new Set<() => void>();
 
@@ -49,11 +88,12 @@ function subscribe(listener: () => void): () => void {
   };
 }
 
-const location = () => window.location.pathname + window.location.search;
+const location = here;
 
-export function navigate(to: string): void {
+export function navigate(to: string, options: { replace?: boolean } = {}): void {
   if (to === location()) return;
-  window.history.pushState(null, '', to);
+  if (options.replace) window.history.replaceState(null, '', to);
+  else window.history.pushState(null, '', to);
   window.scrollTo(0, 0);
   listeners.forEach((l) => l());
 }

@@ -1,5 +1,6 @@
 import { formatDateKey, formatMoney, formatTime, localDate, zoneName } from '../format';
 import { t } from '../i18n';
+import { Link, paths } from '../router';
 
 /** What the showtime list needs of a showtime (both movie and event pages ask for it). */
 export interface ShowtimeRow {
@@ -64,10 +65,12 @@ export function Showtimes({ rows, headingLevel = 3 }: { rows: ShowtimeRow[]; hea
               <ul className="showtime-list">
                 {showtimes.map((s) => (
                   <li key={s.id} className="showtime" data-testid="showtime">
-                    <time dateTime={s.startsAt} className="showtime-time">
-                      {formatTime(s.startsAt, theatre.timezone)}{' '}
-                      <abbr title={theatre.timezone}>{zoneName(s.startsAt, theatre.timezone)}</abbr>
-                    </time>
+                    <Link href={paths.showtime(s.id)} className="showtime-link">
+                      <time dateTime={s.startsAt} className="showtime-time">
+                        {formatTime(s.startsAt, theatre.timezone)}{' '}
+                        <abbr title={theatre.timezone}>{zoneName(s.startsAt, theatre.timezone)}</abbr>
+                      </time>
+                    </Link>
                     {s.screen && <span className="muted"> {s.screen.name}</span>}
                     <span className="showtime-prices">{priceSummary(s)}</span>
                   </li>

@@ -1,0 +1,87 @@
+/**
+ * The API as the specs' own setup uses it: plain GraphQL over HTTP to the server under
+ * test, for data a spec creates for itself (a showtime of its own, a buyer of its own),
+ * so that specs never depend on each other's purchases.
+ */
+export const api = () => `${process.env.E2E_API_URL}/graphql`;
+
+export const ADMIN = { email: 'boss@marquee.test', password: 'a long admin password' };
+
+export async function gql<T>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+  const response = await fetch(api(), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown[] };
+  if (body.errors?.length || !body.data) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+export async function logIn(email: string, password: string): Promise<string> {
+  const { logIn } = await gql<{ logIn: { token: string } }>(
+    'mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }',
+    { e: email, p: password },
+  );
+  return logIn.token;
+}
+
+export const adminToken = () => logIn(ADMIN.email, ADMIN.password);
+
+let buyers = 0;
+
+/** A new buyer account (unique per call in this run), with its token. */
+export async function signUpBuyer(name = 'Test Buyer'): Promise<{ email: string; password: string; token: string }> {
+  const email = `buyer-${process.pid}-${Date.now()}-${++buyers}@marquee.test`;
+  const password = 'buyer password 1';
+  const { signUp } = await gql<{ signUp: { token: string } }>(
+    'mutation($i: SignUpInput!) { signUp(input: $i) { token } }',
+    { i: { email, password, name } },
+  );
+  return { email, password, token: signUp.token };
+}
+
+export const STANDARD_PRICES = [
+  { category: 'STANDARD', priceCents: 1250 },
+  { category: 'PREMIUM', priceCents: 1875 },
+  { category: 'ACCESSIBLE', priceCents: 1250 },
+  { category: 'COMPANION', priceCents: 1250 },
+];
+
+/**
+ * A showtime of the spec's own on a new screen of the test theatre (`theatreId` from the
+ * catalog): `rows` as the layout editor takes them, e.g. `[{ label: 'A', seats: 'SSSS__SSSS' }]`.
+ */
+export async function createShowtime(options: {
+  theatreId: string;
+  movieId?: string;
+  eventId?: string;
+  rows: { label: string; seats: string }[];
+  startsAt?: string;
+  waitingRoom?: boolean;
+  screenName?: string;
+}): Promise<{ showtimeId: string; screenId: string }> {
+  const admin = await adminToken();
+  const { createScreen } = await gql<{ createScreen: { id: string } }>(
+    'mutation($t: ID!, $n: String!, $l: ScreenLayoutInput!) { createScreen(theatreId: $t, name: $n, layout: $l) { id } }',
+    { t: options.theatreId, n: options.screenName ?? `Screen ${Date.now()}-${++buyers}`, l: { rows: options.rows } },
+    admin,
+  );
+  const startsAt =
+    options.startsAt ?? new Date(Math.ceil((Date.now() + 30 * 3600_000) / 300_000) * 300_000).toISOString();
+  const input: Record<string, unknown> = {
+    screenId: createScreen.id,
+    startsAt,
+    currency: 'USD',
+    prices: STANDARD_PRICES,
+  };
+  if (options.movieId) input.movieId = options.movieId;
+  if (options.eventId) input.eventId = options.eventId;
+  if (options.waitingRoom !== undefined) input.waitingRoom = options.waitingRoom;
+  const { createShowtime } = await gql<{ createShowtime: { id: string } }>(
+    'mutation($i: CreateShowtimeInput!) { createShowtime(input: $i) { id } }',
+    { i: input },
+    admin,
+  );
+  return { showtimeId: createShowtime.id, screenId: createScreen.id };
+}

@@ -1,0 +1,10 @@
+import { t } from '../i18n';
+
+// Placeholder until its slice lands: the route exists so links and tests can name it.
+export function SignInPage({ next }: { next: string }) {
+  return (
+    <section data-next={next}>
+      <h1>{t.loading}</h1>
+    </section>
+  );
+}

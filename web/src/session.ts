@@ -1,0 +1,75 @@
+import { useSyncExternalStore } from 'react';
+import { request } from './api/client';
+import { ApiError } from './api/errors';
+import { resetLive } from './api/live';
+import { getToken, setToken } from './api/token';
+import { graphql } from './gql';
+import type { MeQuery } from './gql/graphql';
+
+/** The signed-in account as the app knows it. */
+export type SessionUser = MeQuery['me'];
+
+export type Session =
+  | { status: 'loading'; user: null }
+  | { status: 'anonymous'; user: null }
+  | { status: 'signedIn'; user: SessionUser };
+
+const MeDocument = graphql(`
+  query Me {
+    me {
+      id
+      email
+      name
+      role
+    }
+  }
+`);
+
+let session: Session = getToken() ? { status: 'loading', user: null } : { status: 'anonymous', user: null };
+const listeners = new Set<() => void>();
+
+function set(next: Session): void {
+  session = next;
+  listeners.forEach((l) => l());
+}
+
+/** Reads the account behind a kept token once at start; a token the server refuses is dropped. */
+function load(): void {
+  if (!getToken()) return;
+  request(MeDocument).then(
+    ({ me }) => set({ status: 'signedIn', user: me }),
+    (error: unknown) => {
+      if (error instanceof ApiError && (error.code === 'UNAUTHENTICATED' || error.code === 'FORBIDDEN')) {
+        setToken(null);
+        set({ status: 'anonymous', user: null });
+      } else {
+        // The server could not be asked: keep the token and try again on the next visit.
+        set({ status: 'anonymous', user: null });
+      }
+    },
+  );
+}
+if (typeof window !== 'undefined') load();
+
+/** After signing up or in: keep the token, and reopen live updates under it. */
+export function startSession(token: string, user: SessionUser): void {
+  setToken(token);
+  resetLive();
+  set({ status: 'signedIn', user });
+}
+
+/** After logging out or deleting the account (or a token the server no longer takes). */
+export function endSession(): void {
+  setToken(null);
+  resetLive();
+  set({ status: 'anonymous', user: null });
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function useSession(): Session {
+  return useSyncExternalStore(subscribe, () => session);
+}
