@@ -88,6 +88,16 @@ export const en = {
     title: 'Waiting room',
   },
 
+  // The hold's countdown (seat picker and checkout alike).
+  hold: {
+    heldFor: (clock: string) => `Seats held for ${clock}`,
+    heldForSpoken: (minutes: number, seconds: number) =>
+      minutes > 0
+        ? `Seats held for ${minutes} ${minutes === 1 ? 'minute' : 'minutes'} more`
+        : `Seats held for ${seconds} ${seconds === 1 ? 'second' : 'seconds'} more`,
+    expired: 'Your hold has ended and the seats were released.',
+  },
+
   // Checkout and payment.
   checkout: {
     title: 'Checkout',
