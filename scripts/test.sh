@@ -12,7 +12,9 @@
 #   5. the web app (web/): npm ci, npm run build (codegen from schema.graphql,
 #      typecheck, build, bundle-size check), then its browser tests
 #      (npm run test:e2e: Playwright in the system Chromium against the
-#      marquee binary on the embedded default)
+#      marquee binary on the embedded default), and the main flow's
+#      browser tests (tagged @main-flow) again with the server on the
+#      run's PostgreSQL (a database of their own) and Redis (a prefix)
 #
 # Before step 1 it installs what is missing (as root, through apt: Redis,
 # PostgreSQL 15, Prometheus, Chromium; the Stripe
@@ -193,6 +195,18 @@ web_e2e() {
     cargo build -p marquee || return
     (cd "$ROOT/web" && CHROMIUM_PATH="$CHROMIUM_PATH" \
         E2E_MARQUEE_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/marquee" npm run test:e2e)
+}
+
+# The main flow again in the browser, with the server on PostgreSQL + Redis: a database of
+# its own on the run's PostgreSQL, and a key prefix of its own on the run's Redis.
+web_e2e_pg() {
+    local db="marquee_e2e_$$" psql="$PG_BIN/psql"
+    [ -x "$psql" ] || psql=psql
+    "$psql" -X -q -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d postgres -c "create database $db" || return
+    (cd "$ROOT/web" && CHROMIUM_PATH="$CHROMIUM_PATH" \
+        E2E_MARQUEE_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/marquee" \
+        E2E_DATABASE_URL="postgres://$PG_USER@127.0.0.1:$PG_PORT/$db" E2E_REDIS_URL="$TEST_REDIS_URL" \
+        npm run test:e2e -- --grep @main-flow)
 }
 
 make_tmp_dir() {
@@ -555,6 +569,7 @@ main() {
     run_step "web: npm ci" web_install
     run_step "web: build (codegen, typecheck, bundle size)" web_build
     run_step "web: browser tests (Chromium, embedded server)" web_e2e
+    run_step "web: main flow in the browser (PostgreSQL + Redis)" web_e2e_pg
 }
 
 main "$@"

@@ -3,11 +3,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { backendEnv } from './e2e/backend';
 
 /**
  * Browser tests against the real server: `marquee` (built with `cargo build -p marquee`,
  * or E2E_MARQUEE_BIN; no MARQUEE_… name, which the server would read as a setting) on a
- * free port with a fresh data directory and no demo data, serving the built app (run
+ * free port with a fresh data directory and no demo data (on the embedded default, or on
+ * PostgreSQL + Redis when E2E_DATABASE_URL and E2E_REDIS_URL are set), serving the built app (run
  * `npm run build` first) and the API; the global setup creates an admin and the test
  * catalog through the API.
  *
@@ -41,6 +43,7 @@ const marqueeEnv = {
   MARQUEE_WEB_DIR: join(import.meta.dirname, 'dist'),
   MARQUEE_LOG_FILTER: 'warn',
   RUST_LOG: 'warn',
+  ...backendEnv(),
 };
 
 const chromium = {

@@ -1,17 +1,28 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { ADMIN, gql } from './api';
+import { backendEnv, backendName } from './backend';
 import { catalogFile, type TestCatalog } from './catalog';
+
+/** Says which store the server runs on, and proves it: with Redis, /readyz checks it. */
+async function expectBackend(): Promise<void> {
+  console.log(`browser tests against marquee on ${backendName()}`);
+  const ready = await (await fetch(`${process.env.E2E_API_URL}/readyz`)).text();
+  if (process.env.E2E_REDIS_URL && !ready.includes('redis')) {
+    throw new Error(`the server was meant to run on PostgreSQL + Redis, but /readyz says: ${ready}`);
+  }
+}
 
 /**
  * Creates the test catalog on the fresh server: an admin (through `marquee create-admin`,
  * as an operator would), then a theatre, a screen, a movie and a showtime through GraphQL.
  */
 export default async function globalSetup(): Promise<void> {
+  await expectBackend();
   const { email, password } = ADMIN;
   execFileSync(process.env.E2E_MARQUEE_BIN ?? '', ['create-admin', '--email', email], {
     input: `${password}\n`,
-    env: { ...process.env, MARQUEE_SEED_DEMO: 'false', MARQUEE_DATA_DIR: process.env.E2E_DATA_DIR },
+    env: { ...process.env, MARQUEE_SEED_DEMO: 'false', MARQUEE_DATA_DIR: process.env.E2E_DATA_DIR, ...backendEnv() },
     stdio: ['pipe', 'ignore', 'inherit'],
   });
   const { logIn } = await gql<{ logIn: { token: string } }>(
