@@ -51,6 +51,7 @@ export function TitlePage({
           className="title-poster"
           width={240}
           height={360}
+          priority
         />
         <div>
           <h1 id="title-heading">{title}</h1>

@@ -46,21 +46,20 @@ function problemText(error: unknown, action: 'add' | 'change'): string {
 
 /**
  * The signed-in buyer's own review of a movie: the form to write one, or theirs with ways to
- * change or delete it. `listed` is the movie's current list, fresher than this browser's
- * copy; `onChanged` refreshes the movie's rating and list after a change.
+ * change or delete it. Only the browser that wrote a review knows it as the buyer's (see
+ * ownReviews.ts), so its copy is the latest; `onChanged` refreshes the movie's rating and
+ * list after a change.
  */
 export function OwnReviewPanel({
   userId,
   movieId,
-  listed,
   onChanged,
 }: {
   userId: string;
   movieId: string;
-  listed: readonly OwnReview[];
   onChanged: () => void;
 }) {
-  const [kept, setKept] = useState<OwnReview | null>(() => ownReview(userId, movieId));
+  const [mine, setMine] = useState<OwnReview | null>(() => ownReview(userId, movieId));
   const [mode, setMode] = useState<Mode>('view');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -73,12 +72,10 @@ export function OwnReviewPanel({
     if (moveFocus > 0) heading.current?.focus();
   }, [moveFocus]);
 
-  const mine = kept ? (listed.find((r) => r.id === kept.id) ?? kept) : null;
-
   const keep = (review: OwnReview | null) => {
     if (review) rememberReview(userId, movieId, review);
     else forgetReview(userId, movieId);
-    setKept(review);
+    setMine(review);
   };
 
   const run = async (

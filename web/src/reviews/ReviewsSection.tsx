@@ -27,7 +27,7 @@ export function ReviewsSection({
     <section aria-labelledby="reviews-heading" className="reviews-section">
       <h2 id="reviews-heading">{t.title.reviews}</h2>
       {user ? (
-        <OwnReviewPanel key={user.id} userId={user.id} movieId={movieId} listed={reviews} onChanged={onChanged} />
+        <OwnReviewPanel key={user.id} userId={user.id} movieId={movieId} onChanged={onChanged} />
       ) : session.status === 'anonymous' ? (
         <p>
           <Link href={paths.signIn(here())}>{t.reviews.signIn}</Link>

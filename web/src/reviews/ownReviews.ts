@@ -2,7 +2,7 @@
  * The reviews this browser wrote, by account and movie. The API lists reviews without
  * telling whose they are (no author id, no "my review" field), so the id `addReview`
  * answers with is the only way to find the buyer's own review again to edit or delete it.
- * The text is kept too, for a review that has dropped off the movie's first page.
+ * Its stars and text are kept with it, so it shows even when off the movie's first page.
  */
 const KEY = 'marquee.ownReviews';
 
