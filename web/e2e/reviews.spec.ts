@@ -140,6 +140,30 @@ test('a second review of the same movie, and a busy server, are told in plain wo
   await expect(page.getByText('slow down')).toHaveCount(0);
 });
 
+test('a review deleted meanwhile (in another tab) is told as gone, and the form comes back', async ({ page }, testInfo) => {
+  const movieId = await createMovie(`Gone Tomorrow ${testInfo.project.name} ${Date.now()}`);
+  const buyer = await signUpBuyer('Gil Gone');
+  await signIn(page, buyer.token);
+  await page.goto(`/movies/${movieId}`);
+  await page.getByRole('radio', { name: '4 stars' }).check();
+  await page.getByRole('button', { name: 'Post review' }).click();
+  await expect(page.getByTestId('own-review')).toBeVisible();
+
+  const reviewId = await page.evaluate(() => {
+    const kept = JSON.parse(localStorage.getItem('marquee.ownReviews') ?? '{}') as Record<string, Record<string, { id: string }>>;
+    return Object.values(kept).flatMap((byMovie) => Object.values(byMovie))[0]?.id;
+  });
+  expect(reviewId).toBeTruthy();
+  await gql('mutation($id: ID!) { deleteReview(id: $id) }', { id: reviewId }, buyer.token);
+
+  await page.getByRole('button', { name: 'Edit review' }).click();
+  await page.getByRole('radio', { name: '1 star', exact: true }).check();
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByRole('alert')).toHaveText('That review no longer exists. You can write a new one.');
+  await expect(page.getByRole('heading', { level: 3, name: 'Write a review' })).toBeVisible();
+  await expect(page.getByText('Not rated yet')).toBeVisible();
+});
+
 test('a visitor who is not signed in is asked to sign in, and comes back here after', async ({ page }) => {
   const movieId = await createMovie(`Open House ${Date.now()}`);
   await page.goto(`/movies/${movieId}`);
