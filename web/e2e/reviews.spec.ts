@@ -81,6 +81,7 @@ test('a buyer writes a review, sees it counted, edits it and deletes it', async 
   await expect(page.getByText('Rated 4.0 out of 5 by 2 viewers')).toBeVisible();
   await expectHistogram(page, [1, 0, 1, 0, 0]);
   await expectAccessible(page);
+  await screenshot(page, testInfo, 'movie-own-review');
 
   // Edit from the keyboard: the checked star takes the focus, arrows move the rating down.
   await page.getByRole('button', { name: 'Edit review' }).click();
