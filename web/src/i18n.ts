@@ -119,6 +119,31 @@ export const en = {
 
   reviews: {
     write: 'Write a review',
+    yours: 'Your review',
+    yoursBadge: 'Yours',
+    signIn: 'Sign in to write a review',
+    rating: 'Your rating',
+    starOption: (n: number) => `${n} ${n === 1 ? 'star' : 'stars'}`,
+    body: 'Your review (optional)',
+    bodyHint: (max: string) => `Up to ${max} characters. Please leave out spoilers.`,
+    noBody: 'No text, stars only.',
+    post: 'Post review',
+    posting: 'Posting…',
+    edit: 'Edit review',
+    save: 'Save changes',
+    saving: 'Saving…',
+    cancel: 'Cancel',
+    delete: 'Delete review',
+    deleting: 'Deleting…',
+    confirmDelete: 'Delete your review? This cannot be undone.',
+    keep: 'Keep it',
+    posted: 'Thank you: your review is posted.',
+    updated: 'Your review is updated.',
+    deleted: 'Your review is deleted.',
+    chooseRating: 'Choose from 1 to 5 stars.',
+    alreadyReviewed:
+      'You have already reviewed this movie: each account has one review per movie. Yours was written in another browser, where you can change or delete it.',
+    gone: 'That review no longer exists. You can write a new one.',
   },
 
   // The staff panel.

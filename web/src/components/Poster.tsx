@@ -3,7 +3,8 @@ import { useState } from 'react';
 /**
  * A title's poster, or a plain tile with its initial when there is none or it fails to
  * load (so a missing image never shows as a broken one). `alt` empty when the title is
- * already written next to it.
+ * already written next to it. `priority` for a poster at the top of its page, likely the
+ * largest thing on it: fetched at once and first, not when scrolled to.
  */
 export function Poster({
   url,
@@ -12,6 +13,7 @@ export function Poster({
   className,
   width,
   height,
+  priority = false,
 }: {
   url: string | null;
   title: string;
@@ -19,6 +21,7 @@ export function Poster({
   className: string;
   width: number;
   height: number;
+  priority?: boolean;
 }) {
   const [failed, setFailed] = useState(false);
   if (!url || failed) {
@@ -32,7 +35,8 @@ export function Poster({
     <img
       src={url}
       alt={alt}
-      loading="lazy"
+      loading={priority ? 'eager' : 'lazy'}
+      fetchPriority={priority ? 'high' : undefined}
       width={width}
       height={height}
       className={className}

@@ -43,8 +43,12 @@ interface Suggestion {
   title: string;
 }
 
-const DEBOUNCE_MS = 150;
+/** A pause in typing this long asks for suggestions once; keys pressed faster ask nothing. */
+const DEBOUNCE_MS = 200;
 const MAX_SUGGESTIONS = 8;
+/** Answers kept for texts typed again (a deleted letter, typed back), for a minute. */
+const REMEMBERED = 20;
+const REMEMBER_MS = 60_000;
 
 function hrefOf(s: Suggestion): string {
   if (s.kind === 'MOVIE') return paths.movie(s.id);
@@ -52,46 +56,69 @@ function hrefOf(s: Suggestion): string {
   return paths.search(s.title);
 }
 
+/** Completions first, then the typo-forgiving search's best matches not already listed. */
+async function fetchSuggestions(text: string): Promise<Suggestion[]> {
+  const data = await request(SuggestQuery, { text });
+  const found: Suggestion[] = data.autocomplete.map((s) => ({ id: s.id, kind: s.kind, title: s.title }));
+  for (const { item } of data.search.nodes) {
+    const s: Suggestion =
+      item.__typename === 'Theatre'
+        ? { id: item.id, kind: 'THEATRE', title: item.name }
+        : { id: item.id, kind: item.__typename === 'Movie' ? 'MOVIE' : 'EVENT', title: item.title };
+    if (!found.some((f) => f.id === s.id && f.kind === s.kind)) found.push(s);
+  }
+  return found.slice(0, MAX_SUGGESTIONS);
+}
+
 /** The search field: a combobox with a list of suggestions, usable from the keyboard alone. */
 export function SearchBox({ initial = '' }: { initial?: string }) {
   const id = useId();
   const listId = `${id}-list`;
   const [text, setText] = useState(initial);
+  // Only what the buyer types asks for suggestions, not the query a results page puts back.
+  const [typed, setTyped] = useState('');
   const [suggestions, setSuggestions] = useState<Suggestion[]>([]);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
   const latest = useRef(0);
-
-  useEffect(() => setText(initial), [initial]);
+  const answers = useRef(new Map<string, { found: Suggestion[]; at: number }>());
 
   useEffect(() => {
-    const typed = text.trim();
-    if (typed.length < 2) {
-      setSuggestions([]);
+    setText(initial);
+    setTyped('');
+  }, [initial]);
+
+  useEffect(() => {
+    const wanted = typed.trim();
+    // Every change supersedes the request before it: a late answer to older text is dropped.
+    const requestId = ++latest.current;
+    const show = (found: Suggestion[]) => {
+      setSuggestions(found);
+      setActive(-1);
+    };
+    if (wanted.length < 2) {
+      show([]);
       return;
     }
-    const requestId = ++latest.current;
+    const known = answers.current.get(wanted);
+    if (known && Date.now() - known.at < REMEMBER_MS) {
+      show(known.found);
+      return;
+    }
     const timer = window.setTimeout(async () => {
       try {
-        const data = await request(SuggestQuery, { text: typed });
-        if (requestId !== latest.current) return;
-        const found: Suggestion[] = data.autocomplete.map((s) => ({ id: s.id, kind: s.kind, title: s.title }));
-        for (const { item } of data.search.nodes) {
-          const s: Suggestion =
-            item.__typename === 'Theatre'
-              ? { id: item.id, kind: 'THEATRE', title: item.name }
-              : { id: item.id, kind: item.__typename === 'Movie' ? 'MOVIE' : 'EVENT', title: item.title };
-          if (!found.some((f) => f.id === s.id && f.kind === s.kind)) found.push(s);
-        }
-        setSuggestions(found.slice(0, MAX_SUGGESTIONS));
-        setActive(-1);
+        const found = await fetchSuggestions(wanted);
+        answers.current.delete(wanted);
+        answers.current.set(wanted, { found, at: Date.now() });
+        if (answers.current.size > REMEMBERED) answers.current.delete(answers.current.keys().next().value!);
+        if (requestId === latest.current) show(found);
       } catch {
         // Suggestions are a convenience: on failure the buyer can still search with Enter.
-        if (requestId === latest.current) setSuggestions([]);
+        if (requestId === latest.current) show([]);
       }
     }, DEBOUNCE_MS);
     return () => window.clearTimeout(timer);
-  }, [text]);
+  }, [typed]);
 
   const expanded = open && suggestions.length > 0;
 
@@ -150,6 +177,7 @@ export function SearchBox({ initial = '' }: { initial?: string }) {
         value={text}
         onChange={(e) => {
           setText(e.target.value);
+          setTyped(e.target.value);
           setOpen(true);
         }}
         onFocus={() => setOpen(true)}

@@ -1,16 +1,33 @@
+import { graphql } from '../gql';
+import type { ShowtimeRowFragment } from '../gql/graphql';
 import { formatDateKey, formatMoney, formatTime, localDate, zoneName } from '../format';
 import { t } from '../i18n';
 import { Link, paths } from '../router';
 
-/** What the showtime list needs of a showtime (both movie and event pages ask for it). */
-export interface ShowtimeRow {
-  id: string;
-  startsAt: string;
-  currency: string;
-  theatre: { id: string; name: string; city: string; state: string; timezone: string } | null;
-  screen: { name: string } | null;
-  prices: { category: string; priceCents: number }[];
-}
+/** What the showtime list needs of a showtime; title pages spread it into their queries. */
+export const ShowtimeRowFields = graphql(`
+  fragment ShowtimeRow on Showtime {
+    id
+    startsAt
+    currency
+    theatre {
+      id
+      name
+      city
+      state
+      timezone
+    }
+    screen {
+      name
+    }
+    prices {
+      category
+      priceCents
+    }
+  }
+`);
+
+export type ShowtimeRow = ShowtimeRowFragment;
 
 interface TheatreGroup {
   theatre: NonNullable<ShowtimeRow['theatre']>;

@@ -1,13 +1,12 @@
 import { useQuery } from '../api/useQuery';
 import type { City } from '../city';
-import { ErrorNotice } from '../components/ErrorNotice';
-import { Poster } from '../components/Poster';
 import { RatingHistogram } from '../components/RatingHistogram';
-import { ShowtimesSection, useAllCities } from '../components/ShowtimesSection';
+import { useTitleShowtimes } from '../components/ShowtimesSection';
+import { Facts, TitleFallback, TitlePage } from '../components/TitlePage';
 import { formatDateKey, formatRating } from '../format';
 import { graphql } from '../gql';
 import { t } from '../i18n';
-import { NotFound } from './NotFound';
+import { ReviewsSection } from '../reviews/ReviewsSection';
 
 const MovieQuery = graphql(`
   query MoviePage($id: ID!) {
@@ -30,37 +29,8 @@ const MovieQuery = graphql(`
       }
       reviews(first: 5) {
         nodes {
-          id
-          rating
-          body
-          authorName
-          verified
-          createdAt
+          ...ReviewRow
         }
-      }
-    }
-  }
-`);
-
-const MovieShowtimesQuery = graphql(`
-  query MovieShowtimes($movieId: ID!, $city: String) {
-    showtimes(movieId: $movieId, city: $city, first: 60) {
-      id
-      startsAt
-      currency
-      theatre {
-        id
-        name
-        city
-        state
-        timezone
-      }
-      screen {
-        name
-      }
-      prices {
-        category
-        priceCents
       }
     }
   }
@@ -68,52 +38,31 @@ const MovieShowtimesQuery = graphql(`
 
 export function MoviePage({ id, city }: { id: string; city: City | null }) {
   const movie = useQuery(MovieQuery, { id });
-  const [allCities, setAllCities] = useAllCities();
-  const showtimes = useQuery(MovieShowtimesQuery, {
-    movieId: id,
-    ...(city && !allCities ? { city: city.name } : {}),
-  });
-
-  if (movie.status === 'error') return <ErrorNotice error={movie.error} onRetry={movie.retry} />;
-  if (movie.status === 'loading' && !movie.data) return <p aria-busy="true">{t.loading}</p>;
+  const showtimes = useTitleShowtimes({ movieId: id }, city);
   const m = movie.data?.movie;
-  if (!m) return <NotFound message={t.title.notFound} />;
+  if (!m) return <TitleFallback query={movie} />;
 
   return (
-    <article aria-labelledby="title-heading" className="title-page">
-      <div className="title-head">
-        <Poster
-          url={m.posterUrl}
-          title={m.title}
-          alt={t.title.poster(m.title)}
-          className="title-poster"
-          width={240}
-          height={360}
-        />
-        <div>
-          <h1 id="title-heading">{m.title}</h1>
-          <p className="title-meta">
-            {[m.certificate, t.title.runtime(m.runtimeMinutes), m.language].filter(Boolean).join(' · ')}
+    <TitlePage
+      query={movie}
+      title={m.title}
+      posterUrl={m.posterUrl}
+      meta={[m.certificate, t.title.runtime(m.runtimeMinutes), m.language]}
+      showtimes={showtimes}
+      head={
+        <>
+          <p className="rating" aria-live="polite">
+            {t.title.rating(formatRating(m.rating.average), m.rating.count)}
           </p>
-          <p className="rating">{t.title.rating(formatRating(m.rating.average), m.rating.count)}</p>
           <RatingHistogram histogram={m.rating.histogram} />
           <p>{m.synopsis}</p>
-          <dl className="facts">
-            {m.genres.length > 0 && (
-              <>
-                <dt>{t.title.genres}</dt>
-                <dd>{m.genres.join(', ')}</dd>
-              </>
-            )}
-            {m.cast.length > 0 && (
-              <>
-                <dt>{t.title.cast}</dt>
-                <dd>{m.cast.join(', ')}</dd>
-              </>
-            )}
-            <dt>{t.title.released}</dt>
-            <dd>{formatDateKey(m.releaseDate)}</dd>
-          </dl>
+          <Facts
+            items={[
+              [t.title.genres, m.genres.join(', ')],
+              [t.title.cast, m.cast.join(', ')],
+              [t.title.released, formatDateKey(m.releaseDate)],
+            ]}
+          />
           {m.trailerUrl ? (
             <p>
               <a href={m.trailerUrl} rel="noopener noreferrer">
@@ -121,39 +70,10 @@ export function MoviePage({ id, city }: { id: string; city: City | null }) {
               </a>
             </p>
           ) : null}
-        </div>
-      </div>
-      <ShowtimesSection
-        city={city}
-        rows={showtimes.data?.showtimes ?? []}
-        loading={showtimes.status === 'loading'}
-        error={showtimes.status === 'error' ? showtimes.error : null}
-        onRetry={showtimes.retry}
-        allCities={allCities}
-        onAllCities={setAllCities}
-      />
-      <section aria-labelledby="reviews-heading">
-        <h2 id="reviews-heading">{t.title.reviews}</h2>
-        {m.reviews.nodes.length === 0 ? (
-          <p>{t.title.noReviews}</p>
-        ) : (
-          <ul className="reviews">
-            {m.reviews.nodes.map((r) => (
-              <li key={r.id}>
-                <p>
-                  <span className="stars" role="img" aria-label={t.title.stars(r.rating)}>
-                    {'★'.repeat(r.rating)}
-                    {'☆'.repeat(5 - r.rating)}
-                  </span>{' '}
-                  <strong>{r.authorName}</strong>
-                  {r.verified && <span className="badge">{t.title.verified}</span>}
-                </p>
-                {r.body && <p>{r.body}</p>}
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
-    </article>
+        </>
+      }
+    >
+      <ReviewsSection movieId={m.id} reviews={m.reviews.nodes} onChanged={movie.retry} />
+    </TitlePage>
   );
 }
