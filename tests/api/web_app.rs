@@ -3,7 +3,9 @@
 //! revalidated, API clients still get coded 404s, and without a build `/` says how to make one.
 
 use reqwest::StatusCode;
-use reqwest::header::{ACCEPT, CACHE_CONTROL, CONTENT_TYPE};
+use reqwest::header::{
+    ACCEPT, ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, VARY,
+};
 use serde_json::{Value, json};
 
 use crate::helpers::*;
@@ -122,6 +124,67 @@ async fn the_built_app_is_served_at_the_root_with_client_routes_and_cache_lifeti
             .to_lowercase()
             .contains("graphiql")
     );
+}
+
+#[tokio::test]
+async fn files_the_build_compressed_are_sent_compressed_to_clients_that_take_it() {
+    let web = tempfile::tempdir().unwrap();
+    let dist = web.path().join("dist");
+    build_into(&dist);
+    // What the web build writes beside each large file (the bytes stand for compressed ones).
+    std::fs::write(dist.join("assets/index-Bx7f3k2A.js.br"), "BROTLI").unwrap();
+    std::fs::write(dist.join("assets/index-Bx7f3k2A.js.gz"), "GZIP").unwrap();
+    std::fs::write(dist.join("index.html.gz"), "GZIP PAGE").unwrap();
+    let dir = dist.clone();
+    let app = spawn_app_with(move |s| s.web_dir = dir).await;
+    let fetch =
+        |path: &'static str, encoding: Option<&'static str>, accept: Option<&'static str>| {
+            let mut req = app.client.get(format!("{}{path}", app.address));
+            if let Some(e) = encoding {
+                req = req.header(ACCEPT_ENCODING, e);
+            }
+            if let Some(a) = accept {
+                req = req.header(ACCEPT, a);
+            }
+            req.send()
+        };
+    let header = |resp: &reqwest::Response, name| {
+        resp.headers()
+            .get(name)
+            .map(|v: &reqwest::header::HeaderValue| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+
+    let br = fetch("/assets/index-Bx7f3k2A.js", Some("gzip, deflate, br"), None)
+        .await
+        .unwrap();
+    assert_eq!(br.status(), StatusCode::OK);
+    assert_eq!(header(&br, CONTENT_ENCODING), "br");
+    assert_eq!(header(&br, VARY), "accept-encoding");
+    assert!(header(&br, CONTENT_TYPE).contains("javascript"));
+    assert_eq!(
+        header(&br, CACHE_CONTROL),
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(br.text().await.unwrap(), "BROTLI");
+
+    let gz = fetch("/assets/index-Bx7f3k2A.js", Some("gzip"), None)
+        .await
+        .unwrap();
+    assert_eq!(header(&gz, CONTENT_ENCODING), "gzip");
+    assert_eq!(gz.text().await.unwrap(), "GZIP");
+
+    let plain = fetch("/assets/index-Bx7f3k2A.js", None, None)
+        .await
+        .unwrap();
+    assert_eq!(header(&plain, CONTENT_ENCODING), "");
+    assert_eq!(plain.text().await.unwrap(), "console.log('app')");
+
+    // A client-side route gets the page compressed too, still revalidated.
+    let page = fetch("/bookings", Some("gzip"), Some(PAGE)).await.unwrap();
+    assert_eq!(header(&page, CONTENT_ENCODING), "gzip");
+    assert_eq!(header(&page, CACHE_CONTROL), "no-cache");
+    assert_eq!(page.text().await.unwrap(), "GZIP PAGE");
 }
 
 #[tokio::test]

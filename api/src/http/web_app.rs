@@ -1,7 +1,8 @@
 //! The built web app at `/`: content-hashed files under `/assets/` are cached for a year,
 //! everything else (`index.html`, the service worker, the manifest) is revalidated on every
 //! load so a new build is seen at once, and client-side routes fall back to `index.html`
-//! for browsers. Without a build, `/` says how to make one; API clients asking for an
+//! for browsers. Files the build also wrote compressed (`.br`, `.gz`) are sent that way to
+//! clients that take it, with no compression work per request. Without a build, `/` says how to make one; API clients asking for an
 //! unknown path still get the coded 404.
 
 use std::path::{Path, PathBuf};
@@ -51,6 +52,7 @@ pub async fn serve(State(state): State<AppState>, req: Request) -> Response {
     let web = &state.web;
     let path = req.uri().path().to_owned();
     let page = path == "/" || wants_html(req.headers());
+    let encodings = req.headers().get(header::ACCEPT_ENCODING).cloned();
     if !web.built() {
         return if path == "/" {
             not_built(&web.dir)
@@ -58,7 +60,12 @@ pub async fn serve(State(state): State<AppState>, req: Request) -> Response {
             not_found().await
         };
     }
-    let found = match ServeDir::new(&web.dir).try_call(req).await {
+    let found = match ServeDir::new(&web.dir)
+        .precompressed_br()
+        .precompressed_gzip()
+        .try_call(req)
+        .await
+    {
         Ok(resp) => Some(resp.map(Body::new)).filter(|r| r.status() != StatusCode::NOT_FOUND),
         // A path through a folder that is not there.
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -80,12 +87,19 @@ pub async fn serve(State(state): State<AppState>, req: Request) -> Response {
     if path.starts_with("/assets/") || !page {
         return not_found().await;
     }
-    let index = Request::builder()
+    let mut index = Request::builder()
         .method(method)
         .uri("/index.html")
         .body(Body::empty())
         .unwrap_or_default();
+    if let Some(encodings) = encodings {
+        index
+            .headers_mut()
+            .insert(header::ACCEPT_ENCODING, encodings);
+    }
     match ServeFile::new(web.dir.join("index.html"))
+        .precompressed_br()
+        .precompressed_gzip()
         .try_call(index)
         .await
     {
