@@ -4,22 +4,23 @@ import { CityPicker } from './components/CityPicker';
 import { SearchBox } from './components/SearchBox';
 import { SiteNav } from './components/SiteNav';
 import { t } from './i18n';
-import { AccountPage } from './pages/AccountPage';
-import { BookingPage } from './pages/BookingPage';
-import { BookingsPage } from './pages/BookingsPage';
-import { CheckoutPage } from './pages/CheckoutPage';
-import { EventPage } from './pages/EventPage';
 import { Home } from './pages/Home';
-import { MoviePage } from './pages/MoviePage';
 import { NotFound } from './pages/NotFound';
-import { NotificationsPage } from './pages/NotificationsPage';
-import { SeatPickerPage } from './pages/SeatPickerPage';
-import { SearchPage } from './pages/Search';
-import { SignInPage } from './pages/SignInPage';
-import { SignUpPage } from './pages/SignUpPage';
 import { Link, paths, useRoute, type Route } from './router';
 
-// The staff panel is its own chunk: buyers never download it.
+// Every page but the first is a chunk of its own, fetched when the buyer goes there, so
+// the first page loads only what it shows; the staff panel is never fetched by buyers.
+const AccountPage = lazy(() => import('./pages/AccountPage').then((m) => ({ default: m.AccountPage })));
+const BookingPage = lazy(() => import('./pages/BookingPage').then((m) => ({ default: m.BookingPage })));
+const BookingsPage = lazy(() => import('./pages/BookingsPage').then((m) => ({ default: m.BookingsPage })));
+const CheckoutPage = lazy(() => import('./pages/CheckoutPage').then((m) => ({ default: m.CheckoutPage })));
+const EventPage = lazy(() => import('./pages/EventPage').then((m) => ({ default: m.EventPage })));
+const MoviePage = lazy(() => import('./pages/MoviePage').then((m) => ({ default: m.MoviePage })));
+const NotificationsPage = lazy(() => import('./pages/NotificationsPage').then((m) => ({ default: m.NotificationsPage })));
+const SeatPickerPage = lazy(() => import('./pages/SeatPickerPage').then((m) => ({ default: m.SeatPickerPage })));
+const SearchPage = lazy(() => import('./pages/Search').then((m) => ({ default: m.SearchPage })));
+const SignInPage = lazy(() => import('./pages/SignInPage').then((m) => ({ default: m.SignInPage })));
+const SignUpPage = lazy(() => import('./pages/SignUpPage').then((m) => ({ default: m.SignUpPage })));
 const AdminApp = lazy(() => import('./admin/AdminApp'));
 
 export function App() {
@@ -52,7 +53,9 @@ export function App() {
         <CityPicker city={city} onChange={setCity} />
       </header>
       <main id="main" ref={main} tabIndex={-1}>
-        <Page route={route} city={city} />
+        <Suspense fallback={<p role="status">{t.loading}</p>}>
+          <Page route={route} city={city} />
+        </Suspense>
       </main>
     </>
   );
@@ -85,11 +88,7 @@ function Page({ route, city }: { route: Route; city: ReturnType<typeof useCity>[
     case 'account':
       return <AccountPage />;
     case 'admin':
-      return (
-        <Suspense fallback={<p>{t.loading}</p>}>
-          <AdminApp path={route.path} />
-        </Suspense>
-      );
+      return <AdminApp path={route.path} />;
     case 'notFound':
       return <NotFound />;
   }
