@@ -179,7 +179,6 @@ export const en = {
     where: 'Where',
     seats: 'Seats',
     total: 'Total',
-    screen: (name: string) => `Screen ${name}`,
     untitled: 'Showtime',
     tickets: 'Tickets',
     ticket: (row: string, number: number) => `Row ${row}, seat ${number}`,

@@ -114,7 +114,7 @@ function BookingScreen({ id, user }: { id: string; user: SessionUser }) {
             <dt>{t.bookings.where}</dt>
             <dd>
               {[s.theatre?.name, s.theatre?.address, s.theatre?.city].filter(Boolean).join(', ')}
-              {s.screen && ` · ${t.bookings.screen(s.screen.name)}`}
+              {s.screen && ` · ${s.screen.name}`}
             </dd>
           </>
         )}
@@ -179,7 +179,7 @@ function OfflineBooking({ id, userId }: { id: string; userId: string }) {
         <dt>{t.bookings.where}</dt>
         <dd>
           {saved.theatre}
-          {saved.screen && ` · ${t.bookings.screen(saved.screen)}`}
+          {saved.screen && ` · ${saved.screen}`}
         </dd>
         <dt>{t.bookings.seats}</dt>
         <dd>{saved.seats.map((seat) => t.bookings.ticket(seat.row, seat.number)).join('; ')}</dd>
