@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { gql, signUpBuyer } from './api';
-import { booking, buyerFor, createPromotion, holdSeats, seatMap, signInAs, sixSeatShowtime } from './buying';
+import { booking, buy, buyerFor, createPromotion, holdSeats, seatMap, signInAs, sixSeatShowtime } from './buying';
 import { expectAccessible, screenshot } from './helpers';
 
 const FILE = 'checkout';
@@ -140,6 +140,16 @@ test('cancelling shows the refund before confirming, then the new status; the ba
   await screenshot(page, testInfo, 'notifications');
   await page.getByRole('button', { name: /^Mark “.*” as read$/ }).first().click();
   await expect(inbox).toHaveAccessibleName(count === 1 ? 'Notifications' : `Notifications, ${count - 1} unread`);
+  await expect(page.getByText(`${count - 1} unread`, { exact: true }).or(page.getByText('All caught up.'))).toBeVisible();
+
+  // A purchase made elsewhere shows up on top of the open inbox, unread, and in the badge.
+  const items = page.getByTestId('notification');
+  const shown = await items.count();
+  await buy(buyer.token, showtimeId, [seats[1]!.id]);
+  await expect(items).toHaveCount(shown + 1);
+  await expect(items.first()).toContainText('Unread');
+  await expect(items.first()).toContainText('Booking confirmed');
+  await expect(inbox).toHaveAccessibleName(`Notifications, ${count} unread`);
 });
 
 test('bookings lists upcoming bookings linking to their pages', async ({ page }, testInfo) => {

@@ -151,7 +151,6 @@ export const en = {
     notPayable: 'This booking can no longer be paid.',
     viewBooking: 'See the booking',
     notFound: 'We could not find this booking.',
-    signInFirst: 'Sign in to pay for your seats.',
   },
 
   // Bookings, tickets and cancelling.
@@ -203,9 +202,7 @@ export const en = {
     liveStatus: (status: string) => `Booking status: ${status}`,
     offline: 'You are offline — showing your saved tickets.',
     offlineNone: 'You are offline and no tickets are saved on this device yet.',
-    savedAt: (when: string) => `Saved ${when}`,
     notFound: 'We could not find this booking.',
-    signInFirst: 'Sign in to see your bookings.',
   },
 
   // Signing up and in, the account.
@@ -228,7 +225,6 @@ export const en = {
     badCredentials: 'That email and password do not match an account.',
     emailTaken: 'An account with this email already exists. Sign in instead?',
     invalid: 'Please check the email address, and that the password has 8 to 128 characters.',
-    required: 'Please fill in this field.',
     signedInAs: (name: string, email: string) => `Signed in as ${name} (${email})`,
     memberSince: (date: string) => `Member since ${date}`,
     logOut: 'Log out',
@@ -245,7 +241,6 @@ export const en = {
     deleting: 'Deleting…',
     wrongPassword: 'That password is not correct.',
     deleted: 'Your account has been deleted.',
-    signInFirst: 'Sign in to see your account.',
   },
 
   notifications: {
@@ -259,7 +254,6 @@ export const en = {
     unreadCount: (n: number) => (n === 0 ? 'All caught up.' : `${n} unread`),
     arrived: (title: string) => `New notification: ${title}`,
     more: 'Show older notifications',
-    signInFirst: 'Sign in to see your notifications.',
   },
 
   reviews: {

@@ -48,7 +48,7 @@ export function SignInPage({ next }: { next: string }) {
   return (
     <section className="auth-page" aria-labelledby="signin-heading">
       <h1 id="signin-heading">{t.account.signInTitle}</h1>
-      <form className="auth-form" onSubmit={submit} noValidate={false}>
+      <form className="auth-form" onSubmit={submit}>
         <div className="field">
           <label htmlFor="signin-email">{t.account.email}</label>
           <input

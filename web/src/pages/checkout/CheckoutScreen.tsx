@@ -168,7 +168,6 @@ function CheckoutForm({ booking, config }: { booking: Booking; config: CheckoutP
         bookingId: id,
         input: { paymentMethod, promoCode: quote.promoCode },
       });
-      phaseRef.current = { name: 'form' };
       settle(checkout.status, checkout.payment, checkout.expiresAt);
     } catch (err) {
       if (err instanceof ApiError && err.code === 'HOLD_EXPIRED') {

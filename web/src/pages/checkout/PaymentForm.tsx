@@ -110,7 +110,7 @@ function StripeCard({
     loadStripe(publishableKey).then(
       (stripe) => {
         if (!active || !target.current) return;
-        element = stripe.elements().create('card', { hidePostalCode: false });
+        element = stripe.elements().create('card');
         element.mount(target.current);
         onReady({ stripe, element });
       },
