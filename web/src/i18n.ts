@@ -230,8 +230,7 @@ export const en = {
     logOut: 'Log out',
     loggingOut: 'Logging out…',
     deleteTitle: 'Delete your account',
-    deleteBody:
-      'Your personal data is erased and you are signed out everywhere. Bookings are kept for accounting; tickets you bought stay valid.',
+    deleteBody: 'Your personal data is erased and you are signed out everywhere. Bookings are kept for accounting.',
     deletePassword: 'Your password, to confirm',
     delete: 'Delete my account',
     deleteConfirmTitle: 'Delete your account for good?',
