@@ -177,3 +177,18 @@ async function unread(link: import('@playwright/test').Locator): Promise<number>
   const m = /, (\d+) unread/.exec(name);
   return m ? Number(m[1]) : 0;
 }
+
+test('when the hold lapses during checkout, the page says so and offers to choose seats again', async ({ page }, testInfo) => {
+  const buyer = await buyerFor(testInfo, FILE);
+  const { showtimeId, seats } = await sixSeatShowtime();
+  const id = await holdSeats(buyer.token, showtimeId, [seats[5]!.id]);
+  await signInAs(page, buyer.token);
+  await page.clock.install();
+  await page.goto(`/checkout/${id}`);
+  await expect(page.getByTestId('hold-countdown')).toContainText('Seats held for');
+  await page.clock.fastForward('10:30');
+  await expect(page.getByRole('alert').filter({ hasText: 'Your hold has ended and the seats were released' })).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Pay/ })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Choose seats again' })).toHaveAttribute('href', `/showtimes/${showtimeId}`);
+  await expectAccessible(page);
+});
