@@ -61,7 +61,11 @@ function BookingList({ rows, labelledBy }: { rows: Row[]; labelledBy: string }) 
         return (
           <li key={b.id} className="booking-item">
             <div>
-              <Link href={paths.booking(b.id)}>{title}</Link>
+              <Link href={paths.booking(b.id)}>
+                {title}
+                {/* Links to several bookings of one title must not all sound alike. */}
+                {s && <span className="visually-hidden">, {when(s.startsAt, s.theatre?.timezone ?? 'UTC')}</span>}
+              </Link>
               {s && (
                 <p>
                   {when(s.startsAt, s.theatre?.timezone ?? 'UTC')}

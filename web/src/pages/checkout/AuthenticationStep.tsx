@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { request } from '../../api/client';
-import { ApiError, describeError } from '../../api/errors';
+import { ApiError, describeError, type GraphQLErrorBody } from '../../api/errors';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import type { CheckoutPageQuery } from '../../gql/graphql';
 import { t } from '../../i18n';
@@ -95,8 +95,8 @@ function TestBankChallenge({
         throw new ApiError('NETWORK');
       }
       if (!response.ok) {
-        const body = (await response.json().catch(() => ({}))) as { code?: string; error?: { code?: string } };
-        throw new ApiError(body.code ?? body.error?.code ?? 'INTERNAL');
+        const body = (await response.json().catch(() => ({}))) as { errors?: GraphQLErrorBody[] };
+        throw body.errors?.length ? ApiError.fromErrors(body.errors) : new ApiError('INTERNAL');
       }
       onSettled(await confirm(bookingId));
     } catch (err) {
