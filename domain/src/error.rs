@@ -39,6 +39,11 @@ pub trait Classify: std::error::Error {
         None
     }
 
+    /// A finer reason within the class, as clients match on it (`extensions.reason`).
+    fn reason(&self) -> Option<&'static str> {
+        None
+    }
+
     /// Ids the client needs to act on the error (for example the seats that were taken).
     fn ids(&self) -> Option<(&'static str, Vec<String>)> {
         None

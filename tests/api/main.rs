@@ -15,6 +15,7 @@ mod buyer_caps;
 mod cancellation;
 mod catalog;
 mod checkout;
+mod checkout_quote;
 mod clock_skew;
 mod cost;
 mod email;

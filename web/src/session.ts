@@ -5,6 +5,7 @@ import { resetLive } from './api/live';
 import { getToken, setToken } from './api/token';
 import { graphql } from './gql';
 import type { MeQuery } from './gql/graphql';
+import { clearSavedTickets } from './offline/savedTickets';
 
 /** The signed-in account as the app knows it. */
 export type SessionUser = MeQuery['me'];
@@ -25,6 +26,27 @@ const MeDocument = graphql(`
   }
 `);
 
+/** The account last seen with the kept token: lets saved tickets open while offline. */
+const USER_KEY = 'marquee.user';
+
+function keptUser(): SessionUser | null {
+  try {
+    const raw = localStorage.getItem(USER_KEY);
+    return raw ? (JSON.parse(raw) as SessionUser) : null;
+  } catch {
+    return null;
+  }
+}
+
+function keepUser(user: SessionUser | null): void {
+  try {
+    if (user) localStorage.setItem(USER_KEY, JSON.stringify(user));
+    else localStorage.removeItem(USER_KEY);
+  } catch {
+    // Storage refused: offline the app reads as signed out.
+  }
+}
+
 let session: Session = getToken() ? { status: 'loading', user: null } : { status: 'anonymous', user: null };
 const listeners = new Set<() => void>();
 
@@ -37,11 +59,16 @@ function set(next: Session): void {
 function load(): void {
   if (!getToken()) return;
   request(MeDocument).then(
-    ({ me }) => set({ status: 'signedIn', user: me }),
+    ({ me }) => {
+      keepUser(me);
+      set({ status: 'signedIn', user: me });
+    },
     (error: unknown) => {
       if (error instanceof ApiError && (error.code === 'UNAUTHENTICATED' || error.code === 'FORBIDDEN')) {
-        setToken(null);
-        set({ status: 'anonymous', user: null });
+        endSession();
+      } else if (error instanceof ApiError && error.code === 'NETWORK' && keptUser()) {
+        // Offline: the account last seen with this token, so its saved tickets can be shown.
+        set({ status: 'signedIn', user: keptUser() as SessionUser });
       } else {
         // The server could not be asked: keep the token and try again on the next visit.
         set({ status: 'anonymous', user: null });
@@ -53,7 +80,9 @@ if (typeof window !== 'undefined') load();
 
 /** After signing up or in: keep the token, and reopen live updates under it. */
 export function startSession(token: string, user: SessionUser): void {
+  if (keptUser()?.id !== user.id) clearSavedTickets();
   setToken(token);
+  keepUser(user);
   resetLive();
   set({ status: 'signedIn', user });
 }
@@ -61,6 +90,8 @@ export function startSession(token: string, user: SessionUser): void {
 /** After logging out or deleting the account (or a token the server no longer takes). */
 export function endSession(): void {
   setToken(null);
+  keepUser(null);
+  clearSavedTickets();
   resetLive();
   set({ status: 'anonymous', user: null });
 }

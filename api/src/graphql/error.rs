@@ -11,6 +11,7 @@ pub struct ApiError {
     code: &'static str,
     message: String,
     field: Option<String>,
+    reason: Option<&'static str>,
     ids: Option<(&'static str, Vec<String>)>,
 }
 
@@ -42,6 +43,7 @@ impl ApiError {
             code,
             message: message.into(),
             field: None,
+            reason: None,
             ids: None,
         }
     }
@@ -52,6 +54,7 @@ impl ApiError {
             code: "BAD_USER_INPUT",
             message: message.into(),
             field: Some(field.to_owned()),
+            reason: None,
             ids: None,
         }
     }
@@ -85,6 +88,7 @@ impl<E: Classify> From<E> for ApiError {
             code: code_of(kind),
             message: err.to_string(),
             field: err.field().map(str::to_owned),
+            reason: err.reason(),
             ids: err.ids(),
         }
     }
@@ -96,6 +100,9 @@ impl From<ApiError> for async_graphql::Error {
             ext.set("code", err.code);
             if let Some(field) = &err.field {
                 ext.set("field", field.as_str());
+            }
+            if let Some(reason) = err.reason {
+                ext.set("reason", reason);
             }
             if let Some((name, ids)) = &err.ids {
                 ext.set(*name, ids.clone());

@@ -15,7 +15,7 @@ use crate::ids::BookingId;
 use crate::payments::ChargeRequest;
 
 use super::promotion_uses::take_promotion;
-use super::{Booking, BookingError, BookingService, BookingStatus};
+use super::{Booking, BookingError, BookingService, BookingStatus, PromoRefusal};
 
 /// How the buyer pays.
 #[derive(Debug, Clone)]
@@ -32,6 +32,27 @@ struct Priced {
     fee: i64,
     total: i64,
     promotion: Option<uuid::Uuid>,
+    promotion_description: Option<String>,
+}
+
+/// What paying for a held booking would cost now, priced exactly as `checkout` prices it:
+/// shown to the buyer before the payment.
+#[derive(Debug, Clone)]
+pub struct CheckoutQuote {
+    /// Sum of the seat prices.
+    pub subtotal_cents: i64,
+    /// What the promotion takes off.
+    pub discount_cents: i64,
+    /// The booking fee (per ticket, times the tickets).
+    pub fee_cents: i64,
+    /// What would be charged.
+    pub total_cents: i64,
+    /// The booking's currency.
+    pub currency: String,
+    /// The promotion's code as stored, when one applies.
+    pub promo_code: Option<String>,
+    /// The promotion's description, when one applies.
+    pub promotion_description: Option<String>,
 }
 
 impl BookingService {
@@ -219,6 +240,44 @@ impl BookingService {
             .await
     }
 
+    /// Prices a held booking of the caller's own as a checkout now would, without paying.
+    pub async fn checkout_quote(
+        &self,
+        who: &Principal,
+        id: BookingId,
+        promo_code: Option<&str>,
+    ) -> Result<CheckoutQuote, BookingError> {
+        let booking = self
+            .find_owned(who, id)
+            .await?
+            // Only the owner: a promotion's per-buyer limit is counted for the caller.
+            .filter(|b| b.user_id == who.user_id)
+            .ok_or_else(|| BookingError::not_found("booking", id))?;
+        match booking.status {
+            BookingStatus::Held => {}
+            BookingStatus::Expired => return Err(BookingError::HoldExpired),
+            _ => {
+                return Err(BookingError::Conflict(
+                    "this booking is no longer awaiting payment".into(),
+                ));
+            }
+        }
+        let priced = self
+            .price(who, &booking, promo_code, self.clock.now())
+            .await?;
+        Ok(CheckoutQuote {
+            subtotal_cents: booking.subtotal_cents,
+            discount_cents: priced.discount,
+            fee_cents: priced.fee,
+            total_cents: priced.total,
+            currency: booking.currency,
+            promo_code: priced
+                .promotion
+                .and(promo_code.map(|c| c.trim().to_uppercase())),
+            promotion_description: priced.promotion_description,
+        })
+    }
+
     /// Subtotal less a valid promotion plus the booking fee.
     async fn price(
         &self,
@@ -234,19 +293,19 @@ impl BookingService {
                 fee,
                 total: booking.subtotal_cents + fee,
                 promotion: None,
+                promotion_description: None,
             });
         };
-        let bad = |why: &str| BookingError::invalid("promoCode", why);
         let promo = promotions::Entity::find()
             .filter(promotions::Column::Code.eq(code.to_uppercase()))
             .one(&self.db)
             .await?
-            .ok_or_else(|| bad("no such promotion code"))?;
+            .ok_or(BookingError::Promotion(PromoRefusal::Unknown))?;
         if now < promo.starts_at || now >= promo.ends_at {
-            return Err(bad("this code is not valid now"));
+            return Err(BookingError::Promotion(PromoRefusal::NotValidNow));
         }
         if promo.max_uses.is_some_and(|max| promo.uses >= max) {
-            return Err(bad("this code has been used up"));
+            return Err(BookingError::Promotion(PromoRefusal::UsedUp));
         }
         if let Some(per_user) = promo.max_uses_per_user {
             let mine = bookings::Entity::find()
@@ -259,7 +318,7 @@ impl BookingService {
                 .count(&self.db)
                 .await?;
             if mine >= per_user as u64 {
-                return Err(bad("you have already used this code"));
+                return Err(BookingError::Promotion(PromoRefusal::AlreadyUsed));
             }
         }
         let discount = std::cmp::min(
@@ -267,7 +326,7 @@ impl BookingService {
             match promo.kind.as_str() {
                 "percent" => booking.subtotal_cents * promo.value / 100,
                 _ if promo.currency.as_deref() == Some(booking.currency.as_str()) => promo.value,
-                _ => return Err(bad("this code is for another currency")),
+                _ => return Err(BookingError::Promotion(PromoRefusal::OtherCurrency)),
             },
         );
         Ok(Priced {
@@ -275,6 +334,7 @@ impl BookingService {
             fee,
             total: booking.subtotal_cents - discount + fee,
             promotion: Some(promo.id),
+            promotion_description: Some(promo.description),
         })
     }
 }

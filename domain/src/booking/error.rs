@@ -20,6 +20,9 @@ pub enum BookingError {
         /// The id given.
         id: String,
     },
+    /// A promotion code that cannot be used for this checkout.
+    #[error("promoCode: {0}")]
+    Promotion(PromoRefusal),
     /// The showtime cannot be booked now.
     #[error("{0}")]
     NotOnSale(String),
@@ -49,6 +52,39 @@ pub enum BookingError {
     Database(#[from] sea_orm::DbErr),
 }
 
+/// Why a promotion code was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PromoRefusal {
+    /// No promotion has this code.
+    #[error("no such promotion code")]
+    Unknown,
+    /// Before its start or after its end.
+    #[error("this code is not valid now")]
+    NotValidNow,
+    /// Every use it allows is taken.
+    #[error("this code has been used up")]
+    UsedUp,
+    /// The buyer has used it as often as allowed.
+    #[error("you have already used this code")]
+    AlreadyUsed,
+    /// A fixed amount in another currency than the booking's.
+    #[error("this code is for another currency")]
+    OtherCurrency,
+}
+
+impl PromoRefusal {
+    /// The reason as clients match on it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Unknown => "PROMO_UNKNOWN",
+            Self::NotValidNow => "PROMO_NOT_VALID_NOW",
+            Self::UsedUp => "PROMO_USED_UP",
+            Self::AlreadyUsed => "PROMO_ALREADY_USED",
+            Self::OtherCurrency => "PROMO_OTHER_CURRENCY",
+        }
+    }
+}
+
 impl BookingError {
     pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
         Self::Invalid {
@@ -68,7 +104,7 @@ impl BookingError {
 impl Classify for BookingError {
     fn kind(&self) -> ErrorKind {
         match self {
-            Self::Invalid { .. } => ErrorKind::BadInput,
+            Self::Invalid { .. } | Self::Promotion(_) => ErrorKind::BadInput,
             Self::NotFound { .. } => ErrorKind::NotFound,
             Self::NotOnSale(_) | Self::Conflict(_) => ErrorKind::Conflict,
             Self::SeatUnavailable(_) => ErrorKind::SeatUnavailable,
@@ -83,6 +119,14 @@ impl Classify for BookingError {
     fn field(&self) -> Option<&str> {
         match self {
             Self::Invalid { field, .. } => Some(field),
+            Self::Promotion(_) => Some("promoCode"),
+            _ => None,
+        }
+    }
+
+    fn reason(&self) -> Option<&'static str> {
+        match self {
+            Self::Promotion(why) => Some(why.code()),
             _ => None,
         }
     }

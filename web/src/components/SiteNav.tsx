@@ -1,10 +1,18 @@
+import { useEffect, useState } from 'react';
 import { t } from '../i18n';
+import { onNotificationAdded, useInboxFeed, useUnreadCount } from '../notifications/inbox';
 import { Link, paths, type Route } from '../router';
 import { useSession } from '../session';
+import './site-nav.css';
 
 /** The header's links: what's on, and what depends on who is signed in. */
 export function SiteNav({ route }: { route: Route }) {
   const session = useSession();
+  const signedIn = session.status === 'signedIn';
+  useInboxFeed(signedIn ? session.user.id : null);
+  const unread = useUnreadCount() ?? 0;
+  const [arrived, setArrived] = useState('');
+  useEffect(() => onNotificationAdded((n) => setArrived(t.notifications.arrived(n.title))), []);
   const current = (name: Route['name']) => (route.name === name ? 'page' : undefined);
   return (
     <nav aria-label={t.nav.label}>
@@ -14,12 +22,30 @@ export function SiteNav({ route }: { route: Route }) {
             {t.nav.whatsOn}
           </Link>
         </li>
-        {session.status === 'signedIn' ? (
+        {signedIn ? (
           <>
             <li>
-              <Link href={paths.bookings()} aria-current={current('bookings')}>
+              <Link href={paths.bookings()} aria-current={current('bookings') ?? current('booking')}>
                 {t.nav.bookings}
               </Link>
+            </li>
+            <li>
+              <Link
+                href={paths.notifications()}
+                aria-current={current('notifications')}
+                aria-label={t.nav.notificationsUnread(unread)}
+                className="nav-notifications"
+              >
+                {t.nav.notifications}
+                {unread > 0 && (
+                  <span className="nav-badge" aria-hidden="true" data-testid="unread-badge">
+                    {unread}
+                  </span>
+                )}
+              </Link>
+              <span className="visually-hidden" aria-live="polite">
+                {arrived}
+              </span>
             </li>
             {session.user.role === 'ADMIN' && (
               <li>
@@ -29,7 +55,7 @@ export function SiteNav({ route }: { route: Route }) {
               </li>
             )}
             <li>
-              <Link href={paths.account()} aria-current={current('account')}>
+              <Link href={paths.account()} aria-current={current('account')} aria-label={t.nav.account(session.user.name)}>
                 {session.user.name}
               </Link>
             </li>

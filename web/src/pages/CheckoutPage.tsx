@@ -1,10 +1,13 @@
+import { lazy, Suspense } from 'react';
 import { t } from '../i18n';
 
-// Placeholder until its slice lands: the route exists so links and tests can name it.
+// Checkout (and the payment form) is its own chunk: browsing never downloads it.
+const CheckoutScreen = lazy(() => import('./checkout/CheckoutScreen'));
+
 export function CheckoutPage({ bookingId }: { bookingId: string }) {
   return (
-    <section data-bookingId={bookingId}>
-      <h1>{t.loading}</h1>
-    </section>
+    <Suspense fallback={<p aria-busy="true">{t.loading}</p>}>
+      <CheckoutScreen bookingId={bookingId} />
+    </Suspense>
   );
 }

@@ -5,7 +5,7 @@ use crate::graphql::PaymentSetup;
 use crate::graphql::auth::{admin, principal, services};
 use crate::graphql::complexity;
 use crate::graphql::error::{ApiError, ApiResult};
-use crate::graphql::types::{Booking, PaymentConfig, SeatAudit};
+use crate::graphql::types::{Booking, CheckoutQuote, PaymentConfig, SeatAudit};
 
 #[derive(Default)]
 pub struct BookingQuery;
@@ -31,6 +31,27 @@ impl BookingQuery {
             .find_owned(&who, id)
             .await?
             .map(Booking))
+    }
+
+    /// What paying for one of the caller's held bookings would cost now, with the
+    /// booking fee and, given a code, the promotion's discount: priced as `checkout`
+    /// prices it, to show before paying. A code that cannot be used is refused with
+    /// BAD_USER_INPUT, `extensions.field` `promoCode` and `extensions.reason`
+    /// (PROMO_UNKNOWN, PROMO_NOT_VALID_NOW, PROMO_USED_UP, PROMO_ALREADY_USED,
+    /// PROMO_OTHER_CURRENCY), as `checkout` refuses it.
+    async fn checkout_quote(
+        &self,
+        ctx: &Context<'_>,
+        booking_id: ID,
+        promo_code: Option<String>,
+    ) -> ApiResult<CheckoutQuote> {
+        let who = principal(ctx).await?;
+        let id = ApiError::parse_id("bookingId", &booking_id, BookingId::parse)?;
+        Ok(services(ctx)
+            .bookings
+            .checkout_quote(&who, id, promo_code.as_deref())
+            .await?
+            .into())
     }
 
     /// The caller's bookings, newest first.

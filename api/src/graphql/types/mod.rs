@@ -2,6 +2,7 @@
 
 mod booking;
 mod cancellation;
+mod checkout_quote;
 mod email;
 mod enums;
 mod live;
@@ -18,6 +19,7 @@ mod waiting_room;
 
 pub use booking::{Booking, BookingStatus};
 pub use cancellation::Cancellation;
+pub use checkout_quote::CheckoutQuote;
 pub use email::{Email, EmailStatus};
 pub use enums::*;
 pub use live::{BookingStatusUpdate, SeatMapUpdate, SeatUpdate};
