@@ -43,6 +43,10 @@ const marqueeEnv = {
   MARQUEE_WEB_DIR: join(import.meta.dirname, 'dist'),
   MARQUEE_LOG_FILTER: 'warn',
   RUST_LOG: 'warn',
+  // Every buyer of the run signs up and in from 127.0.0.1: the per-address limits on those
+  // two would refuse the suite itself. Every other limit stays as a deployment has it.
+  MARQUEE_RATE_LIMIT_SIGNUP: '2000/1h',
+  MARQUEE_RATE_LIMIT_LOGIN: '2000/10m',
   ...backendEnv(),
 };
 

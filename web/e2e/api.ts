@@ -26,7 +26,10 @@ export async function logIn(email: string, password: string): Promise<string> {
   return logIn.token;
 }
 
-export const adminToken = () => logIn(ADMIN.email, ADMIN.password);
+let admin: Promise<string> | undefined;
+
+/** The admin's token, logged in once per test process. */
+export const adminToken = (): Promise<string> => (admin ??= logIn(ADMIN.email, ADMIN.password));
 
 let buyers = 0;
 
