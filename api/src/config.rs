@@ -633,10 +633,10 @@ impl Settings {
     }
 
     /// How long a seat hold lasts: `hold_ttl_seconds` when set, else `hold_ttl_minutes`.
-    pub fn hold_ttl(&self) -> std::time::Duration {
+    pub fn hold_ttl(&self) -> chrono::Duration {
         match self.hold_ttl_seconds {
-            Some(seconds) => std::time::Duration::from_secs(u64::from(seconds)),
-            None => std::time::Duration::from_secs(u64::from(self.hold_ttl_minutes) * MINUTE),
+            Some(seconds) => chrono::Duration::seconds(i64::from(seconds)),
+            None => chrono::Duration::minutes(i64::from(self.hold_ttl_minutes)),
         }
     }
 
@@ -793,10 +793,10 @@ mod tests {
         figment::Jail::expect_with(|jail| {
             jail.set_env("MARQUEE_HOLD_TTL_MINUTES", "3");
             let s = Settings::load(None, &Overrides::default()).unwrap();
-            assert_eq!(s.hold_ttl(), std::time::Duration::from_secs(180));
+            assert_eq!(s.hold_ttl(), chrono::Duration::seconds(180));
             jail.set_env("MARQUEE_HOLD_TTL_SECONDS", "8");
             let s = Settings::load(None, &Overrides::default()).unwrap();
-            assert_eq!(s.hold_ttl(), std::time::Duration::from_secs(8));
+            assert_eq!(s.hold_ttl(), chrono::Duration::seconds(8));
             for bad in ["0", "4", "3601"] {
                 jail.set_env("MARQUEE_HOLD_TTL_SECONDS", bad);
                 let err = Settings::load(None, &Overrides::default()).unwrap_err();

@@ -127,11 +127,11 @@ export const en = {
     selection: (n: number, total: string) =>
       n === 0 ? 'No seats chosen yet.' : `${n} ${n === 1 ? 'seat' : 'seats'} chosen, ${total}`,
     clear: 'Clear choice',
-    hold: (n: number) => `Hold ${n} ${n === 1 ? 'seat' : 'seats'}`,
+    hold: (n: number) => (n === 0 ? 'Hold seats' : `Hold ${n} ${n === 1 ? 'seat' : 'seats'}`),
     holding: 'Holding…',
     signInToHold: 'Sign in to hold seats',
     unavailableNamed: (seats: string) => `Sorry, ${seats} ${seats.includes(' and ') ? 'are' : 'is'} no longer available. Please choose others.`,
-    tooMany: (max: number) => `You can choose up to ${max} seats at a time.`,
+    alreadyTaken: (seat: string) => `${seat} is already taken. Please choose another seat.`,
     best: 'Best available',
     bestCount: 'Number of seats',
     bestCategory: 'Seat type',

@@ -35,8 +35,8 @@ interface SeatMapProps {
   readOnly: boolean;
   fit: boolean;
   onToggle: (seat: Seat) => void;
-  /** When the map was asked for, to measure its first drawing. */
-  startedAt?: number;
+  /** A seat that cannot be chosen was pressed: the buyer is told why. */
+  onRefused: (seat: Seat) => void;
 }
 
 /**
@@ -44,14 +44,20 @@ interface SeatMapProps {
  * End to a row's ends), Enter or Space chooses. Rows and seats are memoised, so a live
  * change redraws only the seats it touches, even with thousands on the map.
  */
-export function SeatMap({ layout, currency, selected, mine, readOnly, fit, onToggle, startedAt }: SeatMapProps) {
+export function SeatMap({ layout, currency, selected, mine, readOnly, fit, onToggle, onRefused }: SeatMapProps) {
+  const startedAt = useRef(performance.now());
   const grid = useRef<HTMLDivElement>(null);
   const [focusId, setFocusId] = useState<string | null>(null);
   const first = useRef(true);
 
   const toggle = useRef(onToggle);
   toggle.current = onToggle;
-  const stableToggle = useCallback((seat: Seat) => toggle.current(seat), []);
+  const refuse = useRef(onRefused);
+  refuse.current = onRefused;
+  const stableToggle = useCallback(
+    (seat: Seat, choosable: boolean) => (choosable ? toggle.current(seat) : refuse.current(seat)),
+    [],
+  );
 
   // The seat that takes the tab stop: the last one focused, else the first available.
   const tabStop = useMemo(() => {
@@ -76,7 +82,7 @@ export function SeatMap({ layout, currency, selected, mine, readOnly, fit, onTog
   useLayoutEffect(() => {
     if (first.current) {
       first.current = false;
-      if (startedAt !== undefined) performance.measure(FIRST_RENDER_MEASURE, { start: startedAt });
+      performance.measure(FIRST_RENDER_MEASURE, { start: startedAt.current });
       return;
     }
     if (performance.getEntriesByName(CHANGE_MARK, 'mark').length > 0) {
@@ -125,7 +131,7 @@ export function SeatMap({ layout, currency, selected, mine, readOnly, fit, onTog
             currency={currency}
             selectedKey={perRow[i]!.selected}
             mineKey={perRow[i]!.mine}
-            tabStop={tabStop}
+            tabStop={tabStop && layout.where.get(tabStop)?.[0] === i ? tabStop : null}
             readOnly={readOnly}
             onToggle={stableToggle}
           />
@@ -144,7 +150,7 @@ interface RowProps {
   mineKey: string;
   tabStop: string | null;
   readOnly: boolean;
-  onToggle: (seat: Seat) => void;
+  onToggle: (seat: Seat, choosable: boolean) => void;
 }
 
 const Row = memo(function Row({ row, gap, minX, currency, selectedKey, mineKey, tabStop, readOnly, onToggle }: RowProps) {
@@ -186,7 +192,7 @@ interface SeatCellProps {
   focusable: boolean;
   currency: string;
   readOnly: boolean;
-  onToggle: (seat: Seat) => void;
+  onToggle: (seat: Seat, choosable: boolean) => void;
 }
 
 export function seatName(seat: Seat, state: SeatState, currency: string): string {
@@ -213,7 +219,7 @@ const SeatCell = memo(function SeatCell({ seat, column, state, focusable, curren
         aria-label={seatName(seat, state, currency)}
         aria-pressed={state === 'selected'}
         aria-disabled={!choosable || undefined}
-        onClick={() => choosable && onToggle(seat)}
+        onClick={() => !readOnly && onToggle(seat, choosable)}
       >
         <span aria-hidden="true">{seatSymbol(seat, state)}</span>
       </button>

@@ -31,7 +31,6 @@ const names = (layout: SeatLayout | null, ids: string[]) =>
 
 /** The seat picker of one showtime, with its waiting room when it has one. */
 export default function SeatPicker({ id }: { id: string }) {
-  const startedAt = useRef(performance.now());
   const query = useQuery(ShowtimeQuery, { id });
   const showtime = query.data?.showtime;
   const session = useSession();
@@ -117,6 +116,11 @@ export default function SeatPicker({ id }: { id: string }) {
       return next;
     });
   }, []);
+
+  const refused = useCallback(
+    (seat: Seat) => announce(t.seatPicker.alreadyTaken(t.seatPicker.seatShort(seat.row, seat.number))),
+    [announce],
+  );
 
   const attempt = async (send: () => Promise<HeldBookingFieldsFragment>) => {
     setHolding(true);
@@ -249,14 +253,14 @@ export default function SeatPicker({ id }: { id: string }) {
               readOnly={readOnly}
               fit={fit}
               onToggle={toggle}
-              startedAt={startedAt.current}
+              onRefused={refused}
             />
           ) : (
             <p aria-busy="true">{t.seatPicker.loadingMap}</p>
           )}
         </div>
 
-        <aside className="seat-picker-side" aria-label={t.seatPicker.title}>
+        <div className="seat-picker-side">
           {hold ? (
             <HoldPanel key={hold.id} booking={hold} onEnded={holdEnded} />
           ) : hot && !admitted ? (
@@ -329,7 +333,7 @@ export default function SeatPicker({ id }: { id: string }) {
             </section>
           ) : null}
           <SeatLegend prices={prices} currency={showtime.currency} />
-        </aside>
+        </div>
       </div>
     </article>
   );

@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { request } from '../../api/client';
-import { subscribe } from '../../api/live';
+import { liveClient, subscribe } from '../../api/live';
 import { SeatMapQuery, SeatMapUpdates } from './operations';
 import { applyChanges, buildLayout, type Seat, type SeatLayout } from './seatLayout';
 
@@ -21,8 +21,10 @@ export function useLiveSeats(showtimeId: string, initial: Seat[] | undefined) {
   const [layout, setLayout] = useState<SeatLayout | null>(() => (initial ? buildLayout(initial) : null));
   const [live, setLive] = useState<LiveState>('connecting');
 
+  // The subscription's whole map is newer than the page's first read: once heard, it wins.
+  const heard = useRef(false);
   useEffect(() => {
-    if (initial) setLayout((prev) => buildLayout(initial, prev ?? undefined));
+    if (initial && !heard.current) setLayout((prev) => buildLayout(initial, prev ?? undefined));
   }, [initial]);
 
   useEffect(() => {
@@ -38,10 +40,23 @@ export function useLiveSeats(showtimeId: string, initial: Seat[] | undefined) {
           // The next round tries again; the map on screen stays as last known.
         },
       );
+    const startPolling = () => {
+      if (stopped || poll !== undefined) return;
+      setLive('polling');
+      void reread();
+      poll = window.setInterval(reread, POLL_MS);
+    };
+    const stopPolling = () => {
+      if (poll !== undefined) window.clearInterval(poll);
+      poll = undefined;
+    };
     const unsubscribe = subscribe(
       SeatMapUpdates,
       { showtimeId },
       ({ seatMapUpdates: update }) => {
+        // A message means the connection is back: its first one is a whole map again.
+        stopPolling();
+        heard.current = true;
         setLive('live');
         if (update.snapshot) {
           const seats = update.snapshot.seats;
@@ -52,17 +67,15 @@ export function useLiveSeats(showtimeId: string, initial: Seat[] | undefined) {
           setLayout((prev) => (prev ? applyChanges(prev, update.changes) : prev));
         }
       },
-      () => {
-        if (stopped || poll !== undefined) return;
-        setLive('polling');
-        void reread();
-        poll = window.setInterval(reread, POLL_MS);
-      },
+      startPolling,
     );
+    // While the connection is down (and the client retries it), the map is re-read instead.
+    const offClosed = liveClient().on('closed', startPolling);
     return () => {
       stopped = true;
+      offClosed();
       unsubscribe();
-      if (poll !== undefined) window.clearInterval(poll);
+      stopPolling();
     };
   }, [showtimeId]);
 
