@@ -82,7 +82,8 @@ test('two buyers, one showtime: A holds two seats, B sees them taken within a se
   await expect(b.getByTestId('selection-summary')).toHaveText('No seats chosen yet.');
 
   // Ben tries one of them anyway.
-  await b.getByRole('button', { name: standard('A', 4, 'held by another buyer') }).click();
+  await b.getByRole('button', { name: standard('A', 4, 'held by another buyer') }).focus();
+  await b.keyboard.press('Enter');
   await expect(b.getByTestId('seat-announcer')).toHaveText('Row A, seat 4 is already taken. Please choose another seat.');
   await expect(b.getByTestId('selection-summary')).toHaveText('No seats chosen yet.');
   await expectAccessible(b);

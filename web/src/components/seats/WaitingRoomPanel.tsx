@@ -49,7 +49,7 @@ export function WaitingRoomPanel({
         </>
       ) : place?.status === 'NOT_IN_LINE' ? (
         <>
-          <p role="status">{lapsed ? t.waitingRoom.lapsed : left ? t.waitingRoom.left : t.waitingRoom.notInLine}</p>
+          <p role="status">{left ? t.waitingRoom.left : lapsed ? t.waitingRoom.lapsed : t.waitingRoom.notInLine}</p>
           <button type="button" onClick={onJoin}>
             {t.waitingRoom.join}
           </button>
