@@ -237,7 +237,7 @@ export default function SeatPicker({ id }: { id: string }) {
 
       {showtime.status !== 'SCHEDULED' && <p className="notice">{t.seatPicker.cancelled}</p>}
 
-      <div className="seat-picker-body">
+      <div className={`seat-picker-body${hot && !admitted && !hold ? ' seat-picker-waiting' : ''}`}>
         <div className="seat-picker-map">
           <div className="seat-map-tools">
             <button type="button" aria-pressed={fit} onClick={() => setFit((f) => !f)}>
