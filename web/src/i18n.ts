@@ -130,7 +130,8 @@ export const en = {
     hold: (n: number) => (n === 0 ? 'Hold seats' : `Hold ${n} ${n === 1 ? 'seat' : 'seats'}`),
     holding: 'Holding…',
     signInToHold: 'Sign in to hold seats',
-    unavailableNamed: (seats: string) => `Sorry, ${seats} ${seats.includes(' and ') ? 'are' : 'is'} no longer available. Please choose others.`,
+    unavailableNamed: (seats: string, count: number) =>
+      `Sorry, ${seats} ${count === 1 ? 'is' : 'are'} no longer available. Please choose others.`,
     alreadyTaken: (seat: string) => `${seat} is already taken. Please choose another seat.`,
     best: 'Best available',
     bestCount: 'Number of seats',

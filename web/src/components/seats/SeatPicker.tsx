@@ -136,7 +136,7 @@ export default function SeatPicker({ id }: { id: string }) {
         const taken = Array.isArray(ids) ? ids.map(String) : [];
         if (taken.length > 0) {
           setSelected((prev) => new Set([...prev].filter((sid) => !taken.includes(sid))));
-          setProblem(t.seatPicker.unavailableNamed(names(layout, taken)));
+          setProblem(t.seatPicker.unavailableNamed(names(layout, taken), taken.length));
         } else setProblem(describeError(e));
       } else {
         if (e instanceof ApiError && e.code === 'ADMISSION_REQUIRED') room.refresh();
