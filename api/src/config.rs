@@ -75,6 +75,9 @@ pub struct Settings {
     pub cleaning_buffer_minutes: u32,
     /// How long a seat hold lasts.
     pub hold_ttl_minutes: u32,
+    /// How long a seat hold lasts, in seconds: when set, it overrides `hold_ttl_minutes`
+    /// (short holds for demonstrations and browser tests of a lapsing hold).
+    pub hold_ttl_seconds: Option<u32>,
     /// Most seats in one booking.
     pub max_seats_per_booking: usize,
     /// Most seats one account may hold or buy of one showtime.
@@ -227,6 +230,7 @@ impl Default for Settings {
             seed_demo: true,
             cleaning_buffer_minutes: 15,
             hold_ttl_minutes: 10,
+            hold_ttl_seconds: None,
             max_seats_per_booking: 10,
             max_seats_per_buyer_per_showtime: 10,
             max_active_holds_per_buyer: 5,
@@ -411,6 +415,12 @@ impl Settings {
         }
         if self.hold_ttl_minutes == 0 || self.hold_ttl_minutes > 60 {
             return Err(invalid("hold_ttl_minutes", "must be between 1 and 60"));
+        }
+        if self
+            .hold_ttl_seconds
+            .is_some_and(|s| !(5..=3_600).contains(&s))
+        {
+            return Err(invalid("hold_ttl_seconds", "must be between 5 and 3600"));
         }
         if self.max_seats_per_booking == 0 || self.max_seats_per_booking > 50 {
             return Err(invalid("max_seats_per_booking", "must be between 1 and 50"));
@@ -622,6 +632,14 @@ impl Settings {
             .unwrap_or_else(|| self.introspection_enabled())
     }
 
+    /// How long a seat hold lasts: `hold_ttl_seconds` when set, else `hold_ttl_minutes`.
+    pub fn hold_ttl(&self) -> chrono::Duration {
+        match self.hold_ttl_seconds {
+            Some(seconds) => chrono::Duration::seconds(i64::from(seconds)),
+            None => chrono::Duration::minutes(i64::from(self.hold_ttl_minutes)),
+        }
+    }
+
     /// The database URL to use: the configured one, or SQLite under the data dir.
     pub fn effective_database_url(&self) -> String {
         match &self.database_url {
@@ -768,6 +786,24 @@ mod tests {
                 Ok(())
             });
         }
+    }
+
+    #[test]
+    fn a_hold_lasts_its_seconds_when_set_and_its_minutes_otherwise() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("MARQUEE_HOLD_TTL_MINUTES", "3");
+            let s = Settings::load(None, &Overrides::default()).unwrap();
+            assert_eq!(s.hold_ttl(), chrono::Duration::seconds(180));
+            jail.set_env("MARQUEE_HOLD_TTL_SECONDS", "8");
+            let s = Settings::load(None, &Overrides::default()).unwrap();
+            assert_eq!(s.hold_ttl(), chrono::Duration::seconds(8));
+            for bad in ["0", "4", "3601"] {
+                jail.set_env("MARQUEE_HOLD_TTL_SECONDS", bad);
+                let err = Settings::load(None, &Overrides::default()).unwrap_err();
+                assert!(err.to_string().contains("hold_ttl_seconds"), "{bad}: {err}");
+            }
+            Ok(())
+        });
     }
 
     #[test]

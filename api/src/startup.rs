@@ -104,7 +104,7 @@ pub async fn start_services(
         password_hashing: settings.password_hash_concurrency,
         cleaning_buffer: Duration::minutes(i64::from(settings.cleaning_buffer_minutes)),
         booking: BookingSettings {
-            hold_ttl: Duration::minutes(i64::from(settings.hold_ttl_minutes)),
+            hold_ttl: settings.hold_ttl(),
             max_seats: settings.max_seats_per_booking,
             checkout_extension: Duration::minutes(i64::from(settings.checkout_extension_minutes)),
             booking_fee_cents: i64::from(settings.booking_fee_cents),

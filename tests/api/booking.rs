@@ -315,6 +315,48 @@ async fn an_expired_hold_frees_its_seats_for_the_next_buyer_and_the_sweeper_spar
 }
 
 #[tokio::test]
+async fn a_hold_with_a_ttl_of_seconds_lapses_on_its_own_and_its_seats_come_back() {
+    let app = spawn_app_with(|s| s.hold_ttl_seconds = Some(5)).await;
+    let f = app.fixture().await;
+    let showtime = app.showtime_at(&f, 5).await;
+    let all = ids(&seat_map(&app, &showtime).await);
+    let buyer = app.customer("brief@example.com").await;
+    let held = app
+        .ok(
+            HOLD,
+            json!({ "s": showtime, "seats": all[0..2] }),
+            Some(&buyer),
+        )
+        .await;
+    let booking = held["holdSeats"]["id"].as_str().unwrap().to_owned();
+    let left = time(&held["holdSeats"]["expiresAt"]) - chrono::Utc::now();
+    assert!(
+        (1..=5).contains(&left.num_seconds()),
+        "the hold lasts {left} rather than five seconds"
+    );
+
+    // No clock is moved: the sweeper lets the seats go once the five seconds are up.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let status = app.ok(BOOKING, json!({ "b": booking }), Some(&buyer)).await;
+        if status["booking"]["status"] == "EXPIRED" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still {status} after 20 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert!(
+        seat_map(&app, &showtime)
+            .await
+            .iter()
+            .all(|s| s["status"] == "AVAILABLE")
+    );
+}
+
+#[tokio::test]
 async fn bookings_are_visible_to_their_owner_and_admins_only() {
     let app = spawn_app().await;
     let f = app.fixture().await;

@@ -84,10 +84,89 @@ export const en = {
   // The seat picker and its waiting room.
   seatPicker: {
     title: 'Choose your seats',
+    notFound: 'We could not find this showtime.',
+    cancelled: 'This showtime has been called off. No seats can be held.',
+    screen: (name: string) => `Screen: ${name}`,
+    startsAt: 'Starts',
+    prices: 'Prices and seat symbols',
+    categoryPrice: (category: string, price: string) => `${category}: ${price}`,
+    noPrice: 'not on sale',
+    mapLabel: 'Seats',
+    mapHint: 'Use the arrow keys to move between seats, Enter or Space to choose one.',
+    screenThisWay: 'Screen this way',
+    row: (label: string) => `Row ${label}`,
+    seatName: (row: string, number: number, category: string, price: string, state: string) =>
+      `Row ${row}, seat ${number}, ${category.toLowerCase()}, ${price}, ${state}`,
+    seatShort: (row: string, number: number) => `Row ${row}, seat ${number}`,
+    state: {
+      available: 'available',
+      selected: 'selected',
+      mine: 'held for you',
+      HELD: 'held by another buyer',
+      SOLD: 'sold',
+      BLOCKED: 'not for sale',
+    } as Record<string, string>,
+    legend: {
+      available: 'Available',
+      selected: 'Your choice',
+      mine: 'Held for you',
+      taken: 'Held by another buyer',
+      sold: 'Sold',
+      blocked: 'Not for sale',
+      accessible: 'Wheelchair space',
+      companion: 'Companion seat (next to a wheelchair space)',
+      premium: 'Premium',
+    },
+    available: (n: number) => `${n} ${n === 1 ? 'seat' : 'seats'} available`,
+    live: 'Live',
+    liveTitle: 'Seats change here as other buyers choose them',
+    liveConnecting: 'Connecting…',
+    liveLost: 'Live updates stopped. The seats are re-read every few seconds instead.',
+    taken: (seats: string) => `${seats} was just taken by someone else.`,
+    takenMany: (seats: string) => `${seats} were just taken by someone else.`,
+    and: (items: string[]) =>
+      items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`,
+    selection: (n: number, total: string) =>
+      n === 0 ? 'No seats chosen yet.' : `${n} ${n === 1 ? 'seat' : 'seats'} chosen, ${total}`,
+    clear: 'Clear choice',
+    hold: (n: number) => (n === 0 ? 'Hold seats' : `Hold ${n} ${n === 1 ? 'seat' : 'seats'}`),
+    holding: 'Holding…',
+    signInToHold: 'Sign in to hold seats',
+    unavailableNamed: (seats: string, count: number) =>
+      `Sorry, ${seats} ${count === 1 ? 'is' : 'are'} no longer available. Please choose others.`,
+    alreadyTaken: (seat: string) => `${seat} is already taken. Please choose another seat.`,
+    best: 'Best available',
+    bestCount: 'Number of seats',
+    bestCategory: 'Seat type',
+    bestHold: 'Hold best available',
+    bestHint: 'We pick seats side by side in one row, as central as we can.',
+    zoomFit: 'Fit seats to screen',
+    loadingMap: 'Loading the seats…',
   },
 
   waitingRoom: {
     title: 'Waiting room',
+    intro: 'Many buyers want this showtime, so we let them choose seats a few at a time, in the order they arrived.',
+    signIn: 'Sign in to join the line',
+    joining: 'Joining the line…',
+    position: (n: number) => (n === 1 ? 'You are next in line.' : `You are number ${n} in line.`),
+    eta: (minutes: number) =>
+      minutes < 1 ? 'Estimated wait: less than a minute.' : `Estimated wait: about ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`,
+    etaUnknown: 'Estimated wait: not known yet; we will tell you once the line has moved.',
+    keepOpen: 'Keep this page open: the seats open here by themselves when it is your turn.',
+    leave: 'Leave the line',
+    giveUp: 'Give up my turn',
+    left: 'You have left the line.',
+    notInLine: 'You are not in the line for this showtime.',
+    join: 'Join the line',
+    admitted: 'It is your turn. Choose your seats now.',
+    admittedUntil: (clock: string) => `Your turn lasts ${clock} more.`,
+    admittedSpoken: (minutes: number, seconds: number) =>
+      minutes > 0
+        ? `Your turn lasts ${minutes} ${minutes === 1 ? 'minute' : 'minutes'} more`
+        : `Your turn lasts ${seconds} ${seconds === 1 ? 'second' : 'seconds'} more`,
+    lapsed: 'Your turn has ended. Join the line again to choose seats.',
+    mapReadOnly: 'You can look at the seats while you wait.',
   },
 
   // The hold's countdown (seat picker and checkout alike).
@@ -98,6 +177,16 @@ export const en = {
         ? `Seats held for ${minutes} ${minutes === 1 ? 'minute' : 'minutes'} more`
         : `Seats held for ${seconds} ${seconds === 1 ? 'second' : 'seconds'} more`,
     expired: 'Your hold has ended and the seats were released.',
+    title: 'Your seats are held',
+    seats: 'Seats',
+    total: 'Total',
+    continue: 'Continue to checkout',
+    release: 'Release seats',
+    releasing: 'Releasing…',
+    released: 'Your seats were released.',
+    paying: 'Payment is under way for these seats.',
+    ended: 'This hold has ended.',
+    heldNow: (seats: string) => `${seats} held for you.`,
   },
 
   // Checkout and payment.

@@ -1,10 +1,13 @@
+import { lazy, Suspense } from 'react';
 import { t } from '../i18n';
 
-// Placeholder until its slice lands: the route exists so links and tests can name it.
+// The seat picker is big and only buyers on their way to a purchase need it: its own chunk.
+const SeatPicker = lazy(() => import('../components/seats/SeatPicker'));
+
 export function SeatPickerPage({ id }: { id: string }) {
   return (
-    <section data-id={id}>
-      <h1>{t.loading}</h1>
-    </section>
+    <Suspense fallback={<p aria-busy="true">{t.loading}</p>}>
+      <SeatPicker id={id} />
+    </Suspense>
   );
 }

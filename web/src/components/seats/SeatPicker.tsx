@@ -1,0 +1,340 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { request } from '../../api/client';
+import { ApiError, describeError } from '../../api/errors';
+import { useQuery } from '../../api/useQuery';
+import { formatDay, formatMoney, formatTime, zoneName } from '../../format';
+import type { HeldBookingFieldsFragment, SeatCategory } from '../../gql/graphql';
+import { t } from '../../i18n';
+import { NotFound } from '../../pages/NotFound';
+import { Link, here, paths } from '../../router';
+import { useSession } from '../../session';
+import { ErrorNotice } from '../ErrorNotice';
+import { BestAvailable } from './BestAvailable';
+import { HoldPanel, type HoldEnd } from './HoldPanel';
+import { idempotencyKey } from './idempotencyKey';
+import { HoldBest, HoldSeats, MyHeldBookings, ShowtimeQuery } from './operations';
+import { SeatLegend } from './SeatLegend';
+import { SeatMap } from './SeatMap';
+import { seatAt, type Seat, type SeatLayout } from './seatLayout';
+import { useLiveSeats } from './useLiveSeats';
+import { useWaitingRoom } from './useWaitingRoom';
+import { AdmissionCountdown, WaitingRoomPanel } from './WaitingRoomPanel';
+import './seat-picker.css';
+
+const names = (layout: SeatLayout | null, ids: string[]) =>
+  t.seatPicker.and(
+    ids.map((id) => {
+      const s = layout && seatAt(layout, id);
+      return s ? t.seatPicker.seatShort(s.row, s.number) : id;
+    }),
+  );
+
+/** The seat picker of one showtime, with its waiting room when it has one. */
+export default function SeatPicker({ id }: { id: string }) {
+  const query = useQuery(ShowtimeQuery, { id });
+  const showtime = query.data?.showtime;
+  const session = useSession();
+  const signedIn = session.status === 'signedIn';
+  const { layout, live } = useLiveSeats(id, showtime?.seatMap.seats);
+
+  const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
+  const [hold, setHold] = useState<HeldBookingFieldsFragment | null>(null);
+  const [holdChecked, setHoldChecked] = useState(false);
+  const [holding, setHolding] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [announcement, setAnnouncement] = useState<{ text: string; n: number }>({ text: '', n: 0 });
+  const [fit, setFit] = useState(false);
+  const [left, setLeft] = useState(false);
+  const [lapsed, setLapsed] = useState(false);
+  const pickHeading = useRef<HTMLHeadingElement>(null);
+
+  const announce = useCallback((text: string) => setAnnouncement((a) => ({ text, n: a.n + 1 })), []);
+
+  // A hold of this buyer for this showtime still running (a reload, another tab) comes back.
+  useEffect(() => {
+    if (session.status === 'loading') return;
+    if (!signedIn) {
+      setHoldChecked(true);
+      return;
+    }
+    let alive = true;
+    request(MyHeldBookings).then(
+      ({ myBookings }) => {
+        if (!alive) return;
+        const open = myBookings.find(
+          (b) => b.status === 'HELD' && b.showtime?.id === id && Date.parse(b.expiresAt) > Date.now(),
+        );
+        if (open) setHold(open);
+        setHoldChecked(true);
+      },
+      () => alive && setHoldChecked(true),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [id, signedIn, session.status]);
+
+  const hot = !!showtime?.waitingRoom && showtime.status === 'SCHEDULED';
+  const room = useWaitingRoom(id, hot && signedIn && holdChecked && !hold);
+  const admitted = room.place?.status === 'ADMITTED' || room.place?.status === 'NOT_REQUIRED';
+  const canHold = showtime?.status === 'SCHEDULED' && !hold && (!hot || admitted);
+  const readOnly = showtime?.status !== 'SCHEDULED' || !!hold || (hot && !admitted);
+
+  // The picker opens by itself when the line lets the buyer in; a turn left unused ends.
+  const lastStatus = useRef<string | null>(null);
+  useEffect(() => {
+    const now = room.place?.status ?? null;
+    const before = lastStatus.current;
+    lastStatus.current = now;
+    if (now === 'ADMITTED' && before === 'WAITING') {
+      setLapsed(false);
+      announce(t.waitingRoom.admitted);
+      pickHeading.current?.focus();
+    } else if (now === 'NOT_IN_LINE' && before === 'ADMITTED' && !hold) {
+      setLapsed(true);
+    }
+  }, [room.place, hold, announce]);
+
+  // A chosen seat that someone else takes meanwhile is let go, and the buyer told so.
+  useEffect(() => {
+    if (!layout || holding || selected.size === 0) return;
+    const taken = [...selected].filter((sid) => seatAt(layout, sid)?.status !== 'AVAILABLE');
+    if (taken.length === 0) return;
+    setSelected((prev) => new Set([...prev].filter((sid) => !taken.includes(sid))));
+    const list = names(layout, taken);
+    announce(taken.length === 1 ? t.seatPicker.taken(list) : t.seatPicker.takenMany(list));
+  }, [layout, holding, selected, announce]);
+
+  const mine = useMemo(() => new Set(hold?.seats.map((s) => s.id) ?? []), [hold]);
+
+  const toggle = useCallback((seat: Seat) => {
+    setProblem(null);
+    setSelected((prev) => {
+      const next = new Set(prev);
+      if (next.has(seat.id)) next.delete(seat.id);
+      else next.add(seat.id);
+      return next;
+    });
+  }, []);
+
+  const refused = useCallback(
+    (seat: Seat) => announce(t.seatPicker.alreadyTaken(t.seatPicker.seatShort(seat.row, seat.number))),
+    [announce],
+  );
+
+  const attempt = async (send: () => Promise<HeldBookingFieldsFragment>) => {
+    setHolding(true);
+    setProblem(null);
+    try {
+      const booking = await send();
+      setHold(booking);
+      setSelected(new Set());
+      announce(t.hold.heldNow(t.seatPicker.and(booking.seats.map((s) => t.seatPicker.seatShort(s.row, s.number)))));
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'SEAT_UNAVAILABLE') {
+        const ids = e.errors[0]?.extensions?.seats;
+        const taken = Array.isArray(ids) ? ids.map(String) : [];
+        if (taken.length > 0) {
+          setSelected((prev) => new Set([...prev].filter((sid) => !taken.includes(sid))));
+          setProblem(t.seatPicker.unavailableNamed(names(layout, taken), taken.length));
+        } else setProblem(describeError(e));
+      } else {
+        if (e instanceof ApiError && e.code === 'ADMISSION_REQUIRED') room.refresh();
+        setProblem(describeError(e));
+      }
+    } finally {
+      setHolding(false);
+    }
+  };
+
+  const holdChosen = () =>
+    attempt(() =>
+      request(HoldSeats, { showtimeId: id, seatIds: [...selected], key: idempotencyKey() }).then((d) => d.holdSeats),
+    );
+  const holdBest = (count: number, category: string) =>
+    attempt(() =>
+      request(HoldBest, {
+        showtimeId: id,
+        count,
+        category: category as SeatCategory,
+        key: idempotencyKey(),
+      }).then((d) => d.holdBestAvailable),
+    );
+
+  const holdEnded = useCallback(
+    (how: HoldEnd) => {
+      setHold(null);
+      announce(how === 'expired' ? t.hold.expired : t.hold.released);
+      if (hot) room.refresh();
+      window.setTimeout(() => pickHeading.current?.focus(), 0);
+    },
+    [announce, hot, room.refresh],
+  );
+
+  const leave = async () => {
+    if (await room.leave()) {
+      setLeft(true);
+      setLapsed(false);
+    }
+  };
+  const join = () => {
+    setLeft(false);
+    setLapsed(false);
+    room.join();
+  };
+
+  if (query.status === 'error' && !showtime) return <ErrorNotice error={query.error} onRetry={query.retry} />;
+  if (!query.data) return <p aria-busy="true">{t.loading}</p>;
+  if (!showtime) return <NotFound message={t.seatPicker.notFound} />;
+
+  const title = showtime.movie ?? showtime.event;
+  const titleHref = showtime.movie ? paths.movie(showtime.movie.id) : showtime.event ? paths.event(showtime.event.id) : null;
+  const zone = showtime.theatre?.timezone ?? 'UTC';
+  const prices = showtime.prices;
+  const chosen = layout ? [...selected].map((sid) => seatAt(layout, sid)).filter((s): s is Seat => !!s) : [];
+  const chosenTotal = chosen.reduce((sum, s) => sum + (s.priceCents ?? 0), 0);
+  const available = layout ? layout.rows.reduce((n, r) => n + r.seats.filter((s) => s.status === 'AVAILABLE').length, 0) : 0;
+
+  return (
+    <article className="seat-picker" aria-labelledby="showtime-title">
+      <header className="seat-picker-head">
+        <h1 id="showtime-title">
+          {title && titleHref ? <Link href={titleHref}>{title.title}</Link> : (title?.title ?? t.seatPicker.title)}
+        </h1>
+        <p className="seat-picker-meta">
+          {showtime.theatre && (
+            <span>
+              {showtime.theatre.name}, {showtime.theatre.city}
+            </span>
+          )}
+          {showtime.screen && <span>{t.seatPicker.screen(showtime.screen.name)}</span>}
+          <span>
+            {t.seatPicker.startsAt}{' '}
+            <time dateTime={showtime.startsAt} data-testid="showtime-start">
+              {formatDay(showtime.startsAt, zone)} {formatTime(showtime.startsAt, zone)}{' '}
+              <abbr title={zone}>{zoneName(showtime.startsAt, zone)}</abbr>
+            </time>
+          </span>
+        </p>
+        <p className="seat-picker-status">
+          {live === 'polling' ? (
+            <span role="status" className="notice">
+              {t.seatPicker.liveLost}
+            </span>
+          ) : (
+            <span className={`live-indicator live-${live}`} title={t.seatPicker.liveTitle} data-testid="live-indicator">
+              <span aria-hidden="true">● </span>
+              {live === 'live' ? t.seatPicker.live : t.seatPicker.liveConnecting}
+            </span>
+          )}
+          <span className="muted"> · {t.seatPicker.available(available)}</span>
+        </p>
+      </header>
+
+      <div className="seat-announcer" role="status" aria-live="polite" aria-atomic="true" data-testid="seat-announcer">
+        {announcement.text && <p key={announcement.n}>{announcement.text}</p>}
+      </div>
+
+      {showtime.status !== 'SCHEDULED' && <p className="notice">{t.seatPicker.cancelled}</p>}
+
+      <div className={`seat-picker-body${hot && !admitted && !hold ? ' seat-picker-waiting' : ''}`}>
+        <div className="seat-picker-map">
+          <div className="seat-map-tools">
+            <button type="button" aria-pressed={fit} onClick={() => setFit((f) => !f)}>
+              {t.seatPicker.zoomFit}
+            </button>
+          </div>
+          {layout ? (
+            <SeatMap
+              layout={layout}
+              currency={showtime.currency}
+              selected={selected}
+              mine={mine}
+              readOnly={readOnly}
+              fit={fit}
+              onToggle={toggle}
+              onRefused={refused}
+            />
+          ) : (
+            <p aria-busy="true">{t.seatPicker.loadingMap}</p>
+          )}
+        </div>
+
+        <div className="seat-picker-side">
+          {hold ? (
+            <HoldPanel key={hold.id} booking={hold} onEnded={holdEnded} />
+          ) : hot && !admitted ? (
+            <WaitingRoomPanel
+              signedIn={signedIn}
+              place={room.place}
+              minutes={room.minutes}
+              error={room.error}
+              left={left}
+              lapsed={lapsed}
+              onLeave={leave}
+              onJoin={join}
+            />
+          ) : showtime.status === 'SCHEDULED' ? (
+            <section className="seat-choice" aria-labelledby="pick-heading">
+              <h2 id="pick-heading" ref={pickHeading} tabIndex={-1}>
+                {t.seatPicker.title}
+              </h2>
+              {hot && room.place?.status === 'ADMITTED' && room.place.admittedUntil && (
+                <>
+                  <AdmissionCountdown until={room.place.admittedUntil} />
+                  <button type="button" onClick={leave}>
+                    {t.waitingRoom.giveUp}
+                  </button>
+                </>
+              )}
+              <p data-testid="selection-summary">
+                {t.seatPicker.selection(chosen.length, formatMoney(chosenTotal, showtime.currency))}
+              </p>
+              {chosen.length > 0 && (
+                <ul className="seat-chosen">
+                  {chosen.map((s) => (
+                    <li key={s.id}>
+                      {t.seatPicker.seatShort(s.row, s.number)} · {t.seatCategory[s.category] ?? s.category}
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {problem && (
+                <p className="notice notice-error" role="alert">
+                  {problem}
+                </p>
+              )}
+              {signedIn ? (
+                <div className="seat-choice-actions">
+                  <button
+                    type="button"
+                    className="button-primary"
+                    disabled={!canHold || holding || chosen.length === 0}
+                    onClick={holdChosen}
+                  >
+                    {holding ? t.seatPicker.holding : t.seatPicker.hold(chosen.length)}
+                  </button>
+                  {chosen.length > 0 && (
+                    <button type="button" onClick={() => setSelected(new Set())}>
+                      {t.seatPicker.clear}
+                    </button>
+                  )}
+                </div>
+              ) : (
+                <p>
+                  <Link href={paths.signIn(here())} className="button-link button-primary">
+                    {t.seatPicker.signInToHold}
+                  </Link>
+                </p>
+              )}
+              {signedIn && prices.length > 0 && (
+                <BestAvailable categories={prices} currency={showtime.currency} busy={holding || !canHold} onHold={holdBest} />
+              )}
+            </section>
+          ) : null}
+          <SeatLegend prices={prices} currency={showtime.currency} />
+        </div>
+      </div>
+    </article>
+  );
+}

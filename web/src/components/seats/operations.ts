@@ -1,0 +1,179 @@
+import { graphql } from '../../gql';
+
+/** The seat picker's conversation with the API, in one place for its components. */
+
+export const SeatFields = graphql(`
+  fragment SeatFields on ShowSeat {
+    id
+    row
+    number
+    category
+    status
+    priceCents
+    x
+    y
+  }
+`);
+
+export const HeldBookingFields = graphql(`
+  fragment HeldBookingFields on Booking {
+    id
+    status
+    expiresAt
+    totalCents
+    currency
+    seats {
+      id
+      row
+      number
+      category
+      priceCents
+    }
+    showtime {
+      id
+    }
+  }
+`);
+
+export const ShowtimeQuery = graphql(`
+  query SeatPickerShowtime($id: ID!) {
+    showtime(id: $id) {
+      id
+      startsAt
+      status
+      waitingRoom
+      currency
+      movie {
+        id
+        title
+      }
+      event {
+        id
+        title
+      }
+      theatre {
+        id
+        name
+        city
+        timezone
+      }
+      screen {
+        name
+      }
+      prices {
+        category
+        priceCents
+      }
+      seatMap {
+        seats {
+          ...SeatFields
+        }
+      }
+    }
+  }
+`);
+
+export const SeatMapQuery = graphql(`
+  query SeatPickerSeats($id: ID!) {
+    showtime(id: $id) {
+      id
+      seatMap {
+        seats {
+          ...SeatFields
+        }
+      }
+    }
+  }
+`);
+
+export const SeatMapUpdates = graphql(`
+  subscription SeatPickerUpdates($showtimeId: ID!) {
+    seatMapUpdates(showtimeId: $showtimeId) {
+      snapshot {
+        seats {
+          ...SeatFields
+        }
+      }
+      changes {
+        seatId
+        status
+      }
+    }
+  }
+`);
+
+export const MyHeldBookings = graphql(`
+  query SeatPickerMyBookings {
+    myBookings {
+      ...HeldBookingFields
+    }
+  }
+`);
+
+export const HoldSeats = graphql(`
+  mutation SeatPickerHold($showtimeId: ID!, $seatIds: [ID!]!, $key: String) {
+    holdSeats(showtimeId: $showtimeId, seatIds: $seatIds, idempotencyKey: $key) {
+      ...HeldBookingFields
+    }
+  }
+`);
+
+export const HoldBest = graphql(`
+  mutation SeatPickerHoldBest($showtimeId: ID!, $count: Int!, $category: SeatCategory, $key: String) {
+    holdBestAvailable(showtimeId: $showtimeId, count: $count, category: $category, idempotencyKey: $key) {
+      ...HeldBookingFields
+    }
+  }
+`);
+
+export const ReleaseHold = graphql(`
+  mutation SeatPickerRelease($bookingId: ID!) {
+    releaseHold(bookingId: $bookingId) {
+      id
+      status
+    }
+  }
+`);
+
+export const BookingStatusUpdates = graphql(`
+  subscription SeatPickerBookingStatus($bookingId: ID!) {
+    bookingStatus(bookingId: $bookingId) {
+      bookingId
+      status
+      expiresAt
+    }
+  }
+`);
+
+export const WaitingRoomFields = graphql(`
+  fragment WaitingRoomFields on WaitingRoomPlace {
+    status
+    position
+    admittedUntil
+    retryAfterMs
+  }
+`);
+
+export const EnterWaitingRoom = graphql(`
+  mutation SeatPickerEnterLine($showtimeId: ID!) {
+    enterWaitingRoom(showtimeId: $showtimeId) {
+      ...WaitingRoomFields
+    }
+  }
+`);
+
+export const LeaveWaitingRoom = graphql(`
+  mutation SeatPickerLeaveLine($showtimeId: ID!) {
+    leaveWaitingRoom(showtimeId: $showtimeId) {
+      ...WaitingRoomFields
+    }
+  }
+`);
+
+export const WaitingRoomPlace = graphql(`
+  query SeatPickerLine($showtimeId: ID!, $waitMs: Int!) {
+    waitingRoom(showtimeId: $showtimeId, waitMs: $waitMs) {
+      ...WaitingRoomFields
+    }
+  }
+`);
