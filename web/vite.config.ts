@@ -13,5 +13,6 @@ export default defineConfig({
   plugins: [react()],
   server: { proxy },
   preview: { proxy },
-  build: { target: 'es2022', sourcemap: false },
+  // The manifest tells scripts/precache-list.mjs which chunks buyers' pages use.
+  build: { target: 'es2022', sourcemap: false, manifest: true },
 });

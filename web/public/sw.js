@@ -5,7 +5,9 @@
  * - Page loads are network first: a new deploy's index.html always wins while online; the
  *   last one seen is the offline fallback.
  * - Content-hashed files under /assets/ never change, so they are served from the cache
- *   first; the ones a new index.html no longer names are dropped.
+ *   first. With each index.html seen, every file of its build (precache.json, written by
+ *   the build) is fetched ahead, pages never opened online included, and files of older
+ *   builds are dropped.
  * - The API (/graphql, its WebSocket), the payment stand-in and anything cross-origin are
  *   never touched: no account's answers are ever stored here.
  */
@@ -20,10 +22,21 @@ function assetsOf(html) {
   return [...found];
 }
 
+/** Every hashed file of the deployed build, or what the page names when the list is missing. */
+async function buildFiles(html) {
+  try {
+    const list = await fetch('/precache.json', { cache: 'no-store' });
+    if (list.ok) return await list.json();
+  } catch {
+    // Offline or an older server: fall back to what the page itself loads.
+  }
+  return assetsOf(html);
+}
+
 async function keepShell(cache, response) {
   const html = await response.clone().text();
   await cache.put(SHELL, response.clone());
-  const wanted = assetsOf(html);
+  const wanted = await buildFiles(html);
   await Promise.all(
     wanted.map(async (url) => {
       if (!(await cache.match(url))) {
@@ -32,11 +45,11 @@ async function keepShell(cache, response) {
       }
     }),
   );
-  // Old builds' entry files go; lazily loaded chunks of this build are kept once fetched.
-  const keep = new Set(wanted);
+  // Files of older builds go (the page's own names are kept whatever the list says).
+  const keep = new Set([...wanted, ...assetsOf(html)]);
   for (const request of await cache.keys()) {
     const path = new URL(request.url).pathname;
-    if (/^\/assets\/index-[^/]+\.(js|css)$/.test(path) && !keep.has(path)) await cache.delete(request);
+    if (path.startsWith('/assets/') && !keep.has(path)) await cache.delete(request);
   }
 }
 
