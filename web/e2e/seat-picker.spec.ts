@@ -52,7 +52,7 @@ test('the picker shows the showtime, its prices and seats, and asks a visitor to
   await expectAccessible(page);
 });
 
-test('two buyers, one showtime: A holds two seats, B sees them taken within a second and cannot have them', async ({
+test('two buyers, one showtime: A holds two seats, B sees them taken within a second; A pays and gets tickets with QR codes; B is told they are taken @main-flow', async ({
   browser,
 }, testInfo) => {
   const { showtimeId } = await createShowtime({ theatreId: catalog.theatreId, movieId: catalog.movieId, rows: ROWS });
@@ -100,7 +100,35 @@ test('two buyers, one showtime: A holds two seats, B sees them taken within a se
   await expect(checkout).toHaveAttribute('href', /^\/checkout\/[0-9a-f-]+$/);
   await expectAccessible(a);
   await screenshot(a, testInfo, 'seat-picker');
-  // The checkout of Ann's hold continues from here (`checkout` is the link to follow).
+
+  // Ann pays with the test card and gets her tickets.
+  await checkout.click();
+  await expect(a.getByRole('heading', { level: 1, name: 'Checkout' })).toBeVisible();
+  await expect(a.getByTestId('checkout-total')).toHaveText('$25.00');
+  await a.getByLabel('Visa card that pays').check();
+  await a.getByRole('button', { name: 'Pay $25.00' }).click();
+  await expect(a).toHaveURL(/\/bookings\/[0-9a-f-]+$/);
+  await expect(a.getByTestId('booking-status')).toHaveText('Booking status: Confirmed');
+  const qr = a.getByRole('img', { name: /QR code of the ticket for row A, seat [34]/ });
+  await expect(qr).toHaveCount(2);
+  expect(await qr.first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+
+  // Ben sees them sold, and a hold on one of them (his map read before the sale) is refused.
+  await expect(b.getByRole('button', { name: standard('A', 3, 'sold') })).toBeVisible();
+  await expect(b.getByRole('button', { name: standard('A', 4, 'sold') })).toBeVisible();
+  await b.getByRole('button', { name: standard('A', 4, 'sold') }).focus();
+  await b.keyboard.press('Enter');
+  await expect(b.getByTestId('seat-announcer')).toHaveText('Row A, seat 4 is already taken. Please choose another seat.');
+  const ids = await seatIds(showtimeId);
+  const refused = await gql<{ holdSeats: { id: string } }>(
+    'mutation($s: ID!, $seats: [ID!]!) { holdSeats(showtimeId: $s, seatIds: $seats) { id } }',
+    { s: showtimeId, seats: [ids.get('A4')] },
+    ben.token,
+  ).then(
+    () => 'held',
+    (e: Error) => e.message,
+  );
+  expect(refused).toContain('SEAT_UNAVAILABLE');
 });
 
 test('a seat taken while the map could not hear of it: the hold is refused, naming the seat', async ({ page }) => {
