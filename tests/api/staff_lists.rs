@@ -50,22 +50,18 @@ async fn reviews_to_moderate_include_hidden_ones_page_by_page_for_admins_only() 
     assert_eq!(all["nodes"][0]["movie"]["title"], "The Last Horizon");
 
     // Filtered by hidden.
-    let only_hidden = app
-        .ok(REVIEWS, json!({ "h": true }), Some(&f.admin))
-        .await["reviews"]
-        .clone();
+    let only_hidden =
+        app.ok(REVIEWS, json!({ "h": true }), Some(&f.admin)).await["reviews"].clone();
     assert_eq!(ids(&only_hidden), vec![hidden.clone()]);
-    let only_visible = app
-        .ok(REVIEWS, json!({ "h": false }), Some(&f.admin))
-        .await["reviews"]
-        .clone();
-    assert_eq!(ids(&only_visible), vec![written[2].clone(), written[0].clone()]);
+    let only_visible =
+        app.ok(REVIEWS, json!({ "h": false }), Some(&f.admin)).await["reviews"].clone();
+    assert_eq!(
+        ids(&only_visible),
+        vec![written[2].clone(), written[0].clone()]
+    );
 
     // Page by page.
-    let first = app
-        .ok(REVIEWS, json!({ "first": 2 }), Some(&f.admin))
-        .await["reviews"]
-        .clone();
+    let first = app.ok(REVIEWS, json!({ "first": 2 }), Some(&f.admin)).await["reviews"].clone();
     assert_eq!(ids(&first), newest_first[..2].to_vec());
     assert_eq!(first["pageInfo"]["hasNextPage"], true);
     let rest = app
@@ -81,8 +77,14 @@ async fn reviews_to_moderate_include_hidden_ones_page_by_page_for_admins_only() 
 
     // Not for buyers, nor for anonymous callers.
     let buyer = app.customer("nosy@example.com").await;
-    assert_eq!(code(&app.gql(REVIEWS, json!({}), Some(&buyer)).await), "FORBIDDEN");
-    assert_eq!(code(&app.gql(REVIEWS, json!({}), None).await), "UNAUTHENTICATED");
+    assert_eq!(
+        code(&app.gql(REVIEWS, json!({}), Some(&buyer)).await),
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        code(&app.gql(REVIEWS, json!({}), None).await),
+        "UNAUTHENTICATED"
+    );
 }
 
 #[tokio::test]
@@ -115,10 +117,7 @@ async fn promotions_are_listed_newest_first_page_by_page_for_admins_only() {
     assert_eq!(all["nodes"][1]["currency"], "USD");
     assert_eq!(all["nodes"][1]["maxUsesPerUser"], 1);
 
-    let first = app
-        .ok(PROMOS, json!({ "first": 2 }), Some(&admin))
-        .await["promotions"]
-        .clone();
+    let first = app.ok(PROMOS, json!({ "first": 2 }), Some(&admin)).await["promotions"].clone();
     assert_eq!(ids(&first), newest_first[..2].to_vec());
     assert_eq!(first["pageInfo"]["hasNextPage"], true);
     let rest = app
@@ -132,6 +131,12 @@ async fn promotions_are_listed_newest_first_page_by_page_for_admins_only() {
     assert_eq!(ids(&rest), newest_first[2..].to_vec());
 
     let buyer = app.customer("bargain@example.com").await;
-    assert_eq!(code(&app.gql(PROMOS, json!({}), Some(&buyer)).await), "FORBIDDEN");
-    assert_eq!(code(&app.gql(PROMOS, json!({}), None).await), "UNAUTHENTICATED");
+    assert_eq!(
+        code(&app.gql(PROMOS, json!({}), Some(&buyer)).await),
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        code(&app.gql(PROMOS, json!({}), None).await),
+        "UNAUTHENTICATED"
+    );
 }
