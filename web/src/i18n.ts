@@ -304,6 +304,7 @@ export const en = {
       filter: 'Show emails',
       all: 'All',
       status: { PENDING: 'Pending', SENT: 'Sent', DEAD: 'Dead letters' } as Record<string, string>,
+      statusName: { PENDING: 'Pending', SENT: 'Sent', DEAD: 'Dead' } as Record<string, string>,
       caption: (which: string) => `Emails: ${which}`,
       none: 'No emails here.',
       noDead: 'No dead letters: every email was sent or is still being tried.',

@@ -117,7 +117,7 @@ export function EmailsPage() {
                     <td>{e.recipient}</td>
                     <td>
                       <span className={`admin-badge admin-email-${e.status.toLowerCase()}`}>
-                        {t.admin.emails.status[e.status]}
+                        {t.admin.emails.statusName[e.status] ?? e.status}
                       </span>
                     </td>
                     <td>{e.attempts}</td>

@@ -27,9 +27,12 @@ type Pending =
 /** One showtime with what staff can do to it: move it, cancel it, change its prices. */
 export function ShowtimeRow({
   showtime: s,
+  screens,
   onChanged,
 }: {
   showtime: Showtime;
+  /** The theatre's screens: where it may move. */
+  screens: { id: string; name: string }[];
   onChanged: (message: string) => void;
 }) {
   const zone = s.theatre?.timezone ?? 'UTC';
@@ -140,7 +143,7 @@ export function ShowtimeRow({
               <label>
                 {t.admin.showtimes.screen}
                 <select value={newScreen} onChange={(e) => setNewScreen(e.target.value)}>
-                  {(s.theatre?.screens ?? []).map((sc) => (
+                  {(screens.some((sc) => sc.id === s.screen?.id) ? screens : s.screen ? [s.screen] : []).map((sc) => (
                     <option key={sc.id} value={sc.id}>
                       {sc.name}
                     </option>
@@ -205,7 +208,7 @@ export function ShowtimeRow({
             <p>
               {t.admin.showtimes.moveTo(
                 whenText(pending.startsAt ?? s.startsAt, zone),
-                s.theatre?.screens.find((sc) => sc.id === (pending.screenId ?? s.screen?.id))?.name ?? '',
+                screens.find((sc) => sc.id === (pending.screenId ?? s.screen?.id))?.name ?? '',
               )}
             </p>
           ) : (

@@ -94,6 +94,7 @@ export function ShowtimesPage({ scope }: { scope: ShowtimeScope }) {
               <ShowtimeRow
                 key={s.id}
                 showtime={s}
+                screens={c?.theatres.find((th) => th.id === s.theatre?.id)?.screens ?? []}
                 onChanged={(message) => {
                   setStatus(message);
                   showtimes.retry();

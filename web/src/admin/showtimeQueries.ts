@@ -7,7 +7,7 @@ export const AdminShowtimes = graphql(`
       movieId: $movieId
       eventId: $eventId
       includeCancelled: $includeCancelled
-      first: 100
+      first: 50
     ) {
       id
       startsAt
@@ -27,10 +27,6 @@ export const AdminShowtimes = graphql(`
         id
         name
         timezone
-        screens {
-          id
-          name
-        }
       }
       screen {
         id
