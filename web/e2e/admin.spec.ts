@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { adminToken, createShowtime, gql, signUpBuyer } from './api';
+import { adminToken, gql, signUpBuyer, STANDARD_PRICES } from './api';
 import { readCatalog } from './catalog';
 import { expectAccessible, screenshot } from './helpers';
 
@@ -17,12 +17,41 @@ function uniqueWord(): string {
   return word[0]!.toUpperCase() + word.slice(1);
 }
 
+// One admin sign-in and one buyer for the whole file: logins and sign-ups are rate limited
+// per address, and every spec of the run shares this one.
+let adminSession: Promise<string> | null = null;
+const admin = () => (adminSession ??= adminToken());
+let buyerSession: ReturnType<typeof signUpBuyer> | null = null;
+const buyer = () => (buyerSession ??= signUpBuyer('Panel Buyer'));
+
+/** A showtime of this spec's own, on a new screen of the test theatre. */
+async function createShowtime(options: {
+  movieId: string;
+  rows: { label: string; seats: string }[];
+  startsAt?: string;
+}): Promise<{ showtimeId: string }> {
+  const token = await admin();
+  const { createScreen } = await gql<{ createScreen: { id: string } }>(
+    'mutation($t: ID!, $n: String!, $l: ScreenLayoutInput!) { createScreen(theatreId: $t, name: $n, layout: $l) { id } }',
+    { t: catalog.theatreId, n: `Panel ${Date.now()}-${Math.random().toString(36).slice(2, 6)}`, l: { rows: options.rows } },
+    token,
+  );
+  const startsAt =
+    options.startsAt ?? new Date(Math.ceil((Date.now() + 30 * 3600_000) / 300_000) * 300_000).toISOString();
+  const { createShowtime } = await gql<{ createShowtime: { id: string } }>(
+    'mutation($i: CreateShowtimeInput!) { createShowtime(input: $i) { id } }',
+    { i: { screenId: createScreen.id, movieId: options.movieId, startsAt, currency: 'USD', prices: STANDARD_PRICES } },
+    token,
+  );
+  return { showtimeId: createShowtime.id };
+}
+
 async function signedIn(page: Page, token: string): Promise<void> {
   await page.addInitScript((t) => localStorage.setItem('marquee.token', t), token);
 }
 
 async function asAdmin(page: Page): Promise<void> {
-  await signedIn(page, await adminToken());
+  await signedIn(page, await admin());
 }
 
 /** The clock reading of an instant in a zone, as `YYYY-MM-DDTHH:mm`. */
@@ -49,29 +78,29 @@ async function createMovie(title: string): Promise<string> {
   const { createMovie } = await gql<{ createMovie: { id: string } }>(
     'mutation($i: CreateMovieInput!) { createMovie(input: $i) { id } }',
     { i: { title, runtimeMinutes: 95, releaseDate: '2026-02-01', synopsis: 'Made for a staff panel test.' } },
-    await adminToken(),
+    await admin(),
   );
   return createMovie.id;
 }
 
 /** A buyer's confirmed booking of one standard seat, paid with the test card. */
 async function confirmedBooking(showtimeId: string): Promise<string> {
-  const buyer = await signUpBuyer('Booked Buyer');
+  const { token } = await buyer();
   const { showtime } = await gql<{ showtime: { seatMap: { seats: { id: string; status: string; category: string }[] } } }>(
     'query($id: ID!) { showtime(id: $id) { seatMap { seats { id status category } } } }',
     { id: showtimeId },
-    buyer.token,
+    token,
   );
   const seat = showtime.seatMap.seats.find((s) => s.status === 'AVAILABLE' && s.category === 'STANDARD');
   const { holdSeats } = await gql<{ holdSeats: { id: string } }>(
     'mutation($s: ID!, $seats: [ID!]!) { holdSeats(showtimeId: $s, seatIds: $seats) { id } }',
     { s: showtimeId, seats: [seat!.id] },
-    buyer.token,
+    token,
   );
   const { checkout } = await gql<{ checkout: { status: string } }>(
     'mutation($b: ID!) { checkout(bookingId: $b, input: { paymentMethod: "pm_card_visa" }) { status } }',
     { b: holdSeats.id },
-    buyer.token,
+    token,
   );
   expect(checkout.status).toBe('CONFIRMED');
   return holdSeats.id;
@@ -82,8 +111,7 @@ test('an anonymous visitor is sent to sign in, and a buyer is told the panel is 
   await expect(page.getByRole('link', { name: 'Sign in' }).last()).toHaveAttribute('href', '/signin?next=%2Fadmin');
   await expectAccessible(page);
 
-  const buyer = await signUpBuyer('Curious Buyer');
-  await signedIn(page, buyer.token);
+  await signedIn(page, (await buyer()).token);
   await page.goto('/admin/theatres');
   await expect(page.getByText('This page is for Marquee staff only.')).toBeVisible();
   await expect(page.getByRole('navigation', { name: 'Staff panel' })).toHaveCount(0);
@@ -182,11 +210,11 @@ test('staff set up a theatre, a screen, a movie and a showtime that a buyer then
 });
 
 async function buyerFindsIt(browser: Browser, word: string, title: string, showtimeId: string): Promise<void> {
-  const buyer = await signUpBuyer('Searching Buyer');
+  const { token } = await buyer();
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
-    await signedIn(page, buyer.token);
+    await signedIn(page, token);
     // Search is reindexed from change notifications: a few seconds at most.
     await expect(async () => {
       await page.goto(`/search?q=${encodeURIComponent(word)}`);
@@ -211,7 +239,6 @@ test('moving and cancelling a showtime with a confirmed booking says who is affe
   const movieId = await createMovie(title);
   const startsAt = new Date(Math.ceil((Date.now() + 50 * 3600_000) / 3_600_000) * 3_600_000).toISOString();
   const { showtimeId } = await createShowtime({
-    theatreId: catalog.theatreId,
     movieId,
     rows: [{ label: 'A', seats: 'SSSS__SSSS' }],
     startsAt,
@@ -264,7 +291,7 @@ test('moving and cancelling a showtime with a confirmed booking says who is affe
 test('prices changed in the panel show on the movie page', async ({ page }, testInfo) => {
   const title = `Price Check ${testInfo.project.name} ${Date.now()}`;
   const movieId = await createMovie(title);
-  await createShowtime({ theatreId: catalog.theatreId, movieId, rows: [{ label: 'A', seats: 'SSSS' }, { label: 'B', seats: 'PPPP' }] });
+  await createShowtime({ movieId, rows: [{ label: 'A', seats: 'SSSS' }, { label: 'B', seats: 'PPPP' }] });
   await asAdmin(page);
   await page.goto(`/admin/showtimes/movie/${movieId}`);
   const row = page.locator('.admin-showtime', { hasText: title });
@@ -307,7 +334,7 @@ test('a promotion created in the panel is listed', async ({ page }, testInfo) =>
 test('a review hidden in the panel leaves the movie page, and comes back when shown again', async ({ page }, testInfo) => {
   const title = `Reviewed Reel ${testInfo.project.name} ${Date.now()}`;
   const movieId = await createMovie(title);
-  const author = await signUpBuyer('Rowdy Reviewer');
+  const author = await buyer();
   const body = `Loud opinions ${Date.now()}`;
   await gql('mutation($m: ID!, $b: String) { addReview(movieId: $m, rating: 2, body: $b) { id } }', { m: movieId, b: body }, author.token);
 
@@ -315,8 +342,8 @@ test('a review hidden in the panel leaves the movie page, and comes back when sh
   await page.goto('/admin/reviews');
   const item = page.locator('.admin-review', { hasText: body });
   await expect(item).toContainText(title);
-  await item.getByRole('button', { name: `Hide the review by Rowdy Reviewer of ${title}` }).click();
-  await expect(page.getByText(`The review by Rowdy Reviewer of ${title} is hidden.`)).toBeVisible();
+  await item.getByRole('button', { name: `Hide the review by Panel Buyer of ${title}` }).click();
+  await expect(page.getByText(`The review by Panel Buyer of ${title} is hidden.`)).toBeVisible();
   await expect(item.getByText('Hidden', { exact: true })).toBeVisible();
   await expectAccessible(page);
   await screenshot(page, testInfo, 'admin-reviews');
@@ -334,8 +361,8 @@ test('a review hidden in the panel leaves the movie page, and comes back when sh
   await expect(page.getByText(body)).toHaveCount(0);
 
   await page.goto('/admin/reviews');
-  await page.locator('.admin-review', { hasText: body }).getByRole('button', { name: `Show again the review by Rowdy Reviewer of ${title}` }).click();
-  await expect(page.getByText(`The review by Rowdy Reviewer of ${title} is shown again.`)).toBeVisible();
+  await page.locator('.admin-review', { hasText: body }).getByRole('button', { name: `Show again the review by Panel Buyer of ${title}` }).click();
+  await expect(page.getByText(`The review by Panel Buyer of ${title} is shown again.`)).toBeVisible();
   await page.goto(`/movies/${movieId}`);
   await expect(page.getByText(body)).toBeVisible();
 });
@@ -343,7 +370,7 @@ test('a review hidden in the panel leaves the movie page, and comes back when sh
 test('the email queue lists sent emails and filters dead letters', async ({ page }, testInfo) => {
   test.setTimeout(60_000);
   const movieId = await createMovie(`Mailed Matinee ${testInfo.project.name} ${Date.now()}`);
-  const { showtimeId } = await createShowtime({ theatreId: catalog.theatreId, movieId, rows: [{ label: 'A', seats: 'SSSS' }] });
+  const { showtimeId } = await createShowtime({ movieId, rows: [{ label: 'A', seats: 'SSSS' }] });
   await confirmedBooking(showtimeId);
   await asAdmin(page);
   await page.goto('/admin/emails');

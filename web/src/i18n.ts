@@ -306,6 +306,7 @@ export const en = {
       status: { PENDING: 'Pending', SENT: 'Sent', DEAD: 'Dead letters' } as Record<string, string>,
       statusName: { PENDING: 'Pending', SENT: 'Sent', DEAD: 'Dead' } as Record<string, string>,
       caption: (which: string) => `Emails: ${which}`,
+      tableRegion: 'Email list (scrolls sideways)',
       none: 'No emails here.',
       noDead: 'No dead letters: every email was sent or is still being tried.',
       kind: 'Kind',

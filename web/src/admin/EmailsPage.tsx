@@ -90,7 +90,7 @@ export function EmailsPage() {
         <p>{status === 'DEAD' ? t.admin.emails.noDead : t.admin.emails.none}</p>
       )}
       {page && page.nodes.length > 0 && (
-        <div className="admin-scroll">
+        <div className="admin-scroll" tabIndex={0} role="region" aria-label={t.admin.emails.tableRegion}>
           <table className="admin-table">
             <caption className="visually-hidden">{t.admin.emails.caption((status && t.admin.emails.status[status]) || t.admin.emails.all)}</caption>
             <thead>

@@ -24,8 +24,9 @@ export function SeatMapPreview({ rows, seatCount }: { rows: ParsedRow[]; seatCou
     ORDER.filter((c) => counts.has(c)).map((c) => `${counts.get(c)} ${t.seatCategory[c] ?? c}`),
   );
   return (
-    <figure className="admin-preview">
-      <figcaption>{t.admin.layout.preview}</figcaption>
+    // Focusable: a wide layout scrolls sideways on a phone, and keyboards must reach it.
+    <figure className="admin-preview" tabIndex={0} aria-labelledby="admin-preview-caption">
+      <figcaption id="admin-preview-caption">{t.admin.layout.preview}</figcaption>
       <p className="admin-preview-summary">{summary}</p>
       <div className="admin-seatmap" aria-hidden="true">
         <div className="admin-screen-bar">{t.admin.layout.screen}</div>
