@@ -390,3 +390,61 @@ test('the email queue lists sent emails and filters dead letters', async ({ page
   await expect(page.getByText('No dead letters: every email was sent or is still being tried.')).toBeVisible();
   await expectAccessible(page);
 });
+
+test('staff change and delete a theatre and a movie, and add a live event', async ({ page }, testInfo) => {
+  const stamp = `${testInfo.project.name} ${Date.now()}`;
+  const { createTheatre } = await gql<{ createTheatre: { id: string } }>(
+    'mutation($i: CreateTheatreInput!) { createTheatre(input: $i) { id } }',
+    {
+      i: { name: `Short Lived ${stamp}`, address: '9 Side St', city: 'Tulsa', state: 'OK', zip: '74103', latitude: 36.15, longitude: -95.99, timezone: 'America/Chicago' },
+    },
+    await admin(),
+  );
+  await asAdmin(page);
+  await page.goto(`/admin/theatres/${createTheatre.id}`);
+  const details = page.getByRole('region', { name: 'Theatre details' });
+  await details.getByLabel('Name', { exact: true }).fill(`Renamed ${stamp}`);
+  await details.getByLabel('Time zone').selectOption('America/Denver');
+  await details.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByText('Changes saved.')).toBeVisible();
+  await expect(page.getByRole('heading', { name: `Renamed ${stamp}` })).toBeVisible();
+  await expect(page.getByText('9 Side St, Tulsa, OK 74103 · America/Denver')).toBeVisible();
+  await expectAccessible(page);
+
+  await page.getByRole('button', { name: 'Delete theatre' }).click();
+  const dialog = page.getByRole('dialog', { name: `Delete “Renamed ${stamp}”?` });
+  await expect(dialog).toBeVisible();
+  await expectAccessible(page);
+  await dialog.getByRole('button', { name: 'Delete theatre' }).click();
+  await expect(page).toHaveURL(/\/admin\/theatres$/);
+  await expect(page.getByRole('link', { name: 'Marquee Mile High' })).toBeVisible();
+  await expect(page.getByRole('link', { name: `Renamed ${stamp}` })).toHaveCount(0);
+
+  const title = `Aardvark Cut ${stamp}`;
+  await createMovie(title);
+  await page.getByRole('navigation', { name: 'Staff panel' }).getByRole('link', { name: 'Movies' }).click();
+  const item = page.locator('.admin-list > li', { hasText: title });
+  await item.getByRole('button', { name: `Edit ${title}` }).click();
+  await expect(item.getByRole('button', { name: `Edit ${title}` })).toHaveAttribute('aria-expanded', 'true');
+  await item.getByLabel('Runtime (minutes)').fill('121');
+  await item.getByLabel('Certificate (such as PG-13)').fill('PG');
+  await item.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByText(`“${title}” saved.`)).toBeVisible();
+  await expect(item).toContainText('PG · 2 h 1 min');
+  await item.getByRole('button', { name: `Delete ${title}` }).click();
+  await page.getByRole('dialog', { name: `Delete “${title}”?` }).getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByText(`“${title}” deleted.`)).toBeVisible();
+  await expect(page.locator('.admin-list > li', { hasText: title })).toHaveCount(0);
+
+  const eventTitle = `Panel Jazz Night ${stamp}`;
+  await page.getByRole('navigation', { name: 'Staff panel' }).getByRole('link', { name: 'Events' }).click();
+  const panel = page.locator('.admin-body');
+  await panel.getByLabel('Title', { exact: true }).fill(eventTitle);
+  await panel.getByLabel('Performer or host').fill('The Late Trio');
+  await panel.getByLabel('Category (concert, comedy, theatre…)').fill('concert');
+  await panel.getByLabel('Duration (minutes)').fill('75');
+  await panel.getByRole('button', { name: 'Create event' }).click();
+  await expect(page.getByText(`“${eventTitle}” created.`)).toBeVisible();
+  await expect(page.locator('.admin-list > li', { hasText: eventTitle })).toContainText('The Late Trio · concert · 1 h 15 min');
+  await expectAccessible(page);
+});
