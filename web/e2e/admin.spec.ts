@@ -29,11 +29,12 @@ async function createShowtime(options: {
   movieId: string;
   rows: { label: string; seats: string }[];
   startsAt?: string;
-}): Promise<{ showtimeId: string }> {
+}): Promise<{ showtimeId: string; screenName: string }> {
   const token = await admin();
+  const screenName = `Panel ${Date.now()}-${Math.random().toString(36).slice(2, 6)}`;
   const { createScreen } = await gql<{ createScreen: { id: string } }>(
     'mutation($t: ID!, $n: String!, $l: ScreenLayoutInput!) { createScreen(theatreId: $t, name: $n, layout: $l) { id } }',
-    { t: catalog.theatreId, n: `Panel ${Date.now()}-${Math.random().toString(36).slice(2, 6)}`, l: { rows: options.rows } },
+    { t: catalog.theatreId, n: screenName, l: { rows: options.rows } },
     token,
   );
   const startsAt =
@@ -43,7 +44,7 @@ async function createShowtime(options: {
     { i: { screenId: createScreen.id, movieId: options.movieId, startsAt, currency: 'USD', prices: STANDARD_PRICES } },
     token,
   );
-  return { showtimeId: createShowtime.id };
+  return { showtimeId: createShowtime.id, screenName };
 }
 
 async function signedIn(page: Page, token: string): Promise<void> {
@@ -291,8 +292,13 @@ test('moving and cancelling a showtime with a confirmed booking says who is affe
 test('prices changed in the panel show on the movie page', async ({ page }, testInfo) => {
   const title = `Price Check ${testInfo.project.name} ${Date.now()}`;
   const movieId = await createMovie(title);
-  await createShowtime({ movieId, rows: [{ label: 'A', seats: 'SSSS' }, { label: 'B', seats: 'PPPP' }] });
+  const { screenName } = await createShowtime({ movieId, rows: [{ label: 'A', seats: 'SSSS' }, { label: 'B', seats: 'PPPP' }] });
   await asAdmin(page);
+  // The test theatre's showtimes narrowed to this screen: this one alone.
+  await page.goto(`/admin/showtimes/theatre/${catalog.theatreId}`);
+  await page.getByRole('combobox', { name: 'On screen' }).selectOption({ label: screenName });
+  await expect(page.locator('.admin-showtime')).toHaveCount(1);
+  await expect(page.locator('.admin-showtime')).toContainText(title);
   await page.goto(`/admin/showtimes/movie/${movieId}`);
   const row = page.locator('.admin-showtime', { hasText: title });
   await row.getByRole('button', { name: 'Prices' }).click();

@@ -231,6 +231,8 @@ export const en = {
     showtimes: {
       showFor: 'Show showtimes of',
       everything: 'Every theatre and title',
+      onScreen: 'On screen',
+      allScreens: 'Every screen',
       includeCancelled: 'Include cancelled showtimes',
       none: 'No upcoming showtimes here.',
       cancelled: 'Cancelled',

@@ -24,6 +24,7 @@ const scopePath = (value: string) => {
 /** Upcoming showtimes of a theatre or a title (or all), and a form for a new one. */
 export function ShowtimesPage({ scope }: { scope: ShowtimeScope }) {
   const [includeCancelled, setIncludeCancelled] = useState(true);
+  const [screenId, setScreenId] = useState('');
   const [status, setStatus] = useState('');
   const choices = useQuery(ShowtimeChoices, {});
   const showtimes = useQuery(AdminShowtimes, {
@@ -34,6 +35,8 @@ export function ShowtimesPage({ scope }: { scope: ShowtimeScope }) {
   });
   const c = choices.data;
   const scopeValue = scope.kind === 'all' ? '' : `${scope.kind}:${scope.id}`;
+  const theatreScreens = scope.kind === 'theatre' ? (c?.theatres.find((th) => th.id === scope.id)?.screens ?? []) : [];
+  const shown = (showtimes.data?.showtimes ?? []).filter((s) => !screenId || s.screen?.id === screenId);
 
   return (
     <section aria-labelledby="admin-showtimes-h">
@@ -42,7 +45,13 @@ export function ShowtimesPage({ scope }: { scope: ShowtimeScope }) {
       <div className="admin-filters">
         <label>
           {t.admin.showtimes.showFor}
-          <select value={scopeValue} onChange={(e) => navigate(scopePath(e.target.value))}>
+          <select
+            value={scopeValue}
+            onChange={(e) => {
+              setScreenId('');
+              navigate(scopePath(e.target.value));
+            }}
+          >
             <option value="">{t.admin.showtimes.everything}</option>
             {c && (
               <>
@@ -71,6 +80,19 @@ export function ShowtimesPage({ scope }: { scope: ShowtimeScope }) {
             )}
           </select>
         </label>
+        {theatreScreens.length > 1 && (
+          <label>
+            {t.admin.showtimes.onScreen}
+            <select value={screenId} onChange={(e) => setScreenId(e.target.value)}>
+              <option value="">{t.admin.showtimes.allScreens}</option>
+              {theatreScreens.map((sc) => (
+                <option key={sc.id} value={sc.id}>
+                  {sc.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <label className="admin-check">
           <input
             type="checkbox"
@@ -86,11 +108,11 @@ export function ShowtimesPage({ scope }: { scope: ShowtimeScope }) {
       {showtimes.status === 'error' && <ErrorNotice error={showtimes.error} onRetry={showtimes.retry} />}
       {!showtimes.data && showtimes.status === 'loading' && <p aria-busy="true">{t.loading}</p>}
       {showtimes.data &&
-        (showtimes.data.showtimes.length === 0 ? (
+        (shown.length === 0 ? (
           <p>{t.admin.showtimes.none}</p>
         ) : (
           <ul className="admin-list">
-            {showtimes.data.showtimes.map((s) => (
+            {shown.map((s) => (
               <ShowtimeRow
                 key={s.id}
                 showtime={s}
