@@ -272,8 +272,14 @@ test('moving and cancelling a showtime with a confirmed booking says who is affe
   await expect(page.getByText(new RegExp(`${title} moved to ${day}, ${time}`))).toBeVisible();
   await expect(row).toContainText(`${day}, ${time}`);
 
+  // Escape backs out without cancelling; focus starts on the harmless choice.
   await row.getByRole('button', { name: 'Cancel showtime' }).click();
   const cancel = page.getByRole('dialog', { name: `Cancel ${title}?` });
+  await expect(cancel.getByRole('button', { name: 'Keep as is' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(cancel).toHaveCount(0);
+  await expect(row.getByText('Cancelled', { exact: true })).toHaveCount(0);
+  await row.getByRole('button', { name: 'Cancel showtime' }).click();
   await expect(cancel.getByText('1 booking affected')).toBeVisible();
   await cancel.getByRole('button', { name: 'Cancel showtime' }).click();
   await expect(page.getByText(`${title} cancelled.`)).toBeVisible();

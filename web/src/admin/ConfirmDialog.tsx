@@ -24,9 +24,12 @@ export function ConfirmDialog({
   onClose: () => void;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
+  const safe = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     const d = dialog.current;
     if (d && !d.open) d.showModal();
+    // Focus starts on the harmless choice: Enter must not cancel a showtime by accident.
+    safe.current?.focus();
     return () => d?.close();
   }, []);
   return (
@@ -46,7 +49,7 @@ export function ConfirmDialog({
         <button type="button" className="admin-danger" onClick={onConfirm} disabled={busy}>
           {confirmLabel}
         </button>
-        <button type="button" onClick={onClose}>
+        <button type="button" onClick={onClose} ref={safe}>
           {t.admin.cancel}
         </button>
       </div>
