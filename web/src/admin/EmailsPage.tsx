@@ -5,6 +5,7 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { graphql } from '../gql';
 import type { AdminEmailsQuery, EmailStatus } from '../gql/graphql';
 import { t } from '../i18n';
+import { formatDateTime } from './dateTime';
 import { useAction } from './useAction';
 
 const AdminEmails = graphql(`
@@ -49,8 +50,6 @@ type Email = AdminEmailsQuery['emails']['nodes'][number];
 
 const FILTERS: (EmailStatus | null)[] = [null, 'PENDING', 'SENT', 'DEAD'];
 
-const dateTime = (iso: string) =>
-  new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(iso));
 
 /** The email queue, newest first: what was sent, what waits, and the dead letters to retry. */
 export function EmailsPage() {
@@ -123,9 +122,9 @@ export function EmailsPage() {
                     <td>{e.attempts}</td>
                     <td className="admin-error-text">{e.lastError ?? '—'}</td>
                     <td>
-                      <div>{t.admin.emails.queued(dateTime(e.createdAt))}</div>
-                      {e.sentAt && <div>{t.admin.emails.sent(dateTime(e.sentAt))}</div>}
-                      {e.status === 'PENDING' && <div>{t.admin.emails.nextAttempt(dateTime(e.nextAttemptAt))}</div>}
+                      <div>{t.admin.emails.queued(formatDateTime(e.createdAt, true))}</div>
+                      {e.sentAt && <div>{t.admin.emails.sent(formatDateTime(e.sentAt, true))}</div>}
+                      {e.status === 'PENDING' && <div>{t.admin.emails.nextAttempt(formatDateTime(e.nextAttemptAt, true))}</div>}
                     </td>
                     <td>
                       {e.status === 'DEAD' && (

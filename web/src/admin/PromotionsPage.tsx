@@ -7,6 +7,7 @@ import { graphql } from '../gql';
 import type { AdminPromotionsQuery, PromotionKind } from '../gql/graphql';
 import { t } from '../i18n';
 import { isCurrency, toMinor } from './money';
+import { formatDateTime } from './dateTime';
 import { useAction } from './useAction';
 import { zonedToUtc } from './zoneTime';
 
@@ -46,8 +47,6 @@ type Promotion = AdminPromotionsQuery['promotions']['nodes'][number];
 
 // Staff think of a promotion's window on their own clock; the browser's zone is theirs.
 const here = Intl.DateTimeFormat().resolvedOptions().timeZone;
-const dateTime = (iso: string) =>
-  new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 
 function discount(p: Promotion): string {
   return p.kind === 'percent' ? t.admin.promotions.percentOff(p.value) : t.admin.promotions.amountOff(formatMoney(p.value, p.currency ?? 'USD'));
@@ -120,7 +119,7 @@ export function PromotionsPage() {
                 </td>
                 <td>{discount(p)}</td>
                 <td>
-                  {dateTime(p.startsAt)} – {dateTime(p.endsAt)}
+                  {formatDateTime(p.startsAt)} – {formatDateTime(p.endsAt)}
                 </td>
                 <td>{t.admin.promotions.limitText(p.maxUses, p.maxUsesPerUser)}</td>
               </tr>

@@ -6,6 +6,7 @@ import { graphql } from '../gql';
 import type { AdminReviewsQuery } from '../gql/graphql';
 import { t } from '../i18n';
 import { Link, paths } from '../router';
+import { formatDateTime } from './dateTime';
 import { useAction } from './useAction';
 
 const AdminReviews = graphql(`
@@ -49,8 +50,6 @@ const FILTERS: { value: boolean | null; label: () => string }[] = [
   { value: true, label: () => t.admin.reviews.hiddenOnly },
 ];
 
-const dateTime = (iso: string) =>
-  new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 
 /** Recent reviews of every movie, to hide what breaks the rules (or show it again). */
 export function ReviewsPage() {
@@ -117,7 +116,7 @@ export function ReviewsPage() {
                     </p>
                     <p className="muted">
                       {r.movie ? <Link href={paths.movie(r.movie.id)}>{r.movie.title}</Link> : null} ·{' '}
-                      {dateTime(r.createdAt)}
+                      {formatDateTime(r.createdAt)}
                     </p>
                     {r.body && <p>{r.body}</p>}
                   </div>
