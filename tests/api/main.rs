@@ -44,6 +44,7 @@ mod seat_audit;
 mod settlement;
 mod showtime_bookings;
 mod slow_clients;
+mod staff_lists;
 mod stripe;
 mod subscriptions;
 mod theatre_changes;

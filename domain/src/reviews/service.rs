@@ -321,6 +321,41 @@ impl ReviewService {
         ))
     }
 
+    /// Recent reviews of every movie for moderation, newest first, hidden ones included;
+    /// `hidden` keeps only the hidden (or only the visible) ones.
+    pub async fn list_for_moderation(
+        &self,
+        _admin: &Admin,
+        hidden: Option<bool>,
+        page: &PageRequest,
+    ) -> Result<Page<Review>, ReviewError> {
+        let size = page.size()?;
+        let mut q = reviews::Entity::find();
+        if let Some(hidden) = hidden {
+            q = q.filter(reviews::Column::Hidden.eq(hidden));
+        }
+        if let Some(before) = newest_first_after(
+            page.after.as_deref(),
+            reviews::Column::CreatedAt,
+            reviews::Column::Id,
+        )? {
+            q = q.filter(before);
+        }
+        let rows = q
+            .order_by_desc(reviews::Column::CreatedAt)
+            .order_by_desc(reviews::Column::Id)
+            .limit(size + 1)
+            .all(&self.db)
+            .await?;
+        let named = self.named(rows).await?;
+        Ok(newest_first_page(
+            named,
+            size,
+            |r| (r.created_at, r.id.uuid()),
+            |r| r,
+        ))
+    }
+
     /// The reviews with their authors' names, in one query for all of them.
     async fn named(&self, rows: Vec<reviews::Model>) -> Result<Vec<Review>, DbErr> {
         let ids: Vec<Uuid> = rows.iter().map(|r| r.user_id).collect();

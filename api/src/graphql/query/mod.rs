@@ -5,6 +5,8 @@ mod booking;
 pub(crate) mod catalog;
 mod emails;
 mod inbox;
+mod promotions;
+mod reviews;
 mod search;
 mod waiting_room;
 
@@ -18,6 +20,8 @@ pub struct Query(
     catalog::CatalogQuery,
     emails::EmailQuery,
     inbox::InboxQuery,
+    promotions::PromotionQuery,
+    reviews::ReviewQuery,
     search::SearchQuery,
     waiting_room::WaitingRoomQuery,
 );

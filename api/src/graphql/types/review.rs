@@ -1,11 +1,16 @@
 //! A movie review.
 
-use async_graphql::{ID, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, SimpleObject};
 use chrono::{DateTime, Utc};
+use marquee_domain::ids::MovieId;
 use marquee_domain::reviews;
+
+use super::{Movie, load};
+use crate::graphql::error::ApiResult;
 
 /// What a viewer thought of a movie.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct Review {
     /// Id.
     pub id: ID,
@@ -25,6 +30,16 @@ pub struct Review {
     pub created_at: DateTime<Utc>,
     /// Last changed.
     pub updated_at: DateTime<Utc>,
+    #[graphql(skip)]
+    movie: MovieId,
+}
+
+#[ComplexObject]
+impl Review {
+    /// The movie reviewed (null once it is retired), e.g. for its title in a moderation list.
+    async fn movie(&self, ctx: &Context<'_>) -> ApiResult<Option<Movie>> {
+        Ok(load(ctx, self.movie).await?.map(Movie))
+    }
 }
 
 impl From<reviews::Review> for Review {
@@ -39,6 +54,7 @@ impl From<reviews::Review> for Review {
             hidden: r.hidden,
             created_at: r.created_at,
             updated_at: r.updated_at,
+            movie: r.movie_id,
         }
     }
 }

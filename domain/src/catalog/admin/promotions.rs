@@ -1,12 +1,13 @@
 //! Promotion codes.
 
 use marquee_entity::promotions;
-use sea_orm::{ActiveModelTrait, Set};
+use sea_orm::{ActiveModelTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use crate::accounts::Admin;
 use crate::db::is_unique_violation;
 use crate::ids::PromotionId;
 use crate::money::{Currency, PriceCents};
+use crate::page::{Page, PageRequest, newest_first_after, newest_first_page};
 
 use super::super::validate::optional_text;
 use super::super::{CatalogError, Promotion};
@@ -86,5 +87,34 @@ impl CatalogAdmin {
             }
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Every promotion code, newest first, expired ones included.
+    pub async fn list_promotions(
+        &self,
+        _admin: &Admin,
+        page: &PageRequest,
+    ) -> Result<Page<Promotion>, CatalogError> {
+        let size = page.size()?;
+        let mut q = promotions::Entity::find();
+        if let Some(before) = newest_first_after(
+            page.after.as_deref(),
+            promotions::Column::CreatedAt,
+            promotions::Column::Id,
+        )? {
+            q = q.filter(before);
+        }
+        let rows = q
+            .order_by_desc(promotions::Column::CreatedAt)
+            .order_by_desc(promotions::Column::Id)
+            .limit(size + 1)
+            .all(&self.db)
+            .await?;
+        Ok(newest_first_page(
+            rows,
+            size,
+            |m| (m.created_at, m.id),
+            Promotion::from,
+        ))
     }
 }
