@@ -273,3 +273,98 @@ async fn the_rating_is_exact_after_concurrent_adds_updates_and_deletes() {
     assert_eq!(m["rating"]["count"], 20);
     assert_consistent(&m);
 }
+
+#[tokio::test]
+async fn a_reader_is_told_which_review_is_their_own_from_any_device() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let critic = app.customer("critic@example.com").await;
+    let other = app.customer("other@example.com").await;
+    app.ok(ADD, json!({ "m": f.movie_id, "r": 4 }), Some(&critic))
+        .await;
+    app.ok(ADD, json!({ "m": f.movie_id, "r": 2 }), Some(&other))
+        .await;
+    const MINE: &str =
+        "query($m: ID!) { movie(id: $m) { reviews(first: 10) { nodes { rating mine } } } }";
+    let mine_of = |body: Value| -> Vec<(i64, bool)> {
+        let mut found: Vec<(i64, bool)> = body["movie"]["reviews"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| (n["rating"].as_i64().unwrap(), n["mine"].as_bool().unwrap()))
+            .collect();
+        found.sort();
+        found
+    };
+
+    // The critic signs in again (another device): a token of its own, the same account.
+    let critic_elsewhere = app
+        .ok(
+            "mutation { logIn(email: \"critic@example.com\", password: \"correct horse\") { token } }",
+            json!({}),
+            None,
+        )
+        .await["logIn"]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let seen = mine_of(
+        app.ok(MINE, json!({ "m": f.movie_id }), Some(&critic_elsewhere))
+            .await,
+    );
+    assert_eq!(seen, vec![(2, false), (4, true)]);
+    let seen = mine_of(app.ok(MINE, json!({ "m": f.movie_id }), Some(&other)).await);
+    assert_eq!(seen, vec![(2, true), (4, false)]);
+    let seen = mine_of(app.ok(MINE, json!({ "m": f.movie_id }), None).await);
+    assert_eq!(seen, vec![(2, false), (4, false)]);
+
+    // Their own review by movie, hidden by an admin or not (it is still theirs to change).
+    const MY: &str = "query($m: ID!) { movie(id: $m) { myReview { rating hidden mine } } }";
+    let my = app
+        .ok(MY, json!({ "m": f.movie_id }), Some(&critic_elsewhere))
+        .await;
+    assert_eq!(
+        my["movie"]["myReview"],
+        json!({ "rating": 4, "hidden": false, "mine": true })
+    );
+    let id = app
+        .ok(
+            MINE.replace("rating mine", "id rating").as_str(),
+            json!({ "m": f.movie_id }),
+            None,
+        )
+        .await["movie"]["reviews"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["rating"] == 4)
+        .unwrap()["id"]
+        .clone();
+    let admin = app.admin().await;
+    app.ok(HIDE, json!({ "id": id, "h": true }), Some(&admin))
+        .await;
+    let my = app.ok(MY, json!({ "m": f.movie_id }), Some(&critic)).await;
+    assert_eq!(
+        my["movie"]["myReview"],
+        json!({ "rating": 4, "hidden": true, "mine": true })
+    );
+    assert_eq!(
+        app.ok(MY, json!({ "m": f.movie_id }), None).await["movie"]["myReview"],
+        Value::Null
+    );
+    let fresh = app.customer("fresh@example.com").await;
+    assert_eq!(
+        app.ok(MY, json!({ "m": f.movie_id }), Some(&fresh)).await["movie"]["myReview"],
+        Value::Null
+    );
+
+    // A token that no longer works reads the reviews as anyone would (its own listed, not
+    // marked; the hidden one not listed).
+    app.ok("mutation { logOut }", json!({}), Some(&other)).await;
+    let seen = mine_of(app.ok(MINE, json!({ "m": f.movie_id }), Some(&other)).await);
+    assert_eq!(seen, vec![(2, false)]);
+    assert_eq!(
+        app.ok(MY, json!({ "m": f.movie_id }), Some(&other)).await["movie"]["myReview"],
+        Value::Null
+    );
+}

@@ -90,6 +90,15 @@ pub async fn principal(ctx: &Context<'_>) -> ApiResult<Principal> {
     }
 }
 
+/// The signed-in caller, or none for an anonymous request; a token that no longer
+/// works is still `UNAUTHENTICATED`, so a client learns that it was signed out.
+pub async fn viewer(ctx: &Context<'_>) -> ApiResult<Option<Principal>> {
+    match ctx.data_opt::<Arc<RequestAuth>>() {
+        Some(auth) if auth.has_token() => Ok(Some(auth.principal(services(ctx)).await?)),
+        _ => Ok(None),
+    }
+}
+
 /// The admin capability, or `UNAUTHENTICATED`/`FORBIDDEN`. The only role check there is.
 pub async fn admin(ctx: &Context<'_>) -> ApiResult<Admin> {
     Ok(principal(ctx).await?.admin()?)

@@ -9,6 +9,7 @@ use marquee_domain::accounts::{Admin, Principal};
 use marquee_domain::booking::{BookingError, PaymentView, ShowtimeBookings};
 use marquee_domain::catalog::{CatalogError, Event, Movie, Price, Screen, Theatre};
 use marquee_domain::ids::{BookingId, EventId, MovieId, ScreenId, ShowtimeId, TheatreId, UserId};
+use marquee_domain::reviews::{Review, ReviewError};
 
 /// Batches catalog lookups.
 pub struct CatalogLoader(pub Arc<Services>);
@@ -32,6 +33,13 @@ pub struct PaymentOf {
 /// The bookings of a showtime, for an admin.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct BookingsAt(pub ShowtimeId, pub Admin);
+
+/// The review `reader` wrote of a movie.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ReviewBy {
+    pub movie: MovieId,
+    pub reader: Principal,
+}
 
 type LoadResult<K, V> = Result<HashMap<K, V>, Arc<CatalogError>>;
 
@@ -156,6 +164,38 @@ impl Loader<PaymentOf> for CatalogLoader {
                 if let Some(view) = views.remove(&key.booking) {
                     found.insert(*key, view);
                 }
+            }
+        }
+        Ok(found)
+    }
+}
+
+impl Loader<ReviewBy> for CatalogLoader {
+    type Value = Review;
+    type Error = Arc<ReviewError>;
+    async fn load(&self, keys: &[ReviewBy]) -> Result<HashMap<ReviewBy, Review>, Arc<ReviewError>> {
+        let mut found = HashMap::new();
+        // One request has one reader; grouped all the same, should a batch ever mix them.
+        let mut readers: Vec<Principal> = Vec::new();
+        for key in keys {
+            if !readers.contains(&key.reader) {
+                readers.push(key.reader);
+            }
+        }
+        for reader in readers {
+            let movies: Vec<MovieId> = keys
+                .iter()
+                .filter(|k| k.reader == reader)
+                .map(|k| k.movie)
+                .collect();
+            let written = self
+                .0
+                .reviews
+                .written_by(&reader, &movies)
+                .await
+                .map_err(Arc::new)?;
+            for (movie, review) in written {
+                found.insert(ReviewBy { movie, reader }, review);
             }
         }
         Ok(found)

@@ -285,6 +285,26 @@ impl ReviewService {
         Ok(self.named(vec![m]).await?.pop())
     }
 
+    /// The reviews `who` wrote of these movies (hidden ones too: they are still theirs
+    /// to change or delete), by movie, in one query.
+    pub async fn written_by(
+        &self,
+        who: &Principal,
+        movies: &[MovieId],
+    ) -> Result<HashMap<MovieId, Review>, ReviewError> {
+        let rows = reviews::Entity::find()
+            .filter(reviews::Column::UserId.eq(who.user_id.uuid()))
+            .filter(reviews::Column::MovieId.is_in(movies.iter().map(|m| m.uuid())))
+            .all(&self.db)
+            .await?;
+        Ok(self
+            .named(rows)
+            .await?
+            .into_iter()
+            .map(|r| (r.movie_id, r))
+            .collect())
+    }
+
     /// A movie's visible reviews, newest first.
     pub async fn list(
         &self,

@@ -2,10 +2,11 @@
 
 use async_graphql::{ComplexObject, Context, ID, SimpleObject};
 use chrono::{DateTime, Utc};
-use marquee_domain::ids::MovieId;
+use marquee_domain::ids::{MovieId, UserId};
 use marquee_domain::reviews;
 
 use super::{Movie, load};
+use crate::graphql::auth::viewer;
 use crate::graphql::error::ApiResult;
 
 /// What a viewer thought of a movie.
@@ -32,6 +33,8 @@ pub struct Review {
     pub updated_at: DateTime<Utc>,
     #[graphql(skip)]
     movie: MovieId,
+    #[graphql(skip)]
+    author: UserId,
 }
 
 #[ComplexObject]
@@ -39,6 +42,18 @@ impl Review {
     /// The movie reviewed (null once it is retired), e.g. for its title in a moderation list.
     async fn movie(&self, ctx: &Context<'_>) -> ApiResult<Option<Movie>> {
         Ok(load(ctx, self.movie).await?.map(Movie))
+    }
+
+    /// Written by the signed-in caller (false for anonymous readers): the review the
+    /// caller may edit or delete.
+    async fn mine(&self, ctx: &Context<'_>) -> bool {
+        // A token that no longer works reads as anonymous here: a movie's reviews must
+        // not fail for it (the fields that need an account say UNAUTHENTICATED).
+        viewer(ctx)
+            .await
+            .ok()
+            .flatten()
+            .is_some_and(|p| p.user_id == self.author)
     }
 }
 
@@ -55,6 +70,7 @@ impl From<reviews::Review> for Review {
             created_at: r.created_at,
             updated_at: r.updated_at,
             movie: r.movie_id,
+            author: r.user_id,
         }
     }
 }

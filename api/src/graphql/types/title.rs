@@ -1,12 +1,15 @@
 use async_graphql::connection::{Connection, EmptyFields};
+use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::NaiveDate;
+use marquee_domain::Classify;
 use marquee_domain::catalog;
 
 use super::Review;
-use crate::graphql::auth::services;
+use crate::graphql::auth::{services, viewer};
 use crate::graphql::complexity;
-use crate::graphql::error::ApiResult;
+use crate::graphql::error::{ApiError, ApiResult, code_of};
+use crate::graphql::loaders::{CatalogLoader, ReviewBy};
 use crate::graphql::query::catalog::{connection, page_request};
 
 /// Aggregate rating of a movie.
@@ -91,6 +94,24 @@ impl Movie {
             .list(self.0.id, verified_only, &page)
             .await?;
         Ok(connection(found, has_previous, Review::from))
+    }
+
+    /// The signed-in caller's own review of this movie (hidden ones too), to change or
+    /// delete; null for anonymous readers and for those who wrote none.
+    async fn my_review(&self, ctx: &Context<'_>) -> ApiResult<Option<Review>> {
+        // A token that no longer works reads as anonymous, as `Review.mine` does.
+        let Some(reader) = viewer(ctx).await.ok().flatten() else {
+            return Ok(None);
+        };
+        let loader = ctx.data_unchecked::<DataLoader<CatalogLoader>>();
+        let found = loader
+            .load_one(ReviewBy {
+                movie: self.0.id,
+                reader,
+            })
+            .await
+            .map_err(|e| ApiError::new(code_of(e.kind()), e.to_string()))?;
+        Ok(found.map(Review::from))
     }
 }
 
