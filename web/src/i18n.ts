@@ -369,7 +369,8 @@ export const en = {
     deleted: 'Your review is deleted.',
     chooseRating: 'Choose from 1 to 5 stars.',
     alreadyReviewed:
-      'You have already reviewed this movie: each account has one review per movie. Yours was written in another browser, where you can change or delete it.',
+      'You have already reviewed this movie (each account has one review per movie), perhaps in another tab or on another device. Here it is, to change or delete.',
+    hiddenByStaff: 'Our staff have hidden this review: others do not see it, and it does not count in the rating.',
     gone: 'That review no longer exists. You can write a new one.',
   },
 

@@ -32,6 +32,9 @@ const MovieQuery = graphql(`
           ...ReviewRow
         }
       }
+      myReview {
+        ...OwnReview
+      }
     }
   }
 `);
@@ -73,7 +76,7 @@ export function MoviePage({ id, city }: { id: string; city: City | null }) {
         </>
       }
     >
-      <ReviewsSection movieId={m.id} reviews={m.reviews.nodes} onChanged={movie.retry} />
+      <ReviewsSection movieId={m.id} reviews={m.reviews.nodes} myReview={m.myReview} onChanged={movie.retry} />
     </TitlePage>
   );
 }

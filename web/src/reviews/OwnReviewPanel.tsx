@@ -3,16 +3,26 @@ import { request } from '../api/client';
 import { ApiError, describeError } from '../api/errors';
 import { graphql } from '../gql';
 import { t } from '../i18n';
-import { forgetReview, ownReview, rememberReview, type OwnReview } from './ownReviews';
+import type { OwnReviewFragment } from '../gql/graphql';
 import { ReviewForm } from './ReviewForm';
 import { Stars } from './Stars';
+
+/** What the panel shows of the buyer's own review; the movie page spreads it into its query. */
+export const OwnReviewFields = graphql(`
+  fragment OwnReview on Review {
+    id
+    rating
+    body
+    hidden
+  }
+`);
+
+type OwnReview = OwnReviewFragment;
 
 const AddReview = graphql(`
   mutation AddReview($movieId: ID!, $rating: Int!, $body: String) {
     addReview(movieId: $movieId, rating: $rating, body: $body) {
-      id
-      rating
-      body
+      ...OwnReview
     }
   }
 `);
@@ -20,9 +30,7 @@ const AddReview = graphql(`
 const UpdateReview = graphql(`
   mutation UpdateReview($id: ID!, $rating: Int, $body: String) {
     updateReview(id: $id, rating: $rating, body: $body) {
-      id
-      rating
-      body
+      ...OwnReview
     }
   }
 `);
@@ -45,21 +53,23 @@ function problemText(error: unknown, action: 'add' | 'change'): string {
 }
 
 /**
- * The signed-in buyer's own review of a movie: the form to write one, or theirs with ways to
- * change or delete it. Only the browser that wrote a review knows it as the buyer's (see
- * ownReviews.ts), so its copy is the latest; `onChanged` refreshes the movie's rating and
- * list after a change.
+ * The signed-in buyer's own review of a movie (`myReview`, written on any device): the form
+ * to write one, or theirs with ways to change or delete it. The answer of the buyer's own
+ * change is shown at once; `onChanged` refreshes the movie's rating, list and `review`.
  */
 export function OwnReviewPanel({
-  userId,
   movieId,
+  review,
   onChanged,
 }: {
-  userId: string;
   movieId: string;
+  review: OwnReview | null;
   onChanged: () => void;
 }) {
-  const [mine, setMine] = useState<OwnReview | null>(() => ownReview(userId, movieId));
+  const [mine, setMine] = useState<OwnReview | null>(review);
+  // The movie read again (after a change here, or a reload): its copy is the latest.
+  const seen = review ? `${review.id}:${review.rating}:${review.hidden}:${review.body}` : '';
+  useEffect(() => setMine(review), [seen]);
   const [mode, setMode] = useState<Mode>('view');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -72,11 +82,7 @@ export function OwnReviewPanel({
     if (moveFocus > 0) heading.current?.focus();
   }, [moveFocus]);
 
-  const keep = (review: OwnReview | null) => {
-    if (review) rememberReview(userId, movieId, review);
-    else forgetReview(userId, movieId);
-    setMine(review);
-  };
+  const keep = (next: OwnReview | null) => setMine(next);
 
   const run = async (
     action: 'add' | 'change',
@@ -93,6 +99,8 @@ export function OwnReviewPanel({
       setMoveFocus((n) => n + 1);
       onChanged();
     } catch (error) {
+      // Written meanwhile elsewhere: read the movie again, and that review shows here.
+      if (action === 'add' && error instanceof ApiError && error.code === 'CONFLICT') onChanged();
       if (action === 'change' && error instanceof ApiError && error.code === 'NOT_FOUND') {
         keep(null);
         setMode('view');
@@ -167,6 +175,7 @@ export function OwnReviewPanel({
                 <Stars rating={mine.rating} />
               </p>
               <p>{mine.body || <span className="muted">{t.reviews.noBody}</span>}</p>
+              {mine.hidden && <p className="notice">{t.reviews.hiddenByStaff}</p>}
               {mode === 'confirmDelete' ? (
                 <div className="review-actions" role="group" aria-labelledby={`${movieId}-confirm-delete`}>
                   <p id={`${movieId}-confirm-delete`} className="review-confirm">

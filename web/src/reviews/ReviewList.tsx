@@ -11,12 +11,13 @@ export const ReviewRowFields = graphql(`
     body
     authorName
     verified
+    mine
     createdAt
   }
 `);
 
 /** A movie's reviews, newest first, ticket holders' marked; the buyer's own marked as theirs. */
-export function ReviewList({ reviews, ownId }: { reviews: ReviewRowFragment[]; ownId: string | null }) {
+export function ReviewList({ reviews }: { reviews: ReviewRowFragment[] }) {
   if (reviews.length === 0) return <p>{t.title.noReviews}</p>;
   return (
     <ul className="reviews">
@@ -25,7 +26,7 @@ export function ReviewList({ reviews, ownId }: { reviews: ReviewRowFragment[]; o
           <p>
             <Stars rating={r.rating} /> <strong>{r.authorName}</strong>
             {r.verified && <span className="badge">{t.title.verified}</span>}
-            {r.id === ownId && <span className="badge badge-own">{t.reviews.yoursBadge}</span>}
+            {r.mine && <span className="badge badge-own">{t.reviews.yoursBadge}</span>}
           </p>
           {r.body && <p>{r.body}</p>}
         </li>

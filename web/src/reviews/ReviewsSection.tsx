@@ -1,8 +1,7 @@
-import type { ReviewRowFragment } from '../gql/graphql';
+import type { OwnReviewFragment, ReviewRowFragment } from '../gql/graphql';
 import { t } from '../i18n';
 import { here, Link, paths } from '../router';
 import { useSession } from '../session';
-import { ownReview } from './ownReviews';
 import { OwnReviewPanel } from './OwnReviewPanel';
 import { ReviewList } from './ReviewList';
 import './reviews.css';
@@ -14,26 +13,27 @@ import './reviews.css';
 export function ReviewsSection({
   movieId,
   reviews,
+  myReview,
   onChanged,
 }: {
   movieId: string;
   reviews: ReviewRowFragment[];
+  myReview: OwnReviewFragment | null;
   onChanged: () => void;
 }) {
   const session = useSession();
   const user = session.status === 'signedIn' ? session.user : null;
-  const ownId = user ? (ownReview(user.id, movieId)?.id ?? null) : null;
   return (
     <section aria-labelledby="reviews-heading" className="reviews-section">
       <h2 id="reviews-heading">{t.title.reviews}</h2>
       {user ? (
-        <OwnReviewPanel key={user.id} userId={user.id} movieId={movieId} onChanged={onChanged} />
+        <OwnReviewPanel key={user.id} movieId={movieId} review={myReview} onChanged={onChanged} />
       ) : session.status === 'anonymous' ? (
         <p>
           <Link href={paths.signIn(here())}>{t.reviews.signIn}</Link>
         </p>
       ) : null}
-      <ReviewList reviews={reviews} ownId={ownId} />
+      <ReviewList reviews={reviews} />
     </section>
   );
 }
