@@ -1,9 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createAdmin, gqlAt, logInAt } from './api';
 import { expectAccessible } from './helpers';
 
 /**
@@ -29,16 +30,8 @@ let server: ChildProcess | null = null;
 let dataDir = '';
 let origin = '';
 
-async function call<T>(query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
-  const response = await fetch(`${origin}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors?.length || !body.data) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
+const call = <T>(query: string, variables: Record<string, unknown>, token?: string) =>
+  gqlAt<T>(origin, query, variables, token);
 
 test.beforeAll(async () => {
   test.setTimeout(90_000);
@@ -59,7 +52,7 @@ test.beforeAll(async () => {
     MARQUEE_LOG_FILTER: 'error',
     RUST_LOG: 'error',
   };
-  execFileSync(bin, ['create-admin', '--email', ADMIN.email], { input: `${ADMIN.password}\n`, env, stdio: ['pipe', 'ignore', 'inherit'] });
+  createAdmin(env, ADMIN);
   server = spawn(bin, ['serve'], { env, stdio: 'ignore' });
   await expect(async () => {
     const r = await fetch(`${origin}/healthz`);
@@ -78,11 +71,7 @@ test.afterAll(async () => {
 
 test('a dead letter is listed under its filter and retried from the panel', async ({ page }, testInfo) => {
   test.setTimeout(60_000);
-  const { logIn } = await call<{ logIn: { token: string } }>(
-    'mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }',
-    { e: ADMIN.email, p: ADMIN.password },
-  );
-  const admin = logIn.token;
+  const admin = await logInAt(origin, ADMIN.email, ADMIN.password);
   const { createTheatre } = await call<{ createTheatre: { id: string } }>(
     'mutation($i: CreateTheatreInput!) { createTheatre(input: $i) { id } }',
     {
