@@ -70,6 +70,17 @@ export async function signUpBuyer(name = 'Test Buyer'): Promise<{ email: string;
   return { email, password, token: signUp.token };
 }
 
+/** Where the test theatres stand: downtown Denver, on Mountain time. */
+export const THEATRE_SITE = {
+  address: '1600 Champa St',
+  city: 'Denver',
+  state: 'CO',
+  zip: '80202',
+  latitude: 39.7479,
+  longitude: -104.9949,
+  timezone: 'America/Denver',
+};
+
 export const STANDARD_PRICES = [
   { category: 'STANDARD', priceCents: 1250 },
   { category: 'PREMIUM', priceCents: 1875 },

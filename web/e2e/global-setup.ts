@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { ADMIN, createAdmin, gql, logIn } from './api';
+import { ADMIN, createAdmin, gql, logIn, THEATRE_SITE } from './api';
 import { backendEnv, backendName } from './backend';
 import { catalogFile, type TestCatalog } from './catalog';
 
@@ -23,13 +23,7 @@ export default async function globalSetup(): Promise<void> {
 
   const theatre = {
     name: 'Marquee Mile High',
-    address: '1600 Champa St',
-    city: 'Denver',
-    state: 'CO',
-    zip: '80202',
-    latitude: 39.7479,
-    longitude: -104.9949,
-    timezone: 'America/Denver',
+    ...THEATRE_SITE,
   };
   const { createTheatre } = await gql<{ createTheatre: { id: string } }>(
     'mutation($i: CreateTheatreInput!) { createTheatre(input: $i) { id } }',

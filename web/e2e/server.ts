@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ADMIN, createAdmin, gqlAt, logInAt, STANDARD_PRICES } from './api';
+import { ADMIN, createAdmin, gqlAt, logInAt, STANDARD_PRICES, THEATRE_SITE } from './api';
 
 /**
  * A private `marquee` for a spec that needs settings of its own (a short hold, a small
@@ -18,7 +18,7 @@ export interface PrivateServer {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
@@ -94,13 +94,7 @@ export async function privateShowtime(
     {
       i: {
         name: `Marquee Private ${++made}`,
-        address: '1600 Champa St',
-        city: 'Denver',
-        state: 'CO',
-        zip: '80202',
-        latitude: 39.7479,
-        longitude: -104.9949,
-        timezone: 'America/Denver',
+        ...THEATRE_SITE,
       },
     },
     admin,
