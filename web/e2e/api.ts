@@ -3,12 +3,18 @@
  * test, for data a spec creates for itself (a showtime of its own, a buyer of its own),
  * so that specs never depend on each other's purchases.
  */
-export const api = () => `${process.env.E2E_API_URL}/graphql`;
+import { execFileSync } from 'node:child_process';
 
 export const ADMIN = { email: 'boss@marquee.test', password: 'a long admin password' };
 
-export async function gql<T>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
-  const response = await fetch(api(), {
+/** GraphQL over HTTP to the server at `origin` (the shared one, or a spec's private one). */
+export async function gqlAt<T>(
+  origin: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<T> {
+  const response = await fetch(`${origin}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
@@ -18,12 +24,32 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
   return body.data;
 }
 
-export async function logIn(email: string, password: string): Promise<string> {
-  const { logIn } = await gql<{ logIn: { token: string } }>(
+/** GraphQL to the shared server under test. */
+export const gql = <T>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> =>
+  gqlAt<T>(process.env.E2E_API_URL ?? '', query, variables, token);
+
+export async function logInAt(origin: string, email: string, password: string): Promise<string> {
+  const { logIn } = await gqlAt<{ logIn: { token: string } }>(
+    origin,
     'mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }',
     { e: email, p: password },
   );
   return logIn.token;
+}
+
+export const logIn = (email: string, password: string): Promise<string> =>
+  logInAt(process.env.E2E_API_URL ?? '', email, password);
+
+/**
+ * Makes an admin with `marquee create-admin`, as an operator would (no API creates one);
+ * `env` points the binary at the server's data (its MARQUEE_… settings).
+ */
+export function createAdmin(env: NodeJS.ProcessEnv, account: { email: string; password: string } = ADMIN): void {
+  execFileSync(process.env.E2E_MARQUEE_BIN ?? '', ['create-admin', '--email', account.email], {
+    input: `${account.password}\n`,
+    env,
+    stdio: ['pipe', 'ignore', 'inherit'],
+  });
 }
 
 let admin: Promise<string> | undefined;
@@ -43,6 +69,17 @@ export async function signUpBuyer(name = 'Test Buyer'): Promise<{ email: string;
   );
   return { email, password, token: signUp.token };
 }
+
+/** Where the test theatres stand: downtown Denver, on Mountain time. */
+export const THEATRE_SITE = {
+  address: '1600 Champa St',
+  city: 'Denver',
+  state: 'CO',
+  zip: '80202',
+  latitude: 39.7479,
+  longitude: -104.9949,
+  timezone: 'America/Denver',
+};
 
 export const STANDARD_PRICES = [
   { category: 'STANDARD', priceCents: 1250 },

@@ -1,6 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { ADMIN, gql } from './api';
+import { ADMIN, createAdmin, gql, logIn, THEATRE_SITE } from './api';
 import { backendEnv, backendName } from './backend';
 import { catalogFile, type TestCatalog } from './catalog';
 
@@ -19,27 +18,12 @@ async function expectBackend(): Promise<void> {
  */
 export default async function globalSetup(): Promise<void> {
   await expectBackend();
-  const { email, password } = ADMIN;
-  execFileSync(process.env.E2E_MARQUEE_BIN ?? '', ['create-admin', '--email', email], {
-    input: `${password}\n`,
-    env: { ...process.env, MARQUEE_SEED_DEMO: 'false', MARQUEE_DATA_DIR: process.env.E2E_DATA_DIR, ...backendEnv() },
-    stdio: ['pipe', 'ignore', 'inherit'],
-  });
-  const { logIn } = await gql<{ logIn: { token: string } }>(
-    'mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }',
-    { e: email, p: password },
-  );
-  const admin = logIn.token;
+  createAdmin({ ...process.env, MARQUEE_SEED_DEMO: 'false', MARQUEE_DATA_DIR: process.env.E2E_DATA_DIR, ...backendEnv() });
+  const admin = await logIn(ADMIN.email, ADMIN.password);
 
   const theatre = {
     name: 'Marquee Mile High',
-    address: '1600 Champa St',
-    city: 'Denver',
-    state: 'CO',
-    zip: '80202',
-    latitude: 39.7479,
-    longitude: -104.9949,
-    timezone: 'America/Denver',
+    ...THEATRE_SITE,
   };
   const { createTheatre } = await gql<{ createTheatre: { id: string } }>(
     'mutation($i: CreateTheatreInput!) { createTheatre(input: $i) { id } }',

@@ -1,9 +1,9 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ADMIN, STANDARD_PRICES } from './api';
+import { ADMIN, createAdmin, gqlAt, logInAt, STANDARD_PRICES, THEATRE_SITE } from './api';
 
 /**
  * A private `marquee` for a spec that needs settings of its own (a short hold, a small
@@ -18,7 +18,7 @@ export interface PrivateServer {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
@@ -70,32 +70,14 @@ export async function startServer(settings: Record<string, string>): Promise<Pri
   };
   try {
     await waitHealthy(url, child);
-    execFileSync(bin, ['create-admin', '--email', ADMIN.email], {
-      input: `${ADMIN.password}\n`,
-      env,
-      stdio: ['pipe', 'ignore', 'inherit'],
-    });
+    createAdmin(env);
   } catch (e) {
     await stop();
     throw e;
   }
-  const gql = async <T>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> => {
-    const response = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as { data?: T; errors?: unknown[] };
-    if (body.errors?.length || !body.data) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors)}`);
-    return body.data;
-  };
-  const adminToken = async () =>
-    (
-      await gql<{ logIn: { token: string } }>(
-        'mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }',
-        { e: ADMIN.email, p: ADMIN.password },
-      )
-    ).logIn.token;
+  const gql = <T>(query: string, variables: Record<string, unknown> = {}, token?: string) =>
+    gqlAt<T>(url, query, variables, token);
+  const adminToken = () => logInAt(url, ADMIN.email, ADMIN.password);
   return { url, gql, adminToken, stop };
 }
 
@@ -112,13 +94,7 @@ export async function privateShowtime(
     {
       i: {
         name: `Marquee Private ${++made}`,
-        address: '1600 Champa St',
-        city: 'Denver',
-        state: 'CO',
-        zip: '80202',
-        latitude: 39.7479,
-        longitude: -104.9949,
-        timezone: 'America/Denver',
+        ...THEATRE_SITE,
       },
     },
     admin,

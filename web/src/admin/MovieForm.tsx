@@ -1,6 +1,6 @@
-import { useState, type FormEvent } from 'react';
-import { ErrorNotice } from '../components/ErrorNotice';
+import type { FormEvent } from 'react';
 import { t } from '../i18n';
+import { AdminForm, Field, useDraft, WideTextField } from './AdminForm';
 import type { ActionState } from './useAction';
 
 export interface MovieFields {
@@ -23,7 +23,8 @@ export const list = (text: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-const orNull = (text: string) => (text.trim() === '' ? null : text.trim());
+/** Blank text → null, which the API takes as none. */
+export const orNull = (text: string) => (text.trim() === '' ? null : text.trim());
 
 /** A movie's fields, for a new one or a change. */
 export function MovieForm({
@@ -49,9 +50,7 @@ export function MovieForm({
     posterUrl: initial?.posterUrl ?? '',
     trailerUrl: initial?.trailerUrl ?? '',
   };
-  const [d, setD] = useState(blank);
-  const set = (key: keyof typeof blank) => (e: { target: { value: string } }) =>
-    setD((old) => ({ ...old, [key]: e.target.value }));
+  const { draft: d, setDraft: setD, bind } = useDraft(blank);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -71,55 +70,17 @@ export function MovieForm({
   };
 
   return (
-    <form className="admin-form" onSubmit={submit}>
-      <div className="admin-fields">
-        <label>
-          {t.admin.titles.title}
-          <input value={d.title} onChange={set('title')} required />
-        </label>
-        <label>
-          {t.admin.titles.runtime}
-          <input type="number" min={1} value={d.runtimeMinutes} onChange={set('runtimeMinutes')} required />
-        </label>
-        <label>
-          {t.admin.titles.releaseDate}
-          <input type="date" value={d.releaseDate} onChange={set('releaseDate')} required />
-        </label>
-        <label>
-          {t.admin.titles.certificate}
-          <input value={d.certificate} onChange={set('certificate')} />
-        </label>
-        <label>
-          {t.admin.titles.language}
-          <input value={d.language} onChange={set('language')} />
-        </label>
-        <label>
-          {t.admin.titles.genres}
-          <input value={d.genres} onChange={set('genres')} />
-        </label>
-        <label>
-          {t.admin.titles.cast}
-          <input value={d.cast} onChange={set('cast')} />
-        </label>
-        <label>
-          {t.admin.titles.posterUrl}
-          <input type="url" value={d.posterUrl} onChange={set('posterUrl')} />
-        </label>
-        <label>
-          {t.admin.titles.trailerUrl}
-          <input type="url" value={d.trailerUrl} onChange={set('trailerUrl')} />
-        </label>
-        <label className="admin-wide">
-          {t.admin.titles.synopsis}
-          <textarea value={d.synopsis} onChange={set('synopsis')} rows={3} />
-        </label>
-      </div>
-      {state.error ? <ErrorNotice error={state.error} /> : null}
-      <div className="admin-actions">
-        <button type="submit" disabled={state.busy}>
-          {submitLabel}
-        </button>
-      </div>
-    </form>
+    <AdminForm onSubmit={submit} state={state} submitLabel={submitLabel}>
+      <Field label={t.admin.titles.title} {...bind('title')} required />
+      <Field label={t.admin.titles.runtime} type="number" min={1} {...bind('runtimeMinutes')} required />
+      <Field label={t.admin.titles.releaseDate} type="date" {...bind('releaseDate')} required />
+      <Field label={t.admin.titles.certificate} {...bind('certificate')} />
+      <Field label={t.admin.titles.language} {...bind('language')} />
+      <Field label={t.admin.titles.genres} {...bind('genres')} />
+      <Field label={t.admin.titles.cast} {...bind('cast')} />
+      <Field label={t.admin.titles.posterUrl} type="url" {...bind('posterUrl')} />
+      <Field label={t.admin.titles.trailerUrl} type="url" {...bind('trailerUrl')} />
+      <WideTextField label={t.admin.titles.synopsis} {...bind('synopsis')} />
+    </AdminForm>
   );
 }

@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { request } from '../api/client';
 import { useQuery } from '../api/useQuery';
-import { ErrorNotice } from '../components/ErrorNotice';
 import { formatDateKey } from '../format';
 import { graphql } from '../gql';
 import type { AdminMoviesQuery } from '../gql/graphql';
@@ -9,14 +8,14 @@ import { t } from '../i18n';
 import { Link, paths } from '../router';
 import { ConfirmDialog } from './ConfirmDialog';
 import { MovieForm, type MovieFields } from './MovieForm';
+import { PagedResults, useFirstPagePaging } from './paging';
 import { useAction } from './useAction';
 
 const AdminMovies = graphql(`
   query AdminMovies($after: String) {
     movies(first: 100, after: $after) {
       pageInfo {
-        hasNextPage
-        endCursor
+        ...PageCursor
       }
       nodes {
         id
@@ -63,87 +62,71 @@ type Movie = AdminMoviesQuery['movies']['nodes'][number];
 
 /** Movies by title: a new one, changes, and retiring one. */
 export function MoviesPage() {
-  const [after, setAfter] = useState<string | null>(null);
-  const movies = useQuery(AdminMovies, { after });
+  const paging = useFirstPagePaging();
+  const movies = useQuery(AdminMovies, { after: paging.after });
   const [status, setStatus] = useState('');
   const [editing, setEditing] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<Movie | null>(null);
   const [create, createState] = useAction((input: MovieFields) => request(CreateMovie, { input }));
   const [update, updateState] = useAction((id: string, input: MovieFields) => request(UpdateMovie, { id, input }));
   const [remove, removeState, clearRemove] = useAction((id: string) => request(DeleteMovie, { id }));
-  const page = movies.data?.movies;
 
   return (
     <section aria-labelledby="admin-movies-h">
       <h2 id="admin-movies-h">{t.admin.nav.movies}</h2>
-      {movies.status === 'error' && <ErrorNotice error={movies.error} onRetry={movies.retry} />}
-      {!page && movies.status === 'loading' && <p aria-busy="true">{t.loading}</p>}
-      {page && page.nodes.length === 0 && <p>{t.admin.titles.noMovies}</p>}
-      {page && page.nodes.length > 0 && (
-        <ul className="admin-list">
-          {page.nodes.map((m) => (
-            <li key={m.id}>
-              <div className="admin-row">
-                <span>
-                  <Link href={paths.movie(m.id)}>{m.title}</Link>{' '}
-                  <span className="muted">
-                    {[m.certificate, t.title.runtime(m.runtimeMinutes), formatDateKey(m.releaseDate)]
-                      .filter(Boolean)
-                      .join(' · ')}
+      <PagedResults query={movies} page={movies.data?.movies} paging={paging} empty={t.admin.titles.noMovies}>
+        {(nodes) => (
+          <ul className="admin-list">
+            {nodes.map((m) => (
+              <li key={m.id}>
+                <div className="admin-row">
+                  <span>
+                    <Link href={paths.movie(m.id)}>{m.title}</Link>{' '}
+                    <span className="muted">
+                      {[m.certificate, t.title.runtime(m.runtimeMinutes), formatDateKey(m.releaseDate)]
+                        .filter(Boolean)
+                        .join(' · ')}
+                    </span>
                   </span>
-                </span>
-                <span className="admin-actions">
-                  <Link href={paths.admin('showtimes', 'movie', m.id)}>{t.admin.titles.showtimes}</Link>
-                  <button
-                    type="button"
-                    aria-expanded={editing === m.id}
-                    onClick={() => setEditing(editing === m.id ? null : m.id)}
-                    aria-label={t.admin.titles.editNamed(m.title)}
-                  >
-                    {t.admin.edit}
-                  </button>
-                  <button
-                    type="button"
-                    className="admin-danger"
-                    onClick={() => setDeleting(m)}
-                    aria-label={t.admin.titles.deleteNamed(m.title)}
-                  >
-                    {t.admin.delete}
-                  </button>
-                </span>
-              </div>
-              {editing === m.id && (
-                <MovieForm
-                  initial={m}
-                  submitLabel={t.admin.save}
-                  state={updateState}
-                  onSubmit={async (input) => {
-                    if (!(await update(m.id, input))) return false;
-                    setStatus(t.admin.titles.saved(input.title));
-                    setEditing(null);
-                    movies.retry();
-                    return true;
-                  }}
-                />
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
-      {page && (after || page.pageInfo.hasNextPage) && (
-        <div className="admin-actions">
-          {after && (
-            <button type="button" onClick={() => setAfter(null)}>
-              {t.admin.firstPage}
-            </button>
-          )}
-          {page.pageInfo.hasNextPage && (
-            <button type="button" onClick={() => setAfter(page.pageInfo.endCursor ?? null)}>
-              {t.admin.nextPage}
-            </button>
-          )}
-        </div>
-      )}
+                  <span className="admin-actions">
+                    <Link href={paths.admin('showtimes', 'movie', m.id)}>{t.admin.titles.showtimes}</Link>
+                    <button
+                      type="button"
+                      aria-expanded={editing === m.id}
+                      onClick={() => setEditing(editing === m.id ? null : m.id)}
+                      aria-label={t.admin.titles.editNamed(m.title)}
+                    >
+                      {t.admin.edit}
+                    </button>
+                    <button
+                      type="button"
+                      className="admin-danger"
+                      onClick={() => setDeleting(m)}
+                      aria-label={t.admin.titles.deleteNamed(m.title)}
+                    >
+                      {t.admin.delete}
+                    </button>
+                  </span>
+                </div>
+                {editing === m.id && (
+                  <MovieForm
+                    initial={m}
+                    submitLabel={t.admin.save}
+                    state={updateState}
+                    onSubmit={async (input) => {
+                      if (!(await update(m.id, input))) return false;
+                      setStatus(t.admin.titles.saved(input.title));
+                      setEditing(null);
+                      movies.retry();
+                      return true;
+                    }}
+                  />
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </PagedResults>
       <p aria-live="polite" className="admin-status">
         {status}
       </p>

@@ -1,12 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { request } from '../api/client';
 import { useQuery } from '../api/useQuery';
-import { ErrorNotice } from '../components/ErrorNotice';
 import { formatMoney } from '../format';
 import { graphql } from '../gql';
 import type { AdminPromotionsQuery, PromotionKind } from '../gql/graphql';
 import { t } from '../i18n';
+import { AdminForm, Field, useDraft } from './AdminForm';
 import { isCurrency, toMinor } from './money';
+import { PagedResults, useFirstPagePaging } from './paging';
 import { formatDateTime } from './dateTime';
 import { useAction } from './useAction';
 import { zonedToUtc } from './zoneTime';
@@ -15,8 +16,7 @@ const AdminPromotions = graphql(`
   query AdminPromotions($after: String) {
     promotions(first: 50, after: $after) {
       pageInfo {
-        hasNextPage
-        endCursor
+        ...PageCursor
       }
       nodes {
         id
@@ -66,16 +66,14 @@ const BLANK = {
 
 /** Promotion codes: the list, newest first, and a form for a new one. */
 export function PromotionsPage() {
-  const [after, setAfter] = useState<string | null>(null);
-  const promotions = useQuery(AdminPromotions, { after });
-  const [d, setD] = useState(BLANK);
+  const paging = useFirstPagePaging();
+  const promotions = useQuery(AdminPromotions, { after: paging.after });
+  const { draft: d, setDraft: setD, bind } = useDraft(BLANK);
   const [problem, setProblem] = useState('');
   const [status, setStatus] = useState('');
   const [submitCreate, submitState] = useAction((draft: Omit<typeof BLANK, 'value'> & { value: number }) =>
     request(CreatePromotion, { input: buildInput(draft) }),
   );
-  const set = (key: keyof typeof BLANK) => (e: { target: { value: string } }) =>
-    setD((old) => ({ ...old, [key]: e.target.value }));
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -88,115 +86,83 @@ export function PromotionsPage() {
     if (done) {
       setStatus(t.admin.promotions.created(done.createPromotion.code));
       setD(BLANK);
-      setAfter(null);
+      paging.reset();
       promotions.retry();
     }
   };
-  const page = promotions.data?.promotions;
 
   return (
     <section aria-labelledby="admin-promotions-h">
       <h2 id="admin-promotions-h">{t.admin.nav.promotions}</h2>
-      {promotions.status === 'error' && <ErrorNotice error={promotions.error} onRetry={promotions.retry} />}
-      {!page && promotions.status === 'loading' && <p aria-busy="true">{t.loading}</p>}
-      {page && page.nodes.length === 0 && <p>{t.admin.promotions.none}</p>}
-      {page && page.nodes.length > 0 && (
-        <table className="admin-table">
-          <thead>
-            <tr>
-              <th scope="col">{t.admin.promotions.code}</th>
-              <th scope="col">{t.admin.promotions.discount}</th>
-              <th scope="col">{t.admin.promotions.window}</th>
-              <th scope="col">{t.admin.promotions.limits}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.nodes.map((p) => (
-              <tr key={p.id}>
-                <td>
-                  <code>{p.code}</code>
-                  {p.description && <div className="muted">{p.description}</div>}
-                </td>
-                <td>{discount(p)}</td>
-                <td>
-                  {formatDateTime(p.startsAt)} – {formatDateTime(p.endsAt)}
-                </td>
-                <td>{t.admin.promotions.limitText(p.maxUses, p.maxUsesPerUser)}</td>
+      <PagedResults query={promotions} page={promotions.data?.promotions} paging={paging} empty={t.admin.promotions.none}>
+        {(nodes) => (
+          <table className="admin-table">
+            <thead>
+              <tr>
+                <th scope="col">{t.admin.promotions.code}</th>
+                <th scope="col">{t.admin.promotions.discount}</th>
+                <th scope="col">{t.admin.promotions.window}</th>
+                <th scope="col">{t.admin.promotions.limits}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {page && (after || page.pageInfo.hasNextPage) && (
-        <div className="admin-actions">
-          {after && (
-            <button type="button" onClick={() => setAfter(null)}>
-              {t.admin.firstPage}
-            </button>
-          )}
-          {page.pageInfo.hasNextPage && (
-            <button type="button" onClick={() => setAfter(page.pageInfo.endCursor ?? null)}>
-              {t.admin.nextPage}
-            </button>
-          )}
-        </div>
-      )}
+            </thead>
+            <tbody>
+              {nodes.map((p) => (
+                <tr key={p.id}>
+                  <td>
+                    <code>{p.code}</code>
+                    {p.description && <div className="muted">{p.description}</div>}
+                  </td>
+                  <td>{discount(p)}</td>
+                  <td>
+                    {formatDateTime(p.startsAt)} – {formatDateTime(p.endsAt)}
+                  </td>
+                  <td>{t.admin.promotions.limitText(p.maxUses, p.maxUsesPerUser)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </PagedResults>
       <p aria-live="polite" className="admin-status">
         {status}
       </p>
       <h3>{t.admin.promotions.add}</h3>
-      <form className="admin-form" onSubmit={submit}>
-        <div className="admin-fields">
-          <label>
-            {t.admin.promotions.code}
-            <input value={d.code} onChange={set('code')} required minLength={3} maxLength={32} pattern="[A-Za-z0-9_\-]+" />
-          </label>
-          <label>
-            {t.admin.promotions.description}
-            <input value={d.description} onChange={set('description')} maxLength={500} />
-          </label>
-          <label>
-            {t.admin.promotions.kind}
-            <select value={d.kind} onChange={set('kind')}>
-              <option value="PERCENT">{t.admin.promotions.percent}</option>
-              <option value="FIXED">{t.admin.promotions.fixed}</option>
-            </select>
-          </label>
-          <label>
-            {d.kind === 'PERCENT' ? t.admin.promotions.percentValue : t.admin.promotions.amountValue}
-            <input inputMode="decimal" value={d.value} onChange={set('value')} required />
-          </label>
-          {d.kind === 'FIXED' && (
-            <label>
-              {t.admin.promotions.currency}
-              <input value={d.currency} onChange={set('currency')} required maxLength={3} />
-            </label>
-          )}
-          <label>
-            {t.admin.promotions.startsAt(here)}
-            <input type="datetime-local" value={d.startsAt} onChange={set('startsAt')} required />
-          </label>
-          <label>
-            {t.admin.promotions.endsAt(here)}
-            <input type="datetime-local" value={d.endsAt} onChange={set('endsAt')} required />
-          </label>
-          <label>
-            {t.admin.promotions.maxUses}
-            <input type="number" min={1} value={d.maxUses} onChange={set('maxUses')} />
-          </label>
-          <label>
-            {t.admin.promotions.maxUsesPerUser}
-            <input type="number" min={1} value={d.maxUsesPerUser} onChange={set('maxUsesPerUser')} />
-          </label>
-        </div>
-        {problem && <p role="alert">{problem}</p>}
-        {submitState.error ? <ErrorNotice error={submitState.error} /> : null}
-        <div className="admin-actions">
-          <button type="submit" disabled={submitState.busy}>
-            {t.admin.promotions.create}
-          </button>
-        </div>
-      </form>
+      <AdminForm
+        onSubmit={submit}
+        state={submitState}
+        submitLabel={t.admin.promotions.create}
+        note={problem && <p role="alert">{problem}</p>}
+      >
+        <Field
+          label={t.admin.promotions.code}
+          {...bind('code')}
+          required
+          minLength={3}
+          maxLength={32}
+          pattern="[A-Za-z0-9_\-]+"
+        />
+        <Field label={t.admin.promotions.description} {...bind('description')} maxLength={500} />
+        <label>
+          {t.admin.promotions.kind}
+          <select {...bind('kind')}>
+            <option value="PERCENT">{t.admin.promotions.percent}</option>
+            <option value="FIXED">{t.admin.promotions.fixed}</option>
+          </select>
+        </label>
+        <Field
+          label={d.kind === 'PERCENT' ? t.admin.promotions.percentValue : t.admin.promotions.amountValue}
+          inputMode="decimal"
+          {...bind('value')}
+          required
+        />
+        {d.kind === 'FIXED' && (
+          <Field label={t.admin.promotions.currency} {...bind('currency')} required maxLength={3} />
+        )}
+        <Field label={t.admin.promotions.startsAt(here)} type="datetime-local" {...bind('startsAt')} required />
+        <Field label={t.admin.promotions.endsAt(here)} type="datetime-local" {...bind('endsAt')} required />
+        <Field label={t.admin.promotions.maxUses} type="number" min={1} {...bind('maxUses')} />
+        <Field label={t.admin.promotions.maxUsesPerUser} type="number" min={1} {...bind('maxUsesPerUser')} />
+      </AdminForm>
     </section>
   );
 }

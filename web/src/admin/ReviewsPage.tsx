@@ -7,14 +7,15 @@ import type { AdminReviewsQuery } from '../gql/graphql';
 import { t } from '../i18n';
 import { Link, paths } from '../router';
 import { formatDateTime } from './dateTime';
+import { FilterButtons } from './FilterButtons';
+import { PagedResults, usePreviousPagePaging } from './paging';
 import { useAction } from './useAction';
 
 const AdminReviews = graphql(`
   query AdminReviews($hidden: Boolean, $after: String) {
     reviews(hidden: $hidden, first: 25, after: $after) {
       pageInfo {
-        hasNextPage
-        endCursor
+        ...PageCursor
       }
       nodes {
         id
@@ -50,17 +51,14 @@ const FILTERS: { value: boolean | null; label: () => string }[] = [
   { value: true, label: () => t.admin.reviews.hiddenOnly },
 ];
 
-
 /** Recent reviews of every movie, to hide what breaks the rules (or show it again). */
 export function ReviewsPage() {
   const [hidden, setHidden] = useState<boolean | null>(null);
-  const [trail, setTrail] = useState<(string | null)[]>([]);
-  const [after, setAfter] = useState<string | null>(null);
-  const reviews = useQuery(AdminReviews, { hidden, after });
+  const paging = usePreviousPagePaging();
+  const reviews = useQuery(AdminReviews, { hidden, after: paging.after });
   const [changed, setChanged] = useState<Record<string, boolean>>({});
   const [message, setMessage] = useState('');
   const [hide, hideState] = useAction((id: string, to: boolean) => request(HideReview, { id, hidden: to }));
-  const page = reviews.data?.reviews;
 
   const toggle = async (r: Review, isHidden: boolean) => {
     const done = await hide(r.id, !isHidden);
@@ -73,97 +71,63 @@ export function ReviewsPage() {
   return (
     <section aria-labelledby="admin-reviews-h">
       <h2 id="admin-reviews-h">{t.admin.nav.reviews}</h2>
-      <div className="admin-filters" role="group" aria-label={t.admin.reviews.filter}>
-        {FILTERS.map((f) => (
-          <button
-            key={String(f.value)}
-            type="button"
-            aria-pressed={hidden === f.value}
-            onClick={() => {
-              setHidden(f.value);
-              setAfter(null);
-              setTrail([]);
-              setChanged({});
-            }}
-          >
-            {f.label()}
-          </button>
-        ))}
-      </div>
+      <FilterButtons
+        label={t.admin.reviews.filter}
+        options={FILTERS.map((f) => ({ value: f.value, label: f.label() }))}
+        value={hidden}
+        onChange={(next) => {
+          setHidden(next);
+          paging.reset();
+          setChanged({});
+        }}
+      />
       <p aria-live="polite" className="admin-status">
         {message}
       </p>
       {hideState.error ? <ErrorNotice error={hideState.error} /> : null}
-      {reviews.status === 'error' && <ErrorNotice error={reviews.error} onRetry={reviews.retry} />}
-      {!page && reviews.status === 'loading' && <p aria-busy="true">{t.loading}</p>}
-      {page && page.nodes.length === 0 && <p>{t.admin.reviews.none}</p>}
-      {page && page.nodes.length > 0 && (
-        <ul className="admin-list">
-          {page.nodes.map((r) => {
-            const isHidden = changed[r.id] ?? r.hidden;
-            return (
-              <li key={r.id} className={`admin-review${isHidden ? ' admin-review-hidden' : ''}`}>
-                <div className="admin-row">
-                  <div>
-                    <p>
-                      <span className="stars" role="img" aria-label={t.title.stars(r.rating)}>
-                        {'★'.repeat(r.rating)}
-                        {'☆'.repeat(5 - r.rating)}
-                      </span>{' '}
-                      <strong>{r.authorName}</strong>
-                      {r.verified && <span className="badge">{t.title.verified}</span>}{' '}
-                      {isHidden && <span className="admin-badge">{t.admin.reviews.hiddenBadge}</span>}
-                    </p>
-                    <p className="muted">
-                      {r.movie ? <Link href={paths.movie(r.movie.id)}>{r.movie.title}</Link> : null} ·{' '}
-                      {formatDateTime(r.createdAt)}
-                    </p>
-                    {r.body && <p>{r.body}</p>}
+      <PagedResults query={reviews} page={reviews.data?.reviews} paging={paging} empty={t.admin.reviews.none}>
+        {(nodes) => (
+          <ul className="admin-list">
+            {nodes.map((r) => {
+              const isHidden = changed[r.id] ?? r.hidden;
+              return (
+                <li key={r.id} className={`admin-review${isHidden ? ' admin-review-hidden' : ''}`}>
+                  <div className="admin-row">
+                    <div>
+                      <p>
+                        <span className="stars" role="img" aria-label={t.title.stars(r.rating)}>
+                          {'★'.repeat(r.rating)}
+                          {'☆'.repeat(5 - r.rating)}
+                        </span>{' '}
+                        <strong>{r.authorName}</strong>
+                        {r.verified && <span className="badge">{t.title.verified}</span>}{' '}
+                        {isHidden && <span className="admin-badge">{t.admin.reviews.hiddenBadge}</span>}
+                      </p>
+                      <p className="muted">
+                        {r.movie ? <Link href={paths.movie(r.movie.id)}>{r.movie.title}</Link> : null} ·{' '}
+                        {formatDateTime(r.createdAt)}
+                      </p>
+                      {r.body && <p>{r.body}</p>}
+                    </div>
+                    <button
+                      type="button"
+                      disabled={hideState.busy}
+                      onClick={() => toggle(r, isHidden)}
+                      aria-label={
+                        isHidden
+                          ? t.admin.reviews.unhideNamed(r.authorName, r.movie?.title ?? '')
+                          : t.admin.reviews.hideNamed(r.authorName, r.movie?.title ?? '')
+                      }
+                    >
+                      {isHidden ? t.admin.reviews.unhide : t.admin.reviews.hide}
+                    </button>
                   </div>
-                  <button
-                    type="button"
-                    disabled={hideState.busy}
-                    onClick={() => toggle(r, isHidden)}
-                    aria-label={
-                      isHidden
-                        ? t.admin.reviews.unhideNamed(r.authorName, r.movie?.title ?? '')
-                        : t.admin.reviews.hideNamed(r.authorName, r.movie?.title ?? '')
-                    }
-                  >
-                    {isHidden ? t.admin.reviews.unhide : t.admin.reviews.hide}
-                  </button>
-                </div>
-              </li>
-            );
-          })}
-        </ul>
-      )}
-      {page && (trail.length > 0 || page.pageInfo.hasNextPage) && (
-        <div className="admin-actions">
-          {trail.length > 0 && (
-            <button
-              type="button"
-              onClick={() => {
-                setAfter(trail[trail.length - 1] ?? null);
-                setTrail(trail.slice(0, -1));
-              }}
-            >
-              {t.admin.previousPage}
-            </button>
-          )}
-          {page.pageInfo.hasNextPage && (
-            <button
-              type="button"
-              onClick={() => {
-                setTrail([...trail, after]);
-                setAfter(page.pageInfo.endCursor ?? null);
-              }}
-            >
-              {t.admin.nextPage}
-            </button>
-          )}
-        </div>
-      )}
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </PagedResults>
     </section>
   );
 }

@@ -1,6 +1,6 @@
-import { useId, useMemo, useState, type FormEvent } from 'react';
-import { ErrorNotice } from '../components/ErrorNotice';
+import { useId, useMemo, type FormEvent } from 'react';
 import { t } from '../i18n';
+import { AdminForm, Field, useDraft } from './AdminForm';
 import type { ActionState } from './useAction';
 import { timeZones } from './zoneTime';
 
@@ -40,13 +40,11 @@ export function TheatreForm({
   state: ActionState;
   onSubmit: (fields: TheatreFields) => Promise<boolean>;
 }) {
-  const [draft, setDraft] = useState<Draft>(
+  const { draft, setDraft, bind } = useDraft<Draft>(
     initial ? { ...initial, latitude: String(initial.latitude), longitude: String(initial.longitude) } : EMPTY,
   );
   const zones = useMemo(timeZones, []);
   const id = useId();
-  const set = (key: keyof Draft) => (e: { target: { value: string } }) =>
-    setDraft((d) => ({ ...d, [key]: e.target.value }));
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -64,69 +62,32 @@ export function TheatreForm({
   };
 
   return (
-    <form className="admin-form" onSubmit={submit}>
-      <div className="admin-fields">
-        <label>
-          {t.admin.theatres.name}
-          <input value={draft.name} onChange={set('name')} required />
-        </label>
-        <label>
-          {t.admin.theatres.address}
-          <input value={draft.address} onChange={set('address')} required autoComplete="street-address" />
-        </label>
-        <label>
-          {t.admin.theatres.city}
-          <input value={draft.city} onChange={set('city')} required autoComplete="address-level2" />
-        </label>
-        <label>
-          {t.admin.theatres.state}
-          <input value={draft.state} onChange={set('state')} required autoComplete="address-level1" />
-        </label>
-        <label>
-          {t.admin.theatres.zip}
-          <input value={draft.zip} onChange={set('zip')} required autoComplete="postal-code" />
-        </label>
-        <label>
-          {t.admin.theatres.latitude}
-          <input
-            type="number"
-            step="any"
-            min={-90}
-            max={90}
-            value={draft.latitude}
-            onChange={set('latitude')}
-            required
-          />
-        </label>
-        <label>
-          {t.admin.theatres.longitude}
-          <input
-            type="number"
-            step="any"
-            min={-180}
-            max={180}
-            value={draft.longitude}
-            onChange={set('longitude')}
-            required
-          />
-        </label>
-        <label htmlFor={`${id}-tz`}>
-          {t.admin.theatres.timezone}
-          <select id={`${id}-tz`} value={draft.timezone} onChange={set('timezone')} required>
-            {zones.map((z) => (
-              <option key={z} value={z}>
-                {z}
-              </option>
-            ))}
-          </select>
-        </label>
-      </div>
-      {state.error ? <ErrorNotice error={state.error} /> : null}
-      <div className="admin-actions">
-        <button type="submit" disabled={state.busy}>
-          {submitLabel}
-        </button>
-      </div>
-    </form>
+    <AdminForm onSubmit={submit} state={state} submitLabel={submitLabel}>
+      <Field label={t.admin.theatres.name} {...bind('name')} required />
+      <Field label={t.admin.theatres.address} {...bind('address')} required autoComplete="street-address" />
+      <Field label={t.admin.theatres.city} {...bind('city')} required autoComplete="address-level2" />
+      <Field label={t.admin.theatres.state} {...bind('state')} required autoComplete="address-level1" />
+      <Field label={t.admin.theatres.zip} {...bind('zip')} required autoComplete="postal-code" />
+      <Field label={t.admin.theatres.latitude} type="number" step="any" min={-90} max={90} {...bind('latitude')} required />
+      <Field
+        label={t.admin.theatres.longitude}
+        type="number"
+        step="any"
+        min={-180}
+        max={180}
+        {...bind('longitude')}
+        required
+      />
+      <label htmlFor={`${id}-tz`}>
+        {t.admin.theatres.timezone}
+        <select id={`${id}-tz`} {...bind('timezone')} required>
+          {zones.map((z) => (
+            <option key={z} value={z}>
+              {z}
+            </option>
+          ))}
+        </select>
+      </label>
+    </AdminForm>
   );
 }

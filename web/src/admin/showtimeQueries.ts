@@ -9,25 +9,11 @@ export const AdminShowtimes = graphql(`
       includeCancelled: $includeCancelled
       first: 50
     ) {
-      id
-      startsAt
+      ...ShowtimeHeader
       onSaleAt
       status
       waitingRoom
       currency
-      movie {
-        id
-        title
-      }
-      event {
-        id
-        title
-      }
-      theatre {
-        id
-        name
-        timezone
-      }
       screen {
         id
         name

@@ -8,6 +8,7 @@ import { graphql } from '../gql';
 import { locale, t } from '../i18n';
 import { Link, navigate, paths } from '../router';
 import { endSession, type SessionUser } from '../session';
+import { AuthField, describedByError, FormError } from './account/authForm';
 import './account/account.css';
 
 const AccountQuery = graphql(`
@@ -120,26 +121,17 @@ function DeleteAccount({ onDeleted }: { onDeleted: () => void }) {
       <h2 id="delete-heading">{t.account.deleteTitle}</h2>
       <p>{t.account.deleteBody}</p>
       <form className="auth-form" onSubmit={ask}>
-        <div className="field">
-          <label htmlFor="delete-password">{t.account.deletePassword}</label>
-          <input
-            id="delete-password"
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={error ? 'delete-error' : undefined}
-          />
-        </div>
-        <div role="alert">
-          {error && (
-            <p id="delete-error" className="form-error">
-              {error}
-            </p>
-          )}
-        </div>
+        <AuthField
+          id="delete-password"
+          label={t.account.deletePassword}
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          {...describedByError(!!error, 'delete-error')}
+        />
+        <FormError id="delete-error">{error}</FormError>
         <div>
           <button type="submit" className="danger">
             {t.account.delete}

@@ -23,11 +23,7 @@ export const HeldBookingFields = graphql(`
     totalCents
     currency
     seats {
-      id
-      row
-      number
-      category
-      priceCents
+      ...PricedSeat
     }
     showtime {
       id
@@ -38,32 +34,10 @@ export const HeldBookingFields = graphql(`
 export const ShowtimeQuery = graphql(`
   query SeatPickerShowtime($id: ID!) {
     showtime(id: $id) {
-      id
-      startsAt
+      ...ShowtimeRow
+      ...ShowtimeHeader
       status
       waitingRoom
-      currency
-      movie {
-        id
-        title
-      }
-      event {
-        id
-        title
-      }
-      theatre {
-        id
-        name
-        city
-        timezone
-      }
-      screen {
-        name
-      }
-      prices {
-        category
-        priceCents
-      }
       seatMap {
         seats {
           ...SeatFields
@@ -138,9 +112,7 @@ export const ReleaseHold = graphql(`
 export const BookingStatusUpdates = graphql(`
   subscription SeatPickerBookingStatus($bookingId: ID!) {
     bookingStatus(bookingId: $bookingId) {
-      bookingId
-      status
-      expiresAt
+      ...BookingStatusFields
     }
   }
 `);

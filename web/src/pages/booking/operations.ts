@@ -25,23 +25,14 @@ export const BookingPageQuery = graphql(`
         qrSvg
       }
       showtime {
-        id
-        startsAt
+        ...ShowtimeHeader
         status
         theatre {
-          name
           address
           city
-          timezone
         }
         screen {
           name
-        }
-        movie {
-          title
-        }
-        event {
-          title
         }
       }
       cancellation {
@@ -68,9 +59,7 @@ export const CancelBookingMutation = graphql(`
 export const BookingStatusSubscription = graphql(`
   subscription BookingPageStatus($bookingId: ID!) {
     bookingStatus(bookingId: $bookingId) {
-      bookingId
-      status
-      expiresAt
+      ...BookingStatusFields
     }
   }
 `);
@@ -87,18 +76,7 @@ export const MyBookingsQuery = graphql(`
         id
       }
       showtime {
-        id
-        startsAt
-        theatre {
-          name
-          timezone
-        }
-        movie {
-          title
-        }
-        event {
-          title
-        }
+        ...ShowtimeHeader
       }
     }
   }

@@ -7,39 +7,19 @@ export const CheckoutBookingQuery = graphql(`
       publishableKey
     }
     booking(id: $id) {
-      id
-      status
-      expiresAt
+      ...BookingPayment
       subtotalCents
-      totalCents
       currency
       seats {
-        id
-        row
-        number
-        category
-        priceCents
-      }
-      payment {
-        status
-        clientSecret
+        ...PricedSeat
       }
       showtime {
-        id
-        startsAt
+        ...ShowtimeHeader
         theatre {
-          name
           city
-          timezone
         }
         screen {
           name
-        }
-        movie {
-          title
-        }
-        event {
-          title
         }
       }
     }
@@ -63,14 +43,7 @@ export const CheckoutQuoteQuery = graphql(`
 export const CheckoutMutation = graphql(`
   mutation Checkout($bookingId: ID!, $input: CheckoutPaymentInput!) {
     checkout(bookingId: $bookingId, input: $input) {
-      id
-      status
-      expiresAt
-      totalCents
-      payment {
-        status
-        clientSecret
-      }
+      ...BookingPayment
     }
   }
 `);
@@ -78,14 +51,7 @@ export const CheckoutMutation = graphql(`
 export const ConfirmCheckoutMutation = graphql(`
   mutation ConfirmCheckout($bookingId: ID!) {
     confirmCheckout(bookingId: $bookingId) {
-      id
-      status
-      expiresAt
-      totalCents
-      payment {
-        status
-        clientSecret
-      }
+      ...BookingPayment
     }
   }
 `);
@@ -93,9 +59,7 @@ export const ConfirmCheckoutMutation = graphql(`
 export const CheckoutStatusSubscription = graphql(`
   subscription CheckoutBookingStatus($bookingId: ID!) {
     bookingStatus(bookingId: $bookingId) {
-      bookingId
-      status
-      expiresAt
+      ...BookingStatusFields
     }
   }
 `);
