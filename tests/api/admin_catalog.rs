@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use crate::helpers::*;
+use crate::search::{names, search};
 
 const THEATRE_BY_ID: &str = "query($id: ID!) { theatre(id: $id) { id name address city state zip latitude longitude timezone screens { name seatCount categories } } }";
 const THEATRES_IN: &str = "query($c: String) { theatres(city: $c) { name } }";
@@ -16,6 +17,10 @@ const DELETE_MOVIE: &str = "mutation($id: ID!) { deleteMovie(id: $id) }";
 const MOVIE_BY_ID: &str = "query($id: ID!) { movie(id: $id) { id title synopsis genres cast runtimeMinutes certificate language releaseDate posterUrl trailerUrl } }";
 const MOVIE_TITLES: &str = "{ movies(first: 100) { nodes { title } } }";
 const CREATE_EVENT: &str = "mutation($i: CreateEventInput!) { createEvent(input: $i) { title description performer category genres language durationMinutes ageRating posterUrl } }";
+const UPDATE_EVENT: &str = "mutation($id: ID!, $i: UpdateEventInput!) { updateEvent(id: $id, input: $i) { title description performer category genres language durationMinutes ageRating posterUrl } }";
+const DELETE_EVENT: &str = "mutation($id: ID!) { deleteEvent(id: $id) }";
+const EVENT_BY_ID: &str = "query($id: ID!) { event(id: $id) { title description performer category genres language durationMinutes ageRating posterUrl } }";
+const CREATE_EVENT_ID: &str = "mutation($i: CreateEventInput!) { createEvent(input: $i) { id } }";
 const EVENT_TITLES: &str = "{ events(first: 100) { nodes { title } } }";
 const CREATE_PROMOTION: &str = "mutation($i: CreatePromotionInput!) { createPromotion(input: $i) { code description kind value currency startsAt endsAt maxUses maxUsesPerUser } }";
 const UPDATE_SHOWTIME: &str =
@@ -31,7 +36,7 @@ const EVERYTHING: &str = "query($t: ID!) {
 }";
 
 /// Every admin mutation, by name.
-const ADMIN_MUTATIONS: [(&str, &str); 13] = [
+const ADMIN_MUTATIONS: [(&str, &str); 15] = [
     ("createTheatre", THEATRE),
     ("updateTheatre", UPDATE_THEATRE),
     ("deleteTheatre", DELETE_THEATRE),
@@ -40,6 +45,8 @@ const ADMIN_MUTATIONS: [(&str, &str); 13] = [
     ("updateMovie", UPDATE_MOVIE),
     ("deleteMovie", DELETE_MOVIE),
     ("createEvent", CREATE_EVENT),
+    ("updateEvent", UPDATE_EVENT),
+    ("deleteEvent", DELETE_EVENT),
     ("createShowtime", SHOWTIME),
     ("updateShowtime", UPDATE_SHOWTIME),
     ("cancelShowtime", CANCEL_SHOWTIME),
@@ -85,6 +92,28 @@ impl Caller<'_> {
 
     async fn movie(&self, id: &str) -> Value {
         self.ok(MOVIE_BY_ID, &json!({ "id": id })).await["movie"].take()
+    }
+
+    async fn event(&self, id: &str) -> Value {
+        self.ok(EVENT_BY_ID, &json!({ "id": id })).await["event"].take()
+    }
+
+    async fn event_titles(&self) -> Vec<String> {
+        let data = self.ok(EVENT_TITLES, &json!({})).await;
+        strings(&data["events"]["nodes"], "title")
+    }
+
+    /// Creates a live event from `input`; its id.
+    async fn new_event(&self, input: Value) -> String {
+        let data = self.ok(CREATE_EVENT_ID, &json!({ "i": input })).await;
+        data["createEvent"]["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Schedules the live event `event` on the fixture's screen `hours` from now.
+    async fn event_showtime(&self, f: &Fixture, event: &str, hours: i64) -> String {
+        let input = json!({ "screenId": f.screen_id, "eventId": event, "startsAt": in_hours(hours), "prices": all_prices() });
+        let data = self.ok(SHOWTIME, &json!({ "i": input })).await;
+        data["createShowtime"]["id"].as_str().unwrap().to_owned()
     }
 
     async fn movie_titles(&self) -> Vec<String> {
@@ -448,6 +477,149 @@ async fn create_event_stores_it_and_refuses_an_empty_performer() {
     assert_eq!(events, json!([{ "title": "Stand-up Night" }]));
 }
 
+/// Searches for `q` until the hits' titles are `want`, for at most two seconds: the index
+/// follows the catalog from its change notifications.
+async fn until_search_finds(app: &TestApp, q: &str, want: &[&str]) {
+    let started = std::time::Instant::now();
+    loop {
+        let found = names(&search(app, json!({ "q": q })).await);
+        if found == want {
+            return;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "search {q:?}: {found:?}, wanted {want:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+}
+
+#[tokio::test]
+async fn update_event_changes_the_given_fields_in_event_and_search() {
+    let app = spawn_app().await;
+    let a = as_admin(&app).await;
+    let input = json!({ "title": "Velvet Quartet Evening", "performer": "Jo Kay", "category": "concert",
+        "durationMinutes": 90, "genres": ["jazz"], "posterUrl": "https://img.test/v.jpg" });
+    let id = a.new_event(input).await;
+    until_search_finds(&app, "velvet", &["Velvet Quartet Evening"]).await;
+
+    let changes = json!({ "title": " Copper Horn Gala ", "performer": "The Brass Four", "category": "Brass Band",
+        "genres": ["Big Band"], "ageRating": "12+", "posterUrl": "" });
+    let data = a.ok(UPDATE_EVENT, &json!({ "id": id, "i": changes })).await;
+    let expected = json!({ "title": "Copper Horn Gala", "description": "", "performer": "The Brass Four",
+        "category": "brass-band", "genres": ["big-band"], "language": "English", "durationMinutes": 90,
+        "ageRating": "12+", "posterUrl": null });
+    assert_eq!(data["updateEvent"], expected);
+    assert_eq!(a.event(&id).await, expected);
+    assert_eq!(a.event_titles().await, ["Copper Horn Gala"]);
+
+    until_search_finds(&app, "copper", &["Copper Horn Gala"]).await;
+    until_search_finds(&app, "brass four", &["Copper Horn Gala"]).await;
+    until_search_finds(&app, "velvet", &[]).await;
+}
+
+#[tokio::test]
+async fn update_event_refuses_bad_fields_naming_them_and_changes_nothing() {
+    let app = spawn_app().await;
+    let a = as_admin(&app).await;
+    let id = a.new_event(event_input()).await;
+    let before = a.event(&id).await;
+    let cases = json!([
+        { "performer": "" }, { "performer": "   " }, { "category": "rock & roll" },
+        { "durationMinutes": 0 }, { "durationMinutes": 601 }, { "title": "" },
+        { "genres": ["rock|roll"] }, { "posterUrl": "poster.jpg" }
+    ]);
+    for (field, value) in one_field_each(cases) {
+        let vars = json!({ "id": id, "i": obj(&field, &value) });
+        a.bad_input(UPDATE_EVENT, &vars, &field).await;
+    }
+    assert_eq!(a.event(&id).await, before);
+
+    let unknown = uuid::Uuid::new_v4().to_string();
+    let rename = json!({ "title": "Renamed" });
+    a.refused(
+        UPDATE_EVENT,
+        &json!({ "id": unknown, "i": rename }),
+        "NOT_FOUND",
+    )
+    .await;
+    a.bad_input(UPDATE_EVENT, &json!({ "id": "event-1", "i": rename }), "id")
+        .await;
+    a.bad_input(DELETE_EVENT, &id_of("event-1"), "id").await;
+    a.refused(DELETE_EVENT, &id_of(&unknown), "NOT_FOUND").await;
+    assert_eq!(a.event_titles().await, ["Stand-up Night"]);
+}
+
+#[tokio::test]
+async fn update_event_refuses_a_new_duration_while_showtimes_are_scheduled() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let a = Caller(&app, Some(f.admin.clone()));
+    let id = a.new_event(event_input()).await;
+    let show = a.event_showtime(&f, &id, 48).await;
+
+    let longer = json!({ "id": id, "i": { "durationMinutes": 120 } });
+    a.refused(UPDATE_EVENT, &longer, "CONFLICT").await;
+    assert_eq!(a.event(&id).await["durationMinutes"], 90);
+
+    // The same duration and other fields may change.
+    let same = json!({ "id": id, "i": { "durationMinutes": 90, "performer": "Jo Kay & Friends" } });
+    let data = a.ok(UPDATE_EVENT, &same).await;
+    assert_eq!(data["updateEvent"]["performer"], "Jo Kay & Friends");
+
+    a.ok(CANCEL_SHOWTIME, &id_of(&show)).await;
+    let data = a.ok(UPDATE_EVENT, &longer).await;
+    assert_eq!(data["updateEvent"]["durationMinutes"], 120);
+}
+
+#[tokio::test]
+async fn delete_event_is_refused_while_it_has_upcoming_showtimes() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let a = Caller(&app, Some(f.admin.clone()));
+    let input = with(event_input(), json!({ "title": "Marigold Comedy Hour" }));
+    let id = a.new_event(input).await;
+    let show = a.event_showtime(&f, &id, 48).await;
+    let event = id_of(&id);
+    until_search_finds(&app, "marigold", &["Marigold Comedy Hour"]).await;
+
+    let body = a.refused(DELETE_EVENT, &event, "CONFLICT").await;
+    assert!(body["data"].is_null(), "{body}");
+    assert_eq!(a.event_titles().await, ["Marigold Comedy Hour"]);
+    assert_eq!(a.event(&id).await["title"], "Marigold Comedy Hour");
+
+    a.ok(CANCEL_SHOWTIME, &id_of(&show)).await;
+    assert_eq!(a.ok(DELETE_EVENT, &event).await["deleteEvent"], true);
+    assert!(a.event_titles().await.is_empty());
+    assert_eq!(a.event(&id).await, Value::Null);
+    until_search_finds(&app, "marigold", &[]).await;
+
+    a.refused(DELETE_EVENT, &event, "NOT_FOUND").await;
+    a.refused(
+        UPDATE_EVENT,
+        &json!({ "id": id, "i": { "title": "Back" } }),
+        "NOT_FOUND",
+    )
+    .await;
+    let input = json!({ "i": { "screenId": f.screen_id, "eventId": id, "startsAt": in_hours(72), "prices": all_prices() } });
+    a.refused(SHOWTIME, &input, "NOT_FOUND").await;
+}
+
+#[tokio::test]
+async fn delete_event_without_showtimes_keeps_the_others() {
+    let app = spawn_app().await;
+    let a = as_admin(&app).await;
+    let gone = a.new_event(event_input()).await;
+    let kept = with(
+        event_input(),
+        json!({ "title": "Opera Under Stars", "category": "opera" }),
+    );
+    a.new_event(kept).await;
+
+    assert_eq!(a.ok(DELETE_EVENT, &id_of(&gone)).await["deleteEvent"], true);
+    assert_eq!(a.event_titles().await, ["Opera Under Stars"]);
+}
+
 /// Creates a promotion; checks its validity window and blanks it for comparison.
 async fn created_promotion(a: &Caller<'_>, changes: Value) -> Value {
     let input = promotion(changes);
@@ -513,8 +685,9 @@ async fn admin_mutations_are_refused_for_customers_and_anonymous_callers_and_wri
     let show = app.showtime_at(&f, 48).await;
     let customer = Caller(&app, Some(app.customer("fan@marquee.test").await));
     let anonymous = Caller(&app, None);
-    let before = admin.everything(&f.theatre_id).await;
 
+    let e = admin.new_event(event_input()).await;
+    let before = admin.everything(&f.theatre_id).await;
     let (t, m) = (&f.theatre_id, &f.movie_id);
     let new_show = json!({ "screenId": f.screen_id, "movieId": m, "startsAt": in_hours(72), "prices": all_prices() });
     let vars = json!({
@@ -526,6 +699,8 @@ async fn admin_mutations_are_refused_for_customers_and_anonymous_callers_and_wri
         "updateMovie": { "id": m, "i": { "title": "Hijacked" } },
         "deleteMovie": { "id": m },
         "createEvent": { "i": event_input() },
+        "updateEvent": { "id": e, "i": { "title": "Hijacked" } },
+        "deleteEvent": { "id": e },
         "createShowtime": { "i": new_show },
         "updateShowtime": { "id": show, "i": { "startsAt": in_hours(96) } },
         "cancelShowtime": { "id": show },

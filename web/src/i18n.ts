@@ -464,6 +464,11 @@ export const en = {
       deleteNamed: (title: string) => `Delete ${title}`,
       deleteConfirm: (title: string) => `Delete “${title}”?`,
       deleteHelp: 'Buyers will no longer find it. A movie with upcoming showtimes cannot be deleted.',
+      deleteEventHelp: 'Buyers will no longer find it. An event with upcoming showtimes cannot be deleted.',
+      eventHasShowtimes:
+        'This event has upcoming showtimes, so it cannot be deleted. Cancel its showtimes first.',
+      eventDurationLocked:
+        'The duration cannot change while this event has showtimes scheduled. Cancel them first, or keep the duration.',
       showtimes: 'Showtimes',
       title: 'Title',
       synopsis: 'Synopsis',

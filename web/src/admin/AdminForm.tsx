@@ -8,6 +8,7 @@ export function AdminForm({
   state,
   submitLabel,
   note,
+  failure = (error) => <ErrorNotice error={error} />,
   children,
 }: {
   onSubmit: (e: FormEvent) => void;
@@ -15,13 +16,15 @@ export function AdminForm({
   submitLabel: string;
   /** Shown between the fields and the action's failure, e.g. a check of the form's own. */
   note?: ReactNode;
+  /** How the action's failure is told, where a code means something particular here. */
+  failure?: (error: unknown) => ReactNode;
   children: ReactNode;
 }) {
   return (
     <form className="admin-form" onSubmit={onSubmit}>
       <div className="admin-fields">{children}</div>
       {note}
-      {state.error ? <ErrorNotice error={state.error} /> : null}
+      {state.error ? failure(state.error) : null}
       <div className="admin-actions">
         <button type="submit" disabled={state.busy}>
           {submitLabel}

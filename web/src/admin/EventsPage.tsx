@@ -1,11 +1,12 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { request } from '../api/client';
 import { useQuery } from '../api/useQuery';
 import { graphql } from '../gql';
+import type { AdminEventsQuery } from '../gql/graphql';
 import { t } from '../i18n';
 import { Link, paths } from '../router';
-import { AdminForm, Field, useDraft, WideTextField } from './AdminForm';
-import { list, orNull } from './MovieForm';
+import { ConfirmDialog } from './ConfirmDialog';
+import { EventErrorNotice, EventForm, type EventFields } from './EventForm';
 import { PagedResults, useFirstPagePaging } from './paging';
 import { useAction } from './useAction';
 
@@ -18,9 +19,14 @@ const AdminEvents = graphql(`
       nodes {
         id
         title
+        description
         performer
         category
+        genres
+        language
         durationMinutes
+        ageRating
+        posterUrl
       }
     }
   }
@@ -35,48 +41,33 @@ const CreateEvent = graphql(`
   }
 `);
 
-const BLANK = {
-  title: '',
-  performer: '',
-  category: '',
-  durationMinutes: '',
-  description: '',
-  genres: '',
-  language: '',
-  ageRating: '',
-  posterUrl: '',
-};
+const UpdateEvent = graphql(`
+  mutation AdminUpdateEvent($id: ID!, $input: UpdateEventInput!) {
+    updateEvent(id: $id, input: $input) {
+      id
+      title
+    }
+  }
+`);
 
-/** Live events by title, and a form for a new one (the API offers no changes to events yet). */
+const DeleteEvent = graphql(`
+  mutation AdminDeleteEvent($id: ID!) {
+    deleteEvent(id: $id)
+  }
+`);
+
+type Event = AdminEventsQuery['events']['nodes'][number];
+
+/** Live events by title: a new one, changes, and retiring one. */
 export function EventsPage() {
   const paging = useFirstPagePaging();
   const events = useQuery(AdminEvents, { after: paging.after });
-  const { draft: d, setDraft: setD, bind } = useDraft(BLANK);
   const [status, setStatus] = useState('');
-  const [create, state] = useAction(() =>
-    request(CreateEvent, {
-      input: {
-        title: d.title.trim(),
-        performer: d.performer.trim(),
-        category: d.category.trim(),
-        durationMinutes: Number(d.durationMinutes),
-        description: d.description.trim(),
-        genres: list(d.genres),
-        language: orNull(d.language),
-        ageRating: orNull(d.ageRating),
-        posterUrl: orNull(d.posterUrl),
-      },
-    }),
-  );
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    const done = await create();
-    if (done) {
-      setStatus(t.admin.titles.created(done.createEvent.title));
-      setD(BLANK);
-      events.retry();
-    }
-  };
+  const [editing, setEditing] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState<Event | null>(null);
+  const [create, createState] = useAction((input: EventFields) => request(CreateEvent, { input }));
+  const [update, updateState] = useAction((id: string, input: EventFields) => request(UpdateEvent, { id, input }));
+  const [remove, removeState, clearRemove] = useAction((id: string) => request(DeleteEvent, { id }));
 
   return (
     <section aria-labelledby="admin-events-h">
@@ -85,14 +76,48 @@ export function EventsPage() {
         {(nodes) => (
           <ul className="admin-list">
             {nodes.map((ev) => (
-              <li key={ev.id} className="admin-row">
-                <span>
-                  <Link href={paths.event(ev.id)}>{ev.title}</Link>{' '}
-                  <span className="muted">
-                    {[ev.performer, ev.category, t.title.runtime(ev.durationMinutes)].join(' · ')}
+              <li key={ev.id}>
+                <div className="admin-row">
+                  <span>
+                    <Link href={paths.event(ev.id)}>{ev.title}</Link>{' '}
+                    <span className="muted">
+                      {[ev.performer, ev.category, t.title.runtime(ev.durationMinutes)].join(' · ')}
+                    </span>
                   </span>
-                </span>
-                <Link href={paths.admin('showtimes', 'event', ev.id)}>{t.admin.titles.showtimes}</Link>
+                  <span className="admin-actions">
+                    <Link href={paths.admin('showtimes', 'event', ev.id)}>{t.admin.titles.showtimes}</Link>
+                    <button
+                      type="button"
+                      aria-expanded={editing === ev.id}
+                      onClick={() => setEditing(editing === ev.id ? null : ev.id)}
+                      aria-label={t.admin.titles.editNamed(ev.title)}
+                    >
+                      {t.admin.edit}
+                    </button>
+                    <button
+                      type="button"
+                      className="admin-danger"
+                      onClick={() => setDeleting(ev)}
+                      aria-label={t.admin.titles.deleteNamed(ev.title)}
+                    >
+                      {t.admin.delete}
+                    </button>
+                  </span>
+                </div>
+                {editing === ev.id && (
+                  <EventForm
+                    initial={ev}
+                    submitLabel={t.admin.save}
+                    state={updateState}
+                    onSubmit={async (input) => {
+                      if (!(await update(ev.id, input))) return false;
+                      setStatus(t.admin.titles.saved(input.title));
+                      setEditing(null);
+                      events.retry();
+                      return true;
+                    }}
+                  />
+                )}
               </li>
             ))}
           </ul>
@@ -102,17 +127,41 @@ export function EventsPage() {
         {status}
       </p>
       <h3>{t.admin.titles.addEvent}</h3>
-      <AdminForm onSubmit={submit} state={state} submitLabel={t.admin.titles.createEvent}>
-        <Field label={t.admin.titles.title} {...bind('title')} required />
-        <Field label={t.admin.titles.performer} {...bind('performer')} required />
-        <Field label={t.admin.titles.category} {...bind('category')} required placeholder="concert" />
-        <Field label={t.admin.titles.duration} type="number" min={1} {...bind('durationMinutes')} required />
-        <Field label={t.admin.titles.language} {...bind('language')} />
-        <Field label={t.admin.titles.ageRating} {...bind('ageRating')} />
-        <Field label={t.admin.titles.genres} {...bind('genres')} />
-        <Field label={t.admin.titles.posterUrl} type="url" {...bind('posterUrl')} />
-        <WideTextField label={t.admin.titles.description} {...bind('description')} />
-      </AdminForm>
+      <EventForm
+        submitLabel={t.admin.titles.createEvent}
+        state={createState}
+        onSubmit={async (input) => {
+          const done = await create(input);
+          if (!done) return false;
+          setStatus(t.admin.titles.created(done.createEvent.title));
+          events.retry();
+          return true;
+        }}
+      />
+      {deleting && (
+        <ConfirmDialog
+          title={t.admin.titles.deleteConfirm(deleting.title)}
+          confirmLabel={t.admin.delete}
+          busy={removeState.busy}
+          error={null}
+          onClose={() => {
+            clearRemove();
+            setDeleting(null);
+          }}
+          onConfirm={async () => {
+            if (await remove(deleting.id)) {
+              setStatus(t.admin.titles.deleted(deleting.title));
+              setDeleting(null);
+              events.retry();
+            }
+          }}
+        >
+          <p>{t.admin.titles.deleteEventHelp}</p>
+          {removeState.error ? (
+            <EventErrorNotice error={removeState.error} conflict={t.admin.titles.eventHasShowtimes} />
+          ) : null}
+        </ConfirmDialog>
+      )}
     </section>
   );
 }

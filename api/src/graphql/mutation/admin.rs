@@ -124,6 +124,30 @@ impl AdminMutation {
         ))
     }
 
+    async fn update_event(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateEventInput,
+    ) -> ApiResult<Event> {
+        let admin = admin(ctx).await?;
+        let id = ApiError::parse_id("id", &id, EventId::parse)?;
+        Ok(Event(
+            services(ctx)
+                .catalog_admin
+                .update_event(&admin, id, input.into())
+                .await?,
+        ))
+    }
+
+    /// Retires a live event; refused while it has upcoming showtimes.
+    async fn delete_event(&self, ctx: &Context<'_>, id: ID) -> ApiResult<bool> {
+        let admin = admin(ctx).await?;
+        let id = ApiError::parse_id("id", &id, EventId::parse)?;
+        services(ctx).catalog_admin.delete_event(&admin, id).await?;
+        Ok(true)
+    }
+
     /// Schedules a showtime; refused in the past or overlapping another show on the screen
     /// (running time plus cleaning buffer).
     async fn create_showtime(

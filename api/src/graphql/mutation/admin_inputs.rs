@@ -179,6 +179,37 @@ impl From<CreateEventInput> for EventInput {
     }
 }
 
+/// Live event changes; omitted fields stay, an empty poster URL clears it.
+#[derive(InputObject)]
+pub struct UpdateEventInput {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub performer: Option<String>,
+    /// Category slug: concert, comedy, theatre, opera, sports…
+    pub category: Option<String>,
+    pub genres: Option<Vec<String>>,
+    pub language: Option<String>,
+    pub duration_minutes: Option<i32>,
+    pub age_rating: Option<String>,
+    pub poster_url: Option<String>,
+}
+
+impl From<UpdateEventInput> for EventInput {
+    fn from(i: UpdateEventInput) -> Self {
+        Self {
+            title: i.title,
+            description: i.description,
+            performer: i.performer,
+            category: i.category,
+            genres: i.genres,
+            language: i.language,
+            duration_minutes: i.duration_minutes,
+            age_rating: i.age_rating,
+            poster_url: i.poster_url,
+        }
+    }
+}
+
 /// The price of one seat category.
 #[derive(InputObject)]
 pub struct PriceInput {

@@ -163,10 +163,7 @@ impl CatalogAdmin {
         input: EventInput,
     ) -> Result<Event, CatalogError> {
         let now = self.clock.now();
-        let category = required("category", input.category)?;
-        let category = genres::normalise(&category).ok_or_else(|| {
-            CatalogError::invalid("category", "use 1-30 letters, digits or hyphens")
-        })?;
+        let category = category(&required("category", input.category)?)?;
         let id = EventId::generate().uuid();
         let model = events::ActiveModel {
             id: Set(id),
@@ -206,6 +203,100 @@ impl CatalogAdmin {
         let saved = self.announced("event", id, now, async move |txn| model.insert(txn).await);
         Ok(saved.await?.into())
     }
+
+    async fn live_event(&self, id: EventId) -> Result<events::Model, CatalogError> {
+        events::Entity::find_by_id(id.uuid())
+            .filter(events::Column::DeletedAt.is_null())
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| CatalogError::not_found("event", id))
+    }
+
+    /// Changes a live event. A new duration is refused while shows are scheduled, since it
+    /// would move their end and could make them overlap.
+    #[tracing::instrument(skip_all, fields(event_id = %id), err)]
+    pub async fn update_event(
+        &self,
+        _admin: &Admin,
+        id: EventId,
+        input: EventInput,
+    ) -> Result<Event, CatalogError> {
+        let current = self.live_event(id).await?;
+        if let Some(duration) = input.duration_minutes
+            && duration != current.duration_minutes
+            && self
+                .upcoming_count(showtimes::Column::EventId.eq(id.uuid()))
+                .await?
+                > 0
+        {
+            return Err(CatalogError::Conflict(
+                "the duration cannot change while showtimes are scheduled".into(),
+            ));
+        }
+        let mut m: events::ActiveModel = current.into();
+        if let Some(v) = input.title {
+            m.title = Set(text("title", &v, 200)?);
+        }
+        if let Some(v) = input.description {
+            m.description = Set(optional_text("description", &v, 5000)?);
+        }
+        if let Some(v) = input.performer {
+            m.performer = Set(text("performer", &v, 200)?);
+        }
+        if let Some(v) = input.category {
+            m.category = Set(category(&v)?);
+        }
+        if let Some(v) = input.genres {
+            m.genres = Set(genres::encode(&v)?);
+        }
+        if let Some(v) = input.language {
+            m.language = Set(text("language", &v, 50)?);
+        }
+        if let Some(v) = input.duration_minutes {
+            m.duration_minutes = Set(minutes("durationMinutes", v, MAX_RUNTIME)?);
+        }
+        if let Some(v) = input.age_rating {
+            m.age_rating = Set(optional_text("ageRating", &v, 20)?);
+        }
+        if let Some(v) = input.poster_url {
+            m.poster_url = Set(url("posterUrl", Some(&v))?);
+        }
+        let now = self.clock.now();
+        m.updated_at = Set(now);
+        let saved = self.announced("event", id.uuid(), now, async move |txn| {
+            m.update(txn).await
+        });
+        Ok(saved.await?.into())
+    }
+
+    /// Retires a live event (kept for booking history). Refused while it has upcoming shows.
+    #[tracing::instrument(skip_all, fields(event_id = %id), err)]
+    pub async fn delete_event(&self, _admin: &Admin, id: EventId) -> Result<(), CatalogError> {
+        let current = self.live_event(id).await?;
+        let upcoming = self
+            .upcoming_count(showtimes::Column::EventId.eq(id.uuid()))
+            .await?;
+        if upcoming > 0 {
+            return Err(CatalogError::Conflict(format!(
+                "event has {upcoming} upcoming showtimes: cancel them first"
+            )));
+        }
+        let now = self.clock.now();
+        let mut m: events::ActiveModel = current.into();
+        m.deleted_at = Set(Some(now));
+        m.updated_at = Set(now);
+        self.announced("event", id.uuid(), now, async move |txn| {
+            m.update(txn).await
+        })
+        .await?;
+        Ok(())
+    }
+}
+
+/// An event's category as a slug.
+fn category(value: &str) -> Result<String, CatalogError> {
+    genres::normalise(value)
+        .ok_or_else(|| CatalogError::invalid("category", "use 1-30 letters, digits or hyphens"))
 }
 
 pub(super) fn cast_json(cast: Vec<String>) -> Result<serde_json::Value, CatalogError> {
