@@ -4,10 +4,11 @@ import { useQuery } from '../api/useQuery';
 import { graphql } from '../gql';
 import type { AdminEventsQuery } from '../gql/graphql';
 import { t } from '../i18n';
-import { Link, paths } from '../router';
+import { paths } from '../router';
 import { ConfirmDialog } from './ConfirmDialog';
 import { EventErrorNotice, EventForm, type EventFields } from './EventForm';
 import { PagedResults, useFirstPagePaging } from './paging';
+import { TitleRow } from './TitleRow';
 import { useAction } from './useAction';
 
 const AdminEvents = graphql(`
@@ -76,49 +77,29 @@ export function EventsPage() {
         {(nodes) => (
           <ul className="admin-list">
             {nodes.map((ev) => (
-              <li key={ev.id}>
-                <div className="admin-row">
-                  <span>
-                    <Link href={paths.event(ev.id)}>{ev.title}</Link>{' '}
-                    <span className="muted">
-                      {[ev.performer, ev.category, t.title.runtime(ev.durationMinutes)].join(' · ')}
-                    </span>
-                  </span>
-                  <span className="admin-actions">
-                    <Link href={paths.admin('showtimes', 'event', ev.id)}>{t.admin.titles.showtimes}</Link>
-                    <button
-                      type="button"
-                      aria-expanded={editing === ev.id}
-                      onClick={() => setEditing(editing === ev.id ? null : ev.id)}
-                      aria-label={t.admin.titles.editNamed(ev.title)}
-                    >
-                      {t.admin.edit}
-                    </button>
-                    <button
-                      type="button"
-                      className="admin-danger"
-                      onClick={() => setDeleting(ev)}
-                      aria-label={t.admin.titles.deleteNamed(ev.title)}
-                    >
-                      {t.admin.delete}
-                    </button>
-                  </span>
-                </div>
-                {editing === ev.id && (
-                  <EventForm
-                    initial={ev}
-                    submitLabel={t.admin.save}
-                    state={updateState}
-                    onSubmit={async (input) => {
-                      if (!(await update(ev.id, input))) return false;
-                      setStatus(t.admin.titles.saved(input.title));
-                      setEditing(null);
-                      events.retry();
-                      return true;
-                    }}
-                  />
-                )}
-              </li>
+              <TitleRow
+                key={ev.id}
+                href={paths.event(ev.id)}
+                title={ev.title}
+                details={[ev.performer, ev.category, t.title.runtime(ev.durationMinutes)].join(' · ')}
+                showtimesHref={paths.admin('showtimes', 'event', ev.id)}
+                editing={editing === ev.id}
+                onToggleEdit={() => setEditing(editing === ev.id ? null : ev.id)}
+                onDelete={() => setDeleting(ev)}
+              >
+                <EventForm
+                  initial={ev}
+                  submitLabel={t.admin.save}
+                  state={updateState}
+                  onSubmit={async (input) => {
+                    if (!(await update(ev.id, input))) return false;
+                    setStatus(t.admin.titles.saved(input.title));
+                    setEditing(null);
+                    events.retry();
+                    return true;
+                  }}
+                />
+              </TitleRow>
             ))}
           </ul>
         )}

@@ -5,10 +5,11 @@ import { formatDateKey } from '../format';
 import { graphql } from '../gql';
 import type { AdminMoviesQuery } from '../gql/graphql';
 import { t } from '../i18n';
-import { Link, paths } from '../router';
+import { paths } from '../router';
 import { ConfirmDialog } from './ConfirmDialog';
 import { MovieForm, type MovieFields } from './MovieForm';
 import { PagedResults, useFirstPagePaging } from './paging';
+import { TitleRow } from './TitleRow';
 import { useAction } from './useAction';
 
 const AdminMovies = graphql(`
@@ -78,51 +79,29 @@ export function MoviesPage() {
         {(nodes) => (
           <ul className="admin-list">
             {nodes.map((m) => (
-              <li key={m.id}>
-                <div className="admin-row">
-                  <span>
-                    <Link href={paths.movie(m.id)}>{m.title}</Link>{' '}
-                    <span className="muted">
-                      {[m.certificate, t.title.runtime(m.runtimeMinutes), formatDateKey(m.releaseDate)]
-                        .filter(Boolean)
-                        .join(' · ')}
-                    </span>
-                  </span>
-                  <span className="admin-actions">
-                    <Link href={paths.admin('showtimes', 'movie', m.id)}>{t.admin.titles.showtimes}</Link>
-                    <button
-                      type="button"
-                      aria-expanded={editing === m.id}
-                      onClick={() => setEditing(editing === m.id ? null : m.id)}
-                      aria-label={t.admin.titles.editNamed(m.title)}
-                    >
-                      {t.admin.edit}
-                    </button>
-                    <button
-                      type="button"
-                      className="admin-danger"
-                      onClick={() => setDeleting(m)}
-                      aria-label={t.admin.titles.deleteNamed(m.title)}
-                    >
-                      {t.admin.delete}
-                    </button>
-                  </span>
-                </div>
-                {editing === m.id && (
-                  <MovieForm
-                    initial={m}
-                    submitLabel={t.admin.save}
-                    state={updateState}
-                    onSubmit={async (input) => {
-                      if (!(await update(m.id, input))) return false;
-                      setStatus(t.admin.titles.saved(input.title));
-                      setEditing(null);
-                      movies.retry();
-                      return true;
-                    }}
-                  />
-                )}
-              </li>
+              <TitleRow
+                key={m.id}
+                href={paths.movie(m.id)}
+                title={m.title}
+                details={[m.certificate, t.title.runtime(m.runtimeMinutes), formatDateKey(m.releaseDate)].filter(Boolean).join(' · ')}
+                showtimesHref={paths.admin('showtimes', 'movie', m.id)}
+                editing={editing === m.id}
+                onToggleEdit={() => setEditing(editing === m.id ? null : m.id)}
+                onDelete={() => setDeleting(m)}
+              >
+                <MovieForm
+                  initial={m}
+                  submitLabel={t.admin.save}
+                  state={updateState}
+                  onSubmit={async (input) => {
+                    if (!(await update(m.id, input))) return false;
+                    setStatus(t.admin.titles.saved(input.title));
+                    setEditing(null);
+                    movies.retry();
+                    return true;
+                  }}
+                />
+              </TitleRow>
             ))}
           </ul>
         )}
