@@ -195,6 +195,21 @@ async fn filters_by_zip_radius_genre_city_and_date() {
     let other_day = json!({ "g": ["action"], "city": "Chicago", "d": "2030-01-01" });
     assert!(names(&search(&app, other_day).await).is_empty());
 
+    // Each theatre is its own document: the movie's being found says nothing of when the
+    // theatres' changes reached the index, so they get their own second too.
+    for (zip, name) in [
+        ("60601", "Loop Grand"),
+        ("60201", "Evanston Six"),
+        ("78701", "Austin Palace"),
+    ] {
+        until_first(
+            &app,
+            json!({ "k": ["THEATRE"], "zip": zip }),
+            name,
+            Duration::from_secs(1),
+        )
+        .await;
+    }
     let by_zip = json!({ "k": ["THEATRE"], "zip": "60201" });
     assert_eq!(names(&search(&app, by_zip).await), vec!["Evanston Six"]);
     let near = |km: f64| json!({ "k": ["THEATRE"], "near": { "lat": 41.8853, "lon": -87.6278, "radiusKm": km } });
