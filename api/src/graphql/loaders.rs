@@ -41,6 +41,20 @@ pub struct ReviewBy {
     pub reader: Principal,
 }
 
+/// Keys grouped by who reads them, in first-seen order: one request has one reader, but a
+/// batch is grouped all the same should it ever mix them.
+fn by_reader<K>(keys: &[K], reader_of: impl Fn(&K) -> Principal) -> Vec<(Principal, Vec<&K>)> {
+    let mut groups: Vec<(Principal, Vec<&K>)> = Vec::new();
+    for key in keys {
+        let reader = reader_of(key);
+        match groups.iter_mut().find(|(r, _)| *r == reader) {
+            Some((_, mine)) => mine.push(key),
+            None => groups.push((reader, vec![key])),
+        }
+    }
+    groups
+}
+
 type LoadResult<K, V> = Result<HashMap<K, V>, Arc<CatalogError>>;
 
 impl Loader<TheatreId> for CatalogLoader {
@@ -143,15 +157,7 @@ impl Loader<PaymentOf> for CatalogLoader {
         keys: &[PaymentOf],
     ) -> Result<HashMap<PaymentOf, PaymentView>, Arc<BookingError>> {
         let mut found = HashMap::new();
-        // One request has one reader; grouped all the same, should a batch ever mix them.
-        let mut readers: Vec<Principal> = Vec::new();
-        for key in keys {
-            if !readers.contains(&key.reader) {
-                readers.push(key.reader);
-            }
-        }
-        for reader in readers {
-            let mine: Vec<&PaymentOf> = keys.iter().filter(|k| k.reader == reader).collect();
+        for (reader, mine) in by_reader(keys, |k| k.reader) {
             let asked: Vec<(BookingId, UserId)> =
                 mine.iter().map(|k| (k.booking, k.owner)).collect();
             let mut views = self
@@ -175,19 +181,8 @@ impl Loader<ReviewBy> for CatalogLoader {
     type Error = Arc<ReviewError>;
     async fn load(&self, keys: &[ReviewBy]) -> Result<HashMap<ReviewBy, Review>, Arc<ReviewError>> {
         let mut found = HashMap::new();
-        // One request has one reader; grouped all the same, should a batch ever mix them.
-        let mut readers: Vec<Principal> = Vec::new();
-        for key in keys {
-            if !readers.contains(&key.reader) {
-                readers.push(key.reader);
-            }
-        }
-        for reader in readers {
-            let movies: Vec<MovieId> = keys
-                .iter()
-                .filter(|k| k.reader == reader)
-                .map(|k| k.movie)
-                .collect();
+        for (reader, mine) in by_reader(keys, |k| k.reader) {
+            let movies: Vec<MovieId> = mine.iter().map(|k| k.movie).collect();
             let written = self
                 .0
                 .reviews
