@@ -26,6 +26,7 @@
 # Options:
 #   --skip-lint      skip steps 1 and 2
 #   --servers-only   start the servers, run CMD with TEST_DATABASE_URL,
+#                    TEST_DATABASE_READ_URL (a streaming standby of it),
 #                    TEST_REDIS_URL, TEST_STRIPE_API, TEST_SMTP_URL,
 #                    TEST_SMTP_API and TEST_BACKEND=postgres exported, stop
 #                    the servers and exit with CMD's exit code
@@ -50,6 +51,9 @@ TMP_DIR=""
 PG_DIR=""
 PG_PORT=""
 PG_STARTED=0
+STANDBY_DIR=""
+STANDBY_PORT=""
+STANDBY_STARTED=0
 REDIS_PORT=""
 REDIS_STARTED=0
 STRIPE_PORT=""
@@ -295,6 +299,40 @@ stop_postgres() {
     fi
 }
 
+# A streaming standby of the run's PostgreSQL, for the read-replica tests.
+start_standby() {
+    local t0 t1
+    t0=$(now_ms)
+    STANDBY_DIR="$TMP_DIR/pg-standby"
+    mkdir -p "$STANDBY_DIR"
+    chmod 700 "$STANDBY_DIR"
+    if is_root; then
+        chown "$PG_USER:" "$STANDBY_DIR"
+    fi
+    if ! as_pg "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" \
+        -D "$STANDBY_DIR/data" -R -X stream >"$TMP_DIR/basebackup.log" 2>&1; then
+        cat "$TMP_DIR/basebackup.log" >&2
+        die "pg_basebackup of the test PostgreSQL failed"
+    fi
+    STANDBY_PORT=$(free_port)
+    # A hot standby needs at least the primary's max_connections.
+    if ! as_pg "$PG_BIN/pg_ctl" -D "$STANDBY_DIR/data" -l "$STANDBY_DIR/server.log" -w -t 60 \
+        -o "-c listen_addresses=127.0.0.1 -p $STANDBY_PORT -k '$STANDBY_DIR' -c hot_standby=on -c max_connections=400" \
+        start >"$TMP_DIR/pg_ctl_standby.log" 2>&1; then
+        cat "$TMP_DIR/pg_ctl_standby.log" "$STANDBY_DIR/server.log" >&2 || true
+        die "could not start the PostgreSQL standby"
+    fi
+    STANDBY_STARTED=1
+    t1=$(now_ms)
+    log "PostgreSQL standby is up on 127.0.0.1:$STANDBY_PORT after $(fmt_secs $((t1 - t0)))s"
+}
+
+stop_standby() {
+    [ "$STANDBY_STARTED" = 1 ] || return 0
+    STANDBY_STARTED=0
+    as_pg "$PG_BIN/pg_ctl" -D "$STANDBY_DIR/data" stop -m immediate -w -t 10 >/dev/null 2>&1 || true
+}
+
 # ------------------------------------------------------------------ Redis ---
 
 redis_ping() {
@@ -455,6 +493,7 @@ cleanup() {
     # A second Ctrl-C must not interrupt the shutdown and leave servers behind.
     trap '' INT TERM
     trap - EXIT
+    stop_standby
     stop_postgres
     stop_redis
     stop_localstripe
@@ -500,11 +539,13 @@ start_servers() {
     ensure_python_servers
     make_tmp_dir
     start_postgres
+    start_standby
     start_redis
     start_localstripe
     start_mailsink
     export TEST_DATABASE_URL="postgres://$PG_USER@127.0.0.1:$PG_PORT/postgres"
     export TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/"
+    export TEST_DATABASE_READ_URL="postgres://$PG_USER@127.0.0.1:$STANDBY_PORT/postgres"
     export TEST_STRIPE_API="http://127.0.0.1:$STRIPE_PORT"
     export TEST_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT"
     export TEST_SMTP_API="http://127.0.0.1:$SMTP_API_PORT"

@@ -49,6 +49,11 @@ pub struct Settings {
     pub database_max_connections: u32,
     /// How long a request waits for a database connection before it fails.
     pub database_acquire_timeout_ms: u64,
+    /// `postgres://…` of a streaming standby (or a balancer port in front of standbys) for
+    /// catalog, listing and search reads; default: every read on the primary.
+    pub database_read_url: Option<SecretString>,
+    /// Reads go back to the primary while the standby may be staler than this.
+    pub database_read_max_lag_ms: u64,
     /// `redis://…`; default: everything in-process.
     pub redis_url: Option<SecretString>,
     /// Prefix of every Redis key of this deployment.
@@ -218,6 +223,8 @@ impl Default for Settings {
             database_url: None,
             database_max_connections: 16,
             database_acquire_timeout_ms: 10_000,
+            database_read_url: None,
+            database_read_max_lag_ms: 1_000,
             redis_url: None,
             redis_prefix: "marquee:".into(),
             seat_hold_front_line: true,
@@ -387,6 +394,28 @@ impl Settings {
                     "must start with postgres:// or sqlite:",
                 ));
             }
+        }
+        if let Some(url) = &self.database_read_url {
+            let u = url.expose_secret();
+            if !(u.starts_with("postgres://") || u.starts_with("postgresql://")) {
+                return Err(invalid("database_read_url", "must start with postgres://"));
+            }
+            let primary_is_postgres = self.database_url.as_ref().is_some_and(|p| {
+                let p = p.expose_secret();
+                p.starts_with("postgres://") || p.starts_with("postgresql://")
+            });
+            if !primary_is_postgres {
+                return Err(invalid(
+                    "database_read_url",
+                    "needs database_url to be PostgreSQL",
+                ));
+            }
+        }
+        if !(10..=600_000).contains(&self.database_read_max_lag_ms) {
+            return Err(invalid(
+                "database_read_max_lag_ms",
+                "must be between 10 and 600000",
+            ));
         }
         if let Some(url) = &self.redis_url {
             let u = url.expose_secret();

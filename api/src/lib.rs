@@ -4,6 +4,7 @@ pub mod config;
 pub mod graphql;
 mod http;
 pub mod metrics;
+mod queue_metrics;
 mod secrets;
 pub mod startup;
 pub mod telemetry;

@@ -1,5 +1,5 @@
 //! Prometheus metrics: HTTP requests, GraphQL operations, database statements, emails,
-//! live subscription messages and rate-limit refusals.
+//! live subscription messages and rate-limit refusals; the queues' depths (`queue_metrics`).
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -12,6 +12,8 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
+
+use crate::queue_metrics::QueueGauges;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct HttpLabels {
@@ -92,12 +94,14 @@ pub struct Metrics {
     live_resync_failures: Counter,
     rate_limited: Family<RateLimitLabels, Counter>,
     known_operations: Mutex<HashSet<String>>,
+    queues: QueueGauges,
 }
 
 impl Metrics {
     /// Registers every family.
     pub fn new() -> Arc<Self> {
         let mut registry = Registry::with_prefix("marquee");
+        let queues = QueueGauges::register(&mut registry);
         let http_requests = Family::<HttpLabels, Counter>::default();
         let http_latency =
             Family::<RouteLabels, Histogram, fn() -> Histogram>::new_with_constructor(
@@ -200,6 +204,7 @@ impl Metrics {
             db_statements,
             db_latency,
             known_operations: Mutex::new(HashSet::new()),
+            queues,
         })
     }
 
@@ -300,6 +305,11 @@ impl Metrics {
     /// Counts a fresh whole map, read for a group member that fell behind, that failed.
     pub fn live_resync_failed(&self) {
         self.live_resync_failures.inc();
+    }
+
+    /// The queue and read-replica gauges, set before each scrape.
+    pub fn queues(&self) -> &QueueGauges {
+        &self.queues
     }
 
     /// The text exposition format.

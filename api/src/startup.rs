@@ -14,6 +14,7 @@ use marquee_domain::db::DbSettings;
 use marquee_domain::mail::{EmailSettings, FileMailer, MailObserver, Mailer, SmtpMailer};
 use marquee_domain::payments::{FakeGateway, PaymentGateway};
 use marquee_domain::rate_limit::{RateLimitStore, RateLimiter, RedisRateLimits};
+use marquee_domain::replica::ReplicaSettings;
 use marquee_domain::waiting_room::WaitingRoomSettings;
 use marquee_domain::{DomainConfig, Services};
 use secrecy::ExposeSecret;
@@ -127,6 +128,20 @@ pub async fn start_services(
         email,
         clock,
         search_dir,
+        read_replica: settings
+            .database_read_url
+            .as_ref()
+            .map(|url| ReplicaSettings {
+                database: DbSettings {
+                    url: url.expose_secret().to_owned(),
+                    max_connections: settings.database_max_connections,
+                    acquire_timeout: std::time::Duration::from_millis(
+                        settings.database_acquire_timeout_ms,
+                    ),
+                    observer: None,
+                },
+                max_lag: std::time::Duration::from_millis(settings.database_read_max_lag_ms),
+            }),
     };
     Services::start(config)
         .await

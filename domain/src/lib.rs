@@ -4,6 +4,7 @@
 //! area. Adapters for the outside world (database, Redis, clock) sit behind small ports.
 
 pub mod accounts;
+pub mod backlog;
 pub mod booking;
 pub mod cache;
 pub mod catalog;
@@ -22,6 +23,7 @@ pub mod page;
 pub mod payments;
 pub mod rate_limit;
 pub mod redis_store;
+pub mod replica;
 pub mod reviews;
 pub mod services;
 pub mod waiting_room;

@@ -20,6 +20,7 @@ use crate::inbox::{InboxDeriver, InboxService};
 use crate::mail::{EmailSettings, EmailWorker, Mailer};
 use crate::payments::PaymentGateway;
 use crate::redis_store::RedisStore;
+use crate::replica::{ReadPool, ReplicaSettings};
 use crate::reviews::ReviewService;
 use crate::waiting_room::{
     InProcessWaitingRoom, RedisWaitingRoom, WaitingRoomService, WaitingRoomSettings,
@@ -60,6 +61,8 @@ pub struct DomainConfig {
     pub waiting_room: WaitingRoomSettings,
     /// Where the search index lives; in memory when `None` (maintenance commands).
     pub search_dir: Option<std::path::PathBuf>,
+    /// A streaming standby for catalog, listing and search reads, with its staleness bound.
+    pub read_replica: Option<ReplicaSettings>,
 }
 
 /// Failure to start the domain.
@@ -112,6 +115,8 @@ impl Readiness {
 pub struct Services {
     /// Database pool.
     pub db: DatabaseConnection,
+    /// Reads that tolerate bounded staleness (the standby when configured and fresh).
+    pub reads: ReadPool,
     /// Clock.
     pub clock: SharedClock,
     /// Accounts and authentication.
@@ -175,6 +180,10 @@ impl Services {
     pub async fn start(config: DomainConfig) -> Result<Arc<Self>, StartupError> {
         let db = db::connect(&config.database).await?;
         db::migrate(&db).await?;
+        let reads = match &config.read_replica {
+            Some(replica) => ReadPool::with_replica(db.clone(), &config.database, replica).await?,
+            None => ReadPool::primary_only(db.clone()),
+        };
         // The email worker and the inbox deriver have a small pool of their own, and the
         // relay another on its lane
         // (whose thread drives its connections): in an on-sale, requests queue for the main
@@ -286,7 +295,7 @@ impl Services {
                 config.tokens.account_recheck,
                 PasswordHasher::new(config.password_hashing),
             ),
-            catalog: CatalogReader::new(db.clone(), clock.clone(), listings.clone()),
+            catalog: CatalogReader::new(db.clone(), reads.clone(), clock.clone(), listings.clone()),
             catalog_admin: CatalogAdmin::new(
                 db.clone(),
                 clock.clone(),
@@ -296,6 +305,7 @@ impl Services {
             listings,
             clock,
             redis,
+            reads,
             db,
         }))
     }

@@ -5,6 +5,9 @@ use serde_json::json;
 
 use super::AppState;
 
+/// How long a scrape waits for the queue depths.
+const QUEUE_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Liveness: the process answers.
 pub async fn healthz() -> Response {
     (StatusCode::OK, axum::Json(json!({ "status": "ok" }))).into_response()
@@ -42,6 +45,22 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 /// classic `text/plain` format, a parser would take `# TYPE x counter` to name a metric
 /// `x` and then not match its `x_total` samples.
 pub async fn metrics(State(state): State<AppState>) -> Response {
+    let services = &state.services;
+    // A scrape must answer while the database does not: its gauges then show NaN.
+    let backlog = tokio::time::timeout(
+        QUEUE_READ_TIMEOUT,
+        marquee_domain::backlog::read(&services.db, &services.clock),
+    )
+    .await;
+    let backlog = match backlog {
+        Ok(Ok(b)) => Some(b),
+        Ok(Err(e)) => {
+            tracing::debug!(error = %e, "queue depths unread");
+            None
+        }
+        Err(_) => None,
+    };
+    state.metrics.queues().record(backlog, &services.reads);
     (
         StatusCode::OK,
         [(

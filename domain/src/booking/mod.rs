@@ -35,5 +35,6 @@ pub use front_line::{Claim, InProcessSeatHolds, NoFrontLine, RedisSeatHolds, Sea
 pub use holds::{BookingService, BookingSettings, HoldRequest};
 pub use reconcile::ReconcileWorker;
 pub use seat_audit::SeatAudit;
+pub use settle::UNSETTLED as UNSETTLED_PAYMENTS;
 pub use showtime_bookings::ShowtimeBookings;
 pub use types::{BookedSeat, Booking, BookingStatus, Ticket};

@@ -358,7 +358,7 @@ pub(super) fn mark_succeeded(
 }
 
 /// The payment states an answer may still move; `succeeded` and `failed` are final.
-pub(super) const UNSETTLED: [&str; 4] = ["pending", "unknown", "processing", "requires_action"];
+pub const UNSETTLED: [&str; 4] = ["pending", "unknown", "processing", "requires_action"];
 
 /// Records the gateway's answer on a payment still unsettled, inside the caller's
 /// transaction or not; whether it moved. A late or repeated answer never overwrites a

@@ -21,6 +21,7 @@ use uuid::Uuid;
 use crate::cache::QueryCache;
 use crate::clock::SharedClock;
 use crate::ids::{EventId, MovieId, TheatreId};
+use crate::replica::ReadPool;
 
 /// Filters for movie and event lists. City and date select titles with a scheduled
 /// showtime there (on that local date).
@@ -87,6 +88,10 @@ pub(super) const MAX_RADIUS_KM: f64 = 500.0;
 #[derive(Clone)]
 pub struct CatalogReader {
     db: DatabaseConnection,
+    /// Lists that are not cached (theatres, showtimes, search's showtimes near a place):
+    /// the standby while it is fresh enough. Lookups by id, seat maps, prices and the
+    /// cached listings read the primary, so that a change heard is a change seen.
+    reads: ReadPool,
     clock: SharedClock,
     snapshots: Arc<seat_map::SeatMapSnapshots>,
     /// Movie and event listings by city and date.
@@ -108,9 +113,15 @@ pub(super) fn lower_eq<C: sea_orm::sea_query::IntoColumnRef>(
 
 impl CatalogReader {
     /// Builds the reader.
-    pub fn new(db: DatabaseConnection, clock: SharedClock, listings: Arc<QueryCache>) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        reads: ReadPool,
+        clock: SharedClock,
+        listings: Arc<QueryCache>,
+    ) -> Self {
         Self {
             db,
+            reads,
             clock,
             snapshots: Arc::default(),
             listings,

@@ -82,7 +82,7 @@ impl CatalogReader {
             .order_by_asc(showtimes::Column::StartsAt)
             .order_by_asc(showtimes::Column::Id)
             .limit(MAX_ROWS)
-            .all(&self.db)
+            .all(self.reads.get())
             .await?;
         let mut out: HashMap<HitRef, Vec<Showtime>> = HashMap::new();
         for s in rows.into_iter().filter_map(Showtime::from_model) {

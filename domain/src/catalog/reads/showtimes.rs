@@ -59,7 +59,7 @@ impl CatalogReader {
             .order_by_asc(showtimes::Column::StartsAt)
             .order_by_asc(showtimes::Column::Id)
             .limit(limit)
-            .all(&self.db)
+            .all(self.reads.get())
             .await?;
         Ok(rows.into_iter().filter_map(Showtime::from_model).collect())
     }

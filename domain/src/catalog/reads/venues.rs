@@ -24,7 +24,7 @@ impl CatalogReader {
                 .order_by_asc(theatres::Column::City)
                 .order_by_asc(theatres::Column::Name)
                 .limit(MAX_THEATRES)
-                .all(&self.db)
+                .all(self.reads.get())
                 .await?;
             return Ok(rows.into_iter().map(Theatre::from).collect());
         };
@@ -50,7 +50,7 @@ impl CatalogReader {
             Condition::all().add(theatres::Column::Longitude.between(bbox.min_lon, bbox.max_lon))
         });
         let mut found: Vec<Theatre> = q
-            .all(&self.db)
+            .all(self.reads.get())
             .await?
             .into_iter()
             .filter_map(|m| {
