@@ -5,7 +5,7 @@
     python3 docs/capacity.py --check    # the same, asserting the simulation's invariants
     python3 docs/capacity.py --seed 7   # another random draw (default 1)
 
-Python 3 standard library only; runs in a few seconds. The inputs are named constants below:
+Python 3 standard library only; runs in about fifteen seconds. The inputs are named constants below:
 first the figures measured on the project's 2-core machine (each with the README section and
 the command that produced it), then the assumptions about traffic (each one a guess, stated).
 Change an assumption and run it again; docs/scaling.md quotes the output of the defaults.
@@ -394,6 +394,7 @@ class Sim:
         booking = self.next_booking
         self.next_booking += 1
         for s in seats:
+            assert show.status[s] == AVAILABLE, "a seat held twice"
             show.take(s, HELD, booking)
         show.held += k
         self.bookings[booking] = [sid, seats, "held", buyer]
