@@ -24,6 +24,7 @@ pub mod rate_limit;
 pub mod redis_store;
 pub mod reviews;
 pub mod services;
+pub mod trace;
 pub mod waiting_room;
 
 pub use error::{Classify, ErrorKind};
