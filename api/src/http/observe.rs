@@ -45,14 +45,17 @@ pub fn make_span(req: &axum::http::Request<axum::body::Body>) -> Span {
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-");
-    let path = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str())
-        .unwrap_or_else(|| req.uri().path());
+    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str());
+    let path = route.unwrap_or_else(|| req.uri().path());
+    // Named by route, as OpenTelemetry asks: the web app's paths (any path at all) would
+    // make a name per URL.
+    let name = match route {
+        Some(route) => format!("{} {route}", req.method()),
+        None => req.method().to_string(),
+    };
     let span = tracing::info_span!(
         "request",
-        otel.name = %format_args!("{} {path}", req.method()),
+        otel.name = %name,
         otel.kind = "server",
         method = %req.method(),
         path,
