@@ -71,6 +71,11 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// `tracing` filter directives.
     pub log_filter: String,
+    /// Base URL of an OTLP/HTTP collector (`http://127.0.0.1:4318`); spans go to its
+    /// `/v1/traces`. None: no traces are exported.
+    pub otlp_endpoint: Option<String>,
+    /// The `service.name` exported spans carry.
+    pub otlp_service_name: String,
     /// Run the background workers (outbox relay, hold expiry, payment reconciliation) in
     /// this instance; at least one instance of a deployment must.
     pub run_workers: bool,
@@ -233,6 +238,8 @@ impl Default for Settings {
             account_recheck_seconds: 10,
             log_format: LogFormat::Pretty,
             log_filter: "info,sqlx=warn,sea_orm=warn".into(),
+            otlp_endpoint: None,
+            otlp_service_name: "marquee".into(),
             run_workers: true,
             seed_demo: true,
             cleaning_buffer_minutes: 15,
@@ -585,6 +592,17 @@ impl Settings {
                 "must be between 100 and 600000",
             ));
         }
+        if let Some(url) = &self.otlp_endpoint
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(invalid(
+                "otlp_endpoint",
+                "must start with http:// or https://",
+            ));
+        }
+        if self.otlp_service_name.trim().is_empty() {
+            return Err(invalid("otlp_service_name", "must not be empty"));
+        }
         if let Some(url) = &self.smtp_url {
             let u = url.expose_secret();
             if !(u.starts_with("smtp://") || u.starts_with("smtps://")) {
@@ -734,6 +752,28 @@ mod tests {
                 Ok(())
             });
         }
+    }
+
+    #[test]
+    fn traces_are_off_by_default_and_their_endpoint_is_checked() {
+        figment::Jail::expect_with(|_| {
+            let s = Settings::load(None, &Overrides::default()).unwrap();
+            assert_eq!(s.otlp_endpoint, None);
+            assert_eq!(s.otlp_service_name, "marquee");
+            Ok(())
+        });
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("MARQUEE_OTLP_ENDPOINT", "http://127.0.0.1:4318");
+            let s = Settings::load(None, &Overrides::default()).unwrap();
+            assert_eq!(s.otlp_endpoint.as_deref(), Some("http://127.0.0.1:4318"));
+            Ok(())
+        });
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("MARQUEE_OTLP_ENDPOINT", "127.0.0.1:4317");
+            let err = Settings::load(None, &Overrides::default()).unwrap_err();
+            assert!(err.to_string().contains("otlp_endpoint"), "{err}");
+            Ok(())
+        });
     }
 
     #[test]

@@ -90,8 +90,22 @@ async fn main() -> anyhow::Result<()> {
         data_dir: cli.data_dir.clone(),
     };
     let settings = Settings::load(cli.config.as_deref(), &overrides)?;
-    telemetry::init(settings.log_format, &settings.log_filter);
-    match cli.command.unwrap_or(Command::Serve) {
+    let otlp = settings
+        .otlp_endpoint
+        .as_deref()
+        .map(|endpoint| telemetry::Otlp {
+            endpoint,
+            service_name: &settings.otlp_service_name,
+        });
+    let telemetry = telemetry::init(settings.log_format, &settings.log_filter, otlp)?;
+    let outcome = run(cli.command.unwrap_or(Command::Serve), settings).await;
+    // After the server has finished its requests: their spans are the last to leave.
+    telemetry.shutdown().await;
+    outcome
+}
+
+async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
+    match command {
         Command::Serve => serve(settings).await,
         Command::Migrate => {
             start_services(

@@ -26,6 +26,7 @@ pub mod redis_store;
 pub mod replica;
 pub mod reviews;
 pub mod services;
+pub mod trace;
 pub mod waiting_room;
 
 pub use error::{Classify, ErrorKind};

@@ -24,6 +24,8 @@ pub struct Model {
     pub message_id: String,
     pub sent_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// W3C `traceparent` of the span that queued the message (null when traces are off).
+    pub trace_parent: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,8 @@ pub struct Model {
     /// none are written derived.
     pub derived_at: Option<DateTimeUtc>,
     pub attempts: i32,
+    /// W3C `traceparent` of the span that wrote the row (null when traces are off).
+    pub trace_parent: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -122,7 +122,7 @@ fn a_named_backend_without_its_servers_fails_loudly() {
     ));
 }
 
-async fn fresh_database_url(dir: &std::path::Path) -> String {
+pub async fn fresh_database_url(dir: &std::path::Path) -> String {
     match backend() {
         Backend::Postgres {
             database: admin_url,

@@ -202,6 +202,7 @@ async fn an_on_sale_burst_of_events_while_a_reindex_is_held_up_makes_no_rebuild_
                 payload: json!({ "showtimeId": show, "seats": [] }),
                 created_at: chrono::Utc::now(),
                 seats: None,
+                trace_parent: None,
             })
             .collect();
         app.services.events.publish(&events).await.unwrap();

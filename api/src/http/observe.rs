@@ -1,11 +1,15 @@
-//! Request metrics and the tracing span of each request (with its request id).
+//! Request metrics and the tracing span of each request (with its request id), which
+//! continues the caller's trace when the request carries a W3C `traceparent`.
 
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
+use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
+use opentelemetry::trace::TraceContextExt as _;
 use tracing::Span;
+use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 
 use super::AppState;
 
@@ -18,7 +22,13 @@ pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> 
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| "unmatched".to_owned());
     let started = Instant::now();
-    let response = next.run(req).await;
+    let mut response = next.run(req).await;
+    // The request's own span, so that a caller can find its trace (traces on only).
+    if let Some(traceparent) = marquee_domain::trace::current()
+        && let Ok(value) = HeaderValue::from_str(&traceparent)
+    {
+        response.headers_mut().insert("traceparent", value);
+    }
     state.metrics.observe_http(
         &method,
         &path,
@@ -35,10 +45,28 @@ pub fn make_span(req: &axum::http::Request<axum::body::Body>) -> Span {
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-");
-    let path = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str())
-        .unwrap_or_else(|| req.uri().path());
-    tracing::info_span!("request", method = %req.method(), path, request_id)
+    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str());
+    let path = route.unwrap_or_else(|| req.uri().path());
+    // Named by route, as OpenTelemetry asks: the web app's paths (any path at all) would
+    // make a name per URL.
+    let name = match route {
+        Some(route) => format!("{} {route}", req.method()),
+        None => req.method().to_string(),
+    };
+    let span = tracing::info_span!(
+        "request",
+        otel.name = %name,
+        otel.kind = "server",
+        method = %req.method(),
+        path,
+        request_id
+    );
+    // `traceparent` and `tracestate`; with traces off the propagator reads nothing.
+    let caller = opentelemetry::global::get_text_map_propagator(|p| {
+        p.extract(&opentelemetry_http::HeaderExtractor(req.headers()))
+    });
+    if caller.span().span_context().is_remote() {
+        let _ = span.set_parent(caller);
+    }
+    span
 }

@@ -11,6 +11,7 @@ use async_graphql_axum::GraphQLProtocol;
 use axum::extract::{State, WebSocketUpgrade};
 use axum::http::StatusCode;
 use axum::response::Response;
+use tracing::Instrument as _;
 
 use super::AppState;
 use super::client_ip::ClientIp;
@@ -46,6 +47,9 @@ pub async fn upgrade(
             return coded(StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", why);
         }
     };
+    // The connection's span, in the upgrade request's trace (its `traceparent` included);
+    // each operation on the connection has a span inside it.
+    let connection = tracing::info_span!("graphql.ws", client = %ip);
     let schema = state.schema.clone();
     let services = state.services.clone();
     let limits = state.ws_limits.clone();
@@ -135,7 +139,7 @@ pub async fn upgrade(
                 }
             };
             tokio::select! {
-                () = serve => {}
+                () = serve.instrument(connection) => {}
                 () = watchdog => {}
             }
             if let Some(user) = conn.user() {

@@ -83,6 +83,8 @@ struct Operation {
     started: bool,
     /// Its group, when its results are shared.
     member: Option<Member>,
+    /// Its span, from the `subscribe` message to its end; its own executions run in it.
+    span: tracing::Span,
 }
 
 /// An operation's place in its group.
@@ -298,10 +300,16 @@ impl Session {
                     }
                 };
                 let mark = CommitMark::default();
+                let span = tracing::info_span!(
+                    "graphql.ws.operation",
+                    id = %id,
+                    operation = payload.operation_name.as_deref().unwrap_or("anonymous"),
+                    shared = member.is_some(),
+                );
                 // A member reads its map once its group listens, so that it misses nothing.
                 let ready = member.as_ref().map(|m| Box::pin(m.group.ready()) as _);
                 let request = payload.data(mark.clone());
-                let results = own(self.schema.clone(), request, data, ready);
+                let results = own(self.schema.clone(), request, data, ready, span.clone());
                 self.results.insert(id.clone(), results);
                 self.operations.insert(
                     id,
@@ -309,6 +317,7 @@ impl Session {
                         mark,
                         started: false,
                         member,
+                        span,
                     },
                 );
                 Reply::Nothing
@@ -386,6 +395,7 @@ impl Session {
                         request,
                         data,
                         Some(tokio::time::sleep(wait).boxed()),
+                        op.span.clone(),
                     );
                     // In place of the execution that failed, which would end the operation.
                     self.results.insert(id, again);
@@ -442,7 +452,7 @@ impl Session {
                 member.parked = None;
                 member.waiting = Some(member.group.subscribe());
                 let request = member.group.request().data(op.mark.clone());
-                let results = own(self.schema.clone(), request, data, None);
+                let results = own(self.schema.clone(), request, data, None, op.span.clone());
                 self.results.insert(id, results);
                 Reply::Nothing
             }
@@ -450,12 +460,13 @@ impl Session {
     }
 }
 
-/// An operation's own execution, once `ready` (if given) is.
+/// An operation's own execution, once `ready` (if given) is, in the operation's `span`.
 fn own(
     schema: AppSchema,
     request: Request,
     data: Arc<Data>,
     ready: Option<BoxFuture<'static, ()>>,
+    span: tracing::Span,
 ) -> BoxStream<'static, Item> {
     let start = async move {
         if let Some(ready) = ready {
@@ -463,11 +474,16 @@ fn own(
         }
         schema.execute_stream_with_session_data(request, data)
     };
-    stream::once(start)
+    let mut results = stream::once(start)
         .flatten()
         .map(|r| Item::Own(Some(Box::new(r))))
         .chain(stream::once(async { Item::Own(None) }))
-        .boxed()
+        .boxed();
+    stream::poll_fn(move |cx| {
+        let _entered = span.enter();
+        results.poll_next_unpin(cx)
+    })
+    .boxed()
 }
 
 /// A group's messages to one operation.

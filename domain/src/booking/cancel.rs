@@ -10,6 +10,8 @@ use crate::accounts::Principal;
 use crate::catalog::ShowtimeStatus;
 use crate::events::{booking_status_row, booking_status_row_because};
 use crate::ids::{BookingId, SeatId};
+use tracing::Instrument as _;
+use uuid::Uuid;
 
 use super::expiry::back_on_sale;
 use super::refunds::{OwedRefund, record_refund};
@@ -242,7 +244,18 @@ impl BookingService {
         else {
             return Ok(ExecutionOutcome::EmptyQueue);
         };
-        let booking = self.load(BookingId::from(due.id)).await?;
+        let span = tracing::info_span!(
+            "booking.end_for_cancelled_showtime",
+            booking_id = %due.id,
+            showtime_id = %due.showtime_id,
+        );
+        self.end_for_cancelled_showtime(due.id)
+            .instrument(span)
+            .await
+    }
+
+    async fn end_for_cancelled_showtime(&self, id: Uuid) -> Result<ExecutionOutcome, BookingError> {
+        let booking = self.load(BookingId::from(id)).await?;
         match booking.status {
             BookingStatus::Confirmed => {
                 let total = booking.total_cents;

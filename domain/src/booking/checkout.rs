@@ -16,6 +16,7 @@ use crate::payments::ChargeRequest;
 
 use super::promotion_uses::take_promotion;
 use super::{Booking, BookingError, BookingService, BookingStatus, PromoRefusal};
+use tracing::Instrument as _;
 
 /// How the buyer pays.
 #[derive(Debug, Clone)]
@@ -58,7 +59,7 @@ pub struct CheckoutQuote {
 impl BookingService {
     /// Prices the booking, extends its hold once, and charges. Repeating a checkout of the
     /// same booking (even concurrently) charges once and returns its current state.
-    #[tracing::instrument(skip_all, fields(booking_id = %id), err)]
+    #[tracing::instrument(skip_all, fields(booking_id = %id, showtime_id = tracing::field::Empty), err)]
     pub async fn checkout(
         &self,
         who: &Principal,
@@ -76,6 +77,8 @@ impl BookingService {
             .find_owned(who, id)
             .await?
             .ok_or_else(|| BookingError::not_found("booking", id))?;
+        tracing::Span::current()
+            .record("showtime_id", tracing::field::display(booking.showtime_id));
         match booking.status {
             BookingStatus::Held => {}
             BookingStatus::PaymentPending | BookingStatus::Confirmed => return Ok(booking),
@@ -222,6 +225,12 @@ impl BookingService {
         if priced.total == 0 {
             return self.confirm(id, Some(known), payment_id, None).await;
         }
+        let charging = tracing::info_span!(
+            "payment.charge",
+            booking_id = %id,
+            gateway = self.gateway.name(),
+            amount_cents = priced.total,
+        );
         let outcome = self
             .gateway
             .charge(ChargeRequest {
@@ -231,6 +240,7 @@ impl BookingService {
                 idempotency_key: key,
                 description: format!("Marquee booking {id}"),
             })
+            .instrument(charging)
             .await;
         match &outcome {
             Err(e) if e.outcome_unknown() => self.breaker.record_failure(),

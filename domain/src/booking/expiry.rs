@@ -17,6 +17,7 @@ use crate::clock::SharedClock;
 use crate::events::{SeatChange, booking_status_row, seat_changes_row};
 use crate::ids::BookingId;
 use tokio::sync::Notify;
+use tracing::Instrument as _;
 use uuid::Uuid;
 
 use super::BookingStatus;
@@ -160,6 +161,19 @@ impl ExpiryWorker {
         else {
             return Ok(ExecutionOutcome::EmptyQueue);
         };
+        let span = tracing::info_span!(
+            "hold.expire",
+            booking_id = %due.id,
+            showtime_id = %due.showtime_id,
+        );
+        self.expire(due, now).instrument(span).await
+    }
+
+    async fn expire(
+        &self,
+        due: bookings::Model,
+        now: DateTime<Utc>,
+    ) -> Result<ExecutionOutcome, DbErr> {
         let id = BookingId::from(due.id);
         let txn = self.db.begin().await?;
         // Conditional: a concurrent checkout or release may have moved it already.

@@ -14,6 +14,7 @@ use sea_orm::{
     TransactionTrait,
 };
 use tokio::sync::Notify;
+use tracing::Instrument as _;
 use uuid::Uuid;
 
 use crate::accounts::Principal;
@@ -133,7 +134,7 @@ impl BookingService {
     }
 
     /// Holds every seat for the caller until the hold TTL runs out, or none of them.
-    #[tracing::instrument(skip_all, fields(showtime_id = %req.showtime_id, seats = req.seat_ids.len()), err)]
+    #[tracing::instrument(skip_all, fields(showtime_id = %req.showtime_id, seats = req.seat_ids.len(), booking_id = tracing::field::Empty), err)]
     pub async fn hold_seats(
         &self,
         who: &Principal,
@@ -159,6 +160,7 @@ impl BookingService {
         }
         self.skew.check().await?;
         let booking_id = Self::booking_id_for(who, req.idempotency_key.as_deref());
+        tracing::Span::current().record("booking_id", tracing::field::display(booking_id));
         if req.idempotency_key.is_some()
             && let Some(existing) = self.find_owned(who, booking_id).await?
         {
@@ -177,6 +179,11 @@ impl BookingService {
         let claim = self
             .holds
             .claim(req.showtime_id, &req.seat_ids, booking_id, now, expires_at)
+            .instrument(tracing::info_span!(
+                "hold.front_line",
+                showtime_id = %req.showtime_id,
+                booking_id = %booking_id,
+            ))
             .await;
         let result = match claim {
             Claim::Taken(ref seats) => Err(BookingError::SeatUnavailable(seats.clone())),
@@ -260,6 +267,7 @@ impl BookingService {
     }
 
     #[allow(clippy::too_many_arguments)]
+    #[tracing::instrument(name = "hold.transaction", skip_all, fields(showtime_id = %showtime.id, booking_id = %booking_id))]
     async fn hold_in_db(
         &self,
         who: &Principal,

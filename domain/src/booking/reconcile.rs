@@ -13,6 +13,7 @@ use crate::ids::BookingId;
 use super::settle::UNSETTLED;
 use super::{BookingError, BookingService, ExecutionOutcome};
 use crate::payments::ChargeOutcome;
+use tracing::Instrument as _;
 
 /// A payment the gateway has never heard of this long after it was made never left us.
 const NEVER_SENT_AFTER: i64 = 10;
@@ -77,41 +78,54 @@ impl ReconcileWorker {
             return Ok(ExecutionOutcome::TaskCompleted);
         }
         let booking = BookingId::from(due.booking_id);
-        let answer = s
-            .gateway
-            .lookup(&due.idempotency_key, due.provider_ref.as_deref())
-            .await;
-        tracing::info!(booking_id = %booking, attempt = due.attempts + 1, answer = ?answer, "reconciling a payment");
-        match answer {
-            Ok(Some(outcome @ ChargeOutcome::RequiresAction { .. })) => {
-                s.settle_awaiting(
-                    booking,
-                    due.id,
-                    &due.idempotency_key,
-                    due.provider_ref.as_deref(),
-                    outcome,
-                    next_check,
-                )
-                .await?;
+        let span = tracing::info_span!(
+            "payment.reconcile",
+            booking_id = %booking,
+            attempt = due.attempts + 1,
+        );
+        async {
+            let answer = s
+                .gateway
+                .lookup(&due.idempotency_key, due.provider_ref.as_deref())
+                .instrument(tracing::info_span!(
+                    "payment.lookup",
+                    gateway = s.gateway.name()
+                ))
+                .await;
+            tracing::info!(booking_id = %booking, attempt = due.attempts + 1, answer = ?answer, "reconciling a payment");
+            match answer {
+                Ok(Some(outcome @ ChargeOutcome::RequiresAction { .. })) => {
+                    s.settle_awaiting(
+                        booking,
+                        due.id,
+                        &due.idempotency_key,
+                        due.provider_ref.as_deref(),
+                        outcome,
+                        next_check,
+                    )
+                    .await?;
+                }
+                Ok(Some(outcome)) => {
+                    s.settle(booking, due.id, Ok(outcome)).await?;
+                }
+                Ok(None) if now - due.created_at > Duration::minutes(NEVER_SENT_AFTER) => {
+                    s.fail(
+                        booking,
+                        due.id,
+                        None,
+                        "the payment never reached the gateway",
+                    )
+                    .await?;
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::warn!(booking_id = %booking, error = %e, "gateway still unreachable for reconciliation")
+                }
             }
-            Ok(Some(outcome)) => {
-                s.settle(booking, due.id, Ok(outcome)).await?;
-            }
-            Ok(None) if now - due.created_at > Duration::minutes(NEVER_SENT_AFTER) => {
-                s.fail(
-                    booking,
-                    due.id,
-                    None,
-                    "the payment never reached the gateway",
-                )
-                .await?;
-            }
-            Ok(None) => {}
-            Err(e) => {
-                tracing::warn!(booking_id = %booking, error = %e, "gateway still unreachable for reconciliation")
-            }
+            Ok(ExecutionOutcome::TaskCompleted)
         }
-        Ok(ExecutionOutcome::TaskCompleted)
+        .instrument(span)
+        .await
     }
 
     /// Runs until the process stops.

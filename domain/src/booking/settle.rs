@@ -45,6 +45,7 @@ impl BookingService {
 
     /// [`Self::settle`] for a caller that has just read the booking (checkout), which
     /// spares the confirmation from reading it again.
+    #[tracing::instrument(name = "payment.settle", skip_all, fields(booking_id = %id))]
     pub(crate) async fn settle_known(
         &self,
         id: BookingId,

@@ -102,6 +102,7 @@ impl DiscoveryService {
     /// Replaces the index with the catalog as it is now; returns the documents indexed.
     /// No reindex writes between its read and its write, or what it read (older) would
     /// replace what that reindex wrote.
+    #[tracing::instrument(name = "search.rebuild", skip_all, err)]
     pub async fn rebuild(&self) -> Result<usize, DiscoveryError> {
         let mut progress = self.progress.lock().await;
         let now = self.clock.now();

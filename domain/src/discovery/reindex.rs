@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use marquee_entity::showtimes;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use tracing::Instrument as _;
 use uuid::Uuid;
 
 use super::sales::SalesThrottle;
@@ -149,14 +150,25 @@ impl DiscoveryService {
         let movies: Vec<Uuid> = titles.movies.iter().copied().collect();
         let events: Vec<Uuid> = titles.events.iter().copied().collect();
         let theatres: Vec<Uuid> = changes.theatres.iter().copied().collect();
-        let (docs, gone) = documents::some(&self.db, now, &movies, &events, &theatres).await?;
-        let index = self.index.clone();
-        tokio::task::spawn_blocking(move || {
-            index.upsert(&docs)?;
-            index.remove(&gone)
-        })
-        .await
-        .map_err(|_| DiscoveryError::Task)??;
+        let span = tracing::info_span!(
+            "search.reindex",
+            movies = movies.len(),
+            events = events.len(),
+            theatres = theatres.len(),
+        );
+        async {
+            let (docs, gone) = documents::some(&self.db, now, &movies, &events, &theatres).await?;
+            let index = self.index.clone();
+            tokio::task::spawn_blocking(move || {
+                index.upsert(&docs)?;
+                index.remove(&gone)
+            })
+            .await
+            .map_err(|_| DiscoveryError::Task)??;
+            Ok::<_, DiscoveryError>(())
+        }
+        .instrument(span)
+        .await?;
         progress.sales.written(titles.iter(), &for_sales, now);
         if let Some(sweep) = &sweep {
             progress.window.swept(sweep);

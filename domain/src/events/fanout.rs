@@ -150,6 +150,7 @@ mod tests {
             payload: serde_json::Value::Null,
             created_at: chrono::Utc::now(),
             seats: None,
+            trace_parent: None,
         })
     }
 

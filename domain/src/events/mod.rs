@@ -44,6 +44,9 @@ pub struct DomainEvent {
     /// this instance rather than once per subscriber.
     #[serde(skip)]
     pub seats: Option<std::sync::Arc<[SeatChange]>>,
+    /// The W3C `traceparent` of the span that wrote the row, when it was traced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace_parent: Option<String>,
 }
 
 /// Not an event of the outbox: the bus says it may have missed events (its Redis
@@ -59,6 +62,7 @@ impl From<marquee_entity::outbox::Model> for DomainEvent {
             payload: r.payload,
             created_at: r.created_at,
             seats: None,
+            trace_parent: r.trace_parent,
         }
     }
 }
@@ -73,6 +77,7 @@ impl DomainEvent {
             payload: serde_json::Value::Null,
             created_at: Utc::now(),
             seats: None,
+            trace_parent: None,
         }
     }
 

@@ -144,6 +144,8 @@ fn row(
         // The inbox deriver reads only rows it has something to make of.
         derived_at: Set((!crate::inbox::derives_from(topic)).then_some(now)),
         attempts: Set(0),
+        // The writer's span, for the relay and the inbox deriver to continue its trace.
+        trace_parent: Set(crate::trace::current()),
         ..Default::default()
     }
 }

@@ -19,6 +19,7 @@ use sea_orm::{
     QuerySelect, QueryTrait, Select, Statement,
 };
 use tokio::sync::{Notify, mpsc};
+use tracing::Instrument as _;
 
 use super::{DomainEvent, EventBus};
 use crate::booking::ExecutionOutcome;
@@ -81,9 +82,30 @@ impl OutboxRelay {
             self.derive_wake.notify_one();
         }
         let events: Vec<DomainEvent> = rows.into_iter().map(DomainEvent::from).collect();
-        if !events.is_empty()
-            && let Err(e) = self.bus.publish(&events).await
-        {
+        if events.is_empty() {
+            return Ok(events);
+        }
+        let batch = tracing::info_span!("outbox.relay", events = events.len());
+        // One span per traced event, in the trace of the request that wrote it, open while
+        // its batch is published (untraced events, all of them when traces are off, get none).
+        let traced: Vec<tracing::Span> = events
+            .iter()
+            .filter(|e| e.trace_parent.is_some())
+            .map(|e| {
+                let span = tracing::info_span!(
+                    parent: None,
+                    "outbox.publish",
+                    event_id = e.id,
+                    topic = %e.topic,
+                    key = %e.key,
+                );
+                crate::trace::continue_from(&span, e.trace_parent.as_deref());
+                span
+            })
+            .collect();
+        let published = self.bus.publish(&events).instrument(batch).await;
+        drop(traced);
+        if let Err(e) = published {
             return Err(DbErr::Custom(format!("publishing events: {e}")));
         }
         Ok(events)

@@ -13,16 +13,16 @@ use crate::events::{BOOKING_REMINDER, BOOKING_STATUS, DomainEvent, SHOWTIME_CHAN
 /// The topics inbox entries are made of.
 const TOPICS: [&str; 3] = [BOOKING_STATUS, BOOKING_REMINDER, SHOWTIME_CHANGED];
 
+/// An entry's kind, title and body (with `{title}`).
+type Wording = (&'static str, &'static str, &'static str);
+
 /// Whether rows of `topic` may make inbox entries (the others are written derived).
 pub(crate) fn derives_from(topic: &str) -> bool {
     TOPICS.contains(&topic)
 }
 
 /// The entry a booking status deserves, if any: (kind, title, body with `{title}`).
-fn wording(
-    status: &str,
-    reason: Option<&str>,
-) -> Option<(&'static str, &'static str, &'static str)> {
+fn wording(status: &str, reason: Option<&str>) -> Option<Wording> {
     if reason == Some(SHOWTIME_CANCELLED_REASON) {
         return Some((
             "booking.showtime_cancelled",
@@ -60,30 +60,36 @@ fn wording(
     })
 }
 
-/// Writes the inbox entries of `batch` (once per outbox row); returns the new entries.
+/// Writes the inbox entries of `batch` (once per outbox row), and their emails with the
+/// `trace_parent` of the event they come of; returns the new entries.
 pub(crate) async fn derive_notifications<C: ConnectionTrait>(
     db: &C,
     batch: &[DomainEvent],
     now: chrono::DateTime<chrono::Utc>,
     email_hourly_cap: u32,
 ) -> Result<Vec<notifications::Model>, DbErr> {
-    // (dedupe key, booking, wording): one entry per event and booking, and one reminder
-    // per booking however often it is asked for.
-    let mut due: Vec<(String, Uuid, (&str, &str, &str))> = batch
+    // (dedupe key, booking, wording, trace): one entry per event and booking, and one
+    // reminder per booking however often it is asked for.
+    let mut due: Vec<(String, Uuid, Wording, Option<&str>)> = batch
         .iter()
         .filter(|e| e.topic == BOOKING_STATUS)
         .filter_map(|e| {
             let words = wording(e.payload["status"].as_str()?, e.payload["reason"].as_str())?;
             let booking = Uuid::parse_str(&e.key).ok()?;
-            Some((format!("outbox:{}:{booking}", e.id), booking, words))
+            Some((
+                format!("outbox:{}:{booking}", e.id),
+                booking,
+                words,
+                e.trace_parent.as_deref(),
+            ))
         })
         .collect();
     due.extend(
         batch
             .iter()
             .filter(|e| e.topic == BOOKING_REMINDER)
-            .filter_map(|e| Uuid::parse_str(&e.key).ok())
-            .map(|booking| {
+            .filter_map(|e| Some((Uuid::parse_str(&e.key).ok()?, e.trace_parent.as_deref())))
+            .map(|(booking, trace)| {
                 (
                     format!("reminder:{booking}"),
                     booking,
@@ -92,6 +98,7 @@ pub(crate) async fn derive_notifications<C: ConnectionTrait>(
                         "Your show starts soon",
                         "{title} starts soon. Your tickets are in your booking.",
                     ),
+                    trace,
                 )
             }),
     );
@@ -117,6 +124,7 @@ pub(crate) async fn derive_notifications<C: ConnectionTrait>(
                     "Showtime changed",
                     "{title} has a new time or screen; your tickets stay valid. Check your booking for the details.",
                 ),
+                e.trace_parent.as_deref(),
             )
         }));
     }
@@ -125,7 +133,7 @@ pub(crate) async fn derive_notifications<C: ConnectionTrait>(
     if due.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<Uuid> = due.iter().map(|(_, b, _)| *b).collect();
+    let ids: Vec<Uuid> = due.iter().map(|(_, b, _, _)| *b).collect();
     let mut booked: HashMap<Uuid, bookings::Model> = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
         let found = bookings::Entity::find()
@@ -136,13 +144,17 @@ pub(crate) async fn derive_notifications<C: ConnectionTrait>(
     }
     let titles = titles_of(db, booked.values().map(|b| b.showtime_id).collect()).await?;
     let mut rows = Vec::with_capacity(due.len());
-    for (dedupe_key, booking, (kind, title, body)) in due {
+    let mut traces: HashMap<String, String> = HashMap::new();
+    for (dedupe_key, booking, (kind, title, body), trace) in due {
         let Some(b) = booked.get(&booking) else {
             continue;
         };
         let show = titles
             .get(&b.showtime_id)
             .map_or("your show", String::as_str);
+        if let Some(trace) = trace {
+            traces.insert(dedupe_key.clone(), trace.to_owned());
+        }
         rows.push(notifications::Model {
             id: Uuid::now_v7(),
             user_id: b.user_id,
@@ -189,7 +201,7 @@ pub(crate) async fn derive_notifications<C: ConnectionTrait>(
         .await?;
     }
     // The emails commit with the entries, so each entry has exactly one.
-    crate::mail::queue_emails(db, &rows, now, email_hourly_cap).await?;
+    crate::mail::queue_emails(db, &rows, &traces, now, email_hourly_cap).await?;
     Ok(rows)
 }
 

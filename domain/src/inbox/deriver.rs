@@ -14,6 +14,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, Statement, TransactionTrait,
 };
 use tokio::sync::Notify;
+use tracing::Instrument as _;
 
 use super::NOTIFICATION_ADDED;
 use super::derive::derive_notifications;
@@ -105,9 +106,31 @@ impl InboxDeriver {
             txn.rollback().await?;
             return Ok(ExecutionOutcome::TaskCompleted);
         }
-        let events: Vec<DomainEvent> = rows.into_iter().map(DomainEvent::from).collect();
-        let added = derive_notifications(&txn, &events, now, self.email_hourly_cap).await?;
-        txn.commit().await?;
+        let mut events: Vec<DomainEvent> = rows.into_iter().map(DomainEvent::from).collect();
+        let pass = tracing::info_span!("inbox.derive", events = events.len());
+        // A traced event is derived in a span of its writer's trace, and its emails carry
+        // that span on to the email worker.
+        let traced: Vec<tracing::Span> = events
+            .iter_mut()
+            .filter(|e| e.trace_parent.is_some())
+            .map(|e| {
+                let span = tracing::info_span!(
+                    parent: None,
+                    "inbox.derive_event",
+                    event_id = e.id,
+                    topic = %e.topic,
+                    key = %e.key,
+                );
+                crate::trace::continue_from(&span, e.trace_parent.as_deref());
+                e.trace_parent = crate::trace::of(&span);
+                span
+            })
+            .collect();
+        let added = derive_notifications(&txn, &events, now, self.email_hourly_cap)
+            .instrument(pass.clone())
+            .await?;
+        txn.commit().instrument(pass).await?;
+        drop(traced);
         if !added.is_empty() {
             self.mail_wake.notify_one();
         }
@@ -122,6 +145,7 @@ impl InboxDeriver {
                 payload: serde_json::json!({ "id": n.id }),
                 created_at: n.created_at,
                 seats: None,
+                trace_parent: None,
             })
             .collect();
         if !pushes.is_empty()

@@ -12,10 +12,12 @@ use uuid::Uuid;
 use crate::db::ROWS_PER_STATEMENT;
 
 /// Queues an email for each entry whose owner still has an account; the entry's key makes
-/// the email's key, so an entry never has two.
+/// the email's key, so an entry never has two. `traces` holds the `traceparent` of the
+/// event behind an entry (by its key), for the worker that sends it to continue the trace.
 pub(crate) async fn queue_emails<C: ConnectionTrait>(
     db: &C,
     entries: &[notifications::Model],
+    traces: &HashMap<String, String>,
     now: DateTime<Utc>,
     hourly_cap: u32,
 ) -> Result<usize, DbErr> {
@@ -65,6 +67,7 @@ pub(crate) async fn queue_emails<C: ConnectionTrait>(
                 message_id: Set(format!("<{id}@marquee>")),
                 sent_at: Set(None),
                 created_at: Set(now),
+                trace_parent: Set(traces.get(&n.dedupe_key).cloned()),
             })
         })
         .collect();

@@ -13,6 +13,7 @@ use sea_orm::{
     QuerySelect,
 };
 use tokio::sync::Notify;
+use tracing::Instrument as _;
 use uuid::Uuid;
 
 use super::content;
@@ -123,7 +124,16 @@ impl EmailWorker {
             // (until its lease lapses), not the batch.
             if let Some(email) = self.claim(id).await? {
                 attempted += 1;
-                self.deliver(email).await?;
+                let span = tracing::info_span!(
+                    "email.send",
+                    email_id = %email.id,
+                    kind = %email.kind,
+                    booking_id = email.booking_id.map(tracing::field::display),
+                    attempt = email.attempts,
+                );
+                // In the trace of the request behind the message, when it was traced.
+                crate::trace::continue_from(&span, email.trace_parent.as_deref());
+                self.deliver(email).instrument(span).await?;
             }
         }
         Ok(attempted)
@@ -236,6 +246,7 @@ impl EmailWorker {
     }
 
     /// Asks for the reminders now due; returns how many were asked for.
+    #[tracing::instrument(name = "reminders.scan", skip_all, err)]
     pub async fn request_reminders(&self) -> Result<usize, DbErr> {
         let asked =
             request_reminders(&self.db, self.clock.now(), self.settings.reminder_lead).await?;
