@@ -14,6 +14,7 @@ pub mod demo;
 pub mod discovery;
 pub mod error;
 pub mod events;
+pub mod feed;
 pub mod ids;
 pub mod inbox;
 pub mod mail;
@@ -27,4 +28,4 @@ pub mod services;
 pub mod waiting_room;
 
 pub use error::{Classify, ErrorKind};
-pub use services::{DomainConfig, Services};
+pub use services::{DomainConfig, FeedConfig, Services};
