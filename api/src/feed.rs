@@ -24,12 +24,14 @@ fn brokers(list: &str) -> Result<Vec<String>, String> {
         .map(str::to_owned)
         .collect();
     if brokers.is_empty() {
-        return Err("must list at least one broker as host:port (or be left unset for no feed)".into());
+        return Err(
+            "must list at least one broker as host:port (or be left unset for no feed)".into(),
+        );
     }
     for b in &brokers {
-        let ok = b
-            .rsplit_once(':')
-            .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok_and(|p| p > 0));
+        let ok = b.rsplit_once(':').is_some_and(|(host, port)| {
+            !host.is_empty() && port.parse::<u16>().is_ok_and(|p| p > 0)
+        });
         if !ok {
             return Err(format!("has `{b}`, which is not host:port"));
         }
@@ -59,7 +61,10 @@ pub(crate) fn validate(s: &Settings) -> Result<(), ConfigError> {
         ));
     }
     if !(1..=10_000).contains(&s.kafka_partitions) {
-        return Err(invalid("kafka_partitions", "must be between 1 and 10000".into()));
+        return Err(invalid(
+            "kafka_partitions",
+            "must be between 1 and 10000".into(),
+        ));
     }
     if !(1..=32).contains(&s.kafka_replication_factor) {
         return Err(invalid(

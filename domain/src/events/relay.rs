@@ -145,10 +145,7 @@ impl OutboxRelay {
         if self.feed {
             delete = delete.filter(outbox::Column::ExportedAt.is_not_null());
         }
-        Ok(delete
-            .exec(&self.db)
-            .await?
-            .rows_affected)
+        Ok(delete.exec(&self.db).await?.rows_affected)
     }
 
     /// Runs until the process stops: publishes as soon as a writer says it committed, and

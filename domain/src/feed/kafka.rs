@@ -132,7 +132,9 @@ impl KafkaSink {
             }
             count = self.partition_count(conn, topic).await?;
             if count == 0 {
-                return Err(FeedError::Broker(format!("topic {topic} has no partitions")));
+                return Err(FeedError::Broker(format!(
+                    "topic {topic} has no partitions"
+                )));
             }
         }
         let mut clients = Vec::with_capacity(count as usize);
@@ -168,9 +170,9 @@ impl KafkaSink {
             let topic = self.topic_name(&e.topic);
             let partitions = self.partitions(conn, &topic).await?;
             let p = partition_of(e.key.as_bytes(), partitions.len() as i32);
-            let group = groups.entry((topic, p)).or_insert_with(|| {
-                (partitions[p as usize].clone(), Vec::new(), Vec::new())
-            });
+            let group = groups
+                .entry((topic, p))
+                .or_insert_with(|| (partitions[p as usize].clone(), Vec::new(), Vec::new()));
             group.1.push(e.id);
             group.2.push(record(e));
         }
