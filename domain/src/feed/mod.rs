@@ -8,6 +8,8 @@ mod exporter;
 mod horizon;
 mod kafka;
 mod murmur2;
+#[cfg(test)]
+mod tests;
 
 use std::time::Duration;
 
