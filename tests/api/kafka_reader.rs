@@ -112,7 +112,13 @@ pub struct Consumed {
 
 /// Every record of every topic named `prefix…`, each partition in offset order.
 pub async fn read_all(brokers: &str, prefix: &str) -> Vec<Consumed> {
+    // Without a deadline the client retries for ever: a missing broker must fail the test.
+    let backoff = rskafka::BackoffConfig {
+        deadline: Some(Duration::from_secs(20)),
+        ..Default::default()
+    };
     let client = ClientBuilder::new(vec![brokers.to_owned()])
+        .backoff_config(backoff)
         .build()
         .await
         .expect("connect to the test broker");
