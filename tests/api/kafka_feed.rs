@@ -203,7 +203,8 @@ async fn a_broker_down_or_frozen_loses_and_reorders_nothing_and_the_bus_goes_on(
             "SELECT COUNT(*) FROM outbox WHERE exported_at IS NOT NULL"
         )
         .await,
-        0
+        0,
+        "rows marked exported while no broker could have acknowledged them"
     );
     assert!(app.metric("marquee_feed_export_failures_total").await >= 1.0);
     assert!(app.metric("marquee_feed_export_lag_seconds").await > 0.0);
