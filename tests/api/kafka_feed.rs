@@ -238,3 +238,55 @@ async fn a_broker_down_or_frozen_loses_and_reorders_nothing_and_the_bus_goes_on(
     );
     drop(broker);
 }
+
+/// An outbox row as a domain write makes it, already published and derived (only the feed
+/// is to read it).
+fn row(key: &str, n: i64) -> outbox::ActiveModel {
+    use sea_orm::Set;
+    let now = chrono::Utc::now();
+    outbox::ActiveModel {
+        topic: Set("catalog.changed".into()),
+        key: Set(key.into()),
+        payload: Set(json!({ "kind": "movie", "id": key, "n": n })),
+        created_at: Set(now),
+        published_at: Set(Some(now)),
+        derived_at: Set(Some(now)),
+        exported_at: Set(None),
+        attempts: Set(1),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn an_id_committed_after_a_later_one_is_still_exported_first() {
+    use sea_orm::{ActiveModelTrait, TransactionTrait};
+    if !postgresql_only("an_id_committed_after_a_later_one_is_still_exported_first") {
+        return;
+    }
+    let brokers = run_broker();
+    let prefix = own_prefix();
+    let app = spawn_app_with(feed(brokers.clone(), prefix.clone())).await;
+    let key = uuid::Uuid::new_v4().to_string();
+    // The first id is taken by a transaction that commits only after the second's.
+    let slow = app.services.db.begin().await.unwrap();
+    let first = row(&key, 1).insert(&slow).await.unwrap().id;
+    let second = row(&key, 2).insert(&app.services.db).await.unwrap().id;
+    assert!(first < second);
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    let early = sql_texts(
+        &app,
+        "SELECT COUNT(*) FROM outbox WHERE exported_at IS NOT NULL AND id >= $1",
+        [second.into()],
+    )
+    .await;
+    assert_eq!(
+        early,
+        ["0"],
+        "exported while an earlier id was still to commit"
+    );
+    slow.commit().await.unwrap();
+    exported(&app, Duration::from_secs(30)).await;
+    let rows = outbox_rows(&app).await;
+    let records = read_all(&brokers, &prefix).await;
+    check_feed(&rows, &records, &prefix, PARTITIONS as i32);
+}
