@@ -19,16 +19,19 @@
 # Before step 1 it installs what is missing (as root, through apt: Redis,
 # PostgreSQL 15, Prometheus, Chromium; the Stripe
 # emulator localstripe and the SMTP server aiosmtpd from PyPI into
-# target/test-venv) and starts a private PostgreSQL, Redis, localstripe and
-# SMTP sink (scripts/mailsink.py) on free loopback ports inside a temporary
-# directory. The servers and the directory are removed on every exit path.
+# target/test-venv; the Kafka-compatible broker tansu, built once from
+# crates.io into $MARQUEE_TOOLS) and starts a private PostgreSQL, Redis,
+# localstripe, SMTP sink (scripts/mailsink.py) and tansu on free loopback ports
+# inside a temporary directory. The servers and the directory are removed on
+# every exit path.
 #
 # Options:
 #   --skip-lint      skip steps 1 and 2
 #   --servers-only   start the servers, run CMD with TEST_DATABASE_URL,
 #                    TEST_DATABASE_READ_URL (a streaming standby of it),
 #                    TEST_REDIS_URL, TEST_STRIPE_API, TEST_SMTP_URL,
-#                    TEST_SMTP_API and TEST_BACKEND=postgres exported, stop
+#                    TEST_SMTP_API, TEST_KAFKA_BROKERS, TEST_TANSU_BIN and
+#                    TEST_BACKEND=postgres exported, stop
 #                    the servers and exit with CMD's exit code
 #   -h, --help       show this help
 # Any other arguments are passed to both `cargo test` runs, for example
@@ -39,6 +42,8 @@
 #
 # Environment:
 #   PG_BIN         directory of initdb/pg_ctl/postgres (default /usr/lib/postgresql/15/bin)
+#   MARQUEE_TOOLS  cache of test tools built from source, outside the repository
+#                  (default ~/.cache/marquee-tools): tansu-<version>/bin/tansu
 #   CHROMIUM_PATH  the browser of step 5 (default /usr/bin/chromium)
 set -euo pipefail
 
@@ -61,6 +66,8 @@ STRIPE_PID=""
 SMTP_PORT=""
 SMTP_API_PORT=""
 SMTP_PID=""
+KAFKA_PORT=""
+KAFKA_PID=""
 STEP_NAMES=()
 STEP_TIMES=()
 STEP_RESULTS=()
@@ -477,6 +484,72 @@ stop_mailsink() {
     SMTP_PID=""
 }
 
+# ------------------------------------------------------------ Kafka (tansu) ---
+
+# A Kafka-compatible broker in one Rust binary; its in-memory storage needs the
+# `dynostore` feature. Built once per version into a cache outside the repository.
+TANSU_VERSION=0.6.0
+TOOLS_DIR="${MARQUEE_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/marquee-tools}"
+TANSU_BIN="$TOOLS_DIR/tansu-$TANSU_VERSION/bin/tansu"
+
+ensure_tansu() {
+    [ -x "$TANSU_BIN" ] && return
+    mkdir -p "$TOOLS_DIR"
+    local t0 t1
+    t0=$(now_ms)
+    log "building tansu $TANSU_VERSION from crates.io into $TOOLS_DIR (once; several minutes)"
+    # One build at a time when runs start together; the second finds the binary.
+    (
+        flock 9
+        [ -x "$TANSU_BIN" ] ||
+            cargo install tansu --version "$TANSU_VERSION" --locked --features dynostore \
+                --root "$TOOLS_DIR/tansu-$TANSU_VERSION" --quiet
+    ) 9>"$TOOLS_DIR/tansu.lock" || die "building tansu $TANSU_VERSION failed"
+    [ -x "$TANSU_BIN" ] || die "tansu not found at $TANSU_BIN after building it"
+    t1=$(now_ms)
+    log "tansu built in $(fmt_secs $((t1 - t0)))s"
+}
+
+start_tansu() {
+    local attempt i t0 t1 url
+    for attempt in 1 2 3; do
+        KAFKA_PORT=$(free_port)
+        url="tcp://127.0.0.1:$KAFKA_PORT"
+        t0=$(now_ms)
+        # From the temp dir: tansu reads a .env file in its working directory.
+        (cd "$TMP_DIR" && exec "$TANSU_BIN" broker --listener-url "$url" \
+            --advertised-listener-url "$url" --storage-engine memory://tansu/) \
+            >"$TMP_DIR/tansu.log" 2>&1 &
+        KAFKA_PID=$!
+        for i in $(seq 1 200); do
+            if (exec 3<>"/dev/tcp/127.0.0.1/$KAFKA_PORT") 2>/dev/null; then
+                t1=$(now_ms)
+                log "tansu (Kafka) is up on 127.0.0.1:$KAFKA_PORT after $(fmt_secs $((t1 - t0)))s"
+                return
+            fi
+            kill -0 "$KAFKA_PID" 2>/dev/null || break
+            sleep 0.05
+        done
+        log "tansu did not start on port $KAFKA_PORT (attempt $attempt); log:"
+        cat "$TMP_DIR/tansu.log" >&2 || true
+        stop_tansu
+    done
+    die "could not start tansu"
+}
+
+stop_tansu() {
+    [ -n "$KAFKA_PID" ] || return 0
+    local i
+    kill -TERM "$KAFKA_PID" 2>/dev/null || true
+    for i in $(seq 1 50); do
+        kill -0 "$KAFKA_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$KAFKA_PID" 2>/dev/null || true
+    wait "$KAFKA_PID" 2>/dev/null || true
+    KAFKA_PID=""
+}
+
 # ------------------------------------------------------------ exit handler ---
 
 print_summary() {
@@ -498,6 +571,7 @@ cleanup() {
     stop_redis
     stop_localstripe
     stop_mailsink
+    stop_tansu
     if [ -n "$TMP_DIR" ]; then
         rm -rf "$TMP_DIR"
     fi
@@ -537,20 +611,24 @@ start_servers() {
     ensure_redis
     ensure_prometheus
     ensure_python_servers
+    ensure_tansu
     make_tmp_dir
     start_postgres
     start_standby
     start_redis
     start_localstripe
     start_mailsink
+    start_tansu
     export TEST_DATABASE_URL="postgres://$PG_USER@127.0.0.1:$PG_PORT/postgres"
     export TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/"
     export TEST_DATABASE_READ_URL="postgres://$PG_USER@127.0.0.1:$STANDBY_PORT/postgres"
     export TEST_STRIPE_API="http://127.0.0.1:$STRIPE_PORT"
     export TEST_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT"
     export TEST_SMTP_API="http://127.0.0.1:$SMTP_API_PORT"
+    export TEST_KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
+    export TEST_TANSU_BIN="$TANSU_BIN"
     t1=$(now_ms)
-    STEP_NAMES+=("start PostgreSQL + Redis + localstripe + SMTP sink")
+    STEP_NAMES+=("start PostgreSQL + Redis + localstripe + SMTP sink + tansu")
     STEP_TIMES+=("$(fmt_secs $((t1 - t0)))")
     STEP_RESULTS+=("ok")
 }
@@ -580,11 +658,11 @@ main() {
             shift
         fi
         [ $# -gt 0 ] || die "--servers-only needs a command, e.g. scripts/test.sh --servers-only -- cargo test -p marquee-tests"
-        banner "Starting PostgreSQL, Redis, localstripe and the SMTP sink"
+        banner "Starting PostgreSQL, Redis, localstripe, the SMTP sink and tansu"
         start_servers
         export TEST_BACKEND=postgres
-        printf 'TEST_DATABASE_URL=%s\nTEST_REDIS_URL=%s\nTEST_STRIPE_API=%s\nTEST_SMTP_URL=%s\nTEST_SMTP_API=%s\n' \
-            "$TEST_DATABASE_URL" "$TEST_REDIS_URL" "$TEST_STRIPE_API" "$TEST_SMTP_URL" "$TEST_SMTP_API"
+        printf 'TEST_DATABASE_URL=%s\nTEST_REDIS_URL=%s\nTEST_STRIPE_API=%s\nTEST_SMTP_URL=%s\nTEST_SMTP_API=%s\nTEST_KAFKA_BROKERS=%s\n' \
+            "$TEST_DATABASE_URL" "$TEST_REDIS_URL" "$TEST_STRIPE_API" "$TEST_SMTP_URL" "$TEST_SMTP_API" "$TEST_KAFKA_BROKERS"
         run_step "command" "$@"
         return
     fi
@@ -595,7 +673,7 @@ main() {
     fi
     ensure_web_tools
 
-    banner "Starting PostgreSQL, Redis, localstripe and the SMTP sink"
+    banner "Starting PostgreSQL, Redis, localstripe, the SMTP sink and tansu"
     start_servers
 
     if [ "$skip_lint" = 0 ]; then

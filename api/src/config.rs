@@ -217,6 +217,18 @@ pub struct Settings {
     pub rate_limit_anonymous: Rate,
     /// Password hashes (sign-up, log-in) computed at once; each holds 19 MiB.
     pub password_hash_concurrency: usize,
+    /// Bootstrap brokers of the event feed, `host:port` comma-separated: every outbox
+    /// event is exported to Kafka; unset (the default): no feed.
+    pub kafka_brokers: Option<String>,
+    /// Put before each outbox topic to name its Kafka topic.
+    pub kafka_topic_prefix: String,
+    /// Partitions of each topic the feed creates (existing topics keep theirs).
+    pub kafka_partitions: u32,
+    /// Replication factor of each topic the feed creates.
+    pub kafka_replication_factor: u16,
+    /// Longest wait for Kafka in one step (connecting, producing a batch) before the batch
+    /// is tried again.
+    pub kafka_timeout_ms: u64,
 }
 
 impl Default for Settings {
@@ -305,6 +317,11 @@ impl Default for Settings {
             rate_limit_search_account: Rate::per(600, MINUTE),
             rate_limit_anonymous: Rate::per(600, MINUTE),
             password_hash_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            kafka_brokers: None,
+            kafka_topic_prefix: "marquee.".into(),
+            kafka_partitions: 3,
+            kafka_replication_factor: 1,
+            kafka_timeout_ms: 10_000,
         }
     }
 }
@@ -636,6 +653,7 @@ impl Settings {
                 "must be at least 2, and email_retry_base_seconds at least 1",
             ));
         }
+        crate::feed::validate(self)?;
         Ok(())
     }
 

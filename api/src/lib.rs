@@ -1,6 +1,7 @@
 //! The Marquee server: configuration, the HTTP/GraphQL surface and start-up.
 
 pub mod config;
+mod feed;
 pub mod graphql;
 mod http;
 pub mod metrics;

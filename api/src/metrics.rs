@@ -1,7 +1,9 @@
 //! Prometheus metrics: HTTP requests, GraphQL operations, database statements, emails,
-//! live subscription messages and rate-limit refusals; the queues' depths (`queue_metrics`).
+//! live subscription messages, rate-limit refusals and the event feed; the queues' depths
+//! (`queue_metrics`).
 
 use std::collections::HashSet;
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -93,6 +95,9 @@ pub struct Metrics {
     live_groups: Gauge,
     live_resync_failures: Counter,
     rate_limited: Family<RateLimitLabels, Counter>,
+    feed_exported: Counter,
+    feed_failures: Counter,
+    feed_lag: Gauge<f64, AtomicU64>,
     known_operations: Mutex<HashSet<String>>,
     queues: QueueGauges,
 }
@@ -188,9 +193,30 @@ impl Metrics {
             "Root fields refused by a rate limit, by class and by whose limit (address or account)",
             rate_limited.clone(),
         );
+        let feed_exported = Counter::default();
+        let feed_failures = Counter::default();
+        let feed_lag = Gauge::<f64, AtomicU64>::default();
+        registry.register(
+            "feed_exported",
+            "Outbox events the event feed's broker acknowledged",
+            feed_exported.clone(),
+        );
+        registry.register(
+            "feed_export_failures",
+            "Event feed passes that failed (broker unreachable, refusing or slow), each retried",
+            feed_failures.clone(),
+        );
+        registry.register(
+            "feed_export_lag_seconds",
+            "Age of the oldest outbox event the event feed has not exported yet",
+            feed_lag.clone(),
+        );
         Arc::new(Self {
             registry,
             rate_limited,
+            feed_exported,
+            feed_failures,
+            feed_lag,
             emails,
             live_shared,
             live_own,
@@ -310,6 +336,22 @@ impl Metrics {
     /// The queue and read-replica gauges, set before each scrape.
     pub fn queues(&self) -> &QueueGauges {
         &self.queues
+    }
+
+    /// Records what the event feed's exporter reports.
+    pub fn observe_feed(&self, o: marquee_domain::feed::FeedObservation) {
+        use marquee_domain::feed::FeedObservation;
+        match o {
+            FeedObservation::Exported(n) => {
+                self.feed_exported.inc_by(n);
+            }
+            FeedObservation::Failed => {
+                self.feed_failures.inc();
+            }
+            FeedObservation::Lag(age) => {
+                self.feed_lag.set(age.as_secs_f64());
+            }
+        }
     }
 
     /// The text exposition format.

@@ -55,8 +55,9 @@ pub async fn start_services(
     let observer: Option<marquee_domain::db::QueryObserver> = metrics
         .clone()
         .map(|m| Arc::new(move |elapsed, failed| m.observe_db(elapsed, failed)) as _);
-    let mail_observer: Option<MailObserver> =
-        metrics.map(|m| Arc::new(move |outcome| m.observe_email(outcome)) as _);
+    let mail_observer: Option<MailObserver> = metrics
+        .clone()
+        .map(|m| Arc::new(move |outcome| m.observe_email(outcome)) as _);
     let lease = std::time::Duration::from_secs(u64::from(settings.email_lease_seconds));
     // A send must end well inside its lease, or a second worker could take the message
     // while the first is still talking to the server.
@@ -142,6 +143,7 @@ pub async fn start_services(
                 },
                 max_lag: std::time::Duration::from_millis(settings.database_read_max_lag_ms),
             }),
+        feed: crate::feed::feed_config(settings, metrics),
     };
     Services::start(config)
         .await
@@ -200,8 +202,8 @@ impl Application {
         }
         tokio::spawn(services.discovery.clone().run(listener));
         // Workers: publish the outbox, write inbox entries and emails from it, release lapsed holds, settle payments whose outcome
-        // was unknown, end the bookings of cancelled shows, send email. Any number of instances may run them; they coordinate through the
-        // database.
+        // was unknown, end the bookings of cancelled shows, send email, export the outbox to the event feed (when it is on). Any number
+        // of instances may run them; they coordinate through the database.
         if settings.run_workers {
             services.lane.spawn(
                 services
@@ -239,6 +241,9 @@ impl Application {
                     .clone()
                     .run(std::time::Duration::from_secs(1)),
             );
+            if let Some(exporter) = &services.exporter {
+                tokio::spawn(exporter.clone().run(std::time::Duration::from_millis(250)));
+            }
         }
         let schema = graphql::build(
             services.clone(),

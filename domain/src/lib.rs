@@ -15,6 +15,7 @@ pub mod demo;
 pub mod discovery;
 pub mod error;
 pub mod events;
+pub mod feed;
 pub mod ids;
 pub mod inbox;
 pub mod mail;
@@ -30,4 +31,4 @@ pub mod trace;
 pub mod waiting_room;
 
 pub use error::{Classify, ErrorKind};
-pub use services::{DomainConfig, Services};
+pub use services::{DomainConfig, FeedConfig, Services};

@@ -16,6 +16,7 @@ use crate::clock::SharedClock;
 use crate::db::{self, DbSettings};
 use crate::discovery::DiscoveryService;
 use crate::events::{EventBus, Fanout, InProcessBus, LiveLane, OutboxRelay, RedisBus};
+use crate::feed::{FeedObserver, KafkaSettings, KafkaSink, OutboxExporter};
 use crate::inbox::{InboxDeriver, InboxService};
 use crate::mail::{EmailSettings, EmailWorker, Mailer};
 use crate::payments::PaymentGateway;
@@ -63,6 +64,17 @@ pub struct DomainConfig {
     pub search_dir: Option<std::path::PathBuf>,
     /// A streaming standby for catalog, listing and search reads, with its staleness bound.
     pub read_replica: Option<ReplicaSettings>,
+    /// The event feed to Kafka, when it is on.
+    pub feed: Option<FeedConfig>,
+}
+
+/// The event feed's settings.
+#[derive(Clone)]
+pub struct FeedConfig {
+    /// How to reach Kafka.
+    pub kafka: KafkaSettings,
+    /// Receives the exporter's counts and lag (metrics).
+    pub observer: Option<FeedObserver>,
 }
 
 /// Failure to start the domain.
@@ -142,6 +154,8 @@ pub struct Services {
     pub inbox: InboxService,
     /// Sends queued email (spawned by the server; tests may drive it directly).
     pub emails: EmailWorker,
+    /// Exports the outbox to the event feed, when it is on (spawned by the server).
+    pub exporter: Option<OutboxExporter>,
     /// Ratings and reviews.
     pub reviews: ReviewService,
     /// The waiting rooms of hot showtimes.
@@ -239,6 +253,23 @@ impl Services {
         };
         let waiting_rooms =
             WaitingRoomService::new(db.clone(), clock.clone(), rooms, config.waiting_room);
+        // The feed's pool of its own: a pass holds a connection while the broker answers.
+        let exporter = match &config.feed {
+            Some(feed) => {
+                let feed_db = db::connect(&DbSettings {
+                    max_connections: 2,
+                    ..config.database.clone()
+                })
+                .await?;
+                Some(OutboxExporter::new(
+                    feed_db,
+                    clock.clone(),
+                    Arc::new(KafkaSink::new(feed.kafka.clone())),
+                    feed.observer.clone(),
+                ))
+            }
+            None => None,
+        };
         let outbox_wake = Arc::new(Notify::new());
         let mail_wake = Arc::new(Notify::new());
         let derive_wake = Arc::new(Notify::new());
@@ -267,13 +298,21 @@ impl Services {
                 let heard = events.subscribe();
                 lane.spawn(async move { Fanout::start(heard) }).await?
             },
-            relay: OutboxRelay::new(
-                relay_db,
-                clock.clone(),
-                events.clone(),
-                outbox_wake,
-                derive_wake.clone(),
-            ),
+            relay: {
+                let relay = OutboxRelay::new(
+                    relay_db,
+                    clock.clone(),
+                    events.clone(),
+                    outbox_wake,
+                    derive_wake.clone(),
+                );
+                if exporter.is_some() {
+                    relay.keeping_rows_for_the_feed()
+                } else {
+                    relay
+                }
+            },
+            exporter,
             deriver: InboxDeriver::new(
                 worker_db.clone(),
                 clock.clone(),

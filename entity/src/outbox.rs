@@ -15,6 +15,8 @@ pub struct Model {
     /// When its inbox entries (and their emails) were written; rows of topics that make
     /// none are written derived.
     pub derived_at: Option<DateTimeUtc>,
+    /// When the event feed's broker acknowledged it (never, while the feed is off).
+    pub exported_at: Option<DateTimeUtc>,
     pub attempts: i32,
     /// W3C `traceparent` of the span that wrote the row (null when traces are off).
     pub trace_parent: Option<String>,

@@ -14,6 +14,7 @@ mod m20261124_000009_rating_histogram;
 mod m20261206_000010_token_version;
 mod m20261206_000011_outbox_derived;
 mod m20261206_000012_trace_context;
+mod m20261206_000013_outbox_exported;
 
 /// Every migration of the Marquee schema, oldest first.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000010_token_version::Migration),
             Box::new(m20261206_000011_outbox_derived::Migration),
             Box::new(m20261206_000012_trace_context::Migration),
+            Box::new(m20261206_000013_outbox_exported::Migration),
         ]
     }
 }

@@ -28,6 +28,8 @@ mod hold_races;
 mod http_edges;
 mod inbox;
 mod instances;
+mod kafka_feed;
+mod kafka_reader;
 mod live;
 mod mail;
 mod marquee_process;

@@ -143,6 +143,7 @@ fn row(
         published_at: Set(None),
         // The inbox deriver reads only rows it has something to make of.
         derived_at: Set((!crate::inbox::derives_from(topic)).then_some(now)),
+        exported_at: Set(None),
         attempts: Set(0),
         // The writer's span, for the relay and the inbox deriver to continue its trace.
         trace_parent: Set(crate::trace::current()),

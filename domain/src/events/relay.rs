@@ -5,7 +5,7 @@
 //! rows again while they are being marked: delivery is at least once, and the fan-out skips
 //! event ids it has seen. Inbox entries and emails are not its business: the inbox deriver
 //! reads the same rows on its own, so a bus that fails delays live fan-out only. Published
-//! and derived rows are pruned after a day.
+//! and derived rows (and exported ones, when the event feed is on) are pruned after a day.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -42,6 +42,8 @@ pub struct OutboxRelay {
     bus: Arc<dyn EventBus>,
     wake: Arc<Notify>,
     derive_wake: Arc<Notify>,
+    /// Whether the event feed is on: then rows are kept until it exported them too.
+    feed: bool,
 }
 
 impl OutboxRelay {
@@ -61,7 +63,14 @@ impl OutboxRelay {
             bus,
             wake,
             derive_wake,
+            feed: false,
         }
+    }
+
+    /// Keeps rows until the event feed exported them (set when the feed is on; when it is
+    /// off, its column is ignored and rows are pruned as before).
+    pub fn keeping_rows_for_the_feed(self) -> Self {
+        Self { feed: true, ..self }
     }
 
     /// Publishes the next batch and marks it, if there is one: one whole pass.
@@ -148,15 +157,17 @@ impl OutboxRelay {
         Ok(())
     }
 
-    /// Deletes rows published more than a day ago, once the inbox has them too.
+    /// Deletes rows published more than a day ago, once the inbox has them too (and the
+    /// event feed, when it is on).
     pub async fn prune(&self) -> Result<u64, DbErr> {
         let before = self.clock.now() - Duration::hours(KEEP_PUBLISHED_HOURS);
-        Ok(outbox::Entity::delete_many()
+        let mut delete = outbox::Entity::delete_many()
             .filter(outbox::Column::PublishedAt.lt(before))
-            .filter(outbox::Column::DerivedAt.is_not_null())
-            .exec(&self.db)
-            .await?
-            .rows_affected)
+            .filter(outbox::Column::DerivedAt.is_not_null());
+        if self.feed {
+            delete = delete.filter(outbox::Column::ExportedAt.is_not_null());
+        }
+        Ok(delete.exec(&self.db).await?.rows_affected)
     }
 
     /// Runs until the process stops: publishes as soon as a writer says it committed, and
