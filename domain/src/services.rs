@@ -129,6 +129,8 @@ pub struct Services {
     pub db: DatabaseConnection,
     /// Reads that tolerate bounded staleness (the standby when configured and fresh).
     pub reads: ReadPool,
+    /// Operators' reads (queue depths for metrics), outside the main pool and its metrics.
+    pub monitor_db: DatabaseConnection,
     /// Clock.
     pub clock: SharedClock,
     /// Accounts and authentication.
@@ -204,6 +206,15 @@ impl Services {
         // pool, and published changes must not queue behind them.
         let worker_db = db::connect(&DbSettings {
             max_connections: 3,
+            ..config.database.clone()
+        })
+        .await?;
+        // Scrapes read the queues' depths on a connection of their own, unobserved: a scrape
+        // must answer in an on-sale whose requests hold the main pool, and its reads are
+        // not the application's statements.
+        let monitor_db = db::connect(&DbSettings {
+            max_connections: 1,
+            observer: None,
             ..config.database.clone()
         })
         .await?;
@@ -345,6 +356,7 @@ impl Services {
             clock,
             redis,
             reads,
+            monitor_db,
             db,
         }))
     }

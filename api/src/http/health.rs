@@ -49,7 +49,7 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
     // A scrape must answer while the database does not: its gauges then show NaN.
     let backlog = tokio::time::timeout(
         QUEUE_READ_TIMEOUT,
-        marquee_domain::backlog::read(&services.db, &services.clock),
+        marquee_domain::backlog::read(&services.monitor_db, &services.clock),
     )
     .await;
     let backlog = match backlog {
