@@ -1,0 +1,583 @@
+#!/usr/bin/env bash
+# A Marquee fleet on this machine, every part on loopback ports picked at run time.
+#
+#   scripts/cluster.sh up | down | status
+#   scripts/cluster.sh start-instance N | start-pg N | stop-pg N | start-redis N
+#
+#   up      start the fleet and wait until every part is ready:
+#             etcd (3 members) and Patroni over two PostgreSQL 15 nodes (a primary and a
+#             synchronous streaming standby); Redis (a primary and a replica) with three
+#             Sentinels; HAProxy (HTTP and WebSockets over the instances, a PostgreSQL
+#             write port on the Patroni leader, a read port on the standby, a Redis port
+#             on the Redis primary); CLUSTER_INSTANCES (3) `marquee` instances sharing a
+#             JWT secret made here, all running the workers; Prometheus scraping them
+#             with deploy/prometheus/marquee.rules.yml.
+#           Writes STATE_DIR/cluster.env (KEY=VALUE) for tests and operators.
+#   down    stop everything and remove STATE_DIR
+#   status  each part's state: Patroni roles, Redis roles, instances' /readyz, ...
+#   start-instance N   start instance N again, with the command line `up` wrote for it
+#   start-pg N         start Patroni node N again (an old primary rejoins as a standby)
+#   stop-pg N          stop Patroni node N and its PostgreSQL (a primary hands over)
+#   start-redis N      start Redis node N again, as a replica of the primary Sentinel names
+#
+# Environment:
+#   CLUSTER_DIR        state directory (default target/cluster)
+#   CLUSTER_INSTANCES  marquee instances (default 3)
+#   MARQUEE_BIN        the server binary (default target/debug/marquee)
+#   PG_BIN             PostgreSQL 15 binaries (default /usr/lib/postgresql/15/bin)
+# Runs as root (PostgreSQL and Patroni then run as the `postgres` user) or as any user
+# who can run them.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DEPLOY="$ROOT/deploy"
+STATE="${CLUSTER_DIR:-$ROOT/target/cluster}"
+case "$STATE" in /*) ;; *) STATE="$PWD/$STATE" ;; esac
+INSTANCES="${CLUSTER_INSTANCES:-3}"
+MARQUEE_BIN="${MARQUEE_BIN:-$ROOT/target/debug/marquee}"
+PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+PG_NODES=2
+REDIS_NODES=2
+SENTINELS=3
+ETCD_MEMBERS=3
+SYS_PYTHON=/usr/bin/python3
+[ -x "$SYS_PYTHON" ] || SYS_PYTHON=python3
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() {
+    printf 'error: %s\n' "$*" >&2
+    exit 1
+}
+now_ms() { date +%s%3N; }
+is_root() { [ "$(id -u)" -eq 0 ]; }
+usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
+
+# The values `up` chose, for the other commands.
+load_env() {
+    [ -f "$STATE/cluster.env" ] || die "no cluster in $STATE (run: scripts/cluster.sh up)"
+    set -a
+    # shellcheck disable=SC1091
+    . "$STATE/cluster.env"
+    set +a
+}
+
+# N free loopback ports at once (held together so that none is handed out twice).
+free_ports() {
+    "$SYS_PYTHON" - "$1" <<'EOF'
+import socket, sys
+socks = []
+for _ in range(int(sys.argv[1])):
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    socks.append(s)
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+EOF
+}
+
+# fill TEMPLATE OUT KEY=VALUE...: copy TEMPLATE to OUT with every @KEY@ replaced.
+fill() {
+    local tmpl=$1 out=$2 kv key value
+    shift 2
+    cp "$tmpl" "$out.tmp"
+    for kv in "$@"; do
+        key=${kv%%=*}
+        value=${kv#*=}
+        KEY="@$key@" VALUE="$value" "$SYS_PYTHON" -c '
+import os, sys
+p = sys.argv[1]
+s = open(p).read().replace(os.environ["KEY"], os.environ["VALUE"])
+open(p, "w").write(s)' "$out.tmp"
+    done
+    mv "$out.tmp" "$out"
+}
+
+# start NAME CMD...: run CMD in the background in a session of its own, its output in
+# logs/NAME.log and its pid in pids/NAME.pid.
+start() {
+    local name=$1
+    shift
+    (setsid "$@" >>"$STATE/logs/$name.log" 2>&1 </dev/null &
+        echo $! >"$STATE/pids/$name.pid")
+}
+
+pid_of() { cat "$STATE/pids/$1.pid" 2>/dev/null || true; }
+alive() {
+    local pid
+    pid=$(pid_of "$1")
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+
+# stop_proc NAME [SECONDS]: SIGTERM, then SIGKILL after SECONDS (default 10).
+stop_proc() {
+    local name=$1 wait=${2:-10} pid i
+    pid=$(pid_of "$name")
+    [ -n "$pid" ] || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 1 $((wait * 10))); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    rm -f "$STATE/pids/$name.pid"
+}
+
+# wait_for WHAT SECONDS CMD...: retry CMD every 0.2 s until it succeeds.
+wait_for() {
+    local what=$1 secs=$2 i
+    shift 2
+    for i in $(seq 1 $((secs * 5))); do
+        if "$@" >/dev/null 2>&1; then
+            return 0
+        fi
+        sleep 0.2
+    done
+    die "$what not ready after ${secs}s (logs in $STATE/logs)"
+}
+
+http_ok() { curl -sf -o /dev/null --max-time 1 "$1"; }
+
+# -------------------------------------------------------------------- etcd ---
+
+start_etcd() {
+    local i cluster="" name
+    for i in $(seq 1 $ETCD_MEMBERS); do
+        cluster+="${cluster:+,}e$i=http://127.0.0.1:$(eval echo "\$ETCD_${i}_PEER_PORT")"
+    done
+    for i in $(seq 1 $ETCD_MEMBERS); do
+        name=e$i
+        mkdir -p "$STATE/etcd/$name"
+        local client peer
+        client=$(eval echo "\$ETCD_${i}_PORT")
+        peer=$(eval echo "\$ETCD_${i}_PEER_PORT")
+        start "etcd$i" etcd --name "$name" --data-dir "$STATE/etcd/$name" \
+            --listen-client-urls "http://127.0.0.1:$client" --advertise-client-urls "http://127.0.0.1:$client" \
+            --listen-peer-urls "http://127.0.0.1:$peer" --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
+            --initial-cluster "$cluster" --initial-cluster-state new --initial-cluster-token marquee \
+            --heartbeat-interval 100 --election-timeout 1000 --log-level warn
+    done
+}
+
+etcd_healthy() { ETCDCTL_API=3 etcdctl --endpoints "$ETCD_ENDPOINTS" endpoint health; }
+
+# ------------------------------------------------------- Patroni/PostgreSQL ---
+
+# PostgreSQL refuses root: its processes run as `postgres`, straight from setpriv (not
+# runuser, which stays in between) so that the pid file names Patroni itself.
+AS_PG=()
+if is_root; then
+    AS_PG=(setpriv --reuid=postgres --regid=postgres --init-groups --)
+fi
+
+write_patroni_config() {
+    local n=$1 dir="$PG_ROOT/pg$1"
+    mkdir -p "$dir"
+    fill "$DEPLOY/patroni/patroni.yml.tmpl" "$dir/patroni.yml" \
+        NODE="pg$n" REST_PORT="$(eval echo "\$PATRONI_${n}_PORT")" ETCD_HOSTS="$ETCD_HOSTS" \
+        PG_PORT="$(eval echo "\$PG_${n}_PORT")" DATA_DIR="$dir/data" PG_BIN="$PG_BIN" NODE_DIR="$dir" \
+        SUPERUSER_PASSWORD="$PG_SUPERUSER_PASSWORD" REPLICATION_PASSWORD="$PG_REPLICATION_PASSWORD"
+    if is_root; then
+        chown -R postgres: "$dir"
+    fi
+}
+
+start_patroni() {
+    local n=$1
+    (cd "$PG_ROOT" && start "patroni$n" "${AS_PG[@]}" patroni "$PG_ROOT/pg$n/patroni.yml")
+}
+
+# stop_patroni N: Patroni stops its PostgreSQL (a leader hands the lock over first).
+stop_patroni() {
+    local n=$1 pid
+    stop_proc "patroni$n" 30
+    # A Patroni killed outright can leave its postmaster behind.
+    pid=$(head -n 1 "$PG_ROOT/pg$n/data/postmaster.pid" 2>/dev/null || true)
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+        kill -QUIT "$pid" 2>/dev/null || true
+        sleep 0.5
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+}
+
+patroni_role() { curl -s --max-time 1 "http://127.0.0.1:$1/patroni" | "$SYS_PYTHON" -c 'import json,sys; d=json.load(sys.stdin); print(d.get("role","?"), d.get("state","?"))' 2>/dev/null || echo "down"; }
+
+# The leader is up and a standby streams from it synchronously.
+pg_pair_ready() {
+    curl -sf --max-time 1 "http://127.0.0.1:$PG_WRITE_CHECK/primary" >/dev/null || return 1
+    local sync
+    sync=$(psql_at "$PG_WRITE_PORT" "select count(*) from pg_stat_replication where sync_state = 'sync' and state = 'streaming'")
+    [ "$sync" = 1 ]
+}
+
+psql_at() { "$PG_BIN/psql" -X -q -h 127.0.0.1 -p "$1" -U postgres -d "${3:-postgres}" -tAc "$2" 2>/dev/null; }
+
+# ------------------------------------------------------------------- Redis ---
+
+start_redis_node() {
+    local n=$1 replicaof=${2:-} port dir
+    port=$(eval echo "\$REDIS_${n}_PORT")
+    dir="$STATE/redis/r$n"
+    mkdir -p "$dir"
+    fill "$DEPLOY/redis/redis.conf.tmpl" "$dir/redis.conf" PORT="$port" DIR="$dir" \
+        REPLICAOF="${replicaof:+replicaof 127.0.0.1 $replicaof}"
+    start "redis$n" redis-server "$dir/redis.conf"
+}
+
+start_sentinel() {
+    local n=$1 port dir
+    port=$(eval echo "\$SENTINEL_${n}_PORT")
+    dir="$STATE/redis/s$n"
+    mkdir -p "$dir"
+    fill "$DEPLOY/redis/sentinel.conf.tmpl" "$dir/sentinel.conf" PORT="$port" DIR="$dir" \
+        PRIMARY_PORT="$REDIS_1_PORT"
+    start "sentinel$n" redis-sentinel "$dir/sentinel.conf"
+}
+
+redis_role() { redis-cli -h 127.0.0.1 -p "$1" role 2>/dev/null | head -n 1 || true; }
+
+# The Redis primary's port, as a majority of the Sentinels that answer name it.
+sentinel_primary_port() {
+    local n port answer
+    for n in $(seq 1 $SENTINELS); do
+        port=$(eval echo "\$SENTINEL_${n}_PORT")
+        answer=$(redis-cli -h 127.0.0.1 -p "$port" sentinel get-master-addr-by-name marquee 2>/dev/null | sed -n 2p)
+        [ -n "$answer" ] && echo "$answer"
+    done | sort | uniq -c | sort -rn | awk 'NR == 1 { print $2 }'
+}
+
+# ----------------------------------------------------------------- HAProxy ---
+
+write_haproxy_config() {
+    local servers="" pgw="" red="" i pg rest
+    for i in $(seq 1 "$INSTANCES"); do
+        servers+="    server i$i 127.0.0.1:$(eval echo "\$INSTANCE_${i}_PORT") check"$'\n'
+    done
+    # Each PostgreSQL node is checked through its Patroni REST port.
+    for i in $(seq 1 $PG_NODES); do
+        pg=$(eval echo "\$PG_${i}_PORT")
+        rest=$(eval echo "\$PATRONI_${i}_PORT")
+        pgw+="    server pg$i 127.0.0.1:$pg check port $rest"$'\n'
+    done
+    for i in $(seq 1 $REDIS_NODES); do
+        red+="    server r$i 127.0.0.1:$(eval echo "\$REDIS_${i}_PORT") check"$'\n'
+    done
+    fill "$DEPLOY/haproxy/haproxy.cfg.tmpl" "$STATE/haproxy.cfg" STATE_DIR="$STATE" \
+        STATS_PORT="$HAPROXY_STATS_PORT" HTTP_PORT="$BALANCER_PORT" PG_WRITE_PORT="$PG_WRITE_PORT" \
+        PG_READ_PORT="$PG_READ_PORT" REDIS_WRITE_PORT="$REDIS_WRITE_PORT" \
+        MARQUEE_SERVERS="${servers%$'\n'}" PG_WRITE_SERVERS="${pgw%$'\n'}" \
+        PG_READ_SERVERS="${pgw%$'\n'}" REDIS_SERVERS="${red%$'\n'}"
+}
+
+# ---------------------------------------------------------------- instances ---
+
+write_instance_script() {
+    local n=$1 dir="$STATE/instances/i$1" port
+    port=$(eval echo "\$INSTANCE_${n}_PORT")
+    mkdir -p "$dir"
+    # Everything an instance is started with, so that a drill starts it again the same way.
+    cat >"$STATE/instances/i$n.sh" <<EOF
+#!/bin/sh
+export MARQUEE_BIND=127.0.0.1:$port
+export MARQUEE_DATA_DIR=$dir
+export MARQUEE_DATABASE_URL=$DATABASE_URL
+export MARQUEE_REDIS_URL=$REDIS_URL
+export MARQUEE_JWT_SECRET=$JWT_SECRET
+export MARQUEE_TRUSTED_PROXIES=127.0.0.1
+export MARQUEE_RUN_WORKERS=true
+export MARQUEE_SEED_DEMO=false
+export MARQUEE_LOG_FORMAT=json
+export MARQUEE_LOG_FILTER=warn,marquee=info
+# Every client of a drill comes through the balancer from this machine.
+export MARQUEE_WS_MAX_CONNECTIONS_PER_IP=100000
+exec $STATE/bin/marquee serve
+EOF
+    chmod 700 "$STATE/instances/i$n.sh"
+}
+
+start_instance() { start "instance$1" "$STATE/instances/i$1.sh"; }
+
+# --------------------------------------------------------------------- up ---
+
+cmd_up() {
+    local t0 i
+    t0=$(now_ms)
+    [ ! -f "$STATE/cluster.env" ] || die "a cluster is already up in $STATE (scripts/cluster.sh down first)"
+    [ -x "$MARQUEE_BIN" ] || die "$MARQUEE_BIN not found (cargo build -p marquee)"
+    for tool in etcd etcdctl patroni haproxy redis-server redis-sentinel redis-cli prometheus curl; do
+        command -v "$tool" >/dev/null 2>&1 || die "$tool not found (see scripts/test.sh for the packages)"
+    done
+    [ -x "$PG_BIN/postgres" ] || die "PostgreSQL 15 not found in $PG_BIN"
+
+    rm -rf "$STATE"
+    mkdir -p "$STATE"/{pids,logs,bin,instances,redis,etcd,prometheus}
+    chmod 755 "$STATE"
+    # The postgres user must reach its data through the state directory; else /tmp.
+    PG_ROOT="$STATE/pg"
+    mkdir -p "$PG_ROOT"
+    if is_root && ! setpriv --reuid=postgres --regid=postgres --init-groups -- test -x "$PG_ROOT"; then
+        PG_ROOT=$(mktemp -d /tmp/marquee-cluster-pg.XXXXXX)
+        rmdir "$STATE/pg"
+        ln -s "$PG_ROOT" "$STATE/pg"
+    fi
+    chmod 755 "$PG_ROOT"
+    cp "$MARQUEE_BIN" "$STATE/bin/marquee"
+    # If anything below fails, nothing is left running.
+    trap 'rc=$?; if [ $rc -ne 0 ]; then log "up failed; stopping what started (logs kept in $STATE/logs until down)"; KEEP_STATE=1 cmd_down >/dev/null 2>&1 || true; fi' EXIT
+
+    local ports
+    read -r -a ports <<<"$(free_ports $((ETCD_MEMBERS * 2 + PG_NODES * 2 + REDIS_NODES + SENTINELS + INSTANCES + 6)))"
+    local k=0
+    ETCD_ENDPOINTS="" ETCD_HOSTS=""
+    for i in $(seq 1 $ETCD_MEMBERS); do
+        eval "ETCD_${i}_PORT=${ports[$k]}"; k=$((k + 1))
+        eval "ETCD_${i}_PEER_PORT=${ports[$k]}"; k=$((k + 1))
+        ETCD_ENDPOINTS+="${ETCD_ENDPOINTS:+,}http://127.0.0.1:$(eval echo "\$ETCD_${i}_PORT")"
+        ETCD_HOSTS+="${ETCD_HOSTS:+,}127.0.0.1:$(eval echo "\$ETCD_${i}_PORT")"
+    done
+    for i in $(seq 1 $PG_NODES); do
+        eval "PG_${i}_PORT=${ports[$k]}"; k=$((k + 1))
+        eval "PATRONI_${i}_PORT=${ports[$k]}"; k=$((k + 1))
+    done
+    for i in $(seq 1 $REDIS_NODES); do eval "REDIS_${i}_PORT=${ports[$k]}"; k=$((k + 1)); done
+    for i in $(seq 1 $SENTINELS); do eval "SENTINEL_${i}_PORT=${ports[$k]}"; k=$((k + 1)); done
+    for i in $(seq 1 "$INSTANCES"); do eval "INSTANCE_${i}_PORT=${ports[$k]}"; k=$((k + 1)); done
+    BALANCER_PORT=${ports[$k]}; k=$((k + 1))
+    PG_WRITE_PORT=${ports[$k]}; k=$((k + 1))
+    PG_READ_PORT=${ports[$k]}; k=$((k + 1))
+    REDIS_WRITE_PORT=${ports[$k]}; k=$((k + 1))
+    HAPROXY_STATS_PORT=${ports[$k]}; k=$((k + 1))
+    PROMETHEUS_PORT=${ports[$k]}; k=$((k + 1))
+
+    PG_SUPERUSER_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+    PG_REPLICATION_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+    JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '/+=')
+    ADMIN_EMAIL=fleet-admin@marquee.test
+    ADMIN_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+    DATABASE_URL="postgres://postgres@127.0.0.1:$PG_WRITE_PORT/marquee"
+    DATABASE_READ_URL="postgres://postgres@127.0.0.1:$PG_READ_PORT/marquee"
+    REDIS_URL="redis://127.0.0.1:$REDIS_WRITE_PORT/"
+
+    log "starting etcd ($ETCD_MEMBERS members), Redis + Sentinels"
+    start_etcd
+    start_redis_node 1
+    start_redis_node 2 "$REDIS_1_PORT"
+    for i in $(seq 1 $SENTINELS); do start_sentinel "$i"; done
+    wait_for "etcd" 30 etcd_healthy
+
+    log "starting Patroni + PostgreSQL ($PG_NODES nodes)"
+    for i in $(seq 1 $PG_NODES); do write_patroni_config "$i"; done
+    start_patroni 1
+    wait_for "the first Patroni node (bootstrap)" 60 http_ok "http://127.0.0.1:$PATRONI_1_PORT/primary"
+    for i in $(seq 2 $PG_NODES); do start_patroni "$i"; done
+
+    log "starting HAProxy"
+    write_haproxy_config
+    haproxy -c -q -f "$STATE/haproxy.cfg" || die "HAProxy rejects $STATE/haproxy.cfg"
+    haproxy -D -f "$STATE/haproxy.cfg" >>"$STATE/logs/haproxy.log" 2>&1
+
+    PG_WRITE_CHECK=$PATRONI_1_PORT
+    wait_for "a synchronous PostgreSQL standby" 60 pg_pair_ready
+    wait_for "the PostgreSQL write port" 20 psql_at "$PG_WRITE_PORT" "select 1"
+    wait_for "the PostgreSQL read port" 20 psql_at "$PG_READ_PORT" "select 1"
+    psql_at "$PG_WRITE_PORT" "create database marquee" >/dev/null
+    wait_for "Redis replication" 20 redis_link_up
+    wait_for "the Redis port of the balancer" 20 redis_write_ok
+
+    log "migrating, creating the admin, starting $INSTANCES instances"
+    for i in $(seq 1 "$INSTANCES"); do write_instance_script "$i"; done
+    MARQUEE_DATABASE_URL=$DATABASE_URL MARQUEE_DATA_DIR="$STATE/instances/i1" MARQUEE_LOG_FILTER=warn \
+        "$STATE/bin/marquee" migrate >>"$STATE/logs/migrate.log" 2>&1 || die "migrations failed (see $STATE/logs/migrate.log)"
+    echo "$ADMIN_PASSWORD" | MARQUEE_DATABASE_URL=$DATABASE_URL MARQUEE_DATA_DIR="$STATE/instances/i1" \
+        MARQUEE_LOG_FILTER=warn "$STATE/bin/marquee" create-admin --email "$ADMIN_EMAIL" >>"$STATE/logs/migrate.log" 2>&1 ||
+        die "create-admin failed (see $STATE/logs/migrate.log)"
+    for i in $(seq 1 "$INSTANCES"); do start_instance "$i"; done
+
+    log "starting Prometheus"
+    local targets=""
+    for i in $(seq 1 "$INSTANCES"); do
+        targets+="${targets:+, }'127.0.0.1:$(eval echo "\$INSTANCE_${i}_PORT")'"
+    done
+    fill "$DEPLOY/prometheus/prometheus.yml" "$STATE/prometheus/prometheus.yml" \
+        TARGETS="$targets" RULES="$DEPLOY/prometheus/marquee.rules.yml"
+    start prometheus prometheus --config.file "$STATE/prometheus/prometheus.yml" \
+        --storage.tsdb.path "$STATE/prometheus/data" --web.listen-address "127.0.0.1:$PROMETHEUS_PORT" \
+        --web.enable-lifecycle --log.level warn
+
+    for i in $(seq 1 "$INSTANCES"); do
+        wait_for "instance $i" 60 http_ok "http://127.0.0.1:$(eval echo "\$INSTANCE_${i}_PORT")/readyz"
+    done
+    wait_for "the balancer" 20 balancer_sees_all
+    wait_for "Prometheus" 30 http_ok "http://127.0.0.1:$PROMETHEUS_PORT/-/ready"
+
+    write_env
+    trap - EXIT
+    log "fleet up in $(($(now_ms) - t0)) ms: balancer http://127.0.0.1:$BALANCER_PORT, state in $STATE"
+}
+
+redis_link_up() { redis-cli -h 127.0.0.1 -p "$REDIS_2_PORT" info replication | grep -q 'master_link_status:up'; }
+redis_write_ok() { redis-cli -h 127.0.0.1 -p "$REDIS_WRITE_PORT" role | head -n 1 | grep -q master; }
+
+# Every instance is UP in HAProxy (its CSV stats, column 18 is the status).
+balancer_sees_all() {
+    local up
+    up=$(curl -sf --max-time 1 "http://127.0.0.1:$HAPROXY_STATS_PORT/;csv" | awk -F, '$1 == "marquee" && $2 ~ /^i[0-9]+$/ && $18 == "UP"' | wc -l)
+    [ "$up" -eq "$INSTANCES" ]
+}
+
+write_env() {
+    local i f="$STATE/cluster.env"
+    {
+        echo "CLUSTER_DIR=$STATE"
+        echo "CLUSTER_SCRIPT=$ROOT/scripts/cluster.sh"
+        echo "BALANCER_URL=http://127.0.0.1:$BALANCER_PORT"
+        echo "BALANCER_PORT=$BALANCER_PORT"
+        echo "HAPROXY_STATS_URL=http://127.0.0.1:$HAPROXY_STATS_PORT/"
+        echo "HAPROXY_STATS_PORT=$HAPROXY_STATS_PORT"
+        echo "INSTANCES=$INSTANCES"
+        for i in $(seq 1 "$INSTANCES"); do
+            echo "INSTANCE_${i}_PORT=$(eval echo "\$INSTANCE_${i}_PORT")"
+            echo "INSTANCE_${i}_URL=http://127.0.0.1:$(eval echo "\$INSTANCE_${i}_PORT")"
+            echo "INSTANCE_${i}_PID=$(pid_of "instance$i")"
+            echo "INSTANCE_${i}_PIDFILE=$STATE/pids/instance$i.pid"
+        done
+        echo "PG_NODES=$PG_NODES"
+        for i in $(seq 1 $PG_NODES); do
+            echo "PG_${i}_PORT=$(eval echo "\$PG_${i}_PORT")"
+            echo "PATRONI_${i}_PORT=$(eval echo "\$PATRONI_${i}_PORT")"
+            echo "PATRONI_${i}_URL=http://127.0.0.1:$(eval echo "\$PATRONI_${i}_PORT")"
+        done
+        echo "PG_ROOT=$PG_ROOT"
+        echo "PG_BIN=$PG_BIN"
+        echo "PG_WRITE_PORT=$PG_WRITE_PORT"
+        echo "PG_READ_PORT=$PG_READ_PORT"
+        echo "DATABASE_URL=$DATABASE_URL"
+        echo "DATABASE_READ_URL=$DATABASE_READ_URL"
+        echo "REDIS_NODES=$REDIS_NODES"
+        for i in $(seq 1 $REDIS_NODES); do echo "REDIS_${i}_PORT=$(eval echo "\$REDIS_${i}_PORT")"; done
+        echo "SENTINELS=$SENTINELS"
+        for i in $(seq 1 $SENTINELS); do echo "SENTINEL_${i}_PORT=$(eval echo "\$SENTINEL_${i}_PORT")"; done
+        echo "REDIS_WRITE_PORT=$REDIS_WRITE_PORT"
+        echo "REDIS_URL=$REDIS_URL"
+        echo "PROMETHEUS_URL=http://127.0.0.1:$PROMETHEUS_PORT"
+        echo "ETCD_ENDPOINTS=$ETCD_ENDPOINTS"
+        echo "ETCD_HOSTS=$ETCD_HOSTS"
+        echo "ADMIN_EMAIL=$ADMIN_EMAIL"
+        echo "ADMIN_PASSWORD=$ADMIN_PASSWORD"
+    } >"$f.tmp"
+    mv "$f.tmp" "$f"
+    chmod 600 "$f"
+}
+
+# ------------------------------------------------------------------- down ---
+
+cmd_down() {
+    [ -d "$STATE" ] || return 0
+    local i name
+    for i in $(seq 1 "${INSTANCES:-9}"); do stop_proc "instance$i" 5; done
+    for name in "$STATE"/pids/instance*.pid; do [ -e "$name" ] && stop_proc "$(basename "$name" .pid)" 5; done
+    stop_proc prometheus 5
+    stop_proc haproxy 2
+    PG_ROOT=$(readlink -f "$STATE/pg" 2>/dev/null || echo "$STATE/pg")
+    for i in $(seq 1 $PG_NODES); do stop_patroni "$i"; done
+    for i in $(seq 1 $SENTINELS); do stop_proc "sentinel$i" 2; done
+    for i in $(seq 1 $REDIS_NODES); do stop_proc "redis$i" 2; done
+    for i in $(seq 1 $ETCD_MEMBERS); do stop_proc "etcd$i" 5; done
+    [ "${KEEP_STATE:-0}" = 0 ] || return 0
+    case "$PG_ROOT" in /tmp/marquee-cluster-pg.*) rm -rf "$PG_ROOT" ;; esac
+    rm -rf "$STATE"
+    log "fleet down"
+}
+
+# ----------------------------------------------------------------- status ---
+
+cmd_status() {
+    load_env
+    local i port role rc=0
+    printf '%-22s %s\n' "balancer" "$BALANCER_URL (stats $HAPROXY_STATS_URL)"
+    for i in $(seq 1 "$INSTANCES"); do
+        port=$(eval echo "\$INSTANCE_${i}_PORT")
+        role=$(curl -s --max-time 2 "http://127.0.0.1:$port/readyz" || echo "down")
+        printf '%-22s %s pid %s: %s\n' "instance $i" "127.0.0.1:$port" "$(pid_of "instance$i")" "$role"
+    done
+    for i in $(seq 1 "$PG_NODES"); do
+        printf '%-22s %s: %s\n' "postgres pg$i" "127.0.0.1:$(eval echo "\$PG_${i}_PORT")" \
+            "$(patroni_role "$(eval echo "\$PATRONI_${i}_PORT")")"
+    done
+    printf '%-22s %s\n' "postgres write port" "127.0.0.1:$PG_WRITE_PORT: $(psql_at "$PG_WRITE_PORT" "select case when pg_is_in_recovery() then 'standby' else 'primary' end" || echo down)"
+    printf '%-22s %s\n' "postgres read port" "127.0.0.1:$PG_READ_PORT: $(psql_at "$PG_READ_PORT" "select case when pg_is_in_recovery() then 'standby' else 'primary' end" || echo down)"
+    printf '%-22s %s\n' "synchronous standby" "$(psql_at "$PG_WRITE_PORT" "select coalesce(string_agg(application_name || ' ' || sync_state || ' ' || state, ', '), 'none') from pg_stat_replication" || echo unknown)"
+    for i in $(seq 1 "$REDIS_NODES"); do
+        port=$(eval echo "\$REDIS_${i}_PORT")
+        role=$(redis_role "$port")
+        printf '%-22s %s: %s\n' "redis r$i" "127.0.0.1:$port" "${role:-down}"
+    done
+    printf '%-22s %s\n' "sentinels' primary" "127.0.0.1:$(sentinel_primary_port)"
+    printf '%-22s %s\n' "redis port" "127.0.0.1:$REDIS_WRITE_PORT: $(redis_role "$REDIS_WRITE_PORT" || true)"
+    printf '%-22s %s\n' "etcd" "$(ETCDCTL_API=3 etcdctl --endpoints "$ETCD_ENDPOINTS" endpoint health 2>&1 | grep -c 'is healthy')/$ETCD_MEMBERS healthy"
+    printf '%-22s %s: %s\n' "prometheus" "$PROMETHEUS_URL" \
+        "$(curl -s --max-time 2 "$PROMETHEUS_URL/api/v1/targets?state=active" | "$SYS_PYTHON" -c 'import json,sys; t=json.load(sys.stdin)["data"]["activeTargets"]; print(sum(x["health"]=="up" for x in t), "of", len(t), "targets up")' 2>/dev/null || echo down)"
+    return $rc
+}
+
+# ----------------------------------------------------------- drill helpers ---
+
+cmd_start_instance() {
+    load_env
+    local n=${1:?instance number}
+    ! alive "instance$n" || die "instance $n is running"
+    start_instance "$n"
+    wait_for "instance $n" 60 http_ok "http://127.0.0.1:$(eval echo "\$INSTANCE_${n}_PORT")/readyz"
+}
+
+cmd_start_pg() {
+    load_env
+    local n=${1:?node number}
+    ! alive "patroni$n" || die "Patroni node $n is running"
+    start_patroni "$n"
+    wait_for "Patroni node $n as a streaming standby" 90 http_ok "http://127.0.0.1:$(eval echo "\$PATRONI_${n}_PORT")/replica"
+}
+
+cmd_stop_pg() {
+    load_env
+    stop_patroni "${1:?node number}"
+}
+
+cmd_start_redis() {
+    load_env
+    local n=${1:?node number} primary
+    ! alive "redis$n" || die "Redis node $n is running"
+    primary=$(sentinel_primary_port)
+    [ -n "$primary" ] || die "no Sentinel names a Redis primary"
+    [ "$primary" != "$(eval echo "\$REDIS_${n}_PORT")" ] || die "the Sentinels still name node $n the primary"
+    # Started as a replica of the current primary: never a second primary, even briefly.
+    start_redis_node "$n" "$primary"
+    wait_for "Redis node $n as a replica" 30 redis_replica_of "$n" "$primary"
+}
+
+redis_replica_of() {
+    redis-cli -h 127.0.0.1 -p "$(eval echo "\$REDIS_${1}_PORT")" info replication |
+        tr -d '\r' | grep -q "^master_link_status:up"
+}
+
+main() {
+    local cmd=${1:-}
+    [ $# -gt 0 ] && shift
+    case "$cmd" in
+    up) cmd_up ;;
+    down)
+        if [ -f "$STATE/cluster.env" ]; then load_env; fi
+        cmd_down
+        ;;
+    status) cmd_status ;;
+    start-instance) cmd_start_instance "$@" ;;
+    start-pg) PG_ROOT=$(readlink -f "$STATE/pg") cmd_start_pg "$@" ;;
+    stop-pg) PG_ROOT=$(readlink -f "$STATE/pg") cmd_stop_pg "$@" ;;
+    start-redis) cmd_start_redis "$@" ;;
+    -h | --help | help) usage ;;
+    *)
+        usage >&2
+        exit 2
+        ;;
+    esac
+}
+
+main "$@"
