@@ -25,6 +25,10 @@
 #   CLUSTER_INSTANCES  marquee instances (default 3)
 #   MARQUEE_BIN        the server binary (default target/debug/marquee)
 #   PG_BIN             PostgreSQL 15 binaries (default /usr/lib/postgresql/15/bin)
+#   LOCALSTRIPE        the Stripe emulator every instance pays through (default
+#                      target/test-venv/bin/localstripe, installed by scripts/test.sh);
+#                      without it each instance uses its own embedded fake gateway, whose
+#                      charges die with the instance
 # Runs as root (PostgreSQL and Patroni then run as the `postgres` user) or as any user
 # who can run them.
 set -euo pipefail
@@ -36,6 +40,7 @@ case "$STATE" in /*) ;; *) STATE="$PWD/$STATE" ;; esac
 INSTANCES="${CLUSTER_INSTANCES:-3}"
 MARQUEE_BIN="${MARQUEE_BIN:-$ROOT/target/debug/marquee}"
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+LOCALSTRIPE="${LOCALSTRIPE:-$ROOT/target/test-venv/bin/localstripe}"
 PG_NODES=2
 REDIS_NODES=2
 SENTINELS=3
@@ -288,6 +293,7 @@ export MARQUEE_LOG_FORMAT=json
 export MARQUEE_LOG_FILTER=warn,marquee=info
 # Every client of a drill comes through the balancer from this machine.
 export MARQUEE_WS_MAX_CONNECTIONS_PER_IP=100000
+$GATEWAY_ENV
 exec $STATE/bin/marquee serve
 EOF
     chmod 700 "$STATE/instances/i$n.sh"
@@ -324,7 +330,7 @@ cmd_up() {
     trap 'rc=$?; if [ $rc -ne 0 ]; then log "up failed; stopping what started (logs kept in $STATE/logs until down)"; KEEP_STATE=1 cmd_down >/dev/null 2>&1 || true; fi' EXIT
 
     local ports
-    read -r -a ports <<<"$(free_ports $((ETCD_MEMBERS * 2 + PG_NODES * 2 + REDIS_NODES + SENTINELS + INSTANCES + 6)))"
+    read -r -a ports <<<"$(free_ports $((ETCD_MEMBERS * 2 + PG_NODES * 2 + REDIS_NODES + SENTINELS + INSTANCES + 7)))"
     local k=0
     ETCD_ENDPOINTS="" ETCD_HOSTS=""
     for i in $(seq 1 $ETCD_MEMBERS); do
@@ -381,6 +387,18 @@ cmd_up() {
     psql_at "$PG_WRITE_PORT" "create database marquee" >/dev/null
     wait_for "Redis replication" 20 redis_link_up
     wait_for "the Redis port of the balancer" 20 redis_write_ok
+
+    # One payment gateway for the whole fleet, as Stripe is in production: a charge made
+    # through an instance that dies is settled by another's reconciliation.
+    GATEWAY_ENV=""
+    if [ -x "$LOCALSTRIPE" ]; then
+        STRIPE_PORT=${ports[$k]}; k=$((k + 1))
+        (cd "$STATE" && start localstripe "$LOCALSTRIPE" --port "$STRIPE_PORT" --from-scratch)
+        wait_for "localstripe" 30 bash -c "exec 3<>/dev/tcp/127.0.0.1/$STRIPE_PORT"
+        GATEWAY_ENV="export MARQUEE_PAYMENT_GATEWAY=stripe MARQUEE_STRIPE_SECRET_KEY=sk_test_fleet MARQUEE_STRIPE_API_BASE=http://127.0.0.1:$STRIPE_PORT MARQUEE_RECONCILE_AFTER_SECONDS=3"
+    else
+        log "no localstripe at $LOCALSTRIPE: each instance pays through its own embedded fake gateway"
+    fi
 
     log "migrating, creating the admin, starting $INSTANCES instances"
     for i in $(seq 1 "$INSTANCES"); do write_instance_script "$i"; done
@@ -458,6 +476,7 @@ write_env() {
         echo "REDIS_WRITE_PORT=$REDIS_WRITE_PORT"
         echo "REDIS_URL=$REDIS_URL"
         echo "PROMETHEUS_URL=http://127.0.0.1:$PROMETHEUS_PORT"
+        echo "STRIPE_API=${STRIPE_PORT:+http://127.0.0.1:$STRIPE_PORT}"
         echo "ETCD_ENDPOINTS=$ETCD_ENDPOINTS"
         echo "ETCD_HOSTS=$ETCD_HOSTS"
         echo "ADMIN_EMAIL=$ADMIN_EMAIL"
@@ -475,6 +494,7 @@ cmd_down() {
     for i in $(seq 1 "${INSTANCES:-9}"); do stop_proc "instance$i" 5; done
     for name in "$STATE"/pids/instance*.pid; do [ -e "$name" ] && stop_proc "$(basename "$name" .pid)" 5; done
     stop_proc prometheus 5
+    stop_proc localstripe 2
     stop_proc haproxy 2
     PG_ROOT=$(readlink -f "$STATE/pg" 2>/dev/null || echo "$STATE/pg")
     for i in $(seq 1 $PG_NODES); do stop_patroni "$i"; done
