@@ -299,7 +299,9 @@ EOF
     chmod 700 "$STATE/instances/i$n.sh"
 }
 
-start_instance() { start "instance$1" "$STATE/instances/i$1.sh"; }
+# A clean environment: a stray MARQUEE_* variable of the caller's would be an unknown
+# setting to the instance (e.g. a drill's MARQUEE_CLUSTER_ENV).
+start_instance() { start "instance$1" env -i PATH="$PATH" HOME="${HOME:-/}" "$STATE/instances/i$1.sh"; }
 
 # --------------------------------------------------------------------- up ---
 
