@@ -25,10 +25,10 @@
 #   CLUSTER_INSTANCES  marquee instances (default 3)
 #   MARQUEE_BIN        the server binary (default target/debug/marquee)
 #   PG_BIN             PostgreSQL 15 binaries (default /usr/lib/postgresql/15/bin)
-#   LOCALSTRIPE        the Stripe emulator every instance pays through (default
-#                      target/test-venv/bin/localstripe, installed by scripts/test.sh);
-#                      without it each instance uses its own embedded fake gateway, whose
-#                      charges die with the instance
+#   LOCALSTRIPE        a Stripe emulator for every instance to pay through (e.g.
+#                      target/test-venv/bin/localstripe from scripts/test.sh); unset, each
+#                      instance pays through its own embedded fake gateway, whose charges
+#                      only it can reconcile (an in-flight charge dies with it)
 # Runs as root (PostgreSQL and Patroni then run as the `postgres` user) or as any user
 # who can run them.
 set -euo pipefail
@@ -40,7 +40,7 @@ case "$STATE" in /*) ;; *) STATE="$PWD/$STATE" ;; esac
 INSTANCES="${CLUSTER_INSTANCES:-3}"
 MARQUEE_BIN="${MARQUEE_BIN:-$ROOT/target/debug/marquee}"
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
-LOCALSTRIPE="${LOCALSTRIPE:-$ROOT/target/test-venv/bin/localstripe}"
+LOCALSTRIPE="${LOCALSTRIPE:-}"
 PG_NODES=2
 REDIS_NODES=2
 SENTINELS=3
@@ -390,16 +390,16 @@ cmd_up() {
     wait_for "Redis replication" 20 redis_link_up
     wait_for "the Redis port of the balancer" 20 redis_write_ok
 
-    # One payment gateway for the whole fleet, as Stripe is in production: a charge made
-    # through an instance that dies is settled by another's reconciliation.
-    GATEWAY_ENV=""
-    if [ -x "$LOCALSTRIPE" ]; then
+    # One payment gateway for the whole fleet, as Stripe is in production (a charge made
+    # through an instance that dies is settled by another's reconciliation), or each
+    # instance's embedded one (the emulator is too slow for an on-sale).
+    GATEWAY_ENV="export MARQUEE_RECONCILE_AFTER_SECONDS=2"
+    if [ -n "$LOCALSTRIPE" ]; then
+        [ -x "$LOCALSTRIPE" ] || die "LOCALSTRIPE=$LOCALSTRIPE is not executable"
         STRIPE_PORT=${ports[$k]}; k=$((k + 1))
         (cd "$STATE" && start localstripe "$LOCALSTRIPE" --port "$STRIPE_PORT" --from-scratch)
         wait_for "localstripe" 30 bash -c "exec 3<>/dev/tcp/127.0.0.1/$STRIPE_PORT"
-        GATEWAY_ENV="export MARQUEE_PAYMENT_GATEWAY=stripe MARQUEE_STRIPE_SECRET_KEY=sk_test_fleet MARQUEE_STRIPE_API_BASE=http://127.0.0.1:$STRIPE_PORT MARQUEE_RECONCILE_AFTER_SECONDS=3"
-    else
-        log "no localstripe at $LOCALSTRIPE: each instance pays through its own embedded fake gateway"
+        GATEWAY_ENV+=" MARQUEE_PAYMENT_GATEWAY=stripe MARQUEE_STRIPE_SECRET_KEY=sk_test_fleet MARQUEE_STRIPE_API_BASE=http://127.0.0.1:$STRIPE_PORT"
     fi
 
     log "migrating, creating the admin, starting $INSTANCES instances"

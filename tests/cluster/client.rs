@@ -123,7 +123,12 @@ pub async fn buyers(fleet: &Fleet, n: usize) -> Vec<Who> {
 
 /// A new showtime of `seats` standard seats (rows of 20) two days on, on sale now; its id
 /// and its seats' ids.
-pub async fn showtime(fleet: &Fleet, admin: &Who, seats: usize, waiting_room: bool) -> (String, Vec<String>) {
+pub async fn showtime(
+    fleet: &Fleet,
+    admin: &Who,
+    seats: usize,
+    waiting_room: bool,
+) -> (String, Vec<String>) {
     let url = fleet.balancer();
     let t = ok(fleet, &url, admin, "mutation { createTheatre(input: { name: \"Fleet Palace\", address: \"1 Drill St\", city: \"Fleetville\", state: \"CA\", zip: \"90001\", latitude: 34.0, longitude: -118.0, timezone: \"America/Los_Angeles\" }) { id } }", json!({})).await;
     let theatre = t["createTheatre"]["id"].as_str().unwrap();
@@ -151,7 +156,10 @@ pub async fn ws(url: &str, who: &Who) -> Result<Socket, String> {
         .into_client_request()
         .unwrap();
     let headers = req.headers_mut();
-    headers.insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
+    headers.insert(
+        "sec-websocket-protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
     headers.insert("x-forwarded-for", who.addr.parse().unwrap());
     let (mut socket, _) = tokio_tungstenite::connect_async(req)
         .await
@@ -189,7 +197,12 @@ pub async fn subscribe_seat_map(
         .ok_or_else(|| format!("the first message is not a whole map: {msg}"))?;
     Ok(seats
         .iter()
-        .map(|s| (s["id"].as_str().unwrap().to_owned(), s["status"].as_str().unwrap().to_owned()))
+        .map(|s| {
+            (
+                s["id"].as_str().unwrap().to_owned(),
+                s["status"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect())
 }
 
@@ -197,7 +210,10 @@ pub async fn subscribe_seat_map(
 pub async fn next_json(socket: &mut Socket, within: Duration) -> Option<Value> {
     let deadline = tokio::time::Instant::now() + within;
     loop {
-        let msg = tokio::time::timeout_at(deadline, socket.next()).await.ok()??.ok()?;
+        let msg = tokio::time::timeout_at(deadline, socket.next())
+            .await
+            .ok()??
+            .ok()?;
         match msg {
             Message::Text(t) => return serde_json::from_str(&t).ok(),
             Message::Close(_) => return None,

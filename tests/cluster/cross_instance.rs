@@ -22,22 +22,43 @@ async fn a_hold_through_one_instance_reaches_a_subscriber_of_another_within_a_se
     let n = fleet.instances();
     for from in 1..=n {
         let to = from % n + 1;
-        let watcher = Who { token: None, addr: next_addr() };
+        let watcher = Who {
+            token: None,
+            addr: next_addr(),
+        };
         let mut socket = ws(&fleet.instance(to), &watcher).await.unwrap();
         subscribe_seat_map(&mut socket, &st).await.unwrap();
         let seat = &seats[from];
         let sent = Instant::now();
-        ok(&fleet, &fleet.instance(from), &buyer, HOLD, json!({ "s": st, "seats": [seat], "k": null })).await;
+        ok(
+            &fleet,
+            &fleet.instance(from),
+            &buyer,
+            HOLD,
+            json!({ "s": st, "seats": [seat], "k": null }),
+        )
+        .await;
         let seen = loop {
             let msg = next_json(&mut socket, Duration::from_secs(5))
                 .await
-                .unwrap_or_else(|| panic!("instance {to} never told of the hold made through {from}"));
-            let changes = msg["payload"]["data"]["seatMapUpdates"]["changes"].as_array().cloned();
-            if changes.unwrap_or_default().iter().any(|c| c["seatId"] == *seat && c["status"] == "HELD") {
+                .unwrap_or_else(|| {
+                    panic!("instance {to} never told of the hold made through {from}")
+                });
+            let changes = msg["payload"]["data"]["seatMapUpdates"]["changes"]
+                .as_array()
+                .cloned();
+            if changes
+                .unwrap_or_default()
+                .iter()
+                .any(|c| c["seatId"] == *seat && c["status"] == "HELD")
+            {
                 break sent.elapsed();
             }
         };
-        println!("hold through instance {from} seen by a subscriber of instance {to} after {} ms", seen.as_millis());
+        println!(
+            "hold through instance {from} seen by a subscriber of instance {to} after {} ms",
+            seen.as_millis()
+        );
         assert!(seen < WITHIN, "instance {to} saw the hold after {seen:?}");
     }
 }
@@ -49,28 +70,54 @@ async fn a_title_added_through_one_instance_is_found_on_every_instance_within_a_
     let fleet = Fleet::up().await;
     let admin = admin(&fleet).await;
     // A made-up word no other title has.
-    let word = format!("Quillfeather{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    let word = format!(
+        "Quillfeather{}",
+        &uuid::Uuid::new_v4().simple().to_string()[..8]
+    );
     let added = Instant::now();
     let movie = ok(&fleet, &fleet.instance(1), &admin, "mutation($t: String!) { createMovie(input: { title: $t, runtimeMinutes: 100, releaseDate: \"2026-01-01\" }) { id } }", json!({ "t": format!("The {word}") })).await;
     let id = movie["createMovie"]["id"].as_str().unwrap().to_owned();
     let searches = (1..=fleet.instances()).map(|n| {
         let (fleet, word, id) = (&fleet, &word, &id);
         async move {
-            let who = Who { token: None, addr: next_addr() };
+            let who = Who {
+                token: None,
+                addr: next_addr(),
+            };
             loop {
-                let body = gql(fleet, &fleet.instance(n), &who, SEARCH, json!({ "q": word })).await.unwrap();
-                let hits = body["data"]["search"]["nodes"].as_array().cloned().unwrap_or_default();
+                let body = gql(
+                    fleet,
+                    &fleet.instance(n),
+                    &who,
+                    SEARCH,
+                    json!({ "q": word }),
+                )
+                .await
+                .unwrap();
+                let hits = body["data"]["search"]["nodes"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
                 if hits.iter().any(|h| h["item"]["id"] == *id.as_str()) {
                     return (n, added.elapsed());
                 }
-                assert!(added.elapsed() < Duration::from_secs(10), "instance {n} never found the title: {body}");
+                assert!(
+                    added.elapsed() < Duration::from_secs(10),
+                    "instance {n} never found the title: {body}"
+                );
                 tokio::time::sleep(Duration::from_millis(25)).await;
             }
         }
     });
     for (n, after) in futures_util::future::join_all(searches).await {
-        println!("instance {n} found the new title after {} ms", after.as_millis());
-        assert!(after < WITHIN, "instance {n} found the title after {after:?}");
+        println!(
+            "instance {n} found the new title after {} ms",
+            after.as_millis()
+        );
+        assert!(
+            after < WITHIN,
+            "instance {n} found the title after {after:?}"
+        );
     }
 }
 
@@ -87,13 +134,27 @@ async fn the_waiting_room_is_one_line_across_instances() {
     // through every instance.
     let line = buyers(&fleet, 16).await;
     for (i, who) in line.iter().enumerate() {
-        ok(&fleet, &fleet.instance(i % n + 1), who, ENTER, json!({ "s": st })).await;
+        ok(
+            &fleet,
+            &fleet.instance(i % n + 1),
+            who,
+            ENTER,
+            json!({ "s": st }),
+        )
+        .await;
     }
     // Each asks another instance than the one it entered through.
     let mut admitted = 0;
     let mut positions = Vec::new();
     for (i, who) in line.iter().enumerate() {
-        let place = ok(&fleet, &fleet.instance((i + 1) % n + 1), who, PLACE, json!({ "s": st })).await;
+        let place = ok(
+            &fleet,
+            &fleet.instance((i + 1) % n + 1),
+            who,
+            PLACE,
+            json!({ "s": st }),
+        )
+        .await;
         match place["waitingRoom"]["status"].as_str().unwrap() {
             "ADMITTED" => admitted += 1,
             "WAITING" => positions.push(place["waitingRoom"]["position"].as_i64().unwrap()),
@@ -103,7 +164,10 @@ async fn the_waiting_room_is_one_line_across_instances() {
     println!("{admitted} admitted, waiting at {positions:?}");
     // One line: at most one admission's worth let in across the fleet, and the others
     // in one order, 1, 2, 3, … in the order they entered.
-    assert!(admitted <= 10, "{admitted} admitted: each instance keeps its own line");
+    assert!(
+        admitted <= 10,
+        "{admitted} admitted: each instance keeps its own line"
+    );
     let expected: Vec<i64> = (1..=positions.len() as i64).collect();
     assert_eq!(positions, expected, "places in line");
     assert_eq!(admitted + positions.len(), line.len());

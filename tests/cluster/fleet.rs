@@ -40,7 +40,25 @@ impl Fleet {
             .await
             .unwrap_or_else(|e| panic!("the fleet's balancer does not answer: {e}"));
         assert!(ready.status().is_success(), "the fleet is not ready");
+        fleet.restart_dead_instances();
         fleet
+    }
+
+    /// Starts again an instance a failed drill left dead, so that one failure does not
+    /// fail every drill after it.
+    fn restart_dead_instances(&self) {
+        for n in 1..=self.instances() {
+            let alive = std::process::Command::new("kill")
+                .args(["-0", &self.instance_pid(n).to_string()])
+                .stderr(std::process::Stdio::null())
+                .status()
+                .unwrap()
+                .success();
+            if !alive {
+                eprintln!("instance {n} was dead: starting it again");
+                self.script(&["start-instance", &n.to_string()]);
+            }
+        }
     }
 
     pub fn var(&self, key: &str) -> String {
@@ -137,7 +155,11 @@ pub async fn rows(db: &impl ConnectionTrait, sql: &str) -> Vec<Vec<String>> {
         .iter()
         .map(|r| {
             (0..r.column_names().len())
-                .map(|i| r.try_get_by_index::<Option<String>>(i).unwrap().unwrap_or_default())
+                .map(|i| {
+                    r.try_get_by_index::<Option<String>>(i)
+                        .unwrap()
+                        .unwrap_or_default()
+                })
                 .collect()
         })
         .collect()
@@ -163,5 +185,8 @@ pub async fn assert_no_double_sale(db: &DatabaseConnection) {
     let twice = rows(db, SOLD_TWICE).await;
     assert!(twice.is_empty(), "seats sold twice: {twice:?}");
     let tickets = rows(db, TWO_TICKETS).await;
-    assert!(tickets.is_empty(), "seats with two valid tickets: {tickets:?}");
+    assert!(
+        tickets.is_empty(),
+        "seats with two valid tickets: {tickets:?}"
+    );
 }

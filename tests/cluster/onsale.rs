@@ -6,7 +6,16 @@ use std::time::Instant;
 use crate::fleet::{Fleet, assert_no_double_sale};
 
 /// A few hundred seats and a couple of thousand buyers: an on-sale CI can afford.
-const ONSALE: [&str; 8] = ["--seats", "200", "--buyers", "2000", "--concurrency", "100", "--queue-lead-secs", "2"];
+const ONSALE: [&str; 8] = [
+    "--seats",
+    "200",
+    "--buyers",
+    "1500",
+    "--concurrency",
+    "100",
+    "--queue-lead-secs",
+    "2",
+];
 
 fn loadgen() -> String {
     std::env::var("MARQUEE_LOADGEN").unwrap_or_else(|_| {
@@ -20,7 +29,13 @@ fn loadgen() -> String {
 async fn onsale(fleet: &Fleet, url: &str) -> String {
     let started = Instant::now();
     let out = tokio::process::Command::new(loadgen())
-        .args(["--url", url, "onsale", "--admin-email", &fleet.var("ADMIN_EMAIL")])
+        .args([
+            "--url",
+            url,
+            "onsale",
+            "--admin-email",
+            &fleet.var("ADMIN_EMAIL"),
+        ])
         .args(ONSALE)
         .env("LOADGEN_ADMIN_PASSWORD", fleet.var("ADMIN_PASSWORD"))
         .output()
@@ -32,7 +47,10 @@ async fn onsale(fleet: &Fleet, url: &str) -> String {
         "the on-sale against {url} failed:\n{report}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    println!("--- on-sale against {url} ({:.1} s)\n{report}", started.elapsed().as_secs_f64());
+    println!(
+        "--- on-sale against {url} ({:.1} s)\n{report}",
+        started.elapsed().as_secs_f64()
+    );
     report
 }
 
@@ -46,7 +64,9 @@ async fn an_on_sale_through_the_balancer_sells_no_seat_twice() {
         // sale itself; its report says so too.
         assert!(report.contains("seats sold twice: 0"), "{report}");
         assert!(
-            report.lines().any(|l| l.starts_with("sold out") && l.contains("after")),
+            report
+                .lines()
+                .any(|l| l.starts_with("sold out") && l.contains("after")),
             "{report}"
         );
     }

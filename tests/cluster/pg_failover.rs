@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::client::{admin, showtime};
 use crate::fleet::{Fleet, assert_no_double_sale};
-use crate::sale::{Sale, assert_confirmed_kept};
+use crate::sale::{Sale, assert_confirmed_kept, assert_pending_kept};
 
 async fn is_primary(fleet: &Fleet, node: usize) -> bool {
     let url = format!("{}/primary", fleet.var(&format!("PATRONI_{node}_URL")));
@@ -15,7 +15,10 @@ async fn is_primary(fleet: &Fleet, node: usize) -> bool {
 }
 
 /// Writes straight to the balancer's write port every 100 ms: (first, last) refused.
-async fn probe_writes(fleet: Fleet, stop: tokio::sync::watch::Receiver<bool>) -> Option<(Instant, Instant)> {
+async fn probe_writes(
+    fleet: Fleet,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> Option<(Instant, Instant)> {
     let psql = format!("{}/psql", fleet.var("PG_BIN"));
     let url = format!("{}?connect_timeout=1", fleet.var("DATABASE_URL"));
     let mut refused: Option<(Instant, Instant)> = None;
@@ -51,14 +54,26 @@ async fn the_standby_takes_over_and_the_sale_finishes_with_every_confirmed_booki
 
     let (stop_probe, probe_stopped) = tokio::sync::watch::channel(false);
     let probe = tokio::spawn(probe_writes(fleet.clone(), probe_stopped));
-    let sale = Sale::start(&fleet, &fleet.balancer(), &st, &seats, 6, Duration::from_millis(100), Duration::from_secs(150)).await;
+    let sale = Sale::start(
+        &fleet,
+        &fleet.balancer(),
+        &st,
+        &seats,
+        6,
+        Duration::from_millis(100),
+        Duration::from_secs(150),
+    )
+    .await;
     sale.wait_sold(30).await;
 
     let stopped = Instant::now();
     let f = fleet.clone();
     let stopping = tokio::task::spawn_blocking(move || f.script(&["stop-pg", &leader.to_string()]));
     while !is_primary(&fleet, standby).await {
-        assert!(stopped.elapsed() < Duration::from_secs(60), "the standby was never promoted");
+        assert!(
+            stopped.elapsed() < Duration::from_secs(60),
+            "the standby was never promoted"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let promoted = stopped.elapsed();
@@ -68,32 +83,51 @@ async fn the_standby_takes_over_and_the_sale_finishes_with_every_confirmed_booki
     stop_probe.send(true).unwrap();
     let probe = probe.await.unwrap();
     let db = fleet.db().await;
-    println!("PostgreSQL node {leader} stopped; node {standby} promoted after {:.1} s", promoted.as_secs_f64());
+    println!(
+        "PostgreSQL node {leader} stopped; node {standby} promoted after {:.1} s",
+        promoted.as_secs_f64()
+    );
     match probe {
-        Some((a, b)) => println!("writes to the write port refused for {:.1} s (first to last refused probe)", (b - a).as_secs_f64()),
+        Some((a, b)) => println!(
+            "writes to the write port refused for {:.1} s (first to last refused probe)",
+            (b - a).as_secs_f64()
+        ),
         None => println!("no write to the write port was refused"),
     }
     println!(
-        "sale: {} bookings confirmed in {:.1} s; {} refused requests over {:.1} s (first to last): {:?}",
+        "sale: {} bookings confirmed, {} awaiting reconciliation, in {:.1} s; {} refused requests over {:.1} s (first to last): {:?}",
         out.confirmed.len(),
+        out.pending.len(),
         (out.finished - out.started).as_secs_f64(),
         out.failures.len(),
         out.refused_secs(),
         out.failures.iter().map(|f| &f.1).collect::<Vec<_>>()
     );
-    assert!(out.unsold.is_empty(), "the sale did not finish: {} seats unsold", out.unsold.len());
+    assert!(
+        out.unsold.is_empty(),
+        "the sale did not finish: {} seats unsold",
+        out.unsold.len()
+    );
     assert_confirmed_kept(&fleet, &out.confirmed).await;
+    assert_pending_kept(&fleet, &out.pending).await;
     assert_no_double_sale(&db).await;
 
     // The old primary rejoins as the synchronous standby (pg_rewind as needed).
     fleet.script(&["start-pg", &leader.to_string()]);
     let rejoin = Instant::now();
     loop {
-        let sync = crate::fleet::count(&db, "SELECT 1 FROM pg_stat_replication WHERE sync_state = 'sync' AND state = 'streaming'").await;
+        let sync = crate::fleet::count(
+            &db,
+            "SELECT 1 FROM pg_stat_replication WHERE sync_state = 'sync' AND state = 'streaming'",
+        )
+        .await;
         if sync == 1 {
             break;
         }
-        assert!(rejoin.elapsed() < Duration::from_secs(60), "the old primary never became the synchronous standby");
+        assert!(
+            rejoin.elapsed() < Duration::from_secs(60),
+            "the old primary never became the synchronous standby"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     fleet.wait_healthy(Duration::from_secs(30)).await;

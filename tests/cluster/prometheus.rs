@@ -9,7 +9,15 @@ use crate::fleet::{Fleet, kill9};
 
 async fn api(fleet: &Fleet, path: &str) -> Value {
     let url = format!("{}/api/v1/{path}", fleet.var("PROMETHEUS_URL"));
-    fleet.http.get(url).send().await.unwrap().json().await.unwrap()
+    fleet
+        .http
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }
 
 /// Instances whose target is up.
@@ -31,7 +39,9 @@ async fn alert_state(fleet: &Fleet, target: &str) -> Option<String> {
         .as_array()
         .unwrap()
         .iter()
-        .find(|a| a["labels"]["alertname"] == "MarqueeInstanceDown" && a["labels"]["instance"] == target)
+        .find(|a| {
+            a["labels"]["alertname"] == "MarqueeInstanceDown" && a["labels"]["instance"] == target
+        })
         .map(|a| a["state"].as_str().unwrap().to_owned())
 }
 
@@ -41,20 +51,32 @@ async fn every_instance_is_scraped_and_a_killed_one_fires_the_instance_down_aler
     let n = fleet.instances();
     let started = Instant::now();
     while up_targets(&fleet).await.len() < n {
-        assert!(started.elapsed() < Duration::from_secs(30), "targets up: {:?}", up_targets(&fleet).await);
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "targets up: {:?}",
+            up_targets(&fleet).await
+        );
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     let mut up = up_targets(&fleet).await;
     up.sort();
-    let mut expected: Vec<String> = (1..=n).map(|i| format!("127.0.0.1:{}", fleet.var(&format!("INSTANCE_{i}_PORT")))).collect();
+    let mut expected: Vec<String> = (1..=n)
+        .map(|i| format!("127.0.0.1:{}", fleet.var(&format!("INSTANCE_{i}_PORT"))))
+        .collect();
     expected.sort();
     assert_eq!(up, expected);
 
     let victim = 2;
-    let target = format!("127.0.0.1:{}", fleet.var(&format!("INSTANCE_{victim}_PORT")));
+    let target = format!(
+        "127.0.0.1:{}",
+        fleet.var(&format!("INSTANCE_{victim}_PORT"))
+    );
     // An alert of an earlier kill has resolved first.
     while alert_state(&fleet, &target).await.is_some() {
-        assert!(started.elapsed() < Duration::from_secs(60), "an earlier MarqueeInstanceDown never resolved");
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "an earlier MarqueeInstanceDown never resolved"
+        );
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     kill9(fleet.instance_pid(victim));
@@ -66,7 +88,10 @@ async fn every_instance_is_scraped_and_a_killed_one_fires_the_instance_down_aler
             Some("pending") if pending_after.is_none() => pending_after = Some(killed.elapsed()),
             _ => {}
         }
-        assert!(killed.elapsed() < Duration::from_secs(60), "MarqueeInstanceDown never fired for {target}");
+        assert!(
+            killed.elapsed() < Duration::from_secs(60),
+            "MarqueeInstanceDown never fired for {target}"
+        );
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     println!(

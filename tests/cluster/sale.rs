@@ -28,7 +28,10 @@ struct Shared {
     url: String,
     showtime: String,
     pairs: Mutex<Vec<Vec<String>>>,
+    /// One entry per booking an account may still make.
+    accounts: Mutex<Vec<Who>>,
     confirmed: Mutex<Vec<String>>,
+    pending: Mutex<Vec<String>>,
     failures: Mutex<Vec<(Instant, String)>>,
     unsold: Mutex<Vec<String>>,
     deadline: Instant,
@@ -38,6 +41,9 @@ struct Shared {
 pub struct Outcome {
     /// Bookings the API answered CONFIRMED.
     pub confirmed: Vec<String>,
+    /// Bookings still PAYMENT_PENDING when their buyer stopped waiting: the answer of
+    /// their charge was lost, and only reconciliation can settle them.
+    pub pending: Vec<String>,
     /// Refused writes (transport errors, 5xx, GraphQL errors), in time order.
     pub failures: Vec<(Instant, String)>,
     /// Seats no buyer managed to buy before the deadline.
@@ -69,25 +75,28 @@ impl Sale {
         deadline: Duration,
     ) -> Sale {
         let pairs: Vec<Vec<String>> = seats.chunks(2).map(<[String]>::to_vec).collect();
-        let accounts = pairs.len().div_ceil(BOOKINGS_PER_ACCOUNT) + in_flight;
-        let mut accounts = buyers(fleet, accounts).await;
+        let accounts = buyers(fleet, pairs.len().div_ceil(BOOKINGS_PER_ACCOUNT)).await;
+        let accounts = accounts
+            .iter()
+            .flat_map(|a| std::iter::repeat_n(a.clone(), BOOKINGS_PER_ACCOUNT))
+            .collect();
         let shared = Arc::new(Shared {
             fleet: fleet.clone(),
             url: url.to_owned(),
             showtime: showtime.to_owned(),
             pairs: Mutex::new(pairs),
+            accounts: Mutex::new(accounts),
             confirmed: Mutex::new(Vec::new()),
+            pending: Mutex::new(Vec::new()),
             failures: Mutex::new(Vec::new()),
             unsold: Mutex::new(Vec::new()),
             deadline: Instant::now() + deadline,
         });
         let sold = Arc::new(AtomicUsize::new(0));
-        let per_worker = accounts.len() / in_flight;
         let workers = (0..in_flight)
             .map(|_| {
-                let mine: Vec<Who> = accounts.drain(..per_worker).collect();
                 let (shared, sold) = (shared.clone(), sold.clone());
-                tokio::spawn(async move { worker(shared, mine, sold, pause).await })
+                tokio::spawn(async move { worker(shared, sold, pause).await })
             })
             .collect();
         Sale {
@@ -115,6 +124,7 @@ impl Sale {
         failures.sort_by_key(|f| f.0);
         Outcome {
             confirmed: take(&self.shared.confirmed),
+            pending: take(&self.shared.pending),
             failures,
             unsold: take(&self.shared.unsold),
             started: self.started,
@@ -127,17 +137,23 @@ fn take<T>(m: &Mutex<Vec<T>>) -> Vec<T> {
     std::mem::take(&mut *m.lock().unwrap())
 }
 
-async fn worker(shared: Arc<Shared>, accounts: Vec<Who>, sold: Arc<AtomicUsize>, pause: Duration) {
-    let mut uses = accounts.iter().flat_map(|a| std::iter::repeat_n(a, BOOKINGS_PER_ACCOUNT));
+async fn worker(shared: Arc<Shared>, sold: Arc<AtomicUsize>, pause: Duration) {
     loop {
         let Some(pair) = shared.pairs.lock().unwrap().pop() else {
             return;
         };
-        let who = uses.next().expect("enough buyer accounts");
-        if book(&shared, who, &pair).await {
-            sold.fetch_add(pair.len(), Ordering::Relaxed);
-        } else {
-            shared.unsold.lock().unwrap().extend(pair);
+        let who = shared
+            .accounts
+            .lock()
+            .unwrap()
+            .pop()
+            .expect("an account per two bookings");
+        match book(&shared, &who, &pair).await {
+            Booked::Confirmed => {
+                sold.fetch_add(pair.len(), Ordering::Relaxed);
+            }
+            Booked::Pending => {}
+            Booked::Not => shared.unsold.lock().unwrap().extend(pair),
         }
         tokio::time::sleep(pause).await;
     }
@@ -158,20 +174,30 @@ fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(100 * 2u64.pow(attempt.min(3)).min(10))
 }
 
-/// Holds and pays for `pair`; whether the API confirmed the booking.
-async fn book(s: &Shared, who: &Who, pair: &[String]) -> bool {
+enum Booked {
+    Confirmed,
+    /// Paid, the answer lost: reconciliation's to settle.
+    Pending,
+    Not,
+}
+
+/// Holds and pays for `pair`.
+async fn book(s: &Shared, who: &Who, pair: &[String]) -> Booked {
     let key = uuid::Uuid::new_v4().to_string();
     let mut attempt = 0;
     let booking = loop {
         if !s.in_time() {
-            return false;
+            return Booked::Not;
         }
         let vars = json!({ "s": s.showtime, "seats": pair, "k": key });
         match gql(&s.fleet, &s.url, who, HOLD, vars).await {
             Ok(body) if body["data"]["holdSeats"]["id"].is_string() => {
                 break body["data"]["holdSeats"]["id"].as_str().unwrap().to_owned();
             }
-            Ok(body) => s.refused(format!("hold: {}", error_code(&body).unwrap_or_else(|| body.to_string()))),
+            Ok(body) => s.refused(format!(
+                "hold: {}",
+                error_code(&body).unwrap_or_else(|| body.to_string())
+            )),
             Err(e) => s.refused(format!("hold: {e}")),
         }
         tokio::time::sleep(backoff(attempt)).await;
@@ -180,7 +206,7 @@ async fn book(s: &Shared, who: &Who, pair: &[String]) -> bool {
     attempt = 0;
     loop {
         if !s.in_time() {
-            return false;
+            return Booked::Not;
         }
         match gql(&s.fleet, &s.url, who, CHECKOUT, json!({ "b": booking })).await {
             Ok(body) => match body["data"]["checkout"]["status"].as_str() {
@@ -188,9 +214,12 @@ async fn book(s: &Shared, who: &Who, pair: &[String]) -> bool {
                 Some("PAYMENT_PENDING") => return settled(s, who, &booking).await,
                 Some(other) => {
                     s.refused(format!("checkout: booking {other}"));
-                    return false;
+                    return Booked::Not;
                 }
-                None => s.refused(format!("checkout: {}", error_code(&body).unwrap_or_else(|| body.to_string()))),
+                None => s.refused(format!(
+                    "checkout: {}",
+                    error_code(&body).unwrap_or_else(|| body.to_string())
+                )),
             },
             Err(e) => s.refused(format!("checkout: {e}")),
         }
@@ -198,25 +227,30 @@ async fn book(s: &Shared, who: &Who, pair: &[String]) -> bool {
         attempt += 1;
     }
     s.confirmed.lock().unwrap().push(booking);
-    true
+    Booked::Confirmed
 }
 
-/// A payment whose answer was lost is settled by reconciliation: waits for it.
-async fn settled(s: &Shared, who: &Who, booking: &str) -> bool {
-    while s.in_time() {
+/// How long a buyer waits for reconciliation to settle a payment whose answer was lost.
+const SETTLE_WAIT: Duration = Duration::from_secs(30);
+
+/// A payment whose answer was lost is settled by reconciliation: waits for it a while.
+async fn settled(s: &Shared, who: &Who, booking: &str) -> Booked {
+    let since = Instant::now();
+    while s.in_time() && since.elapsed() < SETTLE_WAIT {
         if let Ok(body) = gql(&s.fleet, &s.url, who, BOOKING, json!({ "b": booking })).await {
             match body["data"]["booking"]["status"].as_str() {
                 Some("CONFIRMED") => {
                     s.confirmed.lock().unwrap().push(booking.to_owned());
-                    return true;
+                    return Booked::Confirmed;
                 }
                 Some("PAYMENT_PENDING") | None => {}
-                Some(_) => return false,
+                Some(_) => return Booked::Not,
             }
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    false
+    s.pending.lock().unwrap().push(booking.to_owned());
+    Booked::Pending
 }
 
 /// Every booking the API confirmed is confirmed in the database.
@@ -225,11 +259,39 @@ pub async fn assert_confirmed_kept(fleet: &Fleet, confirmed: &[String]) {
     if confirmed.is_empty() {
         return;
     }
-    let ids = confirmed.iter().map(|b| format!("'{b}'")).collect::<Vec<_>>().join(",");
+    let ids = confirmed
+        .iter()
+        .map(|b| format!("'{b}'"))
+        .collect::<Vec<_>>()
+        .join(",");
     let kept = crate::fleet::count(
         &db,
         &format!("SELECT id FROM bookings WHERE id::text IN ({ids}) AND status = 'confirmed'"),
     )
     .await;
     assert_eq!(kept as usize, confirmed.len(), "confirmed bookings lost");
+}
+
+/// Bookings whose payment answer was lost are in the database as paid-for or still
+/// awaiting reconciliation, never gone.
+pub async fn assert_pending_kept(fleet: &Fleet, pending: &[String]) {
+    if pending.is_empty() {
+        return;
+    }
+    let db = fleet.db().await;
+    let ids = pending
+        .iter()
+        .map(|b| format!("'{b}'"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let kept = crate::fleet::count(
+        &db,
+        &format!("SELECT id FROM bookings WHERE id::text IN ({ids}) AND status IN ('payment_pending', 'confirmed')"),
+    )
+    .await;
+    assert_eq!(
+        kept as usize,
+        pending.len(),
+        "bookings awaiting their payment's answer lost"
+    );
 }
