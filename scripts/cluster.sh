@@ -23,7 +23,7 @@
 # Environment:
 #   CLUSTER_DIR        state directory (default target/cluster)
 #   CLUSTER_INSTANCES  marquee instances (default 3)
-#   MARQUEE_BIN        the server binary (default target/debug/marquee)
+#   CLUSTER_MARQUEE_BIN  the server binary (default target/debug/marquee)
 #   PG_BIN             PostgreSQL 15 binaries (default /usr/lib/postgresql/15/bin)
 #   LOCALSTRIPE        a Stripe emulator for every instance to pay through (e.g.
 #                      target/test-venv/bin/localstripe from scripts/test.sh); unset, each
@@ -38,7 +38,7 @@ DEPLOY="$ROOT/deploy"
 STATE="${CLUSTER_DIR:-$ROOT/target/cluster}"
 case "$STATE" in /*) ;; *) STATE="$PWD/$STATE" ;; esac
 INSTANCES="${CLUSTER_INSTANCES:-3}"
-MARQUEE_BIN="${MARQUEE_BIN:-$ROOT/target/debug/marquee}"
+CLUSTER_MARQUEE_BIN="${CLUSTER_MARQUEE_BIN:-$ROOT/target/debug/marquee}"
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 LOCALSTRIPE="${LOCALSTRIPE:-}"
 PG_NODES=2
@@ -136,6 +136,9 @@ wait_for() {
         fi
         sleep 0.2
     done
+    local newest
+    newest=$(ls -t "$STATE"/logs/*.log 2>/dev/null | head -n 1)
+    [ -z "$newest" ] || { printf -- '--- %s\n' "$newest"; tail -n 20 "$newest"; } >&2
     die "$what not ready after ${secs}s (logs in $STATE/logs)"
 }
 
@@ -309,7 +312,7 @@ cmd_up() {
     local t0 i
     t0=$(now_ms)
     [ ! -f "$STATE/cluster.env" ] || die "a cluster is already up in $STATE (scripts/cluster.sh down first)"
-    [ -x "$MARQUEE_BIN" ] || die "$MARQUEE_BIN not found (cargo build -p marquee)"
+    [ -x "$CLUSTER_MARQUEE_BIN" ] || die "$CLUSTER_MARQUEE_BIN not found (cargo build -p marquee)"
     for tool in etcd etcdctl patroni haproxy redis-server redis-sentinel redis-cli prometheus curl; do
         command -v "$tool" >/dev/null 2>&1 || die "$tool not found (see scripts/test.sh for the packages)"
     done
@@ -327,7 +330,7 @@ cmd_up() {
         ln -s "$PG_ROOT" "$STATE/pg"
     fi
     chmod 755 "$PG_ROOT"
-    cp "$MARQUEE_BIN" "$STATE/bin/marquee"
+    cp "$CLUSTER_MARQUEE_BIN" "$STATE/bin/marquee"
     # If anything below fails, nothing is left running.
     trap 'rc=$?; if [ $rc -ne 0 ]; then log "up failed; stopping what started (logs kept in $STATE/logs until down)"; KEEP_STATE=1 cmd_down >/dev/null 2>&1 || true; fi' EXIT
 
@@ -404,11 +407,12 @@ cmd_up() {
 
     log "migrating, creating the admin, starting $INSTANCES instances"
     for i in $(seq 1 "$INSTANCES"); do write_instance_script "$i"; done
-    MARQUEE_DATABASE_URL=$DATABASE_URL MARQUEE_DATA_DIR="$STATE/instances/i1" MARQUEE_LOG_FILTER=warn \
-        "$STATE/bin/marquee" migrate >>"$STATE/logs/migrate.log" 2>&1 || die "migrations failed (see $STATE/logs/migrate.log)"
-    echo "$ADMIN_PASSWORD" | MARQUEE_DATABASE_URL=$DATABASE_URL MARQUEE_DATA_DIR="$STATE/instances/i1" \
+    # A clean environment, as for the instances: a stray MARQUEE_* would be an unknown key.
+    env -i PATH="$PATH" MARQUEE_DATABASE_URL="$DATABASE_URL" MARQUEE_DATA_DIR="$STATE/instances/i1" MARQUEE_LOG_FILTER=warn \
+        "$STATE/bin/marquee" migrate >>"$STATE/logs/migrate.log" 2>&1 || die "migrations failed: $(tail -n 20 "$STATE/logs/migrate.log")"
+    echo "$ADMIN_PASSWORD" | env -i PATH="$PATH" MARQUEE_DATABASE_URL="$DATABASE_URL" MARQUEE_DATA_DIR="$STATE/instances/i1" \
         MARQUEE_LOG_FILTER=warn "$STATE/bin/marquee" create-admin --email "$ADMIN_EMAIL" >>"$STATE/logs/migrate.log" 2>&1 ||
-        die "create-admin failed (see $STATE/logs/migrate.log)"
+        die "create-admin failed: $(tail -n 20 "$STATE/logs/migrate.log")"
     for i in $(seq 1 "$INSTANCES"); do start_instance "$i"; done
 
     log "starting Prometheus"
