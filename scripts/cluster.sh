@@ -287,6 +287,10 @@ write_instance_script() {
 export MARQUEE_BIND=127.0.0.1:$port
 export MARQUEE_DATA_DIR=$dir
 export MARQUEE_DATABASE_URL=$DATABASE_URL
+# Catalog lists (theatres, showtimes, search's nearby showtimes) from the standby while it
+# is proved within a second of the primary; the booking path always on the primary.
+export MARQUEE_DATABASE_READ_URL=$DATABASE_READ_URL
+export MARQUEE_DATABASE_READ_MAX_LAG_MS=1000
 export MARQUEE_REDIS_URL=$REDIS_URL
 export MARQUEE_JWT_SECRET=$JWT_SECRET
 export MARQUEE_TRUSTED_PROXIES=127.0.0.1
