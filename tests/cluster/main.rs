@@ -17,3 +17,4 @@ mod pg_failover;
 mod prometheus;
 mod redis_failover;
 mod sale;
+mod standby_reads;
