@@ -171,4 +171,25 @@ async fn the_waiting_room_is_one_line_across_instances() {
     let expected: Vec<i64> = (1..=positions.len() as i64).collect();
     assert_eq!(positions, expected, "places in line");
     assert_eq!(admitted + positions.len(), line.len());
+
+    // The line's keys share the showtime's hash tag: its scripts touch one slot, as a
+    // Redis Cluster needs.
+    let client = redis::Client::open(fleet.var("REDIS_URL")).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("*room:*{st}*"))
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    assert!(
+        !keys.is_empty(),
+        "no waiting-room key of the showtime in Redis"
+    );
+    for k in &keys {
+        assert!(
+            k.contains(&format!("{{{st}}}")),
+            "{k} lacks the showtime's hash tag"
+        );
+    }
+    println!("waiting-room keys, all under {{{st}}}: {keys:?}");
 }
