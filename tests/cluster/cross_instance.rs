@@ -20,7 +20,7 @@ async fn a_hold_through_one_instance_reaches_a_subscriber_of_another_within_a_se
     let (st, seats) = showtime(&fleet, &admin, 20, false).await;
     let buyer = buyers(&fleet, 1).await.remove(0);
     let n = fleet.instances();
-    for from in 1..=n {
+    for (from, seat) in (1..=n).zip(&seats) {
         let to = from % n + 1;
         let watcher = Who {
             token: None,
@@ -28,7 +28,6 @@ async fn a_hold_through_one_instance_reaches_a_subscriber_of_another_within_a_se
         };
         let mut socket = ws(&fleet.instance(to), &watcher).await.unwrap();
         subscribe_seat_map(&mut socket, &st).await.unwrap();
-        let seat = &seats[from];
         let sent = Instant::now();
         ok(
             &fleet,

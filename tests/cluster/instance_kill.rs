@@ -36,10 +36,10 @@ async fn a_killed_instance_is_routed_around_and_its_subscribers_resume_elsewhere
             {}
             let dropped = Instant::now();
             loop {
-                if let Ok(mut again) = ws(&fleet.balancer(), &who).await {
-                    if let Ok(map) = subscribe_seat_map(&mut again, &st).await {
-                        return (dropped.elapsed(), map);
-                    }
+                if let Ok(mut again) = ws(&fleet.balancer(), &who).await
+                    && let Ok(map) = subscribe_seat_map(&mut again, &st).await
+                {
+                    return (dropped.elapsed(), map);
                 }
                 assert!(
                     dropped.elapsed() < Duration::from_secs(15),
