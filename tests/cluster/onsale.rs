@@ -10,7 +10,7 @@ const ONSALE: [&str; 8] = [
     "--seats",
     "200",
     "--buyers",
-    "1500",
+    "2000",
     "--concurrency",
     "100",
     "--queue-lead-secs",
