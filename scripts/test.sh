@@ -15,9 +15,14 @@
 #      marquee binary on the embedded default), and the main flow's
 #      browser tests (tagged @main-flow) again with the server on the
 #      run's PostgreSQL (a database of their own) and Redis (a prefix)
+#   6. the fleet: the alert rules (promtool check rules, promtool test rules), then
+#      scripts/cluster.sh up (three instances behind HAProxy, Patroni + etcd over two
+#      PostgreSQL nodes, Redis with Sentinel, Prometheus), its drills
+#      (cargo test -p marquee-tests --test cluster), and scripts/cluster.sh down
 #
 # Before step 1 it installs what is missing (as root, through apt: Redis,
-# PostgreSQL 15, Prometheus, Chromium; the Stripe
+# PostgreSQL 15, Prometheus, Chromium, and for the fleet HAProxy, Patroni, etcd and
+# Redis Sentinel; the Stripe
 # emulator localstripe and the SMTP server aiosmtpd from PyPI into
 # target/test-venv; the Kafka-compatible broker tansu, built once from
 # crates.io into $MARQUEE_TOOLS) and starts a private PostgreSQL, Redis,
@@ -27,6 +32,7 @@
 #
 # Options:
 #   --skip-lint      skip steps 1 and 2
+#   --fleet-only     run step 6 alone
 #   --servers-only   start the servers, run CMD with TEST_DATABASE_URL,
 #                    TEST_DATABASE_READ_URL (a streaming standby of it),
 #                    TEST_REDIS_URL, TEST_STRIPE_API, TEST_SMTP_URL,
@@ -68,6 +74,7 @@ SMTP_API_PORT=""
 SMTP_PID=""
 KAFKA_PORT=""
 KAFKA_PID=""
+FLEET_DIR=""
 STEP_NAMES=()
 STEP_TIMES=()
 STEP_RESULTS=()
@@ -150,6 +157,50 @@ ensure_prometheus() {
     apt-get update
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus
     command -v prometheus >/dev/null 2>&1 || die "prometheus still not found after installing it"
+}
+
+# The fleet of step 6: the balancer, PostgreSQL's failover manager and its store, Redis's.
+ensure_fleet_tools() {
+    local missing=()
+    command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
+    command -v patroni >/dev/null 2>&1 || missing+=(patroni)
+    command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
+    command -v etcdctl >/dev/null 2>&1 || missing+=(etcd-client)
+    command -v redis-sentinel >/dev/null 2>&1 || missing+=(redis-sentinel)
+    command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+    [ "${#missing[@]}" -gt 0 ] || return 0
+    is_root || die "${missing[*]} not found; install them (apt-get install ${missing[*]}) or run as root"
+    apt_install "${missing[@]}"
+    command -v haproxy >/dev/null 2>&1 && command -v patroni >/dev/null 2>&1 &&
+        command -v etcd >/dev/null 2>&1 && command -v redis-sentinel >/dev/null 2>&1 ||
+        die "the fleet's tools are still missing after installing ${missing[*]}"
+}
+
+# Step 6: the alert rules, and the fleet's drills against a fleet of this tree's binaries.
+fleet_rules() {
+    promtool check rules "$ROOT/deploy/prometheus/marquee.rules.yml" &&
+        (cd "$ROOT/deploy/prometheus" && promtool test rules marquee.rules.test.yml)
+}
+
+fleet_drills() {
+    local target="${CARGO_TARGET_DIR:-$ROOT/target}" rc=0
+    cargo build -p marquee -p marquee-loadgen || return
+    FLEET_DIR="$TMP_DIR/fleet"
+    CLUSTER_DIR="$FLEET_DIR" CLUSTER_MARQUEE_BIN="$target/debug/marquee" "$ROOT/scripts/cluster.sh" up || rc=$?
+    if [ "$rc" -eq 0 ]; then
+        # Every buyer and subscriber of the on-sale holds a connection.
+        (ulimit -n 20000 2>/dev/null || true
+            MARQUEE_CLUSTER_ENV="$FLEET_DIR/cluster.env" MARQUEE_LOADGEN="$target/debug/marquee-loadgen" \
+                cargo test -p marquee-tests --test cluster -- --test-threads=1 --nocapture) || rc=$?
+    fi
+    stop_fleet
+    return "$rc"
+}
+
+stop_fleet() {
+    [ -n "$FLEET_DIR" ] || return 0
+    CLUSTER_DIR="$FLEET_DIR" "$ROOT/scripts/cluster.sh" down || true
+    FLEET_DIR=""
 }
 
 ensure_postgres() {
@@ -566,6 +617,7 @@ cleanup() {
     # A second Ctrl-C must not interrupt the shutdown and leave servers behind.
     trap '' INT TERM
     trap - EXIT
+    stop_fleet
     stop_standby
     stop_postgres
     stop_redis
@@ -634,11 +686,12 @@ start_servers() {
 }
 
 main() {
-    local skip_lint=0 servers_only=0
+    local skip_lint=0 servers_only=0 fleet_only=0
     while [ $# -gt 0 ]; do
         case "$1" in
         --skip-lint) skip_lint=1 ;;
         --servers-only) servers_only=1 ;;
+        --fleet-only) fleet_only=1 ;;
         -h | --help)
             usage
             exit 0
@@ -668,9 +721,20 @@ main() {
     fi
 
     cd "$ROOT"
+    if [ "$fleet_only" = 1 ]; then
+        ensure_postgres
+        ensure_redis
+        ensure_prometheus
+        ensure_fleet_tools
+        make_tmp_dir
+        run_step "fleet: alert rules (promtool)" fleet_rules
+        run_step "fleet: cluster drills" fleet_drills
+        return
+    fi
     if [ "$skip_lint" = 0 ]; then
         ensure_lint_tools
     fi
+    ensure_fleet_tools
     ensure_web_tools
 
     banner "Starting PostgreSQL, Redis, localstripe, the SMTP sink and tansu"
@@ -689,6 +753,8 @@ main() {
     run_step "web: build (codegen, typecheck, bundle size)" web_build
     run_step "web: browser tests (Chromium, embedded server)" web_e2e
     run_step "web: main flow in the browser (PostgreSQL + Redis)" web_e2e_pg
+    run_step "fleet: alert rules (promtool)" fleet_rules
+    run_step "fleet: cluster drills" fleet_drills
 }
 
 main "$@"
