@@ -21,6 +21,8 @@ pub struct Model {
     pub next_check_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The W3C `traceparent` of the checkout that made it; null with traces off.
+    pub trace_parent: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

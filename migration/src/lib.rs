@@ -15,6 +15,7 @@ mod m20261206_000010_token_version;
 mod m20261206_000011_outbox_derived;
 mod m20261206_000012_trace_context;
 mod m20261206_000013_outbox_exported;
+mod m20261206_000014_payment_trace;
 
 /// Every migration of the Marquee schema, oldest first.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000011_outbox_derived::Migration),
             Box::new(m20261206_000012_trace_context::Migration),
             Box::new(m20261206_000013_outbox_exported::Migration),
+            Box::new(m20261206_000014_payment_trace::Migration),
         ]
     }
 }

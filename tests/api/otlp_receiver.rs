@@ -24,6 +24,8 @@ pub struct Exported {
     pub span_id: String,
     pub parent_span_id: String,
     pub attributes: HashMap<String, String>,
+    /// The spans it links to, as (trace id, span id).
+    pub links: Vec<(String, String)>,
 }
 
 impl Exported {
@@ -111,6 +113,11 @@ async fn take(
                     span_id: hex(&span.span_id),
                     parent_span_id: hex(&span.parent_span_id),
                     attributes: attributes(&span.attributes),
+                    links: span
+                        .links
+                        .iter()
+                        .map(|l| (hex(&l.trace_id), hex(&l.span_id)))
+                        .collect(),
                 });
             }
         }

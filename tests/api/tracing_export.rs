@@ -17,6 +17,8 @@ use crate::marquee_process::MarqueeProcess;
 use crate::otlp_receiver::{Exported, Receiver};
 use crate::subscriptions::next_json;
 
+mod settled_later;
+
 const CALLER_TRACE: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
 const CALLER_SPAN: &str = "00f067aa0ba902b7";
 const HOLD: &str =

@@ -187,6 +187,8 @@ impl BookingService {
             next_check_at: Set(Some(now + self.settings.reconcile_after)),
             created_at: Set(now),
             updated_at: Set(now),
+            // A confirmation that comes later (webhook, reconciliation) joins this trace.
+            trace_parent: Set(crate::trace::current()),
         }
         .insert(&txn)
         .await?;

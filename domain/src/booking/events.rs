@@ -13,6 +13,7 @@ use crate::ids::BookingId;
 use crate::payments::ChargeOutcome;
 
 use super::{BookingError, BookingService};
+use tracing::Instrument as _;
 
 /// What a gateway event says.
 #[derive(Debug, Clone)]
@@ -92,25 +93,17 @@ impl BookingService {
         let booking = BookingId::from(payment.booking_id);
         match event.kind {
             GatewayEventKind::PaymentSucceeded => {
-                self.settle(
-                    booking,
-                    payment.id,
-                    Ok(ChargeOutcome::Succeeded {
-                        provider_ref: event.provider_ref,
-                    }),
-                )
-                .await?;
+                let outcome = ChargeOutcome::Succeeded {
+                    provider_ref: event.provider_ref,
+                };
+                self.settle_event(booking, &payment, outcome).await?;
             }
             GatewayEventKind::PaymentFailed(reason) => {
-                self.settle(
-                    booking,
-                    payment.id,
-                    Ok(ChargeOutcome::Declined {
-                        provider_ref: Some(event.provider_ref),
-                        reason,
-                    }),
-                )
-                .await?;
+                let outcome = ChargeOutcome::Declined {
+                    provider_ref: Some(event.provider_ref),
+                    reason,
+                };
+                self.settle_event(booking, &payment, outcome).await?;
             }
             GatewayEventKind::Refunded => {
                 let txn = self.db.begin().await?;
@@ -134,6 +127,23 @@ impl BookingService {
         }
         self.record_event(&self.db, &event.id, kind, EventOutcome::Processed)
             .await
+    }
+
+    /// Settles `payment` by an event, in the trace of the checkout that made it: the
+    /// confirmation, its outbox rows and so the relay and the email follow the buyer's
+    /// checkout rather than the gateway's delivery, which stays linked to it.
+    async fn settle_event(
+        &self,
+        booking: BookingId,
+        payment: &payments::Model,
+        outcome: ChargeOutcome,
+    ) -> Result<(), BookingError> {
+        let span = tracing::info_span!("payment.settle", booking_id = %booking);
+        crate::trace::continue_linked(&span, payment.trace_parent.as_deref());
+        self.settle_in_span(booking, None, payment.id, Ok(outcome))
+            .instrument(span)
+            .await?;
+        Ok(())
     }
 
     /// Records an event as handled; `Replayed` when another delivery recorded it first.

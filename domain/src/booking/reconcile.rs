@@ -83,6 +83,8 @@ impl ReconcileWorker {
             booking_id = %booking,
             attempt = due.attempts + 1,
         );
+        // In the trace of the checkout that made the payment, however late the answer.
+        crate::trace::continue_from(&span, due.trace_parent.as_deref());
         async {
             let answer = s
                 .gateway

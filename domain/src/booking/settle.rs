@@ -53,6 +53,17 @@ impl BookingService {
         payment: Uuid,
         outcome: Result<ChargeOutcome, GatewayError>,
     ) -> Result<Booking, BookingError> {
+        self.settle_in_span(id, known, payment, outcome).await
+    }
+
+    /// [`Self::settle_known`] in the caller's span (a gateway event's, in the checkout's trace).
+    pub(super) async fn settle_in_span(
+        &self,
+        id: BookingId,
+        known: Option<Booking>,
+        payment: Uuid,
+        outcome: Result<ChargeOutcome, GatewayError>,
+    ) -> Result<Booking, BookingError> {
         match outcome {
             Ok(ChargeOutcome::Succeeded { provider_ref }) => {
                 self.confirm(id, known, payment, Some(provider_ref)).await
