@@ -25,6 +25,9 @@ pub enum ErrorKind {
     LimitReached,
     /// A dependency (the payment gateway) is down; try again shortly.
     Unavailable,
+    /// The database cannot be reached for now (a failover, a full pool, a node shutting
+    /// down); try again shortly. Its cause is logged, never shown.
+    DatabaseUnavailable,
     /// Our fault: logged with its cause, shown generically.
     Internal,
 }
@@ -47,5 +50,61 @@ pub trait Classify: std::error::Error {
     /// Ids the client needs to act on the error (for example the seats that were taken).
     fn ids(&self) -> Option<(&'static str, Vec<String>)> {
         None
+    }
+}
+
+/// How a database error reads to a client: a connection lost, refused or not to be had (a
+/// failover, a full pool, a node shutting down, a primary demoted to read-only) is worth
+/// retrying shortly; anything else is our fault.
+pub fn database_error_kind(err: &sea_orm::DbErr) -> ErrorKind {
+    use sea_orm::{DbErr, RuntimeErr};
+    let retryable = match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            connection_lost(e)
+        }
+        _ => false,
+    };
+    if retryable {
+        ErrorKind::DatabaseUnavailable
+    } else {
+        ErrorKind::Internal
+    }
+}
+
+fn connection_lost(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        // SQLSTATE class 08 (connection exception), 57P01-03 (shutting down, cannot
+        // connect now), 25006 (a read-only transaction: the node was demoted).
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03" | "25006")
+        }),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::{DbErr, error::ConnAcquireErr};
+
+    #[test]
+    fn a_connection_that_cannot_be_had_is_worth_retrying_and_a_bad_statement_is_not() {
+        assert_eq!(
+            database_error_kind(&DbErr::ConnectionAcquire(ConnAcquireErr::Timeout)),
+            ErrorKind::DatabaseUnavailable
+        );
+        assert_eq!(
+            database_error_kind(&DbErr::Custom("bad".into())),
+            ErrorKind::Internal
+        );
+        assert_eq!(
+            database_error_kind(&DbErr::RecordNotFound("x".into())),
+            ErrorKind::Internal
+        );
     }
 }

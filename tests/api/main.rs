@@ -18,6 +18,7 @@ mod checkout;
 mod checkout_quote;
 mod clock_skew;
 mod cost;
+mod db_unavailable;
 mod email;
 mod email_kinds;
 mod exposure;

@@ -16,10 +16,11 @@ pub struct RequestAuth {
     resolved: OnceCell<Result<Principal, ResolveFailure>>,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 enum ResolveFailure {
     Unauthenticated,
-    Internal,
+    /// Mapped (and logged) once: a database that cannot be reached stays retryable.
+    Other(ApiError),
 }
 
 impl RequestAuth {
@@ -59,20 +60,14 @@ impl RequestAuth {
                 match services.accounts.authenticate(token).await {
                     Ok(p) => Ok(p),
                     Err(AccountError::Unauthenticated) => Err(ResolveFailure::Unauthenticated),
-                    Err(e) => {
-                        let _ = ApiError::from(e);
-                        Err(ResolveFailure::Internal)
-                    }
+                    Err(e) => Err(ResolveFailure::Other(ApiError::from(e))),
                 }
             })
             .await;
         match result {
             Ok(p) => Ok(*p),
             Err(ResolveFailure::Unauthenticated) => Err(AccountError::Unauthenticated.into()),
-            Err(ResolveFailure::Internal) => Err(ApiError::new(
-                "INTERNAL_SERVER_ERROR",
-                "internal error; it has been logged",
-            )),
+            Err(ResolveFailure::Other(e)) => Err(e.clone()),
         }
     }
 }

@@ -31,7 +31,7 @@ pub fn code_of(kind: ErrorKind) -> &'static str {
         ErrorKind::HoldExpired => "HOLD_EXPIRED",
         ErrorKind::AdmissionRequired => "ADMISSION_REQUIRED",
         ErrorKind::LimitReached => "LIMIT_REACHED",
-        ErrorKind::Unavailable => "SERVICE_UNAVAILABLE",
+        ErrorKind::Unavailable | ErrorKind::DatabaseUnavailable => "SERVICE_UNAVAILABLE",
         ErrorKind::Internal => "INTERNAL_SERVER_ERROR",
     }
 }
@@ -72,7 +72,7 @@ impl ApiError {
 impl<E: Classify> From<E> for ApiError {
     fn from(err: E) -> Self {
         let kind = err.kind();
-        if kind == ErrorKind::Internal {
+        if matches!(kind, ErrorKind::Internal | ErrorKind::DatabaseUnavailable) {
             // The cause chain goes to the log; the client sees a generic message.
             let mut chain = err.to_string();
             let mut source = std::error::Error::source(&err);
@@ -80,6 +80,13 @@ impl<E: Classify> From<E> for ApiError {
                 chain.push_str(": ");
                 chain.push_str(&s.to_string());
                 source = s.source();
+            }
+            if kind == ErrorKind::DatabaseUnavailable {
+                tracing::warn!(error = %chain, "database unavailable");
+                return Self::new(
+                    code_of(kind),
+                    "the database cannot be reached for now; try again shortly",
+                );
             }
             tracing::error!(error = %chain, "internal error");
             return Self::new(code_of(kind), "internal error; it has been logged");

@@ -47,7 +47,8 @@ impl Classify for AccountError {
             Self::InvalidCredentials | Self::Unauthenticated => ErrorKind::Unauthenticated,
             Self::Forbidden => ErrorKind::Forbidden,
             Self::NotFound => ErrorKind::NotFound,
-            Self::Database(_) | Self::Crypto(_) => ErrorKind::Internal,
+            Self::Database(e) => crate::error::database_error_kind(e),
+            Self::Crypto(_) => ErrorKind::Internal,
         }
     }
 }

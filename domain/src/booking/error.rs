@@ -112,7 +112,7 @@ impl Classify for BookingError {
             Self::AdmissionRequired => ErrorKind::AdmissionRequired,
             Self::LimitReached(_) => ErrorKind::LimitReached,
             Self::PaymentsUnavailable | Self::ClockSkewed(_) => ErrorKind::Unavailable,
-            Self::Database(_) => ErrorKind::Internal,
+            Self::Database(e) => crate::error::database_error_kind(e),
         }
     }
 

@@ -65,7 +65,7 @@ impl Classify for CatalogError {
             Self::Invalid { .. } | Self::Overlap { .. } | Self::Page(_) => ErrorKind::BadInput,
             Self::NotFound { .. } => ErrorKind::NotFound,
             Self::Conflict(_) => ErrorKind::Conflict,
-            Self::Database(_) => ErrorKind::Internal,
+            Self::Database(e) => crate::error::database_error_kind(e),
         }
     }
 

@@ -49,6 +49,7 @@ impl Classify for DiscoveryError {
     fn kind(&self) -> ErrorKind {
         match self {
             Self::BadInput { .. } => ErrorKind::BadInput,
+            Self::Database(e) => crate::error::database_error_kind(e),
             _ => ErrorKind::Internal,
         }
     }

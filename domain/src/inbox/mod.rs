@@ -80,7 +80,7 @@ impl Classify for InboxError {
         match self {
             Self::NotFound => ErrorKind::NotFound,
             Self::Page(_) => ErrorKind::BadInput,
-            Self::Database(_) => ErrorKind::Internal,
+            Self::Database(e) => crate::error::database_error_kind(e),
         }
     }
 

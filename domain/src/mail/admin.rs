@@ -98,7 +98,7 @@ impl Classify for EmailError {
             Self::NotFound => ErrorKind::NotFound,
             Self::NotDead(_) => ErrorKind::Conflict,
             Self::Page(_) => ErrorKind::BadInput,
-            Self::Database(_) => ErrorKind::Internal,
+            Self::Database(e) => crate::error::database_error_kind(e),
         }
     }
 

@@ -73,7 +73,7 @@ impl Classify for ReviewError {
             Self::BadRating | Self::BodyTooLong | Self::Page(_) => ErrorKind::BadInput,
             Self::MovieNotFound | Self::NotFound => ErrorKind::NotFound,
             Self::AlreadyReviewed => ErrorKind::Conflict,
-            Self::Database(_) => ErrorKind::Internal,
+            Self::Database(e) => crate::error::database_error_kind(e),
         }
     }
 
