@@ -59,6 +59,13 @@ macro_rules! typed_id {
             }
         }
 
+        // Audit entries and exported reports carry ids in their textual form.
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(&self.0)
+            }
+        }
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 self.0.fmt(f)
@@ -87,6 +94,8 @@ typed_id!(/// A review of a movie.
     ReviewId, "review");
 typed_id!(/// A promotion code.
     PromotionId, "promotion");
+typed_id!(/// A theatre chain or promoter.
+    OrganisationId, "organisation");
 
 #[cfg(test)]
 mod tests {

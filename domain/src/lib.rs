@@ -20,6 +20,7 @@ pub mod ids;
 pub mod inbox;
 pub mod mail;
 pub mod money;
+pub mod organisations;
 pub mod page;
 pub mod payments;
 pub mod rate_limit;

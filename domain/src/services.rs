@@ -19,6 +19,7 @@ use crate::events::{EventBus, Fanout, InProcessBus, LiveLane, OutboxRelay, Redis
 use crate::feed::{FeedObserver, KafkaSettings, KafkaSink, OutboxExporter};
 use crate::inbox::{InboxDeriver, InboxService};
 use crate::mail::{EmailSettings, EmailWorker, Mailer};
+use crate::organisations::OrganisationService;
 use crate::payments::PaymentGateway;
 use crate::redis_store::RedisStore;
 use crate::replica::{ReadPool, ReplicaSettings};
@@ -160,6 +161,8 @@ pub struct Services {
     pub exporter: Option<OutboxExporter>,
     /// Ratings and reviews.
     pub reviews: ReviewService,
+    /// Organisations, their staff and the audit log.
+    pub organisations: OrganisationService,
     /// The waiting rooms of hot showtimes.
     pub waiting_rooms: WaitingRoomService,
     /// Search over the catalog (its listener is spawned by the server).
@@ -337,6 +340,7 @@ impl Services {
             waiting_rooms,
             inbox: InboxService::new(db.clone(), clock.clone()),
             reviews: ReviewService::new(db.clone(), clock.clone(), listings.clone()),
+            organisations: OrganisationService::new(db.clone(), clock.clone()),
             discovery: DiscoveryService::new(db.clone(), clock.clone(), Arc::new(search)),
             accounts: AccountService::new(
                 db.clone(),

@@ -2,12 +2,16 @@
 //!
 //! Nothing but table shapes and relations lives here; behaviour belongs to `marquee-domain`.
 
+pub mod audit_log;
 pub mod booking_seats;
 pub mod bookings;
 pub mod emails;
 pub mod events;
 pub mod movies;
 pub mod notifications;
+pub mod organisation_invitations;
+pub mod organisation_members;
+pub mod organisations;
 pub mod outbox;
 pub mod payments;
 pub mod promotions;

@@ -18,6 +18,8 @@ pub struct Model {
     pub max_uses_per_user: Option<i32>,
     pub uses: i32,
     pub created_at: DateTimeUtc,
+    /// The owner; `None` for the platform's own.
+    pub organisation_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,7 @@ mod m20261206_000011_outbox_derived;
 mod m20261206_000012_trace_context;
 mod m20261206_000013_outbox_exported;
 mod m20261206_000014_payment_trace;
+mod m20261206_000015_organisations;
 
 /// Every migration of the Marquee schema, oldest first.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000012_trace_context::Migration),
             Box::new(m20261206_000013_outbox_exported::Migration),
             Box::new(m20261206_000014_payment_trace::Migration),
+            Box::new(m20261206_000015_organisations::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@
 use async_graphql::Context;
 use marquee_domain::Services;
 use marquee_domain::accounts::{AccountError, Admin, Principal};
+use marquee_domain::organisations::Staff;
 use std::sync::Arc;
 use tokio::sync::OnceCell;
 
@@ -97,4 +98,11 @@ pub async fn viewer(ctx: &Context<'_>) -> ApiResult<Option<Principal>> {
 /// The admin capability, or `UNAUTHENTICATED`/`FORBIDDEN`. The only role check there is.
 pub async fn admin(ctx: &Context<'_>) -> ApiResult<Admin> {
     Ok(principal(ctx).await?.admin()?)
+}
+
+/// The caller's staff roles (platform admin, or member of organisations), or
+/// `UNAUTHENTICATED`/`FORBIDDEN`. Services ask it about each object's owner.
+pub async fn staff(ctx: &Context<'_>) -> ApiResult<Staff> {
+    let principal = principal(ctx).await?;
+    Ok(services(ctx).organisations.staff(principal).await?)
 }

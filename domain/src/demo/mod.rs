@@ -119,6 +119,7 @@ pub async fn seed(
             created_at: Set(now),
             updated_at: Set(now),
             deleted_at: Set(None),
+            organisation_id: Set(None),
         });
         let mut ids = Vec::new();
         for s in &t.screens {
@@ -190,6 +191,7 @@ pub async fn seed(
             created_at: Set(now),
             updated_at: Set(now),
             deleted_at: Set(None),
+            organisation_id: Set(None),
         })
         .collect();
     for chunk in chunked(&event_rows, 500) {

@@ -79,6 +79,7 @@ impl CatalogAdmin {
             max_uses_per_user: Set(input.max_uses_per_user),
             uses: Set(0),
             created_at: Set(self.clock.now()),
+            organisation_id: Set(None),
         };
         match model.insert(&self.db).await {
             Ok(m) => Ok(m.into()),

@@ -39,6 +39,7 @@ impl CatalogAdmin {
             created_at: Set(now),
             updated_at: Set(now),
             deleted_at: Set(None),
+            organisation_id: Set(None),
         };
         let saved = self.announced("theatre", id, now, async move |txn| model.insert(txn).await);
         Ok(saved.await?.into())
