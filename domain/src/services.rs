@@ -19,7 +19,7 @@ use crate::events::{EventBus, Fanout, InProcessBus, LiveLane, OutboxRelay, Redis
 use crate::feed::{FeedObserver, KafkaSettings, KafkaSink, OutboxExporter};
 use crate::inbox::{InboxDeriver, InboxService};
 use crate::mail::{EmailSettings, EmailWorker, Mailer};
-use crate::organisations::OrganisationService;
+use crate::organisations::{InvitationMail, OrganisationService};
 use crate::payments::PaymentGateway;
 use crate::redis_store::RedisStore;
 use crate::replica::{ReadPool, ReplicaSettings};
@@ -67,6 +67,8 @@ pub struct DomainConfig {
     pub read_replica: Option<ReplicaSettings>,
     /// The event feed to Kafka, when it is on.
     pub feed: Option<FeedConfig>,
+    /// Where buyers and staff reach the web app (links in emails).
+    pub public_url: String,
 }
 
 /// The event feed's settings.
@@ -340,7 +342,15 @@ impl Services {
             waiting_rooms,
             inbox: InboxService::new(db.clone(), clock.clone()),
             reviews: ReviewService::new(db.clone(), clock.clone(), listings.clone()),
-            organisations: OrganisationService::new(db.clone(), clock.clone()),
+            organisations: OrganisationService::new(
+                db.clone(),
+                clock.clone(),
+                InvitationMail::new(
+                    config.mailer.clone(),
+                    config.email.from.clone(),
+                    &config.public_url,
+                ),
+            ),
             discovery: DiscoveryService::new(db.clone(), clock.clone(), Arc::new(search)),
             accounts: AccountService::new(
                 db.clone(),

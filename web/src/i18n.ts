@@ -210,6 +210,7 @@ export const en = {
       PROMO_USED_UP: 'This promo code has been used up.',
       PROMO_ALREADY_USED: 'You have already used this promo code.',
       PROMO_OTHER_CURRENCY: 'This promo code is for another currency.',
+      PROMO_OTHER_ORGANISATION: 'This promo code is not valid at this theatre.',
     } as Record<string, string>,
     payment: 'Payment',
     method: 'Test payment method',

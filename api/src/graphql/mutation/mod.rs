@@ -6,6 +6,7 @@ mod admin_inputs;
 mod booking;
 mod emails;
 mod inbox;
+mod organisations;
 mod reviews;
 mod waiting_room;
 
@@ -19,6 +20,7 @@ pub struct Mutation(
     booking::BookingMutation,
     emails::EmailMutation,
     inbox::InboxMutation,
+    organisations::OrganisationMutation,
     reviews::ReviewMutation,
     waiting_room::WaitingRoomMutation,
 );

@@ -5,6 +5,7 @@ mod booking;
 pub(crate) mod catalog;
 mod emails;
 mod inbox;
+mod organisations;
 mod promotions;
 mod reviews;
 mod search;
@@ -20,6 +21,7 @@ pub struct Query(
     catalog::CatalogQuery,
     emails::EmailQuery,
     inbox::InboxQuery,
+    organisations::OrganisationQuery,
     promotions::PromotionQuery,
     reviews::ReviewQuery,
     search::SearchQuery,

@@ -7,6 +7,7 @@ mod email;
 mod enums;
 mod live;
 mod notification;
+mod organisation;
 mod payment;
 mod promotion;
 mod review;
@@ -24,6 +25,9 @@ pub use email::{Email, EmailStatus};
 pub use enums::*;
 pub use live::{BookingStatusUpdate, SeatMapUpdate, SeatUpdate};
 pub use notification::Notification;
+pub use organisation::{
+    AuditLogEntry, InviteStaffPayload, Organisation, StaffMember, StaffMembership, audit_page,
+};
 pub use payment::{BookingPayment, PaymentConfig};
 pub use promotion::Promotion;
 pub use review::Review;
