@@ -33,7 +33,7 @@ impl InvitationMail {
 
     /// The link an invitation email carries.
     pub fn link(&self, token: &str) -> String {
-        format!("{}/staff/join?token={token}", self.public_url)
+        format!("{}/admin/join?token={token}", self.public_url)
     }
 
     /// Sends one invitation; `false` when it could not be handed over (logged).
