@@ -99,6 +99,9 @@ pub struct Settings {
     pub max_clock_skew_ms: u32,
     /// A checkout keeps the seats at least this long for the payment.
     pub checkout_extension_minutes: u32,
+    /// How long seats offered to the first in a sold-out showtime's waitlist stay held
+    /// for them before passing to the next.
+    pub waitlist_offer_seconds: u32,
     /// Buyers let through a hot showtime's waiting room at once.
     pub waiting_room_capacity: u32,
     /// How long an admission through the waiting room lasts unless a hold uses it.
@@ -262,6 +265,7 @@ impl Default for Settings {
             max_active_holds_per_buyer: 5,
             max_clock_skew_ms: 1000,
             checkout_extension_minutes: 5,
+            waitlist_offer_seconds: 300,
             waiting_room_capacity: 10,
             waiting_room_admission_seconds: 120,
             booking_fee_cents: 0,
@@ -490,6 +494,12 @@ impl Settings {
             return Err(invalid(
                 "max_active_holds_per_buyer",
                 "must be between 1 and 1000",
+            ));
+        }
+        if !(1..=3_600).contains(&self.waitlist_offer_seconds) {
+            return Err(invalid(
+                "waitlist_offer_seconds",
+                "must be between 1 and 3600",
             ));
         }
         if self.waiting_room_capacity == 0 || self.waiting_room_capacity > 100_000 {

@@ -120,6 +120,7 @@ pub async fn start_services(
             max_clock_skew: (settings.max_clock_skew_ms > 0)
                 .then(|| Duration::milliseconds(i64::from(settings.max_clock_skew_ms))),
         },
+        waitlist_offer_ttl: Duration::seconds(i64::from(settings.waitlist_offer_seconds)),
         waiting_room: WaitingRoomSettings {
             capacity: settings.waiting_room_capacity,
             admission: Duration::seconds(i64::from(settings.waiting_room_admission_seconds)),
@@ -228,6 +229,12 @@ impl Application {
                     .bookings
                     .clone()
                     .run_cancelled_showtimes(std::time::Duration::from_secs(1)),
+            );
+            tokio::spawn(
+                services
+                    .waitlist_offers
+                    .clone()
+                    .run(std::time::Duration::from_millis(500)),
             );
             tokio::spawn(
                 services

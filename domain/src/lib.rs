@@ -30,6 +30,7 @@ pub mod reviews;
 pub mod services;
 pub mod trace;
 pub mod waiting_room;
+pub mod waitlist;
 
 pub use error::{Classify, ErrorKind};
 pub use services::{DomainConfig, FeedConfig, Services};

@@ -28,6 +28,7 @@ use crate::waiting_room::{
     InProcessWaitingRoom, RedisWaitingRoom, WaitingRoomService, WaitingRoomSettings,
     WaitingRoomStore,
 };
+use crate::waitlist::{WaitlistService, WaitlistSettings, WaitlistWorker};
 use marquee_search::index::{SearchError, SearchIndex};
 use tokio::sync::Notify;
 
@@ -61,6 +62,8 @@ pub struct DomainConfig {
     pub clock: SharedClock,
     /// Admission through the waiting rooms of hot showtimes.
     pub waiting_room: WaitingRoomSettings,
+    /// How long a waitlist offer holds its seats.
+    pub waitlist_offer_ttl: Duration,
     /// Where the search index lives; in memory when `None` (maintenance commands).
     pub search_dir: Option<std::path::PathBuf>,
     /// A streaming standby for catalog, listing and search reads, with its staleness bound.
@@ -165,6 +168,10 @@ pub struct Services {
     pub organisations: OrganisationService,
     /// The waiting rooms of hot showtimes.
     pub waiting_rooms: WaitingRoomService,
+    /// Waitlists of sold-out showtimes.
+    pub waitlist: WaitlistService,
+    /// Offers freed seats to the waitlists (spawned by the server; tests may drive it).
+    pub waitlist_offers: WaitlistWorker,
     /// Search over the catalog (its listener is spawned by the server).
     pub discovery: DiscoveryService,
     /// Where published domain events can be heard.
@@ -296,7 +303,26 @@ impl Services {
             outbox_wake.clone(),
             waiting_rooms.clone(),
         );
+        let waitlist_settings = WaitlistSettings {
+            offer_ttl: config.waitlist_offer_ttl,
+            max_seats: config.booking.max_seats,
+            buyer_caps: config.booking.buyer_caps,
+        };
+        let waitlist_wake = Arc::new(Notify::new());
         Ok(Arc::new(Self {
+            waitlist: WaitlistService::new(
+                db.clone(),
+                clock.clone(),
+                waitlist_settings,
+                waitlist_wake.clone(),
+            ),
+            waitlist_offers: WaitlistWorker::new(
+                db.clone(),
+                clock.clone(),
+                bookings.clone(),
+                waitlist_settings,
+                waitlist_wake,
+            ),
             reconcile: ReconcileWorker::new(bookings.clone()),
             bookings,
             expiry: ExpiryWorker::new(db.clone(), clock.clone(), holds, outbox_wake.clone()),

@@ -8,6 +8,7 @@ mod emails;
 mod inbox;
 mod reviews;
 mod waiting_room;
+mod waitlist;
 
 use async_graphql::MergedObject;
 
@@ -21,4 +22,5 @@ pub struct Mutation(
     inbox::InboxMutation,
     reviews::ReviewMutation,
     waiting_room::WaitingRoomMutation,
+    waitlist::WaitlistMutation,
 );

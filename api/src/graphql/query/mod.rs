@@ -9,6 +9,7 @@ mod promotions;
 mod reviews;
 mod search;
 mod waiting_room;
+mod waitlist;
 
 use async_graphql::MergedObject;
 
@@ -24,4 +25,5 @@ pub struct Query(
     reviews::ReviewQuery,
     search::SearchQuery,
     waiting_room::WaitingRoomQuery,
+    waitlist::WaitlistQuery,
 );

@@ -16,6 +16,7 @@ mod theatre;
 mod title;
 mod user;
 mod waiting_room;
+mod waitlist;
 
 pub use booking::{Booking, BookingStatus};
 pub use cancellation::Cancellation;
@@ -33,6 +34,7 @@ pub use theatre::{Screen, Theatre};
 pub use title::{Event, Movie};
 pub use user::{AuthPayload, User};
 pub use waiting_room::WaitingRoomPlace;
+pub use waitlist::WaitlistEntry;
 
 use std::sync::Arc;
 
