@@ -60,6 +60,7 @@ mod three_ds_stripe;
 mod tokens;
 mod tracing_export;
 mod waiting_room;
+mod waitlist;
 mod web_app;
 mod webhooks;
 mod ws_limits;
