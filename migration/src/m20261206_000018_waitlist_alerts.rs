@@ -27,9 +27,10 @@ impl MigrationTrait for Migration {
                 ))
                 .col(timestamp_with_time_zone(WaitlistEntries::CreatedAt))
                 .col(timestamp_with_time_zone(WaitlistEntries::UpdatedAt))
-                .check(Expr::col(WaitlistEntries::Status).is_in([
-                    "waiting", "offered", "claimed", "lapsed", "left",
-                ]))
+                .check(
+                    Expr::col(WaitlistEntries::Status)
+                        .is_in(["waiting", "offered", "claimed", "lapsed", "left"]),
+                )
                 .foreign_key(&mut fk(
                     WaitlistEntries::Table,
                     WaitlistEntries::ShowtimeId,
@@ -90,11 +91,7 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone_null(TitleAlerts::NotifiedAt))
                 .col(timestamp_with_time_zone(TitleAlerts::CreatedAt))
                 .col(timestamp_with_time_zone(TitleAlerts::UpdatedAt))
-                .check(Expr::col(TitleAlerts::Status).is_in([
-                    "active",
-                    "notified",
-                    "unsubscribed",
-                ]))
+                .check(Expr::col(TitleAlerts::Status).is_in(["active", "notified", "unsubscribed"]))
                 .foreign_key(&mut fk(
                     TitleAlerts::Table,
                     TitleAlerts::UserId,

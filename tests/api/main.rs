@@ -61,6 +61,7 @@ mod tokens;
 mod tracing_export;
 mod waiting_room;
 mod waitlist;
+mod waitlist_races;
 mod web_app;
 mod webhooks;
 mod ws_limits;

@@ -8,21 +8,26 @@ use crate::helpers::*;
 use crate::live::{open, subscribe};
 use crate::subscriptions::next_json;
 
-pub const HOLD: &str = "mutation($s: ID!, $seats: [ID!]!) { holdSeats(showtimeId: $s, seatIds: $seats) { id } }";
+pub const HOLD: &str =
+    "mutation($s: ID!, $seats: [ID!]!) { holdSeats(showtimeId: $s, seatIds: $seats) { id } }";
 pub const JOIN: &str = "mutation($s: ID!, $n: Int!) { joinWaitlist(showtimeId: $s, seats: $n) { id status position seats offerBookingId offerExpiresAt } }";
 const LEAVE: &str = "mutation($e: ID!) { leaveWaitlist(entryId: $e) { id status position } }";
-const ENTRY: &str = "query($e: ID!) { waitlistEntry(id: $e) { id status position offerBookingId offerExpiresAt } }";
+const ENTRY: &str =
+    "query($e: ID!) { waitlistEntry(id: $e) { id status position offerBookingId offerExpiresAt } }";
 const MINE: &str = "{ myWaitlist { id status showtimeId } }";
 const RELEASE: &str = "mutation($b: ID!) { releaseHold(bookingId: $b) { status } }";
-const BOOKING: &str =
-    "query($b: ID!) { booking(id: $b) { id status statusReason seats { id } } }";
+const BOOKING: &str = "query($b: ID!) { booking(id: $b) { id status statusReason seats { id } } }";
 const CHECKOUT: &str = "mutation($b: ID!) { checkout(bookingId: $b, input: { paymentMethod: \"pm_card_visa\" }) { status } }";
 
 /// A showtime tomorrow on a screen of one row of `n` standard seats; its seat ids.
 pub async fn small_showtime(app: &TestApp, n: usize) -> (String, Vec<String>) {
     let admin = app.admin().await;
     let t = app
-        .ok(THEATRE, json!({ "i": theatre_input("Small Room") }), Some(&admin))
+        .ok(
+            THEATRE,
+            json!({ "i": theatre_input("Small Room") }),
+            Some(&admin),
+        )
         .await;
     let screen = app
         .ok(
@@ -69,7 +74,12 @@ async fn entry(app: &TestApp, token: &str, id: &Value) -> Value {
 
 /// Runs the waitlist worker until it has nothing to do.
 pub async fn offer_all(app: &TestApp) {
-    while app.services.waitlist_offers.try_execute_task().await.unwrap()
+    while app
+        .services
+        .waitlist_offers
+        .try_execute_task()
+        .await
+        .unwrap()
         == marquee_domain::booking::ExecutionOutcome::TaskCompleted
     {}
 }
@@ -93,7 +103,10 @@ async fn a_waiter_is_offered_released_seats_told_live_in_the_inbox_and_by_email_
         .gql(JOIN, json!({ "s": showtime, "n": 2 }), Some(&waiter))
         .await;
     assert_eq!(code(&early), "CONFLICT", "{early}");
-    assert_eq!(early["errors"][0]["extensions"]["reason"], "SEATS_AVAILABLE");
+    assert_eq!(
+        early["errors"][0]["extensions"]["reason"],
+        "SEATS_AVAILABLE"
+    );
     let first = hold(&app, &seller, &showtime, &seats[..2]).await;
     hold(&app, &seller, &showtime, &seats[2..]).await;
 
@@ -126,7 +139,11 @@ async fn a_waiter_is_offered_released_seats_told_live_in_the_inbox_and_by_email_
     // Released while people wait: not for a passer-by.
     let passer = app.customer("passer@example.com").await;
     let sniped = app
-        .gql(HOLD, json!({ "s": showtime, "seats": seats[..2] }), Some(&passer))
+        .gql(
+            HOLD,
+            json!({ "s": showtime, "seats": seats[..2] }),
+            Some(&passer),
+        )
         .await;
     assert_eq!(code(&sniped), "SEAT_UNAVAILABLE", "{sniped}");
     assert_eq!(
@@ -165,9 +182,16 @@ async fn a_waiter_is_offered_released_seats_told_live_in_the_inbox_and_by_email_
 
     drain_feed(&app).await;
     let live = next_json(&mut socket).await.expect("the offer, live");
-    assert_eq!(live["payload"]["data"]["bookingStatus"]["status"], "HELD", "{live}");
+    assert_eq!(
+        live["payload"]["data"]["bookingStatus"]["status"], "HELD",
+        "{live}"
+    );
     let inbox = app
-        .ok("{ notifications(first: 10) { edges { node { kind bookingId } } } }", json!({}), Some(&waiter))
+        .ok(
+            "{ notifications(first: 10) { edges { node { kind bookingId } } } }",
+            json!({}),
+            Some(&waiter),
+        )
         .await;
     let kinds: Vec<&Value> = inbox["notifications"]["edges"]
         .as_array()
@@ -236,16 +260,28 @@ async fn an_unclaimed_offer_lapses_and_passes_to_the_next_in_line() {
     let passed = entry(&app, &second, &next["id"]).await;
     assert_eq!(passed["status"], "OFFERED", "{passed}");
     let booking = app
-        .ok(BOOKING, json!({ "b": passed["offerBookingId"] }), Some(&second))
+        .ok(
+            BOOKING,
+            json!({ "b": passed["offerBookingId"] }),
+            Some(&second),
+        )
         .await;
     assert_eq!(booking["booking"]["status"], "HELD");
     assert_eq!(booking["booking"]["seats"].as_array().unwrap().len(), 2);
     let expired = app
-        .ok(BOOKING, json!({ "b": slow["offerBookingId"] }), Some(&first))
+        .ok(
+            BOOKING,
+            json!({ "b": slow["offerBookingId"] }),
+            Some(&first),
+        )
         .await;
     assert_eq!(expired["booking"]["status"], "EXPIRED");
     let too_late = app
-        .gql(CHECKOUT, json!({ "b": slow["offerBookingId"] }), Some(&first))
+        .gql(
+            CHECKOUT,
+            json!({ "b": slow["offerBookingId"] }),
+            Some(&first),
+        )
         .await;
     assert!(too_late.get("errors").is_some(), "{too_late}");
 }

@@ -79,7 +79,10 @@ pub(super) async fn mark_offered(
     let moved = waitlist_entries::Entity::update_many()
         .col_expr(waitlist_entries::Column::Status, Expr::value("offered"))
         .col_expr(waitlist_entries::Column::OfferedAt, Expr::value(now))
-        .col_expr(waitlist_entries::Column::OfferExpiresAt, Expr::value(expires_at))
+        .col_expr(
+            waitlist_entries::Column::OfferExpiresAt,
+            Expr::value(expires_at),
+        )
         .col_expr(waitlist_entries::Column::UpdatedAt, Expr::value(now))
         .filter(waitlist_entries::Column::Id.eq(entry))
         .filter(waitlist_entries::Column::Status.eq("waiting"))
@@ -90,8 +93,8 @@ pub(super) async fn mark_offered(
         return Ok(false);
     }
     outbox::Entity::insert(waitlist_offered_row(booking.uuid(), entry, expires_at, now))
-    .exec(txn)
-    .await?;
+        .exec(txn)
+        .await?;
     Ok(true)
 }
 
@@ -131,7 +134,9 @@ impl BookingService {
             showtime.ok_or_else(|| BookingError::not_found("showtime", offer.showtime_id))?;
         let now = self.clock.now();
         if showtime.status != ShowtimeStatus::Scheduled.as_str() || showtime.starts_at <= now {
-            return Err(BookingError::NotOnSale("the showtime is not on sale".into()));
+            return Err(BookingError::NotOnSale(
+                "the showtime is not on sale".into(),
+            ));
         }
         let priced = super::seat_prices::price_seats(&showtime, &offer.seat_ids, found, prices)?;
         let waiter = Principal {

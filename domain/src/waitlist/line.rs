@@ -127,13 +127,7 @@ pub(super) fn pick(free: &[FreeSeat], n: usize) -> Option<Vec<Uuid>> {
             .zip(w.iter().skip(1))
             .all(|(a, b)| a.1 == b.1 && b.2 == a.2 + 1)
     });
-    Some(
-        together
-            .unwrap_or(&free[..n])
-            .iter()
-            .map(|s| s.0)
-            .collect(),
-    )
+    Some(together.unwrap_or(&free[..n]).iter().map(|s| s.0).collect())
 }
 
 #[cfg(test)]

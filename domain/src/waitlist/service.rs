@@ -173,7 +173,11 @@ impl WaitlistService {
 
     /// Whether `booking` is the offer of one of the caller's entries still waiting, so
     /// the caller may watch it before it exists.
-    pub async fn awaits_offer(&self, who: &Principal, booking: Uuid) -> Result<bool, WaitlistError> {
+    pub async fn awaits_offer(
+        &self,
+        who: &Principal,
+        booking: Uuid,
+    ) -> Result<bool, WaitlistError> {
         Ok(waitlist_entries::Entity::find()
             .filter(waitlist_entries::Column::UserId.eq(who.user_id.uuid()))
             .filter(waitlist_entries::Column::OfferBookingId.eq(booking))

@@ -79,7 +79,10 @@ impl WaitlistWorker {
     /// Offers the free seats of `showtime` to its line, in order; how many offers it made.
     async fn offer_for(&self, showtime: Uuid) -> Result<usize, WaitlistError> {
         let now = self.clock.now();
-        let Some(show) = showtimes::Entity::find_by_id(showtime).one(&self.db).await? else {
+        let Some(show) = showtimes::Entity::find_by_id(showtime)
+            .one(&self.db)
+            .await?
+        else {
             return Ok(0);
         };
         if show.status != ShowtimeStatus::Scheduled.as_str() || show.starts_at <= now {
@@ -142,9 +145,7 @@ impl WaitlistWorker {
             return Ok(0);
         }
         let booked: std::collections::HashMap<Uuid, bookings::Model> = bookings::Entity::find()
-            .filter(
-                bookings::Column::Id.is_in(offered.iter().map(|e| e.offer_booking_id)),
-            )
+            .filter(bookings::Column::Id.is_in(offered.iter().map(|e| e.offer_booking_id)))
             .all(&self.db)
             .await?
             .into_iter()

@@ -28,8 +28,8 @@ impl WaitlistQuery {
     /// One of the caller's waitlist entries, with its place in line.
     async fn waitlist_entry(&self, ctx: &Context<'_>, id: ID) -> ApiResult<WaitlistEntry> {
         let who = principal(ctx).await?;
-        let id =
-            Uuid::parse_str(&id).map_err(|_| ApiError::bad_input("id", "not a waitlist entry id"))?;
+        let id = Uuid::parse_str(&id)
+            .map_err(|_| ApiError::bad_input("id", "not a waitlist entry id"))?;
         Ok(services(ctx).waitlist.entry(&who, id).await?.into())
     }
 }
