@@ -102,6 +102,8 @@ pub struct Settings {
     /// How long seats offered to the first in a sold-out showtime's waitlist stay held
     /// for them before passing to the next.
     pub waitlist_offer_seconds: u32,
+    /// Where buyers reach the web app; links in emails (book, unsubscribe) start with it.
+    pub public_url: String,
     /// Buyers let through a hot showtime's waiting room at once.
     pub waiting_room_capacity: u32,
     /// How long an admission through the waiting room lasts unless a hold uses it.
@@ -266,6 +268,7 @@ impl Default for Settings {
             max_clock_skew_ms: 1000,
             checkout_extension_minutes: 5,
             waitlist_offer_seconds: 300,
+            public_url: "http://localhost:8080".to_owned(),
             waiting_room_capacity: 10,
             waiting_room_admission_seconds: 120,
             booking_fee_cents: 0,
@@ -495,6 +498,9 @@ impl Settings {
                 "max_active_holds_per_buyer",
                 "must be between 1 and 1000",
             ));
+        }
+        if !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://")) {
+            return Err(invalid("public_url", "must start with http:// or https://"));
         }
         if !(1..=3_600).contains(&self.waitlist_offer_seconds) {
             return Err(invalid(

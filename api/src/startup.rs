@@ -83,6 +83,7 @@ pub async fn start_services(
         reminder_scan: std::time::Duration::from_secs(30),
         max_per_recipient_hour: settings.email_max_per_recipient_hour,
         observer: mail_observer,
+        public_url: settings.public_url.clone(),
     };
     let config = DomainConfig {
         database: DbSettings {
@@ -235,6 +236,12 @@ impl Application {
                     .waitlist_offers
                     .clone()
                     .run(std::time::Duration::from_millis(500)),
+            );
+            tokio::spawn(
+                services
+                    .alert_worker
+                    .clone()
+                    .run(std::time::Duration::from_secs(1)),
             );
             tokio::spawn(
                 services

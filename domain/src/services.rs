@@ -6,6 +6,7 @@ use chrono::Duration;
 use sea_orm::DatabaseConnection;
 
 use crate::accounts::{AccountService, PasswordHasher, TokenIssuer, TokenSettings};
+use crate::alerts::{AlertService, AlertWorker};
 use crate::booking::{
     BookingService, BookingSettings, ExpiryWorker, InProcessSeatHolds, NoFrontLine,
     ReconcileWorker, RedisSeatHolds, SeatHolds,
@@ -170,6 +171,10 @@ pub struct Services {
     pub waiting_rooms: WaitingRoomService,
     /// Waitlists of sold-out showtimes.
     pub waitlist: WaitlistService,
+    /// Buyers' "notify me" alerts for titles not yet on sale where they are.
+    pub alerts: AlertService,
+    /// Tells buyers their titles went on sale (spawned by the server; tests may drive it).
+    pub alert_worker: AlertWorker,
     /// Offers freed seats to the waitlists (spawned by the server; tests may drive it).
     pub waitlist_offers: WaitlistWorker,
     /// Search over the catalog (its listener is spawned by the server).
@@ -322,6 +327,12 @@ impl Services {
                 bookings.clone(),
                 waitlist_settings,
                 waitlist_wake,
+            ),
+            alerts: AlertService::new(db.clone(), clock.clone()),
+            alert_worker: AlertWorker::new(
+                worker_db.clone(),
+                clock.clone(),
+                config.email.max_per_recipient_hour,
             ),
             reconcile: ReconcileWorker::new(bookings.clone()),
             bookings,

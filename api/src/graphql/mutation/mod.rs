@@ -3,6 +3,7 @@
 mod accounts;
 mod admin;
 mod admin_inputs;
+mod alerts;
 mod booking;
 mod emails;
 mod inbox;
@@ -16,6 +17,7 @@ use async_graphql::MergedObject;
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     accounts::AccountMutation,
+    alerts::AlertMutation,
     admin::AdminMutation,
     booking::BookingMutation,
     emails::EmailMutation,

@@ -1,6 +1,7 @@
 //! Query roots, one per area, merged into [`Query`].
 
 mod accounts;
+mod alerts;
 mod booking;
 pub(crate) mod catalog;
 mod emails;
@@ -17,6 +18,7 @@ use async_graphql::MergedObject;
 #[derive(MergedObject, Default)]
 pub struct Query(
     accounts::AccountQuery,
+    alerts::AlertQuery,
     booking::BookingQuery,
     catalog::CatalogQuery,
     emails::EmailQuery,

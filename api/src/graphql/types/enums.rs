@@ -32,6 +32,8 @@ mirror_enum!(/// Where a buyer stands in a showtime's waiting room.
     WaitingRoomStatus => marquee_domain::waiting_room::PlaceStatus { Waiting, Admitted, NotInLine, NotRequired });
 mirror_enum!(/// Where a place in a showtime's waitlist stands.
     WaitlistStatus => marquee_domain::waitlist::EntryStatus { Waiting, Offered, Claimed, Lapsed, Left });
+mirror_enum!(/// Where a "notify me" alert stands.
+    AlertStatus => marquee_domain::alerts::AlertStatus { Active, Notified, Unsubscribed });
 mirror_enum!(/// What an account may do.
     Role => DomainRole { Customer, Admin });
 

@@ -1,5 +1,6 @@
 //! GraphQL views over domain values: thin wrappers, converted with `From`.
 
+mod alert;
 mod booking;
 mod cancellation;
 mod checkout_quote;
@@ -18,6 +19,7 @@ mod user;
 mod waiting_room;
 mod waitlist;
 
+pub use alert::{TitleAlert, TitleInterest};
 pub use booking::{Booking, BookingStatus};
 pub use cancellation::Cancellation;
 pub use checkout_quote::CheckoutQuote;
