@@ -7,6 +7,7 @@
 mod accounts;
 mod admin_catalog;
 mod admin_schedule;
+mod alerts;
 mod backoff;
 mod booking;
 mod booking_faults;
