@@ -8,6 +8,8 @@ mod accounts;
 mod admin_catalog;
 mod admin_schedule;
 mod alerts;
+mod alerts_interest;
+mod alerts_workers;
 mod backoff;
 mod booking;
 mod booking_faults;

@@ -24,6 +24,9 @@ pub struct TitleInterest {
     pub count: u64,
 }
 
+/// Movie, event, city (lower case) and active alerts, as counted.
+type InterestRow = (Option<Uuid>, Option<Uuid>, Option<String>, i64);
+
 impl AlertService {
     /// Active alerts per title and city, most wanted first; for one title when given.
     /// Platform admins and organisation managers read them (for any title: demand is what
@@ -55,8 +58,7 @@ impl AlertService {
             Some(AlertTitle::Event(id)) => q = q.filter(title_alerts::Column::EventId.eq(id)),
             None => {}
         }
-        let rows: Vec<(Option<Uuid>, Option<Uuid>, Option<String>, i64)> =
-            q.into_tuple().all(&self.db).await?;
+        let rows: Vec<InterestRow> = q.into_tuple().all(&self.db).await?;
         let movie_names: HashMap<Uuid, String> = movies::Entity::find()
             .filter(movies::Column::Id.is_in(rows.iter().filter_map(|r| r.0)))
             .all(&self.db)

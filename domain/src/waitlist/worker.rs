@@ -86,6 +86,17 @@ impl WaitlistWorker {
             return Ok(0);
         };
         if show.status != ShowtimeStatus::Scheduled.as_str() || show.starts_at <= now {
+            // Nothing will come back for a show cancelled or begun: its line ends.
+            waitlist_entries::Entity::update_many()
+                .col_expr(
+                    waitlist_entries::Column::Status,
+                    Expr::value(EntryStatus::Lapsed.as_str()),
+                )
+                .col_expr(waitlist_entries::Column::UpdatedAt, Expr::value(now))
+                .filter(waitlist_entries::Column::ShowtimeId.eq(showtime))
+                .filter(waitlist_entries::Column::Status.eq(EntryStatus::Waiting.as_str()))
+                .exec(&self.db)
+                .await?;
             return Ok(0);
         }
         let mut free = line::free_seats(&self.db, showtime, now).await?;
