@@ -285,3 +285,62 @@ async fn an_unclaimed_offer_lapses_and_passes_to_the_next_in_line() {
         .await;
     assert!(too_late.get("errors").is_some(), "{too_late}");
 }
+
+#[tokio::test]
+async fn seats_of_a_declined_payment_and_of_a_cancelled_booking_go_to_the_line() {
+    let app = spawn_app_with(|s| s.run_workers = false).await;
+    let (showtime, seats) = small_showtime(&app, 4).await;
+    let seller = app.customer("seller@example.com").await;
+    let first = app.customer("first-in-line@example.com").await;
+    let second = app.customer("second-in-line@example.com").await;
+    let declined = hold(&app, &seller, &showtime, &seats[..2]).await;
+    let bought = hold(&app, &seller, &showtime, &seats[2..]).await;
+    let paid = app
+        .ok(CHECKOUT, json!({ "b": bought }), Some(&seller))
+        .await;
+    assert_eq!(paid["checkout"]["status"], "CONFIRMED");
+    let one = join(&app, &first, &showtime, 2).await;
+    let two = join(&app, &second, &showtime, 2).await;
+
+    let failed = app
+        .gql(
+            "mutation($b: ID!) { checkout(bookingId: $b, input: { paymentMethod: \"pm_card_chargeDeclined\" }) { status } }",
+            json!({ "b": declined }),
+            Some(&seller),
+        )
+        .await;
+    assert_eq!(
+        failed["data"]["checkout"]["status"], "PAYMENT_FAILED",
+        "{failed}"
+    );
+    offer_all(&app).await;
+    let offered = entry(&app, &first, &one["id"]).await;
+    assert_eq!(offered["status"], "OFFERED");
+
+    // The show is a day away: the buyer may cancel, and the seats come back.
+    let cancelled = app
+        .gql(
+            "mutation($b: ID!) { cancelBooking(bookingId: $b) { status } }",
+            json!({ "b": bought }),
+            Some(&seller),
+        )
+        .await;
+    assert!(cancelled.get("errors").is_none(), "{cancelled}");
+    offer_all(&app).await;
+    let next = entry(&app, &second, &two["id"]).await;
+    assert_eq!(next["status"], "OFFERED", "{next}");
+    let got = app
+        .ok(
+            BOOKING,
+            json!({ "b": next["offerBookingId"] }),
+            Some(&second),
+        )
+        .await;
+    let ids: Vec<&str> = got["booking"]["seats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [seats[2].as_str(), seats[3].as_str()]);
+}
