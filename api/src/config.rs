@@ -99,6 +99,11 @@ pub struct Settings {
     pub max_clock_skew_ms: u32,
     /// A checkout keeps the seats at least this long for the payment.
     pub checkout_extension_minutes: u32,
+    /// How long seats offered to the first in a sold-out showtime's waitlist stay held
+    /// for them before passing to the next.
+    pub waitlist_offer_seconds: u32,
+    /// Where buyers reach the web app; links in emails (book, unsubscribe) start with it.
+    pub public_url: String,
     /// Buyers let through a hot showtime's waiting room at once.
     pub waiting_room_capacity: u32,
     /// How long an admission through the waiting room lasts unless a hold uses it.
@@ -173,8 +178,6 @@ pub struct Settings {
     pub smtp_url: Option<SecretString>,
     /// The sender of every email, `Name <address>`.
     pub email_from: String,
-    /// Where people reach the web app, for links in emails (staff invitations).
-    pub public_url: String,
     /// Attempts before an email is dead-lettered.
     pub email_max_attempts: u32,
     /// Wait before an email's first retry, doubled for each further one (up to an hour).
@@ -264,6 +267,8 @@ impl Default for Settings {
             max_active_holds_per_buyer: 5,
             max_clock_skew_ms: 1000,
             checkout_extension_minutes: 5,
+            waitlist_offer_seconds: 300,
+            public_url: "http://localhost:8080".to_owned(),
             waiting_room_capacity: 10,
             waiting_room_admission_seconds: 120,
             booking_fee_cents: 0,
@@ -297,7 +302,6 @@ impl Default for Settings {
             http_body_timeout_ms: 30_000,
             smtp_url: None,
             email_from: "Marquee <tickets@marquee.localhost>".into(),
-            public_url: "http://localhost:8080".into(),
             email_max_attempts: 6,
             email_retry_base_seconds: 30,
             email_lease_seconds: 60,
@@ -495,6 +499,15 @@ impl Settings {
                 "must be between 1 and 1000",
             ));
         }
+        if !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://")) {
+            return Err(invalid("public_url", "must start with http:// or https://"));
+        }
+        if !(1..=3_600).contains(&self.waitlist_offer_seconds) {
+            return Err(invalid(
+                "waitlist_offer_seconds",
+                "must be between 1 and 3600",
+            ));
+        }
         if self.waiting_room_capacity == 0 || self.waiting_room_capacity > 100_000 {
             return Err(invalid(
                 "waiting_room_capacity",
@@ -633,14 +646,6 @@ impl Settings {
             return Err(invalid(
                 "email_from",
                 "must be an address like `Name <a@b.example>`",
-            ));
-        }
-        if !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://"))
-            || self.public_url.len() > 200
-        {
-            return Err(invalid(
-                "public_url",
-                "must be an http:// or https:// address",
             ));
         }
         if self.email_max_attempts == 0 || self.email_max_attempts > 50 {

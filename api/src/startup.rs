@@ -83,6 +83,7 @@ pub async fn start_services(
         reminder_scan: std::time::Duration::from_secs(30),
         max_per_recipient_hour: settings.email_max_per_recipient_hour,
         observer: mail_observer,
+        public_url: settings.public_url.clone(),
     };
     let config = DomainConfig {
         database: DbSettings {
@@ -120,6 +121,7 @@ pub async fn start_services(
             max_clock_skew: (settings.max_clock_skew_ms > 0)
                 .then(|| Duration::milliseconds(i64::from(settings.max_clock_skew_ms))),
         },
+        waitlist_offer_ttl: Duration::seconds(i64::from(settings.waitlist_offer_seconds)),
         waiting_room: WaitingRoomSettings {
             capacity: settings.waiting_room_capacity,
             admission: Duration::seconds(i64::from(settings.waiting_room_admission_seconds)),
@@ -127,7 +129,6 @@ pub async fn start_services(
         gateway,
         mailer,
         email,
-        public_url: settings.public_url.clone(),
         clock,
         search_dir,
         read_replica: settings
@@ -229,6 +230,18 @@ impl Application {
                     .bookings
                     .clone()
                     .run_cancelled_showtimes(std::time::Duration::from_secs(1)),
+            );
+            tokio::spawn(
+                services
+                    .waitlist_offers
+                    .clone()
+                    .run(std::time::Duration::from_millis(500)),
+            );
+            tokio::spawn(
+                services
+                    .alert_worker
+                    .clone()
+                    .run(std::time::Duration::from_secs(1)),
             );
             tokio::spawn(
                 services

@@ -4,6 +4,7 @@
 //! area. Adapters for the outside world (database, Redis, clock) sit behind small ports.
 
 pub mod accounts;
+pub mod alerts;
 pub mod backlog;
 pub mod booking;
 pub mod cache;
@@ -30,6 +31,7 @@ pub mod reviews;
 pub mod services;
 pub mod trace;
 pub mod waiting_room;
+pub mod waitlist;
 
 pub use error::{Classify, ErrorKind};
 pub use services::{DomainConfig, FeedConfig, Services};

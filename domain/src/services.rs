@@ -6,6 +6,7 @@ use chrono::Duration;
 use sea_orm::DatabaseConnection;
 
 use crate::accounts::{AccountService, PasswordHasher, TokenIssuer, TokenSettings};
+use crate::alerts::{AlertService, AlertWorker};
 use crate::booking::{
     BookingService, BookingSettings, ExpiryWorker, InProcessSeatHolds, NoFrontLine,
     ReconcileWorker, RedisSeatHolds, SeatHolds,
@@ -28,6 +29,7 @@ use crate::waiting_room::{
     InProcessWaitingRoom, RedisWaitingRoom, WaitingRoomService, WaitingRoomSettings,
     WaitingRoomStore,
 };
+use crate::waitlist::{WaitlistService, WaitlistSettings, WaitlistWorker};
 use marquee_search::index::{SearchError, SearchIndex};
 use tokio::sync::Notify;
 
@@ -61,14 +63,14 @@ pub struct DomainConfig {
     pub clock: SharedClock,
     /// Admission through the waiting rooms of hot showtimes.
     pub waiting_room: WaitingRoomSettings,
+    /// How long a waitlist offer holds its seats.
+    pub waitlist_offer_ttl: Duration,
     /// Where the search index lives; in memory when `None` (maintenance commands).
     pub search_dir: Option<std::path::PathBuf>,
     /// A streaming standby for catalog, listing and search reads, with its staleness bound.
     pub read_replica: Option<ReplicaSettings>,
     /// The event feed to Kafka, when it is on.
     pub feed: Option<FeedConfig>,
-    /// Where buyers and staff reach the web app (links in emails).
-    pub public_url: String,
 }
 
 /// The event feed's settings.
@@ -167,6 +169,14 @@ pub struct Services {
     pub organisations: OrganisationService,
     /// The waiting rooms of hot showtimes.
     pub waiting_rooms: WaitingRoomService,
+    /// Waitlists of sold-out showtimes.
+    pub waitlist: WaitlistService,
+    /// Buyers' "notify me" alerts for titles not yet on sale where they are.
+    pub alerts: AlertService,
+    /// Tells buyers their titles went on sale (spawned by the server; tests may drive it).
+    pub alert_worker: AlertWorker,
+    /// Offers freed seats to the waitlists (spawned by the server; tests may drive it).
+    pub waitlist_offers: WaitlistWorker,
     /// Search over the catalog (its listener is spawned by the server).
     pub discovery: DiscoveryService,
     /// Where published domain events can be heard.
@@ -298,7 +308,32 @@ impl Services {
             outbox_wake.clone(),
             waiting_rooms.clone(),
         );
+        let waitlist_settings = WaitlistSettings {
+            offer_ttl: config.waitlist_offer_ttl,
+            max_seats: config.booking.max_seats,
+            buyer_caps: config.booking.buyer_caps,
+        };
+        let waitlist_wake = Arc::new(Notify::new());
         Ok(Arc::new(Self {
+            waitlist: WaitlistService::new(
+                db.clone(),
+                clock.clone(),
+                waitlist_settings,
+                waitlist_wake.clone(),
+            ),
+            waitlist_offers: WaitlistWorker::new(
+                db.clone(),
+                clock.clone(),
+                bookings.clone(),
+                waitlist_settings,
+                waitlist_wake,
+            ),
+            alerts: AlertService::new(db.clone(), clock.clone()),
+            alert_worker: AlertWorker::new(
+                worker_db.clone(),
+                clock.clone(),
+                config.email.max_per_recipient_hour,
+            ),
             reconcile: ReconcileWorker::new(bookings.clone()),
             bookings,
             expiry: ExpiryWorker::new(db.clone(), clock.clone(), holds, outbox_wake.clone()),
@@ -348,7 +383,7 @@ impl Services {
                 InvitationMail::new(
                     config.mailer.clone(),
                     config.email.from.clone(),
-                    &config.public_url,
+                    &config.email.public_url,
                 ),
             ),
             discovery: DiscoveryService::new(db.clone(), clock.clone(), Arc::new(search)),

@@ -26,5 +26,7 @@ pub mod support_messages;
 pub mod support_tickets;
 pub mod theatres;
 pub mod tickets;
+pub mod title_alerts;
 pub mod users;
+pub mod waitlist_entries;
 pub mod webhook_events;

@@ -7,6 +7,9 @@
 mod accounts;
 mod admin_catalog;
 mod admin_schedule;
+mod alerts;
+mod alerts_interest;
+mod alerts_workers;
 mod backoff;
 mod booking;
 mod booking_faults;
@@ -62,6 +65,8 @@ mod three_ds_stripe;
 mod tokens;
 mod tracing_export;
 mod waiting_room;
+mod waitlist;
+mod waitlist_races;
 mod web_app;
 mod webhooks;
 mod ws_limits;

@@ -157,18 +157,29 @@ impl Subscription {
         let id = ApiError::parse_id("bookingId", &booking_id, BookingId::parse)?;
         let services: Arc<Services> = services(ctx).clone();
         let events = services.live.subscribe(BOOKING_STATUS, &id.to_string());
-        let now = services
-            .bookings
-            .find_owned(&who, id)
-            .await?
-            .ok_or_else(|| ApiError::new("NOT_FOUND", format!("no booking {id}")))?;
-        let first = BookingStatusUpdate::current(&now);
-        let mut state = Live::new(events, id.to_string(), first, slot(ctx)?);
-        state.status = now.status;
+        let state = match services.bookings.find_owned(&who, id).await? {
+            Some(now) => {
+                let mut state = Live::new(
+                    events,
+                    id.to_string(),
+                    Some(BookingStatusUpdate::current(&now)),
+                    slot(ctx)?,
+                );
+                state.status = now.status;
+                state
+            }
+            // A waitlist offer not made yet: the first message is the offer itself.
+            None if services.waitlist.awaits_offer(&who, id.uuid()).await? => {
+                let mut state = Live::new(events, id.to_string(), None, slot(ctx)?);
+                state.awaiting_first = true;
+                state
+            }
+            None => return Err(ApiError::new("NOT_FOUND", format!("no booking {id}"))),
+        };
         Ok(stream::unfold(state, move |mut st| {
             let (services, who) = (services.clone(), who);
             async move {
-                if let Some(first) = st.pending.take() {
+                if let Some(Some(first)) = st.pending.take() {
                     return Some((first, st));
                 }
                 loop {
@@ -179,9 +190,12 @@ impl Subscription {
                                 .and_then(booking::BookingStatus::parse)?;
                             // Events committed before the first read arrive too: a status
                             // the client already has, or one it has moved past, is skipped.
-                            if rank(status) < rank(st.status) || status == st.status {
+                            if !st.awaiting_first
+                                && (rank(status) < rank(st.status) || status == st.status)
+                            {
                                 continue;
                             }
+                            st.awaiting_first = false;
                             st.status = status;
                             let update = BookingStatusUpdate {
                                 booking_id: ID(st.key.clone()),
@@ -194,7 +208,12 @@ impl Subscription {
                         }
                         // Fell behind: the booking as it is now.
                         Next::Lagged => {
-                            let b = services.bookings.find_owned(&who, id).await.ok()??;
+                            let b = match services.bookings.find_owned(&who, id).await.ok()? {
+                                Some(b) => b,
+                                None if st.awaiting_first => continue,
+                                None => return None,
+                            };
+                            st.awaiting_first = false;
                             st.status = b.status;
                             return Some((BookingStatusUpdate::current(&b), st));
                         }
@@ -246,6 +265,8 @@ struct Live<T> {
     pending: Option<T>,
     /// The booking status last sent (booking subscriptions only).
     status: booking::BookingStatus,
+    /// A booking that does not exist yet (a waitlist offer): its first status is news.
+    awaiting_first: bool,
     /// This subscription's place on its connection, freed when it ends.
     _slot: Option<Slot>,
 }
@@ -299,6 +320,7 @@ impl<T> Live<T> {
             seen: RecentIds::new(REMEMBERED),
             pending: Some(first),
             status: booking::BookingStatus::Held,
+            awaiting_first: false,
         }
     }
 

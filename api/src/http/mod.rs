@@ -1,6 +1,7 @@
 //! The HTTP surface: routes, middleware, and coded JSON errors for everything that fails
 //! before GraphQL runs.
 
+mod alerts;
 pub mod client_ip;
 mod errors;
 mod fake_gateway;
@@ -88,6 +89,7 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .route("/webhooks/stripe", axum::routing::post(webhooks::stripe))
+        .route("/alerts/unsubscribe", get(alerts::unsubscribe))
         .route(
             "/fake-gateway/authenticate",
             axum::routing::post(fake_gateway::authenticate),

@@ -29,6 +29,9 @@ pub enum BookingError {
     /// Some seats are held or sold by someone else.
     #[error("{} of the requested seats are no longer available", .0.len())]
     SeatUnavailable(Vec<SeatId>),
+    /// The seats came back while people wait for this showtime: they are offered in turn.
+    #[error("seats that come back go to this showtime's waitlist first: join the waitlist")]
+    ReservedForWaitlist,
     /// The hold ran out.
     #[error("the hold has expired; hold the seats again")]
     HoldExpired,
@@ -114,7 +117,7 @@ impl Classify for BookingError {
             Self::Invalid { .. } | Self::Promotion(_) => ErrorKind::BadInput,
             Self::NotFound { .. } => ErrorKind::NotFound,
             Self::NotOnSale(_) | Self::Conflict(_) => ErrorKind::Conflict,
-            Self::SeatUnavailable(_) => ErrorKind::SeatUnavailable,
+            Self::SeatUnavailable(_) | Self::ReservedForWaitlist => ErrorKind::SeatUnavailable,
             Self::HoldExpired => ErrorKind::HoldExpired,
             Self::AdmissionRequired => ErrorKind::AdmissionRequired,
             Self::LimitReached(_) => ErrorKind::LimitReached,
@@ -135,6 +138,7 @@ impl Classify for BookingError {
     fn reason(&self) -> Option<&'static str> {
         match self {
             Self::Promotion(why) => Some(why.code()),
+            Self::ReservedForWaitlist => Some("RESERVED_FOR_WAITLIST"),
             _ => None,
         }
     }

@@ -29,6 +29,7 @@ use crate::waiting_room::{Admission, WaitingRoomService};
 
 use super::buyer_caps::{BuyerCaps, check_buyer_caps};
 use super::front_line::{Claim, SeatHolds};
+use super::offers::{HoldVia, anyone_waiting, mark_offered, nobody_waiting};
 use super::{BookedSeat, Booking, BookingError, BookingStatus, fencing};
 
 /// Limits and money rules of the booking path.
@@ -256,10 +257,10 @@ impl BookingService {
         let priced = super::seat_prices::price_seats(&showtime, &req.seat_ids, found, prices)?;
         self.hold_in_db(
             who,
-            booking_id,
+            (booking_id, req.idempotency_key.clone()),
             &showtime,
             &priced,
-            req.idempotency_key.clone(),
+            HoldVia::Buyer,
             now,
             expires_at,
         )
@@ -268,13 +269,13 @@ impl BookingService {
 
     #[allow(clippy::too_many_arguments)]
     #[tracing::instrument(name = "hold.transaction", skip_all, fields(showtime_id = %showtime.id, booking_id = %booking_id))]
-    async fn hold_in_db(
+    pub(super) async fn hold_in_db(
         &self,
         who: &Principal,
-        booking_id: BookingId,
+        (booking_id, idempotency_key): (BookingId, Option<String>),
         showtime: &showtimes::Model,
         priced: &[BookedSeat],
-        idempotency_key: Option<String>,
+        via: HoldVia,
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> Result<Booking, BookingError> {
@@ -283,13 +284,19 @@ impl BookingService {
         // A write first: SQLite then takes its write lock at once instead of failing to
         // upgrade a read lock under contention.
         let token = fencing::next_token(&txn).await?;
-        let free = Condition::any()
-            .add(show_seats::Column::Status.eq(SeatStatus::Available.as_str()))
-            .add(
-                Condition::all()
-                    .add(show_seats::Column::Status.eq(SeatStatus::Held.as_str()))
-                    .add(show_seats::Column::HoldExpiresAt.lte(now)),
-            );
+        let mut free = Condition::all().add(
+            Condition::any()
+                .add(show_seats::Column::Status.eq(SeatStatus::Available.as_str()))
+                .add(
+                    Condition::all()
+                        .add(show_seats::Column::Status.eq(SeatStatus::Held.as_str()))
+                        .add(show_seats::Column::HoldExpiresAt.lte(now)),
+                ),
+        );
+        if matches!(via, HoldVia::Buyer) {
+            // Seats that come back while people wait are theirs first.
+            free = free.add(nobody_waiting(showtime.id));
+        }
         let taken = show_seats::Entity::update_many()
             .col_expr(
                 show_seats::Column::Status,
@@ -316,9 +323,14 @@ impl BookingService {
             if let Some(existing) = self.find_owned(who, booking_id).await? {
                 return Ok(existing);
             }
-            return Err(BookingError::SeatUnavailable(
-                self.unavailable(showtime.id, &ids, now).await?,
-            ));
+            let taken = self.unavailable(showtime.id, &ids, now).await?;
+            if taken.is_empty()
+                && matches!(via, HoldVia::Buyer)
+                && anyone_waiting(&self.db, showtime.id).await?
+            {
+                return Err(BookingError::ReservedForWaitlist);
+            }
+            return Err(BookingError::SeatUnavailable(taken));
         }
         if let Err(e) = check_buyer_caps(
             &txn,
@@ -357,7 +369,7 @@ impl BookingService {
             expires_at: Set(expires_at),
             fencing_token: Set(token),
             idempotency_key: Set(idempotency_key),
-            status_reason: Set(None),
+            status_reason: Set(via.reason()),
             created_at: Set(now),
             updated_at: Set(now),
         }
@@ -389,6 +401,14 @@ impl BookingService {
                 e.into()
             }
         })?;
+        if let HoldVia::Waitlist { entry } = via
+            && !mark_offered(&txn, entry, booking_id, now, expires_at).await?
+        {
+            txn.rollback().await?;
+            return Err(BookingError::Conflict(
+                "the waitlist entry no longer waits".into(),
+            ));
+        }
         let changes: Vec<SeatChange> = ids
             .iter()
             .map(|s| SeatChange {
@@ -425,7 +445,7 @@ impl BookingService {
             currency: showtime.currency.clone(),
             expires_at,
             fencing_token: token,
-            status_reason: None,
+            status_reason: via.reason(),
             tickets: Vec::new(),
             created_at: now,
         })

@@ -16,10 +16,11 @@ pub use lane::LiveLane;
 pub use outbox::{
     BOOKING_REMINDER, BOOKING_STATUS, CATALOG_CHANGED, SEAT_CHANGES, SHOWTIME_ADDED,
     SHOWTIME_CANCELLED, SHOWTIME_CHANGED, SHOWTIME_UPDATED, SeatChange, TICKETS_ISSUED,
+    WAITLIST_OFFERED,
 };
 pub(crate) use outbox::{
     booking_status_row, booking_status_row_because, catalog_changed_row, insert_catalog_row,
-    seat_changes_row, showtime_row, tickets_issued_row,
+    seat_changes_row, showtime_row, tickets_issued_row, waitlist_offered_row,
 };
 pub use recent::RecentIds;
 pub use relay::{OutboxRelay, RELAY_LOCK};

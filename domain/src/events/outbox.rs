@@ -26,6 +26,8 @@ pub const CATALOG_CHANGED: &str = "catalog.changed";
 pub const TICKETS_ISSUED: &str = "booking.confirmed";
 /// Topic of "your show starts soon", keyed by booking id.
 pub const BOOKING_REMINDER: &str = "booking.reminder";
+/// Topic of seats offered to a waiter as a held booking, keyed by that booking.
+pub const WAITLIST_OFFERED: &str = "waitlist.offered";
 
 /// One seat's new state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,6 +127,21 @@ pub(crate) fn reminder_row(booking: Uuid, now: DateTime<Utc>) -> outbox::ActiveM
         BOOKING_REMINDER,
         booking.to_string(),
         serde_json::json!({ "bookingId": booking }),
+        now,
+    )
+}
+
+/// The row announcing that a waiter was offered seats as the held booking `booking`.
+pub(crate) fn waitlist_offered_row(
+    booking: Uuid,
+    entry: Uuid,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> outbox::ActiveModel {
+    row(
+        WAITLIST_OFFERED,
+        booking.to_string(),
+        serde_json::json!({ "bookingId": booking, "entryId": entry, "expiresAt": expires_at }),
         now,
     )
 }

@@ -8,10 +8,17 @@ use uuid::Uuid;
 
 use crate::booking::SHOWTIME_CANCELLED_REASON;
 use crate::db::ROWS_PER_STATEMENT;
-use crate::events::{BOOKING_REMINDER, BOOKING_STATUS, DomainEvent, SHOWTIME_CHANGED};
+use crate::events::{
+    BOOKING_REMINDER, BOOKING_STATUS, DomainEvent, SHOWTIME_CHANGED, WAITLIST_OFFERED,
+};
 
 /// The topics inbox entries are made of.
-const TOPICS: [&str; 3] = [BOOKING_STATUS, BOOKING_REMINDER, SHOWTIME_CHANGED];
+const TOPICS: [&str; 4] = [
+    BOOKING_STATUS,
+    BOOKING_REMINDER,
+    SHOWTIME_CHANGED,
+    WAITLIST_OFFERED,
+];
 
 /// An entry's kind, title and body (with `{title}`).
 type Wording = (&'static str, &'static str, &'static str);
@@ -97,6 +104,24 @@ pub(crate) async fn derive_notifications<C: ConnectionTrait>(
                         "booking.reminder",
                         "Your show starts soon",
                         "{title} starts soon. Your tickets are in your booking.",
+                    ),
+                    trace,
+                )
+            }),
+    );
+    due.extend(
+        batch
+            .iter()
+            .filter(|e| e.topic == WAITLIST_OFFERED)
+            .filter_map(|e| Some((Uuid::parse_str(&e.key).ok()?, e.trace_parent.as_deref())))
+            .map(|(booking, trace)| {
+                (
+                    format!("waitlist:{booking}"),
+                    booking,
+                    (
+                        "waitlist.offered",
+                        "Seats for you from the waitlist",
+                        "Seats for {title} came back and are held for you for a few minutes: check out your booking before the hold runs out.",
                     ),
                     trace,
                 )

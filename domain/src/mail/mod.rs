@@ -9,6 +9,7 @@
 //! server or client can tell the copies apart.
 
 mod admin;
+mod alert;
 mod content;
 mod qr;
 mod queue;

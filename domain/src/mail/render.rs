@@ -43,6 +43,13 @@ fn wording(kind: &str) -> Option<Wording> {
             true,
             false,
         ),
+        "waitlist.offered" => (
+            "Seats for {title} are held for you",
+            "Your turn on the waitlist",
+            "Seats came back and are held for you for a few minutes. Check out your booking in the app before the hold runs out, or they pass to the next in line.",
+            false,
+            false,
+        ),
         "booking.expired" => (
             "Your seats for {title} were released",
             "Hold expired",
@@ -227,6 +234,7 @@ mod tests {
     fn every_kind_renders_and_confirmations_carry_qr_images() {
         let r = Renderer::new();
         for kind in [
+            "waitlist.offered",
             "booking.confirmed",
             "booking.reminder",
             "showtime.changed",

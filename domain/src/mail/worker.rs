@@ -50,6 +50,8 @@ pub struct EmailSettings {
     pub max_per_recipient_hour: u32,
     /// Told of each attempt's outcome.
     pub observer: Option<MailObserver>,
+    /// Where buyers reach the web app: links in messages start with it.
+    pub public_url: String,
 }
 
 /// Sends queued email.
@@ -178,6 +180,21 @@ impl EmailWorker {
                         .map_err(|e| e.to_string())
                 },
             ),
+            None if email.kind == crate::alerts::ON_SALE_KIND => {
+                super::alert::load(&self.db, &email.dedupe_key, &self.settings.public_url)
+                    .await?
+                    .map_or_else(
+                        || Err("the alert no longer exists".to_owned()),
+                        |ctx| {
+                            super::alert::render(
+                                &email.recipient,
+                                &email.message_id,
+                                &self.settings.from,
+                                &ctx,
+                            )
+                        },
+                    )
+            }
             None => Err("no booking to write about".to_owned()),
         };
         let outcome = match built {

@@ -3,12 +3,14 @@
 mod accounts;
 mod admin;
 mod admin_inputs;
+mod alerts;
 mod booking;
 mod emails;
 mod inbox;
 mod organisations;
 mod reviews;
 mod waiting_room;
+mod waitlist;
 
 use async_graphql::MergedObject;
 
@@ -16,6 +18,7 @@ use async_graphql::MergedObject;
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     accounts::AccountMutation,
+    alerts::AlertMutation,
     admin::AdminMutation,
     booking::BookingMutation,
     emails::EmailMutation,
@@ -23,4 +26,5 @@ pub struct Mutation(
     organisations::OrganisationMutation,
     reviews::ReviewMutation,
     waiting_room::WaitingRoomMutation,
+    waitlist::WaitlistMutation,
 );

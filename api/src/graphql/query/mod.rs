@@ -1,6 +1,7 @@
 //! Query roots, one per area, merged into [`Query`].
 
 mod accounts;
+mod alerts;
 mod booking;
 pub(crate) mod catalog;
 mod emails;
@@ -10,6 +11,7 @@ mod promotions;
 mod reviews;
 mod search;
 mod waiting_room;
+mod waitlist;
 
 use async_graphql::MergedObject;
 
@@ -17,6 +19,7 @@ use async_graphql::MergedObject;
 #[derive(MergedObject, Default)]
 pub struct Query(
     accounts::AccountQuery,
+    alerts::AlertQuery,
     booking::BookingQuery,
     catalog::CatalogQuery,
     emails::EmailQuery,
@@ -26,4 +29,5 @@ pub struct Query(
     reviews::ReviewQuery,
     search::SearchQuery,
     waiting_room::WaitingRoomQuery,
+    waitlist::WaitlistQuery,
 );

@@ -30,6 +30,10 @@ mirror_enum!(/// Whether a showtime takes place.
     ShowtimeStatus => domain::ShowtimeStatus { Scheduled, Cancelled });
 mirror_enum!(/// Where a buyer stands in a showtime's waiting room.
     WaitingRoomStatus => marquee_domain::waiting_room::PlaceStatus { Waiting, Admitted, NotInLine, NotRequired });
+mirror_enum!(/// Where a place in a showtime's waitlist stands.
+    WaitlistStatus => marquee_domain::waitlist::EntryStatus { Waiting, Offered, Claimed, Lapsed, Left });
+mirror_enum!(/// Where a "notify me" alert stands.
+    AlertStatus => marquee_domain::alerts::AlertStatus { Active, Notified, Unsubscribed });
 mirror_enum!(/// What an account may do: `ADMIN` is a platform admin; an organisation's staff
     /// are customers with a `StaffRole` there.
     Role => DomainRole { Customer, Admin });

@@ -1,5 +1,6 @@
 //! GraphQL views over domain values: thin wrappers, converted with `From`.
 
+mod alert;
 mod booking;
 mod cancellation;
 mod checkout_quote;
@@ -17,7 +18,9 @@ mod theatre;
 mod title;
 mod user;
 mod waiting_room;
+mod waitlist;
 
+pub use alert::{TitleAlert, TitleInterest};
 pub use booking::{Booking, BookingStatus};
 pub use cancellation::Cancellation;
 pub use checkout_quote::CheckoutQuote;
@@ -37,6 +40,7 @@ pub use theatre::{Screen, Theatre};
 pub use title::{Event, Movie};
 pub use user::{AuthPayload, User};
 pub use waiting_room::WaitingRoomPlace;
+pub use waitlist::WaitlistEntry;
 
 use std::sync::Arc;
 
