@@ -17,6 +17,7 @@ use crate::db::{self, DbSettings};
 use crate::discovery::DiscoveryService;
 use crate::events::{EventBus, Fanout, InProcessBus, LiveLane, OutboxRelay, RedisBus};
 use crate::feed::{FeedObserver, KafkaSettings, KafkaSink, OutboxExporter};
+use crate::gift_cards::GiftCardService;
 use crate::inbox::{InboxDeriver, InboxService};
 use crate::mail::{EmailSettings, EmailWorker, Mailer};
 use crate::organisations::OrganisationService;
@@ -163,6 +164,8 @@ pub struct Services {
     pub reviews: ReviewService,
     /// Organisations, their staff and the audit log.
     pub organisations: OrganisationService,
+    /// Gift cards: staff's issue and history, buyers' balances.
+    pub gift_cards: GiftCardService,
     /// The waiting rooms of hot showtimes.
     pub waiting_rooms: WaitingRoomService,
     /// Search over the catalog (its listener is spawned by the server).
@@ -341,6 +344,7 @@ impl Services {
             inbox: InboxService::new(db.clone(), clock.clone()),
             reviews: ReviewService::new(db.clone(), clock.clone(), listings.clone()),
             organisations: OrganisationService::new(db.clone(), clock.clone()),
+            gift_cards: GiftCardService::new(db.clone(), clock.clone()),
             discovery: DiscoveryService::new(db.clone(), clock.clone(), Arc::new(search)),
             accounts: AccountService::new(
                 db.clone(),

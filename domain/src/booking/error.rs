@@ -47,6 +47,9 @@ pub enum BookingError {
     /// This instance's clock is too far from the database's to judge holds.
     #[error("{0}; try again shortly")]
     ClockSkewed(#[from] crate::clock_skew::ClockSkewed),
+    /// The gift card given at checkout cannot pay (unknown, refused, spent meanwhile).
+    #[error(transparent)]
+    GiftCard(#[from] crate::gift_cards::GiftCardError),
     /// Storage failure.
     #[error("database error")]
     Database(#[from] sea_orm::DbErr),
@@ -112,6 +115,7 @@ impl Classify for BookingError {
             Self::AdmissionRequired => ErrorKind::AdmissionRequired,
             Self::LimitReached(_) => ErrorKind::LimitReached,
             Self::PaymentsUnavailable | Self::ClockSkewed(_) => ErrorKind::Unavailable,
+            Self::GiftCard(e) => e.kind(),
             Self::Database(e) => crate::error::database_error_kind(e),
         }
     }
@@ -120,6 +124,7 @@ impl Classify for BookingError {
         match self {
             Self::Invalid { field, .. } => Some(field),
             Self::Promotion(_) => Some("promoCode"),
+            Self::GiftCard(e) => e.field(),
             _ => None,
         }
     }
@@ -127,6 +132,7 @@ impl Classify for BookingError {
     fn reason(&self) -> Option<&'static str> {
         match self {
             Self::Promotion(why) => Some(why.code()),
+            Self::GiftCard(e) => e.reason(),
             _ => None,
         }
     }
