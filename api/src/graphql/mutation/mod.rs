@@ -5,6 +5,7 @@ mod admin;
 mod admin_inputs;
 mod booking;
 mod emails;
+mod gift_cards;
 mod inbox;
 mod reviews;
 mod waiting_room;
@@ -18,6 +19,7 @@ pub struct Mutation(
     admin::AdminMutation,
     booking::BookingMutation,
     emails::EmailMutation,
+    gift_cards::GiftCardMutation,
     inbox::InboxMutation,
     reviews::ReviewMutation,
     waiting_room::WaitingRoomMutation,

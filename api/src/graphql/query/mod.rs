@@ -4,6 +4,7 @@ mod accounts;
 mod booking;
 pub(crate) mod catalog;
 mod emails;
+mod gift_cards;
 mod inbox;
 mod promotions;
 mod reviews;
@@ -19,6 +20,7 @@ pub struct Query(
     booking::BookingQuery,
     catalog::CatalogQuery,
     emails::EmailQuery,
+    gift_cards::GiftCardQuery,
     inbox::InboxQuery,
     promotions::PromotionQuery,
     reviews::ReviewQuery,
