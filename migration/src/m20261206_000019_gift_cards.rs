@@ -62,8 +62,7 @@ impl MigrationTrait for Migration {
                 .col(string_null(GiftCardEntries::Note))
                 .col(timestamp_with_time_zone(GiftCardEntries::CreatedAt))
                 .check(
-                    Expr::col(GiftCardEntries::Kind)
-                        .is_in(["issue", "spend", "restore", "adjust"]),
+                    Expr::col(GiftCardEntries::Kind).is_in(["issue", "spend", "restore", "adjust"]),
                 )
                 .foreign_key(&mut fk(
                     GiftCardEntries::Table,

@@ -31,10 +31,7 @@ async fn a_gift_card_pays_first_and_the_card_is_charged_only_the_rest() {
     assert_eq!(balance(&app, &card).await, 0);
     assert_eq!(
         entries(&app, &card).await,
-        vec![
-            ("issue".into(), 1_000, 1_000),
-            ("spend".into(), -1_000, 0)
-        ]
+        vec![("issue".into(), 1_000, 1_000), ("spend".into(), -1_000, 0)]
     );
     assert_eq!(app.fake().taken_count(), 1);
 
@@ -69,7 +66,10 @@ async fn a_gift_card_pays_first_and_the_card_is_charged_only_the_rest() {
     assert_eq!(left["giftCardBalance"]["balanceCents"], 2_600);
     assert_eq!(left["giftCardBalance"]["currency"], "USD");
     assert_eq!(left["giftCardBalance"]["usable"], true);
-    assert_eq!(left["giftCardBalance"]["organisationName"], "partial cinemas");
+    assert_eq!(
+        left["giftCardBalance"]["organisationName"],
+        "partial cinemas"
+    );
 }
 
 #[tokio::test]
@@ -81,7 +81,10 @@ async fn a_declined_card_payment_gives_the_gift_card_part_back() {
     let booking = hold(&app, &buyer, &c.showtime, &c.seats[..1]).await;
 
     let body = pay(&app, &buyer, &booking, "pm_card_chargeDeclined", &code).await;
-    assert_eq!(body["data"]["checkout"]["status"], "PAYMENT_FAILED", "{body}");
+    assert_eq!(
+        body["data"]["checkout"]["status"], "PAYMENT_FAILED",
+        "{body}"
+    );
     assert_eq!(balance(&app, &card).await, 1_000);
     assert_eq!(
         entries(&app, &card).await,
@@ -183,8 +186,7 @@ async fn only_cards_of_the_showtimes_organisation_in_its_currency_are_accepted()
     let in_euros = hold(&app, &buyer, &euros, &seats[..1]).await;
     let body = pay(&app, &buyer, &in_euros, "pm_card_visa", &code_a).await;
     assert_eq!(
-        body["errors"][0]["extensions"]["reason"],
-        "GIFT_CARD_OTHER_CURRENCY",
+        body["errors"][0]["extensions"]["reason"], "GIFT_CARD_OTHER_CURRENCY",
         "{body}"
     );
 
@@ -195,8 +197,7 @@ async fn only_cards_of_the_showtimes_organisation_in_its_currency_are_accepted()
     let own = hold(&app, &buyer, &show, &seats[..1]).await;
     let body = pay(&app, &buyer, &own, "pm_card_visa", &code_a).await;
     assert_eq!(
-        body["errors"][0]["extensions"]["reason"],
-        "GIFT_CARD_OTHER_ORGANISATION",
+        body["errors"][0]["extensions"]["reason"], "GIFT_CARD_OTHER_ORGANISATION",
         "{body}"
     );
     assert_eq!(balance(&app, &card_a).await, 1_000);
@@ -218,7 +219,10 @@ async fn expired_disabled_unknown_and_malformed_codes_are_refused() {
             Some(&c.manager),
         )
         .await;
-    let expiring_code = expiring["issueGiftCard"]["code"].as_str().unwrap().to_owned();
+    let expiring_code = expiring["issueGiftCard"]["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let (disabled_code, disabled) = issue(&app, &c.manager, &c.org, 1_000).await;
     app.ok(
         "mutation($id: ID!) { disableGiftCard(id: $id) { disabledAt } }",
@@ -240,7 +244,14 @@ async fn expired_disabled_unknown_and_malformed_codes_are_refused() {
         assert_eq!(seen["giftCardBalance"]["usable"], false);
         assert_eq!(seen["giftCardBalance"]["refusal"], reason);
     }
-    let body = pay(&app, &buyer, &booking, "pm_card_visa", "AAAA-BBBB-CCCC-DDDD").await;
+    let body = pay(
+        &app,
+        &buyer,
+        &booking,
+        "pm_card_visa",
+        "AAAA-BBBB-CCCC-DDDD",
+    )
+    .await;
     assert_eq!(code(&body), "NOT_FOUND", "{body}");
     let body = app
         .gql(BALANCE, json!({ "c": "AAAA-BBBB-CCCC-DDDD" }), Some(&buyer))
@@ -256,4 +267,32 @@ async fn expired_disabled_unknown_and_malformed_codes_are_refused() {
     assert_eq!(code(&body), "UNAUTHENTICATED");
     assert_eq!(app.fake().charge_count(), 0);
     assert_eq!(balance(&app, &disabled).await, 1_000);
+}
+
+#[tokio::test]
+async fn balance_checks_are_rate_limited_per_account_aliases_included() {
+    let app = spawn_app_with(|s| {
+        s.rate_limit_gift_card_account = marquee::config::Rate::per(3, 3_600);
+    })
+    .await;
+    let buyer = app.customer("guesser@example.com").await;
+    // Two guesses in one document by aliases, then one more: three, the limit.
+    let aliased = "query { a: giftCardBalance(code: \"AAAA-BBBB-CCCC-DDDD\") { balanceCents } b: giftCardBalance(code: \"AAAA-BBBB-CCCC-DDDE\") { balanceCents } }";
+    let body = app.gql(aliased, json!({}), Some(&buyer)).await;
+    assert_eq!(code(&body), "NOT_FOUND", "{body}");
+    let body = app
+        .gql(BALANCE, json!({ "c": "AAAA-BBBB-CCCC-DDDF" }), Some(&buyer))
+        .await;
+    assert_eq!(code(&body), "NOT_FOUND", "{body}");
+    let resp = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .bearer_auth(&buyer)
+        .json(&json!({ "query": BALANCE, "variables": { "c": "AAAA-BBBB-CCCC-DDDG" } }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 429);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(code(&body), "RATE_LIMITED", "{body}");
 }

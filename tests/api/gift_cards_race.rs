@@ -100,15 +100,14 @@ async fn concurrent_checkouts_never_spend_a_gift_card_twice() {
             [uuid(booking)],
         )
         .await;
-        let gift: i64 = sql_texts(
+        let gift: i64 = -sql_texts(
             &app,
             "SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM gift_card_entries WHERE booking_id = $1",
             [uuid(booking)],
         )
         .await[0]
             .parse::<i64>()
-            .unwrap()
-            * -1;
+            .unwrap();
         if status[0] == "confirmed" {
             confirmed += 1;
             let card_part: i64 = card_amounts(&app, booking).await.iter().sum();

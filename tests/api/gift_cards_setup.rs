@@ -10,8 +10,7 @@ use serde_json::{Value, json};
 use crate::helpers::*;
 
 pub const ISSUE: &str = "mutation($i: IssueGiftCardInput!) { issueGiftCard(input: $i) { code giftCard { id codeLast4 currency balanceCents } } }";
-pub const HOLD: &str =
-    "mutation($s: ID!, $seats: [ID!]!) { holdSeats(showtimeId: $s, seatIds: $seats) { id totalCents } }";
+pub const HOLD: &str = "mutation($s: ID!, $seats: [ID!]!) { holdSeats(showtimeId: $s, seatIds: $seats) { id totalCents } }";
 pub const CHECKOUT: &str = "mutation($b: ID!, $m: String!, $g: String) { checkout(bookingId: $b, input: { paymentMethod: $m, giftCardCode: $g }) { id status totalCents currency payment { status cardCents giftCardCents } } }";
 
 /// An organisation with its currency; returns its id.

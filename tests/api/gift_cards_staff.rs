@@ -26,13 +26,33 @@ async fn gift_cards_are_managed_only_by_their_organisations_managers_and_audited
 
     // Across organisations, and below the manager role: refused, and nothing changes.
     let refused = [
-        (ISSUE, json!({ "i": { "organisationId": b.org, "amountCents": 100 } }), &a.manager),
-        (ISSUE, json!({ "i": { "organisationId": a.org, "amountCents": 100 } }), &agent),
-        (ISSUE, json!({ "i": { "organisationId": a.org, "amountCents": 100 } }), &buyer),
+        (
+            ISSUE,
+            json!({ "i": { "organisationId": b.org, "amountCents": 100 } }),
+            &a.manager,
+        ),
+        (
+            ISSUE,
+            json!({ "i": { "organisationId": a.org, "amountCents": 100 } }),
+            &agent,
+        ),
+        (
+            ISSUE,
+            json!({ "i": { "organisationId": a.org, "amountCents": 100 } }),
+            &buyer,
+        ),
         (LIST, json!({ "o": b.org }), &a.manager),
         (LIST, json!({ "o": a.org }), &agent),
-        (ADJUST, json!({ "id": card_b, "a": 100, "n": "goodwill" }), &a.manager),
-        (ADJUST, json!({ "id": card_a, "a": 100, "n": "goodwill" }), &agent),
+        (
+            ADJUST,
+            json!({ "id": card_b, "a": 100, "n": "goodwill" }),
+            &a.manager,
+        ),
+        (
+            ADJUST,
+            json!({ "id": card_a, "a": 100, "n": "goodwill" }),
+            &agent,
+        ),
         (DISABLE, json!({ "id": card_b }), &a.manager),
         (DISABLE, json!({ "id": card_a }), &b.manager),
     ];
@@ -52,20 +72,36 @@ async fn gift_cards_are_managed_only_by_their_organisations_managers_and_audited
 
     // Adjustments: with a reason, never below zero.
     let up = app
-        .ok(ADJUST, json!({ "id": card_a, "a": 500, "n": "apology for a broken projector" }), Some(&a.manager))
+        .ok(
+            ADJUST,
+            json!({ "id": card_a, "a": 500, "n": "apology for a broken projector" }),
+            Some(&a.manager),
+        )
         .await;
     assert_eq!(up["adjustGiftCard"]["balanceCents"], 2_500);
     let body = app
-        .gql(ADJUST, json!({ "id": card_a, "a": -3_000, "n": "typo" }), Some(&a.manager))
+        .gql(
+            ADJUST,
+            json!({ "id": card_a, "a": -3_000, "n": "typo" }),
+            Some(&a.manager),
+        )
         .await;
     assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
     let body = app
-        .gql(ADJUST, json!({ "id": card_a, "a": 10, "n": "  " }), Some(&a.manager))
+        .gql(
+            ADJUST,
+            json!({ "id": card_a, "a": 10, "n": "  " }),
+            Some(&a.manager),
+        )
         .await;
     assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
     for bad in [0, -5, 100_000_000] {
         let body = app
-            .gql(ISSUE, json!({ "i": { "organisationId": a.org, "amountCents": bad } }), Some(&a.manager))
+            .gql(
+                ISSUE,
+                json!({ "i": { "organisationId": a.org, "amountCents": bad } }),
+                Some(&a.manager),
+            )
             .await;
         assert_eq!(code(&body), "BAD_USER_INPUT", "{bad}: {body}");
     }
@@ -74,7 +110,8 @@ async fn gift_cards_are_managed_only_by_their_organisations_managers_and_audited
     let buyer_booking = hold(&app, &buyer, &a.showtime, &a.seats[..1]).await;
     let body = pay(&app, &buyer, &buyer_booking, "pm_card_visa", &code_a).await;
     assert_eq!(body["data"]["checkout"]["status"], "CONFIRMED", "{body}");
-    app.ok(DISABLE, json!({ "id": card_a }), Some(&a.manager)).await;
+    app.ok(DISABLE, json!({ "id": card_a }), Some(&a.manager))
+        .await;
 
     // Each manager lists their own chain's cards only, never a code.
     let listed = app.ok(LIST, json!({ "o": a.org }), Some(&a.manager)).await;

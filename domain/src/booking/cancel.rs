@@ -182,12 +182,10 @@ impl BookingService {
         // What is given back is split as the booking was paid: the gift card's share goes
         // back to the card in this transaction, the rest is refunded to the payment method.
         let gift_share = match outstanding(&txn, id).await? {
-            Some((_, spent, _)) if booking.total_cents > 0 => {
-                i64::try_from(
-                    i128::from(amount) * i128::from(spent) / i128::from(booking.total_cents),
-                )
-                .unwrap_or(spent)
-            }
+            Some((_, spent, _)) if booking.total_cents > 0 => i64::try_from(
+                i128::from(amount) * i128::from(spent) / i128::from(booking.total_cents),
+            )
+            .unwrap_or(spent),
             _ => 0,
         };
         let restored = restore(&txn, id, Some(gift_share), now).await?;

@@ -11,6 +11,4 @@ mod types;
 pub use code::GiftCardCode;
 pub use error::{GiftCardError, GiftCardRefusal};
 pub use service::{GiftCardService, MAX_LISTED};
-pub use types::{
-    EntryKind, GiftCard, GiftCardBalance, GiftCardEntry, IssuedGiftCard, NewGiftCard,
-};
+pub use types::{EntryKind, GiftCard, GiftCardBalance, GiftCardEntry, IssuedGiftCard, NewGiftCard};

@@ -47,7 +47,11 @@ impl GiftCardQuery {
 
     /// The balance of a gift card code, for a signed-in buyer (rate-limited: codes are
     /// guessable only by trying). An unknown code is `NOT_FOUND`.
-    async fn gift_card_balance(&self, ctx: &Context<'_>, code: String) -> ApiResult<GiftCardBalance> {
+    async fn gift_card_balance(
+        &self,
+        ctx: &Context<'_>,
+        code: String,
+    ) -> ApiResult<GiftCardBalance> {
         principal(ctx).await?;
         let code = GiftCardCode::parse(&code)?;
         Ok(GiftCardBalance(
