@@ -73,14 +73,21 @@ async fn a_gift_card_pays_first_and_the_card_is_charged_only_the_rest() {
 }
 
 #[tokio::test]
-async fn a_declined_card_payment_gives_the_gift_card_part_back() {
+async fn a_refused_or_declined_card_payment_gives_the_gift_card_part_back() {
     let app = spawn_app().await;
     let c = chain(&app, "declined").await;
     let buyer = app.customer("declined@example.com").await;
-    let (code, card) = issue(&app, &c.manager, &c.org, 1_000).await;
+    let (gift, card) = issue(&app, &c.manager, &c.org, 1_000).await;
     let booking = hold(&app, &buyer, &c.showtime, &c.seats[..1]).await;
 
-    let body = pay(&app, &buyer, &booking, "pm_card_chargeDeclined", &code).await;
+    // Refused outright by the gateway: the booking is held again, the card whole.
+    let body = pay(&app, &buyer, &booking, "pm_no_such_method", &gift).await;
+    assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "paymentMethod");
+    assert_eq!(balance(&app, &card).await, 1_000);
+
+    // Declined: the booking fails, the card is whole again.
+    let body = pay(&app, &buyer, &booking, "pm_card_chargeDeclined", &gift).await;
     assert_eq!(
         body["data"]["checkout"]["status"], "PAYMENT_FAILED",
         "{body}"
@@ -91,13 +98,15 @@ async fn a_declined_card_payment_gives_the_gift_card_part_back() {
         vec![
             ("issue".into(), 1_000, 1_000),
             ("spend".into(), -1_000, 0),
+            ("restore".into(), 1_000, 1_000),
+            ("spend".into(), -1_000, 0),
             ("restore".into(), 1_000, 1_000)
         ]
     );
 
     // The card is whole again and pays another booking.
     let again = hold(&app, &buyer, &c.showtime, &c.seats[..1]).await;
-    let body = pay(&app, &buyer, &again, "pm_card_visa", &code).await;
+    let body = pay(&app, &buyer, &again, "pm_card_visa", &gift).await;
     assert_eq!(body["data"]["checkout"]["status"], "CONFIRMED", "{body}");
     assert_eq!(balance(&app, &card).await, 0);
 }
