@@ -9,6 +9,7 @@ use crate::gift_cards_setup::*;
 use crate::helpers::*;
 
 const BALANCE: &str = "query($c: String!) { giftCardBalance(code: $c) { balanceCents currency usable refusal organisationName } }";
+const QUOTE: &str = "query($b: ID!, $g: String) { checkoutQuote(bookingId: $b, giftCardCode: $g) { totalCents giftCardCents cardCents } }";
 const CANCEL: &str = "mutation($b: ID!) { cancelBooking(bookingId: $b) { status } }";
 
 #[tokio::test]
@@ -20,6 +21,12 @@ async fn a_gift_card_pays_first_and_the_card_is_charged_only_the_rest() {
     // Partial cover: 1000 of a 1200 ticket; the card is charged 200.
     let (code, card) = issue(&app, &c.manager, &c.org, 1_000).await;
     let booking = hold(&app, &buyer, &c.showtime, &c.seats[..1]).await;
+    let quoted = app
+        .ok(QUOTE, json!({ "b": booking, "g": code }), Some(&buyer))
+        .await;
+    assert_eq!(quoted["checkoutQuote"]["totalCents"], 1_200);
+    assert_eq!(quoted["checkoutQuote"]["giftCardCents"], 1_000);
+    assert_eq!(quoted["checkoutQuote"]["cardCents"], 200);
     let body = pay(&app, &buyer, &booking, "pm_card_visa", &code).await;
     assert!(body.get("errors").is_none(), "{body}");
     let paid = &body["data"]["checkout"];
@@ -279,7 +286,7 @@ async fn expired_disabled_unknown_and_malformed_codes_are_refused() {
 }
 
 #[tokio::test]
-async fn balance_checks_are_rate_limited_per_account_aliases_included() {
+async fn balance_checks_and_quotes_with_a_code_are_rate_limited_per_account_aliases_included() {
     let app = spawn_app_with(|s| {
         s.rate_limit_gift_card_account = marquee::config::Rate::per(3, 3_600);
     })
@@ -289,8 +296,13 @@ async fn balance_checks_are_rate_limited_per_account_aliases_included() {
     let aliased = "query { a: giftCardBalance(code: \"AAAA-BBBB-CCCC-DDDD\") { balanceCents } b: giftCardBalance(code: \"AAAA-BBBB-CCCC-DDDE\") { balanceCents } }";
     let body = app.gql(aliased, json!({}), Some(&buyer)).await;
     assert_eq!(code(&body), "NOT_FOUND", "{body}");
+    // A quote with a code tells whether the code exists: it counts too.
     let body = app
-        .gql(BALANCE, json!({ "c": "AAAA-BBBB-CCCC-DDDF" }), Some(&buyer))
+        .gql(
+            QUOTE,
+            json!({ "b": uuid::Uuid::now_v7().to_string(), "g": "AAAA-BBBB-CCCC-DDDF" }),
+            Some(&buyer),
+        )
         .await;
     assert_eq!(code(&body), "NOT_FOUND", "{body}");
     let resp = app

@@ -181,6 +181,17 @@ impl Costs {
                 Selection::Field(field) => {
                     let field = &field.node;
                     self.fields = self.fields.saturating_add(1);
+                    // A quote with a gift card code answers whether the code exists: it
+                    // counts as a balance check.
+                    if field.name.node.as_str() == "checkoutQuote"
+                        && field.arguments.iter().any(|(name, value)| {
+                            name.node.as_str() == "giftCardCode"
+                                && ctx.string(&value.node).is_some()
+                        })
+                    {
+                        let count = &mut self.per_class[CostClass::GiftCard.index()];
+                        *count = count.saturating_add(1);
+                    }
                     let Some(class) = CostClass::of_field(field.name.node.as_str()) else {
                         continue;
                     };

@@ -60,6 +60,10 @@ pub struct CheckoutQuote {
     pub promo_code: Option<String>,
     /// The promotion's description, when one applies.
     pub promotion_description: Option<String>,
+    /// What a gift card given with the quote would pay of the total.
+    pub gift_card_cents: i64,
+    /// What would be charged to the payment method.
+    pub card_cents: i64,
 }
 
 impl BookingService {
@@ -327,6 +331,8 @@ impl BookingService {
                 .promotion
                 .and(promo_code.map(|c| c.trim().to_uppercase())),
             promotion_description: priced.promotion_description,
+            gift_card_cents: 0,
+            card_cents: priced.total,
         })
     }
 
