@@ -173,6 +173,8 @@ pub struct Settings {
     pub smtp_url: Option<SecretString>,
     /// The sender of every email, `Name <address>`.
     pub email_from: String,
+    /// Where people reach the web app, for links in emails (staff invitations).
+    pub public_url: String,
     /// Attempts before an email is dead-lettered.
     pub email_max_attempts: u32,
     /// Wait before an email's first retry, doubled for each further one (up to an hour).
@@ -299,6 +301,7 @@ impl Default for Settings {
             http_body_timeout_ms: 30_000,
             smtp_url: None,
             email_from: "Marquee <tickets@marquee.localhost>".into(),
+            public_url: "http://localhost:8080".into(),
             email_max_attempts: 6,
             email_retry_base_seconds: 30,
             email_lease_seconds: 60,
@@ -636,6 +639,14 @@ impl Settings {
             return Err(invalid(
                 "email_from",
                 "must be an address like `Name <a@b.example>`",
+            ));
+        }
+        if !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://"))
+            || self.public_url.len() > 200
+        {
+            return Err(invalid(
+                "public_url",
+                "must be an http:// or https:// address",
             ));
         }
         if self.email_max_attempts == 0 || self.email_max_attempts > 50 {

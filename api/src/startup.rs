@@ -127,6 +127,7 @@ pub async fn start_services(
         gateway,
         mailer,
         email,
+        public_url: settings.public_url.clone(),
         clock,
         search_dir,
         read_replica: settings

@@ -20,7 +20,7 @@ use crate::feed::{FeedObserver, KafkaSettings, KafkaSink, OutboxExporter};
 use crate::gift_cards::GiftCardService;
 use crate::inbox::{InboxDeriver, InboxService};
 use crate::mail::{EmailSettings, EmailWorker, Mailer};
-use crate::organisations::OrganisationService;
+use crate::organisations::{InvitationMail, OrganisationService};
 use crate::payments::PaymentGateway;
 use crate::redis_store::RedisStore;
 use crate::replica::{ReadPool, ReplicaSettings};
@@ -68,6 +68,8 @@ pub struct DomainConfig {
     pub read_replica: Option<ReplicaSettings>,
     /// The event feed to Kafka, when it is on.
     pub feed: Option<FeedConfig>,
+    /// Where buyers and staff reach the web app (links in emails).
+    pub public_url: String,
 }
 
 /// The event feed's settings.
@@ -343,7 +345,15 @@ impl Services {
             waiting_rooms,
             inbox: InboxService::new(db.clone(), clock.clone()),
             reviews: ReviewService::new(db.clone(), clock.clone(), listings.clone()),
-            organisations: OrganisationService::new(db.clone(), clock.clone()),
+            organisations: OrganisationService::new(
+                db.clone(),
+                clock.clone(),
+                InvitationMail::new(
+                    config.mailer.clone(),
+                    config.email.from.clone(),
+                    &config.public_url,
+                ),
+            ),
             gift_cards: GiftCardService::new(db.clone(), clock.clone()),
             discovery: DiscoveryService::new(db.clone(), clock.clone(), Arc::new(search)),
             accounts: AccountService::new(

@@ -2,7 +2,7 @@ use sea_orm::entity::prelude::*;
 
 /// One performance of a movie or an event on a screen. Exactly one of
 /// `movie_id`/`event_id` is set (checked by the database).
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "showtimes")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

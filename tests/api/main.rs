@@ -39,6 +39,8 @@ mod live;
 mod mail;
 mod marquee_process;
 mod ops;
+mod org_staff;
+mod organisations;
 mod otlp_receiver;
 mod pricing;
 mod queue_metrics;

@@ -5,10 +5,11 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
 use marquee_domain::Services;
-use marquee_domain::accounts::{Admin, Principal};
+use marquee_domain::accounts::Principal;
 use marquee_domain::booking::{BookingError, PaymentView, ShowtimeBookings};
 use marquee_domain::catalog::{CatalogError, Event, Movie, Price, Screen, Theatre};
 use marquee_domain::ids::{BookingId, EventId, MovieId, ScreenId, ShowtimeId, TheatreId, UserId};
+use marquee_domain::organisations::Staff;
 use marquee_domain::reviews::{Review, ReviewError};
 
 /// Batches catalog lookups.
@@ -30,9 +31,9 @@ pub struct PaymentOf {
     pub reader: Principal,
 }
 
-/// The bookings of a showtime, for an admin.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct BookingsAt(pub ShowtimeId, pub Admin);
+/// The bookings of a showtime, for its organisation's staff.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct BookingsAt(pub ShowtimeId, pub Arc<Staff>);
 
 /// The review `reader` wrote of a movie.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -132,19 +133,19 @@ impl Loader<BookingsAt> for CatalogLoader {
         &self,
         keys: &[BookingsAt],
     ) -> Result<HashMap<BookingsAt, ShowtimeBookings>, Arc<BookingError>> {
-        let Some(BookingsAt(_, admin)) = keys.first() else {
+        let Some(BookingsAt(_, staff)) = keys.first() else {
             return Ok(HashMap::new());
         };
         let ids: Vec<ShowtimeId> = keys.iter().map(|k| k.0).collect();
         let mut found = self
             .0
             .bookings
-            .bookings_at(admin, &ids)
+            .bookings_at(staff, &ids)
             .await
             .map_err(Arc::new)?;
         Ok(keys
             .iter()
-            .map(|k| (*k, found.remove(&k.0).unwrap_or_default()))
+            .map(|k| (k.clone(), found.remove(&k.0).unwrap_or_default()))
             .collect())
     }
 }

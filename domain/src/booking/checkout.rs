@@ -359,6 +359,15 @@ impl BookingService {
             .one(&self.db)
             .await?
             .ok_or(BookingError::Promotion(PromoRefusal::Unknown))?;
+        if let Some(owner) = promo.organisation_id {
+            let theirs = crate::organisations::owners::of_showtime(&self.db, booking.showtime_id)
+                .await
+                .ok()
+                .flatten();
+            if theirs.map(|o| o.uuid()) != Some(owner) {
+                return Err(BookingError::Promotion(PromoRefusal::OtherOrganisation));
+            }
+        }
         if now < promo.starts_at || now >= promo.ends_at {
             return Err(BookingError::Promotion(PromoRefusal::NotValidNow));
         }

@@ -47,6 +47,9 @@ pub enum BookingError {
     /// This instance's clock is too far from the database's to judge holds.
     #[error("{0}; try again shortly")]
     ClockSkewed(#[from] crate::clock_skew::ClockSkewed),
+    /// The caller's staff role does not cover the showtime.
+    #[error(transparent)]
+    Scope(#[from] crate::organisations::OrganisationError),
     /// The gift card given at checkout cannot pay (unknown, refused, spent meanwhile).
     #[error(transparent)]
     GiftCard(#[from] crate::gift_cards::GiftCardError),
@@ -73,6 +76,9 @@ pub enum PromoRefusal {
     /// A fixed amount in another currency than the booking's.
     #[error("this code is for another currency")]
     OtherCurrency,
+    /// An organisation's code used on another organisation's showtime.
+    #[error("this code is not valid at this theatre")]
+    OtherOrganisation,
 }
 
 impl PromoRefusal {
@@ -84,6 +90,7 @@ impl PromoRefusal {
             Self::UsedUp => "PROMO_USED_UP",
             Self::AlreadyUsed => "PROMO_ALREADY_USED",
             Self::OtherCurrency => "PROMO_OTHER_CURRENCY",
+            Self::OtherOrganisation => "PROMO_OTHER_ORGANISATION",
         }
     }
 }
@@ -115,6 +122,7 @@ impl Classify for BookingError {
             Self::AdmissionRequired => ErrorKind::AdmissionRequired,
             Self::LimitReached(_) => ErrorKind::LimitReached,
             Self::PaymentsUnavailable | Self::ClockSkewed(_) => ErrorKind::Unavailable,
+            Self::Scope(e) => e.kind(),
             Self::GiftCard(e) => e.kind(),
             Self::Database(e) => crate::error::database_error_kind(e),
         }

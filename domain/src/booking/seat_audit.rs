@@ -4,9 +4,9 @@
 
 use sea_orm::{ConnectionTrait, Statement};
 
-use crate::accounts::Admin;
 use crate::catalog::SeatStatus;
 use crate::ids::ShowtimeId;
+use crate::organisations::{Staff, owners};
 
 use super::{BookingError, BookingService, BookingStatus};
 
@@ -46,9 +46,10 @@ impl BookingService {
     /// The seat ledger of a showtime, counted in one statement (one snapshot).
     pub async fn seat_audit(
         &self,
-        _admin: &Admin,
+        staff: &Staff,
         showtime: ShowtimeId,
     ) -> Result<SeatAudit, BookingError> {
+        staff.support(owners::of_showtime(&self.db, showtime).await?)?;
         let (sold, pending, confirmed) = (
             SeatStatus::Sold.as_str(),
             BookingStatus::PaymentPending.as_str(),

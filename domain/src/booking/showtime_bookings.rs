@@ -7,9 +7,9 @@ use marquee_entity::{bookings, tickets};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
-use crate::accounts::Admin;
 use crate::db::ROWS_PER_STATEMENT;
 use crate::ids::ShowtimeId;
+use crate::organisations::{Staff, owners};
 
 use super::{BookingError, BookingService, BookingStatus};
 
@@ -27,13 +27,19 @@ pub struct ShowtimeBookings {
 }
 
 impl BookingService {
-    /// The bookings of each of `showtimes` (every one present, zeros included), in two
+    /// The bookings of each of `showtimes` (all of them of organisations the caller supports) (every one present, zeros included), in two
     /// grouped reads per 500 showtimes.
     pub async fn bookings_at(
         &self,
-        _admin: &Admin,
+        staff: &Staff,
         showtimes: &[ShowtimeId],
     ) -> Result<HashMap<ShowtimeId, ShowtimeBookings>, BookingError> {
+        for owner in owners::of_showtimes(&self.db, showtimes)
+            .await?
+            .into_values()
+        {
+            staff.support(owner)?;
+        }
         let now = self.clock.now();
         let mut found: HashMap<ShowtimeId, ShowtimeBookings> = showtimes
             .iter()

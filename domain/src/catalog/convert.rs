@@ -12,6 +12,7 @@ impl From<theatres::Model> for Theatre {
     fn from(m: theatres::Model) -> Self {
         Self {
             id: m.id.into(),
+            organisation: m.organisation_id.map(Into::into),
             name: m.name,
             address: m.address,
             city: m.city,
@@ -103,6 +104,7 @@ impl From<events::Model> for Event {
     fn from(m: events::Model) -> Self {
         Self {
             id: m.id.into(),
+            organisation: m.organisation_id.map(Into::into),
             title: m.title,
             description: m.description,
             performer: m.performer,
@@ -142,6 +144,7 @@ impl From<promotions::Model> for Promotion {
     fn from(m: promotions::Model) -> Self {
         Self {
             id: m.id.into(),
+            organisation: m.organisation_id.map(Into::into),
             code: m.code,
             description: m.description,
             kind: m.kind,

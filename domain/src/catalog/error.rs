@@ -38,6 +38,9 @@ pub enum CatalogError {
     /// Bad pagination arguments.
     #[error(transparent)]
     Page(#[from] PageError),
+    /// The caller's staff role does not cover the object, or the organisation is unknown.
+    #[error(transparent)]
+    Scope(#[from] crate::organisations::OrganisationError),
     /// Storage failure.
     #[error("database error")]
     Database(#[from] sea_orm::DbErr),
@@ -65,6 +68,7 @@ impl Classify for CatalogError {
             Self::Invalid { .. } | Self::Overlap { .. } | Self::Page(_) => ErrorKind::BadInput,
             Self::NotFound { .. } => ErrorKind::NotFound,
             Self::Conflict(_) => ErrorKind::Conflict,
+            Self::Scope(e) => e.kind(),
             Self::Database(e) => crate::error::database_error_kind(e),
         }
     }
@@ -75,6 +79,7 @@ impl Classify for CatalogError {
             Self::Overlap { .. } => Some("startsAt"),
             Self::Page(PageError::BadCursor) => Some("after"),
             Self::Page(PageError::BadSize) => Some("first"),
+            Self::Scope(e) => e.field(),
             _ => None,
         }
     }

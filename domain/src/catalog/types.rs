@@ -1,6 +1,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::ids::{EventId, MovieId, PromotionId, ScreenId, SeatId, ShowtimeId, TheatreId};
+use crate::ids::{
+    EventId, MovieId, OrganisationId, PromotionId, ScreenId, SeatId, ShowtimeId, TheatreId,
+};
 
 macro_rules! string_enum {
     ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
@@ -62,6 +64,8 @@ ShowtimeStatus {
 pub struct Theatre {
     /// Id.
     pub id: TheatreId,
+    /// The chain that runs it; `None` for the platform's own.
+    pub organisation: Option<OrganisationId>,
     /// Name.
     pub name: String,
     /// Street address.
@@ -152,6 +156,8 @@ pub struct Movie {
 pub struct Event {
     /// Id.
     pub id: EventId,
+    /// The promoter; `None` for the platform's own.
+    pub organisation: Option<OrganisationId>,
     /// Title.
     pub title: String,
     /// Description.
@@ -242,6 +248,8 @@ pub struct SeatMap {
 pub struct Promotion {
     /// Id.
     pub id: PromotionId,
+    /// Whose showtimes it applies to; `None`: every showtime.
+    pub organisation: Option<OrganisationId>,
     /// The code buyers type.
     pub code: String,
     /// Description.

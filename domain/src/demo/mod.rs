@@ -15,7 +15,9 @@ pub use generate::*;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use marquee_entity::{events, movies, screens, showtime_prices, showtimes, theatres};
+use marquee_entity::{
+    events, movies, organisations, screens, showtime_prices, showtimes, theatres,
+};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, Set, TransactionTrait,
 };
@@ -86,6 +88,28 @@ pub(super) fn movie_row(m: &DemoMovie, id: MovieId, now: DateTime<Utc>) -> movie
     }
 }
 
+/// One organisation per theatre brand that the catalog uses, by brand.
+fn chain_rows(
+    catalog: &DemoCatalog,
+    now: DateTime<Utc>,
+) -> Vec<(String, organisations::ActiveModel)> {
+    data::BRANDS
+        .split('|')
+        .filter(|brand| catalog.theatres.iter().any(|t| t.name.starts_with(brand)))
+        .map(|brand| {
+            let row = organisations::ActiveModel {
+                id: Set(crate::ids::OrganisationId::generate().uuid()),
+                name: Set(format!("{brand} Cinemas")),
+                slug: Set(brand.to_lowercase().replace(' ', "-")),
+                currency: Set("USD".to_owned()),
+                created_at: Set(now),
+                updated_at: Set(now),
+            };
+            (brand.to_owned(), row)
+        })
+        .collect()
+}
+
 fn chunked<T: Clone>(items: &[T], size: usize) -> impl Iterator<Item = Vec<T>> + '_ {
     items.chunks(size).map(<[T]>::to_vec)
 }
@@ -100,6 +124,20 @@ pub async fn seed(
     let txn = db.begin().await?;
     let mut report = SeedReport::default();
 
+    // Each brand is a chain of its own, running the theatres named after it.
+    let chains = chain_rows(catalog, now);
+    let chain_of = |name: &str| {
+        chains
+            .iter()
+            .filter(|(brand, _)| name.starts_with(brand.as_str()))
+            .max_by_key(|(brand, _)| brand.len())
+            .map(|(_, row)| row.id.clone().unwrap())
+    };
+    for (_, row) in &chains {
+        organisations::Entity::insert(row.clone())
+            .exec(&txn)
+            .await?;
+    }
     let mut theatre_rows = Vec::new();
     let mut screen_ids: Vec<Vec<(ScreenId, uuid::Uuid)>> = Vec::new();
     let mut screen_rows = Vec::new();
@@ -119,7 +157,7 @@ pub async fn seed(
             created_at: Set(now),
             updated_at: Set(now),
             deleted_at: Set(None),
-            organisation_id: Set(None),
+            organisation_id: Set(chain_of(&t.name)),
         });
         let mut ids = Vec::new();
         for s in &t.screens {

@@ -1,7 +1,9 @@
 //! Which organisation owns an object: the question every scoped staff call asks first.
 
 use marquee_entity::{bookings, events, promotions, screens, showtimes, theatres};
-use sea_orm::{ConnectionTrait, EntityTrait};
+use std::collections::HashMap;
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 use crate::ids::{
@@ -44,6 +46,42 @@ pub async fn of_showtime(
         .await?
         .ok_or(OrganisationError::NotFound("showtime"))?;
     of_theatre(db, showtime.theatre_id.into()).await
+}
+
+/// Whose each of `ids` is (unknown showtimes are left out), in two reads.
+pub async fn of_showtimes(
+    db: &impl ConnectionTrait,
+    ids: &[ShowtimeId],
+) -> Result<HashMap<ShowtimeId, Option<OrganisationId>>, OrganisationError> {
+    let mut found = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let at: Vec<(Uuid, Uuid)> = showtimes::Entity::find()
+            .select_only()
+            .column(showtimes::Column::Id)
+            .column(showtimes::Column::TheatreId)
+            .filter(showtimes::Column::Id.is_in(chunk.iter().map(|id| id.uuid())))
+            .into_tuple()
+            .all(db)
+            .await?;
+        let mut theatre_ids: Vec<Uuid> = at.iter().map(|(_, t)| *t).collect();
+        theatre_ids.sort_unstable();
+        theatre_ids.dedup();
+        let owners: HashMap<Uuid, Option<Uuid>> = theatres::Entity::find()
+            .select_only()
+            .column(theatres::Column::Id)
+            .column(theatres::Column::OrganisationId)
+            .filter(theatres::Column::Id.is_in(theatre_ids))
+            .into_tuple::<(Uuid, Option<Uuid>)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect();
+        for (showtime, theatre) in at {
+            let owner = owners.get(&theatre).copied().flatten();
+            found.insert(showtime.into(), owner.map(OrganisationId::from));
+        }
+    }
+    Ok(found)
 }
 
 /// Whose a booking is: its showtime's.

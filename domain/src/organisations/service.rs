@@ -10,6 +10,7 @@ use crate::clock::SharedClock;
 use crate::ids::OrganisationId;
 
 use super::audit::{self, AuditEntry};
+use super::invitation_mail::InvitationMail;
 use super::{MemberRole, Membership, OrganisationError, Staff, Visibility};
 
 /// An organisation as staff see it.
@@ -41,12 +42,21 @@ impl From<organisations::Model> for Organisation {
 pub struct OrganisationService {
     pub(super) db: DatabaseConnection,
     pub(super) clock: SharedClock,
+    pub(super) invitations_mail: InvitationMail,
 }
 
 impl OrganisationService {
     /// Builds the service.
-    pub fn new(db: DatabaseConnection, clock: SharedClock) -> Self {
-        Self { db, clock }
+    pub fn new(
+        db: DatabaseConnection,
+        clock: SharedClock,
+        invitations_mail: InvitationMail,
+    ) -> Self {
+        Self {
+            db,
+            clock,
+            invitations_mail,
+        }
     }
 
     /// The caller's staff roles; `Forbidden` for a buyer who works for no organisation.
@@ -123,8 +133,9 @@ impl OrganisationService {
         let saved: Organisation = model.insert(&txn).await?.into();
         audit::record(
             &txn,
+            // The platform's log: opening organisations is the platform admins' business.
             AuditEntry::new(
-                Some(id),
+                None,
                 staff.user_id(),
                 "organisation.create",
                 "organisation",

@@ -35,7 +35,7 @@ impl MemberRole {
 }
 
 /// One organisation a user works for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Membership {
     /// Which organisation.
     pub organisation: OrganisationId,
@@ -67,7 +67,7 @@ impl Visibility {
 }
 
 /// A signed-in member of staff: a platform admin or a member of one or more organisations.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Staff {
     user_id: UserId,
     platform: bool,

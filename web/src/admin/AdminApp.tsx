@@ -1,3 +1,4 @@
+import { ErrorNotice } from '../components/ErrorNotice';
 import { t } from '../i18n';
 import { here, Link, paths } from '../router';
 import { useSession } from '../session';
@@ -7,17 +8,28 @@ import { EventsPage } from './EventsPage';
 import { MoviesPage } from './MoviesPage';
 import { PromotionsPage } from './PromotionsPage';
 import { ReviewsPage } from './ReviewsPage';
-import { SECTIONS, sectionOf, type SectionSlug } from './sections';
+import { JoinPage } from './JoinPage';
+import { OrganisationPage } from './OrganisationPage';
+import { sectionOf, sectionsFor, type SectionSlug } from './sections';
+import { StaffAccessContext, useStaffRoles, type StaffAccess } from './staffAccess';
 import { scopeOf, ShowtimesPage } from './ShowtimesPage';
 import { TheatrePage } from './TheatrePage';
 import { TheatresPage } from './TheatresPage';
 
 /**
- * The staff panel, loaded only when an admin opens /admin (its code stays out of the
- * buyers' first page). `path` is what follows /admin/.
+ * The staff panel, loaded only when staff open /admin (its code stays out of the buyers'
+ * first page): platform admins see every section, an organisation's staff the sections
+ * of their roles. `path` is what follows /admin/; /admin/join accepts an invitation.
  */
 export default function AdminApp({ path }: { path: string[] }) {
+  if (path[0] === 'join') return <JoinPage />;
+  return <StaffPanel path={path} />;
+}
+
+function StaffPanel({ path }: { path: string[] }) {
   const session = useSession();
+  const platform = session.status === 'signedIn' && session.user.role === 'ADMIN';
+  const roles = useStaffRoles(platform || session.status !== 'signedIn');
   if (session.status === 'loading') return <p aria-busy="true">{t.loading}</p>;
   if (session.status === 'anonymous') {
     return (
@@ -30,7 +42,12 @@ export default function AdminApp({ path }: { path: string[] }) {
       </section>
     );
   }
-  if (session.user.role !== 'ADMIN') {
+  if (!platform && !roles.data) {
+    if (roles.status === 'error') return <ErrorNotice error={roles.error} onRetry={roles.retry} />;
+    return <p aria-busy="true">{t.loading}</p>;
+  }
+  const access: StaffAccess = { platform, roles: roles.data?.myStaffRoles ?? [] };
+  if (!platform && access.roles.length === 0) {
     return (
       <section aria-labelledby="admin-h" className="admin-gate">
         <h1 id="admin-h">{t.admin.title}</h1>
@@ -38,8 +55,10 @@ export default function AdminApp({ path }: { path: string[] }) {
       </section>
     );
   }
-  const section = sectionOf(path[0]);
+  const visible = sectionsFor(access);
+  const section = sectionOf(path[0], visible);
   return (
+    <StaffAccessContext.Provider value={access}>
     <div className="admin">
       <h1 className="visually-hidden">{t.admin.title}</h1>
       <nav aria-label={t.admin.nav.label} className="admin-nav">
@@ -47,7 +66,7 @@ export default function AdminApp({ path }: { path: string[] }) {
           {t.admin.title}
         </p>
         <ul>
-          {SECTIONS.map((s) => (
+          {visible.map((s) => (
             <li key={s.slug}>
               <Link href={paths.admin(s.slug)} aria-current={section === s.slug ? 'page' : undefined}>
                 {s.label()}
@@ -60,6 +79,7 @@ export default function AdminApp({ path }: { path: string[] }) {
         <Section section={section} rest={path.slice(1)} />
       </div>
     </div>
+    </StaffAccessContext.Provider>
   );
 }
 
@@ -75,6 +95,8 @@ function Section({ section, rest }: { section: SectionSlug | null; rest: string[
       return <ShowtimesPage scope={scopeOf(rest)} />;
     case 'promotions':
       return <PromotionsPage />;
+    case 'organisation':
+      return <OrganisationPage />;
     case 'emails':
       return <EmailsPage />;
     case 'reviews':

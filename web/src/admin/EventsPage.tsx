@@ -9,6 +9,7 @@ import { ConfirmDialog } from './ConfirmDialog';
 import { EventErrorNotice, EventForm, type EventFields } from './EventForm';
 import { PagedResults, useFirstPagePaging } from './paging';
 import { TitleRow } from './TitleRow';
+import { manages, useStaffAccess } from './staffAccess';
 import { useAction } from './useAction';
 
 const AdminEvents = graphql(`
@@ -19,6 +20,7 @@ const AdminEvents = graphql(`
       }
       nodes {
         id
+        organisationId
         title
         description
         performer
@@ -61,8 +63,14 @@ type Event = AdminEventsQuery['events']['nodes'][number];
 
 /** Live events by title: a new one, changes, and retiring one. */
 export function EventsPage() {
+  const access = useStaffAccess();
   const paging = useFirstPagePaging();
   const events = useQuery(AdminEvents, { after: paging.after });
+  // A manager changes only their organisation's events (the platform's are shown to admins).
+  const page = events.data && {
+    ...events.data.events,
+    nodes: events.data.events.nodes.filter((ev) => manages(access, ev.organisationId)),
+  };
   const [status, setStatus] = useState('');
   const [editing, setEditing] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<Event | null>(null);
@@ -73,7 +81,7 @@ export function EventsPage() {
   return (
     <section aria-labelledby="admin-events-h">
       <h2 id="admin-events-h">{t.admin.nav.events}</h2>
-      <PagedResults query={events} page={events.data?.events} paging={paging} empty={t.admin.titles.noEvents}>
+      <PagedResults query={events} page={page} paging={paging} empty={t.admin.titles.noEvents}>
         {(nodes) => (
           <ul className="admin-list">
             {nodes.map((ev) => (

@@ -6,12 +6,14 @@ import { graphql } from '../gql';
 import { t } from '../i18n';
 import { Link, paths } from '../router';
 import { TheatreForm, type TheatreFields } from './TheatreForm';
+import { useOrganisationNames, useStaffAccess, worksFor } from './staffAccess';
 import { useAction } from './useAction';
 
 export const AdminTheatres = graphql(`
   query AdminTheatres {
     theatres {
       id
+      organisationId
       name
       city
       state
@@ -34,18 +36,29 @@ const CreateTheatre = graphql(`
   }
 `);
 
-/** Every theatre, and a form for a new one. */
+/** The theatres the caller works for (every one, for a platform admin), and a form for a new one. */
 export function TheatresPage() {
+  const access = useStaffAccess();
   const theatres = useQuery(AdminTheatres, {});
   const [status, setStatus] = useState('');
-  const [create, state] = useAction((input: TheatreFields) => request(CreateTheatre, { input }));
+  // A manager of several organisations says which one a new theatre belongs to.
+  const managedOrgs = access.roles.filter((r) => r.role === 'MANAGER').map((r) => r.organisationId);
+  const [owner, setOwner] = useState(managedOrgs[0] ?? '');
+  const names = useOrganisationNames(!access.platform && managedOrgs.length > 1);
+  const [create, state] = useAction((input: TheatreFields) =>
+    request(CreateTheatre, {
+      input: { ...input, ...(!access.platform && managedOrgs.length > 1 ? { organisationId: owner } : {}) },
+    }),
+  );
+  const mine = theatres.data?.theatres.filter((th) => worksFor(access, th.organisationId)) ?? [];
+  const canAdd = access.platform || managedOrgs.length > 0;
 
   return (
     <section aria-labelledby="admin-theatres-h">
       <h2 id="admin-theatres-h">{t.admin.nav.theatres}</h2>
       {theatres.status === 'error' && <ErrorNotice error={theatres.error} onRetry={theatres.retry} />}
       {theatres.data ? (
-        theatres.data.theatres.length === 0 ? (
+        mine.length === 0 ? (
           <p>{t.admin.theatres.none}</p>
         ) : (
           <table className="admin-table">
@@ -58,7 +71,7 @@ export function TheatresPage() {
               </tr>
             </thead>
             <tbody>
-              {theatres.data.theatres.map((th) => (
+              {mine.map((th) => (
                 <tr key={th.id}>
                   <td>
                     <Link href={paths.admin('theatres', th.id)}>{th.name}</Link>
@@ -76,8 +89,20 @@ export function TheatresPage() {
       ) : (
         theatres.status === 'loading' && <p aria-busy="true">{t.loading}</p>
       )}
-      <h3>{t.admin.theatres.add}</h3>
-      <TheatreForm
+      {canAdd && <h3>{t.admin.theatres.add}</h3>}
+      {!access.platform && managedOrgs.length > 1 && (
+        <label>
+          {t.admin.organisation.pick}
+          <select value={owner} onChange={(e) => setOwner(e.target.value)}>
+            {managedOrgs.map((id) => (
+              <option key={id} value={id}>
+                {names.get(id) ?? id}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {canAdd && <TheatreForm
         submitLabel={t.admin.theatres.create}
         state={state}
         onSubmit={async (fields) => {
@@ -87,7 +112,7 @@ export function TheatresPage() {
           theatres.retry();
           return true;
         }}
-      />
+      />}
       <p aria-live="polite" className="admin-status">
         {status}
       </p>

@@ -1,22 +1,34 @@
 import { t } from '../i18n';
+import type { StaffAccess } from './staffAccess';
 
 /**
- * The panel's sections, in the order of its navigation: one list, so that a section to
- * come (analytics, support) is one more entry here and one more case in AdminApp.
+ * The panel's sections, in the order of its navigation, with who sees each: `platform`
+ * (platform admins), `manager` (an organisation's managers too), `staff` (its support
+ * agents too). One list, so that a section to come is one more entry here and one more
+ * case in AdminApp.
  */
 export const SECTIONS = [
-  { slug: 'theatres', label: () => t.admin.nav.theatres },
-  { slug: 'movies', label: () => t.admin.nav.movies },
-  { slug: 'events', label: () => t.admin.nav.events },
-  { slug: 'showtimes', label: () => t.admin.nav.showtimes },
-  { slug: 'promotions', label: () => t.admin.nav.promotions },
-  { slug: 'emails', label: () => t.admin.nav.emails },
-  { slug: 'reviews', label: () => t.admin.nav.reviews },
+  { slug: 'theatres', label: () => t.admin.nav.theatres, for: 'staff' },
+  { slug: 'movies', label: () => t.admin.nav.movies, for: 'platform' },
+  { slug: 'events', label: () => t.admin.nav.events, for: 'manager' },
+  { slug: 'showtimes', label: () => t.admin.nav.showtimes, for: 'staff' },
+  { slug: 'promotions', label: () => t.admin.nav.promotions, for: 'manager' },
+  { slug: 'organisation', label: () => t.admin.nav.organisation, for: 'manager' },
+  { slug: 'emails', label: () => t.admin.nav.emails, for: 'platform' },
+  { slug: 'reviews', label: () => t.admin.nav.reviews, for: 'platform' },
 ] as const;
 
 export type SectionSlug = (typeof SECTIONS)[number]['slug'];
 
-export function sectionOf(slug: string | undefined): SectionSlug | null {
+/** The sections `access` may open. */
+export function sectionsFor(access: StaffAccess) {
+  const manager = access.roles.some((r) => r.role === 'MANAGER');
+  return SECTIONS.filter(
+    (s) => access.platform || s.for === 'staff' || (s.for === 'manager' && manager),
+  );
+}
+
+export function sectionOf(slug: string | undefined, visible: readonly { slug: SectionSlug }[]): SectionSlug | null {
   if (slug === undefined) return 'theatres';
-  return SECTIONS.find((s) => s.slug === slug)?.slug ?? null;
+  return visible.find((s) => s.slug === slug)?.slug ?? null;
 }

@@ -2,14 +2,15 @@ use async_graphql::{Context, ID, Object};
 use marquee_domain::catalog::{
     NewShowtime, PromotionInput, ScreenLayout, ShowTitle, ShowtimeChanges,
 };
-use marquee_domain::ids::{EventId, MovieId, ScreenId, ShowtimeId, TheatreId};
+use marquee_domain::ids::{EventId, MovieId, OrganisationId, ScreenId, ShowtimeId, TheatreId};
 
 use super::admin_inputs::*;
-use crate::graphql::auth::{admin, services};
+use crate::graphql::auth::{services, staff};
 use crate::graphql::error::{ApiError, ApiResult};
 use crate::graphql::types::{Event, Movie, Price, Promotion, Screen, Showtime, Theatre};
 
-/// Theatre-chain and promoter operations; each needs the admin role.
+/// Theatre-chain and promoter operations: platform admins may do each, an organisation's
+/// managers only on what their organisation owns (movies are the platform's).
 #[derive(Default)]
 pub struct AdminMutation;
 
@@ -20,11 +21,14 @@ impl AdminMutation {
         ctx: &Context<'_>,
         input: CreateTheatreInput,
     ) -> ApiResult<Theatre> {
-        let admin = admin(ctx).await?;
+        let staff = staff(ctx).await?;
+        let owner = organisation_id(input.organisation_id.as_ref())?;
+        let mut input: marquee_domain::catalog::TheatreInput = input.into();
+        input.organisation = owner;
         Ok(Theatre(
             services(ctx)
                 .catalog_admin
-                .create_theatre(&admin, input.into())
+                .create_theatre(&staff, input)
                 .await?,
         ))
     }
@@ -35,23 +39,26 @@ impl AdminMutation {
         id: ID,
         input: UpdateTheatreInput,
     ) -> ApiResult<Theatre> {
-        let admin = admin(ctx).await?;
+        let staff = staff(ctx).await?;
         let id = ApiError::parse_id("id", &id, TheatreId::parse)?;
+        let owner = organisation_id(input.organisation_id.as_ref())?;
+        let mut input: marquee_domain::catalog::TheatreInput = input.into();
+        input.organisation = owner;
         Ok(Theatre(
             services(ctx)
                 .catalog_admin
-                .update_theatre(&admin, id, input.into())
+                .update_theatre(&staff, id, input)
                 .await?,
         ))
     }
 
     /// Retires a theatre; refused while it has upcoming showtimes.
     async fn delete_theatre(&self, ctx: &Context<'_>, id: ID) -> ApiResult<bool> {
-        let admin = admin(ctx).await?;
+        let staff = staff(ctx).await?;
         let id = ApiError::parse_id("id", &id, TheatreId::parse)?;
         services(ctx)
             .catalog_admin
-            .delete_theatre(&admin, id)
+            .delete_theatre(&staff, id)
             .await?;
         Ok(true)
     }
@@ -64,7 +71,7 @@ impl AdminMutation {
         name: String,
         layout: ScreenLayoutInput,
     ) -> ApiResult<Screen> {
-        let admin = admin(ctx).await?;
+        let staff = staff(ctx).await?;
         let theatre = ApiError::parse_id("theatreId", &theatre_id, TheatreId::parse)?;
         let rows: Vec<(String, String)> = layout
             .rows
@@ -75,17 +82,17 @@ impl AdminMutation {
         Ok(Screen(
             services(ctx)
                 .catalog_admin
-                .create_screen(&admin, theatre, &name, &layout)
+                .create_screen(&staff, theatre, &name, &layout)
                 .await?,
         ))
     }
 
     async fn create_movie(&self, ctx: &Context<'_>, input: CreateMovieInput) -> ApiResult<Movie> {
-        let admin = admin(ctx).await?;
+        let staff = staff(ctx).await?;
         Ok(Movie(
             services(ctx)
                 .catalog_admin
-                .create_movie(&admin, input.into())
+                .create_movie(&staff, input.into())
                 .await?,
         ))
     }
@@ -96,30 +103,33 @@ impl AdminMutation {
         id: ID,
         input: UpdateMovieInput,
     ) -> ApiResult<Movie> {
-        let admin = admin(ctx).await?;
+        let staff = staff(ctx).await?;
         let id = ApiError::parse_id("id", &id, MovieId::parse)?;
         Ok(Movie(
             services(ctx)
                 .catalog_admin
-                .update_movie(&admin, id, input.into())
+                .update_movie(&staff, id, input.into())
                 .await?,
         ))
     }
 
     /// Retires a movie; refused while it has upcoming showtimes.
     async fn delete_movie(&self, ctx: &Context<'_>, id: ID) -> ApiResult<bool> {
-        let admin = admin(ctx).await?;
+        let staff = staff(ctx).await?;
         let id = ApiError::parse_id("id", &id, MovieId::parse)?;
-        services(ctx).catalog_admin.delete_movie(&admin, id).await?;
+        services(ctx).catalog_admin.delete_movie(&staff, id).await?;
         Ok(true)
     }
 
     async fn create_event(&self, ctx: &Context<'_>, input: CreateEventInput) -> ApiResult<Event> {
-        let admin = admin(ctx).await?;
+        let staff = staff(ctx).await?;
+        let owner = organisation_id(input.organisation_id.as_ref())?;
+        let mut input: marquee_domain::catalog::EventInput = input.into();
+        input.organisation = owner;
         Ok(Event(
             services(ctx)
                 .catalog_admin
-                .create_event(&admin, input.into())
+                .create_event(&staff, input)
                 .await?,
         ))
     }
@@ -130,21 +140,21 @@ impl AdminMutation {
         id: ID,
         input: UpdateEventInput,
     ) -> ApiResult<Event> {
-        let admin = admin(ctx).await?;
+        let staff = staff(ctx).await?;
         let id = ApiError::parse_id("id", &id, EventId::parse)?;
         Ok(Event(
             services(ctx)
                 .catalog_admin
-                .update_event(&admin, id, input.into())
+                .update_event(&staff, id, input.into())
                 .await?,
         ))
     }
 
     /// Retires a live event; refused while it has upcoming showtimes.
     async fn delete_event(&self, ctx: &Context<'_>, id: ID) -> ApiResult<bool> {
-        let admin = admin(ctx).await?;
+        let staff = staff(ctx).await?;
         let id = ApiError::parse_id("id", &id, EventId::parse)?;
-        services(ctx).catalog_admin.delete_event(&admin, id).await?;
+        services(ctx).catalog_admin.delete_event(&staff, id).await?;
         Ok(true)
     }
 
@@ -155,7 +165,7 @@ impl AdminMutation {
         ctx: &Context<'_>,
         input: CreateShowtimeInput,
     ) -> ApiResult<Showtime> {
-        let admin = admin(ctx).await?;
+        let staff = staff(ctx).await?;
         let title = match (&input.movie_id, &input.event_id) {
             (Some(m), None) => ShowTitle::Movie(ApiError::parse_id("movieId", m, MovieId::parse)?),
             (None, Some(e)) => ShowTitle::Event(ApiError::parse_id("eventId", e, EventId::parse)?),
@@ -178,7 +188,7 @@ impl AdminMutation {
         Ok(Showtime(
             services(ctx)
                 .catalog_admin
-                .create_showtime(&admin, new)
+                .create_showtime(&staff, new)
                 .await?,
         ))
     }
@@ -190,7 +200,7 @@ impl AdminMutation {
         id: ID,
         input: UpdateShowtimeInput,
     ) -> ApiResult<Showtime> {
-        let admin = admin(ctx).await?;
+        let staff = staff(ctx).await?;
         let id = ApiError::parse_id("id", &id, ShowtimeId::parse)?;
         let changes = ShowtimeChanges {
             starts_at: input.starts_at,
@@ -204,19 +214,19 @@ impl AdminMutation {
         Ok(Showtime(
             services(ctx)
                 .catalog_admin
-                .update_showtime(&admin, id, changes)
+                .update_showtime(&staff, id, changes)
                 .await?,
         ))
     }
 
     /// Calls a showtime off.
     async fn cancel_showtime(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Showtime> {
-        let admin = admin(ctx).await?;
+        let staff = staff(ctx).await?;
         let id = ApiError::parse_id("id", &id, ShowtimeId::parse)?;
         Ok(Showtime(
             services(ctx)
                 .catalog_admin
-                .cancel_showtime(&admin, id)
+                .cancel_showtime(&staff, id)
                 .await?,
         ))
     }
@@ -228,11 +238,11 @@ impl AdminMutation {
         showtime_id: ID,
         prices: Vec<PriceInput>,
     ) -> ApiResult<Vec<Price>> {
-        let admin = admin(ctx).await?;
+        let staff = staff(ctx).await?;
         let id = ApiError::parse_id("showtimeId", &showtime_id, ShowtimeId::parse)?;
         let set = services(ctx)
             .catalog_admin
-            .set_prices(&admin, id, &price_pairs(&prices))
+            .set_prices(&staff, id, &price_pairs(&prices))
             .await?;
         Ok(set.into_iter().map(Price::from).collect())
     }
@@ -242,8 +252,9 @@ impl AdminMutation {
         ctx: &Context<'_>,
         input: CreatePromotionInput,
     ) -> ApiResult<Promotion> {
-        let admin = admin(ctx).await?;
+        let staff = staff(ctx).await?;
         let promo = PromotionInput {
+            organisation: organisation_id(input.organisation_id.as_ref())?,
             code: input.code,
             description: input.description,
             kind: input.kind.as_str().to_owned(),
@@ -256,8 +267,14 @@ impl AdminMutation {
         };
         Ok(services(ctx)
             .catalog_admin
-            .create_promotion(&admin, promo)
+            .create_promotion(&staff, promo)
             .await?
             .into())
     }
+}
+
+/// An optional `organisationId` argument.
+fn organisation_id(id: Option<&ID>) -> ApiResult<Option<OrganisationId>> {
+    id.map(|id| ApiError::parse_id("organisationId", id, OrganisationId::parse))
+        .transpose()
 }

@@ -9,6 +9,8 @@ use crate::graphql::types::{PromotionKind, SeatCategory};
 /// A new theatre.
 #[derive(InputObject)]
 pub struct CreateTheatreInput {
+    /// The owner; default: the caller's organisation (required when they manage several).
+    pub organisation_id: Option<ID>,
     pub name: String,
     pub address: String,
     pub city: String,
@@ -23,6 +25,8 @@ pub struct CreateTheatreInput {
 /// Theatre changes; omitted fields stay.
 #[derive(InputObject)]
 pub struct UpdateTheatreInput {
+    /// Moves the theatre to another organisation (platform admins only).
+    pub organisation_id: Option<ID>,
     pub name: Option<String>,
     pub address: Option<String>,
     pub city: Option<String>,
@@ -36,6 +40,7 @@ pub struct UpdateTheatreInput {
 impl From<CreateTheatreInput> for TheatreInput {
     fn from(i: CreateTheatreInput) -> Self {
         Self {
+            organisation: None,
             name: Some(i.name),
             address: Some(i.address),
             city: Some(i.city),
@@ -51,6 +56,7 @@ impl From<CreateTheatreInput> for TheatreInput {
 impl From<UpdateTheatreInput> for TheatreInput {
     fn from(i: UpdateTheatreInput) -> Self {
         Self {
+            organisation: None,
             name: i.name,
             address: i.address,
             city: i.city,
@@ -149,6 +155,8 @@ impl From<UpdateMovieInput> for MovieInput {
 /// A new live event.
 #[derive(InputObject)]
 pub struct CreateEventInput {
+    /// The promoter; default: the caller's organisation (required when they manage several).
+    pub organisation_id: Option<ID>,
     pub title: String,
     #[graphql(default)]
     pub description: String,
@@ -166,6 +174,7 @@ pub struct CreateEventInput {
 impl From<CreateEventInput> for EventInput {
     fn from(i: CreateEventInput) -> Self {
         Self {
+            organisation: None,
             title: Some(i.title),
             description: Some(i.description),
             performer: Some(i.performer),
@@ -197,6 +206,7 @@ pub struct UpdateEventInput {
 impl From<UpdateEventInput> for EventInput {
     fn from(i: UpdateEventInput) -> Self {
         Self {
+            organisation: None,
             title: i.title,
             description: i.description,
             performer: i.performer,
@@ -248,6 +258,8 @@ pub struct UpdateShowtimeInput {
 /// A promotion code.
 #[derive(InputObject)]
 pub struct CreatePromotionInput {
+    /// The owner, whose showtimes it applies to; default: the caller's organisation.
+    pub organisation_id: Option<ID>,
     pub code: String,
     #[graphql(default)]
     pub description: String,

@@ -7,6 +7,7 @@ mod booking;
 mod emails;
 mod gift_cards;
 mod inbox;
+mod organisations;
 mod reviews;
 mod waiting_room;
 
@@ -21,6 +22,7 @@ pub struct Mutation(
     emails::EmailMutation,
     gift_cards::GiftCardMutation,
     inbox::InboxMutation,
+    organisations::OrganisationMutation,
     reviews::ReviewMutation,
     waiting_room::WaitingRoomMutation,
 );

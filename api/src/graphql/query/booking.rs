@@ -3,7 +3,7 @@ use marquee_domain::gift_cards::GiftCardCode;
 use marquee_domain::ids::{BookingId, ShowtimeId};
 
 use crate::graphql::PaymentSetup;
-use crate::graphql::auth::{admin, principal, services};
+use crate::graphql::auth::{principal, services, staff};
 use crate::graphql::complexity;
 use crate::graphql::error::{ApiError, ApiResult};
 use crate::graphql::types::{Booking, CheckoutQuote, PaymentConfig, SeatAudit};
@@ -78,18 +78,18 @@ impl BookingQuery {
             .collect())
     }
 
-    /// A showtime's seat ledger read from the database (admins only): seats sold, live
+    /// A showtime's seat ledger read from the database (its organisation's staff): seats sold, live
     /// tickets, and any seat sold twice or sold without a ticket.
     async fn showtime_seat_audit(
         &self,
         ctx: &Context<'_>,
         showtime_id: ID,
     ) -> ApiResult<SeatAudit> {
-        let admin = admin(ctx).await?;
+        let staff = staff(ctx).await?;
         let showtime = ApiError::parse_id("showtimeId", &showtime_id, ShowtimeId::parse)?;
         Ok(services(ctx)
             .bookings
-            .seat_audit(&admin, showtime)
+            .seat_audit(&staff, showtime)
             .await?
             .into())
     }

@@ -6,6 +6,7 @@ pub(crate) mod catalog;
 mod emails;
 mod gift_cards;
 mod inbox;
+mod organisations;
 mod promotions;
 mod reviews;
 mod search;
@@ -22,6 +23,7 @@ pub struct Query(
     emails::EmailQuery,
     gift_cards::GiftCardQuery,
     inbox::InboxQuery,
+    organisations::OrganisationQuery,
     promotions::PromotionQuery,
     reviews::ReviewQuery,
     search::SearchQuery,

@@ -4,7 +4,7 @@ use async_graphql::connection::{Connection, EmptyFields};
 use async_graphql::{Context, Object};
 
 use super::catalog::{connection, page_request};
-use crate::graphql::auth::{admin, services};
+use crate::graphql::auth::{services, staff};
 use crate::graphql::complexity;
 use crate::graphql::error::ApiResult;
 use crate::graphql::types::Promotion;
@@ -23,12 +23,12 @@ impl PromotionQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Connection<String, Promotion, EmptyFields, EmptyFields>> {
-        let admin = admin(ctx).await?;
+        let staff = staff(ctx).await?;
         let has_previous = after.is_some();
         let page = page_request(first, after)?;
         let found = services(ctx)
             .catalog_admin
-            .list_promotions(&admin, &page)
+            .list_promotions(&staff, &page)
             .await?;
         Ok(connection(found, has_previous, Promotion::from))
     }

@@ -30,8 +30,11 @@ mirror_enum!(/// Whether a showtime takes place.
     ShowtimeStatus => domain::ShowtimeStatus { Scheduled, Cancelled });
 mirror_enum!(/// Where a buyer stands in a showtime's waiting room.
     WaitingRoomStatus => marquee_domain::waiting_room::PlaceStatus { Waiting, Admitted, NotInLine, NotRequired });
-mirror_enum!(/// What an account may do.
+mirror_enum!(/// What an account may do: `ADMIN` is a platform admin; an organisation's staff
+    /// are customers with a `StaffRole` there.
     Role => DomainRole { Customer, Admin });
+mirror_enum!(/// A role in an organisation.
+    StaffRole => marquee_domain::organisations::MemberRole { Manager, Support });
 
 /// How a promotion discounts.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]

@@ -8,6 +8,7 @@ mod enums;
 mod gift_card;
 mod live;
 mod notification;
+mod organisation;
 mod payment;
 mod promotion;
 mod review;
@@ -26,6 +27,9 @@ pub use enums::*;
 pub use gift_card::{GiftCard, GiftCardBalance, IssuedGiftCard};
 pub use live::{BookingStatusUpdate, SeatMapUpdate, SeatUpdate};
 pub use notification::Notification;
+pub use organisation::{
+    AuditLogEntry, InviteStaffPayload, Organisation, StaffMember, StaffMembership, audit_page,
+};
 pub use payment::{BookingPayment, PaymentConfig};
 pub use promotion::Promotion;
 pub use review::Review;

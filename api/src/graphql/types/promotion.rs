@@ -7,6 +7,8 @@ use marquee_domain::catalog;
 pub struct Promotion {
     /// Id.
     pub id: ID,
+    /// The organisation whose showtimes it applies to; none: every showtime.
+    pub organisation_id: Option<ID>,
     /// The code buyers type.
     pub code: String,
     /// Description.
@@ -31,6 +33,7 @@ impl From<catalog::Promotion> for Promotion {
     fn from(p: catalog::Promotion) -> Self {
         Self {
             id: ID(p.id.to_string()),
+            organisation_id: p.organisation.map(|o| ID(o.to_string())),
             code: p.code,
             description: p.description,
             kind: p.kind,

@@ -6,10 +6,11 @@ use marquee_domain::booking;
 use marquee_domain::catalog::{self, ShowTitle};
 
 use super::{Event, Movie, Screen, SeatCategory, SeatStatus, ShowtimeStatus, Theatre, load};
-use crate::graphql::auth::{admin, services};
+use crate::graphql::auth::{services, staff};
 use crate::graphql::complexity;
 use crate::graphql::error::{ApiError, ApiResult, code_of};
 use crate::graphql::loaders::{BookingsAt, CatalogLoader, PricesOf};
+use std::sync::Arc;
 
 /// One performance of a movie or an event.
 pub struct Showtime(pub catalog::Showtime);
@@ -68,13 +69,13 @@ impl Showtime {
             .map(Price::from)
             .collect())
     }
-    /// Its bookings by state (admins only): who a move or a cancellation would affect,
+    /// Its bookings by state (its organisation's staff): who a move or a cancellation would affect,
     /// to show before confirming it.
     async fn bookings(&self, ctx: &Context<'_>) -> ApiResult<ShowtimeBookings> {
-        let admin = admin(ctx).await?;
+        let staff = Arc::new(staff(ctx).await?);
         let loader = ctx.data_unchecked::<DataLoader<CatalogLoader>>();
         let found = loader
-            .load_one(BookingsAt(self.0.id, admin))
+            .load_one(BookingsAt(self.0.id, staff))
             .await
             .map_err(|e| ApiError::new(code_of(e.kind()), e.to_string()))?
             .unwrap_or_default();

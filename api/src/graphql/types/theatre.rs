@@ -13,6 +13,10 @@ impl Theatre {
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// The chain that runs it; none for the platform's own.
+    async fn organisation_id(&self) -> Option<ID> {
+        self.0.organisation.map(|o| ID(o.to_string()))
+    }
     async fn name(&self) -> &str {
         &self.0.name
     }

@@ -123,6 +123,10 @@ impl Event {
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// The promoter; none for the platform's own.
+    async fn organisation_id(&self) -> Option<ID> {
+        self.0.organisation.map(|o| ID(o.to_string()))
+    }
     async fn title(&self) -> &str {
         &self.0.title
     }

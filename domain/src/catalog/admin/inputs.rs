@@ -2,13 +2,15 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::ids::ScreenId;
+use crate::ids::{OrganisationId, ScreenId};
 
 use super::super::ShowTitle;
 
 /// Theatre fields; all are required to create, any subset may be changed.
 #[derive(Debug, Clone, Default)]
 pub struct TheatreInput {
+    /// The owner; by default the caller's organisation (only a platform admin moves one).
+    pub organisation: Option<OrganisationId>,
     /// Name.
     pub name: Option<String>,
     /// Street address.
@@ -55,6 +57,8 @@ pub struct MovieInput {
 /// Event fields; title, performer, category and duration are required to create.
 #[derive(Debug, Clone, Default)]
 pub struct EventInput {
+    /// The owner (the promoter); by default the caller's organisation.
+    pub organisation: Option<OrganisationId>,
     /// Title.
     pub title: Option<String>,
     /// Description.
@@ -110,6 +114,8 @@ pub struct ShowtimeChanges {
 /// A promotion code to create.
 #[derive(Debug, Clone)]
 pub struct PromotionInput {
+    /// The owner, whose showtimes it applies to; by default the caller's organisation.
+    pub organisation: Option<OrganisationId>,
     /// The code.
     pub code: String,
     /// Description.

@@ -1,5 +1,5 @@
-//! Admin operations on the catalog. Every method takes an [`Admin`] capability, so the role
-//! is checked once, where the capability is made.
+//! Staff operations on the catalog. Every method takes the caller's [`Staff`] roles and asks
+//! them about the owner of what it changes; every change is audited in its transaction.
 
 mod inputs;
 mod promotions;
@@ -18,6 +18,8 @@ use std::sync::Arc;
 use crate::cache::QueryCache;
 use crate::clock::SharedClock;
 use crate::events::{catalog_changed_row, insert_catalog_row};
+use crate::ids::OrganisationId;
+use crate::organisations::{AuditEntry, OrganisationError, Staff, Visibility, audit};
 
 use super::{CatalogError, ShowtimeStatus};
 
@@ -56,17 +58,20 @@ impl CatalogAdmin {
         }
     }
 
-    /// Saves a change and announces it (for the search index) in one transaction.
-    async fn announced<M>(
+    /// Saves a change, announces it (for the search index) and audits it with the saved
+    /// state, in one transaction.
+    async fn announced<M: serde::Serialize>(
         &self,
         kind: &str,
         id: uuid::Uuid,
         now: chrono::DateTime<chrono::Utc>,
+        entry: AuditEntry,
         write: impl AsyncFnOnce(&sea_orm::DatabaseTransaction) -> Result<M, sea_orm::DbErr>,
     ) -> Result<M, CatalogError> {
         let txn = self.db.begin().await?;
         let saved = write(&txn).await?;
         insert_catalog_row(&txn, catalog_changed_row(kind, id, now)).await?;
+        audit::record(&txn, entry.after(&saved), now).await?;
         txn.commit().await?;
         self.listings.after_write(&self.db).await;
         Ok(saved)
@@ -84,4 +89,49 @@ impl CatalogAdmin {
             .count(&self.db)
             .await?)
     }
+
+    /// The owner of something new: the organisation named, or else the caller's only
+    /// managed one (a platform admin's own objects have none). The caller must manage it.
+    async fn owner_for_new(
+        &self,
+        staff: &Staff,
+        named: Option<OrganisationId>,
+    ) -> Result<Option<OrganisationId>, CatalogError> {
+        let owner = match (named, staff.managed()) {
+            (Some(named), _) => Some(named),
+            (None, Visibility::All) => None,
+            (None, Visibility::Only(ids)) if ids.len() == 1 => Some(ids[0]),
+            (None, Visibility::Only(_)) => {
+                return Err(CatalogError::invalid(
+                    "organisationId",
+                    "name the organisation it belongs to",
+                ));
+            }
+        };
+        staff.manage(owner)?;
+        if let Some(id) = owner {
+            marquee_entity::organisations::Entity::find_by_id(id.uuid())
+                .one(&self.db)
+                .await?
+                .ok_or(OrganisationError::NotFound("organisation"))?;
+        }
+        Ok(owner)
+    }
+}
+
+/// An audit entry for `staff`'s action on an object of `owner`.
+fn audited(
+    staff: &Staff,
+    owner: Option<uuid::Uuid>,
+    action: &'static str,
+    subject_type: &'static str,
+    subject: uuid::Uuid,
+) -> AuditEntry {
+    AuditEntry::new(
+        owner.map(OrganisationId::from),
+        staff.user_id(),
+        action,
+        subject_type,
+        Some(subject),
+    )
 }

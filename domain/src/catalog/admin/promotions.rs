@@ -1,27 +1,31 @@
 //! Promotion codes.
 
 use marquee_entity::promotions;
-use sea_orm::{ActiveModelTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
+};
 
-use crate::accounts::Admin;
 use crate::db::is_unique_violation;
 use crate::ids::PromotionId;
 use crate::money::{Currency, PriceCents};
+use crate::organisations::{Staff, Visibility, audit};
 use crate::page::{Page, PageRequest, newest_first_after, newest_first_page};
 
 use super::super::validate::optional_text;
 use super::super::{CatalogError, Promotion};
-use super::CatalogAdmin;
 use super::inputs::PromotionInput;
+use super::{CatalogAdmin, audited};
 
 impl CatalogAdmin {
     /// Creates a promotion code.
     #[tracing::instrument(skip_all, err)]
     pub async fn create_promotion(
         &self,
-        _admin: &Admin,
+        staff: &Staff,
         input: PromotionInput,
     ) -> Result<Promotion, CatalogError> {
+        let owner = self.owner_for_new(staff, input.organisation).await?;
         let code = input.code.trim().to_uppercase();
         if !(3..=32).contains(&code.len())
             || !code
@@ -79,25 +83,41 @@ impl CatalogAdmin {
             max_uses_per_user: Set(input.max_uses_per_user),
             uses: Set(0),
             created_at: Set(self.clock.now()),
-            organisation_id: Set(None),
+            organisation_id: Set(owner.map(|o| o.uuid())),
         };
-        match model.insert(&self.db).await {
-            Ok(m) => Ok(m.into()),
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let saved = match model.insert(&txn).await {
+            Ok(m) => m,
             Err(e) if is_unique_violation(&e) => {
-                Err(CatalogError::invalid("code", "this code already exists"))
+                return Err(CatalogError::invalid("code", "this code already exists"));
             }
-            Err(e) => Err(e.into()),
-        }
+            Err(e) => return Err(e.into()),
+        };
+        let entry = audited(
+            staff,
+            saved.organisation_id,
+            "promotion.create",
+            "promotion",
+            saved.id,
+        )
+        .after(&saved);
+        audit::record(&txn, entry, now).await?;
+        txn.commit().await?;
+        Ok(saved.into())
     }
 
-    /// Every promotion code, newest first, expired ones included.
+    /// The promotion codes the caller manages, newest first, expired ones included.
     pub async fn list_promotions(
         &self,
-        _admin: &Admin,
+        staff: &Staff,
         page: &PageRequest,
     ) -> Result<Page<Promotion>, CatalogError> {
         let size = page.size()?;
         let mut q = promotions::Entity::find();
+        if let Visibility::Only(ids) = staff.managed() {
+            q = q.filter(promotions::Column::OrganisationId.is_in(ids.iter().map(|id| id.uuid())));
+        }
         if let Some(before) = newest_first_after(
             page.after.as_deref(),
             promotions::Column::CreatedAt,

@@ -6,28 +6,42 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait,
 };
 
-use crate::accounts::Admin;
 use crate::events::{
     SHOWTIME_ADDED, SHOWTIME_CANCELLED, SHOWTIME_CHANGED, SHOWTIME_UPDATED, insert_catalog_row,
     showtime_row,
 };
-use crate::ids::{ScreenId, ShowtimeId};
+use crate::ids::{ScreenId, ShowtimeId, TheatreId};
 use crate::money::{Currency, PriceCents};
+use crate::organisations::{Staff, audit};
 
 use super::super::{
     CatalogError, Price, Screen, SeatCategory, ShowTitle, Showtime, ShowtimeStatus, schedule,
 };
-use super::CatalogAdmin;
 use super::inputs::{NewShowtime, ShowtimeChanges};
+use super::{CatalogAdmin, audited};
 
 impl CatalogAdmin {
     /// Schedules a showtime: not in the past, not overlapping, every category priced.
     #[tracing::instrument(skip_all, fields(screen_id = %input.screen_id), err)]
     pub async fn create_showtime(
         &self,
-        _admin: &Admin,
+        staff: &Staff,
         input: NewShowtime,
     ) -> Result<Showtime, CatalogError> {
+        let owner = self.screen_owner(input.screen_id).await?;
+        staff.manage(owner.map(Into::into))?;
+        if let ShowTitle::Event(event) = input.title {
+            let promoter = events::Entity::find_by_id(event.uuid())
+                .one(&self.db)
+                .await?
+                .and_then(|e| e.organisation_id);
+            if promoter.is_some() && promoter != owner {
+                return Err(CatalogError::invalid(
+                    "eventId",
+                    "the event belongs to another organisation",
+                ));
+            }
+        }
         let now = self.clock.now();
         let starts_at = crate::clock::to_micros(input.starts_at);
         check_start(now, starts_at)?;
@@ -92,6 +106,9 @@ impl CatalogAdmin {
         .await?;
         write_prices(&txn, id, &prices).await?;
         schedule::materialise_seats(&txn, id.uuid(), screen.id).await?;
+        let entry = audited(staff, owner, "showtime.create", "showtime", id.uuid())
+            .after(&serde_json::json!({ "showtime": &model, "prices": price_list(&prices) }));
+        audit::record(&txn, entry, now).await?;
         // Announced so that search knows where and when the title now plays.
         insert_catalog_row(&txn, showtime_row(SHOWTIME_ADDED, id.uuid(), now)).await?;
         txn.commit().await?;
@@ -111,6 +128,36 @@ impl CatalogAdmin {
         }
     }
 
+    /// The organisation of the theatre a screen belongs to.
+    async fn screen_owner(&self, id: ScreenId) -> Result<Option<uuid::Uuid>, CatalogError> {
+        let screen = marquee_entity::screens::Entity::find_by_id(id.uuid())
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| CatalogError::not_found("screen", id))?;
+        self.theatre_owner(screen.theatre_id.into()).await
+    }
+
+    /// The organisation a theatre (retired or not) belongs to.
+    async fn theatre_owner(&self, id: TheatreId) -> Result<Option<uuid::Uuid>, CatalogError> {
+        Ok(marquee_entity::theatres::Entity::find_by_id(id.uuid())
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| CatalogError::not_found("theatre", id))?
+            .organisation_id)
+    }
+
+    /// The organisation a showtime belongs to (its theatre's), checked against `staff`.
+    async fn managed_showtime(
+        &self,
+        staff: &Staff,
+        id: ShowtimeId,
+    ) -> Result<Option<uuid::Uuid>, CatalogError> {
+        let showtime = self.live_showtime(id).await?;
+        let owner = self.theatre_owner(showtime.theatre_id.into()).await?;
+        staff.manage(owner.map(Into::into))?;
+        Ok(owner)
+    }
+
     pub(super) async fn live_showtime(
         &self,
         id: ShowtimeId,
@@ -125,10 +172,11 @@ impl CatalogAdmin {
     #[tracing::instrument(skip_all, fields(showtime_id = %id), err)]
     pub async fn update_showtime(
         &self,
-        _admin: &Admin,
+        staff: &Staff,
         id: ShowtimeId,
         changes: ShowtimeChanges,
     ) -> Result<Showtime, CatalogError> {
+        let owner = self.managed_showtime(staff, id).await?;
         let now = self.clock.now();
         let txn = self.db.begin().await?;
         // Lock the showtime first (then its target screen, the same order everywhere):
@@ -171,6 +219,8 @@ impl CatalogAdmin {
             ));
         }
         let ends_at = starts_at + (current.ends_at - current.starts_at);
+        let entry =
+            audited(staff, owner, "showtime.update", "showtime", id.uuid()).before(&current);
         let old_screen = ScreenId::from(current.screen_id);
         let new_screen = changes.screen_id.unwrap_or(old_screen);
 
@@ -248,6 +298,7 @@ impl CatalogAdmin {
         m.updated_at = Set(now);
         let updated = m.update(&txn).await?;
         insert_catalog_row(&txn, showtime_row(topic, id.uuid(), now)).await?;
+        audit::record(&txn, entry.after(&updated), now).await?;
         txn.commit().await?;
         self.listings.after_write(&self.db).await;
         Showtime::from_model(updated).ok_or_else(|| CatalogError::not_found("showtime", id))
@@ -257,9 +308,10 @@ impl CatalogAdmin {
     #[tracing::instrument(skip_all, fields(showtime_id = %id), err)]
     pub async fn cancel_showtime(
         &self,
-        _admin: &Admin,
+        staff: &Staff,
         id: ShowtimeId,
     ) -> Result<Showtime, CatalogError> {
+        let owner = self.managed_showtime(staff, id).await?;
         let current = self.live_showtime(id).await?;
         // The bookings are refunded by the workers, which find every confirmed booking of
         // a cancelled showtime: a crash half-way through loses none.
@@ -268,11 +320,14 @@ impl CatalogAdmin {
         } else {
             let now = self.clock.now();
             let txn = self.db.begin().await?;
+            let entry =
+                audited(staff, owner, "showtime.cancel", "showtime", id.uuid()).before(&current);
             let mut m: showtimes::ActiveModel = current.into();
             m.status = Set(ShowtimeStatus::Cancelled.as_str().to_owned());
             m.updated_at = Set(now);
             let updated = m.update(&txn).await?;
             insert_catalog_row(&txn, showtime_row(SHOWTIME_CANCELLED, id.uuid(), now)).await?;
+            audit::record(&txn, entry.after(&updated), now).await?;
             txn.commit().await?;
             self.listings.after_write(&self.db).await;
             updated
@@ -284,10 +339,11 @@ impl CatalogAdmin {
     #[tracing::instrument(skip_all, fields(showtime_id = %id), err)]
     pub async fn set_prices(
         &self,
-        _admin: &Admin,
+        staff: &Staff,
         id: ShowtimeId,
         prices: &[(String, i64)],
     ) -> Result<Vec<Price>, CatalogError> {
+        let owner = self.managed_showtime(staff, id).await?;
         let current = self.live_showtime(id).await?;
         if current.status != ShowtimeStatus::Scheduled.as_str() {
             return Err(CatalogError::Conflict(
@@ -299,6 +355,13 @@ impl CatalogAdmin {
             return Err(CatalogError::invalid("prices", "give at least one price"));
         }
         let txn = self.db.begin().await?;
+        let before: Vec<(String, i64)> = showtime_prices::Entity::find()
+            .filter(showtime_prices::Column::ShowtimeId.eq(id.uuid()))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|p| (p.category, p.price_cents))
+            .collect();
         showtime_prices::Entity::delete_many()
             .filter(showtime_prices::Column::ShowtimeId.eq(id.uuid()))
             .filter(
@@ -319,8 +382,16 @@ impl CatalogAdmin {
                 })
             })
             .collect();
-        txn.commit().await?;
         all.sort_by_key(|p| p.category);
+        let entry = audited(staff, owner, "showtime.set_prices", "showtime", id.uuid())
+            .before(
+                &before
+                    .into_iter()
+                    .collect::<std::collections::BTreeMap<_, _>>(),
+            )
+            .after(&price_list(&all));
+        audit::record(&txn, entry, self.clock.now()).await?;
+        txn.commit().await?;
         Ok(all)
     }
 }
@@ -380,4 +451,12 @@ pub(super) async fn write_prices(
     .exec(txn)
     .await?;
     Ok(())
+}
+
+/// Prices by category name, as the audit log shows them.
+fn price_list(prices: &[Price]) -> std::collections::BTreeMap<&'static str, i64> {
+    prices
+        .iter()
+        .map(|p| (p.category.as_str(), p.price_cents))
+        .collect()
 }

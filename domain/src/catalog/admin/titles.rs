@@ -3,22 +3,24 @@
 use marquee_entity::{events, movies, showtimes};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
-use crate::accounts::Admin;
 use crate::ids::{EventId, MovieId};
+use crate::organisations::Staff;
 
 use super::super::validate::{minutes, optional_text, text, url};
 use super::super::{CatalogError, Event, Movie, genres};
 use super::inputs::{EventInput, MovieInput};
-use super::{CatalogAdmin, MAX_RUNTIME, required};
+use super::{CatalogAdmin, MAX_RUNTIME, audited, required};
 
 impl CatalogAdmin {
     /// Adds a movie.
     #[tracing::instrument(skip_all, err)]
     pub async fn create_movie(
         &self,
-        _admin: &Admin,
+        staff: &Staff,
         input: MovieInput,
     ) -> Result<Movie, CatalogError> {
+        // Movies are the shared catalog every chain schedules from.
+        staff.platform()?;
         let now = self.clock.now();
         let id = MovieId::generate().uuid();
         let model = movies::ActiveModel {
@@ -60,7 +62,10 @@ impl CatalogAdmin {
             updated_at: Set(now),
             deleted_at: Set(None),
         };
-        let saved = self.announced("movie", id, now, async move |txn| model.insert(txn).await);
+        let entry = audited(staff, None, "movie.create", "movie", id);
+        let saved = self.announced("movie", id, now, entry, async move |txn| {
+            model.insert(txn).await
+        });
         Ok(saved.await?.into())
     }
 
@@ -77,11 +82,13 @@ impl CatalogAdmin {
     #[tracing::instrument(skip_all, fields(movie_id = %id), err)]
     pub async fn update_movie(
         &self,
-        _admin: &Admin,
+        staff: &Staff,
         id: MovieId,
         input: MovieInput,
     ) -> Result<Movie, CatalogError> {
+        staff.platform()?;
         let current = self.live_movie(id).await?;
+        let entry = audited(staff, None, "movie.update", "movie", id.uuid()).before(&current);
         if let Some(runtime) = input.runtime_minutes
             && runtime != current.runtime_minutes
             && self
@@ -126,7 +133,7 @@ impl CatalogAdmin {
         }
         let now = self.clock.now();
         m.updated_at = Set(now);
-        let saved = self.announced("movie", id.uuid(), now, async move |txn| {
+        let saved = self.announced("movie", id.uuid(), now, entry, async move |txn| {
             m.update(txn).await
         });
         Ok(saved.await?.into())
@@ -134,8 +141,10 @@ impl CatalogAdmin {
 
     /// Retires a movie (kept for booking history). Refused while it has upcoming shows.
     #[tracing::instrument(skip_all, fields(movie_id = %id), err)]
-    pub async fn delete_movie(&self, _admin: &Admin, id: MovieId) -> Result<(), CatalogError> {
+    pub async fn delete_movie(&self, staff: &Staff, id: MovieId) -> Result<(), CatalogError> {
+        staff.platform()?;
         let current = self.live_movie(id).await?;
+        let entry = audited(staff, None, "movie.delete", "movie", id.uuid()).before(&current);
         let upcoming = self
             .upcoming_count(showtimes::Column::MovieId.eq(id.uuid()))
             .await?;
@@ -148,7 +157,7 @@ impl CatalogAdmin {
         let mut m: movies::ActiveModel = current.into();
         m.deleted_at = Set(Some(now));
         m.updated_at = Set(now);
-        self.announced("movie", id.uuid(), now, async move |txn| {
+        self.announced("movie", id.uuid(), now, entry, async move |txn| {
             m.update(txn).await
         })
         .await?;
@@ -159,9 +168,10 @@ impl CatalogAdmin {
     #[tracing::instrument(skip_all, err)]
     pub async fn create_event(
         &self,
-        _admin: &Admin,
+        staff: &Staff,
         input: EventInput,
     ) -> Result<Event, CatalogError> {
+        let owner = self.owner_for_new(staff, input.organisation).await?;
         let now = self.clock.now();
         let category = category(&required("category", input.category)?)?;
         let id = EventId::generate().uuid();
@@ -199,9 +209,12 @@ impl CatalogAdmin {
             created_at: Set(now),
             updated_at: Set(now),
             deleted_at: Set(None),
-            organisation_id: Set(None),
+            organisation_id: Set(owner.map(|o| o.uuid())),
         };
-        let saved = self.announced("event", id, now, async move |txn| model.insert(txn).await);
+        let entry = audited(staff, owner.map(|o| o.uuid()), "event.create", "event", id);
+        let saved = self.announced("event", id, now, entry, async move |txn| {
+            model.insert(txn).await
+        });
         Ok(saved.await?.into())
     }
 
@@ -218,11 +231,29 @@ impl CatalogAdmin {
     #[tracing::instrument(skip_all, fields(event_id = %id), err)]
     pub async fn update_event(
         &self,
-        _admin: &Admin,
+        staff: &Staff,
         id: EventId,
         input: EventInput,
     ) -> Result<Event, CatalogError> {
         let current = self.live_event(id).await?;
+        staff.manage(current.organisation_id.map(Into::into))?;
+        if input
+            .organisation
+            .is_some_and(|to| Some(to.uuid()) != current.organisation_id)
+        {
+            return Err(CatalogError::invalid(
+                "organisationId",
+                "an event stays with the organisation that created it",
+            ));
+        }
+        let entry = audited(
+            staff,
+            current.organisation_id,
+            "event.update",
+            "event",
+            id.uuid(),
+        )
+        .before(&current);
         if let Some(duration) = input.duration_minutes
             && duration != current.duration_minutes
             && self
@@ -264,7 +295,7 @@ impl CatalogAdmin {
         }
         let now = self.clock.now();
         m.updated_at = Set(now);
-        let saved = self.announced("event", id.uuid(), now, async move |txn| {
+        let saved = self.announced("event", id.uuid(), now, entry, async move |txn| {
             m.update(txn).await
         });
         Ok(saved.await?.into())
@@ -272,8 +303,17 @@ impl CatalogAdmin {
 
     /// Retires a live event (kept for booking history). Refused while it has upcoming shows.
     #[tracing::instrument(skip_all, fields(event_id = %id), err)]
-    pub async fn delete_event(&self, _admin: &Admin, id: EventId) -> Result<(), CatalogError> {
+    pub async fn delete_event(&self, staff: &Staff, id: EventId) -> Result<(), CatalogError> {
         let current = self.live_event(id).await?;
+        staff.manage(current.organisation_id.map(Into::into))?;
+        let entry = audited(
+            staff,
+            current.organisation_id,
+            "event.delete",
+            "event",
+            id.uuid(),
+        )
+        .before(&current);
         let upcoming = self
             .upcoming_count(showtimes::Column::EventId.eq(id.uuid()))
             .await?;
@@ -286,7 +326,7 @@ impl CatalogAdmin {
         let mut m: events::ActiveModel = current.into();
         m.deleted_at = Set(Some(now));
         m.updated_at = Set(now);
-        self.announced("event", id.uuid(), now, async move |txn| {
+        self.announced("event", id.uuid(), now, entry, async move |txn| {
             m.update(txn).await
         })
         .await?;

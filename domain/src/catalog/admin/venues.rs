@@ -3,23 +3,24 @@
 use marquee_entity::{screens, seats, showtimes, theatres};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 
-use crate::accounts::Admin;
 use crate::events::{catalog_changed_row, insert_catalog_row};
 use crate::ids::{ScreenId, SeatId, TheatreId};
+use crate::organisations::{Staff, audit};
 
 use super::super::validate::{coordinates, text, timezone, zip};
 use super::super::{CatalogError, Screen, ScreenLayout, Theatre};
 use super::inputs::TheatreInput;
-use super::{CatalogAdmin, required};
+use super::{CatalogAdmin, audited, required};
 
 impl CatalogAdmin {
     /// Adds a theatre.
     #[tracing::instrument(skip_all, err)]
     pub async fn create_theatre(
         &self,
-        _admin: &Admin,
+        staff: &Staff,
         input: TheatreInput,
     ) -> Result<Theatre, CatalogError> {
+        let owner = self.owner_for_new(staff, input.organisation).await?;
         let (latitude, longitude) = coordinates(
             required("latitude", input.latitude)?,
             required("longitude", input.longitude)?,
@@ -39,9 +40,18 @@ impl CatalogAdmin {
             created_at: Set(now),
             updated_at: Set(now),
             deleted_at: Set(None),
-            organisation_id: Set(None),
+            organisation_id: Set(owner.map(|o| o.uuid())),
         };
-        let saved = self.announced("theatre", id, now, async move |txn| model.insert(txn).await);
+        let entry = audited(
+            staff,
+            owner.map(|o| o.uuid()),
+            "theatre.create",
+            "theatre",
+            id,
+        );
+        let saved = self.announced("theatre", id, now, entry, async move |txn| {
+            model.insert(txn).await
+        });
         Ok(saved.await?.into())
     }
 
@@ -60,11 +70,27 @@ impl CatalogAdmin {
     #[tracing::instrument(skip_all, fields(theatre_id = %id), err)]
     pub async fn update_theatre(
         &self,
-        _admin: &Admin,
+        staff: &Staff,
         id: TheatreId,
         input: TheatreInput,
     ) -> Result<Theatre, CatalogError> {
         let current = self.live_theatre(id).await?;
+        staff.manage(current.organisation_id.map(Into::into))?;
+        let entry = audited(
+            staff,
+            current.organisation_id,
+            "theatre.update",
+            "theatre",
+            id.uuid(),
+        )
+        .before(&current);
+        let moved_to = match input.organisation {
+            Some(to) if Some(to.uuid()) != current.organisation_id => {
+                staff.platform()?;
+                Some(self.owner_for_new(staff, Some(to)).await?)
+            }
+            _ => None,
+        };
         let (lat, lon) = coordinates(
             input.latitude.unwrap_or(current.latitude),
             input.longitude.unwrap_or(current.longitude),
@@ -88,11 +114,14 @@ impl CatalogAdmin {
         if let Some(v) = input.timezone {
             m.timezone = Set(timezone(&v)?);
         }
+        if let Some(owner) = moved_to {
+            m.organisation_id = Set(owner.map(|o| o.uuid()));
+        }
         m.latitude = Set(lat);
         m.longitude = Set(lon);
         let now = self.clock.now();
         m.updated_at = Set(now);
-        let saved = self.announced("theatre", id.uuid(), now, async move |txn| {
+        let saved = self.announced("theatre", id.uuid(), now, entry, async move |txn| {
             m.update(txn).await
         });
         Ok(saved.await?.into())
@@ -100,8 +129,17 @@ impl CatalogAdmin {
 
     /// Retires a theatre (kept for booking history). Refused while it has upcoming shows.
     #[tracing::instrument(skip_all, fields(theatre_id = %id), err)]
-    pub async fn delete_theatre(&self, _admin: &Admin, id: TheatreId) -> Result<(), CatalogError> {
+    pub async fn delete_theatre(&self, staff: &Staff, id: TheatreId) -> Result<(), CatalogError> {
         let current = self.live_theatre(id).await?;
+        staff.manage(current.organisation_id.map(Into::into))?;
+        let entry = audited(
+            staff,
+            current.organisation_id,
+            "theatre.delete",
+            "theatre",
+            id.uuid(),
+        )
+        .before(&current);
         let upcoming = self
             .upcoming_count(showtimes::Column::TheatreId.eq(id.uuid()))
             .await?;
@@ -123,6 +161,7 @@ impl CatalogAdmin {
         m.updated_at = Set(now);
         m.update(&txn).await?;
         insert_catalog_row(&txn, catalog_changed_row("theatre", id.uuid(), now)).await?;
+        audit::record(&txn, entry, now).await?;
         txn.commit().await?;
         self.listings.after_write(&self.db).await;
         Ok(())
@@ -132,12 +171,13 @@ impl CatalogAdmin {
     #[tracing::instrument(skip_all, fields(theatre_id = %theatre), err)]
     pub async fn create_screen(
         &self,
-        _admin: &Admin,
+        staff: &Staff,
         theatre: TheatreId,
         name: &str,
         layout: &ScreenLayout,
     ) -> Result<Screen, CatalogError> {
-        self.live_theatre(theatre).await?;
+        let owner = self.live_theatre(theatre).await?.organisation_id;
+        staff.manage(owner.map(Into::into))?;
         let name = text("name", name, 100)?;
         let screen_id = ScreenId::generate();
         let txn = self.db.begin().await?;
@@ -154,6 +194,9 @@ impl CatalogAdmin {
         .insert(&txn)
         .await?;
         insert_seats(&txn, screen_id, layout).await?;
+        let entry =
+            audited(staff, owner, "screen.create", "screen", screen_id.uuid()).after(&screen);
+        audit::record(&txn, entry, screen.created_at).await?;
         txn.commit().await?;
         Ok(screen.into())
     }
