@@ -218,6 +218,10 @@ pub struct Settings {
     pub rate_limit_search: Rate,
     /// `search` and `autocomplete` per account.
     pub rate_limit_search_account: Rate,
+    /// `giftCardBalance` per client address.
+    pub rate_limit_gift_card: Rate,
+    /// `giftCardBalance` per account.
+    pub rate_limit_gift_card_account: Rate,
     /// Root fields of requests without a signed-in account, per client address.
     pub rate_limit_anonymous: Rate,
     /// Password hashes (sign-up, log-in) computed at once; each holds 19 MiB.
@@ -322,6 +326,8 @@ impl Default for Settings {
             rate_limit_waiting_room_account: Rate::per(30, MINUTE),
             rate_limit_search: Rate::per(600, MINUTE),
             rate_limit_search_account: Rate::per(600, MINUTE),
+            rate_limit_gift_card: Rate::per(30, HOUR),
+            rate_limit_gift_card_account: Rate::per(10, HOUR),
             rate_limit_anonymous: Rate::per(600, MINUTE),
             password_hash_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
             kafka_brokers: None,

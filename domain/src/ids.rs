@@ -96,6 +96,8 @@ typed_id!(/// A promotion code.
     PromotionId, "promotion");
 typed_id!(/// A theatre chain or promoter.
     OrganisationId, "organisation");
+typed_id!(/// A gift card an organisation issued.
+    GiftCardId, "gift card");
 
 #[cfg(test)]
 mod tests {

@@ -17,6 +17,7 @@ pub mod discovery;
 pub mod error;
 pub mod events;
 pub mod feed;
+pub mod gift_cards;
 pub mod ids;
 pub mod inbox;
 pub mod mail;

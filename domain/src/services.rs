@@ -18,6 +18,7 @@ use crate::db::{self, DbSettings};
 use crate::discovery::DiscoveryService;
 use crate::events::{EventBus, Fanout, InProcessBus, LiveLane, OutboxRelay, RedisBus};
 use crate::feed::{FeedObserver, KafkaSettings, KafkaSink, OutboxExporter};
+use crate::gift_cards::GiftCardService;
 use crate::inbox::{InboxDeriver, InboxService};
 use crate::mail::{EmailSettings, EmailWorker, Mailer};
 use crate::organisations::{InvitationMail, OrganisationService};
@@ -167,6 +168,8 @@ pub struct Services {
     pub reviews: ReviewService,
     /// Organisations, their staff and the audit log.
     pub organisations: OrganisationService,
+    /// Gift cards: staff's issue and history, buyers' balances.
+    pub gift_cards: GiftCardService,
     /// The waiting rooms of hot showtimes.
     pub waiting_rooms: WaitingRoomService,
     /// Waitlists of sold-out showtimes.
@@ -386,6 +389,7 @@ impl Services {
                     &config.email.public_url,
                 ),
             ),
+            gift_cards: GiftCardService::new(db.clone(), clock.clone()),
             discovery: DiscoveryService::new(db.clone(), clock.clone(), Arc::new(search)),
             accounts: AccountService::new(
                 db.clone(),

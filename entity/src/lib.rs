@@ -7,6 +7,8 @@ pub mod booking_seats;
 pub mod bookings;
 pub mod emails;
 pub mod events;
+pub mod gift_card_entries;
+pub mod gift_cards;
 pub mod movies;
 pub mod notifications;
 pub mod organisation_invitations;

@@ -18,6 +18,7 @@ mod m20261206_000013_outbox_exported;
 mod m20261206_000014_payment_trace;
 mod m20261206_000015_organisations;
 mod m20261206_000018_waitlist_alerts;
+mod m20261206_000019_gift_cards;
 
 /// Every migration of the Marquee schema, oldest first.
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000014_payment_trace::Migration),
             Box::new(m20261206_000015_organisations::Migration),
             Box::new(m20261206_000018_waitlist_alerts::Migration),
+            Box::new(m20261206_000019_gift_cards::Migration),
         ]
     }
 }

@@ -187,6 +187,8 @@ pub fn generous_rate_limits(settings: Settings) -> Settings {
         rate_limit_waiting_room_account: plenty,
         rate_limit_search: plenty,
         rate_limit_search_account: plenty,
+        rate_limit_gift_card: plenty,
+        rate_limit_gift_card_account: plenty,
         rate_limit_anonymous: plenty,
         ..settings
     }

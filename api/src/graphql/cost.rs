@@ -28,13 +28,15 @@ pub enum CostClass {
     WaitingRoom,
     /// `search`, `autocomplete`.
     Search,
+    /// `giftCardBalance`: codes are guessed only by trying them.
+    GiftCard,
     /// Every root field of a request without a signed-in account.
     Anonymous,
 }
 
 impl CostClass {
     /// Every class, in the order their limits are checked.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Login,
         Self::SignUp,
         Self::Hold,
@@ -42,6 +44,7 @@ impl CostClass {
         Self::Review,
         Self::WaitingRoom,
         Self::Search,
+        Self::GiftCard,
         Self::Anonymous,
     ];
 
@@ -55,6 +58,7 @@ impl CostClass {
             Self::Review => "review",
             Self::WaitingRoom => "waiting_room",
             Self::Search => "search",
+            Self::GiftCard => "gift_card",
             Self::Anonymous => "anonymous",
         }
     }
@@ -69,6 +73,7 @@ impl CostClass {
             "addReview" | "updateReview" => Self::Review,
             "enterWaitingRoom" => Self::WaitingRoom,
             "search" | "autocomplete" => Self::Search,
+            "giftCardBalance" => Self::GiftCard,
             _ => return None,
         })
     }
@@ -176,6 +181,17 @@ impl Costs {
                 Selection::Field(field) => {
                     let field = &field.node;
                     self.fields = self.fields.saturating_add(1);
+                    // A quote with a gift card code answers whether the code exists: it
+                    // counts as a balance check.
+                    if field.name.node.as_str() == "checkoutQuote"
+                        && field.arguments.iter().any(|(name, value)| {
+                            name.node.as_str() == "giftCardCode"
+                                && ctx.string(&value.node).is_some()
+                        })
+                    {
+                        let count = &mut self.per_class[CostClass::GiftCard.index()];
+                        *count = count.saturating_add(1);
+                    }
                     let Some(class) = CostClass::of_field(field.name.node.as_str()) else {
                         continue;
                     };

@@ -146,6 +146,7 @@ impl RateLimits {
                     (s.rate_limit_waiting_room, s.rate_limit_waiting_room_account)
                 }
                 CostClass::Search => (s.rate_limit_search, s.rate_limit_search_account),
+                CostClass::GiftCard => (s.rate_limit_gift_card, s.rate_limit_gift_card_account),
                 CostClass::Anonymous => (s.rate_limit_anonymous, Rate(None)),
             };
             ClassLimits {

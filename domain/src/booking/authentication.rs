@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use marquee_entity::{payments, refunds};
+use marquee_entity::{gift_card_entries, payments, refunds};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -42,6 +42,10 @@ pub struct PaymentView {
     pub status: PaymentState,
     /// Only for the booking's owner, only while the payment awaits authentication.
     pub client_secret: Option<ClientSecret>,
+    /// What the payment method is (or was to be) charged, in minor units.
+    pub card_cents: i64,
+    /// What a gift card paid of this attempt, in minor units.
+    pub gift_card_cents: i64,
 }
 
 impl BookingService {
@@ -92,6 +96,18 @@ impl BookingService {
                 .filter(|p| p.status == "succeeded")
                 .map(|p| p.id)
                 .collect();
+            let attempts: Vec<Uuid> = latest.values().map(|p| p.id).collect();
+            let mut gift_paid: HashMap<Uuid, i64> = HashMap::new();
+            for e in gift_card_entries::Entity::find()
+                .filter(gift_card_entries::Column::PaymentId.is_in(attempts))
+                .filter(gift_card_entries::Column::Kind.eq("spend"))
+                .all(&self.db)
+                .await?
+            {
+                if let Some(p) = e.payment_id {
+                    *gift_paid.entry(p).or_default() -= e.amount_cents;
+                }
+            }
             let mut refunded: HashMap<Uuid, i64> = HashMap::new();
             if !succeeded.is_empty() {
                 for r in refunds::Entity::find()
@@ -107,9 +123,11 @@ impl BookingService {
                     continue;
                 };
                 let status = match payment.status.as_str() {
+                    // Nothing charged (a gift card or a promotion paid it all): nothing to refund.
                     "succeeded"
-                        if refunded.get(&payment.id).copied().unwrap_or(0)
-                            >= payment.amount_cents =>
+                        if payment.amount_cents > 0
+                            && refunded.get(&payment.id).copied().unwrap_or(0)
+                                >= payment.amount_cents =>
                     {
                         PaymentState::Refunded
                     }
@@ -128,6 +146,8 @@ impl BookingService {
                     PaymentView {
                         status,
                         client_secret,
+                        card_cents: payment.amount_cents,
+                        gift_card_cents: gift_paid.get(&payment.id).copied().unwrap_or(0),
                     },
                 );
             }

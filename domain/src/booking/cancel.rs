@@ -9,6 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 use crate::accounts::Principal;
 use crate::catalog::ShowtimeStatus;
 use crate::events::{booking_status_row, booking_status_row_because};
+use crate::gift_cards::spend::{outstanding, restore};
 use crate::ids::{BookingId, SeatId};
 use tracing::Instrument as _;
 use uuid::Uuid;
@@ -178,6 +179,16 @@ impl BookingService {
         })
         .exec(&txn)
         .await?;
+        // What is given back is split as the booking was paid: the gift card's share goes
+        // back to the card in this transaction, the rest is refunded to the payment method.
+        let gift_share = match outstanding(&txn, id).await? {
+            Some((_, spent, _)) if booking.total_cents > 0 => i64::try_from(
+                i128::from(amount) * i128::from(spent) / i128::from(booking.total_cents),
+            )
+            .unwrap_or(spent),
+            _ => 0,
+        };
+        let restored = restore(&txn, id, Some(gift_share), now).await?;
         // What is owed back is written with the booking's end, so it is sent even if this
         // process dies right after the commit.
         let paid = payments::Entity::find()
@@ -185,14 +196,15 @@ impl BookingService {
             .filter(payments::Column::Status.eq("succeeded"))
             .one(&txn)
             .await?;
+        let card_share = amount - restored;
         let refund = match paid {
-            Some(p) if amount > 0 => Some(
+            Some(p) if card_share > 0 && p.amount_cents > 0 => Some(
                 record_refund(
                     &txn,
                     OwedRefund {
                         booking: id,
                         payment: p.id,
-                        amount,
+                        amount: std::cmp::min(card_share, p.amount_cents),
                         reason: ending.refund_reason,
                     },
                     now,

@@ -11,7 +11,10 @@ use sea_orm::{
 use crate::accounts::Principal;
 use crate::catalog::SeatStatus;
 use crate::events::{SeatChange, booking_status_row, seat_changes_row};
+use crate::gift_cards::spend::{Spend, spend};
+use crate::gift_cards::{GiftCardCode, GiftCardError};
 use crate::ids::BookingId;
+use crate::organisations::owners;
 use crate::payments::ChargeRequest;
 
 use super::promotion_uses::take_promotion;
@@ -25,6 +28,9 @@ pub struct CheckoutInput {
     pub payment_method: String,
     /// An optional promotion code.
     pub promo_code: Option<String>,
+    /// An optional gift card code of the showtime's organisation: spent first, the rest
+    /// charged to the payment method.
+    pub gift_card_code: Option<String>,
 }
 
 /// Amounts of a priced booking.
@@ -54,6 +60,10 @@ pub struct CheckoutQuote {
     pub promo_code: Option<String>,
     /// The promotion's description, when one applies.
     pub promotion_description: Option<String>,
+    /// What a gift card given with the quote would pay of the total.
+    pub gift_card_cents: i64,
+    /// What would be charged to the payment method.
+    pub card_cents: i64,
 }
 
 impl BookingService {
@@ -73,6 +83,13 @@ impl BookingService {
                 "give a payment method",
             ));
         }
+        let gift_card = input
+            .gift_card_code
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(GiftCardCode::parse)
+            .transpose()?;
         let booking = self
             .find_owned(who, id)
             .await?
@@ -96,6 +113,12 @@ impl BookingService {
         let priced = self
             .price(who, &booking, input.promo_code.as_deref(), self.clock.now())
             .await?;
+        let owner = match &gift_card {
+            Some(_) => owners::of_showtime(&self.db, booking.showtime_id)
+                .await
+                .map_err(GiftCardError::from)?,
+            None => None,
+        };
 
         let txn = self.db.begin().await?;
         // Time is read inside the transaction, after every read it depends on, so a hold
@@ -173,13 +196,33 @@ impl BookingService {
             + 1;
         let payment_id = uuid::Uuid::now_v7();
         let key = format!("{id}:{attempt}");
+        // The gift card pays first, in this transaction: the card is charged the rest.
+        let gift_part = match &gift_card {
+            Some(code) => {
+                spend(
+                    &txn,
+                    Spend {
+                        code,
+                        owner,
+                        currency: &booking.currency,
+                        booking: id,
+                        payment: payment_id,
+                        up_to: priced.total,
+                    },
+                    now,
+                )
+                .await?
+            }
+            None => 0,
+        };
+        let card_part = priced.total - gift_part;
         payments::ActiveModel {
             id: Set(payment_id),
             booking_id: Set(id.uuid()),
             provider: Set(self.gateway.name().to_owned()),
             provider_ref: Set(None),
             idempotency_key: Set(key.clone()),
-            amount_cents: Set(priced.total),
+            amount_cents: Set(card_part),
             currency: Set(booking.currency.clone()),
             status: Set("pending".to_owned()),
             failure_reason: Set(None),
@@ -224,19 +267,20 @@ impl BookingService {
             ..booking
         };
 
-        if priced.total == 0 {
+        // Nothing to charge (free, or covered by the gift card): confirmed without the gateway.
+        if card_part == 0 {
             return self.confirm(id, Some(known), payment_id, None).await;
         }
         let charging = tracing::info_span!(
             "payment.charge",
             booking_id = %id,
             gateway = self.gateway.name(),
-            amount_cents = priced.total,
+            amount_cents = card_part,
         );
         let outcome = self
             .gateway
             .charge(ChargeRequest {
-                amount_cents: priced.total,
+                amount_cents: card_part,
                 currency,
                 payment_method: method,
                 idempotency_key: key,
@@ -287,6 +331,8 @@ impl BookingService {
                 .promotion
                 .and(promo_code.map(|c| c.trim().to_uppercase())),
             promotion_description: priced.promotion_description,
+            gift_card_cents: 0,
+            card_cents: priced.total,
         })
     }
 

@@ -53,6 +53,9 @@ pub enum BookingError {
     /// The caller's staff role does not cover the showtime.
     #[error(transparent)]
     Scope(#[from] crate::organisations::OrganisationError),
+    /// The gift card given at checkout cannot pay (unknown, refused, spent meanwhile).
+    #[error(transparent)]
+    GiftCard(#[from] crate::gift_cards::GiftCardError),
     /// Storage failure.
     #[error("database error")]
     Database(#[from] sea_orm::DbErr),
@@ -123,6 +126,7 @@ impl Classify for BookingError {
             Self::LimitReached(_) => ErrorKind::LimitReached,
             Self::PaymentsUnavailable | Self::ClockSkewed(_) => ErrorKind::Unavailable,
             Self::Scope(e) => e.kind(),
+            Self::GiftCard(e) => e.kind(),
             Self::Database(e) => crate::error::database_error_kind(e),
         }
     }
@@ -131,6 +135,7 @@ impl Classify for BookingError {
         match self {
             Self::Invalid { field, .. } => Some(field),
             Self::Promotion(_) => Some("promoCode"),
+            Self::GiftCard(e) => e.field(),
             _ => None,
         }
     }
@@ -139,6 +144,7 @@ impl Classify for BookingError {
         match self {
             Self::Promotion(why) => Some(why.code()),
             Self::ReservedForWaitlist => Some("RESERVED_FOR_WAITLIST"),
+            Self::GiftCard(e) => e.reason(),
             _ => None,
         }
     }

@@ -7,6 +7,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, TransactionTrait};
 use uuid::Uuid;
 
+use crate::gift_cards::spend::restore;
 use crate::ids::BookingId;
 
 use super::expiry::free_seats;
@@ -91,23 +92,34 @@ impl BookingService {
         }
         free_seats(&txn, id, BookingStatus::Refunded, now).await?;
         give_back_promotion(&txn, id).await?;
+        // The gift card's part goes back to the card, the card's part to the card's payer.
+        let gift_part = restore(&txn, id, None, now).await?;
         // The charge and the refund it is owed are recorded with the booking's end, so a
         // crash after the commit still leaves the refund to be sent.
         mark_payment_in(&txn, payment, "succeeded", provider_ref, None, now).await?;
-        let refund = record_refund(
-            &txn,
-            OwedRefund {
-                booking: id,
-                payment,
-                amount: booking.total_cents,
-                reason: "seats lost after the hold expired",
-            },
-            now,
-        )
-        .await?;
+        let owed = booking.total_cents - gift_part;
+        let refund = if owed > 0 {
+            Some(
+                record_refund(
+                    &txn,
+                    OwedRefund {
+                        booking: id,
+                        payment,
+                        amount: owed,
+                        reason: "seats lost after the hold expired",
+                    },
+                    now,
+                )
+                .await?,
+            )
+        } else {
+            None
+        };
         txn.commit().await?;
         self.outbox_wake.notify_one();
-        self.send_refund(refund).await?;
+        if let Some(refund) = refund {
+            self.send_refund(refund).await?;
+        }
         self.load(id).await
     }
 }

@@ -10,6 +10,7 @@ mod events;
 mod expiry;
 mod fencing;
 pub mod front_line;
+mod gift_card_quote;
 mod holds;
 mod late_charges;
 mod offers;

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::catalog::SeatStatus;
 use crate::events::{SeatChange, booking_status_row, seat_changes_row, tickets_issued_row};
+use crate::gift_cards::spend::restore;
 use crate::ids::{BookingId, SeatId, ShowtimeId};
 use crate::payments::{ChargeOutcome, GatewayError};
 
@@ -114,6 +115,7 @@ impl BookingService {
                     .await?;
                 if back.rows_affected == 1 {
                     give_back_promotion(&txn, id).await?;
+                    restore(&txn, id, None, now).await?;
                 }
                 txn.commit().await?;
                 self.mark_payment(payment, "failed", None, Some(e.to_string()))
@@ -340,6 +342,7 @@ impl BookingService {
         if moved.rows_affected == 1 {
             free_seats(&txn, id, BookingStatus::PaymentFailed, now).await?;
             give_back_promotion(&txn, id).await?;
+            restore(&txn, id, None, now).await?;
         }
         txn.commit().await?;
         self.outbox_wake.notify_one();

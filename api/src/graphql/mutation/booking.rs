@@ -16,6 +16,9 @@ pub struct CheckoutPaymentInput {
     pub payment_method: String,
     /// A promotion code.
     pub promo_code: Option<String>,
+    /// A gift card code of the showtime's organisation, in its currency: spent first, the
+    /// rest charged to `paymentMethod` (nothing charged when it covers the total).
+    pub gift_card_code: Option<String>,
 }
 
 #[Object]
@@ -69,6 +72,7 @@ impl BookingMutation {
         let input = CheckoutInput {
             payment_method: input.payment_method,
             promo_code: input.promo_code,
+            gift_card_code: input.gift_card_code,
         };
         Ok(Booking(
             services(ctx).bookings.checkout(&who, id, input).await?,

@@ -6,6 +6,7 @@ mod admin_inputs;
 mod alerts;
 mod booking;
 mod emails;
+mod gift_cards;
 mod inbox;
 mod organisations;
 mod reviews;
@@ -22,6 +23,7 @@ pub struct Mutation(
     admin::AdminMutation,
     booking::BookingMutation,
     emails::EmailMutation,
+    gift_cards::GiftCardMutation,
     inbox::InboxMutation,
     organisations::OrganisationMutation,
     reviews::ReviewMutation,

@@ -1,4 +1,5 @@
 use async_graphql::{Context, ID, Object};
+use marquee_domain::gift_cards::GiftCardCode;
 use marquee_domain::ids::{BookingId, ShowtimeId};
 
 use crate::graphql::PaymentSetup;
@@ -38,18 +39,28 @@ impl BookingQuery {
     /// prices it, to show before paying. A code that cannot be used is refused with
     /// BAD_USER_INPUT, `extensions.field` `promoCode` and `extensions.reason`
     /// (PROMO_UNKNOWN, PROMO_NOT_VALID_NOW, PROMO_USED_UP, PROMO_ALREADY_USED,
-    /// PROMO_OTHER_CURRENCY), as `checkout` refuses it.
+    /// PROMO_OTHER_CURRENCY), as `checkout` refuses it. Given a gift card code, the quote
+    /// splits the total into what the gift card pays and what the card is charged; a card
+    /// that cannot pay is refused with `extensions.field` `giftCardCode` as `checkout`
+    /// refuses it (rate-limited as `giftCardBalance` is).
     async fn checkout_quote(
         &self,
         ctx: &Context<'_>,
         booking_id: ID,
         promo_code: Option<String>,
+        gift_card_code: Option<String>,
     ) -> ApiResult<CheckoutQuote> {
         let who = principal(ctx).await?;
         let id = ApiError::parse_id("bookingId", &booking_id, BookingId::parse)?;
+        let gift_card = gift_card_code
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(GiftCardCode::parse)
+            .transpose()?;
         Ok(services(ctx)
             .bookings
-            .checkout_quote(&who, id, promo_code.as_deref())
+            .checkout_quote_with_gift_card(&who, id, promo_code.as_deref(), gift_card.as_ref())
             .await?
             .into())
     }

@@ -5,6 +5,7 @@ mod alerts;
 mod booking;
 pub(crate) mod catalog;
 mod emails;
+mod gift_cards;
 mod inbox;
 mod organisations;
 mod promotions;
@@ -23,6 +24,7 @@ pub struct Query(
     booking::BookingQuery,
     catalog::CatalogQuery,
     emails::EmailQuery,
+    gift_cards::GiftCardQuery,
     inbox::InboxQuery,
     organisations::OrganisationQuery,
     promotions::PromotionQuery,

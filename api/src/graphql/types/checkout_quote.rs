@@ -19,6 +19,10 @@ pub struct CheckoutQuote {
     promo_code: Option<String>,
     /// The applied promotion's description.
     promotion_description: Option<String>,
+    /// What the gift card given would pay of the total (0 without one).
+    gift_card_cents: i64,
+    /// What the payment method would be charged.
+    card_cents: i64,
 }
 
 impl From<booking::CheckoutQuote> for CheckoutQuote {
@@ -31,6 +35,8 @@ impl From<booking::CheckoutQuote> for CheckoutQuote {
             currency: q.currency,
             promo_code: q.promo_code,
             promotion_description: q.promotion_description,
+            gift_card_cents: q.gift_card_cents,
+            card_cents: q.card_cents,
         }
     }
 }

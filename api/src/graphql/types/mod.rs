@@ -6,6 +6,7 @@ mod cancellation;
 mod checkout_quote;
 mod email;
 mod enums;
+mod gift_card;
 mod live;
 mod notification;
 mod organisation;
@@ -26,6 +27,7 @@ pub use cancellation::Cancellation;
 pub use checkout_quote::CheckoutQuote;
 pub use email::{Email, EmailStatus};
 pub use enums::*;
+pub use gift_card::{GiftCard, GiftCardBalance, IssuedGiftCard};
 pub use live::{BookingStatusUpdate, SeatMapUpdate, SeatUpdate};
 pub use notification::Notification;
 pub use organisation::{

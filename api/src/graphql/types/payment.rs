@@ -44,6 +44,14 @@ impl BookingPayment {
     async fn client_secret(&self) -> Option<&str> {
         self.0.client_secret.as_ref().map(|s| s.expose())
     }
+    /// What the payment method is charged, in minor units of the booking's currency.
+    async fn card_cents(&self) -> i64 {
+        self.0.card_cents
+    }
+    /// What a gift card paid, in minor units (spent first; 0 without one).
+    async fn gift_card_cents(&self) -> i64 {
+        self.0.gift_card_cents
+    }
 }
 
 /// How a client sets up payments in the browser.
