@@ -28,6 +28,7 @@ pub mod redis_store;
 pub mod replica;
 pub mod reviews;
 pub mod services;
+pub mod support;
 pub mod trace;
 pub mod waiting_room;
 

@@ -7,6 +7,7 @@ pub mod booking_seats;
 pub mod bookings;
 pub mod emails;
 pub mod events;
+pub mod help_articles;
 pub mod movies;
 pub mod notifications;
 pub mod organisation_invitations;
