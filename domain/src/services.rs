@@ -24,6 +24,7 @@ use crate::payments::PaymentGateway;
 use crate::redis_store::RedisStore;
 use crate::replica::{ReadPool, ReplicaSettings};
 use crate::reviews::ReviewService;
+use crate::support::{SupportService, SupportSettings};
 use crate::waiting_room::{
     InProcessWaitingRoom, RedisWaitingRoom, WaitingRoomService, WaitingRoomSettings,
     WaitingRoomStore,
@@ -67,6 +68,8 @@ pub struct DomainConfig {
     pub read_replica: Option<ReplicaSettings>,
     /// The event feed to Kafka, when it is on.
     pub feed: Option<FeedConfig>,
+    /// The help center's waits and reply address.
+    pub support: SupportSettings,
 }
 
 /// The event feed's settings.
@@ -167,6 +170,8 @@ pub struct Services {
     pub waiting_rooms: WaitingRoomService,
     /// Search over the catalog (its listener is spawned by the server).
     pub discovery: DiscoveryService,
+    /// Help articles and support tickets (its closing worker is spawned by the server).
+    pub support: SupportService,
     /// Where published domain events can be heard.
     pub events: Arc<dyn EventBus>,
     /// Movie and event listings by city and date, cached.
@@ -296,6 +301,17 @@ impl Services {
             outbox_wake.clone(),
             waiting_rooms.clone(),
         );
+        let discovery = DiscoveryService::new(db.clone(), clock.clone(), Arc::new(search));
+        let support = SupportService::new(
+            db.clone(),
+            clock.clone(),
+            config.support.clone(),
+            bookings.clone(),
+            discovery.clone(),
+            mail_wake.clone(),
+            outbox_wake.clone(),
+            config.email.max_per_recipient_hour,
+        );
         Ok(Arc::new(Self {
             reconcile: ReconcileWorker::new(bookings.clone()),
             bookings,
@@ -341,7 +357,8 @@ impl Services {
             inbox: InboxService::new(db.clone(), clock.clone()),
             reviews: ReviewService::new(db.clone(), clock.clone(), listings.clone()),
             organisations: OrganisationService::new(db.clone(), clock.clone()),
-            discovery: DiscoveryService::new(db.clone(), clock.clone(), Arc::new(search)),
+            discovery,
+            support,
             accounts: AccountService::new(
                 db.clone(),
                 clock.clone(),

@@ -26,7 +26,7 @@ pub enum CostClass {
     Review,
     /// `enterWaitingRoom`.
     WaitingRoom,
-    /// `search`, `autocomplete`.
+    /// `search`, `autocomplete`, `searchHelp`.
     Search,
     /// Every root field of a request without a signed-in account.
     Anonymous,
@@ -68,7 +68,7 @@ impl CostClass {
             "checkout" | "confirmCheckout" => Self::Checkout,
             "addReview" | "updateReview" => Self::Review,
             "enterWaitingRoom" => Self::WaitingRoom,
-            "search" | "autocomplete" => Self::Search,
+            "search" | "autocomplete" | "searchHelp" => Self::Search,
             _ => return None,
         })
     }

@@ -10,6 +10,7 @@ mod observe;
 pub mod rate_limit;
 pub mod serve;
 pub mod web_app;
+mod support_inbound;
 mod webhooks;
 mod ws;
 mod ws_groups;
@@ -76,6 +77,8 @@ pub struct WebhookSettings {
     pub secret: Option<secrecy::SecretString>,
     /// Largest accepted age of a signature.
     pub tolerance_secs: i64,
+    /// Signing key of inbound support mail; without one, it is refused.
+    pub support_inbound_secret: Option<secrecy::SecretString>,
 }
 
 /// The full router.
@@ -88,6 +91,10 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .route("/webhooks/stripe", axum::routing::post(webhooks::stripe))
+        .route(
+            "/support/inbound",
+            axum::routing::post(support_inbound::receive),
+        )
         .route(
             "/fake-gateway/authenticate",
             axum::routing::post(fake_gateway::authenticate),

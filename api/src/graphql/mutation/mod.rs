@@ -7,6 +7,7 @@ mod booking;
 mod emails;
 mod inbox;
 mod reviews;
+mod support;
 mod waiting_room;
 
 use async_graphql::MergedObject;
@@ -20,5 +21,6 @@ pub struct Mutation(
     emails::EmailMutation,
     inbox::InboxMutation,
     reviews::ReviewMutation,
+    support::SupportMutation,
     waiting_room::WaitingRoomMutation,
 );

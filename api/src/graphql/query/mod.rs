@@ -8,6 +8,7 @@ mod inbox;
 mod promotions;
 mod reviews;
 mod search;
+mod support;
 mod waiting_room;
 
 use async_graphql::MergedObject;
@@ -23,5 +24,6 @@ pub struct Query(
     promotions::PromotionQuery,
     reviews::ReviewQuery,
     search::SearchQuery,
+    support::SupportQuery,
     waiting_room::WaitingRoomQuery,
 );
