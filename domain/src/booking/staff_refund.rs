@@ -11,9 +11,8 @@ impl BookingService {
         self.load(id).await
     }
 
-    /// Ends the confirmed booking `id` as refunded, `amount` (at most its total) going back to
-    /// the buyer, with `record` written in the same transaction. Returns the booking as it is
-    /// after, and whether this call ended it (another ending may have won the race).
+    /// Cancels the confirmed booking `id`, `amount` (at most its total) going back to the
+    /// buyer, with `record` written in the same transaction; the booking as it is after.
     #[tracing::instrument(skip_all, fields(booking_id = %id, amount), err)]
     pub async fn refund_by_staff(
         &self,
@@ -38,7 +37,9 @@ impl BookingService {
             booking,
             amount,
             Ending {
-                status: BookingStatus::Refunded,
+                // Told to the buyer as a cancellation with its refund: the `refunded` status
+                // means a payment that could not become a booking.
+                status: BookingStatus::Cancelled,
                 reason,
                 event_reason: None,
                 refund_reason: "refunded by support",

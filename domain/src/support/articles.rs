@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use marquee_entity::help_articles;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, QuerySelect, Set, TransactionTrait,
@@ -99,6 +100,15 @@ impl SupportService {
         let input = check(input)?;
         let now = self.clock.now();
         let txn = self.db.begin().await?;
+        // Written first, so SQLite takes its write lock before the read (see the tickets).
+        help_articles::Entity::update_many()
+            .col_expr(
+                help_articles::Column::UpdatedAt,
+                Expr::col(help_articles::Column::UpdatedAt).into(),
+            )
+            .filter(help_articles::Column::Id.eq(id.uuid()))
+            .exec(&txn)
+            .await?;
         let row = help_articles::Entity::find_by_id(id.uuid())
             .one(&txn)
             .await?

@@ -98,6 +98,20 @@ impl SupportService {
         txn: &DatabaseTransaction,
         id: TicketId,
     ) -> Result<Ticket, SupportError> {
+        // Written first: the row is locked for this write on PostgreSQL (two replies cannot
+        // both be first), and SQLite takes its write lock now rather than failing to upgrade
+        // a read snapshot that another writer moved past.
+        let locked = support_tickets::Entity::update_many()
+            .col_expr(
+                support_tickets::Column::UpdatedAt,
+                Expr::col(support_tickets::Column::UpdatedAt).into(),
+            )
+            .filter(support_tickets::Column::Id.eq(id.uuid()))
+            .exec(txn)
+            .await?;
+        if locked.rows_affected == 0 {
+            return Err(SupportError::NotFound("ticket"));
+        }
         let ticket = self.ticket_of(self.row(txn, id).await?);
         if !staff.supported().covers(ticket.organisation_id) {
             return Err(SupportError::NotFound("ticket"));
