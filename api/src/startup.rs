@@ -249,9 +249,14 @@ impl Application {
                     .clone()
                     .run(std::time::Duration::from_secs(1)),
             );
-            tokio::spawn(services.support.clone().run_closing(
-                std::time::Duration::from_secs(u64::from(settings.support_close_scan_seconds)),
-            ));
+            tokio::spawn(
+                services
+                    .support
+                    .clone()
+                    .run_closing(std::time::Duration::from_secs(u64::from(
+                        settings.support_close_scan_seconds,
+                    ))),
+            );
             if let Some(exporter) = &services.exporter {
                 tokio::spawn(exporter.clone().run(std::time::Duration::from_millis(250)));
             }

@@ -36,7 +36,9 @@ impl MigrationTrait for Migration {
                 .col(string_uniq(SupportTickets::ReplyToken))
                 .col(timestamp_with_time_zone(SupportTickets::CreatedAt))
                 .col(timestamp_with_time_zone(SupportTickets::UpdatedAt))
-                .col(timestamp_with_time_zone_null(SupportTickets::FirstResponseAt))
+                .col(timestamp_with_time_zone_null(
+                    SupportTickets::FirstResponseAt,
+                ))
                 .col(timestamp_with_time_zone_null(SupportTickets::ResolvedAt))
                 .col(timestamp_with_time_zone_null(SupportTickets::ClosedAt))
                 .check(Expr::col(SupportTickets::Status).is_in([

@@ -26,7 +26,13 @@ async fn support_app() -> TestApp {
 }
 
 /// Posts an inbound message the way Mailgun's route forward does, signed with `key`.
-async fn inbound(app: &TestApp, key: &str, recipient: &str, sender: &str, text: &str) -> (u16, Value) {
+async fn inbound(
+    app: &TestApp,
+    key: &str,
+    recipient: &str,
+    sender: &str,
+    text: &str,
+) -> (u16, Value) {
     let timestamp = app.services.clock.now().timestamp().to_string();
     let token = uuid::Uuid::new_v4().simple().to_string();
     let signature = sign(key.as_bytes(), &timestamp, &token);
@@ -62,7 +68,14 @@ fn bodies(messages: &Value) -> Vec<&str> {
 async fn a_ticket_is_answered_by_email_and_inbox_and_the_buyer_answers_by_email_reply() {
     let app = support_app().await;
     let chain = organisation(&app, "Grand Cinemas").await;
-    let (agent, _) = member(&app, chain, &address("agent", "grand.test"), "support", None).await;
+    let (agent, _) = member(
+        &app,
+        chain,
+        &address("agent", "grand.test"),
+        "support",
+        None,
+    )
+    .await;
     let (showtime, seats) = showtime_of(&app, chain).await;
     let buyer_email = address("buyer", "example.test");
     let buyer = app.customer(&buyer_email).await;
@@ -80,12 +93,20 @@ async fn a_ticket_is_answered_by_email_and_inbox_and_the_buyer_answers_by_email_
     let ticket = opened["openTicket"]["id"].as_str().unwrap().to_owned();
 
     let queue = app.ok(QUEUE, json!({ "f": null }), Some(&agent)).await;
-    assert_eq!(ids(&queue), [ticket.clone()]);
+    assert_eq!(ids(&queue), [ticket.as_str()]);
 
-    app.ok(NOTE, json!({ "t": ticket, "b": "Buyer is a regular; be generous." }), Some(&agent))
-        .await;
+    app.ok(
+        NOTE,
+        json!({ "t": ticket, "b": "Buyer is a regular; be generous." }),
+        Some(&agent),
+    )
+    .await;
     let reply = app
-        .ok(REPLY, json!({ "t": ticket, "b": "Sorry about that.\n\nWe can move you to row C." }), Some(&agent))
+        .ok(
+            REPLY,
+            json!({ "t": ticket, "b": "Sorry about that.\n\nWe can move you to row C." }),
+            Some(&agent),
+        )
         .await;
     assert_eq!(reply["replyToTicket"]["internal"], false);
 
@@ -98,14 +119,26 @@ async fn a_ticket_is_answered_by_email_and_inbox_and_the_buyer_answers_by_email_
     assert_eq!(sent.len(), 1, "{got:?}");
     let text = sent[0]["text"].as_str().unwrap();
     assert!(text.contains("We can move you to row C."), "{text}");
-    assert!(!text.contains("regular"), "an internal note leaked into the email: {text}");
+    assert!(
+        !text.contains("regular"),
+        "an internal note leaked into the email: {text}"
+    );
     let reply_to = sent[0]["reply_to"].as_str().unwrap().to_owned();
-    let token = sql_texts(&app, "SELECT reply_token FROM support_tickets WHERE id = $1", [uuid(&ticket)]).await;
+    let token = sql_texts(
+        &app,
+        "SELECT reply_token FROM support_tickets WHERE id = $1",
+        [uuid(&ticket)],
+    )
+    .await;
     assert_eq!(reply_to, format!("support+{}@{DOMAIN}", token[0]));
 
     // The inbox has the reply too.
     let inbox = app
-        .ok("{ notifications(first: 10) { edges { node { kind title body } } } }", json!({}), Some(&buyer))
+        .ok(
+            "{ notifications(first: 10) { edges { node { kind title body } } } }",
+            json!({}),
+            Some(&buyer),
+        )
         .await;
     let kinds: Vec<&str> = inbox["notifications"]["edges"]
         .as_array()
@@ -116,14 +149,27 @@ async fn a_ticket_is_answered_by_email_and_inbox_and_the_buyer_answers_by_email_
     assert!(kinds.contains(&"support.reply"), "{kinds:?}");
 
     // The buyer never sees the note; staff do.
-    let mine = app.ok(MY_TICKET, json!({ "t": ticket }), Some(&buyer)).await;
+    let mine = app
+        .ok(MY_TICKET, json!({ "t": ticket }), Some(&buyer))
+        .await;
     assert_eq!(mine["myTicket"]["status"], "WAITING_ON_CUSTOMER");
     assert_eq!(
         bodies(&mine["myTicket"]["messages"]),
-        ["We were given seats apart.", "Sorry about that.\n\nWe can move you to row C."]
+        [
+            "We were given seats apart.",
+            "Sorry about that.\n\nWe can move you to row C."
+        ]
     );
-    let theirs = app.ok(STAFF_TICKET, json!({ "t": ticket }), Some(&agent)).await;
-    assert_eq!(theirs["supportTicket"]["messages"].as_array().unwrap().len(), 3);
+    let theirs = app
+        .ok(STAFF_TICKET, json!({ "t": ticket }), Some(&agent))
+        .await;
+    assert_eq!(
+        theirs["supportTicket"]["messages"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
     assert_eq!(theirs["supportTicket"]["booking"]["id"], booking);
 
     // A forged post, and one from another address, change nothing.
@@ -133,10 +179,20 @@ async fn a_ticket_is_answered_by_email_and_inbox_and_the_buyer_answers_by_email_
     assert_eq!(status, 406, "{body}");
 
     // The buyer's email reply is appended (without the quoted history) and reopens it.
-    let answer = "Row C is perfect, thanks!\n\nOn Mon, 7 Dec 2026, Marquee wrote:\n> Sorry about that.";
-    let (status, body) = inbound(&app, SECRET, &format!("Support <{reply_to}>"), &buyer_email, answer).await;
+    let answer =
+        "Row C is perfect, thanks!\n\nOn Mon, 7 Dec 2026, Marquee wrote:\n> Sorry about that.";
+    let (status, body) = inbound(
+        &app,
+        SECRET,
+        &format!("Support <{reply_to}>"),
+        &buyer_email,
+        answer,
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
-    let mine = app.ok(MY_TICKET, json!({ "t": ticket }), Some(&buyer)).await;
+    let mine = app
+        .ok(MY_TICKET, json!({ "t": ticket }), Some(&buyer))
+        .await;
     assert_eq!(mine["myTicket"]["status"], "OPEN");
     let messages = mine["myTicket"]["messages"].as_array().unwrap();
     assert_eq!(messages.len(), 3);
@@ -146,7 +202,12 @@ async fn a_ticket_is_answered_by_email_and_inbox_and_the_buyer_answers_by_email_
 
     let resolved = app.ok(RESOLVE, json!({ "t": ticket }), Some(&agent)).await;
     assert_eq!(resolved["resolveTicket"]["status"], "RESOLVED");
-    let stored = sql_texts(&app, "SELECT status FROM support_tickets WHERE id = $1", [uuid(&ticket)]).await;
+    let stored = sql_texts(
+        &app,
+        "SELECT status FROM support_tickets WHERE id = $1",
+        [uuid(&ticket)],
+    )
+    .await;
     assert_eq!(stored, ["resolved"]);
     // Every staff action is in the audit log.
     let actions = sql_texts(
@@ -157,7 +218,10 @@ async fn a_ticket_is_answered_by_email_and_inbox_and_the_buyer_answers_by_email_
     .await;
     let mut actions: Vec<&str> = actions.iter().map(String::as_str).collect();
     actions.sort_unstable();
-    assert_eq!(actions, ["support.note", "support.reply", "support.resolve"]);
+    assert_eq!(
+        actions,
+        ["support.note", "support.reply", "support.resolve"]
+    );
 }
 
 #[tokio::test]
@@ -166,22 +230,36 @@ async fn a_buyer_reads_only_their_own_tickets_and_bad_input_is_refused_with_a_co
     let buyer = app.customer(&address("buyer", "example.test")).await;
     let other = app.customer(&address("other", "example.test")).await;
     let ticket = open_ticket(&app, &buyer, "Cannot log in on my phone", None).await;
-    let stranger = app.gql(MY_TICKET, json!({ "t": ticket }), Some(&other)).await;
+    let stranger = app
+        .gql(MY_TICKET, json!({ "t": ticket }), Some(&other))
+        .await;
     assert_eq!(code(&stranger), "NOT_FOUND");
-    let mine = app.ok("{ myTickets { id } }", json!({}), Some(&buyer)).await;
+    let mine = app
+        .ok("{ myTickets { id } }", json!({}), Some(&buyer))
+        .await;
     assert_eq!(mine["myTickets"][0]["id"], ticket);
     let empty = app
-        .gql(OPEN, json!({ "i": { "subject": "  ", "body": "x" } }), Some(&buyer))
+        .gql(
+            OPEN,
+            json!({ "i": { "subject": "  ", "body": "x" } }),
+            Some(&buyer),
+        )
         .await;
     assert_eq!(code(&empty), "BAD_USER_INPUT");
-    let bad_id = app.gql(MY_TICKET, json!({ "t": "not-an-id" }), Some(&buyer)).await;
+    let bad_id = app
+        .gql(MY_TICKET, json!({ "t": "not-an-id" }), Some(&buyer))
+        .await;
     assert_eq!(code(&bad_id), "BAD_USER_INPUT");
     // Someone else's booking cannot be attached.
     let chain = organisation(&app, "Other Chain").await;
     let (showtime, seats) = showtime_of(&app, chain).await;
     let (booking, _) = confirmed(&app, &other, &showtime, &seats[..1]).await;
     let theirs = app
-        .gql(OPEN, json!({ "i": { "subject": "x", "body": "y", "bookingId": booking } }), Some(&buyer))
+        .gql(
+            OPEN,
+            json!({ "i": { "subject": "x", "body": "y", "bookingId": booking } }),
+            Some(&buyer),
+        )
         .await;
     assert_eq!(code(&theirs), "NOT_FOUND");
     // Staff tools are for staff.

@@ -54,7 +54,10 @@ async fn buyers_find_published_help_articles_by_search_and_only_the_right_staff_
             Some(&admin),
         )
         .await;
-    let platform_id = platform["createHelpArticle"]["id"].as_str().unwrap().to_owned();
+    let platform_id = platform["createHelpArticle"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let chain = app
         .ok(
             CREATE,
@@ -62,7 +65,10 @@ async fn buyers_find_published_help_articles_by_search_and_only_the_right_staff_
             Some(&manager_a),
         )
         .await;
-    let chain_id = chain["createHelpArticle"]["id"].as_str().unwrap().to_owned();
+    let chain_id = chain["createHelpArticle"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let draft = app
         .ok(
             CREATE,
@@ -73,37 +79,67 @@ async fn buyers_find_published_help_articles_by_search_and_only_the_right_staff_
     assert_eq!(draft["createHelpArticle"]["published"], false);
 
     // Typos forgiven; drafts never found.
-    assert_eq!(search_until(&app, "wheelchiar", &[&platform_id]).await, [platform_id.clone()]);
-    assert_eq!(search_until(&app, "refund requests", &[&chain_id]).await, [chain_id.clone()]);
+    assert_eq!(
+        search_until(&app, "wheelchiar", &[&platform_id]).await,
+        [platform_id.as_str()]
+    );
+    assert_eq!(
+        search_until(&app, "refund requests", &[&chain_id]).await,
+        [chain_id.as_str()]
+    );
     // Title searches never list articles.
     let titles = app
-        .ok("{ search(query: \"wheelchair\") { edges { cursor } } }", json!({}), None)
+        .ok(
+            "{ search(query: \"wheelchair\") { edges { cursor } } }",
+            json!({}),
+            None,
+        )
         .await;
     assert_eq!(titles["search"]["edges"], json!([]), "{titles}");
 
     let read = app
-        .ok("query($id: ID!) { helpArticle(id: $id) { title body } }", json!({ "id": platform_id }), Some(&buyer))
+        .ok(
+            "query($id: ID!) { helpArticle(id: $id) { title body } }",
+            json!({ "id": platform_id }),
+            Some(&buyer),
+        )
         .await;
     assert_eq!(read["helpArticle"]["title"], "Wheelchair seating");
 
     // Who may write what.
     for (token, org, why) in [
         (&buyer, Value::Null, "a buyer"),
-        (&manager_a, Value::Null, "a manager writing for the platform"),
+        (
+            &manager_a,
+            Value::Null,
+            "a manager writing for the platform",
+        ),
         (&agent_a, json!(a.to_string()), "an agent"),
         (&manager_b, json!(a.to_string()), "another chain's manager"),
     ] {
         let refused = app
-            .gql(CREATE, json!({ "o": org, "i": article("other", "Nope", "Nope.", true) }), Some(token))
+            .gql(
+                CREATE,
+                json!({ "o": org, "i": article("other", "Nope", "Nope.", true) }),
+                Some(token),
+            )
             .await;
         assert_eq!(code(&refused), "FORBIDDEN", "{why}: {refused}");
     }
     let across = app
-        .gql(UPDATE, json!({ "id": chain_id, "i": article("refunds", "Taken over", "x", true) }), Some(&manager_b))
+        .gql(
+            UPDATE,
+            json!({ "id": chain_id, "i": article("refunds", "Taken over", "x", true) }),
+            Some(&manager_b),
+        )
         .await;
     assert_eq!(code(&across), "NOT_FOUND");
     let bad = app
-        .gql(CREATE, json!({ "o": null, "i": article("gossip", "x", "y", true) }), Some(&admin))
+        .gql(
+            CREATE,
+            json!({ "o": null, "i": article("gossip", "x", "y", true) }),
+            Some(&admin),
+        )
         .await;
     assert_eq!(code(&bad), "BAD_USER_INPUT");
 
@@ -116,9 +152,18 @@ async fn buyers_find_published_help_articles_by_search_and_only_the_right_staff_
     .await;
     assert!(search_until(&app, "refund requests", &[]).await.is_empty());
     let gone = app
-        .gql("query($id: ID!) { helpArticle(id: $id) { title } }", json!({ "id": chain_id }), Some(&buyer))
+        .gql(
+            "query($id: ID!) { helpArticle(id: $id) { title } }",
+            json!({ "id": chain_id }),
+            Some(&buyer),
+        )
         .await;
     assert_eq!(code(&gone), "NOT_FOUND");
-    let audited = sql_texts(&app, "SELECT COUNT(*) FROM audit_log WHERE subject_type = 'help_article'", []).await;
+    let audited = sql_texts(
+        &app,
+        "SELECT COUNT(*) FROM audit_log WHERE subject_type = 'help_article'",
+        [],
+    )
+    .await;
     assert_eq!(audited, ["4"]);
 }

@@ -24,39 +24,65 @@ async fn staff_of_another_organisation_can_neither_see_nor_answer_nor_refund_a_t
     for outsider in [&agent_b, &manager_b] {
         let queue = app.ok(QUEUE, json!({ "f": null }), Some(outsider)).await;
         assert!(ids(&queue).is_empty(), "{queue}");
-        let read = app.gql(STAFF_TICKET, json!({ "t": ticket }), Some(outsider)).await;
+        let read = app
+            .gql(STAFF_TICKET, json!({ "t": ticket }), Some(outsider))
+            .await;
         assert_eq!(code(&read), "NOT_FOUND");
-        let reply = app.gql(REPLY, json!({ "t": ticket, "b": "Hello" }), Some(outsider)).await;
+        let reply = app
+            .gql(REPLY, json!({ "t": ticket, "b": "Hello" }), Some(outsider))
+            .await;
         assert_eq!(code(&reply), "NOT_FOUND");
-        let note = app.gql(NOTE, json!({ "t": ticket, "b": "Hmm" }), Some(outsider)).await;
+        let note = app
+            .gql(NOTE, json!({ "t": ticket, "b": "Hmm" }), Some(outsider))
+            .await;
         assert_eq!(code(&note), "NOT_FOUND");
-        let refund = app.gql(REFUND, json!({ "t": ticket, "a": null }), Some(outsider)).await;
+        let refund = app
+            .gql(REFUND, json!({ "t": ticket, "a": null }), Some(outsider))
+            .await;
         assert_eq!(code(&refund), "NOT_FOUND");
         let filtered = app
-            .gql(QUEUE, json!({ "f": { "organisationId": a.to_string() } }), Some(outsider))
+            .gql(
+                QUEUE,
+                json!({ "f": { "organisationId": a.to_string() } }),
+                Some(outsider),
+            )
             .await;
         assert_eq!(code(&filtered), "FORBIDDEN");
     }
     // Nothing was written by them.
-    let written = sql_texts(&app, "SELECT COUNT(*) FROM support_messages WHERE ticket_id = $1", [uuid(&ticket)]).await;
+    let written = sql_texts(
+        &app,
+        "SELECT COUNT(*) FROM support_messages WHERE ticket_id = $1",
+        [uuid(&ticket)],
+    )
+    .await;
     assert_eq!(written, ["1"]);
-    let status = sql_texts(&app, "SELECT status FROM bookings WHERE id = $1", [uuid(&booking)]).await;
+    let status = sql_texts(
+        &app,
+        "SELECT status FROM bookings WHERE id = $1",
+        [uuid(&booking)],
+    )
+    .await;
     assert_eq!(status, ["confirmed"]);
 
     // The chain's own agent sees its ticket, not the platform's account ticket.
     let queue = app.ok(QUEUE, json!({ "f": null }), Some(&agent_a)).await;
-    assert_eq!(ids(&queue), [ticket.clone()]);
-    let read = app.gql(STAFF_TICKET, json!({ "t": account }), Some(&agent_a)).await;
+    assert_eq!(ids(&queue), [ticket.as_str()]);
+    let read = app
+        .gql(STAFF_TICKET, json!({ "t": account }), Some(&agent_a))
+        .await;
     assert_eq!(code(&read), "NOT_FOUND");
     // A platform admin sees both.
     let admin = app.admin().await;
     let queue = app.ok(QUEUE, json!({ "f": null }), Some(&admin)).await;
     assert_eq!(ids(&queue), [ticket.clone(), account.clone()]);
-    app.ok(REPLY, json!({ "t": account, "b": "Done." }), Some(&admin)).await;
+    app.ok(REPLY, json!({ "t": account, "b": "Done." }), Some(&admin))
+        .await;
 }
 
 #[tokio::test]
-async fn an_agent_refunds_from_a_ticket_only_within_their_limit_and_the_refund_is_recorded_and_audited() {
+async fn an_agent_refunds_from_a_ticket_only_within_their_limit_and_the_refund_is_recorded_and_audited()
+ {
     let app = spawn_app().await;
     let chain = organisation(&app, "Refund Chain").await;
     let (showtime, seats) = showtime_of(&app, chain).await;
@@ -67,22 +93,43 @@ async fn an_agent_refunds_from_a_ticket_only_within_their_limit_and_the_refund_i
     let (agent, agent_id) = member(&app, chain, "limited@chain.test", "support", Some(limit)).await;
     let ticket = open_ticket(&app, &buyer, "Cannot come", Some(&booking)).await;
 
-    let looked_up = app.ok(STAFF_TICKET, json!({ "t": ticket }), Some(&agent)).await;
+    let looked_up = app
+        .ok(STAFF_TICKET, json!({ "t": ticket }), Some(&agent))
+        .await;
     assert_eq!(looked_up["supportTicket"]["booking"]["totalCents"], total);
 
     // The whole total is above the limit: refused, and nothing changed.
-    let over = app.gql(REFUND, json!({ "t": ticket, "a": null }), Some(&agent)).await;
+    let over = app
+        .gql(REFUND, json!({ "t": ticket, "a": null }), Some(&agent))
+        .await;
     assert_eq!(code(&over), "FORBIDDEN");
     assert_eq!(over["errors"][0]["extensions"]["reason"], "REFUND_LIMIT");
-    let status = sql_texts(&app, "SELECT status FROM bookings WHERE id = $1", [uuid(&booking)]).await;
+    let status = sql_texts(
+        &app,
+        "SELECT status FROM bookings WHERE id = $1",
+        [uuid(&booking)],
+    )
+    .await;
     assert_eq!(status, ["confirmed"]);
-    let refunds = sql_texts(&app, "SELECT COUNT(*) FROM refunds WHERE booking_id = $1", [uuid(&booking)]).await;
+    let refunds = sql_texts(
+        &app,
+        "SELECT COUNT(*) FROM refunds WHERE booking_id = $1",
+        [uuid(&booking)],
+    )
+    .await;
     assert_eq!(refunds, ["0"]);
 
     // Within the limit: the booking is cancelled and refunded through the usual path.
-    let done = app.ok(REFUND, json!({ "t": ticket, "a": limit }), Some(&agent)).await;
+    let done = app
+        .ok(REFUND, json!({ "t": ticket, "a": limit }), Some(&agent))
+        .await;
     assert_eq!(done["refundFromTicket"]["booking"]["status"], "CANCELLED");
-    let refunded = sql_texts(&app, "SELECT amount_cents FROM refunds WHERE booking_id = $1", [uuid(&booking)]).await;
+    let refunded = sql_texts(
+        &app,
+        "SELECT amount_cents FROM refunds WHERE booking_id = $1",
+        [uuid(&booking)],
+    )
+    .await;
     assert_eq!(refunded, [limit.to_string()]);
     let sold = sql_texts(
         &app,
@@ -106,6 +153,8 @@ async fn an_agent_refunds_from_a_ticket_only_within_their_limit_and_the_refund_i
     .await;
     assert_eq!(audited, ["1"]);
     // A second refund of the same booking is refused.
-    let again = app.gql(REFUND, json!({ "t": ticket, "a": 1 }), Some(&agent)).await;
+    let again = app
+        .gql(REFUND, json!({ "t": ticket, "a": 1 }), Some(&agent))
+        .await;
     assert_eq!(code(&again), "CONFLICT");
 }

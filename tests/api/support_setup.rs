@@ -10,12 +10,17 @@ use uuid::Uuid;
 
 use crate::helpers::*;
 
-pub const HOLD: &str = "mutation($s: ID!, $seats: [ID!]!) { holdSeats(showtimeId: $s, seatIds: $seats) { id } }";
+pub const HOLD: &str =
+    "mutation($s: ID!, $seats: [ID!]!) { holdSeats(showtimeId: $s, seatIds: $seats) { id } }";
 pub const CHECKOUT: &str = "mutation($b: ID!) { checkout(bookingId: $b, input: { paymentMethod: \"pm_card_visa\" }) { status totalCents } }";
-pub const OPEN: &str = "mutation($i: OpenTicketInput!) { openTicket(input: $i) { id status organisationId } }";
-pub const REPLY: &str = "mutation($t: ID!, $b: String!) { replyToTicket(ticketId: $t, body: $b) { id internal } }";
-pub const NOTE: &str = "mutation($t: ID!, $b: String!) { addTicketNote(ticketId: $t, body: $b) { id internal } }";
-pub const RESOLVE: &str = "mutation($t: ID!) { resolveTicket(ticketId: $t) { id status resolvedAt } }";
+pub const OPEN: &str =
+    "mutation($i: OpenTicketInput!) { openTicket(input: $i) { id status organisationId } }";
+pub const REPLY: &str =
+    "mutation($t: ID!, $b: String!) { replyToTicket(ticketId: $t, body: $b) { id internal } }";
+pub const NOTE: &str =
+    "mutation($t: ID!, $b: String!) { addTicketNote(ticketId: $t, body: $b) { id internal } }";
+pub const RESOLVE: &str =
+    "mutation($t: ID!) { resolveTicket(ticketId: $t) { id status resolvedAt } }";
 pub const REFUND: &str = "mutation($t: ID!, $a: Int) { refundFromTicket(ticketId: $t, amountCents: $a) { booking { id status } ticket { id } } }";
 pub const MY_TICKET: &str = "query($t: ID!) { myTicket(id: $t) { id status firstResponseSeconds messages { body internal fromStaff source } } }";
 pub const STAFF_TICKET: &str = "query($t: ID!) { supportTicket(id: $t) { id status overdue firstResponseSeconds messages { body internal fromStaff source } booking { id status totalCents } } }";
@@ -28,7 +33,11 @@ pub async fn organisation(app: &TestApp, name: &str) -> Uuid {
     organisations::ActiveModel {
         id: Set(id),
         name: Set(name.to_owned()),
-        slug: Set(format!("{}-{}", name.to_lowercase().replace(' ', "-"), id.simple())),
+        slug: Set(format!(
+            "{}-{}",
+            name.to_lowercase().replace(' ', "-"),
+            id.simple()
+        )),
         currency: Set("USD".to_owned()),
         created_at: Set(now),
         updated_at: Set(now),
@@ -79,7 +88,12 @@ pub async fn showtime_of(app: &TestApp, org: Uuid) -> (String, Vec<String>) {
 }
 
 /// `token`'s confirmed booking of `seats`; (booking id, total).
-pub async fn confirmed(app: &TestApp, token: &str, showtime: &str, seats: &[String]) -> (String, i64) {
+pub async fn confirmed(
+    app: &TestApp,
+    token: &str,
+    showtime: &str,
+    seats: &[String],
+) -> (String, i64) {
     let held = app
         .ok(HOLD, json!({ "s": showtime, "seats": seats }), Some(token))
         .await;
@@ -90,7 +104,12 @@ pub async fn confirmed(app: &TestApp, token: &str, showtime: &str, seats: &[Stri
 }
 
 /// Opens a ticket for `token`, about `booking` when given; its id.
-pub async fn open_ticket(app: &TestApp, token: &str, subject: &str, booking: Option<&str>) -> String {
+pub async fn open_ticket(
+    app: &TestApp,
+    token: &str,
+    subject: &str,
+    booking: Option<&str>,
+) -> String {
     let data = app
         .ok(
             OPEN,

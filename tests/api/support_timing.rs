@@ -21,35 +21,59 @@ async fn first_response_time_is_kept_and_unanswered_tickets_past_the_target_are_
     let answered = open_ticket(&app, &buyer, "First", Some(&b1)).await;
     let waiting = open_ticket(&app, &buyer, "Second", Some(&b2)).await;
 
-    let fresh = app.ok(QUEUE, json!({ "f": { "overdue": true } }), Some(&agent)).await;
+    let fresh = app
+        .ok(QUEUE, json!({ "f": { "overdue": true } }), Some(&agent))
+        .await;
     assert!(ids(&fresh).is_empty(), "{fresh}");
 
     app.clock.advance(chrono::Duration::minutes(90));
-    let late = app.ok(QUEUE, json!({ "f": { "overdue": true } }), Some(&agent)).await;
+    let late = app
+        .ok(QUEUE, json!({ "f": { "overdue": true } }), Some(&agent))
+        .await;
     assert_eq!(ids(&late), [answered.clone(), waiting.clone()]);
-    assert!(late["supportQueue"].as_array().unwrap().iter().all(|t| t["overdue"] == true));
+    assert!(
+        late["supportQueue"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["overdue"] == true)
+    );
 
-    app.ok(REPLY, json!({ "t": answered, "b": "On it." }), Some(&agent)).await;
-    let read = app.ok(STAFF_TICKET, json!({ "t": answered }), Some(&agent)).await;
+    app.ok(REPLY, json!({ "t": answered, "b": "On it." }), Some(&agent))
+        .await;
+    let read = app
+        .ok(STAFF_TICKET, json!({ "t": answered }), Some(&agent))
+        .await;
     assert_eq!(read["supportTicket"]["firstResponseSeconds"], 90 * 60);
     assert_eq!(read["supportTicket"]["overdue"], false);
     // A later answer does not move the first response.
     app.clock.advance(chrono::Duration::minutes(10));
-    app.ok(REPLY, json!({ "t": answered, "b": "Done." }), Some(&agent)).await;
-    let read = app.ok(MY_TICKET, json!({ "t": answered }), Some(&buyer)).await;
+    app.ok(REPLY, json!({ "t": answered, "b": "Done." }), Some(&agent))
+        .await;
+    let read = app
+        .ok(MY_TICKET, json!({ "t": answered }), Some(&buyer))
+        .await;
     assert_eq!(read["myTicket"]["firstResponseSeconds"], 90 * 60);
 
-    let late = app.ok(QUEUE, json!({ "f": { "overdue": true } }), Some(&agent)).await;
-    assert_eq!(ids(&late), [waiting.clone()]);
-    let waiting_on_buyer = app
-        .ok(QUEUE, json!({ "f": { "statuses": ["WAITING_ON_CUSTOMER"] } }), Some(&agent))
+    let late = app
+        .ok(QUEUE, json!({ "f": { "overdue": true } }), Some(&agent))
         .await;
-    assert_eq!(ids(&waiting_on_buyer), [answered.clone()]);
+    assert_eq!(ids(&late), [waiting.as_str()]);
+    let waiting_on_buyer = app
+        .ok(
+            QUEUE,
+            json!({ "f": { "statuses": ["WAITING_ON_CUSTOMER"] } }),
+            Some(&agent),
+        )
+        .await;
+    assert_eq!(ids(&waiting_on_buyer), [answered.as_str()]);
 
     // Age: a ticket opened now is not older than an hour.
     let (b3, _) = confirmed(&app, &buyer, &showtime, &seats[2..3]).await;
     let newest = open_ticket(&app, &buyer, "Third", Some(&b3)).await;
-    let old = app.ok(QUEUE, json!({ "f": { "olderThanHours": 1 } }), Some(&agent)).await;
+    let old = app
+        .ok(QUEUE, json!({ "f": { "olderThanHours": 1 } }), Some(&agent))
+        .await;
     assert_eq!(ids(&old), [answered.clone(), waiting.clone()]);
     let all = app.ok(QUEUE, json!({ "f": null }), Some(&agent)).await;
     assert_eq!(ids(&all), [answered, waiting, newest]);
@@ -65,7 +89,12 @@ async fn resolved_tickets_are_closed_by_the_worker_after_the_configured_days() {
     let admin = app.admin().await;
     let buyer = app.customer("closing@buyer.test").await;
     let early = open_ticket(&app, &buyer, "Refund question", None).await;
-    app.ok(REPLY, json!({ "t": early, "b": "Answered in the FAQ." }), Some(&admin)).await;
+    app.ok(
+        REPLY,
+        json!({ "t": early, "b": "Answered in the FAQ." }),
+        Some(&admin),
+    )
+    .await;
     app.ok(RESOLVE, json!({ "t": early }), Some(&admin)).await;
 
     app.clock.advance(chrono::Duration::days(1));
@@ -76,9 +105,13 @@ async fn resolved_tickets_are_closed_by_the_worker_after_the_configured_days() {
     app.clock.advance(chrono::Duration::hours(25));
     let mut status = String::new();
     for _ in 0..100 {
-        status = sql_texts(&app, "SELECT status FROM support_tickets WHERE id = $1", [uuid(&early)])
-            .await
-            .remove(0);
+        status = sql_texts(
+            &app,
+            "SELECT status FROM support_tickets WHERE id = $1",
+            [uuid(&early)],
+        )
+        .await
+        .remove(0);
         if status == "closed" {
             break;
         }
@@ -92,7 +125,12 @@ async fn resolved_tickets_are_closed_by_the_worker_after_the_configured_days() {
     )
     .await;
     assert_eq!(closed_at, ["1"]);
-    let other = sql_texts(&app, "SELECT status FROM support_tickets WHERE id = $1", [uuid(&late)]).await;
+    let other = sql_texts(
+        &app,
+        "SELECT status FROM support_tickets WHERE id = $1",
+        [uuid(&late)],
+    )
+    .await;
     assert_eq!(other, ["resolved"]);
 
     // A closed ticket takes no more messages; a resolved one is reopened by an answer.

@@ -5,14 +5,14 @@
 
 use std::collections::HashMap;
 
+use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Form;
+use marquee_domain::Classify;
 use marquee_domain::ErrorKind;
 use marquee_domain::support::SupportError;
 use marquee_domain::support::inbound::{InboundMail, verify_signature};
-use marquee_domain::Classify;
 use secrecy::ExposeSecret;
 use serde_json::json;
 
@@ -69,11 +69,7 @@ fn refusal(e: &SupportError) -> Response {
         ErrorKind::NotFound => coded(StatusCode::NOT_ACCEPTABLE, "NOT_FOUND", &e.to_string()),
         ErrorKind::Forbidden => coded(StatusCode::NOT_ACCEPTABLE, "FORBIDDEN", &e.to_string()),
         ErrorKind::Conflict => coded(StatusCode::NOT_ACCEPTABLE, "CONFLICT", &e.to_string()),
-        ErrorKind::BadInput => coded(
-            StatusCode::NOT_ACCEPTABLE,
-            "BAD_USER_INPUT",
-            &e.to_string(),
-        ),
+        ErrorKind::BadInput => coded(StatusCode::NOT_ACCEPTABLE, "BAD_USER_INPUT", &e.to_string()),
         _ => {
             tracing::error!(error = ?e, "inbound support mail failed; the mail service will retry");
             coded(

@@ -10,7 +10,9 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
-use super::{ARTICLE_CATEGORIES, Article, ArticleInput, MAX_BODY, SupportError, SupportService, text};
+use super::{
+    ARTICLE_CATEGORIES, Article, ArticleInput, MAX_BODY, SupportError, SupportService, text,
+};
 use crate::events::{catalog_changed_row, insert_catalog_row};
 use crate::ids::{ArticleId, OrganisationId};
 use crate::organisations::audit::{self, AuditEntry};
@@ -104,7 +106,7 @@ impl SupportService {
         help_articles::Entity::update_many()
             .col_expr(
                 help_articles::Column::UpdatedAt,
-                Expr::col(help_articles::Column::UpdatedAt).into(),
+                Expr::col(help_articles::Column::UpdatedAt),
             )
             .filter(help_articles::Column::Id.eq(id.uuid()))
             .exec(&txn)

@@ -35,8 +35,14 @@ pub async fn build(
     let (Some(ticket_id), Some(message_id)) = (id("ticketId"), id("messageId")) else {
         return Ok(Err("the inbox entry names no ticket".into()));
     };
-    let reply_to = entry.data["replyTo"].as_str().unwrap_or_default().to_owned();
-    let Some(ticket) = support_tickets::Entity::find_by_id(ticket_id).one(db).await? else {
+    let reply_to = entry.data["replyTo"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let Some(ticket) = support_tickets::Entity::find_by_id(ticket_id)
+        .one(db)
+        .await?
+    else {
         return Ok(Err("the ticket is gone".into()));
     };
     let Some(message) = support_messages::Entity::find_by_id(message_id)

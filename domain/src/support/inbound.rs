@@ -30,7 +30,10 @@ pub fn verify_signature(
     now: i64,
     tolerance_secs: i64,
 ) -> Result<(), SignatureError> {
-    let signed_at: i64 = timestamp.trim().parse().map_err(|_| SignatureError::Stale)?;
+    let signed_at: i64 = timestamp
+        .trim()
+        .parse()
+        .map_err(|_| SignatureError::Stale)?;
     if (now - signed_at).abs() > tolerance_secs {
         return Err(SignatureError::Stale);
     }
@@ -127,7 +130,8 @@ impl SupportService {
         let body = answer_of(&mail.text);
         let body = super::text("text", &body, MAX_BODY)?;
         let ticket = self.ticket_of(row);
-        self.from_buyer(ticket, body, MessageSource::Email).await
+        self.append_buyer_message(ticket, body, MessageSource::Email)
+            .await
     }
 }
 
@@ -141,7 +145,10 @@ mod tests {
             token_from("Help <support+ab12@Help.Example>, x@y.z", "help.example"),
             Some("ab12".into())
         );
-        assert_eq!(token_from("support+ab12@other.example", "help.example"), None);
+        assert_eq!(
+            token_from("support+ab12@other.example", "help.example"),
+            None
+        );
         assert_eq!(token_from("support+a.b@help.example", "help.example"), None);
         assert_eq!(token_from("sales@help.example", "help.example"), None);
     }
@@ -156,7 +163,10 @@ mod tests {
     #[test]
     fn signatures_must_match_and_be_fresh() {
         let sig = sign(b"key", "1000", "tok");
-        assert_eq!(verify_signature(b"key", "1000", "tok", &sig, 1010, 300), Ok(()));
+        assert_eq!(
+            verify_signature(b"key", "1000", "tok", &sig, 1010, 300),
+            Ok(())
+        );
         assert_eq!(
             verify_signature(b"other", "1000", "tok", &sig, 1010, 300),
             Err(SignatureError::Mismatch)

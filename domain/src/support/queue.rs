@@ -4,16 +4,18 @@
 use marquee_entity::{organisation_members, support_tickets, users};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
 };
 
 use super::notify::tell_buyer;
 use super::tickets::{NewMessage, insert_message};
-use super::{MAX_BODY, Message, QueueFilter, SupportError, SupportService, Ticket, TicketStatus, text};
+use super::{
+    MAX_BODY, Message, QueueFilter, SupportError, SupportService, Ticket, TicketStatus, text,
+};
+use crate::ids::{TicketId, UserId};
 use crate::organisations::audit::{self, AuditEntry};
 use crate::organisations::{Staff, Visibility};
-use crate::ids::{TicketId, UserId};
 
 impl SupportService {
     /// The tickets the caller may see that pass `filter`, oldest first.
@@ -104,7 +106,7 @@ impl SupportService {
         let locked = support_tickets::Entity::update_many()
             .col_expr(
                 support_tickets::Column::UpdatedAt,
-                Expr::col(support_tickets::Column::UpdatedAt).into(),
+                Expr::col(support_tickets::Column::UpdatedAt),
             )
             .filter(support_tickets::Column::Id.eq(id.uuid()))
             .exec(txn)
@@ -152,7 +154,8 @@ impl SupportService {
             .exec(&txn)
             .await?;
         let after = self.ticket_of(self.row(&txn, id).await?);
-        self.audit(&txn, staff, "support.assign", &before, &after).await?;
+        self.audit(&txn, staff, "support.assign", &before, &after)
+            .await?;
         txn.commit().await?;
         Ok(after)
     }
@@ -170,8 +173,12 @@ impl SupportService {
         let now = self.clock.now();
         let txn = self.db.begin().await?;
         let before = self.for_write(staff, &txn, id).await?;
-        let message =
-            insert_message(&txn, NewMessage::staff(id, staff.user_id(), false, body), now).await?;
+        let message = insert_message(
+            &txn,
+            NewMessage::staff(id, staff.user_id(), false, body),
+            now,
+        )
+        .await?;
         support_tickets::Entity::update_many()
             .col_expr(
                 support_tickets::Column::Status,
@@ -229,8 +236,12 @@ impl SupportService {
         let now = self.clock.now();
         let txn = self.db.begin().await?;
         let ticket = self.for_write(staff, &txn, id).await?;
-        let message =
-            insert_message(&txn, NewMessage::staff(id, staff.user_id(), true, body), now).await?;
+        let message = insert_message(
+            &txn,
+            NewMessage::staff(id, staff.user_id(), true, body),
+            now,
+        )
+        .await?;
         audit::record(
             &txn,
             AuditEntry::new(
@@ -266,7 +277,8 @@ impl SupportService {
             .exec(&txn)
             .await?;
         let after = self.ticket_of(self.row(&txn, id).await?);
-        self.audit(&txn, staff, "support.resolve", &before, &after).await?;
+        self.audit(&txn, staff, "support.resolve", &before, &after)
+            .await?;
         txn.commit().await?;
         Ok(after)
     }

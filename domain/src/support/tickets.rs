@@ -64,7 +64,12 @@ impl SupportService {
         .insert(&txn)
         .await?;
         let ticket = self.ticket_of(row);
-        insert_message(&txn, NewMessage::buyer(&ticket, MessageSource::App, body), now).await?;
+        insert_message(
+            &txn,
+            NewMessage::buyer(&ticket, MessageSource::App, body),
+            now,
+        )
+        .await?;
         txn.commit().await?;
         Ok(ticket)
     }
@@ -126,11 +131,12 @@ impl SupportService {
     ) -> Result<Message, SupportError> {
         let body = text("body", body, MAX_BODY)?;
         let ticket = self.my_ticket(who, id).await?;
-        self.from_buyer(ticket, body, MessageSource::App).await
+        self.append_buyer_message(ticket, body, MessageSource::App)
+            .await
     }
 
     /// Appends the buyer's message and reopens the ticket, unless it is closed for good.
-    pub(super) async fn from_buyer(
+    pub(super) async fn append_buyer_message(
         &self,
         ticket: Ticket,
         body: String,

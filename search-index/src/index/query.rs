@@ -234,11 +234,11 @@ pub(super) fn autocomplete(f: &Fields, prefix: &str) -> Option<Box<dyn Query>> {
     }
     // The search box suggests titles and venues; help articles are found by searching.
     Some(Box::new(BooleanQuery::new(vec![
-        (Occur::Must, Box::new(BooleanQuery::new(any)) as Box<dyn Query>),
         (
-            Occur::MustNot,
-            term_query(f.kind, Kind::Article.as_str()),
+            Occur::Must,
+            Box::new(BooleanQuery::new(any)) as Box<dyn Query>,
         ),
+        (Occur::MustNot, term_query(f.kind, Kind::Article.as_str())),
     ])))
 }
 

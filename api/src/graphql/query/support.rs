@@ -138,7 +138,10 @@ impl SupportQuery {
         let f = filter.unwrap_or_default();
         let older_than = match f.older_than_hours {
             Some(h) if h < 0 => {
-                return Err(ApiError::bad_input("olderThanHours", "must not be negative"));
+                return Err(ApiError::bad_input(
+                    "olderThanHours",
+                    "must not be negative",
+                ));
             }
             Some(h) => Some(chrono::Duration::hours(i64::from(h))),
             None => None,
