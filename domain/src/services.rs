@@ -308,6 +308,7 @@ impl Services {
             config.support.clone(),
             bookings.clone(),
             discovery.clone(),
+            events.clone(),
             mail_wake.clone(),
             outbox_wake.clone(),
             config.email.max_per_recipient_hour,

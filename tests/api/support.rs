@@ -277,3 +277,43 @@ async fn a_buyer_reads_only_their_own_tickets_and_bad_input_is_refused_with_a_co
     };
     assert_eq!(status, 401);
 }
+
+#[tokio::test]
+async fn a_staff_reply_is_pushed_to_the_buyers_live_inbox() {
+    use futures_util::SinkExt;
+    use tokio_tungstenite::tungstenite::Message;
+
+    use crate::subscriptions::{connect, next_json};
+
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let buyer = app.customer("live-support@example.test").await;
+    let ticket = open_ticket(&app, &buyer, "Account locked", None).await;
+    let mut socket = connect(&app).await;
+    socket
+        .send(Message::text(
+            json!({ "type": "connection_init", "payload": { "token": buyer } }).to_string(),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        next_json(&mut socket).await.unwrap()["type"],
+        "connection_ack"
+    );
+    let sub = json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { notificationAdded { kind title body } }" } });
+    socket.send(Message::text(sub.to_string())).await.unwrap();
+    // Let the subscription start listening before the reply.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    app.ok(
+        REPLY,
+        json!({ "t": ticket, "b": "Unlocked it for you." }),
+        Some(&admin),
+    )
+    .await;
+    let pushed = next_json(&mut socket).await.expect("a push");
+    let n = &pushed["payload"]["data"]["notificationAdded"];
+    assert_eq!(n["kind"], "support.reply", "{pushed}");
+    assert_eq!(n["title"], "Reply to \"Account locked\"");
+    assert_eq!(n["body"], "Unlocked it for you.");
+}

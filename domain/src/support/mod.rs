@@ -23,6 +23,7 @@ use tokio::sync::Notify;
 use crate::booking::BookingService;
 use crate::clock::SharedClock;
 use crate::discovery::DiscoveryService;
+use crate::events::EventBus;
 use crate::ids::TicketId;
 
 pub use articles::seed_help_articles;
@@ -54,6 +55,7 @@ pub struct SupportService {
     settings: Arc<SupportSettings>,
     bookings: BookingService,
     discovery: DiscoveryService,
+    bus: Arc<dyn EventBus>,
     mail_wake: Arc<Notify>,
     outbox_wake: Arc<Notify>,
     email_hourly_cap: u32,
@@ -65,7 +67,7 @@ const MAX_SUBJECT: usize = 200;
 const MAX_BODY: usize = 10_000;
 
 impl SupportService {
-    /// Wires the service; `mail_wake` is told when a reply queued an email, `outbox_wake`
+    /// Wires the service; replies are pushed to live inboxes on `bus`; `mail_wake` is told when a reply queued an email, `outbox_wake`
     /// when an article change waits to reach the search index.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
@@ -74,6 +76,7 @@ impl SupportService {
         settings: SupportSettings,
         bookings: BookingService,
         discovery: DiscoveryService,
+        bus: Arc<dyn EventBus>,
         mail_wake: Arc<Notify>,
         outbox_wake: Arc<Notify>,
         email_hourly_cap: u32,
@@ -84,6 +87,7 @@ impl SupportService {
             settings: Arc::new(settings),
             bookings,
             discovery,
+            bus,
             mail_wake,
             outbox_wake,
             email_hourly_cap,

@@ -10,13 +10,33 @@ use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
 use uuid::Uuid;
 
 use super::{Message, REPLY_KIND, Ticket};
+use crate::events::{DomainEvent, EventBus};
+use crate::inbox::NOTIFICATION_ADDED;
 
 /// The inbox body shows this much of the reply.
 const PREVIEW_CHARS: usize = 200;
 
+/// Pushes a new inbox entry to the buyer's live inbox; best effort, as the inbox is the
+/// record.
+pub(super) async fn push(bus: &dyn EventBus, entry: &notifications::Model) {
+    let event = DomainEvent {
+        // Not an outbox row: no id to deduplicate by (a push is sent once).
+        id: 0,
+        topic: NOTIFICATION_ADDED.to_owned(),
+        key: entry.user_id.to_string(),
+        payload: serde_json::json!({ "id": entry.id }),
+        created_at: entry.created_at,
+        seats: None,
+        trace_parent: None,
+    };
+    if let Err(e) = bus.publish(&[event]).await {
+        tracing::warn!(error = %e, "could not push a support reply to the inbox");
+    }
+}
+
 /// Writes the inbox entry of `message` (a staff reply in `ticket`) and queues its email,
-/// whose replies go to `reply_to`; returns whether an email was queued (the hourly cap per
-/// address may keep it to the inbox).
+/// whose replies go to `reply_to`; returns the entry and whether an email was queued (the
+/// hourly cap per address may keep it to the inbox).
 pub(super) async fn tell_buyer(
     conn: &impl ConnectionTrait,
     ticket: &Ticket,
@@ -24,7 +44,7 @@ pub(super) async fn tell_buyer(
     reply_to: String,
     now: DateTime<Utc>,
     email_hourly_cap: u32,
-) -> Result<bool, DbErr> {
+) -> Result<(notifications::Model, bool), DbErr> {
     let mut preview: String = message.body.chars().take(PREVIEW_CHARS).collect();
     if message.body.chars().count() > PREVIEW_CHARS {
         preview.push('…');
@@ -57,7 +77,13 @@ pub(super) async fn tell_buyer(
     })
     .exec(conn)
     .await?;
-    let queued =
-        crate::mail::queue_emails(conn, &[entry], &HashMap::new(), now, email_hourly_cap).await?;
-    Ok(queued > 0)
+    let queued = crate::mail::queue_emails(
+        conn,
+        std::slice::from_ref(&entry),
+        &HashMap::new(),
+        now,
+        email_hourly_cap,
+    )
+    .await?;
+    Ok((entry, queued > 0))
 }

@@ -8,7 +8,7 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use super::notify::tell_buyer;
+use super::notify::{push, tell_buyer};
 use super::tickets::{NewMessage, insert_message};
 use super::{
     MAX_BODY, Message, QueueFilter, SupportError, SupportService, Ticket, TicketStatus, text,
@@ -194,7 +194,7 @@ impl SupportService {
             .await?;
         let row = self.row(&txn, id).await?;
         let after = self.ticket_of(row.clone());
-        let emailed = tell_buyer(
+        let (entry, emailed) = tell_buyer(
             &txn,
             &after,
             &message,
@@ -221,6 +221,7 @@ impl SupportService {
         if emailed {
             self.mail_wake.notify_one();
         }
+        push(self.bus.as_ref(), &entry).await;
         Ok(message)
     }
 
