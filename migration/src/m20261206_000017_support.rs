@@ -150,14 +150,10 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for t in [
-            HelpArticles::Table.into_iden(),
-            SupportMessages::Table.into_iden(),
-            SupportTickets::Table.into_iden(),
-        ] {
-            m.drop_table(Table::drop().table(t).to_owned()).await?;
-        }
-        Ok(())
+        // The tickets and messages tables stay (in their new shape): the first schema's
+        // migration owns them and drops them when it is rolled back.
+        m.drop_table(Table::drop().table(HelpArticles::Table).to_owned())
+            .await
     }
 }
 
