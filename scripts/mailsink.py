@@ -52,6 +52,7 @@ def parse(envelope):
         "from": str(msg.get("From", "")),
         "to": str(msg.get("To", "")),
         "subject": str(msg.get("Subject", "")),
+        "reply_to": str(msg.get("Reply-To", "")),
         "message_id": str(msg.get("Message-ID", "")),
         "text": "",
         "html": "",

@@ -188,6 +188,18 @@ pub struct Settings {
     pub reminder_lead_minutes: u32,
     /// Most emails sent to one address in an hour, booking confirmations aside.
     pub email_max_per_recipient_hour: u32,
+    /// Buyers answer support emails at `support+TOKEN@` this domain (routed by the
+    /// inbound-mail service to `POST /support/inbound`).
+    pub support_reply_domain: String,
+    /// Signing key of `POST /support/inbound` (Mailgun's webhook signing key); without it
+    /// inbound mail is refused.
+    pub support_inbound_secret: Option<SecretString>,
+    /// Days a resolved ticket waits for the buyer before it is closed.
+    pub support_close_after_days: u32,
+    /// Hours within which staff should first answer a ticket; later ones are flagged overdue.
+    pub support_first_response_target_hours: u32,
+    /// How often resolved tickets are looked at for closing.
+    pub support_close_scan_seconds: u32,
     /// Refuse requests past the `rate_limit_*` limits (`false`: no rate limits at all).
     pub rate_limits: bool,
     /// Proxies (addresses or CIDR blocks) whose `X-Forwarded-For` names the client.
@@ -311,6 +323,11 @@ impl Default for Settings {
             email_lease_seconds: 60,
             reminder_lead_minutes: 180,
             email_max_per_recipient_hour: 10,
+            support_reply_domain: "marquee.localhost".into(),
+            support_inbound_secret: None,
+            support_close_after_days: 7,
+            support_first_response_target_hours: 24,
+            support_close_scan_seconds: 60,
             rate_limits: true,
             trusted_proxies: TrustedProxies::default(),
             rate_limit_login: Rate::per(20, 10 * MINUTE),
@@ -674,6 +691,31 @@ impl Settings {
                 "email_lease_seconds",
                 "must be at least 2, and email_retry_base_seconds at least 1",
             ));
+        }
+        let domain = &self.support_reply_domain;
+        if domain.is_empty()
+            || domain.len() > 253
+            || !domain.contains('.')
+            || !domain
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        {
+            return Err(invalid(
+                "support_reply_domain",
+                "must be a domain name like `help.example.com`",
+            ));
+        }
+        if self.support_close_after_days == 0 {
+            return Err(invalid("support_close_after_days", "must be at least 1"));
+        }
+        if self.support_first_response_target_hours == 0 {
+            return Err(invalid(
+                "support_first_response_target_hours",
+                "must be at least 1",
+            ));
+        }
+        if self.support_close_scan_seconds == 0 {
+            return Err(invalid("support_close_scan_seconds", "must be at least 1"));
         }
         crate::feed::validate(self)?;
         Ok(())

@@ -15,6 +15,7 @@ use marquee_domain::mail::{EmailSettings, FileMailer, MailObserver, Mailer, Smtp
 use marquee_domain::payments::{FakeGateway, PaymentGateway};
 use marquee_domain::rate_limit::{RateLimitStore, RateLimiter, RedisRateLimits};
 use marquee_domain::replica::ReplicaSettings;
+use marquee_domain::support::SupportSettings;
 use marquee_domain::waiting_room::WaitingRoomSettings;
 use marquee_domain::{DomainConfig, Services};
 use secrecy::ExposeSecret;
@@ -146,6 +147,13 @@ pub async fn start_services(
                 max_lag: std::time::Duration::from_millis(settings.database_read_max_lag_ms),
             }),
         feed: crate::feed::feed_config(settings, metrics),
+        support: SupportSettings {
+            close_after: Duration::days(i64::from(settings.support_close_after_days)),
+            first_response_target: Duration::hours(i64::from(
+                settings.support_first_response_target_hours,
+            )),
+            reply_domain: settings.support_reply_domain.to_ascii_lowercase(),
+        },
     };
     Services::start(config)
         .await
@@ -255,6 +263,14 @@ impl Application {
                     .clone()
                     .run(std::time::Duration::from_secs(1)),
             );
+            tokio::spawn(
+                services
+                    .support
+                    .clone()
+                    .run_closing(std::time::Duration::from_secs(u64::from(
+                        settings.support_close_scan_seconds,
+                    ))),
+            );
             if let Some(exporter) = &services.exporter {
                 tokio::spawn(exporter.clone().run(std::time::Duration::from_millis(250)));
             }
@@ -306,6 +322,7 @@ impl Application {
             webhooks: WebhookSettings {
                 secret: settings.stripe_webhook_secret.clone(),
                 tolerance_secs: i64::from(settings.webhook_tolerance_seconds),
+                support_inbound_secret: settings.support_inbound_secret.clone(),
             },
         };
         let listener = TcpListener::bind(settings.bind)

@@ -94,6 +94,10 @@ typed_id!(/// A review of a movie.
     ReviewId, "review");
 typed_id!(/// A promotion code.
     PromotionId, "promotion");
+typed_id!(/// A buyer's support ticket.
+    TicketId, "support ticket");
+typed_id!(/// A help-center article.
+    ArticleId, "help article");
 typed_id!(/// A theatre chain or promoter.
     OrganisationId, "organisation");
 typed_id!(/// A gift card an organisation issued.

@@ -30,6 +30,7 @@ pub mod redis_store;
 pub mod replica;
 pub mod reviews;
 pub mod services;
+pub mod support;
 pub mod trace;
 pub mod waiting_room;
 pub mod waitlist;

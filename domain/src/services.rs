@@ -26,6 +26,7 @@ use crate::payments::PaymentGateway;
 use crate::redis_store::RedisStore;
 use crate::replica::{ReadPool, ReplicaSettings};
 use crate::reviews::ReviewService;
+use crate::support::{SupportService, SupportSettings};
 use crate::waiting_room::{
     InProcessWaitingRoom, RedisWaitingRoom, WaitingRoomService, WaitingRoomSettings,
     WaitingRoomStore,
@@ -72,6 +73,8 @@ pub struct DomainConfig {
     pub read_replica: Option<ReplicaSettings>,
     /// The event feed to Kafka, when it is on.
     pub feed: Option<FeedConfig>,
+    /// The help center's waits and reply address.
+    pub support: SupportSettings,
 }
 
 /// The event feed's settings.
@@ -182,6 +185,8 @@ pub struct Services {
     pub waitlist_offers: WaitlistWorker,
     /// Search over the catalog (its listener is spawned by the server).
     pub discovery: DiscoveryService,
+    /// Help articles and support tickets (its closing worker is spawned by the server).
+    pub support: SupportService,
     /// Where published domain events can be heard.
     pub events: Arc<dyn EventBus>,
     /// Movie and event listings by city and date, cached.
@@ -317,6 +322,18 @@ impl Services {
             buyer_caps: config.booking.buyer_caps,
         };
         let waitlist_wake = Arc::new(Notify::new());
+        let discovery = DiscoveryService::new(db.clone(), clock.clone(), Arc::new(search));
+        let support = SupportService::new(
+            db.clone(),
+            clock.clone(),
+            config.support.clone(),
+            bookings.clone(),
+            discovery.clone(),
+            events.clone(),
+            mail_wake.clone(),
+            outbox_wake.clone(),
+            config.email.max_per_recipient_hour,
+        );
         Ok(Arc::new(Self {
             waitlist: WaitlistService::new(
                 db.clone(),
@@ -390,7 +407,8 @@ impl Services {
                 ),
             ),
             gift_cards: GiftCardService::new(db.clone(), clock.clone()),
-            discovery: DiscoveryService::new(db.clone(), clock.clone(), Arc::new(search)),
+            discovery,
+            support,
             accounts: AccountService::new(
                 db.clone(),
                 clock.clone(),

@@ -9,6 +9,7 @@ pub mod emails;
 pub mod events;
 pub mod gift_card_entries;
 pub mod gift_cards;
+pub mod help_articles;
 pub mod movies;
 pub mod notifications;
 pub mod organisation_invitations;

@@ -19,6 +19,7 @@ mod m20261206_000014_payment_trace;
 mod m20261206_000015_organisations;
 mod m20261206_000018_waitlist_alerts;
 mod m20261206_000019_gift_cards;
+mod m20261206_000017_support;
 
 /// Every migration of the Marquee schema, oldest first.
 pub struct Migrator;
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000015_organisations::Migration),
             Box::new(m20261206_000018_waitlist_alerts::Migration),
             Box::new(m20261206_000019_gift_cards::Migration),
+            Box::new(m20261206_000017_support::Migration),
         ]
     }
 }

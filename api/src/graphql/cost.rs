@@ -26,7 +26,7 @@ pub enum CostClass {
     Review,
     /// `enterWaitingRoom`.
     WaitingRoom,
-    /// `search`, `autocomplete`.
+    /// `search`, `autocomplete`, `searchHelp`.
     Search,
     /// `giftCardBalance`: codes are guessed only by trying them.
     GiftCard,
@@ -72,7 +72,7 @@ impl CostClass {
             "checkout" | "confirmCheckout" => Self::Checkout,
             "addReview" | "updateReview" => Self::Review,
             "enterWaitingRoom" => Self::WaitingRoom,
-            "search" | "autocomplete" => Self::Search,
+            "search" | "autocomplete" | "searchHelp" => Self::Search,
             "giftCardBalance" => Self::GiftCard,
             _ => return None,
         })

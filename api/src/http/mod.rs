@@ -10,6 +10,7 @@ mod health;
 mod observe;
 pub mod rate_limit;
 pub mod serve;
+mod support_inbound;
 pub mod web_app;
 mod webhooks;
 mod ws;
@@ -77,6 +78,8 @@ pub struct WebhookSettings {
     pub secret: Option<secrecy::SecretString>,
     /// Largest accepted age of a signature.
     pub tolerance_secs: i64,
+    /// Signing key of inbound support mail; without one, it is refused.
+    pub support_inbound_secret: Option<secrecy::SecretString>,
 }
 
 /// The full router.
@@ -90,6 +93,10 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .route("/metrics", get(health::metrics))
         .route("/webhooks/stripe", axum::routing::post(webhooks::stripe))
         .route("/alerts/unsubscribe", get(alerts::unsubscribe))
+        .route(
+            "/support/inbound",
+            axum::routing::post(support_inbound::receive),
+        )
         .route(
             "/fake-gateway/authenticate",
             axum::routing::post(fake_gateway::authenticate),

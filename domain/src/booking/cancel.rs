@@ -129,6 +129,7 @@ impl BookingService {
                 reason: format!("cancelled by the buyer; {amount} refunded"),
                 event_reason: None,
                 refund_reason: "cancelled by the buyer",
+                alongside: None,
             },
         )
         .await
@@ -136,7 +137,7 @@ impl BookingService {
 
     /// Ends a confirmed booking: seats back on sale, tickets void, the events written, and
     /// `amount` refunded.
-    async fn end_confirmed(
+    pub(super) async fn end_confirmed(
         &self,
         booking: Booking,
         amount: i64,
@@ -213,6 +214,9 @@ impl BookingService {
             ),
             _ => None,
         };
+        if let Some(record) = ending.alongside {
+            record.write(&txn, refund).await?;
+        }
         txn.commit().await?;
         self.outbox_wake.notify_one();
         if let Some(refund) = refund {
@@ -225,12 +229,26 @@ impl BookingService {
 }
 
 /// How a confirmed booking ends.
-struct Ending {
-    status: BookingStatus,
-    reason: String,
+pub(super) struct Ending {
+    pub(super) status: BookingStatus,
+    pub(super) reason: String,
     /// For the status event, when it is not the buyer's doing.
-    event_reason: Option<&'static str>,
-    refund_reason: &'static str,
+    pub(super) event_reason: Option<&'static str>,
+    pub(super) refund_reason: &'static str,
+    /// Written in the same transaction (staff refunds: the ticket's record, the audit log).
+    pub(super) alongside: Option<Box<dyn AlongsideEnding>>,
+}
+
+/// What a staff action writes beside the end of a booking, in its transaction, so that the
+/// refund and its record commit together or not at all.
+#[async_trait::async_trait]
+pub trait AlongsideEnding: Send {
+    /// Writes on `txn`; `refund` is the pending refund written, when money is owed back.
+    async fn write(
+        self: Box<Self>,
+        txn: &sea_orm::DatabaseTransaction,
+        refund: Option<Uuid>,
+    ) -> Result<(), sea_orm::DbErr>;
 }
 
 /// Why a booking of a cancelled showtime ended, as its status event says.
@@ -280,6 +298,7 @@ impl BookingService {
                             .into(),
                         event_reason: Some(SHOWTIME_CANCELLED_REASON),
                         refund_reason: "showtime cancelled",
+                        alongside: None,
                     },
                 )
                 .await?;

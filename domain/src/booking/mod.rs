@@ -24,11 +24,12 @@ mod seat_audit;
 mod seat_prices;
 mod settle;
 mod showtime_bookings;
+mod staff_refund;
 mod types;
 
 pub use authentication::{PaymentState, PaymentView};
 pub use buyer_caps::BuyerCaps;
-pub use cancel::{CancellationQuote, RefundQuote, SHOWTIME_CANCELLED_REASON};
+pub use cancel::{AlongsideEnding, CancellationQuote, RefundQuote, SHOWTIME_CANCELLED_REASON};
 pub use checkout::{CheckoutInput, CheckoutQuote};
 pub use error::{BookingError, PromoRefusal};
 pub use events::{EventOutcome, GatewayEvent, GatewayEventKind};

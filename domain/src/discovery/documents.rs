@@ -238,6 +238,7 @@ pub(super) async fn all<C: ConnectionTrait>(
         docs.push(theatre_doc(t));
     }
     with_sales(&mut docs, &tickets_sold(db, now, None).await?);
+    docs.extend(super::articles::all(db).await?);
     Ok(docs)
 }
 

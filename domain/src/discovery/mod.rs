@@ -4,6 +4,7 @@
 //! about a relay pass after its commit, and the passing of time moves titles through their
 //! two-week window and takes in sales that waited for their turn.
 
+mod articles;
 mod cache;
 mod documents;
 mod feed;
@@ -15,7 +16,7 @@ mod window;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use marquee_search::index::{Hit, SearchError, SearchIndex, SearchRequest, Suggestion};
+use marquee_search::index::{Hit, Kind, SearchError, SearchIndex, SearchRequest, Suggestion};
 use sea_orm::{DatabaseConnection, DbErr};
 use tokio::sync::Notify;
 
@@ -140,7 +141,11 @@ impl DiscoveryService {
     }
 
     /// Ranked hits.
-    pub async fn search(&self, request: SearchRequest) -> Result<Vec<Hit>, DiscoveryError> {
+    pub async fn search(&self, mut request: SearchRequest) -> Result<Vec<Hit>, DiscoveryError> {
+        if request.filters.kinds.is_empty() {
+            // Help articles only when asked for: a title search never lists them.
+            request.filters.kinds = vec![Kind::Movie, Kind::Event, Kind::Theatre];
+        }
         if request.text.chars().count() > 200 {
             return Err(DiscoveryError::BadInput {
                 field: "query",

@@ -25,6 +25,8 @@ pub(super) struct Changes {
     movies: BTreeSet<Uuid>,
     events: BTreeSet<Uuid>,
     theatres: BTreeSet<Uuid>,
+    /// Help articles written, published or withdrawn.
+    articles: BTreeSet<Uuid>,
     /// Showtimes added, moved or cancelled: their titles.
     showtimes: BTreeSet<Uuid>,
     /// Showtimes that sold tickets: their titles, in their turn.
@@ -48,6 +50,7 @@ impl Changes {
                 Some("movie") => self.movies.insert(id),
                 Some("event") => self.events.insert(id),
                 Some("theatre") => self.theatres.insert(id),
+                Some("article") => self.articles.insert(id),
                 _ => false,
             },
             SHOWTIME_ADDED | SHOWTIME_CHANGED | SHOWTIME_UPDATED | SHOWTIME_CANCELLED => {
@@ -66,9 +69,30 @@ impl Changes {
         self.movies.extend(other.movies);
         self.events.extend(other.events);
         self.theatres.extend(other.theatres);
+        self.articles.extend(other.articles);
         self.showtimes.extend(other.showtimes);
         self.sold.extend(other.sold);
         self.rebuild |= other.rebuild;
+    }
+}
+
+impl DiscoveryService {
+    /// Rewrites the articles `changes` touched; whether there were any.
+    async fn apply_articles(&self, changes: &Changes) -> Result<bool, DiscoveryError> {
+        if changes.articles.is_empty() {
+            return Ok(false);
+        }
+        let ids: Vec<Uuid> = changes.articles.iter().copied().collect();
+        let (docs, gone) = super::articles::some(&self.db, &ids).await?;
+        let index = self.index.clone();
+        tokio::task::spawn_blocking(move || {
+            index.upsert(&docs)?;
+            index.remove(&gone)
+        })
+        .await
+        .map_err(|_| DiscoveryError::Task)??;
+        self.invalidate();
+        Ok(true)
     }
 }
 
@@ -104,6 +128,7 @@ impl DiscoveryService {
         changes: &Changes,
     ) -> Result<bool, DiscoveryError> {
         let now = self.clock.now();
+        let articles_written = self.apply_articles(changes).await?;
         let mut titles = Titles::default();
         let mut for_sales = Vec::new();
         titles.movies.extend(&changes.movies);
@@ -145,7 +170,7 @@ impl DiscoveryService {
             if let Some(sweep) = &sweep {
                 progress.window.swept(sweep);
             }
-            return Ok(false);
+            return Ok(articles_written);
         }
         let movies: Vec<Uuid> = titles.movies.iter().copied().collect();
         let events: Vec<Uuid> = titles.events.iter().copied().collect();

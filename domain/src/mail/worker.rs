@@ -165,37 +165,24 @@ impl EmailWorker {
     }
 
     async fn deliver(&self, email: emails::Model) -> Result<(), DbErr> {
-        let built = match email.booking_id {
-            Some(booking) => content::load(&self.db, booking).await?.map_or_else(
-                || Err("the booking no longer exists".to_owned()),
-                |ctx| {
-                    self.renderer
-                        .render(
-                            &email.kind,
+        let built = if crate::support::email::is_support_kind(&email.kind) {
+            crate::support::email::build(&self.db, &email, &self.settings.from).await?
+        } else if email.booking_id.is_none() && email.kind == crate::alerts::ON_SALE_KIND {
+            super::alert::load(&self.db, &email.dedupe_key, &self.settings.public_url)
+                .await?
+                .map_or_else(
+                    || Err("the alert no longer exists".to_owned()),
+                    |ctx| {
+                        super::alert::render(
                             &email.recipient,
                             &email.message_id,
                             &self.settings.from,
                             &ctx,
                         )
-                        .map_err(|e| e.to_string())
-                },
-            ),
-            None if email.kind == crate::alerts::ON_SALE_KIND => {
-                super::alert::load(&self.db, &email.dedupe_key, &self.settings.public_url)
-                    .await?
-                    .map_or_else(
-                        || Err("the alert no longer exists".to_owned()),
-                        |ctx| {
-                            super::alert::render(
-                                &email.recipient,
-                                &email.message_id,
-                                &self.settings.from,
-                                &ctx,
-                            )
-                        },
-                    )
-            }
-            None => Err("no booking to write about".to_owned()),
+                    },
+                )
+        } else {
+            self.booking_message(&email).await?
         };
         let outcome = match built {
             Ok(message) => self.send_within_half_the_lease(message).await,
@@ -245,6 +232,30 @@ impl EmailWorker {
             observe(label);
         }
         Ok(())
+    }
+
+    /// A booking email, rendered from the booking as it is now.
+    async fn booking_message(
+        &self,
+        email: &emails::Model,
+    ) -> Result<Result<lettre::Message, String>, DbErr> {
+        Ok(match email.booking_id {
+            Some(booking) => content::load(&self.db, booking).await?.map_or_else(
+                || Err("the booking no longer exists".to_owned()),
+                |ctx| {
+                    self.renderer
+                        .render(
+                            &email.kind,
+                            &email.recipient,
+                            &email.message_id,
+                            &self.settings.from,
+                            &ctx,
+                        )
+                        .map_err(|e| e.to_string())
+                },
+            ),
+            None => Err("no booking to write about".to_owned()),
+        })
     }
 
     /// Sends, giving up (to retry later) once half the lease has gone: the transport bounds

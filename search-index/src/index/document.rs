@@ -14,6 +14,8 @@ pub enum Kind {
     Event,
     /// A venue.
     Theatre,
+    /// A help-center article (never a hit unless asked for by kind).
+    Article,
 }
 
 impl Kind {
@@ -23,6 +25,7 @@ impl Kind {
             Self::Movie => "movie",
             Self::Event => "event",
             Self::Theatre => "theatre",
+            Self::Article => "article",
         }
     }
 
@@ -32,12 +35,13 @@ impl Kind {
             Self::Movie => 1,
             Self::Event => 2,
             Self::Theatre => 3,
+            Self::Article => 4,
         }
     }
 
     /// From its number in the kind column.
     pub(super) fn from_code(code: u64) -> Option<Self> {
-        [Self::Movie, Self::Event, Self::Theatre]
+        [Self::Movie, Self::Event, Self::Theatre, Self::Article]
             .into_iter()
             .find(|kind| kind.code() == code)
     }
@@ -48,6 +52,7 @@ impl Kind {
             "movie" => Some(Self::Movie),
             "event" => Some(Self::Event),
             "theatre" => Some(Self::Theatre),
+            "article" => Some(Self::Article),
             _ => None,
         }
     }
@@ -97,7 +102,7 @@ pub(super) fn boost(d: &SearchDoc) -> f64 {
     let rated = d
         .rating
         .map_or(1.0, |r| 1.0 + 0.1 * (r.clamp(1.0, 5.0) - 3.0));
-    let playing = if d.kind != Some(Kind::Theatre) && !d.dates.is_empty() {
+    let playing = if matches!(d.kind, Some(Kind::Movie | Kind::Event)) && !d.dates.is_empty() {
         1.15
     } else {
         1.0

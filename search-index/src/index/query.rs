@@ -232,7 +232,14 @@ pub(super) fn autocomplete(f: &Fields, prefix: &str) -> Option<Box<dyn Query>> {
             FuzzyTermQuery::new_prefix(Term::from_field_text(f.title, last), 0, false);
         any.push((Occur::Should, Box::new(word_prefix)));
     }
-    Some(Box::new(BooleanQuery::new(any)))
+    // The search box suggests titles and venues; help articles are found by searching.
+    Some(Box::new(BooleanQuery::new(vec![
+        (
+            Occur::Must,
+            Box::new(BooleanQuery::new(any)) as Box<dyn Query>,
+        ),
+        (Occur::MustNot, term_query(f.kind, Kind::Article.as_str())),
+    ])))
 }
 
 /// Longest snippet, in characters (Tantivy's default).

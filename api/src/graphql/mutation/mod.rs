@@ -10,6 +10,7 @@ mod gift_cards;
 mod inbox;
 mod organisations;
 mod reviews;
+mod support;
 mod waiting_room;
 mod waitlist;
 
@@ -27,6 +28,7 @@ pub struct Mutation(
     inbox::InboxMutation,
     organisations::OrganisationMutation,
     reviews::ReviewMutation,
+    support::SupportMutation,
     waiting_room::WaitingRoomMutation,
     waitlist::WaitlistMutation,
 );

@@ -11,6 +11,7 @@ mod organisations;
 mod promotions;
 mod reviews;
 mod search;
+mod support;
 mod waiting_room;
 mod waitlist;
 
@@ -30,6 +31,7 @@ pub struct Query(
     promotions::PromotionQuery,
     reviews::ReviewQuery,
     search::SearchQuery,
+    support::SupportQuery,
     waiting_room::WaitingRoomQuery,
     waitlist::WaitlistQuery,
 );

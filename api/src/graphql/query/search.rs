@@ -76,11 +76,13 @@ pub struct Suggestion {
     pub title: String,
 }
 
-fn kind_of(k: Kind) -> SearchKind {
+fn kind_of(k: Kind) -> Option<SearchKind> {
     match k {
-        Kind::Movie => SearchKind::Movie,
-        Kind::Event => SearchKind::Event,
-        Kind::Theatre => SearchKind::Theatre,
+        Kind::Movie => Some(SearchKind::Movie),
+        Kind::Event => Some(SearchKind::Event),
+        Kind::Theatre => Some(SearchKind::Theatre),
+        // Help articles have a search of their own.
+        Kind::Article => None,
     }
 }
 
@@ -217,10 +219,12 @@ impl SearchQuery {
             .autocomplete(prefix, first as usize)
             .await?
             .into_iter()
-            .map(|s| Suggestion {
-                id: ID(s.id),
-                kind: kind_of(s.kind),
-                title: s.title,
+            .filter_map(|s| {
+                Some(Suggestion {
+                    kind: kind_of(s.kind)?,
+                    id: ID(s.id),
+                    title: s.title,
+                })
             })
             .collect())
     }
@@ -237,6 +241,7 @@ async fn items(ctx: &Context<'_>, page: Vec<(usize, Hit)>) -> ApiResult<Vec<(usi
                 Kind::Movie => HitRef::Movie(MovieId::parse(&hit.id).ok()?),
                 Kind::Event => HitRef::Event(EventId::parse(&hit.id).ok()?),
                 Kind::Theatre => HitRef::Theatre(TheatreId::parse(&hit.id).ok()?),
+                Kind::Article => return None,
             };
             Some((i, hit, found))
         })
