@@ -144,6 +144,7 @@ pub async fn start_services(
                 max_lag: std::time::Duration::from_millis(settings.database_read_max_lag_ms),
             }),
         feed: crate::feed::feed_config(settings, metrics),
+        analytics_rollups: settings.analytics_rollups,
     };
     Services::start(config)
         .await
@@ -202,7 +203,7 @@ impl Application {
         }
         tokio::spawn(services.discovery.clone().run(listener));
         // Workers: publish the outbox, write inbox entries and emails from it, release lapsed holds, settle payments whose outcome
-        // was unknown, end the bookings of cancelled shows, send email, export the outbox to the event feed (when it is on). Any number
+        // was unknown, end the bookings of cancelled shows, send email, export the outbox to the event feed (when it is on), keep the sales rollups current (when they are on). Any number
         // of instances may run them; they coordinate through the database.
         if settings.run_workers {
             services.lane.spawn(
@@ -241,6 +242,9 @@ impl Application {
                     .clone()
                     .run(std::time::Duration::from_secs(1)),
             );
+            if let Some(rollups) = &services.rollups {
+                tokio::spawn(rollups.clone().run(std::time::Duration::from_millis(500)));
+            }
             if let Some(exporter) = &services.exporter {
                 tokio::spawn(exporter.clone().run(std::time::Duration::from_millis(250)));
             }

@@ -4,6 +4,7 @@
 //! area. Adapters for the outside world (database, Redis, clock) sit behind small ports.
 
 pub mod accounts;
+pub mod analytics;
 pub mod backlog;
 pub mod booking;
 pub mod cache;

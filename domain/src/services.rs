@@ -19,6 +19,7 @@ use crate::events::{EventBus, Fanout, InProcessBus, LiveLane, OutboxRelay, Redis
 use crate::feed::{FeedObserver, KafkaSettings, KafkaSink, OutboxExporter};
 use crate::inbox::{InboxDeriver, InboxService};
 use crate::mail::{EmailSettings, EmailWorker, Mailer};
+use crate::analytics::{AnalyticsService, RollupWorker};
 use crate::organisations::OrganisationService;
 use crate::payments::PaymentGateway;
 use crate::redis_store::RedisStore;
@@ -67,6 +68,8 @@ pub struct DomainConfig {
     pub read_replica: Option<ReplicaSettings>,
     /// The event feed to Kafka, when it is on.
     pub feed: Option<FeedConfig>,
+    /// Whether the sales rollups are kept current from the outbox.
+    pub analytics_rollups: bool,
 }
 
 /// The event feed's settings.
@@ -163,6 +166,10 @@ pub struct Services {
     pub reviews: ReviewService,
     /// Organisations, their staff and the audit log.
     pub organisations: OrganisationService,
+    /// Sales reports over the rollups.
+    pub analytics: AnalyticsService,
+    /// Keeps the sales rollups current, when they are on (spawned by the server).
+    pub rollups: Option<RollupWorker>,
     /// The waiting rooms of hot showtimes.
     pub waiting_rooms: WaitingRoomService,
     /// Search over the catalog (its listener is spawned by the server).
@@ -320,8 +327,13 @@ impl Services {
                     outbox_wake,
                     derive_wake.clone(),
                 );
-                if exporter.is_some() {
+                let relay = if exporter.is_some() {
                     relay.keeping_rows_for_the_feed()
+                } else {
+                    relay
+                };
+                if config.analytics_rollups {
+                    relay.keeping_rows_for_the_rollups()
                 } else {
                     relay
                 }
@@ -341,6 +353,10 @@ impl Services {
             inbox: InboxService::new(db.clone(), clock.clone()),
             reviews: ReviewService::new(db.clone(), clock.clone(), listings.clone()),
             organisations: OrganisationService::new(db.clone(), clock.clone()),
+            analytics: AnalyticsService::new(db.clone()),
+            rollups: config
+                .analytics_rollups
+                .then(|| RollupWorker::new(worker_db.clone(), clock.clone())),
             discovery: DiscoveryService::new(db.clone(), clock.clone(), Arc::new(search)),
             accounts: AccountService::new(
                 db.clone(),

@@ -17,6 +17,7 @@ mod m20261206_000012_trace_context;
 mod m20261206_000013_outbox_exported;
 mod m20261206_000014_payment_trace;
 mod m20261206_000015_organisations;
+mod m20261206_000016_analytics;
 
 /// Every migration of the Marquee schema, oldest first.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000013_outbox_exported::Migration),
             Box::new(m20261206_000014_payment_trace::Migration),
             Box::new(m20261206_000015_organisations::Migration),
+            Box::new(m20261206_000016_analytics::Migration),
         ]
     }
 }

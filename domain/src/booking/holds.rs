@@ -22,7 +22,7 @@ use crate::catalog::{SeatStatus, ShowtimeStatus};
 use crate::clock::SharedClock;
 use crate::clock_skew::SkewGuard;
 use crate::db::is_unique_violation;
-use crate::events::{SeatChange, booking_status_row, seat_changes_row};
+use crate::events::{SeatChange, hold_placed_row, seat_changes_row};
 use crate::ids::{BookingId, SeatId, ShowtimeId};
 use crate::payments::{CircuitBreaker, PaymentGateway};
 use crate::waiting_room::{Admission, WaitingRoomService};
@@ -260,6 +260,7 @@ impl BookingService {
             &showtime,
             &priced,
             req.idempotency_key.clone(),
+            matches!(admission, Admission::Spent { .. }),
             now,
             expires_at,
         )
@@ -275,6 +276,7 @@ impl BookingService {
         showtime: &showtimes::Model,
         priced: &[BookedSeat],
         idempotency_key: Option<String>,
+        admitted: bool,
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> Result<Booking, BookingError> {
@@ -401,12 +403,7 @@ impl BookingService {
         let written = self.clock.now();
         outbox::Entity::insert_many([
             seat_changes_row(showtime.id, &changes, written),
-            booking_status_row(
-                booking_id.uuid(),
-                BookingStatus::Held.as_str(),
-                Some(expires_at),
-                written,
-            ),
+            hold_placed_row(booking_id.uuid(), expires_at, admitted, written),
         ])
         .exec(&txn)
         .await?;

@@ -1,6 +1,7 @@
 //! Query roots, one per area, merged into [`Query`].
 
 mod accounts;
+pub(crate) mod analytics;
 mod booking;
 pub(crate) mod catalog;
 mod emails;
@@ -16,6 +17,7 @@ use async_graphql::MergedObject;
 #[derive(MergedObject, Default)]
 pub struct Query(
     accounts::AccountQuery,
+    analytics::AnalyticsQuery,
     booking::BookingQuery,
     catalog::CatalogQuery,
     emails::EmailQuery,

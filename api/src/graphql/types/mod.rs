@@ -1,5 +1,6 @@
 //! GraphQL views over domain values: thin wrappers, converted with `From`.
 
+mod analytics;
 mod booking;
 mod cancellation;
 mod checkout_quote;
@@ -17,6 +18,7 @@ mod title;
 mod user;
 mod waiting_room;
 
+pub use analytics::{ReportGranularity, ReportGroupBy, SalesReportRow};
 pub use booking::{Booking, BookingStatus};
 pub use cancellation::Cancellation;
 pub use checkout_quote::CheckoutQuote;
