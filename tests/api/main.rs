@@ -5,6 +5,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod analytics;
+mod analytics_rollups;
+mod analytics_support;
 mod admin_catalog;
 mod admin_schedule;
 mod backoff;
