@@ -232,11 +232,29 @@ pub(crate) async fn showtime_facts<C: ConnectionTrait>(
             )
         })
         .collect();
+    // Seats are counted once per showtime, not on every pass.
+    let known: HashSet<Uuid> = {
+        use sea_orm::sea_query::{Alias, ExprTrait, Query};
+        let mut q = Query::select();
+        q.column(Alias::new("showtime_id"))
+            .from(Alias::new("analytics_showtimes"))
+            .and_where(Expr::col(Alias::new("showtime_id")).is_in(ids.iter().copied()));
+        let backend = db.get_database_backend();
+        db.query_all_raw(backend.build(&q))
+            .await?
+            .iter()
+            .map(|row| row.try_get_by_index::<Uuid>(0))
+            .collect::<Result<_, _>>()?
+    };
+    let unknown: Vec<Uuid> = ids.iter().filter(|id| !known.contains(id)).copied().collect();
+    if unknown.is_empty() {
+        return Ok(shows);
+    }
     let sellable: Vec<(Uuid, i64)> = show_seats::Entity::find()
         .select_only()
         .column(show_seats::Column::ShowtimeId)
         .column_as(show_seats::Column::SeatId.count(), "n")
-        .filter(show_seats::Column::ShowtimeId.is_in(ids.iter().copied()))
+        .filter(show_seats::Column::ShowtimeId.is_in(unknown))
         .filter(show_seats::Column::Status.ne("blocked"))
         .group_by(show_seats::Column::ShowtimeId)
         .into_tuple()
