@@ -156,9 +156,12 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             }
             if bookings > 0 {
                 let started = std::time::Instant::now();
-                let r =
-                    marquee_domain::analytics::seed::bookings(&services.db, SystemClock.now(), bookings)
-                        .await?;
+                let r = marquee_domain::analytics::seed::bookings(
+                    &services.db,
+                    SystemClock.now(),
+                    bookings,
+                )
+                .await?;
                 println!(
                     "seeded {} bookings ({} confirmed, {} cancelled) over {} showtimes of \
                      organisation {} in {:.1}s",

@@ -6,6 +6,7 @@ use chrono::Duration;
 use sea_orm::DatabaseConnection;
 
 use crate::accounts::{AccountService, PasswordHasher, TokenIssuer, TokenSettings};
+use crate::analytics::{AnalyticsService, RollupWorker};
 use crate::booking::{
     BookingService, BookingSettings, ExpiryWorker, InProcessSeatHolds, NoFrontLine,
     ReconcileWorker, RedisSeatHolds, SeatHolds,
@@ -19,7 +20,6 @@ use crate::events::{EventBus, Fanout, InProcessBus, LiveLane, OutboxRelay, Redis
 use crate::feed::{FeedObserver, KafkaSettings, KafkaSink, OutboxExporter};
 use crate::inbox::{InboxDeriver, InboxService};
 use crate::mail::{EmailSettings, EmailWorker, Mailer};
-use crate::analytics::{AnalyticsService, RollupWorker};
 use crate::organisations::OrganisationService;
 use crate::payments::PaymentGateway;
 use crate::redis_store::RedisStore;

@@ -42,14 +42,32 @@ const REPORT: &str = "query R($o: ID!, $f: DateTime!, $t: DateTime!, $g: ReportG
 
 /// Name, granularity, grouping, days back, and whether through the CSV export.
 const REPORTS: [(&str, &str, &str, i64, bool); 9] = [
-    ("organisation by day, 30 days", "DAY", "ORGANISATION", 30, false),
+    (
+        "organisation by day, 30 days",
+        "DAY",
+        "ORGANISATION",
+        30,
+        false,
+    ),
     ("theatres by day, 30 days", "DAY", "THEATRE", 30, false),
     ("movies, whole 90 days", "PERIOD", "MOVIE", 90, false),
     ("screens by day, 7 days", "DAY", "SCREEN", 7, false),
     ("showtimes, whole 7 days", "PERIOD", "SHOWTIME", 7, false),
-    ("organisation by hour, 2 days", "HOUR", "ORGANISATION", 2, false),
+    (
+        "organisation by hour, 2 days",
+        "HOUR",
+        "ORGANISATION",
+        2,
+        false,
+    ),
     ("screens by hour, 1 day", "HOUR", "SCREEN", 1, false),
-    ("organisation, whole year", "PERIOD", "ORGANISATION", 365, false),
+    (
+        "organisation, whole year",
+        "PERIOD",
+        "ORGANISATION",
+        365,
+        false,
+    ),
     ("theatres by day, 30 days (CSV)", "DAY", "THEATRE", 30, true),
 ];
 
@@ -69,8 +87,14 @@ async fn ask(
                 ("organisationId", vars["o"].as_str().unwrap_or_default()),
                 ("from", vars["f"].as_str().unwrap_or_default()),
                 ("to", vars["t"].as_str().unwrap_or_default()),
-                ("granularity", &vars["g"].as_str().unwrap_or_default().to_lowercase()),
-                ("groupBy", &vars["b"].as_str().unwrap_or_default().to_lowercase()),
+                (
+                    "granularity",
+                    &vars["g"].as_str().unwrap_or_default().to_lowercase(),
+                ),
+                (
+                    "groupBy",
+                    &vars["b"].as_str().unwrap_or_default().to_lowercase(),
+                ),
                 ("format", "csv"),
             ])
             .send()
@@ -91,9 +115,7 @@ async fn ask(
     if body.get("errors").is_some() {
         bail!("GraphQL errors: {body}");
     }
-    Ok(body["data"]["salesReport"]
-        .as_array()
-        .map_or(0, Vec::len))
+    Ok(body["data"]["salesReport"].as_array().map_or(0, Vec::len))
 }
 
 pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
@@ -115,7 +137,10 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
         .with_context(|| format!("cannot log in as {}: {login}", o.admin_email))?
         .to_owned();
     let today = Utc::now().duration_trunc(chrono::Duration::days(1))?;
-    println!("{:<34} {:>6} {:>9} {:>9} {:>9}", "report", "rows", "p50 ms", "p99 ms", "max ms");
+    println!(
+        "{:<34} {:>6} {:>9} {:>9} {:>9}",
+        "report", "rows", "p50 ms", "p99 ms", "max ms"
+    );
     for (name, granularity, group, days, csv) in REPORTS {
         let vars = json!({
             "o": o.organisation,
@@ -158,7 +183,11 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
             ms(percentile(&times, 50.0)),
             ms(percentile(&times, 99.0)),
             ms(times.last().copied().unwrap_or_default()),
-            if failed > 0 { format!("  ({failed} failed)") } else { String::new() }
+            if failed > 0 {
+                format!("  ({failed} failed)")
+            } else {
+                String::new()
+            }
         );
     }
     Ok(())

@@ -196,6 +196,8 @@ async fn main() -> anyhow::Result<()> {
         Scenario::Onsale(options) => onsale::run(cli.url.trim_end_matches('/'), options).await,
         Scenario::Search(options) => search::run(cli.url.trim_end_matches('/'), options).await,
         Scenario::Barrage(options) => barrage::run(cli.url.trim_end_matches('/'), options).await,
-        Scenario::Analytics(options) => analytics::run(cli.url.trim_end_matches('/'), options).await,
+        Scenario::Analytics(options) => {
+            analytics::run(cli.url.trim_end_matches('/'), options).await
+        }
     }
 }

@@ -105,7 +105,11 @@ impl MigrationTrait for Migration {
                         .not_null()
                         .primary_key(),
                 )
-                .col(ColumnDef::new(AnalyticsShowtimes::TheatreId).uuid().not_null())
+                .col(
+                    ColumnDef::new(AnalyticsShowtimes::TheatreId)
+                        .uuid()
+                        .not_null(),
+                )
                 .col(
                     ColumnDef::new(AnalyticsShowtimes::SellableSeats)
                         .big_integer()

@@ -67,7 +67,8 @@ async fn report_figures_equal_direct_counts_after_a_sale_with_refunds_and_cancel
         .1;
     assert_eq!(total(&per_show, "sellableSeats"), sellable);
     for row in &per_show {
-        let still_sold = row["ticketsSold"].as_i64().unwrap() - row["ticketsReturned"].as_i64().unwrap();
+        let still_sold =
+            row["ticketsSold"].as_i64().unwrap() - row["ticketsReturned"].as_i64().unwrap();
         let occupancy = row["occupancy"].as_f64().unwrap();
         let expected = still_sold as f64 / row["sellableSeats"].as_f64().unwrap();
         assert!((occupancy - expected).abs() < 1e-9, "{row}");
@@ -82,7 +83,8 @@ async fn report_figures_equal_direct_counts_after_a_sale_with_refunds_and_cancel
     let sold = per_movie[0]["ticketsSold"].as_i64().unwrap();
     assert_eq!(
         per_movie[0]["averagePriceCents"].as_i64().unwrap(),
-        (per_movie[0]["grossCents"].as_i64().unwrap() - per_movie[0]["feeCents"].as_i64().unwrap()) / sold
+        (per_movie[0]["grossCents"].as_i64().unwrap() - per_movie[0]["feeCents"].as_i64().unwrap())
+            / sold
     );
 
     // A platform admin reads it too, and the CSV export carries the same numbers.
@@ -120,7 +122,10 @@ async fn report_figures_equal_direct_counts_after_a_sale_with_refunds_and_cancel
         }
         let occupancy: f64 = fields[18].parse().unwrap();
         assert!((occupancy - row["occupancy"].as_f64().unwrap()).abs() < 1e-4);
-        assert_eq!(fields[19].parse::<i64>().unwrap(), row["averagePriceCents"].as_i64().unwrap());
+        assert_eq!(
+            fields[19].parse::<i64>().unwrap(),
+            row["averagePriceCents"].as_i64().unwrap()
+        );
     }
 }
 
@@ -130,7 +135,11 @@ async fn managers_of_another_organisation_support_agents_and_buyers_are_refused(
     let f = app.fixture().await;
     let org = organisation_owning(&app, "Owner Cinemas", &f.theatre_id).await;
     let rival_theatre = app
-        .ok(THEATRE, json!({ "i": theatre_input("Rival Plaza") }), Some(&f.admin))
+        .ok(
+            THEATRE,
+            json!({ "i": theatre_input("Rival Plaza") }),
+            Some(&f.admin),
+        )
         .await["createTheatre"]["id"]
         .as_str()
         .unwrap()
@@ -168,7 +177,12 @@ async fn managers_of_another_organisation_support_agents_and_buyers_are_refused(
         .await;
     assert!(own.get("errors").is_none(), "{own}");
     // No token, and bad input: coded errors, never a panic.
-    let (status, body) = csv(&app, None, &[("organisationId", &org), ("from", &from), ("to", &to)]).await;
+    let (status, body) = csv(
+        &app,
+        None,
+        &[("organisationId", &org), ("from", &from), ("to", &to)],
+    )
+    .await;
     assert_eq!(status, 401, "{body}");
     let backwards = app
         .gql(
@@ -181,7 +195,11 @@ async fn managers_of_another_organisation_support_agents_and_buyers_are_refused(
     let (status, body) = csv(
         &app,
         Some(&rival_manager),
-        &[("organisationId", "not-an-id"), ("from", &from), ("to", &to)],
+        &[
+            ("organisationId", "not-an-id"),
+            ("from", &from),
+            ("to", &to),
+        ],
     )
     .await;
     assert_eq!(status, 400, "{body}");

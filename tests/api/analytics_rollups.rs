@@ -17,7 +17,8 @@ async fn rollups_survive_a_worker_restart_without_double_counting() {
     let first = {
         let shared = shared.clone();
         spawn_app_with(move |s| {
-            *shared.lock().unwrap() = Some((s.database_url.clone().unwrap(), s.redis_prefix.clone()));
+            *shared.lock().unwrap() =
+                Some((s.database_url.clone().unwrap(), s.redis_prefix.clone()));
         })
         .await
     };

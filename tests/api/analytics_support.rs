@@ -31,7 +31,8 @@ pub const FIGURES: [&str; 16] = [
     "sellableSeats",
 ];
 
-pub const REPORT: &str = "query($o: ID!, $f: DateTime!, $t: DateTime!, $g: ReportGranularity!, $b: ReportGroupBy!) {
+pub const REPORT: &str =
+    "query($o: ID!, $f: DateTime!, $t: DateTime!, $g: ReportGranularity!, $b: ReportGroupBy!) {
   salesReport(organisationId: $o, from: $f, to: $t, granularity: $g, groupBy: $b) {
     bucket groupId ticketsSold ticketsReturned grossCents refundCents netCents feeCents
     discountCents promotionUses holdsPlaced checkoutsStarted confirmations holdsLapsed
@@ -114,7 +115,10 @@ pub async fn generated_sale(app: &TestApp, buyer: &str, showtimes: &[String]) ->
     let mut made = 0;
     for (n, showtime) in showtimes.iter().enumerate() {
         let seats = seat_ids(app, showtime).await;
-        for (i, group) in [&seats[0..2], &seats[2..3], &seats[3..6]].iter().enumerate() {
+        for (i, group) in [&seats[0..2], &seats[2..3], &seats[3..6]]
+            .iter()
+            .enumerate()
+        {
             let b = hold(app, buyer, showtime, group).await;
             assert_eq!(pay(app, buyer, &b, "pm_card_visa").await, "CONFIRMED");
             if (i + n) % 2 == 1 {
@@ -132,11 +136,21 @@ pub async fn generated_sale(app: &TestApp, buyer: &str, showtimes: &[String]) ->
         app.ok(RELEASE, json!({ "b": given_up }), Some(buyer)).await;
         made += 2;
     }
-    let lapsing = hold(app, buyer, &showtimes[0], &seat_ids(app, &showtimes[0]).await[8..10]).await;
+    let lapsing = hold(
+        app,
+        buyer,
+        &showtimes[0],
+        &seat_ids(app, &showtimes[0]).await[8..10],
+    )
+    .await;
     app.clock.advance(Duration::minutes(11));
     wait_until(app, "the lapsed hold to expire", || async {
-        sql_texts(app, &bind("SELECT status FROM bookings WHERE id = $1", app), [uuid(&lapsing)])
-            .await
+        sql_texts(
+            app,
+            &bind("SELECT status FROM bookings WHERE id = $1", app),
+            [uuid(&lapsing)],
+        )
+        .await
             == ["expired"]
     })
     .await;
@@ -184,8 +198,12 @@ where
 /// Waits until the rollup worker has taken in every outbox row.
 pub async fn rolled_up(app: &TestApp) {
     wait_until(app, "the rollups to catch up", || async {
-        sql_texts(app, "SELECT COUNT(*) FROM outbox WHERE rolled_up_at IS NULL", [])
-            .await
+        sql_texts(
+            app,
+            "SELECT COUNT(*) FROM outbox WHERE rolled_up_at IS NULL",
+            [],
+        )
+        .await
             == ["0"]
     })
     .await;
@@ -231,21 +249,83 @@ pub async fn direct_counts(app: &TestApp, org: &str) -> Vec<(&'static str, i64)>
                 JOIN theatres t ON t.id = s.theatre_id WHERE t.organisation_id = $1";
     let sold = format!("SELECT booking_id FROM tickets WHERE booking_id IN ({mine})");
     let queries: Vec<(&'static str, String)> = vec![
-        ("ticketsSold", format!("SELECT COUNT(*) FROM tickets WHERE booking_id IN ({mine})")),
-        ("ticketsReturned", format!("SELECT COUNT(*) FROM tickets WHERE status = 'void' AND booking_id IN ({mine})")),
-        ("grossCents", format!("SELECT CAST(COALESCE(SUM(total_cents), 0) AS BIGINT) FROM bookings WHERE id IN ({sold})")),
-        ("refundCents", format!("SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM refunds WHERE booking_id IN ({sold})")),
-        ("feeCents", format!("SELECT CAST(COALESCE(SUM(fee_cents), 0) AS BIGINT) FROM bookings WHERE id IN ({sold})")),
-        ("discountCents", format!("SELECT CAST(COALESCE(SUM(discount_cents), 0) AS BIGINT) FROM bookings WHERE id IN ({sold})")),
-        ("promotionUses", format!("SELECT COUNT(*) FROM bookings WHERE promotion_id IS NOT NULL AND id IN ({sold})")),
+        (
+            "ticketsSold",
+            format!("SELECT COUNT(*) FROM tickets WHERE booking_id IN ({mine})"),
+        ),
+        (
+            "ticketsReturned",
+            format!(
+                "SELECT COUNT(*) FROM tickets WHERE status = 'void' AND booking_id IN ({mine})"
+            ),
+        ),
+        (
+            "grossCents",
+            format!(
+                "SELECT CAST(COALESCE(SUM(total_cents), 0) AS BIGINT) FROM bookings WHERE id IN ({sold})"
+            ),
+        ),
+        (
+            "refundCents",
+            format!(
+                "SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM refunds WHERE booking_id IN ({sold})"
+            ),
+        ),
+        (
+            "feeCents",
+            format!(
+                "SELECT CAST(COALESCE(SUM(fee_cents), 0) AS BIGINT) FROM bookings WHERE id IN ({sold})"
+            ),
+        ),
+        (
+            "discountCents",
+            format!(
+                "SELECT CAST(COALESCE(SUM(discount_cents), 0) AS BIGINT) FROM bookings WHERE id IN ({sold})"
+            ),
+        ),
+        (
+            "promotionUses",
+            format!(
+                "SELECT COUNT(*) FROM bookings WHERE promotion_id IS NOT NULL AND id IN ({sold})"
+            ),
+        ),
         ("holdsPlaced", format!("SELECT COUNT(*) FROM ({mine}) x")),
-        ("checkoutsStarted", format!("SELECT COUNT(*) FROM payments WHERE booking_id IN ({mine})")),
-        ("confirmations", format!("SELECT COUNT(DISTINCT booking_id) FROM tickets WHERE booking_id IN ({mine})")),
-        ("holdsLapsed", format!("SELECT COUNT(*) FROM bookings WHERE status = 'expired' AND id IN ({mine})")),
-        ("paymentFailures", format!("SELECT COUNT(*) FROM bookings WHERE status = 'payment_failed' AND id IN ({mine})")),
-        ("cancellations", format!("SELECT COUNT(*) FROM bookings WHERE status IN ('cancelled', 'refunded') AND id IN ({sold})")),
-        ("sellableSeats", format!("SELECT COUNT(*) FROM show_seats WHERE status <> 'blocked' AND showtime_id IN (SELECT showtime_id FROM bookings WHERE id IN ({mine}))")),
-        ("soldSeats", format!("SELECT COUNT(*) FROM show_seats WHERE status = 'sold' AND showtime_id IN (SELECT showtime_id FROM bookings WHERE id IN ({mine}))")),
+        (
+            "checkoutsStarted",
+            format!("SELECT COUNT(*) FROM payments WHERE booking_id IN ({mine})"),
+        ),
+        (
+            "confirmations",
+            format!("SELECT COUNT(DISTINCT booking_id) FROM tickets WHERE booking_id IN ({mine})"),
+        ),
+        (
+            "holdsLapsed",
+            format!("SELECT COUNT(*) FROM bookings WHERE status = 'expired' AND id IN ({mine})"),
+        ),
+        (
+            "paymentFailures",
+            format!(
+                "SELECT COUNT(*) FROM bookings WHERE status = 'payment_failed' AND id IN ({mine})"
+            ),
+        ),
+        (
+            "cancellations",
+            format!(
+                "SELECT COUNT(*) FROM bookings WHERE status IN ('cancelled', 'refunded') AND id IN ({sold})"
+            ),
+        ),
+        (
+            "sellableSeats",
+            format!(
+                "SELECT COUNT(*) FROM show_seats WHERE status <> 'blocked' AND showtime_id IN (SELECT showtime_id FROM bookings WHERE id IN ({mine}))"
+            ),
+        ),
+        (
+            "soldSeats",
+            format!(
+                "SELECT COUNT(*) FROM show_seats WHERE status = 'sold' AND showtime_id IN (SELECT showtime_id FROM bookings WHERE id IN ({mine}))"
+            ),
+        ),
     ];
     let mut out = Vec::new();
     for (name, sql) in queries {

@@ -5,11 +5,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod admin_catalog;
+mod admin_schedule;
 mod analytics;
 mod analytics_rollups;
 mod analytics_support;
-mod admin_catalog;
-mod admin_schedule;
 mod backoff;
 mod booking;
 mod booking_faults;

@@ -73,7 +73,11 @@ async fn answer(state: &AppState, headers: &HeaderMap, params: Params) -> ApiRes
         Some(_) => return Err(ApiError::bad_input("format", "must be csv or json")),
     };
     let query = parse(&params)?;
-    let rows = state.services.analytics.sales_report(&staff, &query).await?;
+    let rows = state
+        .services
+        .analytics
+        .sales_report(&staff, &query)
+        .await?;
     Ok(if csv {
         let mut body = String::with_capacity(64 * (rows.len() + 1));
         body.push_str(HEADER);
@@ -127,13 +131,28 @@ fn parse(p: &Params) -> ApiResult<ReportQuery> {
             .map(|t| t.with_timezone(&Utc))
             .map_err(|_| ApiError::bad_input(field, "must be an RFC 3339 time"))
     };
-    let granularity = match p.granularity.as_deref().map(str::to_ascii_lowercase).as_deref() {
+    let granularity = match p
+        .granularity
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         None | Some("day") => Granularity::Day,
         Some("hour") => Granularity::Hour,
         Some("period") => Granularity::Period,
-        Some(_) => return Err(ApiError::bad_input("granularity", "must be hour, day or period")),
+        Some(_) => {
+            return Err(ApiError::bad_input(
+                "granularity",
+                "must be hour, day or period",
+            ));
+        }
     };
-    let group_by = match p.group_by.as_deref().map(str::to_ascii_lowercase).as_deref() {
+    let group_by = match p
+        .group_by
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         None | Some("organisation") => GroupBy::Organisation,
         Some("theatre") => GroupBy::Theatre,
         Some("screen") => GroupBy::Screen,

@@ -166,7 +166,14 @@ impl Deltas {
                 .or_default()
                 .add(f);
         }
-        upsert(db, "analytics_sales_hourly", "hour", &self.by_hour, &self.showtimes).await?;
+        upsert(
+            db,
+            "analytics_sales_hourly",
+            "hour",
+            &self.by_hour,
+            &self.showtimes,
+        )
+        .await?;
         upsert(db, "analytics_sales_daily", "day", &by_day, &self.showtimes).await
     }
 }

@@ -83,12 +83,18 @@ impl ReportQuery {
         }
         for (field, at) in [("from", from), ("to", to)] {
             if at.timestamp().rem_euclid(3600) != 0 {
-                return Err(AnalyticsError::invalid(field, "must be on a whole hour (UTC)"));
+                return Err(AnalyticsError::invalid(
+                    field,
+                    "must be on a whole hour (UTC)",
+                ));
             }
         }
         let hours = (to - from).num_hours();
         if hours > MAX_DAYS * 24 {
-            return Err(AnalyticsError::invalid("to", "the period is longer than three years"));
+            return Err(AnalyticsError::invalid(
+                "to",
+                "the period is longer than three years",
+            ));
         }
         if granularity == Granularity::Hour && hours > MAX_HOURS {
             return Err(AnalyticsError::invalid(
@@ -154,7 +160,13 @@ pub(crate) async fn run<C: ConnectionTrait>(
     // Day-aligned periods that need no hours read the daily rows.
     let daily = query.granularity != Granularity::Hour && from_hour % 24 == 0 && to_hour % 24 == 0;
     let (table, bucket_col, from, to, per) = if daily {
-        ("analytics_sales_daily", "day", from_hour / 24, to_hour / 24, 24)
+        (
+            "analytics_sales_daily",
+            "day",
+            from_hour / 24,
+            to_hour / 24,
+            24,
+        )
     } else {
         ("analytics_sales_hourly", "hour", from_hour, to_hour, 1)
     };
@@ -203,7 +215,11 @@ pub(crate) async fn run<C: ConnectionTrait>(
             figures_sql,
             values.clone()
         )),
-        db.query_all_raw(Statement::from_sql_and_values(backend, sellable_sql, values)),
+        db.query_all_raw(Statement::from_sql_and_values(
+            backend,
+            sellable_sql,
+            values
+        )),
     )?;
     let mut sellable: HashMap<(i64, Option<Uuid>), i64> = HashMap::new();
     for row in seats {

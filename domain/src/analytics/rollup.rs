@@ -156,10 +156,7 @@ async fn deltas_of<C: ConnectionTrait>(db: &C, changes: &[Change]) -> Result<Del
     let refunded: HashMap<Uuid, i64> = refunds::Entity::find()
         .select_only()
         .column(refunds::Column::BookingId)
-        .column_as(
-            Expr::cust("CAST(SUM(amount_cents) AS BIGINT)"),
-            "amount",
-        )
+        .column_as(Expr::cust("CAST(SUM(amount_cents) AS BIGINT)"), "amount")
         .filter(refunds::Column::BookingId.is_in(ending.iter().copied()))
         .group_by(refunds::Column::BookingId)
         .into_tuple::<(Uuid, i64)>()
@@ -246,7 +243,11 @@ pub(crate) async fn showtime_facts<C: ConnectionTrait>(
             .map(|row| row.try_get_by_index::<Uuid>(0))
             .collect::<Result<_, _>>()?
     };
-    let unknown: Vec<Uuid> = ids.iter().filter(|id| !known.contains(id)).copied().collect();
+    let unknown: Vec<Uuid> = ids
+        .iter()
+        .filter(|id| !known.contains(id))
+        .copied()
+        .collect();
     if unknown.is_empty() {
         return Ok(shows);
     }
@@ -273,11 +274,13 @@ pub(crate) async fn record_sellable<C: ConnectionTrait>(
     use sea_orm::sea_query::{Alias, Query};
     for chunk in sellable.chunks(500) {
         let mut insert = Query::insert();
-        insert.into_table(Alias::new("analytics_showtimes")).columns([
-            Alias::new("showtime_id"),
-            Alias::new("theatre_id"),
-            Alias::new("sellable_seats"),
-        ]);
+        insert
+            .into_table(Alias::new("analytics_showtimes"))
+            .columns([
+                Alias::new("showtime_id"),
+                Alias::new("theatre_id"),
+                Alias::new("sellable_seats"),
+            ]);
         let mut any = false;
         for (id, n) in chunk {
             if let Some(show) = shows.get(id) {

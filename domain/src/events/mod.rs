@@ -18,8 +18,8 @@ pub use outbox::{
     SHOWTIME_CANCELLED, SHOWTIME_CHANGED, SHOWTIME_UPDATED, SeatChange, TICKETS_ISSUED,
 };
 pub(crate) use outbox::{
-    booking_status_row, booking_status_row_because, hold_placed_row, catalog_changed_row, insert_catalog_row,
-    seat_changes_row, showtime_row, tickets_issued_row,
+    booking_status_row, booking_status_row_because, catalog_changed_row, hold_placed_row,
+    insert_catalog_row, seat_changes_row, showtime_row, tickets_issued_row,
 };
 pub use recent::RecentIds;
 pub use relay::{OutboxRelay, RELAY_LOCK};

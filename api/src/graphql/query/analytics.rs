@@ -41,11 +41,14 @@ impl AnalyticsQuery {
         #[graphql(default_with = "ReportGroupBy::Organisation")] group_by: ReportGroupBy,
     ) -> ApiResult<Vec<SalesReportRow>> {
         let staff = staff(ctx).await?;
-        let query = report_query(&organisation_id, from, to, granularity.into(), group_by.into())?;
-        let rows = services(ctx)
-            .analytics
-            .sales_report(&staff, &query)
-            .await?;
+        let query = report_query(
+            &organisation_id,
+            from,
+            to,
+            granularity.into(),
+            group_by.into(),
+        )?;
+        let rows = services(ctx).analytics.sales_report(&staff, &query).await?;
         Ok(rows.into_iter().map(SalesReportRow::from).collect())
     }
 }

@@ -165,7 +165,12 @@ impl Plan {
                             booking_id: Set(id),
                             showtime_id: Set(show.id),
                             seat_id: Set(seats[*i].0),
-                            status: Set(if end == End::Confirmed { "valid" } else { "void" }.into()),
+                            status: Set(if end == End::Confirmed {
+                                "valid"
+                            } else {
+                                "void"
+                            }
+                            .into()),
                             issued_at: Set(paid_at),
                         });
                     }
@@ -214,7 +219,12 @@ impl Plan {
                     booking_id: Set(id),
                     seat_id: Set(seats[*i].0),
                     showtime_id: Set(show.id),
-                    category: Set(if seats[*i].1 > 1_200 { "premium" } else { "standard" }.into()),
+                    category: Set(if seats[*i].1 > 1_200 {
+                        "premium"
+                    } else {
+                        "standard"
+                    }
+                    .into()),
                     price_cents: Set(seats[*i].1),
                     active: Set(kept),
                 });
@@ -256,7 +266,12 @@ impl Plan {
             self.show_seats.push(show_seats::ActiveModel {
                 showtime_id: Set(show.id),
                 seat_id: Set(*seat),
-                status: Set(if status[i].is_some() { "sold" } else { "available" }.into()),
+                status: Set(if status[i].is_some() {
+                    "sold"
+                } else {
+                    "available"
+                }
+                .into()),
                 booking_id: Set(status[i]),
                 hold_expires_at: Set(None),
                 hold_token: Set(None),
@@ -290,22 +305,34 @@ impl Plan {
     /// Writes the planned rows and adds their figures to the rollups.
     pub(crate) async fn write<C: ConnectionTrait>(self, db: &C) -> Result<(), DbErr> {
         for chunk in self.show_seats.chunks(CHUNK) {
-            show_seats::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+            show_seats::Entity::insert_many(chunk.to_vec())
+                .exec(db)
+                .await?;
         }
         for chunk in self.bookings.chunks(CHUNK) {
-            bookings::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+            bookings::Entity::insert_many(chunk.to_vec())
+                .exec(db)
+                .await?;
         }
         for chunk in self.seats.chunks(CHUNK) {
-            booking_seats::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+            booking_seats::Entity::insert_many(chunk.to_vec())
+                .exec(db)
+                .await?;
         }
         for chunk in self.tickets.chunks(CHUNK) {
-            tickets::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+            tickets::Entity::insert_many(chunk.to_vec())
+                .exec(db)
+                .await?;
         }
         for chunk in self.payments.chunks(CHUNK) {
-            payments::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+            payments::Entity::insert_many(chunk.to_vec())
+                .exec(db)
+                .await?;
         }
         for chunk in self.refunds.chunks(CHUNK) {
-            refunds::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+            refunds::Entity::insert_many(chunk.to_vec())
+                .exec(db)
+                .await?;
         }
         record_sellable(db, &self.facts, &self.sellable).await?;
         self.deltas.apply(db).await

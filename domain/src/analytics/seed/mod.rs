@@ -67,7 +67,10 @@ pub async fn bookings(
         organisation: Some(org),
         ..SeedReport::default()
     };
-    let today = now.date_naive().and_hms_opt(0, 0, 0).map_or(now, |d| d.and_utc());
+    let today = now
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .map_or(now, |d| d.and_utc());
     let mut rng = history::Rng::new(u64::from_le_bytes(
         Uuid::new_v4().as_bytes()[..8].try_into().unwrap_or([7; 8]),
     ));
@@ -209,7 +212,16 @@ async fn catalog(
                 .all(&txn)
                 .await?
                 .into_iter()
-                .map(|s| (s.id, if s.category == "premium" { 1_800 } else { 1_200 }))
+                .map(|s| {
+                    (
+                        s.id,
+                        if s.category == "premium" {
+                            1_800
+                        } else {
+                            1_200
+                        },
+                    )
+                })
                 .collect();
             made.push(SeededScreen {
                 theatre_id: theatre,
@@ -239,7 +251,10 @@ async fn catalog(
             ..Default::default()
         })
         .collect();
-    let movies: Vec<Uuid> = movie_rows.iter().filter_map(|m| m.id.clone().take()).collect();
+    let movies: Vec<Uuid> = movie_rows
+        .iter()
+        .filter_map(|m| m.id.clone().take())
+        .collect();
     movies::Entity::insert_many(movie_rows).exec(&txn).await?;
     let buyer_rows: Vec<users::ActiveModel> = (0..BUYERS)
         .map(|b| users::ActiveModel {
@@ -254,9 +269,14 @@ async fn catalog(
             token_version: Set(0),
         })
         .collect();
-    let buyers: Vec<Uuid> = buyer_rows.iter().filter_map(|b| b.id.clone().take()).collect();
+    let buyers: Vec<Uuid> = buyer_rows
+        .iter()
+        .filter_map(|b| b.id.clone().take())
+        .collect();
     for chunk in buyer_rows.chunks(CHUNK) {
-        users::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        users::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await?;
     }
     txn.commit().await?;
     Ok((OrganisationId::from(org), made, movies, buyers))
