@@ -15,6 +15,9 @@ use crate::ids::OrganisationId;
 const MAX_DAYS: i64 = 3 * 366;
 /// Most hours an hourly report covers.
 const MAX_HOURS: i64 = 93 * 24;
+/// Most rows one report returns (a screen or showtime per hour over months would be
+/// millions).
+const MAX_ROWS: usize = 20_000;
 
 /// The size of a report's time buckets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,8 +201,9 @@ pub(crate) async fn run<C: ConnectionTrait>(
     let values: Vec<Value> = vec![query.organisation.uuid().into(), from.into(), to.into()];
     let figures_sql = format!(
         "SELECT {bucket} AS b{group_select}, {} FROM {table} WHERE {filter} \
-         GROUP BY b{group_key} ORDER BY b{group_key}",
-        sums.join(", ")
+         GROUP BY b{group_key} ORDER BY b{group_key} LIMIT {}",
+        sums.join(", "),
+        MAX_ROWS + 1
     );
     let sellable_sql = format!(
         "SELECT d.b{}, CAST(SUM(s.sellable_seats) AS BIGINT) AS seats FROM \
@@ -221,6 +225,14 @@ pub(crate) async fn run<C: ConnectionTrait>(
             values
         )),
     )?;
+    if rows.len() > MAX_ROWS {
+        return Err(AnalyticsError::invalid(
+            "groupBy",
+            format!(
+                "the report would have more than {MAX_ROWS} rows: shorten the period or group by less"
+            ),
+        ));
+    }
     let mut sellable: HashMap<(i64, Option<Uuid>), i64> = HashMap::new();
     for row in seats {
         let b: i64 = row.try_get("", "b")?;
