@@ -6,6 +6,8 @@ mod figures;
 mod report;
 mod rollup;
 pub mod seed;
+#[cfg(test)]
+mod tests;
 
 use sea_orm::DatabaseConnection;
 
