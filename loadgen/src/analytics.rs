@@ -21,8 +21,8 @@ pub struct Options {
     /// Requests of each report.
     #[arg(long, default_value_t = 200)]
     requests: usize,
-    /// Requests in flight at once.
-    #[arg(long, default_value_t = 4)]
+    /// Requests in flight at once (1: each request's own latency, not its queueing).
+    #[arg(long, default_value_t = 1)]
     concurrency: usize,
     /// Requests of each report sent first and not measured.
     #[arg(long, default_value_t = 10)]

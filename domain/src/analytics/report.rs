@@ -174,57 +174,78 @@ pub(crate) async fn run<C: ConnectionTrait>(
         ("analytics_sales_hourly", "hour", from_hour, to_hour, 1)
     };
     let bucket = match (query.granularity, daily) {
-        (Granularity::Hour, _) => bucket_col.to_owned(),
-        (Granularity::Day, true) => "day".to_owned(),
-        (Granularity::Day, false) => "(hour / 24) * 24".to_owned(),
+        (Granularity::Hour, _) => format!("t.{bucket_col}"),
+        (Granularity::Day, true) => "t.day".to_owned(),
+        (Granularity::Day, false) => "(t.hour / 24) * 24".to_owned(),
         (Granularity::Period, _) => format!("CAST({from} AS BIGINT)"),
     };
     let group = query.group_by.column();
-    let group_select = group.map_or(String::new(), |g| format!(", {g} AS g"));
+    let group_select = group.map_or(String::new(), |g| format!(", t.{g} AS g"));
     let group_key = if group.is_some() { ", g" } else { "" };
     let skip_null = match query.group_by {
-        GroupBy::Movie => " AND movie_id IS NOT NULL",
-        GroupBy::Event => " AND event_id IS NOT NULL",
+        GroupBy::Movie => " AND t.movie_id IS NOT NULL",
+        GroupBy::Event => " AND t.event_id IS NOT NULL",
         _ => "",
     };
     let filter = format!(
-        "theatre_id IN (SELECT id FROM theatres WHERE organisation_id = {}) \
-         AND {bucket_col} >= {} AND {bucket_col} < {}{skip_null}",
+        "t.theatre_id IN (SELECT id FROM theatres WHERE organisation_id = {}) \
+         AND t.{bucket_col} >= {} AND t.{bucket_col} < {}{skip_null}",
         placeholder(backend, 1),
         placeholder(backend, 2),
         placeholder(backend, 3),
     );
     let sums: Vec<String> = COLUMNS
         .iter()
-        .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
+        .map(|c| format!("CAST(SUM(t.{c}) AS BIGINT) AS {c}"))
         .collect();
     let values: Vec<Value> = vec![query.organisation.uuid().into(), from.into(), to.into()];
+    // When buckets are the table's own, each row is one showtime in one bucket: its
+    // sellable seats join in the same scan. Coarser buckets count each showtime once
+    // however many of its rows they gather, in a second query.
+    let one_scan = matches!(
+        (query.granularity, daily),
+        (Granularity::Hour, _) | (Granularity::Day, true)
+    );
+    let seats_select = if one_scan {
+        ", CAST(SUM(COALESCE(s.sellable_seats, 0)) AS BIGINT) AS seats"
+    } else {
+        ""
+    };
+    let seats_join = if one_scan {
+        " LEFT JOIN analytics_showtimes s ON s.showtime_id = t.showtime_id"
+    } else {
+        ""
+    };
     let figures_sql = format!(
-        "SELECT {bucket} AS b{group_select}, {} FROM {table} WHERE {filter} \
-         GROUP BY b{group_key} ORDER BY b{group_key} LIMIT {}",
+        "SELECT {bucket} AS b{group_select}, {}{seats_select} FROM {table} t{seats_join} \
+         WHERE {filter} GROUP BY b{group_key} ORDER BY b{group_key} LIMIT {}",
         sums.join(", "),
         MAX_ROWS + 1
     );
+    let d_group = if group.is_some() { ", d.g" } else { "" };
     let sellable_sql = format!(
-        "SELECT d.b{}, CAST(SUM(s.sellable_seats) AS BIGINT) AS seats FROM \
-         (SELECT DISTINCT {bucket} AS b{group_select}, showtime_id AS st FROM {table} \
+        "SELECT d.b{d_group}, CAST(SUM(s.sellable_seats) AS BIGINT) AS seats FROM \
+         (SELECT DISTINCT {bucket} AS b{group_select}, t.showtime_id AS st FROM {table} t \
          WHERE {filter}) d JOIN analytics_showtimes s ON s.showtime_id = d.st \
-         GROUP BY d.b{}",
-        if group.is_some() { ", d.g" } else { "" },
-        if group.is_some() { ", d.g" } else { "" },
+         GROUP BY d.b{d_group}",
     );
-    let (rows, seats) = tokio::try_join!(
-        db.query_all_raw(Statement::from_sql_and_values(
-            backend,
-            figures_sql,
-            values.clone()
-        )),
-        db.query_all_raw(Statement::from_sql_and_values(
-            backend,
-            sellable_sql,
-            values
-        )),
-    )?;
+    let figures = db.query_all_raw(Statement::from_sql_and_values(
+        backend,
+        figures_sql,
+        values.clone(),
+    ));
+    let (rows, seats) = if one_scan {
+        (figures.await?, Vec::new())
+    } else {
+        tokio::try_join!(
+            figures,
+            db.query_all_raw(Statement::from_sql_and_values(
+                backend,
+                sellable_sql,
+                values
+            )),
+        )?
+    };
     if rows.len() > MAX_ROWS {
         return Err(AnalyticsError::invalid(
             "groupBy",
@@ -259,7 +280,11 @@ pub(crate) async fn run<C: ConnectionTrait>(
             bucket: bucket_start(b * per)?,
             group_id: g,
             figures: Figures::from_values(v),
-            sellable_seats: sellable.get(&(b, g)).copied().unwrap_or(0),
+            sellable_seats: if one_scan {
+                row.try_get("", "seats")?
+            } else {
+                sellable.get(&(b, g)).copied().unwrap_or(0)
+            },
         });
     }
     Ok(out)
