@@ -95,6 +95,30 @@ impl MigrationTrait for Migration {
             .await?;
         }
 
+        // Day reports of an organisation or per theatre read a row per theatre and day.
+        let mut theatres = Table::create();
+        theatres
+            .table(Alias::new("analytics_theatre_daily"))
+            .if_not_exists()
+            .col(ColumnDef::new(AnalyticsSales::TheatreId).uuid().not_null())
+            .col(ColumnDef::new(Alias::new("day")).big_integer().not_null());
+        for figure in FIGURES {
+            theatres.col(ColumnDef::new(figure).big_integer().not_null().default(0));
+        }
+        theatres
+            .col(
+                ColumnDef::new(AnalyticsShowtimes::SellableSeats)
+                    .big_integer()
+                    .not_null()
+                    .default(0),
+            )
+            .primary_key(
+                Index::create()
+                    .col(AnalyticsSales::TheatreId)
+                    .col(Alias::new("day")),
+            );
+        m.create_table(theatres.to_owned()).await?;
+
         m.create_table(
             Table::create()
                 .table(AnalyticsShowtimes::Table)
@@ -123,6 +147,12 @@ impl MigrationTrait for Migration {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(AnalyticsShowtimes::Table).to_owned())
             .await?;
+        m.drop_table(
+            Table::drop()
+                .table(Alias::new("analytics_theatre_daily"))
+                .to_owned(),
+        )
+        .await?;
         for (table, _) in SALES_TABLES {
             m.drop_table(Table::drop().table(Alias::new(table)).to_owned())
                 .await?;

@@ -57,6 +57,22 @@ async fn report_figures_equal_direct_counts_after_a_sale_with_refunds_and_cancel
     // The organisation as a whole, per day; per showtime over the period; per hour.
     let whole = report(&app, &manager, &org, "DAY", "ORGANISATION").await;
     assert_equal_to_direct(&whole, &direct);
+    // Day rows of the organisation (read per theatre and day) count the seats of each
+    // showtime with sales that day, as the rows per showtime and day do.
+    let per_show_day = report(&app, &manager, &org, "DAY", "SHOWTIME").await;
+    assert_equal_to_direct(&per_show_day, &direct);
+    for row in &whole {
+        let same_day: Vec<Value> = per_show_day
+            .iter()
+            .filter(|r| r["bucket"] == row["bucket"])
+            .cloned()
+            .collect();
+        assert_eq!(
+            row["sellableSeats"].as_i64().unwrap(),
+            total(&same_day, "sellableSeats"),
+            "{row}"
+        );
+    }
     let per_show = report(&app, &manager, &org, "PERIOD", "SHOWTIME").await;
     assert_eq!(per_show.len(), 2);
     assert_equal_to_direct(&per_show, &direct);

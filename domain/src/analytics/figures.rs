@@ -128,6 +128,8 @@ pub struct ShowtimeFacts {
     pub movie_id: Option<Uuid>,
     /// The event it stages, if an event.
     pub event_id: Option<Uuid>,
+    /// Its seats on sale (every seat not blocked).
+    pub sellable_seats: i64,
 }
 
 /// Figures to add, per showtime and hour since the epoch.
@@ -166,6 +168,9 @@ impl Deltas {
                 .or_default()
                 .add(f);
         }
+        let keys: Vec<(Uuid, i64)> = by_day.keys().copied().collect();
+        let fresh = super::theatre_days::new_days(db, &keys).await?;
+        super::theatre_days::add(db, &by_day, &fresh, &self.showtimes).await?;
         upsert(
             db,
             "analytics_sales_hourly",

@@ -8,6 +8,7 @@ mod rollup;
 pub mod seed;
 #[cfg(test)]
 mod tests;
+mod theatre_days;
 
 use sea_orm::DatabaseConnection;
 

@@ -162,7 +162,19 @@ pub(crate) async fn run<C: ConnectionTrait>(
     let to_hour = query.to.timestamp().div_euclid(3600);
     // Day-aligned periods that need no hours read the daily rows.
     let daily = query.granularity != Granularity::Hour && from_hour % 24 == 0 && to_hour % 24 == 0;
-    let (table, bucket_col, from, to, per) = if daily {
+    // Whole days of the organisation or per theatre: a row per theatre and day.
+    let by_theatre = daily
+        && query.granularity == Granularity::Day
+        && matches!(query.group_by, GroupBy::Organisation | GroupBy::Theatre);
+    let (table, bucket_col, from, to, per) = if by_theatre {
+        (
+            "analytics_theatre_daily",
+            "day",
+            from_hour / 24,
+            to_hour / 24,
+            24,
+        )
+    } else if daily {
         (
             "analytics_sales_daily",
             "day",
@@ -206,12 +218,14 @@ pub(crate) async fn run<C: ConnectionTrait>(
         (query.granularity, daily),
         (Granularity::Hour, _) | (Granularity::Day, true)
     );
-    let seats_select = if one_scan {
+    let seats_select = if by_theatre {
+        ", CAST(SUM(t.sellable_seats) AS BIGINT) AS seats"
+    } else if one_scan {
         ", CAST(SUM(COALESCE(s.sellable_seats, 0)) AS BIGINT) AS seats"
     } else {
         ""
     };
-    let seats_join = if one_scan {
+    let seats_join = if one_scan && !by_theatre {
         " LEFT JOIN analytics_showtimes s ON s.showtime_id = t.showtime_id"
     } else {
         ""

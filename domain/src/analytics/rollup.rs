@@ -211,7 +211,7 @@ pub(crate) async fn showtime_facts<C: ConnectionTrait>(
     db: &C,
     ids: &HashSet<Uuid>,
 ) -> Result<HashMap<Uuid, ShowtimeFacts>, DbErr> {
-    let shows: HashMap<Uuid, ShowtimeFacts> = showtimes::Entity::find()
+    let mut shows: HashMap<Uuid, ShowtimeFacts> = showtimes::Entity::find()
         .filter(showtimes::Column::Id.is_in(ids.iter().copied()))
         .all(db)
         .await?
@@ -225,27 +225,34 @@ pub(crate) async fn showtime_facts<C: ConnectionTrait>(
                     screen_id: s.screen_id,
                     movie_id: s.movie_id,
                     event_id: s.event_id,
+                    sellable_seats: 0,
                 },
             )
         })
         .collect();
     // Seats are counted once per showtime, not on every pass.
-    let known: HashSet<Uuid> = {
+    let known: HashMap<Uuid, i64> = {
         use sea_orm::sea_query::{Alias, ExprTrait, Query};
         let mut q = Query::select();
         q.column(Alias::new("showtime_id"))
+            .column(Alias::new("sellable_seats"))
             .from(Alias::new("analytics_showtimes"))
             .and_where(Expr::col(Alias::new("showtime_id")).is_in(ids.iter().copied()));
         let backend = db.get_database_backend();
         db.query_all_raw(backend.build(&q))
             .await?
             .iter()
-            .map(|row| row.try_get_by_index::<Uuid>(0))
-            .collect::<Result<_, _>>()?
+            .map(|row| Ok((row.try_get_by_index(0)?, row.try_get_by_index(1)?)))
+            .collect::<Result<_, DbErr>>()?
     };
+    for (id, seats) in &known {
+        if let Some(show) = shows.get_mut(id) {
+            show.sellable_seats = *seats;
+        }
+    }
     let unknown: Vec<Uuid> = ids
         .iter()
-        .filter(|id| !known.contains(id))
+        .filter(|id| !known.contains_key(id))
         .copied()
         .collect();
     if unknown.is_empty() {
@@ -262,6 +269,11 @@ pub(crate) async fn showtime_facts<C: ConnectionTrait>(
         .all(db)
         .await?;
     record_sellable(db, &shows, &sellable).await?;
+    for (id, seats) in &sellable {
+        if let Some(show) = shows.get_mut(id) {
+            show.sellable_seats = *seats;
+        }
+    }
     Ok(shows)
 }
 

@@ -85,6 +85,7 @@ impl Plan {
             screen_id: show.screen.screen_id,
             movie_id: Some(show.movie),
             event_id: None,
+            sellable_seats: show.screen.seats.len() as i64,
         };
         self.facts.insert(show.id, facts);
         let seats = &show.screen.seats;
