@@ -79,6 +79,9 @@ pub struct Settings {
     /// Run the background workers (outbox relay, hold expiry, payment reconciliation) in
     /// this instance; at least one instance of a deployment must.
     pub run_workers: bool,
+    /// Keep the sales rollups (analytics reports) current from the outbox; off, reports
+    /// show nothing new and the outbox is pruned without waiting for them.
+    pub analytics_rollups: bool,
     /// Seed the demo catalog on first start when the database is empty.
     pub seed_demo: bool,
     /// Minutes between consecutive shows on one screen.
@@ -274,6 +277,7 @@ impl Default for Settings {
             otlp_endpoint: None,
             otlp_service_name: "marquee".into(),
             run_workers: true,
+            analytics_rollups: true,
             seed_demo: true,
             cleaning_buffer_minutes: 15,
             hold_ttl_minutes: 10,

@@ -46,6 +46,11 @@ enum Command {
         /// discovery on a large catalogue).
         #[arg(long, default_value_t = 0)]
         archive_titles: usize,
+        /// Then add an organisation with a chain of theatres, a past schedule and this
+        /// many bookings of it (with seats, tickets, payments, cancellations and refunds),
+        /// written in bulk with their sales rollups (for measuring analytics at volume).
+        #[arg(long, default_value_t = 0)]
+        bookings: usize,
     },
     /// Create an admin account, or promote an existing one; the password is read from
     /// standard input.
@@ -119,7 +124,10 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             println!("migrations applied");
             Ok(())
         }
-        Command::Seed { archive_titles } => {
+        Command::Seed {
+            archive_titles,
+            bookings,
+        } => {
             let services = start_services(
                 &settings,
                 Arc::new(SystemClock),
@@ -143,6 +151,25 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 .await?;
                 println!(
                     "added {n} back-catalogue films in {:.1}s",
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            if bookings > 0 {
+                let started = std::time::Instant::now();
+                let r = marquee_domain::analytics::seed::bookings(
+                    &services.db,
+                    SystemClock.now(),
+                    bookings,
+                )
+                .await?;
+                println!(
+                    "seeded {} bookings ({} confirmed, {} cancelled) over {} showtimes of \
+                     organisation {} in {:.1}s",
+                    r.bookings,
+                    r.confirmed,
+                    r.cancelled,
+                    r.showtimes,
+                    r.organisation.map(|o| o.to_string()).unwrap_or_default(),
                     started.elapsed().as_secs_f64()
                 );
             }

@@ -154,6 +154,7 @@ pub async fn start_services(
             )),
             reply_domain: settings.support_reply_domain.to_ascii_lowercase(),
         },
+        analytics_rollups: settings.analytics_rollups,
     };
     Services::start(config)
         .await
@@ -212,7 +213,7 @@ impl Application {
         }
         tokio::spawn(services.discovery.clone().run(listener));
         // Workers: publish the outbox, write inbox entries and emails from it, release lapsed holds, settle payments whose outcome
-        // was unknown, end the bookings of cancelled shows, send email, export the outbox to the event feed (when it is on). Any number
+        // was unknown, end the bookings of cancelled shows, send email, export the outbox to the event feed (when it is on), keep the sales rollups current (when they are on). Any number
         // of instances may run them; they coordinate through the database.
         if settings.run_workers {
             services.lane.spawn(
@@ -271,6 +272,9 @@ impl Application {
                         settings.support_close_scan_seconds,
                     ))),
             );
+            if let Some(rollups) = &services.rollups {
+                tokio::spawn(rollups.clone().run(std::time::Duration::from_millis(500)));
+            }
             if let Some(exporter) = &services.exporter {
                 tokio::spawn(exporter.clone().run(std::time::Duration::from_millis(250)));
             }

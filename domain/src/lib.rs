@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod alerts;
+pub mod analytics;
 pub mod backlog;
 pub mod booking;
 pub mod cache;

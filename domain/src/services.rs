@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::accounts::{AccountService, PasswordHasher, TokenIssuer, TokenSettings};
 use crate::alerts::{AlertService, AlertWorker};
+use crate::analytics::{AnalyticsService, RollupWorker};
 use crate::booking::{
     BookingService, BookingSettings, ExpiryWorker, InProcessSeatHolds, NoFrontLine,
     ReconcileWorker, RedisSeatHolds, SeatHolds,
@@ -75,6 +76,8 @@ pub struct DomainConfig {
     pub feed: Option<FeedConfig>,
     /// The help center's waits and reply address.
     pub support: SupportSettings,
+    /// Whether the sales rollups are kept current from the outbox.
+    pub analytics_rollups: bool,
 }
 
 /// The event feed's settings.
@@ -173,6 +176,10 @@ pub struct Services {
     pub organisations: OrganisationService,
     /// Gift cards: staff's issue and history, buyers' balances.
     pub gift_cards: GiftCardService,
+    /// Sales reports over the rollups.
+    pub analytics: AnalyticsService,
+    /// Keeps the sales rollups current, when they are on (spawned by the server).
+    pub rollups: Option<RollupWorker>,
     /// The waiting rooms of hot showtimes.
     pub waiting_rooms: WaitingRoomService,
     /// Waitlists of sold-out showtimes.
@@ -377,8 +384,13 @@ impl Services {
                     outbox_wake,
                     derive_wake.clone(),
                 );
-                if exporter.is_some() {
+                let relay = if exporter.is_some() {
                     relay.keeping_rows_for_the_feed()
+                } else {
+                    relay
+                };
+                if config.analytics_rollups {
+                    relay.keeping_rows_for_the_rollups()
                 } else {
                     relay
                 }
@@ -409,6 +421,10 @@ impl Services {
             gift_cards: GiftCardService::new(db.clone(), clock.clone()),
             discovery,
             support,
+            analytics: AnalyticsService::new(db.clone()),
+            rollups: config
+                .analytics_rollups
+                .then(|| RollupWorker::new(worker_db.clone(), clock.clone())),
             accounts: AccountService::new(
                 db.clone(),
                 clock.clone(),

@@ -17,6 +17,8 @@ pub struct Model {
     pub derived_at: Option<DateTimeUtc>,
     /// When the event feed's broker acknowledged it (never, while the feed is off).
     pub exported_at: Option<DateTimeUtc>,
+    /// When the sales rollups took it in; rows of topics they do not read are written so.
+    pub rolled_up_at: Option<DateTimeUtc>,
     pub attempts: i32,
     /// W3C `traceparent` of the span that wrote the row (null when traces are off).
     pub trace_parent: Option<String>,

@@ -5,7 +5,9 @@
 //! - `onsale`: an opening-night on-sale; see `onsale.rs`.
 //! - `search`: discovery latency by kind of query; see `search.rs`.
 //! - `barrage`: hostile requests, counted by answer; see `barrage.rs`.
+//! - `analytics`: sales report latency per report; see `analytics.rs`.
 
+mod analytics;
 mod barrage;
 mod bot;
 mod buyer;
@@ -56,6 +58,8 @@ enum Scenario {
     Search(search::Options),
     /// Hostile requests over HTTP and WebSocket against a server on this machine.
     Barrage(barrage::Options),
+    /// Sales report latency, p50/p99 per report, of one organisation.
+    Analytics(analytics::Options),
 }
 
 const SEAT_MAP: &str = "query SeatMap($id: ID!) { showtime(id: $id) { seatMap { seats { id row number category status priceCents } } } }";
@@ -192,5 +196,8 @@ async fn main() -> anyhow::Result<()> {
         Scenario::Onsale(options) => onsale::run(cli.url.trim_end_matches('/'), options).await,
         Scenario::Search(options) => search::run(cli.url.trim_end_matches('/'), options).await,
         Scenario::Barrage(options) => barrage::run(cli.url.trim_end_matches('/'), options).await,
+        Scenario::Analytics(options) => {
+            analytics::run(cli.url.trim_end_matches('/'), options).await
+        }
     }
 }

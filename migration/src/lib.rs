@@ -17,9 +17,10 @@ mod m20261206_000012_trace_context;
 mod m20261206_000013_outbox_exported;
 mod m20261206_000014_payment_trace;
 mod m20261206_000015_organisations;
+mod m20261206_000016_analytics;
+mod m20261206_000017_support;
 mod m20261206_000018_waitlist_alerts;
 mod m20261206_000019_gift_cards;
-mod m20261206_000017_support;
 
 /// Every migration of the Marquee schema, oldest first.
 pub struct Migrator;
@@ -43,9 +44,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000013_outbox_exported::Migration),
             Box::new(m20261206_000014_payment_trace::Migration),
             Box::new(m20261206_000015_organisations::Migration),
+            Box::new(m20261206_000016_analytics::Migration),
+            Box::new(m20261206_000017_support::Migration),
             Box::new(m20261206_000018_waitlist_alerts::Migration),
             Box::new(m20261206_000019_gift_cards::Migration),
-            Box::new(m20261206_000017_support::Migration),
         ]
     }
 }

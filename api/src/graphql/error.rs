@@ -48,6 +48,16 @@ impl ApiError {
         }
     }
 
+    /// The GraphQL code (`BAD_USER_INPUT`, `FORBIDDEN`, …).
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// The message shown to the client.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
     /// A bad argument, naming it.
     pub fn bad_input(field: &str, message: impl Into<String>) -> Self {
         Self {

@@ -2,6 +2,7 @@
 //! before GraphQL runs.
 
 mod alerts;
+mod analytics;
 pub mod client_ip;
 mod errors;
 mod fake_gateway;
@@ -88,6 +89,7 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/graphql/ws", get(ws::upgrade))
         .route("/graphiql", get(graphql::graphiql))
+        .route("/analytics", get(analytics::report))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))

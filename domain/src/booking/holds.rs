@@ -22,7 +22,7 @@ use crate::catalog::{SeatStatus, ShowtimeStatus};
 use crate::clock::SharedClock;
 use crate::clock_skew::SkewGuard;
 use crate::db::is_unique_violation;
-use crate::events::{SeatChange, booking_status_row, seat_changes_row};
+use crate::events::{SeatChange, hold_placed_row, seat_changes_row};
 use crate::ids::{BookingId, SeatId, ShowtimeId};
 use crate::payments::{CircuitBreaker, PaymentGateway};
 use crate::waiting_room::{Admission, WaitingRoomService};
@@ -261,6 +261,7 @@ impl BookingService {
             &showtime,
             &priced,
             HoldVia::Buyer,
+            matches!(admission, Admission::Spent { .. }),
             now,
             expires_at,
         )
@@ -276,6 +277,7 @@ impl BookingService {
         showtime: &showtimes::Model,
         priced: &[BookedSeat],
         via: HoldVia,
+        admitted: bool,
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> Result<Booking, BookingError> {
@@ -421,12 +423,7 @@ impl BookingService {
         let written = self.clock.now();
         outbox::Entity::insert_many([
             seat_changes_row(showtime.id, &changes, written),
-            booking_status_row(
-                booking_id.uuid(),
-                BookingStatus::Held.as_str(),
-                Some(expires_at),
-                written,
-            ),
+            hold_placed_row(booking_id.uuid(), expires_at, admitted, written),
         ])
         .exec(&txn)
         .await?;

@@ -149,6 +149,7 @@ impl BookingService {
             &showtime,
             &priced,
             HoldVia::Waitlist { entry: offer.entry },
+            false,
             now,
             now + offer.ttl,
         )

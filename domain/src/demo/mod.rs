@@ -302,6 +302,8 @@ pub async fn seed(
         )
         .await?
         .rows_affected();
+    // The help center's frequently asked questions, announced for the search index.
+    crate::support::seed_help_articles(&txn, now).await?;
     txn.commit().await?;
     Ok(report)
 }

@@ -19,8 +19,8 @@ pub use outbox::{
     WAITLIST_OFFERED,
 };
 pub(crate) use outbox::{
-    booking_status_row, booking_status_row_because, catalog_changed_row, insert_catalog_row,
-    seat_changes_row, showtime_row, tickets_issued_row, waitlist_offered_row,
+    booking_status_row, booking_status_row_because, catalog_changed_row, hold_placed_row,
+    insert_catalog_row, seat_changes_row, showtime_row, tickets_issued_row, waitlist_offered_row,
 };
 pub use recent::RecentIds;
 pub use relay::{OutboxRelay, RELAY_LOCK};

@@ -95,6 +95,27 @@ pub(crate) fn booking_status_row_because(
     )
 }
 
+/// The row announcing a new hold ([`booking_status_row`] for `held`), saying whether it
+/// spent a waiting-room admission, for the sales rollups to count admissions that bought.
+pub(crate) fn hold_placed_row(
+    booking: Uuid,
+    expires_at: DateTime<Utc>,
+    admitted: bool,
+    now: DateTime<Utc>,
+) -> outbox::ActiveModel {
+    row(
+        BOOKING_STATUS,
+        booking.to_string(),
+        serde_json::json!({
+            "bookingId": booking,
+            "status": "held",
+            "expiresAt": expires_at,
+            "admitted": admitted,
+        }),
+        now,
+    )
+}
+
 /// The row announcing that a movie, event or theatre (`kind`) changed.
 pub(crate) fn catalog_changed_row(kind: &str, id: Uuid, now: DateTime<Utc>) -> outbox::ActiveModel {
     row(
@@ -161,6 +182,8 @@ fn row(
         // The inbox deriver reads only rows it has something to make of.
         derived_at: Set((!crate::inbox::derives_from(topic)).then_some(now)),
         exported_at: Set(None),
+        // The sales rollups read booking changes only.
+        rolled_up_at: Set((topic != BOOKING_STATUS).then_some(now)),
         attempts: Set(0),
         // The writer's span, for the relay and the inbox deriver to continue its trace.
         trace_parent: Set(crate::trace::current()),

@@ -44,6 +44,8 @@ pub struct OutboxRelay {
     derive_wake: Arc<Notify>,
     /// Whether the event feed is on: then rows are kept until it exported them too.
     feed: bool,
+    /// Whether the sales rollups are on: then rows are kept until they took them in too.
+    rollups: bool,
 }
 
 impl OutboxRelay {
@@ -64,6 +66,7 @@ impl OutboxRelay {
             wake,
             derive_wake,
             feed: false,
+            rollups: false,
         }
     }
 
@@ -71,6 +74,14 @@ impl OutboxRelay {
     /// off, its column is ignored and rows are pruned as before).
     pub fn keeping_rows_for_the_feed(self) -> Self {
         Self { feed: true, ..self }
+    }
+
+    /// Keeps rows until the sales rollups took them in (set when rollups are on).
+    pub fn keeping_rows_for_the_rollups(self) -> Self {
+        Self {
+            rollups: true,
+            ..self
+        }
     }
 
     /// Publishes the next batch and marks it, if there is one: one whole pass.
@@ -158,7 +169,7 @@ impl OutboxRelay {
     }
 
     /// Deletes rows published more than a day ago, once the inbox has them too (and the
-    /// event feed, when it is on).
+    /// event feed and the sales rollups, when they are on).
     pub async fn prune(&self) -> Result<u64, DbErr> {
         let before = self.clock.now() - Duration::hours(KEEP_PUBLISHED_HOURS);
         let mut delete = outbox::Entity::delete_many()
@@ -166,6 +177,9 @@ impl OutboxRelay {
             .filter(outbox::Column::DerivedAt.is_not_null());
         if self.feed {
             delete = delete.filter(outbox::Column::ExportedAt.is_not_null());
+        }
+        if self.rollups {
+            delete = delete.filter(outbox::Column::RolledUpAt.is_not_null());
         }
         Ok(delete.exec(&self.db).await?.rows_affected)
     }

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod alerts;
+pub(crate) mod analytics;
 mod booking;
 pub(crate) mod catalog;
 mod emails;
@@ -22,6 +23,7 @@ use async_graphql::MergedObject;
 pub struct Query(
     accounts::AccountQuery,
     alerts::AlertQuery,
+    analytics::AnalyticsQuery,
     booking::BookingQuery,
     catalog::CatalogQuery,
     emails::EmailQuery,

@@ -1,6 +1,7 @@
 //! GraphQL views over domain values: thin wrappers, converted with `From`.
 
 mod alert;
+mod analytics;
 mod booking;
 mod cancellation;
 mod checkout_quote;
@@ -23,6 +24,7 @@ mod waiting_room;
 mod waitlist;
 
 pub use alert::{TitleAlert, TitleInterest};
+pub use analytics::{ReportGranularity, ReportGroupBy, SalesReportRow};
 pub use booking::{Booking, BookingStatus};
 pub use cancellation::Cancellation;
 pub use checkout_quote::CheckoutQuote;
