@@ -142,6 +142,22 @@ pub fn kill9(pid: i32) {
         .unwrap()
         .success();
     assert!(ok, "kill -9 {pid} failed");
+    // Gone only once the kernel has torn it down (a process in the middle of disk I/O
+    // outlives its SIGKILL for a moment): what follows must not meet it still there.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::process::Command::new("kill")
+        .args(["-0", &pid.to_string()])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap()
+        .success()
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "pid {pid} still there 20 s after kill -9"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 }
 
 /// Rows of `sql` as text columns.
