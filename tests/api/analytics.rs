@@ -89,13 +89,24 @@ async fn report_figures_equal_direct_counts_after_a_sale_with_refunds_and_cancel
         let expected = still_sold as f64 / row["sellableSeats"].as_f64().unwrap();
         assert!((occupancy - expected).abs() < 1e-9, "{row}");
         assert!(showtimes.contains(&row["groupId"].as_str().unwrap().to_owned()));
+        let name = row["groupName"].as_str().unwrap();
+        assert!(
+            name.starts_with("The Last Horizon · Marquee State · "),
+            "{name}"
+        );
     }
     let hourly = report(&app, &manager, &org, "HOUR", "SCREEN").await;
     assert_equal_to_direct(&hourly, &direct);
     assert!(hourly.iter().all(|r| r["groupId"] == json!(f.screen_id)));
+    assert!(
+        hourly
+            .iter()
+            .all(|r| r["groupName"] == "Marquee State · Screen 1")
+    );
     let per_movie = report(&app, &manager, &org, "PERIOD", "MOVIE").await;
     assert_eq!(per_movie.len(), 1);
     assert_eq!(per_movie[0]["groupId"], json!(f.movie_id));
+    assert_eq!(per_movie[0]["groupName"], "The Last Horizon");
     let sold = per_movie[0]["ticketsSold"].as_i64().unwrap();
     assert_eq!(
         per_movie[0]["averagePriceCents"].as_i64().unwrap(),
@@ -141,6 +152,10 @@ async fn report_figures_equal_direct_counts_after_a_sale_with_refunds_and_cancel
         assert_eq!(
             fields[19].parse::<i64>().unwrap(),
             row["averagePriceCents"].as_i64().unwrap()
+        );
+        assert_eq!(
+            fields[20],
+            format!("\"{}\"", row["groupName"].as_str().unwrap())
         );
     }
 }

@@ -34,7 +34,7 @@ pub const FIGURES: [&str; 16] = [
 pub const REPORT: &str =
     "query($o: ID!, $f: DateTime!, $t: DateTime!, $g: ReportGranularity!, $b: ReportGroupBy!) {
   salesReport(organisationId: $o, from: $f, to: $t, granularity: $g, groupBy: $b) {
-    bucket groupId ticketsSold ticketsReturned grossCents refundCents netCents feeCents
+    bucket groupId groupName ticketsSold ticketsReturned grossCents refundCents netCents feeCents
     discountCents promotionUses holdsPlaced checkoutsStarted confirmations holdsLapsed
     paymentFailures cancellations waitingRoomAdmissions sellableSeats occupancy averagePriceCents
   } }";

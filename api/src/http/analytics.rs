@@ -31,7 +31,7 @@ pub struct Params {
 const HEADER: &str = "bucket,group_id,tickets_sold,tickets_returned,gross_cents,refund_cents,\
 net_cents,fee_cents,discount_cents,promotion_uses,holds_placed,checkouts_started,\
 confirmations,holds_lapsed,payment_failures,cancellations,waiting_room_admissions,\
-sellable_seats,occupancy,average_price_cents";
+sellable_seats,occupancy,average_price_cents,group_name";
 
 /// Answers a report, or an error with its GraphQL code and a matching HTTP status.
 pub async fn report(
@@ -175,12 +175,23 @@ fn parse(p: &Params) -> ApiResult<ReportQuery> {
     )?)
 }
 
+/// A text field as CSV writes it: quoted, quotes doubled; a leading formula sign is
+/// escaped so that a spreadsheet shows a name, never runs it.
+fn csv_text(value: &str) -> String {
+    let safe = if value.starts_with(['=', '+', '-', '@']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    format!("\"{}\"", safe.replace('"', "\"\""))
+}
+
 /// One row, in [`HEADER`] order.
 fn csv_line(r: &ReportRow) -> String {
     let f = &r.figures;
     let group = r.group_id.map(|g| g.to_string()).unwrap_or_default();
     format!(
-        "{},{group},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.4},{}",
+        "{},{group},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.4},{},{}",
         r.bucket.to_rfc3339(),
         f.tickets_sold,
         f.tickets_returned,
@@ -200,5 +211,6 @@ fn csv_line(r: &ReportRow) -> String {
         r.sellable_seats,
         r.occupancy(),
         r.average_price_cents(),
+        csv_text(r.group_name.as_deref().unwrap_or_default()),
     )
 }

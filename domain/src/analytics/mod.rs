@@ -3,6 +3,7 @@
 //! booking history to measure them at volume ([`seed`]).
 
 mod figures;
+mod names;
 mod report;
 mod rollup;
 pub mod seed;
@@ -86,6 +87,8 @@ impl AnalyticsService {
         query: &ReportQuery,
     ) -> Result<Vec<ReportRow>, AnalyticsError> {
         staff.manage(Some(query.organisation()))?;
-        report::run(&self.db, query).await
+        let mut rows = report::run(&self.db, query).await?;
+        names::name_groups(&self.db, query.group_by(), &mut rows).await?;
+        Ok(rows)
     }
 }

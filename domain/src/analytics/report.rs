@@ -118,6 +118,11 @@ impl ReportQuery {
     pub fn organisation(&self) -> OrganisationId {
         self.organisation
     }
+
+    /// What its rows are per.
+    pub fn group_by(&self) -> GroupBy {
+        self.group_by
+    }
 }
 
 /// One row of a report.
@@ -127,6 +132,8 @@ pub struct ReportRow {
     pub bucket: DateTime<Utc>,
     /// The theatre, screen, movie, event or showtime; none for the organisation.
     pub group_id: Option<Uuid>,
+    /// What the group is called (a showtime: its title, theatre and local start).
+    pub group_name: Option<String>,
     /// The summed figures.
     pub figures: Figures,
     /// Seats on sale over the showtimes with any activity in the bucket and group.
@@ -293,6 +300,7 @@ pub(crate) async fn run<C: ConnectionTrait>(
         out.push(ReportRow {
             bucket: bucket_start(b * per)?,
             group_id: g,
+            group_name: None,
             figures: Figures::from_values(v),
             sellable_seats: if one_scan {
                 row.try_get("", "seats")?

@@ -3,6 +3,7 @@ import { t } from '../i18n';
 import { here, Link, paths } from '../router';
 import { useSession } from '../session';
 import './admin.css';
+import { AnalyticsPage } from './AnalyticsPage';
 import { EmailsPage } from './EmailsPage';
 import { EventsPage } from './EventsPage';
 import { MoviesPage } from './MoviesPage';
@@ -95,6 +96,8 @@ function Section({ section, rest }: { section: SectionSlug | null; rest: string[
       return <ShowtimesPage scope={scopeOf(rest)} />;
     case 'promotions':
       return <PromotionsPage />;
+    case 'analytics':
+      return <AnalyticsPage />;
     case 'organisation':
       return <OrganisationPage />;
     case 'emails':

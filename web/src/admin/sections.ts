@@ -13,6 +13,7 @@ export const SECTIONS = [
   { slug: 'events', label: () => t.admin.nav.events, for: 'manager' },
   { slug: 'showtimes', label: () => t.admin.nav.showtimes, for: 'staff' },
   { slug: 'promotions', label: () => t.admin.nav.promotions, for: 'manager' },
+  { slug: 'analytics', label: () => t.admin.nav.analytics, for: 'manager' },
   { slug: 'organisation', label: () => t.admin.nav.organisation, for: 'manager' },
   { slug: 'emails', label: () => t.admin.nav.emails, for: 'platform' },
   { slug: 'reviews', label: () => t.admin.nav.reviews, for: 'platform' },

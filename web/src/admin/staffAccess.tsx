@@ -43,6 +43,7 @@ const StaffOrganisations = graphql(`
     organisations {
       id
       name
+      currency
     }
   }
 `);
@@ -51,4 +52,14 @@ const StaffOrganisations = graphql(`
 export function useOrganisationNames(needed: boolean): Map<string, string> {
   const found = useQuery(StaffOrganisations, {}, { skip: !needed });
   return new Map((found.data?.organisations ?? []).map((o) => [o.id, o.name]));
+}
+
+/** The organisations the caller manages (every one, for a platform admin), with their currency. */
+export function useManagedOrganisations() {
+  const access = useStaffAccess();
+  const found = useQuery(StaffOrganisations, {});
+  return {
+    list: (found.data?.organisations ?? []).filter((o) => manages(access, o.id)),
+    error: found.status === 'error' ? found.error : null,
+  };
 }

@@ -61,6 +61,8 @@ pub struct SalesReportRow {
     pub bucket: DateTime<Utc>,
     /// The theatre, screen, movie, event or showtime; null for the organisation.
     pub group_id: Option<ID>,
+    /// What the group is called (a showtime: its title, theatre and local start).
+    pub group_name: Option<String>,
     /// Tickets issued by confirmations.
     pub tickets_sold: i64,
     /// Tickets of confirmed bookings later cancelled.
@@ -105,6 +107,7 @@ impl From<domain::ReportRow> for SalesReportRow {
         Self {
             bucket: r.bucket,
             group_id: r.group_id.map(|g| ID(g.to_string())),
+            group_name: r.group_name.clone(),
             tickets_sold: f.tickets_sold,
             tickets_returned: f.tickets_returned,
             gross_cents: f.gross_cents,
