@@ -56,9 +56,10 @@ test('staff read the sales of an organisation as a chart and a breakdown, and do
   await page.addInitScript((t) => localStorage.setItem('marquee.token', t), admin);
   await page.goto('/admin/analytics');
   await expect(page.getByRole('heading', { name: 'Analytics', level: 2 })).toBeVisible();
+  // The picker shows only when there are several organisations (other specs make theirs).
+  await expect(page.locator('.bar-chart')).toBeVisible();
   const picker = page.getByLabel('Choose an organisation');
-  await expect(picker).toBeVisible();
-  await picker.selectOption({ label: orgName });
+  if ((await picker.count()) > 0) await picker.selectOption({ label: orgName });
   await expect(page.getByRole('img', { name: `Net revenue by day, ${orgName}` })).toBeVisible();
   const tiles = page.locator('.analytics-totals');
   await expect(tiles.getByText('Tickets sold')).toBeVisible();
