@@ -79,6 +79,7 @@ mod tracing_export;
 mod waiting_room;
 mod waitlist;
 mod waitlist_races;
+mod waitlist_seat_map;
 mod web_app;
 mod webhooks;
 mod ws_limits;
