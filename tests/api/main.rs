@@ -45,6 +45,7 @@ mod live;
 mod mail;
 mod marquee_process;
 mod ops;
+mod org_input;
 mod org_staff;
 mod organisations;
 mod otlp_receiver;
