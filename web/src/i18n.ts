@@ -475,7 +475,7 @@ export const en = {
       noLimit: 'No refund limit applies to you.',
       doRefund: 'Refund and cancel the booking',
       refunded: (amount: string) => `Refunded ${amount}; the booking is cancelled and the customer told.`,
-      overLimit: (message: string) => `Refused (REFUND_LIMIT): ${message}.`,
+      overLimit: (asked: string, limit: string) => `Refused (REFUND_LIMIT): ${asked} is above your limit of ${limit}.`,
       badAmount: 'Give the amount as a positive number, such as 12.50.',
     },
     helpArticles: {
