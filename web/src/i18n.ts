@@ -421,6 +421,7 @@ export const en = {
       assigned: 'Assigned to',
       anyone: 'Anyone',
       me: 'Me',
+      you: 'you',
       nobody: 'Nobody',
       organisation: 'Organisation',
       allOrganisations: 'Every organisation',

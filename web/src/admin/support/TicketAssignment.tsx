@@ -24,7 +24,7 @@ export function TicketAssignment({ ticket, onChanged }: { ticket: StaffTicket; o
   const [chosen, setChosen] = useState('');
   const [assign, state] = useAction((assignee: string | null) => request(AssignTicket, { id: ticket.id, assignee }));
   const nameOf = (userId: string) =>
-    userId === me ? t.admin.support.me : (list.find((m) => m.userId === userId)?.name ?? t.admin.support.someone);
+    userId === me ? t.admin.support.you : (list.find((m) => m.userId === userId)?.name ?? t.admin.support.someone);
   const run = async (assignee: string | null) => {
     if (await assign(assignee)) {
       onChanged(assignee ? t.admin.support.assignedTo(nameOf(assignee)) : t.admin.support.unassigned);
