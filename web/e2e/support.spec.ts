@@ -92,8 +92,12 @@ test('a buyer asks for help with a booking; the theatre’s agent notes, replies
   await expect(agent.getByTestId('admin-ticket-status')).toHaveText('Waiting on customer');
   await expectAccessible(agent);
 
-  // The buyer reads the reply, never the note, and answers in the app.
-  await page.reload();
+  // The buyer is told in the inbox, reads the reply there, never the note, and answers in the app.
+  await page.goto('/notifications');
+  const told = page.getByTestId('notification').filter({ hasText: `Reply to "${subject}"` });
+  await expect(told).toContainText(reply);
+  await told.getByRole('link', { name: 'See your support tickets' }).click();
+  await page.getByRole('link', { name: subject }).click();
   await expect(page.getByText(reply)).toBeVisible();
   await expect(page.getByText(note)).toHaveCount(0);
   await expect(page.getByTestId('ticket-status')).toContainText('Answered, waiting for you');

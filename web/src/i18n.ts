@@ -341,6 +341,7 @@ export const en = {
     markRead: 'Mark as read',
     markReadOf: (title: string) => `Mark “${title}” as read`,
     seeBooking: 'See the booking',
+    seeTickets: 'See your support tickets',
     unreadCount: (n: number) => (n === 0 ? 'All caught up.' : `${n} unread`),
     arrived: (title: string) => `New notification: ${title}`,
     more: 'Show older notifications',
