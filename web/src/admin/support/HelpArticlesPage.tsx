@@ -55,9 +55,11 @@ export function HelpArticlesPage() {
                 <strong>{a.title}</strong>{' '}
                 <span className="admin-badge">{a.published ? t.admin.helpArticles.live : t.admin.helpArticles.draft}</span>
                 <p className="muted">
-                  {t.help.categories[a.category] ?? a.category} · {t.admin.helpArticles.owner}{' '}
-                  {a.organisationId ? (names.get(a.organisationId) ?? a.organisationId) : t.admin.helpArticles.platform} ·{' '}
-                  {t.admin.helpArticles.updated} {formatDateTime(a.updatedAt)}
+                  {t.help.categories[a.category] ?? a.category} ·{' '}
+                  {t.admin.helpArticles.ownedBy(
+                    a.organisationId ? (names.get(a.organisationId) ?? a.organisationId) : t.admin.helpArticles.platformLower,
+                  )}{' '}
+                  · {t.admin.helpArticles.updated} {formatDateTime(a.updatedAt)}
                 </p>
               </div>
               <button
