@@ -9,6 +9,9 @@ import { EventsPage } from './EventsPage';
 import { MoviesPage } from './MoviesPage';
 import { PromotionsPage } from './PromotionsPage';
 import { ReviewsPage } from './ReviewsPage';
+import { HelpArticlesPage } from './support/HelpArticlesPage';
+import { SupportQueue } from './support/SupportQueue';
+import { TicketView } from './support/TicketView';
 import { JoinPage } from './JoinPage';
 import { OrganisationPage } from './OrganisationPage';
 import { sectionOf, sectionsFor, type SectionSlug } from './sections';
@@ -98,6 +101,10 @@ function Section({ section, rest }: { section: SectionSlug | null; rest: string[
       return <PromotionsPage />;
     case 'analytics':
       return <AnalyticsPage />;
+    case 'support':
+      return rest[0] ? <TicketView key={rest[0]} id={rest[0]} /> : <SupportQueue />;
+    case 'help-articles':
+      return <HelpArticlesPage />;
     case 'organisation':
       return <OrganisationPage />;
     case 'emails':
