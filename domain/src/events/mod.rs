@@ -3,6 +3,7 @@
 
 mod burst;
 mod bus;
+mod cursor;
 mod fanout;
 mod lane;
 pub(crate) mod outbox;
@@ -11,6 +12,7 @@ mod relay;
 
 pub use burst::Burst;
 pub use bus::{EventBus, InProcessBus, RedisBus};
+pub(crate) use cursor::{Claim, claim};
 pub use fanout::{Delivery, Fanout};
 pub use lane::LiveLane;
 pub use outbox::{

@@ -8,11 +8,7 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use marquee_entity::outbox;
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Statement, TransactionTrait,
-};
+use sea_orm::{DatabaseConnection, DbErr};
 use tokio::sync::Notify;
 use tracing::Instrument as _;
 
@@ -20,7 +16,7 @@ use super::NOTIFICATION_ADDED;
 use super::derive::derive_notifications;
 use crate::booking::ExecutionOutcome;
 use crate::clock::SharedClock;
-use crate::events::{DomainEvent, EventBus};
+use crate::events::{Claim, DomainEvent, EventBus, claim};
 
 /// Rows derived per pass.
 const BATCH: u64 = 256;
@@ -63,49 +59,13 @@ impl InboxDeriver {
 
     /// Derives the next batch, if there is one and no other deriver is at it.
     pub async fn try_execute_task(&self) -> Result<ExecutionOutcome, DbErr> {
-        let txn = self.db.begin().await?;
-        if self.db.get_database_backend() == DbBackend::Postgres {
-            let locked = txn
-                .query_one_raw(Statement::from_sql_and_values(
-                    DbBackend::Postgres,
-                    "SELECT pg_try_advisory_xact_lock($1)",
-                    [DERIVE_LOCK.into()],
-                ))
-                .await?
-                .map(|row| row.try_get_by_index::<bool>(0))
-                .transpose()?
-                .unwrap_or(false);
-            if !locked {
-                txn.rollback().await?;
-                return Ok(ExecutionOutcome::EmptyQueue);
-            }
-        }
-        // Read outside the transaction: on SQLite a transaction that has read cannot become
-        // a writer once another connection has committed, one that starts by writing waits
-        // for the lock instead.
-        let rows = outbox::Entity::find()
-            .filter(outbox::Column::DerivedAt.is_null())
-            .order_by_asc(outbox::Column::Id)
-            .limit(BATCH)
-            .all(&self.db)
-            .await?;
-        if rows.is_empty() {
-            txn.rollback().await?;
-            return Ok(ExecutionOutcome::EmptyQueue);
-        }
         let now = self.clock.now();
-        let marked = outbox::Entity::update_many()
-            .col_expr(outbox::Column::DerivedAt, Expr::value(now))
-            .filter(outbox::Column::Id.is_in(rows.iter().map(|r| r.id)))
-            .filter(outbox::Column::DerivedAt.is_null())
-            .exec(&txn)
-            .await?
-            .rows_affected;
-        if marked != rows.len() as u64 {
-            // Another deriver (on SQLite there is no lock) took some of them meanwhile.
-            txn.rollback().await?;
-            return Ok(ExecutionOutcome::TaskCompleted);
-        }
+        let (txn, rows) =
+            match claim(&self.db, DERIVE_LOCK, outbox::Column::DerivedAt, BATCH, now).await? {
+                Claim::Idle => return Ok(ExecutionOutcome::EmptyQueue),
+                Claim::Raced => return Ok(ExecutionOutcome::TaskCompleted),
+                Claim::Rows(txn, rows) => (txn, rows),
+            };
         let mut events: Vec<DomainEvent> = rows.into_iter().map(DomainEvent::from).collect();
         let pass = tracing::info_span!("inbox.derive", events = events.len());
         // A traced event is derived in a span of its writer's trace, and its emails carry

@@ -40,20 +40,29 @@ pub(super) async fn free_count<C: ConnectionTrait>(
         .await
 }
 
-/// The free seats of `showtime` that have a price, in row and number order.
-pub(super) async fn free_seats<C: ConnectionTrait>(
+/// The ids of the free seats of `showtime`.
+async fn free_seat_ids<C: ConnectionTrait>(
     db: &C,
     showtime: Uuid,
     now: DateTime<Utc>,
-) -> Result<Vec<FreeSeat>, DbErr> {
-    let free: Vec<Uuid> = show_seats::Entity::find()
+) -> Result<Vec<Uuid>, DbErr> {
+    show_seats::Entity::find()
         .select_only()
         .column(show_seats::Column::SeatId)
         .filter(show_seats::Column::ShowtimeId.eq(showtime))
         .filter(free_at(now))
         .into_tuple()
         .all(db)
-        .await?;
+        .await
+}
+
+/// The free seats of `showtime` that have a price, in row and number order.
+pub(super) async fn free_seats<C: ConnectionTrait>(
+    db: &C,
+    showtime: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Vec<FreeSeat>, DbErr> {
+    let free = free_seat_ids(db, showtime, now).await?;
     if free.is_empty() {
         return Ok(Vec::new());
     }
@@ -91,14 +100,7 @@ pub(super) async fn announce_if_line_ended<C: ConnectionTrait>(
     if crate::booking::anyone_waiting(db, showtime).await? {
         return Ok(());
     }
-    let free: Vec<Uuid> = show_seats::Entity::find()
-        .select_only()
-        .column(show_seats::Column::SeatId)
-        .filter(show_seats::Column::ShowtimeId.eq(showtime))
-        .filter(free_at(now))
-        .into_tuple()
-        .all(db)
-        .await?;
+    let free = free_seat_ids(db, showtime, now).await?;
     if free.is_empty() {
         return Ok(());
     }
