@@ -135,18 +135,21 @@ async fn a_ticket_is_answered_by_email_and_inbox_and_the_buyer_answers_by_email_
     // The inbox has the reply too.
     let inbox = app
         .ok(
-            "{ notifications(first: 10) { edges { node { kind title body } } } }",
+            "{ notifications(first: 10) { edges { node { kind title body supportTicketId } } } }",
             json!({}),
             Some(&buyer),
         )
         .await;
-    let kinds: Vec<&str> = inbox["notifications"]["edges"]
+    let replies: Vec<&serde_json::Value> = inbox["notifications"]["edges"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| e["node"]["kind"].as_str().unwrap())
+        .map(|e| &e["node"])
+        .filter(|n| n["kind"] == "support.reply")
         .collect();
-    assert!(kinds.contains(&"support.reply"), "{kinds:?}");
+    assert_eq!(replies.len(), 1, "{inbox}");
+    // It leads to its ticket.
+    assert_eq!(replies[0]["supportTicketId"], ticket.as_str());
 
     // The buyer never sees the note; staff do.
     let mine = app

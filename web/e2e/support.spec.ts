@@ -96,8 +96,7 @@ test('a buyer asks for help with a booking; the theatre’s agent notes, replies
   await page.goto('/notifications');
   const told = page.getByTestId('notification').filter({ hasText: `Reply to "${subject}"` });
   await expect(told).toContainText(reply);
-  await told.getByRole('link', { name: 'See your support tickets' }).click();
-  await page.getByRole('link', { name: subject }).click();
+  await told.getByRole('link', { name: 'Open the conversation' }).click();
   await expect(page.getByText(reply)).toBeVisible();
   await expect(page.getByText(note)).toHaveCount(0);
   await expect(page.getByTestId('ticket-status')).toContainText('Answered, waiting for you');

@@ -342,6 +342,7 @@ export const en = {
     markReadOf: (title: string) => `Mark “${title}” as read`,
     seeBooking: 'See the booking',
     seeTickets: 'See your support tickets',
+    seeTicket: 'Open the conversation',
     unreadCount: (n: number) => (n === 0 ? 'All caught up.' : `${n} unread`),
     arrived: (title: string) => `New notification: ${title}`,
     more: 'Show older notifications',

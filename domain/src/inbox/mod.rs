@@ -39,6 +39,8 @@ pub struct Notification {
     pub body: String,
     /// The booking it is about, if any.
     pub booking_id: Option<Uuid>,
+    /// The support ticket it is about, if any (a reply from staff).
+    pub support_ticket_id: Option<Uuid>,
     /// When it was read; unread while `None`.
     pub read_at: Option<DateTime<Utc>>,
     /// When it arrived.
@@ -49,6 +51,9 @@ impl From<notifications::Model> for Notification {
     fn from(m: notifications::Model) -> Self {
         Self {
             booking_id: m.data["bookingId"]
+                .as_str()
+                .and_then(|s| Uuid::parse_str(s).ok()),
+            support_ticket_id: m.data["ticketId"]
                 .as_str()
                 .and_then(|s| Uuid::parse_str(s).ok()),
             id: m.id,

@@ -25,6 +25,7 @@ const NotificationAddedDocument = graphql(`
       title
       body
       bookingId
+      supportTicketId
       read
       createdAt
     }

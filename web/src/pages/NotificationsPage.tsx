@@ -21,6 +21,7 @@ const NotificationsQuery = graphql(`
         title
         body
         bookingId
+        supportTicketId
         read
         createdAt
       }
@@ -124,7 +125,13 @@ function Inbox() {
               <p>{n.body}</p>
               <div className="inbox-actions">
                 {n.bookingId && <Link href={paths.booking(n.bookingId)}>{t.notifications.seeBooking}</Link>}
-                {n.kind === 'support.reply' && <Link href={paths.myTickets()}>{t.notifications.seeTickets}</Link>}
+                {n.kind === 'support.reply' && (
+                  n.supportTicketId ? (
+                    <Link href={paths.myTicket(n.supportTicketId)}>{t.notifications.seeTicket}</Link>
+                  ) : (
+                    <Link href={paths.myTickets()}>{t.notifications.seeTickets}</Link>
+                  )
+                )}
                 {!n.read && (
                   <button type="button" onClick={() => markRead(n.id)} aria-label={t.notifications.markReadOf(n.title)}>
                     {t.notifications.markRead}

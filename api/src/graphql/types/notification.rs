@@ -17,6 +17,8 @@ pub struct Notification {
     pub body: String,
     /// The booking it is about, if any.
     pub booking_id: Option<ID>,
+    /// The support ticket it is about, if any (a reply from staff).
+    pub support_ticket_id: Option<ID>,
     /// Whether it has been read.
     pub read: bool,
     /// When it arrived.
@@ -31,6 +33,7 @@ impl From<inbox::Notification> for Notification {
             title: n.title,
             body: n.body,
             booking_id: n.booking_id.map(|b| ID(b.to_string())),
+            support_ticket_id: n.support_ticket_id.map(|t| ID(t.to_string())),
             read: n.read_at.is_some(),
             created_at: n.created_at,
         }
