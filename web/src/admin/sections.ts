@@ -14,6 +14,7 @@ export const SECTIONS = [
   { slug: 'showtimes', label: () => t.admin.nav.showtimes, for: 'staff' },
   { slug: 'promotions', label: () => t.admin.nav.promotions, for: 'manager' },
   { slug: 'analytics', label: () => t.admin.nav.analytics, for: 'manager' },
+  { slug: 'gift-cards', label: () => t.admin.nav.giftCards, for: 'manager' },
   { slug: 'organisation', label: () => t.admin.nav.organisation, for: 'manager' },
   { slug: 'emails', label: () => t.admin.nav.emails, for: 'platform' },
   { slug: 'reviews', label: () => t.admin.nav.reviews, for: 'platform' },
