@@ -18,6 +18,7 @@ import { SeatMap } from './SeatMap';
 import { seatAt, type Seat, type SeatLayout } from './seatLayout';
 import { useLiveSeats } from './useLiveSeats';
 import { useWaitingRoom } from './useWaitingRoom';
+import { WaitlistPanel } from '../waitlist/WaitlistPanel';
 import { AdmissionCountdown, WaitingRoomPanel } from './WaitingRoomPanel';
 import './seat-picker.css';
 
@@ -46,6 +47,8 @@ export default function SeatPicker({ id }: { id: string }) {
   const [fit, setFit] = useState(false);
   const [left, setLeft] = useState(false);
   const [lapsed, setLapsed] = useState(false);
+  // Once the show is seen sold out (or seats together could not be found), the waitlist stays offered.
+  const [soldOut, setSoldOut] = useState(false);
   const pickHeading = useRef<HTMLHeadingElement>(null);
 
   const announce = useCallback((text: string) => setAnnouncement((a) => ({ text, n: a.n + 1 })), []);
@@ -137,7 +140,10 @@ export default function SeatPicker({ id }: { id: string }) {
         if (taken.length > 0) {
           setSelected((prev) => new Set([...prev].filter((sid) => !taken.includes(sid))));
           setProblem(t.seatPicker.unavailableNamed(names(layout, taken), taken.length));
-        } else setProblem(describeError(e));
+        } else {
+          setProblem(describeError(e));
+          setSoldOut(true);
+        }
       } else {
         if (e instanceof ApiError && e.code === 'ADMISSION_REQUIRED') room.refresh();
         setProblem(describeError(e));
@@ -194,6 +200,8 @@ export default function SeatPicker({ id }: { id: string }) {
   const chosen = layout ? [...selected].map((sid) => seatAt(layout, sid)).filter((s): s is Seat => !!s) : [];
   const chosenTotal = chosen.reduce((sum, s) => sum + (s.priceCents ?? 0), 0);
   const available = layout ? layout.rows.reduce((n, r) => n + r.seats.filter((s) => s.status === 'AVAILABLE').length, 0) : 0;
+  if (layout && available === 0 && !soldOut && showtime.status === 'SCHEDULED') setSoldOut(true);
+  const waitlist = soldOut && !hold && showtime.status === 'SCHEDULED' && (!hot || admitted);
 
   return (
     <article className="seat-picker" aria-labelledby="showtime-title">
@@ -261,6 +269,7 @@ export default function SeatPicker({ id }: { id: string }) {
         </div>
 
         <div className="seat-picker-side">
+          {waitlist && <WaitlistPanel showtimeId={id} signedIn={signedIn} />}
           {hold ? (
             <HoldPanel key={hold.id} booking={hold} onEnded={holdEnded} />
           ) : hot && !admitted ? (
