@@ -15,7 +15,7 @@ import { useAction } from './useAction';
 
 const AdminGiftCards = graphql(`
   query AdminGiftCards($org: ID!) {
-    giftCards(organisationId: $org, first: 200) {
+    giftCards(organisationId: $org, first: 100) {
       id
       codeLast4
       currency
