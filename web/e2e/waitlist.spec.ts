@@ -47,13 +47,18 @@ test('a sold-out showtime: a buyer joins its waitlist, is offered the seats anot
   await expect(offer.getByTestId('hold-countdown')).toContainText(/Seats held for 1:[0-2]\d/);
   await expectAccessible(page);
 
-  // The offer is in the account's waitlist too, and B takes it to checkout and pays.
+  // The offer is in the account's waitlist and in the inbox, from where B takes it to checkout and pays.
   await page.goto(`${server.url}/account`);
   const entry = page.getByTestId('my-waitlist').getByTestId('waitlist-entry');
   await expect(entry.getByTestId('waitlist-status')).toHaveText('Offered');
-  await entry.getByRole('link', { name: 'Go to checkout' }).click();
+  const offered = await entry.getByRole('link', { name: 'Go to checkout' }).getAttribute('href');
+  await page.goto(`${server.url}/notifications`);
+  const note = page.getByTestId('notification').filter({ hasText: 'Seats for you from the waitlist' });
+  await expect(note).toBeVisible();
+  await note.getByRole('link', { name: 'Claim the offered seats' }).click();
   await expect(page).toHaveURL(/\/checkout\//);
   const bookingId = page.url().split('/').pop() ?? '';
+  expect(offered).toBe(`/checkout/${bookingId}`);
   await expect(page.getByTestId('checkout-total')).toHaveText(/\$\d+\.\d\d/);
   await page.getByRole('button', { name: /^Pay / }).click();
   await expect(page).toHaveURL(new RegExp(`/bookings/${bookingId}$`));
