@@ -5,7 +5,7 @@ import { adminToken, gql, signUpBuyer, STANDARD_PRICES, THEATRE_SITE } from './a
 import { buyerPage } from './buyer-pages';
 import { holdSeats, seatMap } from './buying';
 import { readCatalog } from './catalog';
-import { expectAccessible } from './helpers';
+import { expectAccessible, screenshot } from './helpers';
 
 const catalog = readCatalog();
 
@@ -117,6 +117,7 @@ test('a manager issues gift cards; a buyer pays part of a booking with one and a
   await expect(row).toContainText('friend@marquee.test');
   await expect(page.getByTestId('gift-card-list')).not.toContainText(partial);
   await expectAccessible(page);
+  await screenshot(page, testInfo, 'gift-cards-panel');
 
   // A buyer holds two seats and pays 10.00 of them with the card, the rest by card.
   const buyer = await signUpBuyer(`Gift Buyer ${testInfo.project.name}`);
@@ -135,6 +136,7 @@ test('a manager issues gift cards; a buyer pays part of a booking with one and a
   await expect(shopper.getByTestId('gift-card-part')).toHaveText('−$10.00');
   await expect(shopper.getByTestId('card-part')).toHaveText(dollars(totalCents - 1000));
   await expectAccessible(shopper);
+  await screenshot(shopper, testInfo, 'gift-card-checkout');
   await shopper.getByRole('button', { name: `Pay ${dollars(totalCents - 1000)}` }).click();
   await expect(shopper).toHaveURL(new RegExp(`/bookings/${first}$`));
   await expect(shopper.getByTestId('booking-status')).toContainText('Confirmed');

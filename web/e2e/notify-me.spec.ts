@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { STANDARD_PRICES, THEATRE_SITE } from './api';
 import { buyerPage } from './buyer-pages';
-import { expectAccessible } from './helpers';
+import { expectAccessible, screenshot } from './helpers';
 import { privateBuyer, startServer, type PrivateServer } from './server';
 
 // A server of this spec's own: its city and titles must not show in other specs' listings.
@@ -52,6 +52,7 @@ test('notify me: a buyer asks to hear when a title opens in their city, is told 
   await page.getByRole('button', { name: 'Notify me when it opens in Boulder' }).click();
   await expect(page.getByTestId('notify-me')).toHaveText('✓ We will tell you when tickets go on sale in Boulder.');
   await expectAccessible(page);
+  await screenshot(page, testInfo, 'notify-me');
   await page.reload();
   await expect(page.getByTestId('notify-me')).toHaveText('✓ We will tell you when tickets go on sale in Boulder.');
   await page.goto(`${server.url}/movies/${otherId}`);
@@ -64,6 +65,7 @@ test('notify me: a buyer asks to hear when a title opens in their city, is told 
   const demand = staff.getByTestId('title-demand');
   await expect(demand.getByRole('row', { name: new RegExp(`${wanted} boulder 1`, 'i') })).toBeVisible();
   await expect(demand.getByRole('row', { name: new RegExp(`${other} boulder 1`, 'i') })).toBeVisible();
+  await screenshot(staff, testInfo, 'title-demand');
   await staff.close();
 
   // Both alerts wait on the account page; the second is cancelled there.
@@ -75,6 +77,7 @@ test('notify me: a buyer asks to hear when a title opens in their city, is told 
   await otherAlert.getByRole('button', { name: `Cancel the alert for ${other}, Boulder` }).click();
   await expect(otherAlert.getByTestId('alert-status')).toHaveText('Cancelled');
   await expectAccessible(page);
+  await screenshot(page, testInfo, 'my-alerts');
 
   // An admin schedules the wanted title in Boulder, on sale now: the alert arrives in the inbox.
   await page.goto(`${server.url}/notifications`);

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { buyerPage } from './buyer-pages';
-import { expectAccessible } from './helpers';
+import { buyerPage, seat } from './buyer-pages';
+import { expectAccessible, screenshot } from './helpers';
 import { privateBuyer, privateShowtime, startServer, type PrivateServer } from './server';
 
 // A server of this spec's own: offers held for 90 seconds, long enough to pay, short enough to count down.
@@ -42,15 +42,21 @@ test('a sold-out showtime: a buyer joins its waitlist, is offered the seats anot
 
   // Buyer A cancels: the seats go to B as an offer with a countdown, live.
   await server.gql('mutation($b: ID!) { cancelBooking(bookingId: $b) { status } }', { b: holdSeats.id }, a);
-  const offer = panel.getByTestId('waitlist-offer');
-  await expect(offer).toContainText('Seats are offered to you!', { timeout: 15_000 });
-  await expect(offer.getByTestId('hold-countdown')).toContainText(/Seats held for 1:[0-2]\d/);
+  // The seat picker shows them as the buyer's hold.
+  const hold = page.getByTestId('hold-panel');
+  await expect(hold).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByTestId('seat-announcer')).toHaveText('Seats are offered to you!');
+  await expect(hold.getByTestId('hold-countdown')).toContainText(/Seats held for 1:[0-2]\d/);
+  await expect(page.getByRole('button', { name: seat('A', 1, 'standard', '$12.50', 'held for you') })).toBeVisible();
+  await expect(page.getByRole('button', { name: seat('A', 2, 'standard', '$12.50', 'held for you') })).toBeVisible();
   await expectAccessible(page);
+  await screenshot(page, testInfo, 'waitlist-offer');
 
-  // The offer is in the account's waitlist and in the inbox, from where B takes it to checkout and pays.
+  // The offer is in the account's waitlist, with its countdown, and in the inbox, from where B takes it to checkout and pays.
   await page.goto(`${server.url}/account`);
   const entry = page.getByTestId('my-waitlist').getByTestId('waitlist-entry');
   await expect(entry.getByTestId('waitlist-status')).toHaveText('Offered');
+  await expect(entry.getByTestId('waitlist-offer').getByTestId('hold-countdown')).toContainText(/Seats held for 1:[0-2]\d/);
   const offered = await entry.getByRole('link', { name: 'Go to checkout' }).getAttribute('href');
   await page.goto(`${server.url}/notifications`);
   const note = page.getByTestId('notification').filter({ hasText: 'Seats for you from the waitlist' });

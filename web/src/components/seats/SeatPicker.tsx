@@ -177,6 +177,24 @@ export default function SeatPicker({ id }: { id: string }) {
     [announce, hot, room.refresh],
   );
 
+  // Seats offered from the waitlist are an ordinary hold of this buyer: shown as one.
+  const offered = useCallback(
+    (bookingId: string) =>
+      request(MyHeldBookings).then(
+        ({ myBookings }) => {
+          const offer = myBookings.find((b) => b.id === bookingId && b.status === 'HELD');
+          if (offer) {
+            setHold(offer);
+            announce(t.waitlist.offered);
+          }
+        },
+        () => {
+          // The waitlist panel still shows the offer and its way to checkout.
+        },
+      ),
+    [announce],
+  );
+
   const leave = async () => {
     if (await room.leave()) {
       setLeft(true);
@@ -269,7 +287,7 @@ export default function SeatPicker({ id }: { id: string }) {
         </div>
 
         <div className="seat-picker-side">
-          {waitlist && <WaitlistPanel showtimeId={id} signedIn={signedIn} />}
+          {waitlist && <WaitlistPanel showtimeId={id} signedIn={signedIn} onOffered={offered} />}
           {hold ? (
             <HoldPanel key={hold.id} booking={hold} onEnded={holdEnded} />
           ) : hot && !admitted ? (

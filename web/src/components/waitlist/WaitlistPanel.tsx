@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { request } from '../../api/client';
 import { ApiError, describeError } from '../../api/errors';
 import type { WaitlistEntryFieldsFragment } from '../../gql/graphql';
@@ -15,7 +15,16 @@ const COUNTS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
  * The waitlist of a sold-out showtime on its seat picker: join it for N seats together,
  * see one's place in line, and take the seats when they are offered.
  */
-export function WaitlistPanel({ showtimeId, signedIn }: { showtimeId: string; signedIn: boolean }) {
+export function WaitlistPanel({
+  showtimeId,
+  signedIn,
+  onOffered,
+}: {
+  showtimeId: string;
+  signedIn: boolean;
+  /** Told the offered booking's id once seats are offered, to show them as the buyer's hold. */
+  onOffered?: (bookingId: string) => void;
+}) {
   const [entry, setEntry] = useState<WaitlistEntryFieldsFragment | null>(null);
   const [checked, setChecked] = useState(false);
 
@@ -52,7 +61,7 @@ export function WaitlistPanel({ showtimeId, signedIn }: { showtimeId: string; si
           </p>
         </>
       ) : entry ? (
-        <InLine key={entry.id} entry={entry} onLeft={() => setEntry(null)} />
+        <InLine key={entry.id} entry={entry} onLeft={() => setEntry(null)} onOffered={onOffered} />
       ) : checked ? (
         <JoinForm showtimeId={showtimeId} onJoined={setEntry} />
       ) : (
@@ -108,8 +117,21 @@ function JoinForm({ showtimeId, onJoined }: { showtimeId: string; onJoined: (e: 
   );
 }
 
-function InLine({ entry: initial, onLeft }: { entry: WaitlistEntryFieldsFragment; onLeft: () => void }) {
+function InLine({
+  entry: initial,
+  onLeft,
+  onOffered,
+}: {
+  entry: WaitlistEntryFieldsFragment;
+  onLeft: () => void;
+  onOffered?: (bookingId: string) => void;
+}) {
   const { entry, refresh } = useLiveEntry(initial);
+  const offeredRef = useRef(onOffered);
+  offeredRef.current = onOffered;
+  useEffect(() => {
+    if (entry.status === 'OFFERED') offeredRef.current?.(entry.offerBookingId);
+  }, [entry.status, entry.offerBookingId]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
