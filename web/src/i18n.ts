@@ -232,6 +232,7 @@ export const en = {
     lapsed: 'The offer ran out and passed to the next in line.',
     claimed: 'You took the offered seats.',
     seatsAvailable: 'Seats are free again: choose them on the map.',
+    reserved: 'Seats that come back go first to the buyers on the waitlist. Join it to be offered seats.',
     mine: 'My waitlist',
     none: 'You are not on any waitlist.',
     showtime: 'Showtime',

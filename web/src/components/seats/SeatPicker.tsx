@@ -137,7 +137,11 @@ export default function SeatPicker({ id }: { id: string }) {
       if (e instanceof ApiError && e.code === 'SEAT_UNAVAILABLE') {
         const ids = e.errors[0]?.extensions?.seats;
         const taken = Array.isArray(ids) ? ids.map(String) : [];
-        if (taken.length > 0) {
+        if (e.errors[0]?.extensions?.reason === 'RESERVED_FOR_WAITLIST') {
+          setSelected(new Set());
+          setProblem(t.waitlist.reserved);
+          setSoldOut(true);
+        } else if (taken.length > 0) {
           setSelected((prev) => new Set([...prev].filter((sid) => !taken.includes(sid))));
           setProblem(t.seatPicker.unavailableNamed(names(layout, taken), taken.length));
         } else {
