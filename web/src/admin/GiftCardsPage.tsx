@@ -184,7 +184,7 @@ export function GiftCardsPage() {
           )}
         </>
       )}
-      {organisations.list.length === 0 && organisations.error === null && <p>{t.admin.organisation.none}</p>}
+      {organisations.loaded && organisations.list.length === 0 && <p>{t.admin.organisation.none}</p>}
     </section>
   );
 }
