@@ -66,11 +66,12 @@ async function organisationWithManager(stamp: string) {
 }
 
 /** Issues a card from the panel's form and reads the code it shows once. */
-async function issueInPanel(page: Page, amount: string, recipient: string, note: string): Promise<string> {
+async function issueInPanel(page: Page, amount: string, recipient: string, note: string, expiresOn?: string): Promise<string> {
   const form = page.locator('.admin-form');
   await form.getByLabel('Amount (USD)').fill(amount);
   await form.getByLabel('Recipient email').fill(recipient);
   await form.getByLabel('Note').fill(note);
+  if (expiresOn) await form.getByLabel('Expires on (optional)').fill(expiresOn);
   await page.getByRole('button', { name: 'Issue gift card' }).click();
   const issued = page.getByTestId('issued-gift-card');
   await expect(issued).toContainText(`Gift card issued with $${amount}`);
@@ -80,8 +81,10 @@ async function issueInPanel(page: Page, amount: string, recipient: string, note:
 }
 
 async function cards(org: string, token: string) {
-  const { giftCards } = await gql<{ giftCards: { codeLast4: string; balanceCents: number; history: { kind: string; amountCents: number }[] }[] }>(
-    'query($o: ID!) { giftCards(organisationId: $o) { codeLast4 balanceCents history { kind amountCents } } }',
+  const { giftCards } = await gql<{
+    giftCards: { codeLast4: string; balanceCents: number; expiresAt: string | null; disabledAt: string | null; history: { kind: string; amountCents: number }[] }[];
+  }>(
+    'query($o: ID!) { giftCards(organisationId: $o) { codeLast4 balanceCents expiresAt disabledAt history { kind amountCents } } }',
     { o: org },
     token,
   );
@@ -156,7 +159,8 @@ test('a manager issues gift cards; a buyer pays part of a booking with one and a
 
   // A second card, of 50.00, covers the whole total: no card payment is asked for.
   await page.reload();
-  const whole = await issueInPanel(page, '50.00', 'friend@marquee.test', 'Refund goodwill');
+  const expiresOn = new Date(Date.now() + 30 * 24 * 3600_000).toISOString().slice(0, 10);
+  const whole = await issueInPanel(page, '50.00', 'friend@marquee.test', 'Refund goodwill', expiresOn);
   await shopper.getByLabel('Gift card').fill(whole);
   await shopper.getByRole('button', { name: 'Use card' }).click();
   await expect(shopper.getByTestId('gift-card-covers')).toBeVisible();
@@ -187,6 +191,19 @@ test('a manager issues gift cards; a buyer pays part of a booking with one and a
   await expect(spentRow).toContainText('Spent at checkout');
   await expect(spentRow).toContainText('−$10.00');
 
+  // The buyer cancels the first booking: the gift card's share comes back to it.
+  await gql('mutation($b: ID!) { cancelBooking(bookingId: $b) { status } }', { b: first }, buyer.token);
+  const restored = (await cards(org, manager)).find((c) => c.codeLast4 === last4)!;
+  expect(restored.history.map((h) => h.kind)).toEqual(['ISSUE', 'SPEND', 'RESTORE']);
+  const back = restored.history[2]!.amountCents;
+  expect(back).toBeGreaterThan(0);
+  expect(back).toBeLessThanOrEqual(1000);
+  expect(restored.balanceCents).toBe(back);
+  await page.reload();
+  await spentRow.getByText(`History of •••• ${last4}`).click();
+  await expect(spentRow).toContainText('Given back');
+  await expect(spentRow).toContainText(`+${dollars(back)}`);
+
   // Adjusting and disabling ask first.
   const wholeRow = page.getByTestId('gift-card-row').filter({ hasText: `•••• ${whole.slice(-4)}` });
   await wholeRow.getByRole('button', { name: `Adjust •••• ${whole.slice(-4)}` }).click();
@@ -198,7 +215,10 @@ test('a manager issues gift cards; a buyer pays part of a booking with one and a
   await wholeRow.getByRole('button', { name: `Disable •••• ${whole.slice(-4)}` }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Disable gift card' }).click();
   await expect(wholeRow).toContainText('Disabled');
-  expect((await cards(org, manager)).find((c) => c.codeLast4 === whole.slice(-4))).toMatchObject({
-    balanceCents: 5000 - singleCents + 500,
-  });
+  await expect(wholeRow).toContainText('Expires');
+  const after = (await cards(org, manager)).find((c) => c.codeLast4 === whole.slice(-4));
+  expect(after).toMatchObject({ balanceCents: 5000 - singleCents + 500 });
+  expect(after!.disabledAt).not.toBeNull();
+  expect(after!.history.map((h) => [h.kind, h.amountCents]).at(-1)).toEqual(['ADJUST', 500]);
+  expect(after!.expiresAt?.slice(0, 4)).toBe(expiresOn.slice(0, 4));
 });

@@ -508,6 +508,8 @@ export const en = {
       amount: (currency: string) => `Amount (${currency})`,
       recipient: 'Recipient email',
       note: 'Note',
+      expiresOn: 'Expires on (optional)',
+      expires: (when: string) => `Expires ${when}`,
       issue: 'Issue gift card',
       badAmount: 'Enter an amount above zero, such as 25.00.',
       issued: (amount: string) => `Gift card issued with ${amount}. Its code:`,

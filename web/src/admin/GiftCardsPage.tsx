@@ -60,7 +60,12 @@ export function cardStatus(card: GiftCardRow): string {
   return t.admin.giftCards.statuses.active;
 }
 
-const BLANK = { amount: '', recipientEmail: '', note: '' };
+const BLANK = { amount: '', recipientEmail: '', note: '', expiresOn: '' };
+
+/** The end of a chosen day on the staff member's own clock, as an instant. */
+function endOfDay(date: string): string {
+  return new Date(`${date}T23:59:59`).toISOString();
+}
 
 /** An organisation's gift cards: issue one (its code shown once), and each card's balance and history. */
 export function GiftCardsPage() {
@@ -71,7 +76,7 @@ export function GiftCardsPage() {
   const { draft, setDraft, bind } = useDraft(BLANK);
   const [problem, setProblem] = useState('');
   const [issued, setIssued] = useState<{ code: string; amount: string } | null>(null);
-  const [issue, issueState] = useAction((input: { organisationId: string; amountCents: number; recipientEmail?: string; note?: string }) =>
+  const [issue, issueState] = useAction((input: { organisationId: string; amountCents: number; recipientEmail?: string; note?: string; expiresAt?: string }) =>
     request(IssueGiftCard, { input }),
   );
   const currency = current?.currency ?? 'USD';
@@ -88,6 +93,7 @@ export function GiftCardsPage() {
       amountCents,
       ...(draft.recipientEmail.trim() ? { recipientEmail: draft.recipientEmail.trim() } : {}),
       ...(draft.note.trim() ? { note: draft.note.trim() } : {}),
+      ...(draft.expiresOn ? { expiresAt: endOfDay(draft.expiresOn) } : {}),
     });
     if (done) {
       const card = done.issueGiftCard.giftCard;
@@ -128,6 +134,7 @@ export function GiftCardsPage() {
             <Field label={t.admin.giftCards.amount(currency)} inputMode="decimal" {...bind('amount')} required />
             <Field label={t.admin.giftCards.recipient} type="email" {...bind('recipientEmail')} maxLength={254} />
             <Field label={t.admin.giftCards.note} {...bind('note')} maxLength={500} />
+            <Field label={t.admin.giftCards.expiresOn} type="date" {...bind('expiresOn')} />
           </AdminForm>
           <div aria-live="polite">
             {issued && (
@@ -146,40 +153,43 @@ export function GiftCardsPage() {
           {cards.data && list.length === 0 && <p>{t.admin.giftCards.none}</p>}
           {list.length > 0 && (
             <div className="admin-scroll">
-            <table className="admin-table" data-testid="gift-card-list">
-              <thead>
-                <tr>
-                  <th scope="col">{t.admin.giftCards.code}</th>
-                  <th scope="col">{t.admin.giftCards.balance}</th>
-                  <th scope="col">{t.admin.giftCards.status}</th>
-                  <th scope="col">{t.admin.giftCards.recipient}</th>
-                  <th scope="col">{t.admin.giftCards.issuedAt}</th>
-                  <th scope="col">{t.admin.giftCards.actions}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((card) => (
-                  <tr key={card.id} data-testid="gift-card-row">
-                    <th scope="row">
-                      <code>{t.admin.giftCards.masked(card.codeLast4)}</code>
-                    </th>
-                    <td>
-                      {formatMoney(card.balanceCents, card.currency)}
-                      <div className="muted">
-                        {t.admin.giftCards.of(formatMoney(card.initialCents, card.currency), card.currency)}
-                      </div>
-                    </td>
-                    <td>{cardStatus(card)}</td>
-                    <td>{card.recipientEmail ?? '—'}</td>
-                    <td>{formatDateTime(card.createdAt)}</td>
-                    <td>
-                      <GiftCardHistory card={card} />
-                      <GiftCardActions card={card} onChanged={cards.retry} />
-                    </td>
+              <table className="admin-table" data-testid="gift-card-list">
+                <thead>
+                  <tr>
+                    <th scope="col">{t.admin.giftCards.code}</th>
+                    <th scope="col">{t.admin.giftCards.balance}</th>
+                    <th scope="col">{t.admin.giftCards.status}</th>
+                    <th scope="col">{t.admin.giftCards.recipient}</th>
+                    <th scope="col">{t.admin.giftCards.issuedAt}</th>
+                    <th scope="col">{t.admin.giftCards.actions}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {list.map((card) => (
+                    <tr key={card.id} data-testid="gift-card-row">
+                      <th scope="row">
+                        <code>{t.admin.giftCards.masked(card.codeLast4)}</code>
+                      </th>
+                      <td>
+                        {formatMoney(card.balanceCents, card.currency)}
+                        <div className="muted">
+                          {t.admin.giftCards.of(formatMoney(card.initialCents, card.currency), card.currency)}
+                        </div>
+                      </td>
+                      <td>
+                        {cardStatus(card)}
+                        {card.expiresAt && <div className="muted">{t.admin.giftCards.expires(formatDateTime(card.expiresAt))}</div>}
+                      </td>
+                      <td>{card.recipientEmail ?? '—'}</td>
+                      <td>{formatDateTime(card.createdAt)}</td>
+                      <td>
+                        <GiftCardHistory card={card} />
+                        <GiftCardActions card={card} onChanged={cards.retry} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
             </div>
           )}
         </>

@@ -27,24 +27,24 @@ export function TitleDemand() {
       {interest.data && rows.length === 0 && <p>{t.admin.analytics.demandNone}</p>}
       {rows.length > 0 && (
         <div className="admin-scroll">
-        <table className="admin-table" data-testid="title-demand">
-          <thead>
-            <tr>
-              <th scope="col">{t.admin.analytics.demandTitle}</th>
-              <th scope="col">{t.admin.analytics.demandCity}</th>
-              <th scope="col">{t.admin.analytics.demandCount}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={`${r.movieId ?? r.eventId}-${r.city ?? 'near'}`}>
-                <th scope="row">{r.title}</th>
-                <td className="title-demand-city">{r.city ?? t.admin.analytics.demandNear}</td>
-                <td>{r.count}</td>
+          <table className="admin-table" data-testid="title-demand">
+            <thead>
+              <tr>
+                <th scope="col">{t.admin.analytics.demandTitle}</th>
+                <th scope="col">{t.admin.analytics.demandCity}</th>
+                <th scope="col">{t.admin.analytics.demandCount}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={`${r.movieId ?? r.eventId}-${r.city ?? 'near'}`}>
+                  <th scope="row">{r.title}</th>
+                  <td className="title-demand-city">{r.city ?? t.admin.analytics.demandNear}</td>
+                  <td>{r.count}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </div>
       )}
     </section>
