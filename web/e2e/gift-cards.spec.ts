@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adminToken, gql, signUpBuyer, STANDARD_PRICES, THEATRE_SITE } from './api';
 import { buyerPage } from './buyer-pages';
-import { holdSeats, seatMap } from './buying';
+import { holdSeats, seatMap, sixSeatShowtime } from './buying';
 import { readCatalog } from './catalog';
 import { expectAccessible, screenshot } from './helpers';
 
@@ -203,6 +203,18 @@ test('a manager issues gift cards; a buyer pays part of a booking with one and a
   await spentRow.getByText(`History of •••• ${last4}`).click();
   await expect(spentRow).toContainText('Given back');
   await expect(spentRow).toContainText(`+${dollars(back)}`);
+
+  // A card is only for its organisation's showtimes: elsewhere it is refused, and the total stays to pay.
+  const elsewhere = await sixSeatShowtime();
+  const foreign = await holdSeats(buyer.token, elsewhere.showtimeId, [elsewhere.seats[0]!.id]);
+  await shopper.goto(`/checkout/${foreign}`);
+  await expect(shopper.getByTestId('checkout-total')).toHaveText(/\$\d+\.\d\d/);
+  await shopper.getByLabel('Gift card').fill(whole);
+  await shopper.getByRole('button', { name: 'Use card' }).click();
+  await expect(shopper.getByRole('alert').filter({ hasText: 'This gift card is not valid at this theatre.' })).toBeVisible();
+  await expect(shopper.getByTestId('gift-card-part')).toHaveCount(0);
+  const foreignTotal = (await shopper.getByTestId('checkout-total').textContent()) ?? '';
+  await expect(shopper.getByRole('button', { name: `Pay ${foreignTotal}` })).toBeEnabled();
 
   // Adjusting and disabling ask first.
   const wholeRow = page.getByTestId('gift-card-row').filter({ hasText: `•••• ${whole.slice(-4)}` });

@@ -133,21 +133,32 @@ function CheckoutForm({ booking, config }: { booking: Booking; config: CheckoutP
     [id, settle],
   );
 
-  /** Prices the booking with a promotion code and a gift card code; false when refused. */
+  /**
+   * Prices the booking with a promotion code and a gift card code; false when refused. A
+   * gift card that cannot pay is told and the booking priced again without it, so that
+   * nothing shown or paid counts on it.
+   */
   const loadQuote = useCallback(
     async (code: string | null, gift: string | null): Promise<boolean> => {
-      try {
-        const { checkoutQuote } = await request(QuoteDocument, { bookingId: id, promoCode: code, giftCardCode: gift });
-        setQuote(checkoutQuote);
-        setGiftCard(gift);
-        setQuoteError(null);
-        return true;
-      } catch (err) {
-        if (err instanceof ApiError && err.code === 'HOLD_EXPIRED') setPhase({ name: 'expired' });
-        else if (gift && isGiftCardError(err)) setGiftError(describeGiftCardError(err));
-        else if (code && isPromoError(err)) setPromoError(describePromoError(err));
-        else setQuoteError(err);
-        return false;
+      let card = gift;
+      for (;;) {
+        try {
+          const { checkoutQuote } = await request(QuoteDocument, { bookingId: id, promoCode: code, giftCardCode: card });
+          setQuote(checkoutQuote);
+          setGiftCard(card);
+          setQuoteError(null);
+          return card === gift;
+        } catch (err) {
+          if (card && isGiftCardError(err)) {
+            setGiftError(describeGiftCardError(err));
+            card = null;
+            continue;
+          }
+          if (err instanceof ApiError && err.code === 'HOLD_EXPIRED') setPhase({ name: 'expired' });
+          else if (code && isPromoError(err)) setPromoError(describePromoError(err));
+          else setQuoteError(err);
+          return false;
+        }
       }
     },
     [id, setPhase],
@@ -185,12 +196,14 @@ function CheckoutForm({ booking, config }: { booking: Booking; config: CheckoutP
         // The code was taken meanwhile: show the price without it before trying again.
         setPromoError(describePromoError(err));
         void loadQuote(null, giftCard);
-      } else if (isGiftCardError(err) || (giftCard && err instanceof ApiError && err.code === 'CONFLICT')) {
-        // The card was spent or disabled meanwhile: show the price without it.
+      } else if (isGiftCardError(err)) {
+        // The card was disabled or emptied meanwhile: show the price without it.
         setGiftError(describeGiftCardError(err));
         void loadQuote(quote.promoCode ?? null, null);
       } else {
         setPayError(describeError(err));
+        // Another checkout may have spent the card meanwhile (CONFLICT): pricing it again tells.
+        if (giftCard) void loadQuote(quote.promoCode ?? null, giftCard);
       }
     }
   };
