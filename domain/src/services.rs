@@ -21,7 +21,7 @@ use crate::events::{EventBus, Fanout, InProcessBus, LiveLane, OutboxRelay, Redis
 use crate::feed::{FeedObserver, KafkaSettings, KafkaSink, OutboxExporter};
 use crate::gift_cards::GiftCardService;
 use crate::inbox::{InboxDeriver, InboxService};
-use crate::mail::{EmailSettings, EmailWorker, Mailer};
+use crate::mail::{DirectMail, EmailSettings, EmailWorker, Mailer};
 use crate::organisations::{InvitationMail, OrganisationService};
 use crate::payments::PaymentGateway;
 use crate::redis_store::RedisStore;
@@ -313,6 +313,11 @@ impl Services {
         };
         let outbox_wake = Arc::new(Notify::new());
         let mail_wake = Arc::new(Notify::new());
+        let direct_mail = DirectMail::new(
+            config.mailer.clone(),
+            config.email.from.clone(),
+            &config.email.public_url,
+        );
         let derive_wake = Arc::new(Notify::new());
         let bookings = BookingService::new(
             db.clone(),
@@ -412,13 +417,9 @@ impl Services {
             organisations: OrganisationService::new(
                 db.clone(),
                 clock.clone(),
-                InvitationMail::new(
-                    config.mailer.clone(),
-                    config.email.from.clone(),
-                    &config.email.public_url,
-                ),
+                InvitationMail::new(direct_mail.clone()),
             ),
-            gift_cards: GiftCardService::new(db.clone(), clock.clone()),
+            gift_cards: GiftCardService::new(db.clone(), clock.clone(), direct_mail),
             discovery,
             support,
             analytics: AnalyticsService::new(db.clone()),

@@ -178,3 +178,49 @@ async fn gift_cards_are_managed_only_by_their_organisations_managers_and_audited
     .await;
     assert_eq!(actions, vec!["gift_card.issue", "gift_card.issue"]);
 }
+
+#[tokio::test]
+async fn an_issued_cards_code_is_emailed_to_its_recipient_and_spends_as_shown() {
+    let app = crate::organisations::smtp_app().await;
+    let a = chain(&app, "east").await;
+    let to = crate::mail::address("gift", "example.com");
+    let issued = app
+        .ok(
+            "mutation($i: IssueGiftCardInput!) { issueGiftCard(input: $i) { code emailSent giftCard { recipientEmail } } }",
+            json!({ "i": { "organisationId": a.org, "amountCents": 2_500, "recipientEmail": to } }),
+            Some(&a.manager),
+        )
+        .await["issueGiftCard"]
+        .clone();
+    assert_eq!(issued["emailSent"], true, "{issued}");
+    assert_eq!(issued["giftCard"]["recipientEmail"], to.as_str());
+    let code = issued["code"].as_str().unwrap();
+
+    let got = crate::mail::wait_for(&to, 1, std::time::Duration::from_secs(10)).await;
+    assert_eq!(got.len(), 1, "{got:?}");
+    let text = got[0]["text"].as_str().unwrap_or_default();
+    assert!(text.contains(code), "the code is in the message: {text}");
+    assert!(
+        text.contains("25.00"),
+        "the amount is in the message: {text}"
+    );
+    // The code in the message is the card's: its holder reads the balance with it.
+    let balance = app
+        .ok(
+            "query($c: String!) { giftCardBalance(code: $c) { balanceCents } }",
+            json!({ "c": code }),
+            Some(&app.customer("holder@example.com").await),
+        )
+        .await;
+    assert_eq!(balance["giftCardBalance"]["balanceCents"], 2_500);
+
+    // Without a recipient nothing is sent, and the answer says so.
+    let plain = app
+        .ok(
+            "mutation($i: IssueGiftCardInput!) { issueGiftCard(input: $i) { emailSent } }",
+            json!({ "i": { "organisationId": a.org, "amountCents": 100 } }),
+            Some(&a.manager),
+        )
+        .await;
+    assert!(plain["issueGiftCard"]["emailSent"].is_null(), "{plain}");
+}

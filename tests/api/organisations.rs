@@ -36,7 +36,7 @@ const REMOVE_MEMBER: &str =
 const MY_ROLES: &str = "{ myStaffRoles { organisationId role refundLimitCents } }";
 const ME: &str = "{ me { id } }";
 
-async fn smtp_app() -> TestApp {
+pub async fn smtp_app() -> TestApp {
     spawn_app_with(|s| s.smtp_url = Some(SecretString::from(smtp_url()))).await
 }
 

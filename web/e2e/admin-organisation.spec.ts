@@ -1,25 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { adminToken, gql } from './api';
 import { expectAccessible } from './helpers';
-
-/** The invitation token emailed to `to`, read from the server's mail folder (the embedded default). */
-async function invitationToken(to: string): Promise<string> {
-  const dir = join(process.env.E2E_DATA_DIR ?? '', 'mail');
-  for (let attempt = 0; attempt < 50; attempt++) {
-    for (const file of readdirSync(dir, { withFileTypes: true })) {
-      if (!file.isFile() || !file.name.endsWith('.eml')) continue;
-      // Quoted-printable soft breaks and escapes undone, whatever encoding the body got.
-      const text = readFileSync(join(dir, file.name), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
-      if (!text.includes(to)) continue;
-      const token = /token=([0-9a-f]{64})/.exec(text)?.[1];
-      if (token) return token;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`no invitation email for ${to}`);
-}
+import { invitationToken } from './staff';
 
 test('a platform admin invites a manager, who joins and then sees and changes only their own organisation', async ({ page, browser }, testInfo) => {
   test.setTimeout(90_000);

@@ -14,8 +14,13 @@ const AccountPage = lazy(() => import('./pages/AccountPage').then((m) => ({ defa
 const BookingPage = lazy(() => import('./pages/BookingPage').then((m) => ({ default: m.BookingPage })));
 const BookingsPage = lazy(() => import('./pages/BookingsPage').then((m) => ({ default: m.BookingsPage })));
 const CheckoutPage = lazy(() => import('./pages/CheckoutPage').then((m) => ({ default: m.CheckoutPage })));
+const ContactSupport = lazy(() => import('./pages/help/ContactSupport').then((m) => ({ default: m.ContactSupport })));
 const EventPage = lazy(() => import('./pages/EventPage').then((m) => ({ default: m.EventPage })));
+const HelpArticlePage = lazy(() => import('./pages/help/HelpArticlePage').then((m) => ({ default: m.HelpArticlePage })));
+const HelpCenter = lazy(() => import('./pages/help/HelpCenter').then((m) => ({ default: m.HelpCenter })));
 const MoviePage = lazy(() => import('./pages/MoviePage').then((m) => ({ default: m.MoviePage })));
+const MyTickets = lazy(() => import('./pages/help/MyTickets').then((m) => ({ default: m.MyTickets })));
+const MyTicketPage = lazy(() => import('./pages/help/TicketPage').then((m) => ({ default: m.TicketPage })));
 const NotificationsPage = lazy(() => import('./pages/NotificationsPage').then((m) => ({ default: m.NotificationsPage })));
 const SeatPickerPage = lazy(() => import('./pages/SeatPickerPage').then((m) => ({ default: m.SeatPickerPage })));
 const SearchPage = lazy(() => import('./pages/Search').then((m) => ({ default: m.SearchPage })));
@@ -81,6 +86,16 @@ function Page({ route, city }: { route: Route; city: ReturnType<typeof useCity>[
       return <BookingPage key={route.id} id={route.id} />;
     case 'notifications':
       return <NotificationsPage />;
+    case 'help':
+      return <HelpCenter key={route.query} query={route.query} />;
+    case 'helpArticle':
+      return <HelpArticlePage key={route.id} id={route.id} />;
+    case 'contactSupport':
+      return <ContactSupport key={route.bookingId ?? ''} bookingId={route.bookingId} />;
+    case 'myTickets':
+      return <MyTickets />;
+    case 'myTicket':
+      return <MyTicketPage key={route.id} id={route.id} />;
     case 'signIn':
       return <SignInPage next={route.next} />;
     case 'signUp':

@@ -77,3 +77,10 @@ export function formatRating(average: number): string {
     average,
   );
 }
+
+/** "Dec 7, 2026, 9:30 AM": a moment that belongs to no theatre (a message), on the reader's clock. */
+export function formatMoment(iso: string, withTime = true): string {
+  return new Intl.DateTimeFormat(locale, withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' }).format(
+    new Date(iso),
+  );
+}

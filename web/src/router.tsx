@@ -13,6 +13,10 @@ import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from
  *   /bookings           my bookings
  *   /bookings/:id       one booking: tickets with QR codes, cancel, live status
  *   /notifications      the inbox
+ *   /help?q=…           the help center: articles by category, or those matching q
+ *   /help/articles/:id  one help article
+ *   /help/contact?booking=…  open a support ticket, optionally about a booking
+ *   /help/tickets       my support tickets     /help/tickets/:id  one ticket's conversation
  *   /signin?next=…      log in      /signup?next=…  sign up      /account  the account
  *   /admin/…            the staff panel (admins only; its own sub-routes)
  */
@@ -26,6 +30,11 @@ export type Route =
   | { name: 'bookings' }
   | { name: 'booking'; id: string }
   | { name: 'notifications' }
+  | { name: 'help'; query: string }
+  | { name: 'helpArticle'; id: string }
+  | { name: 'contactSupport'; bookingId: string | null }
+  | { name: 'myTickets' }
+  | { name: 'myTicket'; id: string }
   | { name: 'signIn'; next: string }
   | { name: 'signUp'; next: string }
   | { name: 'account' }
@@ -51,10 +60,21 @@ export function parseRoute(pathname: string, search: string): Route {
   if (parts[0] === 'bookings' && parts.length === 1) return { name: 'bookings' };
   if (parts[0] === 'bookings' && parts.length === 2 && parts[1]) return { name: 'booking', id: parts[1] };
   if (parts[0] === 'notifications' && parts.length === 1) return { name: 'notifications' };
+  if (parts[0] === 'help') return helpRoute(parts.slice(1), search);
   if (parts[0] === 'signin' && parts.length === 1) return { name: 'signIn', next: nextPath(search) };
   if (parts[0] === 'signup' && parts.length === 1) return { name: 'signUp', next: nextPath(search) };
   if (parts[0] === 'account' && parts.length === 1) return { name: 'account' };
   if (parts[0] === 'admin') return { name: 'admin', path: parts.slice(1) };
+  return { name: 'notFound' };
+}
+
+function helpRoute(rest: string[], search: string): Route {
+  const params = new URLSearchParams(search);
+  if (rest.length === 0) return { name: 'help', query: params.get('q') ?? '' };
+  if (rest[0] === 'articles' && rest.length === 2 && rest[1]) return { name: 'helpArticle', id: rest[1] };
+  if (rest[0] === 'contact' && rest.length === 1) return { name: 'contactSupport', bookingId: params.get('booking') || null };
+  if (rest[0] === 'tickets' && rest.length === 1) return { name: 'myTickets' };
+  if (rest[0] === 'tickets' && rest.length === 2 && rest[1]) return { name: 'myTicket', id: rest[1] };
   return { name: 'notFound' };
 }
 
@@ -68,6 +88,12 @@ export const paths = {
   bookings: () => '/bookings',
   booking: (id: string) => `/bookings/${encodeURIComponent(id)}`,
   notifications: () => '/notifications',
+  help: (q?: string) => (q ? `/help?q=${encodeURIComponent(q)}` : '/help'),
+  helpArticle: (id: string) => `/help/articles/${encodeURIComponent(id)}`,
+  contactSupport: (bookingId?: string) =>
+    bookingId ? `/help/contact?booking=${encodeURIComponent(bookingId)}` : '/help/contact',
+  myTickets: () => '/help/tickets',
+  myTicket: (id: string) => `/help/tickets/${encodeURIComponent(id)}`,
   signIn: (next?: string) => (next ? `/signin?next=${encodeURIComponent(next)}` : '/signin'),
   signUp: (next?: string) => (next ? `/signup?next=${encodeURIComponent(next)}` : '/signup'),
   account: () => '/account',

@@ -109,11 +109,18 @@ pub(crate) async fn back_on_sale(
         .filter(show_seats::Column::BookingId.eq(booking.uuid()))
         .exec(txn)
         .await?;
+    // While people wait for the showtime the seats are theirs first, so buyers are shown
+    // them taken; the waitlist announces whatever is left when its line empties.
+    let shown = if super::offers::anyone_waiting(txn, showtime).await? {
+        SeatStatus::Held
+    } else {
+        SeatStatus::Available
+    };
     let changes: Vec<SeatChange> = seats
         .iter()
         .map(|seat_id| SeatChange {
             seat_id: *seat_id,
-            status: SeatStatus::Available.as_str().to_owned(),
+            status: shown.as_str().to_owned(),
             hold_expires_at: None,
         })
         .collect();

@@ -16,6 +16,7 @@ use uuid::Uuid;
 use crate::clock::SharedClock;
 use crate::db::ROWS_PER_STATEMENT;
 use crate::ids::{GiftCardId, OrganisationId};
+use crate::mail::{DirectMail, money};
 use crate::organisations::{AuditEntry, Staff, audit};
 
 use super::spend::{balance_of, find_by_code, refusal};
@@ -36,12 +37,13 @@ pub const MAX_LISTED: u64 = 500;
 pub struct GiftCardService {
     db: DatabaseConnection,
     clock: SharedClock,
+    mail: DirectMail,
 }
 
 impl GiftCardService {
-    /// Builds the service.
-    pub fn new(db: DatabaseConnection, clock: SharedClock) -> Self {
-        Self { db, clock }
+    /// Builds the service; `mail` sends a new card's code to its recipient.
+    pub fn new(db: DatabaseConnection, clock: SharedClock, mail: DirectMail) -> Self {
+        Self { db, clock, mail }
     }
 
     /// Issues a card of `new.organisation` (its managers, platform admins): the code is
@@ -84,7 +86,7 @@ impl GiftCardService {
             balance_cents: Set(new.amount_cents),
             expires_at: Set(new.expires_at),
             disabled_at: Set(None),
-            recipient_email: Set(new.recipient.map(|e| e.as_str().to_owned())),
+            recipient_email: Set(new.recipient.as_ref().map(|e| e.as_str().to_owned())),
             issued_by: Set(staff.user_id().uuid()),
             created_at: Set(now),
             updated_at: Set(now),
@@ -117,7 +119,38 @@ impl GiftCardService {
         )
         .await?;
         txn.commit().await?;
-        Ok(IssuedGiftCard { code, card })
+        let emailed = match &new.recipient {
+            Some(to) => Some(self.send_code(to.as_str(), &org.name, &code, &card).await),
+            None => None,
+        };
+        Ok(IssuedGiftCard {
+            code,
+            card,
+            emailed,
+        })
+    }
+
+    /// Emails a new card's code to its recipient: after the commit, and never queued, so
+    /// the code is stored nowhere but in the message.
+    async fn send_code(
+        &self,
+        to: &str,
+        organisation: &str,
+        code: &GiftCardCode,
+        card: &GiftCard,
+    ) -> bool {
+        let expiry = match card.expires_at {
+            Some(at) => format!("It can be used until {} UTC.", at.format("%Y-%m-%d %H:%M")),
+            None => "It does not expire.".to_owned(),
+        };
+        let body = format!(
+            "You have a gift card from {organisation} worth {amount}.\n\n             Code: {code}\n\n             Enter it at checkout when you book a show of {organisation} on Marquee:\n{link}\n\n             {expiry} Keep this code safe: whoever has it can spend the balance.\n",
+            amount = money(card.balance_cents, &card.currency),
+            code = code.display(),
+            link = self.mail.link("/"),
+        );
+        let subject = format!("Your {organisation} gift card");
+        self.mail.send(to, subject, body, "gift card code").await
     }
 
     /// Disables a card: it is refused at checkout from now on (payments already made

@@ -128,6 +128,8 @@ pub struct IssuedGiftCard {
     pub code: GiftCardCode,
     /// The card.
     pub card: GiftCard,
+    /// Whether the code was emailed to the recipient; `None` when there was none.
+    pub emailed: Option<bool>,
 }
 
 /// What staff ask for when issuing a card.

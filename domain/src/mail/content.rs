@@ -52,7 +52,7 @@ pub(super) struct EmailContext {
 }
 
 /// `1250, "USD"` → `12.50 USD`.
-pub(super) fn money(cents: i64, currency: &str) -> String {
+pub(crate) fn money(cents: i64, currency: &str) -> String {
     let sign = if cents < 0 { "-" } else { "" };
     let abs = cents.unsigned_abs();
     format!("{sign}{}.{:02} {currency}", abs / 100, abs % 100)

@@ -11,6 +11,7 @@
 mod admin;
 mod alert;
 mod content;
+mod direct;
 mod qr;
 mod queue;
 mod reminders;
@@ -21,6 +22,8 @@ mod worker;
 use async_trait::async_trait;
 
 pub use admin::{EmailError, EmailFilter, QueuedEmail};
+pub(crate) use content::money;
+pub use direct::DirectMail;
 pub use qr::{qr_png, qr_svg};
 pub(crate) use queue::queue_emails;
 pub use transport::{FileMailer, SmtpMailer};

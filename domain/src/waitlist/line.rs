@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use marquee_entity::{seats, show_seats, showtime_prices, waitlist_entries};
+use marquee_entity::{outbox, seats, show_seats, showtime_prices, waitlist_entries};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -11,6 +11,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::catalog::SeatStatus;
+use crate::events::{SeatChange, seat_changes_row};
 
 /// A seat free to offer: id, row, number.
 pub(super) type FreeSeat = (Uuid, String, i32);
@@ -78,6 +79,41 @@ pub(super) async fn free_seats<C: ConnectionTrait>(
     }
     out.sort_by(|a, b| (a.1.as_str(), a.2).cmp(&(b.1.as_str(), b.2)));
     Ok(out)
+}
+
+/// Once nobody waits for `showtime`, its free seats are anyone's again: says so to the
+/// live seat maps, which were shown them taken while the line lasted.
+pub(super) async fn announce_if_line_ended<C: ConnectionTrait>(
+    db: &C,
+    showtime: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if crate::booking::anyone_waiting(db, showtime).await? {
+        return Ok(());
+    }
+    let free: Vec<Uuid> = show_seats::Entity::find()
+        .select_only()
+        .column(show_seats::Column::SeatId)
+        .filter(show_seats::Column::ShowtimeId.eq(showtime))
+        .filter(free_at(now))
+        .into_tuple()
+        .all(db)
+        .await?;
+    if free.is_empty() {
+        return Ok(());
+    }
+    let changes: Vec<SeatChange> = free
+        .into_iter()
+        .map(|seat_id| SeatChange {
+            seat_id,
+            status: SeatStatus::Available.as_str().to_owned(),
+            hold_expires_at: None,
+        })
+        .collect();
+    outbox::Entity::insert(seat_changes_row(showtime, &changes, now))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// The entries of `showtime` still waiting, first in line first.

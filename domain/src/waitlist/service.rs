@@ -147,6 +147,7 @@ impl WaitlistService {
                 "only a waiting entry can leave; an offer is released through its booking".into(),
             ));
         }
+        line::announce_if_line_ended(&self.db, entry.showtime_id, now).await?;
         let row = self.owned(who, id).await?;
         Ok(WaitlistEntry::from_row(row, None))
     }

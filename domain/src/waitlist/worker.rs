@@ -140,6 +140,7 @@ impl WaitlistWorker {
                 }
             }
         }
+        line::announce_if_line_ended(&self.db, showtime, now).await?;
         Ok(made)
     }
 

@@ -10,6 +10,9 @@ import { GiftCardsPage } from './GiftCardsPage';
 import { MoviesPage } from './MoviesPage';
 import { PromotionsPage } from './PromotionsPage';
 import { ReviewsPage } from './ReviewsPage';
+import { HelpArticlesPage } from './support/HelpArticlesPage';
+import { SupportQueue } from './support/SupportQueue';
+import { TicketView } from './support/TicketView';
 import { JoinPage } from './JoinPage';
 import { OrganisationPage } from './OrganisationPage';
 import { sectionOf, sectionsFor, type SectionSlug } from './sections';
@@ -101,6 +104,10 @@ function Section({ section, rest }: { section: SectionSlug | null; rest: string[
       return <AnalyticsPage />;
     case 'gift-cards':
       return <GiftCardsPage />;
+    case 'support':
+      return rest[0] ? <TicketView key={rest[0]} id={rest[0]} /> : <SupportQueue />;
+    case 'help-articles':
+      return <HelpArticlesPage />;
     case 'organisation':
       return <OrganisationPage />;
     case 'emails':

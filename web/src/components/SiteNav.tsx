@@ -22,6 +22,14 @@ export function SiteNav({ route }: { route: Route }) {
             {t.nav.whatsOn}
           </Link>
         </li>
+        <li>
+          <Link
+            href={paths.help()}
+            aria-current={current('help') ?? current('helpArticle') ?? current('contactSupport') ?? current('myTickets') ?? current('myTicket')}
+          >
+            {t.nav.help}
+          </Link>
+        </li>
         {signedIn ? (
           <>
             <li>

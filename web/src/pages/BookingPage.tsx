@@ -136,6 +136,9 @@ function BookingScreen({ id, user }: { id: string; user: SessionUser }) {
           <Link href={paths.checkout(booking.id)}>{t.bookings.payNow}</Link>
         </p>
       )}
+      <p>
+        <Link href={paths.contactSupport(booking.id)}>{t.help.bookingHelp}</Link>
+      </p>
       {booking.tickets.length > 0 && (
         <section aria-labelledby="tickets-heading">
           <h2 id="tickets-heading">{t.bookings.tickets}</h2>

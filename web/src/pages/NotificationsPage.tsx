@@ -130,6 +130,7 @@ function Inbox() {
                   <Link href={paths.booking(n.bookingId)}>{t.notifications.seeBooking}</Link>
                 )}
                 {n.kind === 'title.on_sale' && <Link href={paths.account()}>{t.alerts.mine}</Link>}
+                {n.kind === 'support.reply' && <Link href={paths.myTickets()}>{t.notifications.seeTickets}</Link>}
                 {!n.read && (
                   <button type="button" onClick={() => markRead(n.id)} aria-label={t.notifications.markReadOf(n.title)}>
                     {t.notifications.markRead}

@@ -22,7 +22,7 @@ pub struct IssueGiftCardInput {
     pub amount_cents: i64,
     /// When it stops being accepted (never when omitted).
     pub expires_at: Option<DateTime<Utc>>,
-    /// The buyer it is for, kept with the card.
+    /// The buyer it is for: kept with the card, and the code is emailed there.
     pub recipient_email: Option<String>,
     /// A note for its history.
     pub note: Option<String>,

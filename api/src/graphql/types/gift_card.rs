@@ -126,6 +126,11 @@ impl IssuedGiftCard {
     async fn gift_card(&self) -> GiftCard {
         GiftCard(self.0.card.clone())
     }
+    /// Whether the code was emailed to the recipient (null when none was given); when
+    /// false, hand the code over another way.
+    async fn email_sent(&self) -> Option<bool> {
+        self.0.emailed
+    }
 }
 
 /// What the holder of a gift card code may know about it.

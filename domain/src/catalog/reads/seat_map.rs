@@ -119,6 +119,13 @@ impl CatalogReader {
             .get_or_try_init(|| self.stored_seats(id.uuid()))
             .await?;
         let now = self.clock.now();
+        // Free seats of a showtime people wait for are offered to them first: a buyer
+        // cannot hold them, so they are not shown as available.
+        let free_status = if crate::booking::anyone_waiting(&self.db, id.uuid()).await? {
+            SeatStatus::Held
+        } else {
+            SeatStatus::Available
+        };
         let seats = stored
             .iter()
             .map(|s| {
@@ -126,6 +133,9 @@ impl CatalogReader {
                 // An expired hold is available by definition; no sweeper needs to have run.
                 if status == SeatStatus::Held && s.hold_expires_at.is_none_or(|t| t <= now) {
                     status = SeatStatus::Available;
+                }
+                if status == SeatStatus::Available {
+                    status = free_status;
                 }
                 SeatMapSeat {
                     price_cents: prices.get(&s.seat.category).copied(),
