@@ -6,6 +6,7 @@ import './admin.css';
 import { AnalyticsPage } from './AnalyticsPage';
 import { EmailsPage } from './EmailsPage';
 import { EventsPage } from './EventsPage';
+import { GiftCardsPage } from './GiftCardsPage';
 import { MoviesPage } from './MoviesPage';
 import { PromotionsPage } from './PromotionsPage';
 import { ReviewsPage } from './ReviewsPage';
@@ -101,6 +102,8 @@ function Section({ section, rest }: { section: SectionSlug | null; rest: string[
       return <PromotionsPage />;
     case 'analytics':
       return <AnalyticsPage />;
+    case 'gift-cards':
+      return <GiftCardsPage />;
     case 'support':
       return rest[0] ? <TicketView key={rest[0]} id={rest[0]} /> : <SupportQueue />;
     case 'help-articles':

@@ -8,6 +8,7 @@ import type { ReportGroupBy } from '../gql/graphql';
 import { t } from '../i18n';
 import { BarChart } from './BarChart';
 import { useManagedOrganisations } from './staffAccess';
+import { TitleDemand } from './TitleDemand';
 
 const SalesReport = graphql(`
   query AdminSalesReport(
@@ -178,6 +179,7 @@ export function AnalyticsPage() {
           />
         </>
       )}
+      <TitleDemand />
     </section>
   );
 }

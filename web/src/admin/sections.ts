@@ -14,6 +14,7 @@ export const SECTIONS = [
   { slug: 'showtimes', label: () => t.admin.nav.showtimes, for: 'staff' },
   { slug: 'promotions', label: () => t.admin.nav.promotions, for: 'manager' },
   { slug: 'analytics', label: () => t.admin.nav.analytics, for: 'manager' },
+  { slug: 'gift-cards', label: () => t.admin.nav.giftCards, for: 'manager' },
   { slug: 'support', label: () => t.admin.nav.support, for: 'staff' },
   { slug: 'help-articles', label: () => t.admin.nav.helpArticles, for: 'manager' },
   { slug: 'organisation', label: () => t.admin.nav.organisation, for: 'manager' },

@@ -61,5 +61,6 @@ export function useManagedOrganisations() {
   return {
     list: (found.data?.organisations ?? []).filter((o) => manages(access, o.id)),
     error: found.status === 'error' ? found.error : null,
+    loaded: found.data !== undefined,
   };
 }

@@ -3,6 +3,7 @@ import { useQuery } from '../api/useQuery';
 import type { City } from '../city';
 import { graphql } from '../gql';
 import { t } from '../i18n';
+import { NotifyMe } from './alerts/NotifyMe';
 import { ErrorNotice } from './ErrorNotice';
 import { Showtimes } from './Showtimes';
 
@@ -25,12 +26,12 @@ export function useTitleShowtimes(of: ShowtimesOf, city: City | null) {
   const [allCities, setAllCities] = useState(false);
   const scope = city && !allCities ? city : null;
   const query = useQuery(TitleShowtimesQuery, { ...of, ...(scope ? { city: scope.name } : {}) });
-  return { query, city, allCities, setAllCities };
+  return { query, city, allCities, setAllCities, of };
 }
 
 /** A title's showtimes by date and theatre, with the switch between one city and all. */
 export function ShowtimesSection({ showtimes }: { showtimes: ReturnType<typeof useTitleShowtimes> }) {
-  const { query, city, allCities, setAllCities } = showtimes;
+  const { query, city, allCities, setAllCities, of } = showtimes;
   const scoped = city && !allCities;
   const loading = query.status === 'loading';
   const error = query.status === 'error' ? query.error : null;
@@ -46,7 +47,10 @@ export function ShowtimesSection({ showtimes }: { showtimes: ReturnType<typeof u
       {error ? <ErrorNotice error={error} onRetry={query.retry} /> : null}
       <div aria-busy={loading}>
         {!loading && !error && rows.length === 0 ? (
-          <p>{scoped ? t.title.noShowtimesInCity(city.name) : t.title.noShowtimes}</p>
+          <>
+            <p>{scoped ? t.title.noShowtimesInCity(city.name) : t.title.noShowtimes}</p>
+            {scoped ? <NotifyMe of={of} city={city} /> : !city && <p className="muted">{t.alerts.chooseCity}</p>}
+          </>
         ) : (
           <Showtimes rows={rows} />
         )}

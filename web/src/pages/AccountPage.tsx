@@ -9,6 +9,8 @@ import { locale, t } from '../i18n';
 import { Link, navigate, paths } from '../router';
 import { endSession, type SessionUser } from '../session';
 import { AuthField, describedByError, FormError } from './account/authForm';
+import { MyAlertsSection } from './account/MyAlerts';
+import { MyWaitlist } from './account/MyWaitlist';
 import './account/account.css';
 
 const AccountQuery = graphql(`
@@ -82,6 +84,8 @@ function Account({ user, onDeleted }: { user: SessionUser; onDeleted: () => void
           {loggingOut ? t.account.loggingOut : t.account.logOut}
         </button>
       </p>
+      <MyWaitlist />
+      <MyAlertsSection />
       <DeleteAccount onDeleted={onDeleted} />
     </section>
   );

@@ -122,6 +122,14 @@ function BookingScreen({ id, user }: { id: string; user: SessionUser }) {
         <dd>{booking.seats.map((seat) => t.bookings.ticket(seat.row, seat.number)).join('; ')}</dd>
         <dt>{t.bookings.total}</dt>
         <dd>{formatMoney(booking.totalCents, booking.currency)}</dd>
+        {booking.payment && booking.payment.giftCardCents > 0 && (
+          <>
+            <dt>{t.giftCard.paidByGiftCard}</dt>
+            <dd data-testid="booking-gift-card-part">{formatMoney(booking.payment.giftCardCents, booking.currency)}</dd>
+            <dt>{t.giftCard.paidByCard}</dt>
+            <dd data-testid="booking-card-part">{formatMoney(booking.payment.cardCents, booking.currency)}</dd>
+          </>
+        )}
       </dl>
       {(status === 'HELD' || status === 'PAYMENT_PENDING') && (
         <p>

@@ -124,14 +124,19 @@ function Inbox() {
               </div>
               <p>{n.body}</p>
               <div className="inbox-actions">
-                {n.bookingId && <Link href={paths.booking(n.bookingId)}>{t.notifications.seeBooking}</Link>}
-                {n.kind === 'support.reply' && (
-                  n.supportTicketId ? (
+                {n.bookingId && n.kind === 'waitlist.offered' && (
+                  <Link href={paths.checkout(n.bookingId)}>{t.notifications.claimOffer}</Link>
+                )}
+                {n.bookingId && n.kind !== 'waitlist.offered' && (
+                  <Link href={paths.booking(n.bookingId)}>{t.notifications.seeBooking}</Link>
+                )}
+                {n.kind === 'title.on_sale' && <Link href={paths.account()}>{t.alerts.mine}</Link>}
+                {n.kind === 'support.reply' &&
+                  (n.supportTicketId ? (
                     <Link href={paths.myTicket(n.supportTicketId)}>{t.notifications.seeTicket}</Link>
                   ) : (
                     <Link href={paths.myTickets()}>{t.notifications.seeTickets}</Link>
-                  )
-                )}
+                  ))}
                 {!n.read && (
                   <button type="button" onClick={() => markRead(n.id)} aria-label={t.notifications.markReadOf(n.title)}>
                     {t.notifications.markRead}

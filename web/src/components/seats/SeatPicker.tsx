@@ -18,6 +18,7 @@ import { SeatMap } from './SeatMap';
 import { seatAt, type Seat, type SeatLayout } from './seatLayout';
 import { useLiveSeats } from './useLiveSeats';
 import { useWaitingRoom } from './useWaitingRoom';
+import { WaitlistPanel } from '../waitlist/WaitlistPanel';
 import { AdmissionCountdown, WaitingRoomPanel } from './WaitingRoomPanel';
 import './seat-picker.css';
 
@@ -46,6 +47,8 @@ export default function SeatPicker({ id }: { id: string }) {
   const [fit, setFit] = useState(false);
   const [left, setLeft] = useState(false);
   const [lapsed, setLapsed] = useState(false);
+  // Once the show is seen sold out (or seats together could not be found), the waitlist stays offered.
+  const [soldOut, setSoldOut] = useState(false);
   const pickHeading = useRef<HTMLHeadingElement>(null);
 
   const announce = useCallback((text: string) => setAnnouncement((a) => ({ text, n: a.n + 1 })), []);
@@ -134,10 +137,17 @@ export default function SeatPicker({ id }: { id: string }) {
       if (e instanceof ApiError && e.code === 'SEAT_UNAVAILABLE') {
         const ids = e.errors[0]?.extensions?.seats;
         const taken = Array.isArray(ids) ? ids.map(String) : [];
-        if (taken.length > 0) {
+        if (e.errors[0]?.extensions?.reason === 'RESERVED_FOR_WAITLIST') {
+          setSelected(new Set());
+          setProblem(t.waitlist.reserved);
+          setSoldOut(true);
+        } else if (taken.length > 0) {
           setSelected((prev) => new Set([...prev].filter((sid) => !taken.includes(sid))));
           setProblem(t.seatPicker.unavailableNamed(names(layout, taken), taken.length));
-        } else setProblem(describeError(e));
+        } else {
+          setProblem(describeError(e));
+          setSoldOut(true);
+        }
       } else {
         if (e instanceof ApiError && e.code === 'ADMISSION_REQUIRED') room.refresh();
         setProblem(describeError(e));
@@ -171,6 +181,24 @@ export default function SeatPicker({ id }: { id: string }) {
     [announce, hot, room.refresh],
   );
 
+  // Seats offered from the waitlist are an ordinary hold of this buyer: shown as one.
+  const offered = useCallback(
+    (bookingId: string) =>
+      request(MyHeldBookings).then(
+        ({ myBookings }) => {
+          const offer = myBookings.find((b) => b.id === bookingId && b.status === 'HELD');
+          if (offer) {
+            setHold(offer);
+            announce(t.waitlist.offered);
+          }
+        },
+        () => {
+          // The waitlist panel still shows the offer and its way to checkout.
+        },
+      ),
+    [announce],
+  );
+
   const leave = async () => {
     if (await room.leave()) {
       setLeft(true);
@@ -194,6 +222,8 @@ export default function SeatPicker({ id }: { id: string }) {
   const chosen = layout ? [...selected].map((sid) => seatAt(layout, sid)).filter((s): s is Seat => !!s) : [];
   const chosenTotal = chosen.reduce((sum, s) => sum + (s.priceCents ?? 0), 0);
   const available = layout ? layout.rows.reduce((n, r) => n + r.seats.filter((s) => s.status === 'AVAILABLE').length, 0) : 0;
+  if (layout && available === 0 && !soldOut && showtime.status === 'SCHEDULED') setSoldOut(true);
+  const waitlist = soldOut && !hold && showtime.status === 'SCHEDULED' && (!hot || admitted);
 
   return (
     <article className="seat-picker" aria-labelledby="showtime-title">
@@ -261,6 +291,7 @@ export default function SeatPicker({ id }: { id: string }) {
         </div>
 
         <div className="seat-picker-side">
+          {waitlist && <WaitlistPanel showtimeId={id} signedIn={signedIn} onOffered={offered} />}
           {hold ? (
             <HoldPanel key={hold.id} booking={hold} onEnded={holdEnded} />
           ) : hot && !admitted ? (

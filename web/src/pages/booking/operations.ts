@@ -10,6 +10,10 @@ export const BookingPageQuery = graphql(`
       totalCents
       currency
       createdAt
+      payment {
+        cardCents
+        giftCardCents
+      }
       seats {
         id
         row

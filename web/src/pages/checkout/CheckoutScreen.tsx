@@ -11,6 +11,7 @@ import type { CheckoutMutation, CheckoutPageQuery, CheckoutQuoteQuery } from '..
 import { t } from '../../i18n';
 import { Link, navigate, paths } from '../../router';
 import { AuthenticationStep } from './AuthenticationStep';
+import { describeGiftCardError, GiftCardForm, isGiftCardError } from './GiftCardForm';
 import { OrderSummary } from './OrderSummary';
 import { PaymentForm, type PaymentMethodSource } from './PaymentForm';
 import { PromoCodeForm } from './PromoCodeForm';
@@ -86,6 +87,8 @@ function CheckoutForm({ booking, config }: { booking: Booking; config: CheckoutP
   const [quoteError, setQuoteError] = useState<unknown>(null);
   const [payError, setPayError] = useState<string | null>(null);
   const [promoError, setPromoError] = useState<string | null>(null);
+  const [giftCard, setGiftCard] = useState<string | null>(null);
+  const [giftError, setGiftError] = useState<string | null>(null);
   const showtimeId = booking.showtime?.id ?? null;
 
   const done = useCallback(() => navigate(paths.booking(id), { replace: true }), [id]);
@@ -130,25 +133,39 @@ function CheckoutForm({ booking, config }: { booking: Booking; config: CheckoutP
     [id, settle],
   );
 
+  /**
+   * Prices the booking with a promotion code and a gift card code; false when refused. A
+   * gift card that cannot pay is told and the booking priced again without it, so that
+   * nothing shown or paid counts on it.
+   */
   const loadQuote = useCallback(
-    async (code: string | null): Promise<boolean> => {
-      try {
-        const { checkoutQuote } = await request(QuoteDocument, { bookingId: id, promoCode: code });
-        setQuote(checkoutQuote);
-        setQuoteError(null);
-        return true;
-      } catch (err) {
-        if (err instanceof ApiError && err.code === 'HOLD_EXPIRED') setPhase({ name: 'expired' });
-        else if (code && isPromoError(err)) setPromoError(describePromoError(err));
-        else setQuoteError(err);
-        return false;
+    async (code: string | null, gift: string | null): Promise<boolean> => {
+      let card = gift;
+      for (;;) {
+        try {
+          const { checkoutQuote } = await request(QuoteDocument, { bookingId: id, promoCode: code, giftCardCode: card });
+          setQuote(checkoutQuote);
+          setGiftCard(card);
+          setQuoteError(null);
+          return card === gift;
+        } catch (err) {
+          if (card && isGiftCardError(err)) {
+            setGiftError(describeGiftCardError(err));
+            card = null;
+            continue;
+          }
+          if (err instanceof ApiError && err.code === 'HOLD_EXPIRED') setPhase({ name: 'expired' });
+          else if (code && isPromoError(err)) setPromoError(describePromoError(err));
+          else setQuoteError(err);
+          return false;
+        }
       }
     },
     [id, setPhase],
   );
 
   useEffect(() => {
-    if (phase.name === 'form' && !quote) void loadQuote(null);
+    if (phase.name === 'form' && !quote) void loadQuote(null, null);
   }, [phase.name, quote, loadQuote]);
 
   const pay = async (source: PaymentMethodSource) => {
@@ -166,7 +183,7 @@ function CheckoutForm({ booking, config }: { booking: Booking; config: CheckoutP
     try {
       const { checkout } = await request(CheckoutDocument, {
         bookingId: id,
-        input: { paymentMethod, promoCode: quote.promoCode },
+        input: { paymentMethod, promoCode: quote.promoCode, giftCardCode: giftCard },
       });
       settle(checkout.status, checkout.payment, checkout.expiresAt);
     } catch (err) {
@@ -178,15 +195,22 @@ function CheckoutForm({ booking, config }: { booking: Booking; config: CheckoutP
       if (isPromoError(err)) {
         // The code was taken meanwhile: show the price without it before trying again.
         setPromoError(describePromoError(err));
-        void loadQuote(null);
+        void loadQuote(null, giftCard);
+      } else if (isGiftCardError(err)) {
+        // The card was disabled or emptied meanwhile: show the price without it.
+        setGiftError(describeGiftCardError(err));
+        void loadQuote(quote.promoCode ?? null, null);
       } else {
         setPayError(describeError(err));
+        // Another checkout may have spent the card meanwhile (CONFLICT): pricing it again tells.
+        if (giftCard) void loadQuote(quote.promoCode ?? null, giftCard);
       }
     }
   };
 
   const holding = phase.name === 'form' || phase.name === 'paying' || phase.name === 'authenticate' || phase.name === 'pending';
-  const amount = quote ? formatMoney(quote.totalCents, quote.currency) : formatMoney(booking.totalCents, booking.currency);
+  const amount = quote ? formatMoney(quote.cardCents, quote.currency) : formatMoney(booking.totalCents, booking.currency);
+  const coveredByGiftCard = quote !== null && giftCard !== null && quote.cardCents === 0;
 
   return (
     <section className="checkout" aria-labelledby="checkout-heading">
@@ -210,18 +234,33 @@ function CheckoutForm({ booking, config }: { booking: Booking; config: CheckoutP
                 disabled={phase.name === 'paying'}
                 onApply={async (code) => {
                   setPromoError(null);
-                  await loadQuote(code);
+                  await loadQuote(code, giftCard);
                 }}
                 onRemove={async () => {
                   setPromoError(null);
-                  await loadQuote(null);
+                  await loadQuote(null, giftCard);
                 }}
               />
-              {quoteError ? <ErrorNotice error={quoteError} onRetry={() => void loadQuote(null)} /> : null}
+              <GiftCardForm
+                quote={quote}
+                applied={giftCard}
+                error={giftError}
+                disabled={phase.name === 'paying'}
+                onApply={async (code) => {
+                  setGiftError(null);
+                  await loadQuote(quote?.promoCode ?? null, code);
+                }}
+                onRemove={async () => {
+                  setGiftError(null);
+                  await loadQuote(quote?.promoCode ?? null, null);
+                }}
+              />
+              {quoteError ? <ErrorNotice error={quoteError} onRetry={() => void loadQuote(null, null)} /> : null}
               <PaymentForm
                 config={config}
                 amount={amount}
                 ready={quote !== null}
+                coveredByGiftCard={coveredByGiftCard}
                 paying={phase.name === 'paying'}
                 error={payError}
                 onPay={pay}

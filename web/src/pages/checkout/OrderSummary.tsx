@@ -55,6 +55,18 @@ export function OrderSummary({ booking, quote }: { booking: Booking; quote: Chec
           <dt>{t.checkout.total}</dt>
           <dd data-testid="checkout-total">{quote ? money(quote.totalCents) : t.loading}</dd>
         </div>
+        {quote && quote.giftCardCents > 0 && (
+          <>
+            <div>
+              <dt>{t.giftCard.pays}</dt>
+              <dd data-testid="gift-card-part">−{money(quote.giftCardCents)}</dd>
+            </div>
+            <div className="checkout-total">
+              <dt>{t.giftCard.rest}</dt>
+              <dd data-testid="card-part">{money(quote.cardCents)}</dd>
+            </div>
+          </>
+        )}
       </dl>
     </section>
   );

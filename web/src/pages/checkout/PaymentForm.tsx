@@ -3,6 +3,8 @@ import type { CheckoutPageQuery } from '../../gql/graphql';
 import { t } from '../../i18n';
 import { loadStripe, type StripeCardElement, type StripeClient } from './stripe';
 
+const GIFT_CARD_ONLY = 'gift_card_only';
+
 /** Gives the payment method id to charge, or throws with words for the buyer. */
 export type PaymentMethodSource = () => Promise<string>;
 
@@ -19,6 +21,7 @@ export function PaymentForm({
   config,
   amount,
   ready,
+  coveredByGiftCard = false,
   paying,
   error,
   onPay,
@@ -26,6 +29,8 @@ export function PaymentForm({
   config: CheckoutPageQuery['paymentConfig'];
   amount: string;
   ready: boolean;
+  /** A gift card pays the whole total: nothing is charged, so no card is asked for. */
+  coveredByGiftCard?: boolean;
   paying: boolean;
   error: string | null;
   onPay: (source: PaymentMethodSource) => void;
@@ -37,6 +42,11 @@ export function PaymentForm({
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    if (coveredByGiftCard) {
+      // The server charges nothing when the gift card covers the total; the method is unused.
+      onPay(async () => GIFT_CARD_ONLY);
+      return;
+    }
     if (!stripe) {
       onPay(async () => method);
       return;
@@ -53,7 +63,11 @@ export function PaymentForm({
   return (
     <form className="payment-form" onSubmit={submit} aria-labelledby="payment-heading">
       <h2 id="payment-heading">{t.checkout.payment}</h2>
-      {stripe ? (
+      {coveredByGiftCard ? (
+        <p className="notice" data-testid="gift-card-covers">
+          {t.giftCard.coversAll}
+        </p>
+      ) : stripe ? (
         <StripeCard
           publishableKey={config.publishableKey}
           onReady={(c) => {
@@ -82,8 +96,12 @@ export function PaymentForm({
         </fieldset>
       )}
       <div role="alert">{error && <p className="form-error">{error}</p>}</div>
-      <button type="submit" className="pay-button" disabled={!ready || paying || (stripe && cardState !== 'ready')}>
-        {paying ? t.checkout.paying : t.checkout.pay(amount)}
+      <button
+        type="submit"
+        className="pay-button"
+        disabled={!ready || paying || (stripe && !coveredByGiftCard && cardState !== 'ready')}
+      >
+        {paying ? t.checkout.paying : coveredByGiftCard ? t.giftCard.confirm : t.checkout.pay(amount)}
       </button>
     </form>
   );

@@ -27,8 +27,8 @@ export const CheckoutBookingQuery = graphql(`
 `);
 
 export const CheckoutQuoteQuery = graphql(`
-  query CheckoutQuote($bookingId: ID!, $promoCode: String) {
-    checkoutQuote(bookingId: $bookingId, promoCode: $promoCode) {
+  query CheckoutQuote($bookingId: ID!, $promoCode: String, $giftCardCode: String) {
+    checkoutQuote(bookingId: $bookingId, promoCode: $promoCode, giftCardCode: $giftCardCode) {
       subtotalCents
       discountCents
       feeCents
@@ -36,6 +36,20 @@ export const CheckoutQuoteQuery = graphql(`
       currency
       promoCode
       promotionDescription
+      giftCardCents
+      cardCents
+    }
+  }
+`);
+
+export const GiftCardBalanceQuery = graphql(`
+  query GiftCardBalance($code: String!) {
+    giftCardBalance(code: $code) {
+      balanceCents
+      currency
+      organisationName
+      usable
+      refusal
     }
   }
 `);
