@@ -364,6 +364,7 @@ impl Services {
             alert_worker: AlertWorker::new(
                 worker_db.clone(),
                 clock.clone(),
+                events.clone(),
                 config.email.max_per_recipient_hour,
             ),
             reconcile: ReconcileWorker::new(bookings.clone()),

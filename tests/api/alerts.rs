@@ -275,10 +275,24 @@ async fn a_showtime_scheduled_later_tells_those_waiting_and_unsubscribed_buyers_
         .await;
     assert_eq!(twice["unsubscribeAlert"], false, "already unsubscribed");
 
-    // Scheduled now, already on sale.
+    // Scheduled now, already on sale; the waiting buyer's open app hears of it live.
+    let mut socket = crate::live::open(&app, Some(&waiting)).await;
+    crate::live::subscribe(
+        &mut socket,
+        "subscription { notificationAdded { kind title } }",
+        json!({}),
+    )
+    .await;
     schedule(&app, &admin, &chicago, &film, 2, None).await;
     tell_all(&app).await;
     assert_eq!(told(&app, &waiting).await.0, 1);
+    let pushed = crate::subscriptions::next_json(&mut socket)
+        .await
+        .expect("a live inbox entry within 10 s");
+    assert_eq!(
+        pushed["payload"]["data"]["notificationAdded"]["kind"], "title.on_sale",
+        "{pushed}"
+    );
     assert_eq!(told(&app, &cancelled).await, (0, vec![]));
     assert_eq!(told(&app, &by_link).await, (0, vec![]));
 }

@@ -4,6 +4,7 @@
 //! number of instances may run passes, and a restart neither loses nor repeats one.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use marquee_entity::{notifications, showtimes, theatres, title_alerts};
@@ -17,6 +18,8 @@ use uuid::Uuid;
 use crate::booking::ExecutionOutcome;
 use crate::catalog::ShowtimeStatus;
 use crate::clock::SharedClock;
+use crate::events::EventBus;
+use crate::inbox::{Added, push_added};
 
 use super::{AlertStatus, ON_SALE_KIND, distance_km};
 
@@ -30,6 +33,7 @@ const ALERTS_PER_PASS: usize = 200;
 pub struct AlertWorker {
     db: DatabaseConnection,
     clock: SharedClock,
+    bus: Arc<dyn EventBus>,
     email_hourly_cap: u32,
 }
 
@@ -44,11 +48,18 @@ struct Venue {
 }
 
 impl AlertWorker {
-    /// Wires the worker; `email_hourly_cap` is the mail queue's cap per address.
-    pub fn new(db: DatabaseConnection, clock: SharedClock, email_hourly_cap: u32) -> Self {
+    /// Wires the worker; `bus` carries the live push of each entry, `email_hourly_cap` is
+    /// the mail queue's cap per address.
+    pub fn new(
+        db: DatabaseConnection,
+        clock: SharedClock,
+        bus: Arc<dyn EventBus>,
+        email_hourly_cap: u32,
+    ) -> Self {
         Self {
             db,
             clock,
+            bus,
             email_hourly_cap,
         }
     }
@@ -184,9 +195,11 @@ impl AlertWorker {
         }
         .insert(&txn)
         .await?;
+        let added = Added::from(&entry);
         crate::mail::queue_emails(&txn, &[entry], &HashMap::new(), now, self.email_hourly_cap)
             .await?;
         txn.commit().await?;
+        push_added(self.bus.as_ref(), &[added]).await;
         tracing::info!(alert_id = %alert.id, showtime_id = %venue.showtime, "alert told");
         Ok(true)
     }

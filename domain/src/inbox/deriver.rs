@@ -12,8 +12,8 @@ use sea_orm::{DatabaseConnection, DbErr};
 use tokio::sync::Notify;
 use tracing::Instrument as _;
 
-use super::NOTIFICATION_ADDED;
 use super::derive::derive_notifications;
+use super::{Added, push_added};
 use crate::booking::ExecutionOutcome;
 use crate::clock::SharedClock;
 use crate::events::{Claim, DomainEvent, EventBus, claim};
@@ -94,25 +94,15 @@ impl InboxDeriver {
         if !added.is_empty() {
             self.mail_wake.notify_one();
         }
-        // The push of new entries is best effort: the inbox itself is the record.
-        let pushes: Vec<DomainEvent> = added
-            .into_iter()
-            .map(|n| DomainEvent {
-                // Not an outbox row: no id to deduplicate by (a push is sent once).
-                id: 0,
-                topic: NOTIFICATION_ADDED.to_owned(),
-                key: n.user_id.to_string(),
-                payload: serde_json::json!({ "id": n.id }),
+        let added: Vec<Added> = added
+            .iter()
+            .map(|n| Added {
+                id: n.id,
+                user_id: n.user_id,
                 created_at: n.created_at,
-                seats: None,
-                trace_parent: None,
             })
             .collect();
-        if !pushes.is_empty()
-            && let Err(e) = self.bus.publish(&pushes).await
-        {
-            tracing::warn!(error = %e, "could not push new inbox entries");
-        }
+        push_added(self.bus.as_ref(), &added).await;
         Ok(ExecutionOutcome::TaskCompleted)
     }
 

@@ -5,9 +5,11 @@
 
 mod derive;
 mod deriver;
+mod push;
 
 pub(crate) use derive::derives_from;
 pub use deriver::{DERIVE_LOCK, InboxDeriver};
+pub(crate) use push::{Added, push_added};
 
 use chrono::{DateTime, Utc};
 use marquee_entity::notifications;

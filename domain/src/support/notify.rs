@@ -10,29 +10,9 @@ use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
 use uuid::Uuid;
 
 use super::{Message, REPLY_KIND, Ticket};
-use crate::events::{DomainEvent, EventBus};
-use crate::inbox::NOTIFICATION_ADDED;
 
 /// The inbox body shows this much of the reply.
 const PREVIEW_CHARS: usize = 200;
-
-/// Pushes a new inbox entry to the buyer's live inbox; best effort, as the inbox is the
-/// record.
-pub(super) async fn push(bus: &dyn EventBus, entry: &notifications::Model) {
-    let event = DomainEvent {
-        // Not an outbox row: no id to deduplicate by (a push is sent once).
-        id: 0,
-        topic: NOTIFICATION_ADDED.to_owned(),
-        key: entry.user_id.to_string(),
-        payload: serde_json::json!({ "id": entry.id }),
-        created_at: entry.created_at,
-        seats: None,
-        trace_parent: None,
-    };
-    if let Err(e) = bus.publish(&[event]).await {
-        tracing::warn!(error = %e, "could not push a support reply to the inbox");
-    }
-}
 
 /// Writes the inbox entry of `message` (a staff reply in `ticket`) and queues its email,
 /// whose replies go to `reply_to`; returns the entry and whether an email was queued (the

@@ -8,12 +8,13 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use super::notify::{push, tell_buyer};
+use super::notify::tell_buyer;
 use super::tickets::{NewMessage, insert_message};
 use super::{
     MAX_BODY, Message, QueueFilter, SupportError, SupportService, Ticket, TicketStatus, text,
 };
 use crate::ids::{TicketId, UserId};
+use crate::inbox::{Added, push_added};
 use crate::organisations::audit::{self, AuditEntry};
 use crate::organisations::{Staff, Visibility};
 
@@ -221,7 +222,7 @@ impl SupportService {
         if emailed {
             self.mail_wake.notify_one();
         }
-        push(self.bus.as_ref(), &entry).await;
+        push_added(self.bus.as_ref(), &[Added::from(&entry)]).await;
         Ok(message)
     }
 
