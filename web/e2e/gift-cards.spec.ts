@@ -75,6 +75,7 @@ async function issueInPanel(page: Page, amount: string, recipient: string, note:
   await page.getByRole('button', { name: 'Issue gift card' }).click();
   const issued = page.getByTestId('issued-gift-card');
   await expect(issued).toContainText(`Gift card issued with $${amount}`);
+  await expect(issued).toContainText(`The code was emailed to ${recipient}.`);
   const code = (await issued.locator('code').textContent())?.trim() ?? '';
   expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
   return code;

@@ -612,6 +612,8 @@ export const en = {
       badAmount: 'Enter an amount above zero, such as 25.00.',
       issued: (amount: string) => `Gift card issued with ${amount}. Its code:`,
       codeOnce: 'This code is shown only now: copy it and hand it to the buyer.',
+      emailed: (to: string) => `The code was emailed to ${to}.`,
+      notEmailed: (to: string) => `The code could not be emailed to ${to}: hand it over yourself.`,
       listTitle: 'Gift cards',
       none: 'No gift cards yet.',
       code: 'Code',

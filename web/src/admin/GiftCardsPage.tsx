@@ -41,7 +41,9 @@ const IssueGiftCard = graphql(`
   mutation AdminIssueGiftCard($input: IssueGiftCardInput!) {
     issueGiftCard(input: $input) {
       code
+      emailSent
       giftCard {
+        recipientEmail
         id
         balanceCents
         currency
@@ -75,7 +77,12 @@ export function GiftCardsPage() {
   const cards = useQuery(AdminGiftCards, { org: current?.id ?? '' }, { skip: !current });
   const { draft, setDraft, bind } = useDraft(BLANK);
   const [problem, setProblem] = useState('');
-  const [issued, setIssued] = useState<{ code: string; amount: string } | null>(null);
+  const [issued, setIssued] = useState<{
+    code: string;
+    amount: string;
+    recipient: string | null;
+    emailSent: boolean | null;
+  } | null>(null);
   const [issue, issueState] = useAction((input: { organisationId: string; amountCents: number; recipientEmail?: string; note?: string; expiresAt?: string }) =>
     request(IssueGiftCard, { input }),
   );
@@ -97,7 +104,12 @@ export function GiftCardsPage() {
     });
     if (done) {
       const card = done.issueGiftCard.giftCard;
-      setIssued({ code: done.issueGiftCard.code, amount: formatMoney(card.balanceCents, card.currency) });
+      setIssued({
+        code: done.issueGiftCard.code,
+        amount: formatMoney(card.balanceCents, card.currency),
+        recipient: card.recipientEmail ?? null,
+        emailSent: done.issueGiftCard.emailSent ?? null,
+      });
       setDraft(BLANK);
       cards.retry();
     }
@@ -144,6 +156,10 @@ export function GiftCardsPage() {
                   <code className="gift-card-code">{issued.code}</code>
                 </p>
                 <p className="muted">{t.admin.giftCards.codeOnce}</p>
+                {issued.recipient && issued.emailSent === true && <p>{t.admin.giftCards.emailed(issued.recipient)}</p>}
+                {issued.recipient && issued.emailSent === false && (
+                  <p role="alert">{t.admin.giftCards.notEmailed(issued.recipient)}</p>
+                )}
               </div>
             )}
           </div>
