@@ -41,7 +41,7 @@ pub struct Options {
 const REPORT: &str = "query R($o: ID!, $f: DateTime!, $t: DateTime!, $g: ReportGranularity!, $b: ReportGroupBy!) { salesReport(organisationId: $o, from: $f, to: $t, granularity: $g, groupBy: $b) { bucket groupId ticketsSold grossCents netCents occupancy averagePriceCents holdsPlaced confirmations } }";
 
 /// Name, granularity, grouping, days back, and whether through the CSV export.
-const REPORTS: [(&str, &str, &str, i64, bool); 9] = [
+const REPORTS: [(&str, &str, &str, i64, bool); 13] = [
     (
         "organisation by day, 30 days",
         "DAY",
@@ -69,6 +69,10 @@ const REPORTS: [(&str, &str, &str, i64, bool); 9] = [
         false,
     ),
     ("theatres by day, 30 days (CSV)", "DAY", "THEATRE", 30, true),
+    ("movies by day, 30 days", "DAY", "MOVIE", 30, false),
+    ("events, whole 90 days", "PERIOD", "EVENT", 90, false),
+    ("screens, whole 30 days", "PERIOD", "SCREEN", 30, false),
+    ("theatres, whole 90 days", "PERIOD", "THEATRE", 90, false),
 ];
 
 /// One request; returns how many rows came back.

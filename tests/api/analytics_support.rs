@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::helpers::*;
 
 /// The figures a report row carries, in the CSV's column order (from `ticketsSold`).
-pub const FIGURES: [&str; 16] = [
+pub const FIGURES: [&str; 17] = [
     "ticketsSold",
     "ticketsReturned",
     "grossCents",
@@ -28,6 +28,7 @@ pub const FIGURES: [&str; 16] = [
     "paymentFailures",
     "cancellations",
     "waitingRoomAdmissions",
+    "waitingRoomEntries",
     "sellableSeats",
 ];
 
@@ -36,7 +37,8 @@ pub const REPORT: &str =
   salesReport(organisationId: $o, from: $f, to: $t, granularity: $g, groupBy: $b) {
     bucket groupId groupName ticketsSold ticketsReturned grossCents refundCents netCents feeCents
     discountCents promotionUses holdsPlaced checkoutsStarted confirmations holdsLapsed
-    paymentFailures cancellations waitingRoomAdmissions sellableSeats occupancy averagePriceCents
+    paymentFailures cancellations waitingRoomAdmissions waitingRoomEntries sellableSeats occupancy
+    averagePriceCents
   } }";
 
 const HOLD: &str =
@@ -218,7 +220,7 @@ pub fn around_now(app: &TestApp) -> (String, String) {
     )
 }
 
-/// The report's rows, asked by `token`.
+/// The report's rows over the days around now, asked by `token`.
 pub async fn report(
     app: &TestApp,
     token: &str,
@@ -227,6 +229,18 @@ pub async fn report(
     group: &str,
 ) -> Vec<Value> {
     let (from, to) = around_now(app);
+    report_between(app, token, org, (&from, &to), granularity, group).await
+}
+
+/// The report's rows over `period` (RFC 3339 ends), asked by `token`.
+pub async fn report_between(
+    app: &TestApp,
+    token: &str,
+    org: &str,
+    (from, to): (&str, &str),
+    granularity: &str,
+    group: &str,
+) -> Vec<Value> {
     let data = app
         .ok(
             REPORT,

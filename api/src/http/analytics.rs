@@ -31,7 +31,7 @@ pub struct Params {
 const HEADER: &str = "bucket,group_id,tickets_sold,tickets_returned,gross_cents,refund_cents,\
 net_cents,fee_cents,discount_cents,promotion_uses,holds_placed,checkouts_started,\
 confirmations,holds_lapsed,payment_failures,cancellations,waiting_room_admissions,\
-sellable_seats,occupancy,average_price_cents,group_name";
+waiting_room_entries,sellable_seats,occupancy,average_price_cents,group_name";
 
 /// Answers a report, or an error with its GraphQL code and a matching HTTP status.
 pub async fn report(
@@ -191,7 +191,7 @@ fn csv_line(r: &ReportRow) -> String {
     let f = &r.figures;
     let group = r.group_id.map(|g| g.to_string()).unwrap_or_default();
     format!(
-        "{},{group},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.4},{},{}",
+        "{},{group},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.4},{},{}",
         r.bucket.to_rfc3339(),
         f.tickets_sold,
         f.tickets_returned,
@@ -208,6 +208,7 @@ fn csv_line(r: &ReportRow) -> String {
         f.payment_failures,
         f.cancellations,
         f.waiting_room_admissions,
+        f.waiting_room_entries,
         r.sellable_seats,
         r.occupancy(),
         r.average_price_cents(),

@@ -6,6 +6,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
 use uuid::Uuid;
 
+use super::dimensions::{DIMENSIONS, new_keys};
+
 /// Sums kept per showtime and bucket; every field is a count or minor units.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Figures {
@@ -37,10 +39,15 @@ pub struct Figures {
     pub cancellations: i64,
     /// Holds placed with a waiting-room admission.
     pub waiting_room_admissions: i64,
+    /// Buyers who took a place in a waiting room's line.
+    pub waiting_room_entries: i64,
 }
 
+/// How many figures there are.
+pub(crate) const FIGURE_COUNT: usize = 15;
+
 /// The column names, in [`Figures::values`] order.
-pub(crate) const COLUMNS: [&str; 14] = [
+pub(crate) const COLUMNS: [&str; FIGURE_COUNT] = [
     "tickets_sold",
     "tickets_returned",
     "gross_cents",
@@ -55,10 +62,11 @@ pub(crate) const COLUMNS: [&str; 14] = [
     "payment_failures",
     "cancellations",
     "waiting_room_admissions",
+    "waiting_room_entries",
 ];
 
 impl Figures {
-    pub(crate) fn values(&self) -> [i64; 14] {
+    pub(crate) fn values(&self) -> [i64; FIGURE_COUNT] {
         [
             self.tickets_sold,
             self.tickets_returned,
@@ -74,10 +82,11 @@ impl Figures {
             self.payment_failures,
             self.cancellations,
             self.waiting_room_admissions,
+            self.waiting_room_entries,
         ]
     }
 
-    pub(crate) fn from_values(v: [i64; 14]) -> Self {
+    pub(crate) fn from_values(v: [i64; FIGURE_COUNT]) -> Self {
         Self {
             tickets_sold: v[0],
             tickets_returned: v[1],
@@ -93,6 +102,7 @@ impl Figures {
             payment_failures: v[11],
             cancellations: v[12],
             waiting_room_admissions: v[13],
+            waiting_room_entries: v[14],
         }
     }
 
@@ -104,7 +114,7 @@ impl Figures {
             .zip(other.values())
             .map(|(a, b)| a + b)
             .collect();
-        let mut v = [0; 14];
+        let mut v = [0; FIGURE_COUNT];
         v.copy_from_slice(&sum);
         *self = Self::from_values(v);
     }
@@ -168,9 +178,20 @@ impl Deltas {
                 .or_default()
                 .add(f);
         }
-        let keys: Vec<(Uuid, i64)> = by_day.keys().copied().collect();
-        let fresh = super::theatre_days::new_days(db, &keys).await?;
-        super::theatre_days::add(db, &by_day, &fresh, &self.showtimes).await?;
+        // Which showtimes are new to a bucket is read before the rows are written.
+        let days: Vec<(Uuid, i64)> = by_day.keys().copied().collect();
+        let hours: Vec<(Uuid, i64)> = self.by_hour.keys().copied().collect();
+        let fresh_days = new_keys(db, "analytics_sales_daily", "day", &days).await?;
+        let fresh_hours = new_keys(db, "analytics_sales_hourly", "hour", &hours).await?;
+        for dimension in DIMENSIONS {
+            let (rows, fresh) = if dimension.hourly() {
+                (&self.by_hour, &fresh_hours)
+            } else {
+                (&by_day, &fresh_days)
+            };
+            super::dimensions::add(db, dimension, rows, fresh, &self.showtimes).await?;
+        }
+        super::totals::add(db, &by_day, &self.showtimes).await?;
         upsert(
             db,
             "analytics_sales_hourly",
@@ -183,7 +204,7 @@ impl Deltas {
     }
 }
 
-/// Rows per statement: each carries 20 values, well under both backends' limits.
+/// Rows per statement: each carries 21 values, well under both backends' limits.
 const ROWS_PER_STATEMENT: usize = 200;
 
 async fn upsert<C: ConnectionTrait>(
@@ -203,7 +224,7 @@ async fn upsert<C: ConnectionTrait>(
         .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
         .collect();
     for chunk in entries.chunks(ROWS_PER_STATEMENT) {
-        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 20);
+        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * (COLUMNS.len() + 6));
         let mut tuples = Vec::with_capacity(chunk.len());
         for ((showtime, at), f) in chunk {
             let Some(facts) = showtimes.get(showtime) else {

@@ -2,20 +2,24 @@
 //! outbox ([`RollupWorker`]), reports over them ([`AnalyticsService`]), and a generator of
 //! booking history to measure them at volume ([`seed`]).
 
+mod dimensions;
+mod entries;
 mod figures;
 mod names;
+mod plan;
 mod report;
 mod rollup;
 pub mod seed;
 #[cfg(test)]
 mod tests;
-mod theatre_days;
+mod totals;
 
 use sea_orm::DatabaseConnection;
 
 use crate::error::{Classify, ErrorKind};
 use crate::organisations::{OrganisationError, Staff};
 
+pub use entries::{EntryTally, WAITING_ROOM_ENTERED};
 pub use figures::{Deltas, Figures, ShowtimeFacts, hour_of};
 pub use report::{Granularity, GroupBy, ReportQuery, ReportRow};
 pub use rollup::{ROLLUP_LOCK, RollupWorker};

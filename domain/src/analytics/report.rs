@@ -8,7 +8,7 @@ use sea_orm::{ConnectionTrait, Statement, Value};
 use uuid::Uuid;
 
 use super::AnalyticsError;
-use super::figures::{COLUMNS, Figures, placeholder};
+use super::figures::{COLUMNS, FIGURE_COUNT, Figures};
 use crate::ids::OrganisationId;
 
 /// Longest period one report covers.
@@ -17,7 +17,7 @@ const MAX_DAYS: i64 = 3 * 366;
 const MAX_HOURS: i64 = 93 * 24;
 /// Most rows one report returns (a screen or showtime per hour over months would be
 /// millions).
-const MAX_ROWS: usize = 20_000;
+pub(crate) const MAX_ROWS: usize = 20_000;
 
 /// The size of a report's time buckets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +48,7 @@ pub enum GroupBy {
 }
 
 impl GroupBy {
-    fn column(self) -> Option<&'static str> {
+    pub(crate) fn column(self) -> Option<&'static str> {
         match self {
             Self::Organisation => None,
             Self::Theatre => Some("theatre_id"),
@@ -123,6 +123,21 @@ impl ReportQuery {
     pub fn group_by(&self) -> GroupBy {
         self.group_by
     }
+
+    /// Start of the period.
+    pub fn from(&self) -> DateTime<Utc> {
+        self.from
+    }
+
+    /// End of the period (exclusive).
+    pub fn to(&self) -> DateTime<Utc> {
+        self.to
+    }
+
+    /// The size of its buckets.
+    pub fn granularity(&self) -> Granularity {
+        self.granularity
+    }
 }
 
 /// One row of a report.
@@ -165,107 +180,28 @@ pub(crate) async fn run<C: ConnectionTrait>(
     query: &ReportQuery,
 ) -> Result<Vec<ReportRow>, AnalyticsError> {
     let backend = db.get_database_backend();
-    let from_hour = query.from.timestamp().div_euclid(3600);
-    let to_hour = query.to.timestamp().div_euclid(3600);
-    // Day-aligned periods that need no hours read the daily rows.
-    let daily = query.granularity != Granularity::Hour && from_hour % 24 == 0 && to_hour % 24 == 0;
-    // Whole days of the organisation or per theatre: a row per theatre and day.
-    let by_theatre = daily
-        && query.granularity == Granularity::Day
-        && matches!(query.group_by, GroupBy::Organisation | GroupBy::Theatre);
-    let (table, bucket_col, from, to, per) = if by_theatre {
-        (
-            "analytics_theatre_daily",
-            "day",
-            from_hour / 24,
-            to_hour / 24,
-            24,
-        )
-    } else if daily {
-        (
-            "analytics_sales_daily",
-            "day",
-            from_hour / 24,
-            to_hour / 24,
-            24,
-        )
-    } else {
-        ("analytics_sales_hourly", "hour", from_hour, to_hour, 1)
-    };
-    let bucket = match (query.granularity, daily) {
-        (Granularity::Hour, _) => format!("t.{bucket_col}"),
-        (Granularity::Day, true) => "t.day".to_owned(),
-        (Granularity::Day, false) => "(t.hour / 24) * 24".to_owned(),
-        (Granularity::Period, _) => format!("CAST({from} AS BIGINT)"),
-    };
-    let group = query.group_by.column();
-    let group_select = group.map_or(String::new(), |g| format!(", t.{g} AS g"));
-    let group_key = if group.is_some() { ", g" } else { "" };
-    let skip_null = match query.group_by {
-        GroupBy::Movie => " AND t.movie_id IS NOT NULL",
-        GroupBy::Event => " AND t.event_id IS NOT NULL",
-        _ => "",
-    };
-    let filter = format!(
-        "t.theatre_id IN (SELECT id FROM theatres WHERE organisation_id = {}) \
-         AND t.{bucket_col} >= {} AND t.{bucket_col} < {}{skip_null}",
-        placeholder(backend, 1),
-        placeholder(backend, 2),
-        placeholder(backend, 3),
-    );
-    let sums: Vec<String> = COLUMNS
-        .iter()
-        .map(|c| format!("CAST(SUM(t.{c}) AS BIGINT) AS {c}"))
-        .collect();
-    let values: Vec<Value> = vec![query.organisation.uuid().into(), from.into(), to.into()];
-    // When buckets are the table's own, each row is one showtime in one bucket: its
-    // sellable seats join in the same scan. Coarser buckets count each showtime once
-    // however many of its rows they gather, in a second query.
-    let one_scan = matches!(
-        (query.granularity, daily),
-        (Granularity::Hour, _) | (Granularity::Day, true)
-    );
-    let seats_select = if by_theatre {
-        ", CAST(SUM(t.sellable_seats) AS BIGINT) AS seats"
-    } else if one_scan {
-        ", CAST(SUM(COALESCE(s.sellable_seats, 0)) AS BIGINT) AS seats"
-    } else {
-        ""
-    };
-    let seats_join = if one_scan && !by_theatre {
-        " LEFT JOIN analytics_showtimes s ON s.showtime_id = t.showtime_id"
-    } else {
-        ""
-    };
-    let figures_sql = format!(
-        "SELECT {bucket} AS b{group_select}, {}{seats_select} FROM {table} t{seats_join} \
-         WHERE {filter} GROUP BY b{group_key} ORDER BY b{group_key} LIMIT {}",
-        sums.join(", "),
-        MAX_ROWS + 1
-    );
-    let d_group = if group.is_some() { ", d.g" } else { "" };
-    let sellable_sql = format!(
-        "SELECT d.b{d_group}, CAST(SUM(s.sellable_seats) AS BIGINT) AS seats FROM \
-         (SELECT DISTINCT {bucket} AS b{group_select}, t.showtime_id AS st FROM {table} t \
-         WHERE {filter}) d JOIN analytics_showtimes s ON s.showtime_id = d.st \
-         GROUP BY d.b{d_group}",
-    );
+    let plan = super::plan::plan(backend, query);
+    let org: Vec<Value> = vec![query.organisation.uuid().into()];
     let figures = db.query_all_raw(Statement::from_sql_and_values(
         backend,
-        figures_sql,
-        values.clone(),
+        plan.figures,
+        org.clone(),
     ));
-    let (rows, seats) = if one_scan {
-        (figures.await?, Vec::new())
-    } else {
-        tokio::try_join!(
-            figures,
-            db.query_all_raw(Statement::from_sql_and_values(
-                backend,
-                sellable_sql,
-                values
-            )),
-        )?
+    let (rows, seats) = match plan.seats {
+        None => (figures.await?, Vec::new()),
+        Some(sql) => {
+            // The organisation is the one parameter, named once on PostgreSQL and bound at
+            // each mention on SQLite.
+            let binds = match backend {
+                sea_orm::DbBackend::Postgres => 1,
+                _ => sql.matches('?').count(),
+            };
+            let values = vec![org[0].clone(); binds];
+            tokio::try_join!(
+                figures,
+                db.query_all_raw(Statement::from_sql_and_values(backend, sql, values)),
+            )?
+        }
     };
     if rows.len() > MAX_ROWS {
         return Err(AnalyticsError::invalid(
@@ -275,34 +211,30 @@ pub(crate) async fn run<C: ConnectionTrait>(
             ),
         ));
     }
+    let grouped = query.group_by != GroupBy::Organisation;
+    let key = |row: &sea_orm::QueryResult| -> Result<(i64, Option<Uuid>), sea_orm::DbErr> {
+        Ok((
+            row.try_get("", "b")?,
+            if grouped { row.try_get("", "g")? } else { None },
+        ))
+    };
     let mut sellable: HashMap<(i64, Option<Uuid>), i64> = HashMap::new();
     for row in seats {
-        let b: i64 = row.try_get("", "b")?;
-        let g: Option<Uuid> = if group.is_some() {
-            row.try_get("", "g")?
-        } else {
-            None
-        };
-        sellable.insert((b, g), row.try_get("", "seats")?);
+        sellable.insert(key(&row)?, row.try_get("", "seats")?);
     }
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let b: i64 = row.try_get("", "b")?;
-        let g: Option<Uuid> = if group.is_some() {
-            row.try_get("", "g")?
-        } else {
-            None
-        };
-        let mut v = [0i64; 14];
+        let (b, g) = key(&row)?;
+        let mut v = [0i64; FIGURE_COUNT];
         for (i, c) in COLUMNS.iter().enumerate() {
             v[i] = row.try_get("", c)?;
         }
         out.push(ReportRow {
-            bucket: bucket_start(b * per)?,
+            bucket: bucket_start(b * plan.per)?,
             group_id: g,
             group_name: None,
             figures: Figures::from_values(v),
-            sellable_seats: if one_scan {
+            sellable_seats: if plan.seats_in_figures {
                 row.try_get("", "seats")?
             } else {
                 sellable.get(&(b, g)).copied().unwrap_or(0)

@@ -14,6 +14,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::entries::WAITING_ROOM_ENTERED;
 use super::figures::{Deltas, Figures, ShowtimeFacts};
 use crate::booking::ExecutionOutcome;
 use crate::clock::SharedClock;
@@ -29,6 +30,13 @@ pub const ROLLUP_LOCK: i64 = 0x006d_6172_7172_6f6c; // "marqrol"
 pub struct RollupWorker {
     db: DatabaseConnection,
     clock: SharedClock,
+}
+
+/// New places in a waiting room's line, as the outbox tells them.
+struct Entries {
+    showtime: Uuid,
+    n: i64,
+    at: chrono::DateTime<chrono::Utc>,
 }
 
 /// A booking change as the outbox tells it.
@@ -88,6 +96,17 @@ impl RollupWorker {
             txn.rollback().await?;
             return Ok(ExecutionOutcome::TaskCompleted);
         }
+        let entries: Vec<Entries> = rows
+            .iter()
+            .filter(|r| r.topic == WAITING_ROOM_ENTERED)
+            .filter_map(|r| {
+                Some(Entries {
+                    showtime: r.key.parse().ok()?,
+                    n: r.payload.get("entries")?.as_i64()?,
+                    at: r.created_at,
+                })
+            })
+            .collect();
         let changes: Vec<Change> = rows
             .into_iter()
             .filter(|r| r.topic == BOOKING_STATUS)
@@ -100,7 +119,7 @@ impl RollupWorker {
                 })
             })
             .collect();
-        let deltas = deltas_of(&txn, &changes).await?;
+        let deltas = deltas_of(&txn, &changes, &entries).await?;
         if !deltas.is_empty() {
             deltas.apply(&txn).await?;
         }
@@ -124,9 +143,13 @@ impl RollupWorker {
 /// The figures `changes` add. Amounts are read from the booking, which does not change
 /// after confirmation; tickets stay (voided) when a booking ends, so they tell a confirmed
 /// booking's end from a hold given up.
-async fn deltas_of<C: ConnectionTrait>(db: &C, changes: &[Change]) -> Result<Deltas, DbErr> {
+async fn deltas_of<C: ConnectionTrait>(
+    db: &C,
+    changes: &[Change],
+    entries: &[Entries],
+) -> Result<Deltas, DbErr> {
     let mut deltas = Deltas::default();
-    if changes.is_empty() {
+    if changes.is_empty() && entries.is_empty() {
         return Ok(deltas);
     }
     let ids: HashSet<Uuid> = changes.iter().map(|c| c.booking).collect();
@@ -164,8 +187,21 @@ async fn deltas_of<C: ConnectionTrait>(db: &C, changes: &[Change]) -> Result<Del
         .await?
         .into_iter()
         .collect();
-    let showtime_ids: HashSet<Uuid> = booked.values().map(|b| b.showtime_id).collect();
+    let showtime_ids: HashSet<Uuid> = booked
+        .values()
+        .map(|b| b.showtime_id)
+        .chain(entries.iter().map(|e| e.showtime))
+        .collect();
     let shows = showtime_facts(db, &showtime_ids).await?;
+    for entry in entries {
+        if let Some(show) = shows.get(&entry.showtime) {
+            let f = Figures {
+                waiting_room_entries: entry.n,
+                ..Figures::default()
+            };
+            deltas.add(*show, entry.at, &f);
+        }
+    }
     for change in changes {
         let Some(booking) = booked.get(&change.booking) else {
             continue;

@@ -94,6 +94,7 @@ impl WaitingRoomStore for InProcessWaitingRoom {
             .lock()
             .map_err(|_| RoomUnavailable("the room table is poisoned".into()))?;
         rooms.retain(|_, r| r.last_entry + ROOM_KEPT > now);
+        let mut entered = false;
         let room = match visit {
             Visit::Enter { opens_at } => {
                 let room = rooms
@@ -105,6 +106,7 @@ impl WaitingRoomStore for InProcessWaitingRoom {
                     room.next_seq += 1;
                     room.line.insert(room.next_seq, visitor);
                     room.arrival.insert(visitor, room.next_seq);
+                    entered = true;
                 }
                 room
             }
@@ -114,6 +116,7 @@ impl WaitingRoomStore for InProcessWaitingRoom {
                     return Ok(VisitOutcome {
                         standing: Standing::NoRoom,
                         admitted: Vec::new(),
+                        entered: false,
                     });
                 }
             },
@@ -140,6 +143,7 @@ impl WaitingRoomStore for InProcessWaitingRoom {
                 None => room.standing(visitor),
             },
             admitted,
+            entered,
         })
     }
 }

@@ -78,6 +78,8 @@ pub struct VisitOutcome {
     pub standing: Standing,
     /// Visitors admitted by this visit (slots freed by it or by lapsed admissions).
     pub admitted: Vec<UserId>,
+    /// Whether this visit took a new place in line (an entry, for the sales figures).
+    pub entered: bool,
 }
 
 /// The room's store could not answer.

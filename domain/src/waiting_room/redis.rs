@@ -19,16 +19,18 @@ const VISIT_SCRIPT: &str = r#"
 local line, admitted, counter, opens = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local who, now, action = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local capacity, admission, kept = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[7])
+local entered = '0'
 if action == 'enter' then
   redis.call('SET', opens, ARGV[6], 'PX', kept)
   if not redis.call('ZSCORE', admitted, who) and not redis.call('ZSCORE', line, who) then
     redis.call('ZADD', line, redis.call('INCR', counter), who)
+    entered = '1'
   end
   redis.call('PEXPIRE', line, kept)
   redis.call('PEXPIRE', admitted, kept)
   redis.call('PEXPIRE', counter, kept)
 elseif redis.call('EXISTS', opens) == 0 then
-  return {'-2', '0'}
+  return {'-2', '0', '0'}
 end
 local spent = nil
 if action == 'leave' then
@@ -46,7 +48,7 @@ elseif action == 'restore' and tonumber(ARGV[6]) > now then
   redis.call('ZADD', admitted, ARGV[6], who)
 end
 redis.call('ZREMRANGEBYSCORE', admitted, '-inf', now)
-local result = {}
+local result = {entered}
 if now >= tonumber(redis.call('GET', opens)) then
   local free = capacity - redis.call('ZCARD', admitted)
   if free > 0 then
@@ -112,12 +114,17 @@ fn parse(reply: Vec<String>) -> Result<VisitOutcome, RoomUnavailable> {
         -1 => Standing::Absent,
         _ => Standing::NoRoom,
     };
+    let entered = reply.get(2).is_some_and(|e| e == "1");
     let admitted = reply
         .iter()
-        .skip(2)
+        .skip(3)
         .filter_map(|u| UserId::parse(u).ok())
         .collect();
-    Ok(VisitOutcome { standing, admitted })
+    Ok(VisitOutcome {
+        standing,
+        admitted,
+        entered,
+    })
 }
 
 #[async_trait]

@@ -10,6 +10,7 @@ use sea_orm::{DatabaseConnection, EntityTrait};
 use tokio::sync::Notify;
 
 use super::{Standing, Visit, VisitOutcome, WaitingRoomSettings, WaitingRoomStore};
+use crate::analytics::EntryTally;
 use crate::booking::BookingError;
 use crate::catalog::ShowtimeStatus;
 use crate::clock::SharedClock;
@@ -99,6 +100,8 @@ pub struct WaitingRoomService {
     facts_read: Arc<tokio::sync::Mutex<()>>,
     /// Rooms of this instance with a task that opens them at the on-sale time.
     openers: Arc<Mutex<std::collections::HashSet<ShowtimeId>>>,
+    /// New places in line, for the sales figures.
+    entries: EntryTally,
 }
 
 impl WaitingRoomService {
@@ -110,6 +113,7 @@ impl WaitingRoomService {
         settings: WaitingRoomSettings,
     ) -> Self {
         Self {
+            entries: EntryTally::new(db.clone(), clock.clone()),
             db,
             clock,
             store,
@@ -234,7 +238,12 @@ impl WaitingRoomService {
             opens_at: facts.on_sale_at,
         };
         Ok(match self.visit(showtime, who, visit).await {
-            Some(outcome) => self.place(showtime, outcome.standing),
+            Some(outcome) => {
+                if outcome.entered {
+                    self.entries.record(showtime, 1);
+                }
+                self.place(showtime, outcome.standing)
+            }
             None => Self::not_required(showtime),
         })
     }

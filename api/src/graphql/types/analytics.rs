@@ -93,6 +93,8 @@ pub struct SalesReportRow {
     pub cancellations: i64,
     /// Holds placed by buyers admitted through a waiting room.
     pub waiting_room_admissions: i64,
+    /// Buyers who took a place in a waiting room's line.
+    pub waiting_room_entries: i64,
     /// Seats on sale over the showtimes with activity in this row.
     pub sellable_seats: i64,
     /// Tickets still sold over sellable seats (0 to 1).
@@ -123,6 +125,7 @@ impl From<domain::ReportRow> for SalesReportRow {
             payment_failures: f.payment_failures,
             cancellations: f.cancellations,
             waiting_room_admissions: f.waiting_room_admissions,
+            waiting_room_entries: f.waiting_room_entries,
             sellable_seats: r.sellable_seats,
             occupancy: r.occupancy(),
             average_price_cents: r.average_price_cents(),

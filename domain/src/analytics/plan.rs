@@ -1,0 +1,176 @@
+//! Which rollup answers a report, and the SQL that reads it: the coarsest table that holds
+//! the report's grouping and buckets (per theatre, screen or title by day, per theatre by
+//! hour), falling back to the rows per showtime; over a whole period, sellable seats come
+//! from the showtimes' totals, each showtime once.
+
+use sea_orm::DbBackend;
+
+use super::dimensions::Dimension;
+use super::figures::{COLUMNS, placeholder};
+use super::report::{Granularity, GroupBy, ReportQuery};
+
+/// The statements of one report: the figures (and, with [`Plan::seats_in_figures`], the
+/// sellable seats) per bucket and group, and when not, the seats in a second statement.
+/// Both bind the organisation as their one parameter and name their columns `b` (the
+/// bucket in the table's units), `g` (the group, when there is one), the figures and
+/// `seats`.
+pub(crate) struct Plan {
+    pub figures: String,
+    pub seats: Option<String>,
+    /// Hours per unit of `b`.
+    pub per: i64,
+    pub seats_in_figures: bool,
+}
+
+/// The rollup rows of a report are read from: a dimension table, or those per showtime.
+enum Source {
+    Dimension(Dimension),
+    Showtimes { daily: bool },
+}
+
+pub(crate) fn plan(backend: DbBackend, query: &ReportQuery) -> Plan {
+    let from_hour = query.from().timestamp().div_euclid(3600);
+    let to_hour = query.to().timestamp().div_euclid(3600);
+    let granularity = query.granularity();
+    let group_by = query.group_by();
+    // Day-aligned periods that need no hours read the daily rows.
+    let daily = granularity != Granularity::Hour && from_hour % 24 == 0 && to_hour % 24 == 0;
+    let source = match (granularity, group_by) {
+        (Granularity::Hour, GroupBy::Organisation | GroupBy::Theatre) => {
+            Source::Dimension(Dimension::TheatreHourly)
+        }
+        (_, GroupBy::Showtime) | (Granularity::Hour, _) => Source::Showtimes { daily },
+        _ if !daily => Source::Showtimes { daily },
+        (_, GroupBy::Organisation | GroupBy::Theatre) => Source::Dimension(Dimension::TheatreDaily),
+        (_, GroupBy::Screen) => Source::Dimension(Dimension::ScreenDaily),
+        (_, GroupBy::Movie | GroupBy::Event) => Source::Dimension(Dimension::TitleDaily),
+    };
+    let (table, bucket_col, group, kind) = match source {
+        Source::Dimension(d) => (
+            d.table(),
+            if d.hourly() { "hour" } else { "day" },
+            match group_by {
+                GroupBy::Organisation => None,
+                GroupBy::Theatre => Some("theatre_id"),
+                GroupBy::Screen => Some("screen_id"),
+                GroupBy::Movie | GroupBy::Event | GroupBy::Showtime => Some("title_id"),
+            },
+            match group_by {
+                GroupBy::Movie => " AND t.kind = 'movie'",
+                GroupBy::Event => " AND t.kind = 'event'",
+                _ => "",
+            },
+        ),
+        Source::Showtimes { daily } => (
+            if daily {
+                "analytics_sales_daily"
+            } else {
+                "analytics_sales_hourly"
+            },
+            if daily { "day" } else { "hour" },
+            group_by.column(),
+            match group_by {
+                GroupBy::Movie => " AND t.movie_id IS NOT NULL",
+                GroupBy::Event => " AND t.event_id IS NOT NULL",
+                _ => "",
+            },
+        ),
+    };
+    let (from, to, per) = if bucket_col == "day" {
+        (from_hour / 24, to_hour / 24, 24)
+    } else {
+        (from_hour, to_hour, 1)
+    };
+    let bucket = match granularity {
+        Granularity::Hour => "t.hour".to_owned(),
+        Granularity::Day if bucket_col == "day" => "t.day".to_owned(),
+        Granularity::Day => "(t.hour / 24) * 24".to_owned(),
+        Granularity::Period => format!("CAST({from} AS BIGINT)"),
+    };
+    let org = format!(
+        "(SELECT id FROM theatres WHERE organisation_id = {})",
+        placeholder(backend, 1)
+    );
+    let filter = format!(
+        "t.theatre_id IN {org} AND t.{bucket_col} >= {from} AND t.{bucket_col} < {to}{kind}"
+    );
+    let group_select = group.map_or(String::new(), |g| format!(", t.{g} AS g"));
+    let group_key = if group.is_some() { ", g" } else { "" };
+    let sums: Vec<String> = COLUMNS
+        .iter()
+        .map(|c| format!("CAST(SUM(t.{c}) AS BIGINT) AS {c}"))
+        .collect();
+    // Each row of a table holding the report's own buckets is one showtime (or the
+    // showtimes first active in it) in one bucket: its seats add up in the same scan.
+    // Coarser buckets count each showtime once however many of its rows they gather.
+    let own_buckets = granularity == Granularity::Hour
+        || (granularity == Granularity::Day && bucket_col == "day");
+    let (seats_select, seats_join, seats) = match (&source, own_buckets) {
+        (Source::Dimension(_), true) => {
+            (", CAST(SUM(t.sellable_seats) AS BIGINT) AS seats", "", None)
+        }
+        (Source::Showtimes { .. }, true) => (
+            ", CAST(SUM(COALESCE(s.sellable_seats, 0)) AS BIGINT) AS seats",
+            " LEFT JOIN analytics_showtimes s ON s.showtime_id = t.showtime_id",
+            None,
+        ),
+        (Source::Dimension(_) | Source::Showtimes { daily: true }, false) => {
+            ("", "", Some(period_seats(query, &org, from, to)))
+        }
+        (Source::Showtimes { daily: false }, false) => {
+            let d_group = if group.is_some() { ", d.g" } else { "" };
+            (
+                "",
+                "",
+                Some(format!(
+                    "SELECT d.b{d_group}, CAST(SUM(s.sellable_seats) AS BIGINT) AS seats FROM \
+                     (SELECT DISTINCT {bucket} AS b{group_select}, t.showtime_id AS st \
+                     FROM {table} t WHERE {filter}) d \
+                     JOIN analytics_showtimes s ON s.showtime_id = d.st GROUP BY d.b{d_group}"
+                )),
+            )
+        }
+    };
+    Plan {
+        figures: format!(
+            "SELECT {bucket} AS b{group_select}, {}{seats_select} FROM {table} t{seats_join} \
+             WHERE {filter} GROUP BY b{group_key} ORDER BY b{group_key} LIMIT {}",
+            sums.join(", "),
+            super::report::MAX_ROWS + 1
+        ),
+        seats,
+        per,
+        seats_in_figures: own_buckets,
+    }
+}
+
+/// Sellable seats per group over a period of whole days (`from` to `to`): every showtime
+/// whose activity lies inside it, and of those straddling its ends the ones with activity
+/// inside.
+fn period_seats(query: &ReportQuery, org: &str, from: i64, to: i64) -> String {
+    let (column, kind) = match query.group_by() {
+        GroupBy::Organisation => (None, ""),
+        GroupBy::Theatre => (Some("theatre_id"), ""),
+        GroupBy::Screen => (Some("screen_id"), ""),
+        GroupBy::Movie => (Some("movie_id"), " AND s.movie_id IS NOT NULL"),
+        GroupBy::Event => (Some("event_id"), " AND s.event_id IS NOT NULL"),
+        GroupBy::Showtime => (Some("showtime_id"), ""),
+    };
+    let (g, group_select, group_key) = match column {
+        Some(c) => (format!("s.{c} AS g,"), ", s.g", " GROUP BY s.g"),
+        None => (String::new(), "", ""),
+    };
+    // Two scans, each along an index: showtimes inside the period by their first day,
+    // those straddling an end by their last, checked against their day rows (an OR of
+    // the two would read every day row of the period).
+    let totals = format!("FROM analytics_showtime_totals s WHERE s.theatre_id IN {org}{kind}");
+    format!(
+        "SELECT CAST({from} AS BIGINT) AS b{group_select}, CAST(SUM(s.seats) AS BIGINT) AS seats \
+         FROM (SELECT {g} s.sellable_seats AS seats {totals} AND s.first_day >= {from} \
+         AND s.first_day < {to} AND s.last_day < {to} \
+         UNION ALL SELECT {g} s.sellable_seats AS seats {totals} AND s.last_day >= {from} \
+         AND s.first_day < {to} AND (s.first_day < {from} OR s.last_day >= {to}) \
+         AND EXISTS (SELECT 1 FROM analytics_sales_daily d WHERE d.showtime_id = s.showtime_id \
+         AND d.day >= {from} AND d.day < {to})) s{group_key}"
+    )
+}
