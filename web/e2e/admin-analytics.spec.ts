@@ -64,6 +64,10 @@ test('staff read the sales of an organisation as a chart and a breakdown, and do
   const tiles = page.locator('.analytics-totals');
   await expect(tiles.getByText('Tickets sold')).toBeVisible();
   await expect(tiles.locator('div', { hasText: 'Tickets sold' }).locator('dd')).toHaveText('2');
+  // The sale went through no waiting room.
+  await expect(tiles.locator('div', { hasText: 'Waiting room' }).locator('dd')).toHaveText(
+    '0 entered the line, 0 holds by admission',
+  );
   const row = page.getByRole('row', { name: new RegExp(theatreName) });
   await expect(row.getByRole('cell').first()).toHaveText('2');
   await expectAccessible(page);

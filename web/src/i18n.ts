@@ -582,6 +582,8 @@ export const en = {
       funnel: 'Holds → checkouts → confirmations',
       funnelText: (holds: number, checkouts: number, confirmed: number, lapsed: number) =>
         `${holds} → ${checkouts} → ${confirmed} (${lapsed} holds lapsed)`,
+      waitingRoom: 'Waiting room',
+      waitingRoomText: (entered: number, admitted: number) => `${entered} entered the line, ${admitted} holds by admission`,
       netByDay: (name: string) => `Net revenue by day, ${name}`,
       breakdown: 'Breakdown',
       groupBy: 'Per',

@@ -106,9 +106,11 @@ pub(crate) fn plan(backend: DbBackend, query: &ReportQuery) -> Plan {
     let own_buckets = granularity == Granularity::Hour
         || (granularity == Granularity::Day && bucket_col == "day");
     let (seats_select, seats_join, seats) = match (&source, own_buckets) {
-        (Source::Dimension(_), true) => {
-            (", CAST(SUM(t.sellable_seats) AS BIGINT) AS seats", "", None)
-        }
+        (Source::Dimension(_), true) => (
+            ", CAST(COALESCE(SUM(t.sellable_seats), 0) AS BIGINT) AS seats",
+            "",
+            None,
+        ),
         (Source::Showtimes { .. }, true) => (
             ", CAST(SUM(COALESCE(s.sellable_seats, 0)) AS BIGINT) AS seats",
             " LEFT JOIN analytics_showtimes s ON s.showtime_id = t.showtime_id",
@@ -123,7 +125,7 @@ pub(crate) fn plan(backend: DbBackend, query: &ReportQuery) -> Plan {
                 "",
                 "",
                 Some(format!(
-                    "SELECT d.b{d_group}, CAST(SUM(s.sellable_seats) AS BIGINT) AS seats FROM \
+                    "SELECT d.b{d_group}, CAST(COALESCE(SUM(s.sellable_seats), 0) AS BIGINT) AS seats FROM \
                      (SELECT DISTINCT {bucket} AS b{group_select}, t.showtime_id AS st \
                      FROM {table} t WHERE {filter}) d \
                      JOIN analytics_showtimes s ON s.showtime_id = d.st GROUP BY d.b{d_group}"
@@ -165,7 +167,7 @@ fn period_seats(query: &ReportQuery, org: &str, from: i64, to: i64) -> String {
     // the two would read every day row of the period).
     let totals = format!("FROM analytics_showtime_totals s WHERE s.theatre_id IN {org}{kind}");
     format!(
-        "SELECT CAST({from} AS BIGINT) AS b{group_select}, CAST(SUM(s.seats) AS BIGINT) AS seats \
+        "SELECT CAST({from} AS BIGINT) AS b{group_select}, CAST(COALESCE(SUM(s.seats), 0) AS BIGINT) AS seats \
          FROM (SELECT {g} s.sellable_seats AS seats {totals} AND s.first_day >= {from} \
          AND s.first_day < {to} AND s.last_day < {to} \
          UNION ALL SELECT {g} s.sellable_seats AS seats {totals} AND s.last_day >= {from} \

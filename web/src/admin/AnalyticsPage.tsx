@@ -34,6 +34,7 @@ const SalesReport = graphql(`
       confirmations
       holdsLapsed
       cancellations
+      waitingRoomEntries
       waitingRoomAdmissions
       occupancy
       averagePriceCents
@@ -71,7 +72,18 @@ export function AnalyticsPage() {
     const day = new Date(Date.parse(from) + i * DAY).toISOString().slice(0, 10);
     return { label: day.slice(5), value: byDay.get(day)?.netCents ?? 0 };
   });
-  const sum = (key: 'ticketsSold' | 'netCents' | 'refundCents' | 'holdsPlaced' | 'checkoutsStarted' | 'confirmations' | 'holdsLapsed') =>
+  const sum = (
+    key:
+      | 'ticketsSold'
+      | 'netCents'
+      | 'refundCents'
+      | 'holdsPlaced'
+      | 'checkoutsStarted'
+      | 'confirmations'
+      | 'holdsLapsed'
+      | 'waitingRoomEntries'
+      | 'waitingRoomAdmissions',
+  ) =>
     rows.reduce((n, r) => n + r[key], 0);
 
   return (
@@ -123,6 +135,10 @@ export function AnalyticsPage() {
               <dd>
                 {t.admin.analytics.funnelText(sum('holdsPlaced'), sum('checkoutsStarted'), sum('confirmations'), sum('holdsLapsed'))}
               </dd>
+            </div>
+            <div>
+              <dt>{t.admin.analytics.waitingRoom}</dt>
+              <dd>{t.admin.analytics.waitingRoomText(sum('waitingRoomEntries'), sum('waitingRoomAdmissions'))}</dd>
             </div>
           </dl>
           <BarChart bars={bars} title={t.admin.analytics.netByDay(current.name)} format={money} />
