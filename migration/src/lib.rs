@@ -21,6 +21,7 @@ mod m20261206_000016_analytics;
 mod m20261206_000017_support;
 mod m20261206_000018_waitlist_alerts;
 mod m20261206_000019_gift_cards;
+mod m20261207_000021_venue_sections;
 
 /// Every migration of the Marquee schema, oldest first.
 pub struct Migrator;
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000017_support::Migration),
             Box::new(m20261206_000018_waitlist_alerts::Migration),
             Box::new(m20261206_000019_gift_cards::Migration),
+            Box::new(m20261207_000021_venue_sections::Migration),
         ]
     }
 }

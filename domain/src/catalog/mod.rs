@@ -16,7 +16,10 @@ pub use admin::{
     TheatreInput,
 };
 pub use error::CatalogError;
-pub use layout::{LayoutRow, LayoutSeat, ScreenLayout};
+pub use layout::{
+    LayoutRow, LayoutSeat, LayoutSection, MAX_SEATS, MapPlacement, ScreenLayout, SectionKind,
+    SectionSpec,
+};
 pub use reads::{
     CatalogReader, GeoFilter, HitRef, NearbyFilter, ShowtimeFilter, TheatreFilter, TitleFilter,
 };
