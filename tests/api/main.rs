@@ -77,6 +77,7 @@ mod three_ds;
 mod three_ds_stripe;
 mod tokens;
 mod tracing_export;
+mod venue_sections;
 mod waiting_room;
 mod waitlist;
 mod waitlist_races;
