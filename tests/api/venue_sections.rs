@@ -9,7 +9,8 @@ use crate::subscriptions::next_json;
 
 const OVERVIEW: &str = "query($s: ID!) { showtime(id: $s) { sections { id name kind capacity available priceMin priceMax map { x y width height } } } }";
 const SECTION_MAP: &str = "query($s: ID!, $sec: ID) { showtime(id: $s) { seatMap(sectionId: $sec) { seats { id sectionId section row number category status priceCents } } } }";
-const HOLD: &str = "mutation($s: ID!, $seats: [ID!]!) { holdSeats(showtimeId: $s, seatIds: $seats) { id status seats { id row number } } }";
+const HOLD: &str = "mutation($s: ID!, $seats: [ID!]!) { holdSeats(showtimeId: $s, seatIds: $seats) { id status seats { id section label row number } } }";
+const BOOKING: &str = "query($b: ID!) { booking(id: $b) { seats { section label } } }";
 
 /// Three sections; row `A` exists in each.
 fn arena() -> Value {
@@ -159,7 +160,24 @@ async fn a_hold_across_two_sections_takes_both_and_shows_in_each_overview() {
         )
         .await;
     assert_eq!(held["holdSeats"]["status"], "HELD");
-    assert_eq!(held["holdSeats"]["seats"].as_array().unwrap().len(), 2);
+    let labels = |seats: &Value| -> Vec<String> {
+        seats
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["label"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let expected = ["Section 101, Row A, Seat 1", "Section 102, Row A, Seat 3"];
+    assert_eq!(labels(&held["holdSeats"]["seats"]), expected);
+    let read = app
+        .ok(
+            BOOKING,
+            json!({ "b": held["holdSeats"]["id"] }),
+            Some(&buyer),
+        )
+        .await;
+    assert_eq!(labels(&read["booking"]["seats"]), expected);
 
     let stored = db_seat_statuses(&app, &showtime).await;
     for id in &picked {
@@ -176,6 +194,35 @@ async fn a_hold_across_two_sections_takes_both_and_shows_in_each_overview() {
     let seats = section_seats(&app, &showtime, sections[1]["id"].as_str().unwrap()).await;
     assert_eq!(seats[2]["status"], "HELD");
     assert_eq!(seats[0]["status"], "AVAILABLE");
+}
+
+#[tokio::test]
+async fn a_cinema_screen_is_one_section_and_its_seats_name_none() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let showtime = app.showtime_at(&f, 24).await;
+    let sections = overview(&app, &showtime).await;
+    assert_eq!(sections.len(), 1);
+    assert_eq!(
+        (
+            sections[0]["name"].as_str(),
+            sections[0]["capacity"].as_i64()
+        ),
+        (Some("Main"), Some(14))
+    );
+    let seats = section_seats(&app, &showtime, sections[0]["id"].as_str().unwrap()).await;
+    assert_eq!(seats.len(), 14);
+    let buyer = app.customer("cinema@marquee.test").await;
+    let held = app
+        .ok(
+            HOLD,
+            json!({ "s": showtime, "seats": [seats[0]["id"]] }),
+            Some(&buyer),
+        )
+        .await;
+    let seat = &held["holdSeats"]["seats"][0];
+    assert!(seat["section"].is_null(), "{seat}");
+    assert_eq!(seat["label"], "Row A, Seat 1");
 }
 
 #[tokio::test]

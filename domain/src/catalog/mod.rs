@@ -8,6 +8,8 @@ pub(crate) mod genres;
 mod layout;
 mod reads;
 mod schedule;
+mod section_labels;
+pub use section_labels::{screen_section_labels, seat_label, section_labels};
 mod types;
 mod validate;
 
