@@ -412,3 +412,73 @@ async fn a_stadium_of_50000_seats_is_created_and_scheduled_at_once() {
         "50,000-seat venue: createScreen {built:?}, createShowtime {scheduled:?}, first overview {first_read:?}, one section's map {section_read:?}"
     );
 }
+
+#[tokio::test]
+async fn best_available_takes_a_price_level_from_one_section_in_the_venues_order() {
+    let app = spawn_app().await;
+    // Premium exists only in 101 row B; standard in 101 row A, 102 and the floor.
+    let (_, _, showtime) = venue(&app, arena()).await;
+    let buyer = app.customer("best@marquee.test").await;
+    let best = "mutation($s: ID!, $n: Int!, $c: SeatCategory) { holdBestAvailable(showtimeId: $s, count: $n, category: $c) { seats { label category } } }";
+    let labels = |data: &Value| -> Vec<String> {
+        data["holdBestAvailable"]["seats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["label"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let premium = app
+        .ok(
+            best,
+            json!({ "s": showtime, "n": 2, "c": "PREMIUM" }),
+            Some(&buyer),
+        )
+        .await;
+    assert!(
+        labels(&premium)
+            .iter()
+            .all(|l| l.starts_with("Section 101, Row B")),
+        "{premium}"
+    );
+    // Four standard seats side by side exist only in 101 row A; row A of 102 has three
+    // and its columns must not be joined to 101's.
+    let four = app
+        .ok(
+            best,
+            json!({ "s": showtime, "n": 4, "c": "STANDARD" }),
+            Some(&buyer),
+        )
+        .await;
+    assert_eq!(
+        labels(&four),
+        [
+            "Section 101, Row A, Seat 1",
+            "Section 101, Row A, Seat 2",
+            "Section 101, Row A, Seat 3",
+            "Section 101, Row A, Seat 4"
+        ]
+    );
+    // 101 is now out of standard seats: the next section in the venue's order has them.
+    let three = app
+        .ok(
+            best,
+            json!({ "s": showtime, "n": 3, "c": "STANDARD" }),
+            Some(&buyer),
+        )
+        .await;
+    assert!(
+        labels(&three)
+            .iter()
+            .all(|l| l.starts_with("Section 102, Row A")),
+        "{three}"
+    );
+    let none = app
+        .gql(
+            best,
+            json!({ "s": showtime, "n": 3, "c": "STANDARD" }),
+            Some(&buyer),
+        )
+        .await;
+    assert_eq!(code(&none), "SEAT_UNAVAILABLE", "{none}");
+}
