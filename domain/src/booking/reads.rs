@@ -71,7 +71,7 @@ impl BookingService {
         let labels = crate::catalog::section_labels(
             &self.db,
             rows.iter()
-                .filter_map(|(_, s)| s.as_ref().map(|s| s.section_id)),
+                .filter_map(|(_, s)| s.as_ref().map(|s| s.screen_id)),
         )
         .await?;
         let mut by_booking: HashMap<Uuid, Vec<BookedSeat>> = HashMap::new();

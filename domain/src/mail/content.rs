@@ -109,7 +109,7 @@ pub(super) async fn load(
     let sections = crate::catalog::section_labels(
         db,
         held.iter()
-            .filter_map(|(_, s)| s.as_ref().map(|s| s.section_id)),
+            .filter_map(|(_, s)| s.as_ref().map(|s| s.screen_id)),
     )
     .await?;
     let mut seat_lines: Vec<(Uuid, SeatLine)> = held
