@@ -78,6 +78,7 @@ mod three_ds_stripe;
 mod tokens;
 mod tracing_export;
 mod venue_sections;
+mod venue_sections_migration;
 mod waiting_room;
 mod waitlist;
 mod waitlist_races;
