@@ -79,6 +79,7 @@ mod tokens;
 mod tracing_export;
 mod venue_sections;
 mod venue_sections_migration;
+mod venue_sections_scale;
 mod waiting_room;
 mod waitlist;
 mod waitlist_races;

@@ -71,8 +71,7 @@ impl Subscription {
         // Listen before reading the map, so that no change falls between the two.
         let events = services.live.subscribe(SEAT_CHANGES, &id.to_string());
         let first = read_map(&services, id, section).await?;
-        // A venue's seats never change while it has showtimes, so the first map says which
-        // seats are the section's for the life of the subscription.
+        // A venue's seats never change, so the first map says which are the section's.
         let only: Option<Arc<HashSet<Uuid>>> =
             section.map(|_| Arc::new(first.seats.iter().map(|s| s.seat.id.uuid()).collect()));
         let state = Live::new(events, id.to_string(), first, slot(ctx)?);
