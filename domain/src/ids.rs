@@ -82,6 +82,8 @@ typed_id!(/// A screen (auditorium) of a theatre.
     ScreenId, "screen");
 typed_id!(/// A physical seat of a screen.
     SeatId, "seat");
+typed_id!(/// A section of a venue (a screen is one reserved section).
+    SectionId, "section");
 typed_id!(/// A movie.
     MovieId, "movie");
 typed_id!(/// A live event.

@@ -22,6 +22,7 @@ pub mod refunds;
 pub mod reviews;
 pub mod screens;
 pub mod seats;
+pub mod sections;
 pub mod show_seats;
 pub mod showtime_prices;
 pub mod showtimes;

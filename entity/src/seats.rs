@@ -1,12 +1,14 @@
 use sea_orm::entity::prelude::*;
 
-/// A physical seat of a screen; `(screen_id, row_label, number)` is unique.
+/// A physical seat of a screen; `(section_id, row_label, number)` is unique.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "seats")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub screen_id: Uuid,
+    /// The section it belongs to (a screen of one section: the screen's id).
+    pub section_id: Uuid,
     pub row_label: String,
     pub number: i32,
     /// `standard`, `premium`, `accessible` or `companion`.

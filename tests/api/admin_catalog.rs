@@ -336,7 +336,7 @@ async fn create_screen_refuses_bad_layouts_names_and_theatre_ids() {
         json!([row("A", "SC_A")]),
         json!([row("A-1", "SS")]),
         json!([row(" ", "SS")]),
-        json!([row("A", &"S".repeat(81))]),
+        json!([row("A", &"S".repeat(401))]),
     ] {
         let vars = json!({ "t": theatre, "n": "Screen 1", "l": { "rows": rows } });
         a.bad_input(SCREEN, &vars, "layout").await;

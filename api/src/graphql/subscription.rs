@@ -9,12 +9,13 @@ use tokio_stream::wrappers::IntervalStream;
 use async_graphql::ID;
 use futures_util::stream;
 use marquee_domain::events::{BOOKING_STATUS, Delivery, DomainEvent, RecentIds, SEAT_CHANGES};
-use marquee_domain::ids::{BookingId, ShowtimeId};
+use marquee_domain::ids::{BookingId, SectionId, ShowtimeId};
 use marquee_domain::{Services, booking};
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+use uuid::Uuid;
 
 use crate::graphql::auth::{principal, services};
 use crate::graphql::error::ApiError;
@@ -54,52 +55,70 @@ impl Subscription {
 
     /// The seat map of a showtime, live: first the whole map, then every change as it is
     /// committed. A client that falls behind gets a fresh whole map, never a wrong one.
+    /// With `sectionId`, only that section's seats and their changes: a stadium's buyers
+    /// watch the section they are choosing in, not all of its seats.
     async fn seat_map_updates(
         &self,
         ctx: &Context<'_>,
         showtime_id: ID,
+        section_id: Option<ID>,
     ) -> Result<impl Stream<Item = SeatMapUpdate>, ApiError> {
         let id = ApiError::parse_id("showtimeId", &showtime_id, ShowtimeId::parse)?;
+        let section = section_id
+            .map(|s| ApiError::parse_id("sectionId", &s, SectionId::parse))
+            .transpose()?;
         let services = services(ctx).clone();
         // Listen before reading the map, so that no change falls between the two.
         let events = services.live.subscribe(SEAT_CHANGES, &id.to_string());
-        let first = services.catalog.seat_map(id).await?;
+        let first = read_map(&services, id, section).await?;
+        // A venue's seats never change, so the first map says which are the section's.
+        let only: Option<Arc<HashSet<Uuid>>> =
+            section.map(|_| Arc::new(first.seats.iter().map(|s| s.seat.id.uuid()).collect()));
         let state = Live::new(events, id.to_string(), first, slot(ctx)?);
         let mark = ctx.data_opt::<CommitMark>().cloned();
         Ok(stream::unfold(state, move |mut st| {
-            let (services, mark) = (services.clone(), mark.clone());
+            let (services, mark, only) = (services.clone(), mark.clone(), only.clone());
             async move {
                 if let Some(map) = st.pending.take() {
                     return Some((snapshot(map), st));
                 }
-                match st.bursts().await {
-                    Bursts::Changes(events, oldest) => {
-                        if let Some(mark) = &mark {
-                            mark.set(oldest);
-                        }
-                        // A client that is behind gets what piled up in one message, so a
-                        // burst costs one write per client rather than one per change.
-                        let update = SeatMapUpdate {
-                            snapshot: None,
-                            changes: events
+                loop {
+                    match st.bursts().await {
+                        Bursts::Changes(events, oldest) => {
+                            if let Some(mark) = &mark {
+                                mark.set(oldest);
+                            }
+                            // A client that is behind gets what piled up in one message, so
+                            // a burst costs one write per client rather than one per change.
+                            let changes: Vec<SeatUpdate> = events
                                 .iter()
                                 .filter_map(|e| e.seats.as_deref())
                                 .flatten()
+                                .filter(|c| only.as_ref().is_none_or(|o| o.contains(&c.seat_id)))
                                 .map(SeatUpdate::from)
-                                .collect(),
-                            // The oldest change of the message: its delay is the message's.
-                            committed_at: Some(oldest),
-                        };
-                        Some((update, st))
-                    }
-                    Bursts::Lagged => match services.catalog.seat_map(id).await {
-                        Ok(map) => Some((snapshot(map), st)),
-                        Err(e) => {
-                            tracing::warn!(error = %e, "cannot resynchronise a seat map");
-                            None
+                                .collect();
+                            if changes.is_empty() {
+                                continue;
+                            }
+                            let update = SeatMapUpdate {
+                                snapshot: None,
+                                changes,
+                                // The oldest change of the message: its delay is the message's.
+                                committed_at: Some(oldest),
+                            };
+                            return Some((update, st));
                         }
-                    },
-                    Bursts::Closed => None,
+                        Bursts::Lagged => {
+                            return match read_map(&services, id, section).await {
+                                Ok(map) => Some((snapshot(map), st)),
+                                Err(e) => {
+                                    tracing::warn!(error = %e, "cannot resynchronise a seat map");
+                                    None
+                                }
+                            };
+                        }
+                        Bursts::Closed => return None,
+                    }
                 }
             }
         }))
@@ -239,6 +258,18 @@ impl CommitMark {
 
     fn set(&self, at: DateTime<Utc>) {
         *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(at);
+    }
+}
+
+/// A showtime's whole map, or one section's.
+async fn read_map(
+    services: &Services,
+    id: ShowtimeId,
+    section: Option<SectionId>,
+) -> Result<marquee_domain::catalog::SeatMap, marquee_domain::catalog::CatalogError> {
+    match section {
+        Some(section) => services.catalog.section_seat_map(id, section).await,
+        None => services.catalog.seat_map(id).await,
     }
 }
 

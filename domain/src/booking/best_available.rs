@@ -1,11 +1,14 @@
 //! Choosing the best available seats: adjacent in one row, near the centre and a little
 //! behind the middle of the room, never stranding a single seat between taken ones when
-//! that can be avoided. A wheelchair space comes with its companion seat.
+//! that can be avoided. A wheelchair space comes with its companion seat. In a venue of
+//! sections the seats come from one section (rows and columns are the section's own), the
+//! first in the venue's order that has them without stranding a seat.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use marquee_entity::{seats, show_seats};
+use marquee_entity::{seats, sections, show_seats};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
 
 use crate::accounts::Principal;
 use crate::catalog::{SeatCategory, SeatStatus};
@@ -18,6 +21,8 @@ use super::{Booking, BookingError, BookingService, HoldRequest};
 pub struct MapSeat {
     /// Seat.
     pub id: SeatId,
+    /// Its section's place in the venue's order (0 first).
+    pub section: i32,
     /// Grid column.
     pub x: i32,
     /// Grid row (0 nearest the screen).
@@ -31,8 +36,35 @@ pub struct MapSeat {
 /// A stranded single seat costs more than any distance.
 const ORPHAN_PENALTY: f64 = 10_000.0;
 
-/// The best `count` seats of `category`, or `None` when no row has them side by side.
+/// The best `count` seats of `category` (one price level), or `None` when no row of any
+/// section has them side by side. Sections are tried in the venue's order, which is the
+/// promoter's ranking; a choice that strands a seat is taken only when no section avoids it.
 pub fn choose(map: &[MapSeat], count: usize, category: SeatCategory) -> Option<Vec<SeatId>> {
+    let mut sections: BTreeMap<i32, Vec<MapSeat>> = BTreeMap::new();
+    for s in map {
+        sections.entry(s.section).or_default().push(*s);
+    }
+    let mut fallback: Option<(f64, Vec<SeatId>)> = None;
+    for seats in sections.values() {
+        let Some((score, chosen)) = choose_in_section(seats, count, category) else {
+            continue;
+        };
+        if score < ORPHAN_PENALTY {
+            return Some(chosen);
+        }
+        if fallback.as_ref().is_none_or(|(b, _)| score < *b) {
+            fallback = Some((score, chosen));
+        }
+    }
+    fallback.map(|(_, seats)| seats)
+}
+
+/// The best choice within one section's grid, with its score (lower is better).
+fn choose_in_section(
+    map: &[MapSeat],
+    count: usize,
+    category: SeatCategory,
+) -> Option<(f64, Vec<SeatId>)> {
     if map.is_empty() || count == 0 {
         return None;
     }
@@ -76,7 +108,7 @@ pub fn choose(map: &[MapSeat], count: usize, category: SeatCategory) -> Option<V
                 offer(place(s.y, f64::from(s.x)) + missing_companion, chosen);
             }
         }
-        return best.map(|(_, seats)| seats);
+        return best;
     }
 
     for row in rows.values() {
@@ -118,7 +150,7 @@ pub fn choose(map: &[MapSeat], count: usize, category: SeatCategory) -> Option<V
             }
         }
     }
-    best.map(|(_, seats)| seats)
+    best
 }
 
 impl BookingService {
@@ -187,6 +219,17 @@ impl BookingService {
             .find_also_related(seats::Entity)
             .all(&self.db)
             .await?;
+        let in_venue: HashSet<Uuid> = rows
+            .iter()
+            .filter_map(|(_, seat)| seat.as_ref().map(|s| s.section_id))
+            .collect();
+        let order: HashMap<Uuid, i32> = sections::Entity::find()
+            .filter(sections::Column::Id.is_in(in_venue))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.position))
+            .collect();
         Ok(rows
             .into_iter()
             .filter_map(|(state, seat)| {
@@ -196,6 +239,7 @@ impl BookingService {
                 let mine = held && ours.is_some_and(|b| state.booking_id == Some(b.uuid()));
                 Some(MapSeat {
                     id: seat.id.into(),
+                    section: order.get(&seat.section_id).copied().unwrap_or(i32::MAX),
                     x: seat.x,
                     y: seat.y,
                     category: SeatCategory::parse(&seat.category).unwrap_or(SeatCategory::Standard),
@@ -213,6 +257,10 @@ mod tests {
     /// A map from rows of notation: `.` free standard, `x` taken standard, `A`/`C` free
     /// wheelchair/companion, `a`/`c` taken ones, `_` aisle.
     fn map(rows: &[&str]) -> (Vec<MapSeat>, Vec<Vec<Option<SeatId>>>) {
+        in_section(0, rows)
+    }
+
+    fn in_section(section: i32, rows: &[&str]) -> (Vec<MapSeat>, Vec<Vec<Option<SeatId>>>) {
         let mut seats = Vec::new();
         let mut grid = Vec::new();
         for (y, row) in rows.iter().enumerate() {
@@ -233,6 +281,7 @@ mod tests {
                 let id = SeatId::generate();
                 seats.push(MapSeat {
                     id,
+                    section,
                     x: x as i32,
                     y: y as i32,
                     category,
@@ -297,5 +346,30 @@ mod tests {
         assert_eq!(chosen, vec![at(&grid, 0, 7), at(&grid, 0, 6)]);
         let (seats, _) = map(&["ac......"]);
         assert!(choose(&seats, 1, SeatCategory::Accessible).is_none());
+    }
+
+    #[test]
+    fn seats_come_from_one_section_in_the_venues_order() {
+        // Row 0 of two sections side by side on their own grids: free columns 2-3 of the
+        // first and 4-5 of the second would look like four neighbours in one row.
+        let (mut seats, _) = in_section(0, &["xx.."]);
+        let (second, _) = in_section(1, &["____..xx"]);
+        seats.extend(second);
+        assert!(choose(&seats, 4, SeatCategory::Standard).is_none());
+        // The first section is full for three; the second has them.
+        let (mut seats, _) = in_section(0, &["x.x.x"]);
+        let (second, grid2) = in_section(1, &["..."]);
+        seats.extend(second);
+        let chosen = choose(&seats, 3, SeatCategory::Standard).unwrap();
+        assert_eq!(
+            chosen,
+            vec![at(&grid2, 0, 0), at(&grid2, 0, 1), at(&grid2, 0, 2)]
+        );
+        // Both have two; the first section in the venue's order wins.
+        let (mut seats, first) = in_section(0, &["x..x"]);
+        let (second, _) = in_section(1, &["...."]);
+        seats.extend(second);
+        let chosen = choose(&seats, 2, SeatCategory::Standard).unwrap();
+        assert_eq!(chosen, vec![at(&first, 0, 1), at(&first, 0, 2)]);
     }
 }

@@ -254,7 +254,9 @@ impl BookingService {
         {
             return Err(BookingError::AdmissionRequired);
         }
-        let priced = super::seat_prices::price_seats(&showtime, &req.seat_ids, found, prices)?;
+        let sections = crate::catalog::screen_section_labels(&self.db, showtime.screen_id).await?;
+        let priced =
+            super::seat_prices::price_seats(&showtime, &req.seat_ids, found, prices, &sections)?;
         self.hold_in_db(
             who,
             (booking_id, req.idempotency_key.clone()),
@@ -430,7 +432,9 @@ impl BookingService {
         txn.commit().await?;
         self.outbox_wake.notify_one();
         let mut seats = priced.to_vec();
-        seats.sort_by(|a, b| (a.row.as_str(), a.number).cmp(&(b.row.as_str(), b.number)));
+        seats.sort_by(|a, b| {
+            (&a.section, a.row.as_str(), a.number).cmp(&(&b.section, b.row.as_str(), b.number))
+        });
         Ok(Booking {
             id: booking_id,
             user_id: who.user_id,

@@ -138,7 +138,9 @@ impl BookingService {
                 "the showtime is not on sale".into(),
             ));
         }
-        let priced = super::seat_prices::price_seats(&showtime, &offer.seat_ids, found, prices)?;
+        let sections = crate::catalog::screen_section_labels(&self.db, showtime.screen_id).await?;
+        let priced =
+            super::seat_prices::price_seats(&showtime, &offer.seat_ids, found, prices, &sections)?;
         let waiter = Principal {
             user_id: offer.user_id,
             role: Role::Customer,

@@ -68,6 +68,12 @@ impl BookingService {
             .find_also_related(seats::Entity)
             .all(&self.db)
             .await?;
+        let labels = crate::catalog::section_labels(
+            &self.db,
+            rows.iter()
+                .filter_map(|(_, s)| s.as_ref().map(|s| s.screen_id)),
+        )
+        .await?;
         let mut by_booking: HashMap<Uuid, Vec<BookedSeat>> = HashMap::new();
         for (held, seat) in rows {
             let Some(seat) = seat else { continue };
@@ -76,6 +82,7 @@ impl BookingService {
                 .or_default()
                 .push(BookedSeat {
                     seat_id: SeatId::from(seat.id),
+                    section: labels.get(&seat.section_id).cloned(),
                     row: seat.row_label,
                     number: seat.number,
                     category: SeatCategory::parse(&held.category).unwrap_or(SeatCategory::Standard),
@@ -87,7 +94,13 @@ impl BookingService {
             .into_iter()
             .map(|m| {
                 let mut seats = by_booking.remove(&m.id).unwrap_or_default();
-                seats.sort_by(|a, b| (a.row.as_str(), a.number).cmp(&(b.row.as_str(), b.number)));
+                seats.sort_by(|a, b| {
+                    (&a.section, a.row.as_str(), a.number).cmp(&(
+                        &b.section,
+                        b.row.as_str(),
+                        b.number,
+                    ))
+                });
                 let mut status =
                     BookingStatus::parse(&m.status).unwrap_or(BookingStatus::Cancelled);
                 // A lapsed hold is over whether or not the sweeper has run.

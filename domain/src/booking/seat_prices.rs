@@ -17,6 +17,7 @@ pub(super) fn price_seats(
     ids: &[SeatId],
     found: Vec<seats::Model>,
     prices: Vec<showtime_prices::Model>,
+    sections: &HashMap<Uuid, String>,
 ) -> Result<Vec<BookedSeat>, BookingError> {
     let found: Vec<seats::Model> = found
         .into_iter()
@@ -47,6 +48,7 @@ pub(super) fn price_seats(
             })?;
             Ok(BookedSeat {
                 seat_id: SeatId::from(s.id),
+                section: sections.get(&s.section_id).cloned(),
                 row: s.row_label,
                 number: s.number,
                 category,

@@ -56,6 +56,8 @@ impl BookingStatus {
 pub struct BookedSeat {
     /// Seat.
     pub seat_id: SeatId,
+    /// Its section's name, in a venue of more than one section.
+    pub section: Option<String>,
     /// Row label.
     pub row: String,
     /// Number in the row.
@@ -64,6 +66,13 @@ pub struct BookedSeat {
     pub category: SeatCategory,
     /// Price in minor units.
     pub price_cents: i64,
+}
+
+impl BookedSeat {
+    /// As printed on tickets: "Section 101, Row A, Seat 5", or "Row A, Seat 5".
+    pub fn label(&self) -> String {
+        crate::catalog::seat_label(self.section.as_deref(), &self.row, self.number)
+    }
 }
 
 /// A booking as its owner sees it.

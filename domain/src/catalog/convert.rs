@@ -1,11 +1,10 @@
 //! Rows to domain values. Unknown stored enum values fall back to the safest reading.
 
-use marquee_entity::{events, movies, promotions, screens, seats, showtimes, theatres};
+use marquee_entity::{events, movies, promotions, screens, showtimes, theatres};
 
 use super::genres;
 use super::{
-    Event, Movie, Promotion, Screen, Seat, SeatCategory, ShowTitle, Showtime, ShowtimeStatus,
-    Theatre,
+    Event, Movie, Promotion, Screen, SeatCategory, ShowTitle, Showtime, ShowtimeStatus, Theatre,
 };
 
 impl From<theatres::Model> for Theatre {
@@ -44,19 +43,6 @@ impl From<screens::Model> for Screen {
             name: m.name,
             seat_count: m.seat_count,
             categories,
-        }
-    }
-}
-
-impl From<seats::Model> for Seat {
-    fn from(m: seats::Model) -> Self {
-        Self {
-            id: m.id.into(),
-            row: m.row_label,
-            number: m.number,
-            category: SeatCategory::parse(&m.category).unwrap_or(SeatCategory::Standard),
-            x: m.x,
-            y: m.y,
         }
     }
 }

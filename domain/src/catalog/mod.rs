@@ -8,6 +8,8 @@ pub(crate) mod genres;
 mod layout;
 mod reads;
 mod schedule;
+mod section_labels;
+pub use section_labels::{screen_section_labels, seat_label, section_labels};
 mod types;
 mod validate;
 
@@ -16,7 +18,10 @@ pub use admin::{
     TheatreInput,
 };
 pub use error::CatalogError;
-pub use layout::{LayoutRow, LayoutSeat, ScreenLayout};
+pub use layout::{
+    LayoutRow, LayoutSeat, LayoutSection, MAX_SEATS, MapPlacement, ScreenLayout, SectionKind,
+    SectionSpec,
+};
 pub use reads::{
     CatalogReader, GeoFilter, HitRef, NearbyFilter, ShowtimeFilter, TheatreFilter, TitleFilter,
 };

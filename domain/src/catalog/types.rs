@@ -1,7 +1,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::ids::{
-    EventId, MovieId, OrganisationId, PromotionId, ScreenId, SeatId, ShowtimeId, TheatreId,
+    EventId, MovieId, OrganisationId, PromotionId, ScreenId, SeatId, SectionId, ShowtimeId,
+    TheatreId,
 };
 
 macro_rules! string_enum {
@@ -106,6 +107,10 @@ pub struct Screen {
 pub struct Seat {
     /// Id.
     pub id: SeatId,
+    /// The section it is in.
+    pub section_id: SectionId,
+    /// That section's name ("Main" for a screen of one section).
+    pub section: String,
     /// Row label.
     pub row: String,
     /// Number within the row.
@@ -230,6 +235,26 @@ pub struct SeatMapSeat {
     pub status: SeatStatus,
     /// Its price, if the category is priced.
     pub price_cents: Option<i64>,
+}
+
+/// One section of a showtime's venue as the overview shows it.
+#[derive(Debug, Clone)]
+pub struct SectionSummary {
+    /// Id (ask for its seats with it).
+    pub id: SectionId,
+    /// Name, unique within the venue.
+    pub name: String,
+    /// Reserved or general admission.
+    pub kind: super::SectionKind,
+    /// Places in it.
+    pub capacity: i64,
+    /// Places a buyer could hold now.
+    pub available: i64,
+    /// The lowest and highest price of its places, when priced.
+    pub price_min: Option<i64>,
+    pub price_max: Option<i64>,
+    /// Placement on the overview map.
+    pub map: super::MapPlacement,
 }
 
 /// The seat map of a showtime.

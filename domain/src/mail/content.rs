@@ -15,6 +15,8 @@ use uuid::Uuid;
 /// One seat of the booking, as printed.
 #[derive(Debug, Serialize)]
 pub(super) struct SeatLine {
+    /// Named in a venue of more than one section.
+    pub section: Option<String>,
     pub row: String,
     pub number: i32,
     pub category: String,
@@ -104,6 +106,12 @@ pub(super) async fn load(
         .find_also_related(seats::Entity)
         .all(db)
         .await?;
+    let sections = crate::catalog::section_labels(
+        db,
+        held.iter()
+            .filter_map(|(_, s)| s.as_ref().map(|s| s.screen_id)),
+    )
+    .await?;
     let mut seat_lines: Vec<(Uuid, SeatLine)> = held
         .into_iter()
         .filter_map(|(b, s)| {
@@ -111,6 +119,7 @@ pub(super) async fn load(
             Some((
                 s.id,
                 SeatLine {
+                    section: sections.get(&s.section_id).cloned(),
                     row: s.row_label,
                     number: s.number,
                     category: b.category,
@@ -119,11 +128,19 @@ pub(super) async fn load(
             ))
         })
         .collect();
-    seat_lines
-        .sort_by(|(_, a), (_, b)| (a.row.as_str(), a.number).cmp(&(b.row.as_str(), b.number)));
+    seat_lines.sort_by(|(_, a), (_, b)| {
+        (&a.section, a.row.as_str(), a.number).cmp(&(&b.section, b.row.as_str(), b.number))
+    });
     let names: HashMap<Uuid, String> = seat_lines
         .iter()
-        .map(|(id, s)| (*id, format!("Row {} seat {}", s.row, s.number)))
+        .map(|(id, s)| {
+            let seat = format!("Row {} seat {}", s.row, s.number);
+            let name = match &s.section {
+                Some(section) => format!("Section {section}, {seat}"),
+                None => seat,
+            };
+            (*id, name)
+        })
         .collect();
     let mut ticket_lines: Vec<TicketLine> = tickets::Entity::find()
         .filter(tickets::Column::BookingId.eq(booking_id))

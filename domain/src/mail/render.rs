@@ -208,6 +208,7 @@ mod tests {
             screen: "Screen 1".into(),
             starts_at: "Monday 30 November 2026, 19:30 EST".into(),
             seats: vec![SeatLine {
+                section: None,
                 row: "C".into(),
                 number: 7,
                 category: "standard".into(),

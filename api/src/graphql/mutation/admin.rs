@@ -1,7 +1,5 @@
 use async_graphql::{Context, ID, Object};
-use marquee_domain::catalog::{
-    NewShowtime, PromotionInput, ScreenLayout, ShowTitle, ShowtimeChanges,
-};
+use marquee_domain::catalog::{NewShowtime, PromotionInput, ShowTitle, ShowtimeChanges};
 use marquee_domain::ids::{EventId, MovieId, OrganisationId, ScreenId, ShowtimeId, TheatreId};
 
 use super::admin_inputs::*;
@@ -73,12 +71,7 @@ impl AdminMutation {
     ) -> ApiResult<Screen> {
         let staff = staff(ctx).await?;
         let theatre = ApiError::parse_id("theatreId", &theatre_id, TheatreId::parse)?;
-        let rows: Vec<(String, String)> = layout
-            .rows
-            .into_iter()
-            .map(|r| (r.label, r.seats))
-            .collect();
-        let layout = ScreenLayout::parse(&rows)?;
+        let layout = layout.parse()?;
         Ok(Screen(
             services(ctx)
                 .catalog_admin

@@ -2,7 +2,9 @@
 
 use async_graphql::{ID, InputObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use marquee_domain::catalog::{EventInput, MovieInput, TheatreInput};
+use marquee_domain::catalog::{
+    CatalogError, EventInput, MapPlacement, MovieInput, ScreenLayout, SectionSpec, TheatreInput,
+};
 
 use crate::graphql::types::{PromotionKind, SeatCategory};
 
@@ -79,10 +81,57 @@ pub struct SeatRowInput {
     pub seats: String,
 }
 
-/// Rows front (nearest the screen) first.
+/// A venue layout: either `rows` (a screen of one section), or `sections`.
 #[derive(InputObject)]
 pub struct ScreenLayoutInput {
+    /// Rows front (nearest the screen) first.
+    #[graphql(default)]
     pub rows: Vec<SeatRowInput>,
+    /// The sections of a larger venue, in the order lists and the overview show them.
+    pub sections: Option<Vec<SectionInput>>,
+}
+
+/// A reserved section: its rows, front first.
+#[derive(InputObject)]
+pub struct SectionInput {
+    /// Unique within the venue, printed on tickets ("101", "Floor", "Balcony").
+    pub name: String,
+    pub rows: Vec<SeatRowInput>,
+    /// Where it sits on the venue overview.
+    pub map: Option<SectionMapInput>,
+}
+
+/// A section's placement on the venue overview, in grid units.
+#[derive(InputObject)]
+pub struct SectionMapInput {
+    pub x: i32,
+    pub y: i32,
+    pub width: i32,
+    pub height: i32,
+}
+
+impl ScreenLayoutInput {
+    /// The validated layout.
+    pub fn parse(self) -> Result<ScreenLayout, CatalogError> {
+        let rows = |rows: Vec<SeatRowInput>| -> Vec<(String, String)> {
+            rows.into_iter().map(|r| (r.label, r.seats)).collect()
+        };
+        let sections: Option<Vec<SectionSpec>> = self.sections.map(|all| {
+            all.into_iter()
+                .map(|s| SectionSpec {
+                    name: s.name,
+                    rows: rows(s.rows),
+                    map: s.map.map(|m| MapPlacement {
+                        x: m.x,
+                        y: m.y,
+                        width: m.width,
+                        height: m.height,
+                    }),
+                })
+                .collect()
+        });
+        ScreenLayout::parse_venue(&rows(self.rows), sections.as_deref())
+    }
 }
 
 /// A new movie.

@@ -50,6 +50,10 @@ impl From<booking::BookingStatus> for BookingStatus {
 pub struct BookedSeat {
     /// Seat id.
     pub id: ID,
+    /// Its section's name, in a venue of more than one section.
+    pub section: Option<String>,
+    /// As printed on the ticket: "Section 101, Row A, Seat 5", or "Row A, Seat 5".
+    pub label: String,
     /// Row label.
     pub row: String,
     /// Number in the row.
@@ -100,6 +104,8 @@ impl Booking {
             .iter()
             .map(|s| BookedSeat {
                 id: ID(s.seat_id.to_string()),
+                section: s.section.clone(),
+                label: s.label(),
                 row: s.row.clone(),
                 number: s.number,
                 category: s.category.into(),

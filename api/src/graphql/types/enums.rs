@@ -24,6 +24,8 @@ macro_rules! mirror_enum {
 
 mirror_enum!(/// The kind of a seat, which decides its price.
     SeatCategory => domain::SeatCategory { Standard, Premium, Accessible, Companion });
+mirror_enum!(/// How a section of a venue sells its places.
+    SectionKind => domain::SectionKind { Reserved, General });
 mirror_enum!(/// Where a seat stands at one showtime.
     SeatStatus => domain::SeatStatus { Available, Held, Sold, Blocked });
 mirror_enum!(/// Whether a showtime takes place.

@@ -5,11 +5,14 @@ use marquee_domain::Classify;
 use marquee_domain::booking;
 use marquee_domain::catalog::{self, ShowTitle};
 
-use super::{Event, Movie, Screen, SeatCategory, SeatStatus, ShowtimeStatus, Theatre, load};
+use super::{
+    Event, Movie, Screen, SeatCategory, SeatStatus, ShowtimeStatus, Theatre, VenueSection, load,
+};
 use crate::graphql::auth::{services, staff};
 use crate::graphql::complexity;
 use crate::graphql::error::{ApiError, ApiResult, code_of};
 use crate::graphql::loaders::{BookingsAt, CatalogLoader, PricesOf};
+use marquee_domain::ids::SectionId;
 use std::sync::Arc;
 
 /// One performance of a movie or an event.
@@ -81,10 +84,28 @@ impl Showtime {
             .unwrap_or_default();
         Ok(ShowtimeBookings::from(found))
     }
-    /// Every seat with its live status and price.
+    /// Every seat with its live status and price; with `sectionId`, that section's only.
     #[graphql(complexity = "complexity::seat_map(child_complexity)")]
-    async fn seat_map(&self, ctx: &Context<'_>) -> ApiResult<SeatMap> {
-        Ok(SeatMap(services(ctx).catalog.seat_map(self.0.id).await?))
+    async fn seat_map(&self, ctx: &Context<'_>, section_id: Option<ID>) -> ApiResult<SeatMap> {
+        let catalog = &services(ctx).catalog;
+        let map = match section_id {
+            Some(s) => {
+                let section = ApiError::parse_id("sectionId", &s, SectionId::parse)?;
+                catalog.section_seat_map(self.0.id, section).await?
+            }
+            None => catalog.seat_map(self.0.id).await?,
+        };
+        Ok(SeatMap(map))
+    }
+    /// The venue's sections with their availability and price range, in the venue's order.
+    async fn sections(&self, ctx: &Context<'_>) -> ApiResult<Vec<VenueSection>> {
+        Ok(services(ctx)
+            .catalog
+            .section_overview(self.0.id)
+            .await?
+            .into_iter()
+            .map(VenueSection::from)
+            .collect())
     }
 }
 
@@ -166,6 +187,10 @@ impl SeatMap {
 pub struct ShowSeat {
     /// Seat id (use it to hold the seat).
     pub id: ID,
+    /// Its section's id.
+    pub section_id: ID,
+    /// Its section's name ("Main" for a screen of one section).
+    pub section: String,
     /// Row label.
     pub row: String,
     /// Number within the row.
@@ -186,6 +211,8 @@ impl From<&catalog::SeatMapSeat> for ShowSeat {
     fn from(s: &catalog::SeatMapSeat) -> Self {
         Self {
             id: ID(s.seat.id.to_string()),
+            section_id: ID(s.seat.section_id.to_string()),
+            section: s.seat.section.clone(),
             row: s.seat.row.clone(),
             number: s.seat.number,
             category: s.seat.category.into(),

@@ -1,10 +1,10 @@
 //! Theatres and their screens.
 
-use marquee_entity::{screens, seats, showtimes, theatres};
+use marquee_entity::{screens, seats, sections, showtimes, theatres};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 
 use crate::events::{catalog_changed_row, insert_catalog_row};
-use crate::ids::{ScreenId, SeatId, TheatreId};
+use crate::ids::{ScreenId, SeatId, SectionId, TheatreId};
 use crate::organisations::{Staff, audit};
 
 use super::super::validate::{coordinates, text, timezone, zip};
@@ -202,28 +202,49 @@ impl CatalogAdmin {
     }
 }
 
-/// Inserts the seats of a layout in batches (SQLite caps bound parameters per statement).
+/// Inserts the sections and seats of a layout, seats in batches (SQLite caps the bound
+/// parameters of one statement at 32,766; nine columns a seat).
 pub(crate) async fn insert_seats(
     txn: &impl sea_orm::ConnectionTrait,
     screen: ScreenId,
     layout: &ScreenLayout,
 ) -> Result<(), CatalogError> {
-    let all: Vec<seats::ActiveModel> = layout
-        .rows
-        .iter()
-        .flat_map(|row| {
-            row.seats.iter().map(move |s| seats::ActiveModel {
+    let mut all: Vec<seats::ActiveModel> = Vec::with_capacity(layout.seat_count());
+    let mut rows: Vec<sections::ActiveModel> = Vec::with_capacity(layout.sections.len());
+    for (position, section) in layout.sections.iter().enumerate() {
+        let section_id = SectionId::generate().uuid();
+        rows.push(sections::ActiveModel {
+            id: Set(section_id),
+            screen_id: Set(screen.uuid()),
+            name: Set(section.name.clone()),
+            kind: Set(section.kind.as_str().to_owned()),
+            capacity: Set(section.capacity() as i32),
+            category: Set(None),
+            position: Set(position as i32),
+            map_x: Set(section.map.x),
+            map_y: Set(section.map.y),
+            map_width: Set(section.map.width),
+            map_height: Set(section.map.height),
+        });
+        for row in &section.rows {
+            all.extend(row.seats.iter().map(|s| seats::ActiveModel {
                 id: Set(SeatId::generate().uuid()),
                 screen_id: Set(screen.uuid()),
+                section_id: Set(section_id),
                 row_label: Set(row.label.clone()),
                 number: Set(s.number),
                 category: Set(s.category.as_str().to_owned()),
                 x: Set(s.x),
                 y: Set(s.y),
-            })
-        })
-        .collect();
-    for chunk in all.chunks(1_000) {
+            }));
+        }
+    }
+    for chunk in rows.chunks(1_000) {
+        sections::Entity::insert_many(chunk.to_vec())
+            .exec(txn)
+            .await?;
+    }
+    for chunk in all.chunks(3_000) {
         seats::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
     }
     Ok(())

@@ -5,6 +5,7 @@ mod batch;
 mod memo;
 mod nearby;
 mod seat_map;
+mod sections;
 mod showtimes;
 mod titles;
 mod venues;

@@ -8,18 +8,21 @@
 //! any instance. Prices and the hold clock are applied per request.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
-use marquee_entity::{seats, show_seats, showtimes};
+use marquee_entity::{seats, sections, show_seats, showtimes};
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 
-use crate::ids::ShowtimeId;
+use crate::ids::{SectionId, ShowtimeId};
 
-use super::super::{CatalogError, Seat, SeatCategory, SeatMap, SeatMapSeat, SeatStatus};
+use super::super::{
+    CatalogError, MapPlacement, Seat, SeatCategory, SeatMap, SeatMapSeat, SeatStatus, SectionKind,
+};
 use super::CatalogReader;
 
 /// Beyond this many showtimes the snapshots are dropped rather than grown.
@@ -42,10 +45,29 @@ struct StoredSeat {
     hold_expires_at: Option<DateTime<Utc>>,
 }
 
+/// One section of the venue and where its seats are in the snapshot.
+#[derive(Debug, Clone)]
+pub(super) struct StoredSection {
+    pub(super) id: SectionId,
+    pub(super) name: String,
+    pub(super) kind: SectionKind,
+    pub(super) capacity: i64,
+    pub(super) map: MapPlacement,
+    seats: Range<usize>,
+}
+
+/// A showtime's sections and seats, seats grouped by section (in the venue's order), then
+/// front row first, left to right.
+#[derive(Debug)]
+pub(super) struct Snapshot {
+    pub(super) sections: Vec<StoredSection>,
+    seats: Vec<StoredSeat>,
+}
+
 #[derive(Debug)]
 struct Slot {
     key: SnapshotKey,
-    seats: OnceCell<Arc<Vec<StoredSeat>>>,
+    seats: OnceCell<Arc<Snapshot>>,
 }
 
 /// The latest snapshot (or the one being taken) of each showtime's seats.
@@ -78,9 +100,91 @@ impl SeatMapSnapshots {
     }
 }
 
+/// A snapshot with what each request applies to it: prices and the clock.
+pub(super) struct LiveSeats {
+    pub(super) showtime: showtimes::Model,
+    pub(super) snapshot: Arc<Snapshot>,
+    prices: HashMap<SeatCategory, i64>,
+    now: DateTime<Utc>,
+    free_status: SeatStatus,
+}
+
+impl LiveSeats {
+    /// The seats of `range` as a buyer sees them now.
+    fn seats(&self, range: Range<usize>) -> impl Iterator<Item = SeatMapSeat> + '_ {
+        self.snapshot.seats[range].iter().map(|s| {
+            let mut status = s.status;
+            // An expired hold is available by definition; no sweeper needs to have run.
+            if status == SeatStatus::Held && s.hold_expires_at.is_none_or(|t| t <= self.now) {
+                status = SeatStatus::Available;
+            }
+            if status == SeatStatus::Available {
+                status = self.free_status;
+            }
+            SeatMapSeat {
+                price_cents: self.prices.get(&s.seat.category).copied(),
+                seat: s.seat.clone(),
+                status,
+            }
+        })
+    }
+
+    /// A section's capacity, places available now and price range, without cloning seats.
+    pub(super) fn summary(&self, section: &StoredSection) -> (i64, Option<i64>, Option<i64>) {
+        let mut available = 0i64;
+        let (mut min, mut max) = (None::<i64>, None::<i64>);
+        for s in &self.snapshot.seats[section.seats.clone()] {
+            let free = match s.status {
+                SeatStatus::Available => true,
+                SeatStatus::Held => s.hold_expires_at.is_none_or(|t| t <= self.now),
+                _ => false,
+            };
+            if free && self.free_status == SeatStatus::Available {
+                available += 1;
+            }
+            if let Some(p) = self.prices.get(&s.seat.category).copied() {
+                min = Some(min.map_or(p, |m| m.min(p)));
+                max = Some(max.map_or(p, |m| m.max(p)));
+            }
+        }
+        (available, min, max)
+    }
+
+    fn map(&self, range: Range<usize>) -> SeatMap {
+        SeatMap {
+            showtime_id: self.showtime.id.into(),
+            currency: self.showtime.currency.clone(),
+            seats: self.seats(range).collect(),
+        }
+    }
+}
+
 impl CatalogReader {
     /// The seat map of a showtime, with prices and live statuses.
     pub async fn seat_map(&self, id: ShowtimeId) -> Result<SeatMap, CatalogError> {
+        let live = self.live_seats(id).await?;
+        Ok(live.map(0..live.snapshot.seats.len()))
+    }
+
+    /// The seats of one section of a showtime's venue.
+    pub async fn section_seat_map(
+        &self,
+        id: ShowtimeId,
+        section: SectionId,
+    ) -> Result<SeatMap, CatalogError> {
+        let live = self.live_seats(id).await?;
+        let found = live
+            .snapshot
+            .sections
+            .iter()
+            .find(|s| s.id == section)
+            .ok_or_else(|| CatalogError::not_found("section", section))?;
+        Ok(live.map(found.seats.clone()))
+    }
+
+    /// The showtime's seats as stored (a snapshot reused while nothing changed), with this
+    /// request's prices and clock.
+    pub(super) async fn live_seats(&self, id: ShowtimeId) -> Result<LiveSeats, CatalogError> {
         let showtime = showtimes::Entity::find_by_id(id.uuid())
             .one(&self.db)
             .await?
@@ -114,11 +218,11 @@ impl CatalogReader {
             .map(|p| (p.category, p.price_cents))
             .collect();
         let slot = self.snapshots.slot(id, key);
-        let stored = slot
+        let snapshot = slot
             .seats
-            .get_or_try_init(|| self.stored_seats(id.uuid()))
-            .await?;
-        let now = self.clock.now();
+            .get_or_try_init(|| self.stored_seats(id.uuid(), showtime.screen_id))
+            .await?
+            .clone();
         // Free seats of a showtime people wait for are offered to them first: a buyer
         // cannot hold them, so they are not shown as available.
         let free_status = if crate::booking::anyone_waiting(&self.db, id.uuid()).await? {
@@ -126,50 +230,86 @@ impl CatalogReader {
         } else {
             SeatStatus::Available
         };
-        let seats = stored
-            .iter()
-            .map(|s| {
-                let mut status = s.status;
-                // An expired hold is available by definition; no sweeper needs to have run.
-                if status == SeatStatus::Held && s.hold_expires_at.is_none_or(|t| t <= now) {
-                    status = SeatStatus::Available;
-                }
-                if status == SeatStatus::Available {
-                    status = free_status;
-                }
-                SeatMapSeat {
-                    price_cents: prices.get(&s.seat.category).copied(),
-                    seat: s.seat.clone(),
-                    status,
-                }
-            })
-            .collect();
-        Ok(SeatMap {
-            showtime_id: id,
-            currency: showtime.currency,
-            seats,
+        Ok(LiveSeats {
+            showtime,
+            snapshot,
+            prices,
+            now: self.clock.now(),
+            free_status,
         })
     }
 
-    /// Every seat of the showtime with its stored state, front row first.
-    async fn stored_seats(&self, showtime: Uuid) -> Result<Arc<Vec<StoredSeat>>, CatalogError> {
+    /// Every seat of the showtime with its stored state, grouped by section.
+    async fn stored_seats(
+        &self,
+        showtime: Uuid,
+        screen: Uuid,
+    ) -> Result<Arc<Snapshot>, CatalogError> {
+        let sections = sections::Entity::find()
+            .filter(sections::Column::ScreenId.eq(screen))
+            .order_by_asc(sections::Column::Position)
+            .all(&self.db)
+            .await?;
         let rows = show_seats::Entity::find()
             .filter(show_seats::Column::ShowtimeId.eq(showtime))
             .find_also_related(seats::Entity)
-            .order_by_asc(seats::Column::Y)
-            .order_by_asc(seats::Column::X)
             .all(&self.db)
             .await?;
-        Ok(Arc::new(
-            rows.into_iter()
-                .filter_map(|(state, seat)| {
-                    Some(StoredSeat {
-                        seat: Seat::from(seat?),
+        let order: HashMap<Uuid, usize> = sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id, i))
+            .collect();
+        let mut stored: Vec<(usize, StoredSeat)> = rows
+            .into_iter()
+            .filter_map(|(state, seat)| {
+                let seat = seat?;
+                let at = *order.get(&seat.section_id)?;
+                Some((
+                    at,
+                    StoredSeat {
+                        seat: Seat {
+                            id: seat.id.into(),
+                            section_id: seat.section_id.into(),
+                            section: sections[at].name.clone(),
+                            row: seat.row_label,
+                            number: seat.number,
+                            category: SeatCategory::parse(&seat.category)
+                                .unwrap_or(SeatCategory::Standard),
+                            x: seat.x,
+                            y: seat.y,
+                        },
                         status: SeatStatus::parse(&state.status).unwrap_or(SeatStatus::Blocked),
                         hold_expires_at: state.hold_expires_at,
-                    })
-                })
-                .collect(),
-        ))
+                    },
+                ))
+            })
+            .collect();
+        stored.sort_unstable_by_key(|(at, s)| (*at, s.seat.y, s.seat.x));
+        let mut out = Snapshot {
+            sections: Vec::with_capacity(sections.len()),
+            seats: Vec::with_capacity(stored.len()),
+        };
+        let mut stored = stored.into_iter().peekable();
+        for (at, section) in sections.into_iter().enumerate() {
+            let first = out.seats.len();
+            while let Some((_, seat)) = stored.next_if(|(i, _)| *i == at) {
+                out.seats.push(seat);
+            }
+            out.sections.push(StoredSection {
+                id: section.id.into(),
+                name: section.name,
+                kind: SectionKind::parse(&section.kind).unwrap_or(SectionKind::Reserved),
+                capacity: i64::from(section.capacity),
+                map: MapPlacement {
+                    x: section.map_x,
+                    y: section.map_y,
+                    width: section.map_width,
+                    height: section.map_height,
+                },
+                seats: first..out.seats.len(),
+            });
+        }
+        Ok(Arc::new(out))
     }
 }
