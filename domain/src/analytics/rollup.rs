@@ -9,8 +9,7 @@ use std::time::Duration as StdDuration;
 use marquee_entity::{bookings, outbox, refunds, show_seats, showtimes, tickets};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Statement, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -18,7 +17,7 @@ use super::entries::WAITING_ROOM_ENTERED;
 use super::figures::{Deltas, Figures, ShowtimeFacts};
 use crate::booking::ExecutionOutcome;
 use crate::clock::SharedClock;
-use crate::events::BOOKING_STATUS;
+use crate::events::{BOOKING_STATUS, Claim, claim};
 
 /// Rows rolled up per pass.
 const BATCH: u64 = 512;
@@ -55,47 +54,20 @@ impl RollupWorker {
 
     /// Rolls up the next batch, if there is one and no other worker is at it.
     pub async fn try_execute_task(&self) -> Result<ExecutionOutcome, DbErr> {
-        let txn = self.db.begin().await?;
-        if self.db.get_database_backend() == DbBackend::Postgres {
-            let locked = txn
-                .query_one_raw(Statement::from_sql_and_values(
-                    DbBackend::Postgres,
-                    "SELECT pg_try_advisory_xact_lock($1)",
-                    [ROLLUP_LOCK.into()],
-                ))
-                .await?
-                .map(|row| row.try_get_by_index::<bool>(0))
-                .transpose()?
-                .unwrap_or(false);
-            if !locked {
-                txn.rollback().await?;
-                return Ok(ExecutionOutcome::EmptyQueue);
-            }
-        }
-        // Read outside the transaction: on SQLite a transaction that has read cannot become
-        // a writer once another connection has committed.
-        let rows = outbox::Entity::find()
-            .filter(outbox::Column::RolledUpAt.is_null())
-            .order_by_asc(outbox::Column::Id)
-            .limit(BATCH)
-            .all(&self.db)
-            .await?;
-        if rows.is_empty() {
-            txn.rollback().await?;
-            return Ok(ExecutionOutcome::EmptyQueue);
-        }
-        let marked = outbox::Entity::update_many()
-            .col_expr(outbox::Column::RolledUpAt, Expr::value(self.clock.now()))
-            .filter(outbox::Column::Id.is_in(rows.iter().map(|r| r.id)))
-            .filter(outbox::Column::RolledUpAt.is_null())
-            .exec(&txn)
-            .await?
-            .rows_affected;
-        if marked != rows.len() as u64 {
-            // Another worker (on SQLite there is no lock) took some of them meanwhile.
-            txn.rollback().await?;
-            return Ok(ExecutionOutcome::TaskCompleted);
-        }
+        let now = self.clock.now();
+        let (txn, rows) = match claim(
+            &self.db,
+            ROLLUP_LOCK,
+            outbox::Column::RolledUpAt,
+            BATCH,
+            now,
+        )
+        .await?
+        {
+            Claim::Idle => return Ok(ExecutionOutcome::EmptyQueue),
+            Claim::Raced => return Ok(ExecutionOutcome::TaskCompleted),
+            Claim::Rows(txn, rows) => (txn, rows),
+        };
         let entries: Vec<Entries> = rows
             .iter()
             .filter(|r| r.topic == WAITING_ROOM_ENTERED)
