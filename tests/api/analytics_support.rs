@@ -97,14 +97,14 @@ pub async fn member(app: &TestApp, org: &str, email: &str, role: &str) -> String
     token
 }
 
-async fn hold(app: &TestApp, buyer: &str, showtime: &str, seats: &[String]) -> String {
+pub async fn hold(app: &TestApp, buyer: &str, showtime: &str, seats: &[String]) -> String {
     let held = app
         .ok(HOLD, json!({ "s": showtime, "seats": seats }), Some(buyer))
         .await;
     held["holdSeats"]["id"].as_str().unwrap().to_owned()
 }
 
-async fn pay(app: &TestApp, buyer: &str, booking: &str, method: &str) -> Value {
+pub async fn pay(app: &TestApp, buyer: &str, booking: &str, method: &str) -> Value {
     app.ok(CHECKOUT, json!({ "b": booking, "pm": method }), Some(buyer))
         .await["checkout"]["status"]
         .clone()

@@ -51,6 +51,7 @@ mod org_input;
 mod org_staff;
 mod organisations;
 mod otlp_receiver;
+mod outbox_readers;
 mod pricing;
 mod queue_metrics;
 mod rate_limits;

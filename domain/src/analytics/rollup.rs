@@ -55,7 +55,7 @@ impl RollupWorker {
     /// Rolls up the next batch, if there is one and no other worker is at it.
     pub async fn try_execute_task(&self) -> Result<ExecutionOutcome, DbErr> {
         let now = self.clock.now();
-        let (txn, rows) = match claim(
+        let claimed = match claim(
             &self.db,
             ROLLUP_LOCK,
             outbox::Column::RolledUpAt,
@@ -66,8 +66,9 @@ impl RollupWorker {
         {
             Claim::Idle => return Ok(ExecutionOutcome::EmptyQueue),
             Claim::Raced => return Ok(ExecutionOutcome::TaskCompleted),
-            Claim::Rows(txn, rows) => (txn, rows),
+            Claim::Rows(claimed) => claimed,
         };
+        let rows = claimed.rows();
         let entries: Vec<Entries> = rows
             .iter()
             .filter(|r| r.topic == WAITING_ROOM_ENTERED)
@@ -80,7 +81,7 @@ impl RollupWorker {
             })
             .collect();
         let changes: Vec<Change> = rows
-            .into_iter()
+            .iter()
             .filter(|r| r.topic == BOOKING_STATUS)
             .filter_map(|r| {
                 Some(Change {
@@ -91,11 +92,11 @@ impl RollupWorker {
                 })
             })
             .collect();
-        let deltas = deltas_of(&txn, &changes, &entries).await?;
+        let deltas = deltas_of(claimed.txn(), &changes, &entries).await?;
         if !deltas.is_empty() {
-            deltas.apply(&txn).await?;
+            deltas.apply(claimed.txn()).await?;
         }
-        txn.commit().await?;
+        claimed.commit().await?;
         Ok(ExecutionOutcome::TaskCompleted)
     }
 

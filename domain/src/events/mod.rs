@@ -12,7 +12,7 @@ mod relay;
 
 pub use burst::Burst;
 pub use bus::{EventBus, InProcessBus, RedisBus};
-pub(crate) use cursor::{Claim, claim};
+pub(crate) use cursor::{Claim, claim, ids_locked_in_order};
 pub use fanout::{Delivery, Fanout};
 pub use lane::LiveLane;
 pub use outbox::{

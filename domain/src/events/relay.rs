@@ -21,7 +21,7 @@ use sea_orm::{
 use tokio::sync::{Notify, mpsc};
 use tracing::Instrument as _;
 
-use super::{DomainEvent, EventBus};
+use super::{DomainEvent, EventBus, ids_locked_in_order};
 use crate::booking::ExecutionOutcome;
 use crate::clock::SharedClock;
 
@@ -162,7 +162,10 @@ impl OutboxRelay {
                 outbox::Column::Attempts,
                 Expr::col(outbox::Column::Attempts).add(1),
             )
-            .filter(outbox::Column::Id.is_in(events.iter().map(|e| e.id)))
+            .filter(ids_locked_in_order(
+                self.db.get_database_backend(),
+                &events.iter().map(|e| e.id).collect::<Vec<_>>(),
+            ))
             .exec(&self.db)
             .await?;
         Ok(())

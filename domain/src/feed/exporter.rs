@@ -21,7 +21,7 @@ use super::horizon::Horizon;
 use super::{EventSink, FeedError};
 use crate::booking::ExecutionOutcome;
 use crate::clock::SharedClock;
-use crate::events::DomainEvent;
+use crate::events::{DomainEvent, ids_locked_in_order};
 
 /// Rows exported per pass.
 const BATCH: u64 = 256;
@@ -149,7 +149,7 @@ impl OutboxExporter {
         }
         outbox::Entity::update_many()
             .col_expr(outbox::Column::ExportedAt, Expr::value(self.clock.now()))
-            .filter(outbox::Column::Id.is_in(ids.iter().copied()))
+            .filter(ids_locked_in_order(db.get_database_backend(), ids))
             .filter(outbox::Column::ExportedAt.is_null())
             .exec(db)
             .await?;

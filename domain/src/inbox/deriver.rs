@@ -60,13 +60,18 @@ impl InboxDeriver {
     /// Derives the next batch, if there is one and no other deriver is at it.
     pub async fn try_execute_task(&self) -> Result<ExecutionOutcome, DbErr> {
         let now = self.clock.now();
-        let (txn, rows) =
+        let claimed =
             match claim(&self.db, DERIVE_LOCK, outbox::Column::DerivedAt, BATCH, now).await? {
                 Claim::Idle => return Ok(ExecutionOutcome::EmptyQueue),
                 Claim::Raced => return Ok(ExecutionOutcome::TaskCompleted),
-                Claim::Rows(txn, rows) => (txn, rows),
+                Claim::Rows(claimed) => claimed,
             };
-        let mut events: Vec<DomainEvent> = rows.into_iter().map(DomainEvent::from).collect();
+        let mut events: Vec<DomainEvent> = claimed
+            .rows()
+            .iter()
+            .cloned()
+            .map(DomainEvent::from)
+            .collect();
         let pass = tracing::info_span!("inbox.derive", events = events.len());
         // A traced event is derived in a span of its writer's trace, and its emails carry
         // that span on to the email worker.
@@ -86,10 +91,12 @@ impl InboxDeriver {
                 span
             })
             .collect();
-        let added = derive_notifications(&txn, &events, now, self.email_hourly_cap)
+        let added = derive_notifications(claimed.txn(), &events, now, self.email_hourly_cap)
             .instrument(pass.clone())
             .await?;
-        txn.commit().instrument(pass).await?;
+        if !claimed.commit().instrument(pass).await? {
+            return Ok(ExecutionOutcome::TaskCompleted);
+        }
         drop(traced);
         if !added.is_empty() {
             self.mail_wake.notify_one();
