@@ -96,7 +96,13 @@ export async function createShowtime(options: {
   theatreId: string;
   movieId?: string;
   eventId?: string;
-  rows: { label: string; seats: string }[];
+  rows?: { label: string; seats: string }[];
+  /** A venue of several sections instead of rows. */
+  sections?: {
+    name: string;
+    rows: { label: string; seats: string }[];
+    map?: { x: number; y: number; width: number; height: number };
+  }[];
   startsAt?: string;
   waitingRoom?: boolean;
   screenName?: string;
@@ -104,7 +110,11 @@ export async function createShowtime(options: {
   const admin = await adminToken();
   const { createScreen } = await gql<{ createScreen: { id: string } }>(
     'mutation($t: ID!, $n: String!, $l: ScreenLayoutInput!) { createScreen(theatreId: $t, name: $n, layout: $l) { id } }',
-    { t: options.theatreId, n: options.screenName ?? `Screen ${Date.now()}-${++buyers}`, l: { rows: options.rows } },
+    {
+      t: options.theatreId,
+      n: options.screenName ?? `Screen ${Date.now()}-${++buyers}`,
+      l: options.sections ? { sections: options.sections } : { rows: options.rows ?? [] },
+    },
     admin,
   );
   const startsAt =

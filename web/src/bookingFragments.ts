@@ -41,6 +41,7 @@ export const BookingPaymentFields = graphql(`
 export const PricedSeatFields = graphql(`
   fragment PricedSeat on BookedSeat {
     id
+    section
     row
     number
     category

@@ -145,6 +145,21 @@ export const en = {
     loadingMap: 'Loading the seats…',
   },
 
+  sections: {
+    title: 'Sections',
+    hint: 'Choose a section to see its seats. Availability is refreshed every few seconds.',
+    notOnSale: 'not on sale',
+    priceRange: (low: string, high: string) => `${low} to ${high}`,
+    soldOut: 'Sold out',
+    left: (n: number) => `${n} left`,
+    tileLabel: (name: string, available: number, capacity: number, prices: string, general: boolean) =>
+      `${name}: ${available === 0 ? 'sold out' : `${available} of ${capacity} places available`}, ${prices}${general ? ', general admission' : ''}`,
+    back: 'All sections',
+    heading: (name: string) => `Seats in ${name}`,
+    seatIn: (section: string, row: string, number: number) => `${section}, row ${row}, seat ${number}`,
+    available: (n: number) => `${n} ${n === 1 ? 'place' : 'places'} available`,
+  },
+
   waitingRoom: {
     title: 'Waiting room',
     intro: 'Many buyers want this showtime, so we let them choose seats a few at a time, in the order they arrived.',

@@ -68,7 +68,9 @@ export function HoldPanel({ booking, onEnded }: { booking: HeldBookingFieldsFrag
         <tbody>
           {booking.seats.map((s) => (
             <tr key={s.id}>
-              <th scope="row">{t.seatPicker.seatShort(s.row, s.number)}</th>
+              <th scope="row">
+                {s.section ? t.sections.seatIn(s.section, s.row, s.number) : t.seatPicker.seatShort(s.row, s.number)}
+              </th>
               <td>{t.seatCategory[s.category] ?? s.category}</td>
               <td className="hold-price">{formatMoney(s.priceCents, booking.currency)}</td>
             </tr>

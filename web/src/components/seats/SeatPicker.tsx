@@ -15,6 +15,7 @@ import { idempotencyKey } from './idempotencyKey';
 import { HoldBest, HoldSeats, MyHeldBookings, ShowtimeQuery } from './operations';
 import { SeatLegend } from './SeatLegend';
 import { SeatMap } from './SeatMap';
+import { SectionOverview, useSections, type Section } from './SectionOverview';
 import { seatAt, type Seat, type SeatLayout } from './seatLayout';
 import { useLiveSeats } from './useLiveSeats';
 import { useWaitingRoom } from './useWaitingRoom';
@@ -22,11 +23,21 @@ import { WaitlistPanel } from '../waitlist/WaitlistPanel';
 import { AdmissionCountdown, WaitingRoomPanel } from './WaitingRoomPanel';
 import './seat-picker.css';
 
-const names = (layout: SeatLayout | null, ids: string[]) =>
+/** A chosen seat as last seen, with its section's name in a venue of several. */
+interface Chosen {
+  seat: Seat;
+  section: string | null;
+}
+
+const seatName = (seat: Pick<Seat, 'row' | 'number'>, section: string | null) =>
+  section ? t.sections.seatIn(section, seat.row, seat.number) : t.seatPicker.seatShort(seat.row, seat.number);
+
+const names = (layout: SeatLayout | null, known: ReadonlyMap<string, Chosen>, ids: string[]) =>
   t.seatPicker.and(
     ids.map((id) => {
-      const s = layout && seatAt(layout, id);
-      return s ? t.seatPicker.seatShort(s.row, s.number) : id;
+      const c = known.get(id);
+      const s = (layout && seatAt(layout, id)) ?? c?.seat;
+      return s ? seatName(s, c?.section ?? null) : id;
     }),
   );
 
@@ -36,7 +47,13 @@ export default function SeatPicker({ id }: { id: string }) {
   const showtime = query.data?.showtime;
   const session = useSession();
   const signedIn = session.status === 'signedIn';
-  const { layout, live } = useLiveSeats(id, showtime?.seatMap.seats);
+  // A venue of several sections opens on its overview; one section's seats are read on demand.
+  const [zoom, setZoom] = useState<Section | null>(null);
+  const [sectionsRead, setSectionsRead] = useState(0);
+  const venue = (showtime?.sections.length ?? 0) > 1;
+  const sections = useSections(id, showtime?.sections, venue && !zoom, sectionsRead);
+  const { layout, live } = useLiveSeats(id, venue ? (zoom?.id ?? null) : null, !!showtime && (!venue || !!zoom));
+  const known = useRef(new Map<string, Chosen>());
 
   const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
   const [hold, setHold] = useState<HeldBookingFieldsFragment | null>(null);
@@ -50,6 +67,7 @@ export default function SeatPicker({ id }: { id: string }) {
   // Once the show is seen sold out (or seats together could not be found), the waitlist stays offered.
   const [soldOut, setSoldOut] = useState(false);
   const pickHeading = useRef<HTMLHeadingElement>(null);
+  const mapHeading = useRef<HTMLHeadingElement>(null);
 
   const announce = useCallback((text: string) => setAnnouncement((a) => ({ text, n: a.n + 1 })), []);
 
@@ -101,28 +119,34 @@ export default function SeatPicker({ id }: { id: string }) {
   // A chosen seat that someone else takes meanwhile is let go, and the buyer told so.
   useEffect(() => {
     if (!layout || holding || selected.size === 0) return;
-    const taken = [...selected].filter((sid) => seatAt(layout, sid)?.status !== 'AVAILABLE');
+    // Seats chosen in another section of the venue are not on this map: left as they are.
+    const taken = [...selected].filter((sid) => {
+      const seat = seatAt(layout, sid);
+      return seat && seat.status !== 'AVAILABLE';
+    });
     if (taken.length === 0) return;
     setSelected((prev) => new Set([...prev].filter((sid) => !taken.includes(sid))));
-    const list = names(layout, taken);
+    const list = names(layout, known.current, taken);
     announce(taken.length === 1 ? t.seatPicker.taken(list) : t.seatPicker.takenMany(list));
   }, [layout, holding, selected, announce]);
 
   const mine = useMemo(() => new Set(hold?.seats.map((s) => s.id) ?? []), [hold]);
 
+  const sectionName = venue ? (zoom?.name ?? null) : null;
   const toggle = useCallback((seat: Seat) => {
     setProblem(null);
+    known.current.set(seat.id, { seat, section: sectionName });
     setSelected((prev) => {
       const next = new Set(prev);
       if (next.has(seat.id)) next.delete(seat.id);
       else next.add(seat.id);
       return next;
     });
-  }, []);
+  }, [sectionName]);
 
   const refused = useCallback(
-    (seat: Seat) => announce(t.seatPicker.alreadyTaken(t.seatPicker.seatShort(seat.row, seat.number))),
-    [announce],
+    (seat: Seat) => announce(t.seatPicker.alreadyTaken(seatName(seat, sectionName))),
+    [announce, sectionName],
   );
 
   const attempt = async (send: () => Promise<HeldBookingFieldsFragment>) => {
@@ -132,7 +156,8 @@ export default function SeatPicker({ id }: { id: string }) {
       const booking = await send();
       setHold(booking);
       setSelected(new Set());
-      announce(t.hold.heldNow(t.seatPicker.and(booking.seats.map((s) => t.seatPicker.seatShort(s.row, s.number)))));
+      setSectionsRead((n) => n + 1);
+      announce(t.hold.heldNow(t.seatPicker.and(booking.seats.map((s) => seatName(s, s.section ?? null)))));
     } catch (e) {
       if (e instanceof ApiError && e.code === 'SEAT_UNAVAILABLE') {
         const ids = e.errors[0]?.extensions?.seats;
@@ -143,7 +168,7 @@ export default function SeatPicker({ id }: { id: string }) {
           setSoldOut(true);
         } else if (taken.length > 0) {
           setSelected((prev) => new Set([...prev].filter((sid) => !taken.includes(sid))));
-          setProblem(t.seatPicker.unavailableNamed(names(layout, taken), taken.length));
+          setProblem(t.seatPicker.unavailableNamed(names(layout, known.current, taken), taken.length));
         } else {
           setProblem(describeError(e));
           setSoldOut(true);
@@ -219,10 +244,26 @@ export default function SeatPicker({ id }: { id: string }) {
   const titleHref = showtime.movie ? paths.movie(showtime.movie.id) : showtime.event ? paths.event(showtime.event.id) : null;
   const zone = showtime.theatre?.timezone ?? 'UTC';
   const prices = showtime.prices;
-  const chosen = layout ? [...selected].map((sid) => seatAt(layout, sid)).filter((s): s is Seat => !!s) : [];
-  const chosenTotal = chosen.reduce((sum, s) => sum + (s.priceCents ?? 0), 0);
-  const available = layout ? layout.rows.reduce((n, r) => n + r.seats.filter((s) => s.status === 'AVAILABLE').length, 0) : 0;
-  if (layout && available === 0 && !soldOut && showtime.status === 'SCHEDULED') setSoldOut(true);
+  const chosen: Chosen[] = [...selected].flatMap((sid) => {
+    const c = known.current.get(sid);
+    const seat = (layout && seatAt(layout, sid)) ?? c?.seat;
+    return seat ? [{ seat, section: c?.section ?? null }] : [];
+  });
+  const chosenTotal = chosen.reduce((sum, c) => sum + (c.seat.priceCents ?? 0), 0);
+  const mapAvailable = layout
+    ? layout.rows.reduce((n, r) => n + r.seats.filter((s) => s.status === 'AVAILABLE').length, 0)
+    : null;
+  const available = venue ? (sections ?? []).reduce((n, s) => n + s.available, 0) : (mapAvailable ?? 0);
+  const counted = venue ? !!sections : mapAvailable !== null;
+  if (counted && available === 0 && !soldOut && showtime.status === 'SCHEDULED') setSoldOut(true);
+  const open = (s: Section) => {
+    setZoom(s);
+    window.setTimeout(() => mapHeading.current?.focus(), 0);
+  };
+  const back = () => {
+    setZoom(null);
+    setSectionsRead((n) => n + 1);
+  };
   const waitlist = soldOut && !hold && showtime.status === 'SCHEDULED' && (!hot || admitted);
 
   return (
@@ -257,7 +298,10 @@ export default function SeatPicker({ id }: { id: string }) {
               {live === 'live' ? t.seatPicker.live : t.seatPicker.liveConnecting}
             </span>
           )}
-          <span className="muted"> · {t.seatPicker.available(available)}</span>
+          <span className="muted" data-testid="available-count">
+            {' '}
+            · {venue ? t.sections.available(available) : t.seatPicker.available(available)}
+          </span>
         </p>
       </header>
 
@@ -269,24 +313,40 @@ export default function SeatPicker({ id }: { id: string }) {
 
       <div className={`seat-picker-body${hot && !admitted && !hold ? ' seat-picker-waiting' : ''}`}>
         <div className="seat-picker-map">
-          <div className="seat-map-tools">
-            <button type="button" aria-pressed={fit} onClick={() => setFit((f) => !f)}>
-              {t.seatPicker.zoomFit}
-            </button>
-          </div>
-          {layout ? (
-            <SeatMap
-              layout={layout}
-              currency={showtime.currency}
-              selected={selected}
-              mine={mine}
-              readOnly={readOnly}
-              fit={fit}
-              onToggle={toggle}
-              onRefused={refused}
-            />
+          {venue && !zoom ? (
+            sections && <SectionOverview sections={sections} currency={showtime.currency} onOpen={open} />
           ) : (
-            <p aria-busy="true">{t.seatPicker.loadingMap}</p>
+            <>
+              {venue && zoom && (
+                <div className="section-zoom-head">
+                  <button type="button" onClick={back}>
+                    ← {t.sections.back}
+                  </button>
+                  <h2 ref={mapHeading} tabIndex={-1}>
+                    {t.sections.heading(zoom.name)}
+                  </h2>
+                </div>
+              )}
+              <div className="seat-map-tools">
+                <button type="button" aria-pressed={fit} onClick={() => setFit((f) => !f)}>
+                  {t.seatPicker.zoomFit}
+                </button>
+              </div>
+              {layout ? (
+                <SeatMap
+                  layout={layout}
+                  currency={showtime.currency}
+                  selected={selected}
+                  mine={mine}
+                  readOnly={readOnly}
+                  fit={fit}
+                  onToggle={toggle}
+                  onRefused={refused}
+                />
+              ) : (
+                <p aria-busy="true">{t.seatPicker.loadingMap}</p>
+              )}
+            </>
           )}
         </div>
 
@@ -323,9 +383,9 @@ export default function SeatPicker({ id }: { id: string }) {
               </p>
               {chosen.length > 0 && (
                 <ul className="seat-chosen">
-                  {chosen.map((s) => (
+                  {chosen.map(({ seat: s, section }) => (
                     <li key={s.id}>
-                      {t.seatPicker.seatShort(s.row, s.number)} · {t.seatCategory[s.category] ?? s.category}
+                      {seatName(s, section)} · {t.seatCategory[s.category] ?? s.category}
                     </li>
                   ))}
                 </ul>

@@ -38,7 +38,49 @@ export const ShowtimeQuery = graphql(`
       ...ShowtimeHeader
       status
       waitingRoom
-      seatMap {
+      sections {
+        ...SectionFields
+      }
+    }
+  }
+`);
+
+export const SectionFields = graphql(`
+  fragment SectionFields on VenueSection {
+    id
+    name
+    kind
+    capacity
+    available
+    priceMin
+    priceMax
+    map {
+      x
+      y
+      width
+      height
+    }
+  }
+`);
+
+/** The sections' availability, re-read while the overview of a large venue is shown. */
+export const SectionsQuery = graphql(`
+  query SeatPickerSections($id: ID!) {
+    showtime(id: $id) {
+      id
+      sections {
+        ...SectionFields
+      }
+    }
+  }
+`);
+
+/** The first read of a map (re-reads, when live updates stop, are `SeatMapQuery`). */
+export const FirstSeatMapQuery = graphql(`
+  query SeatPickerFirstSeats($id: ID!, $sectionId: ID) {
+    showtime(id: $id) {
+      id
+      seatMap(sectionId: $sectionId) {
         seats {
           ...SeatFields
         }
@@ -48,10 +90,10 @@ export const ShowtimeQuery = graphql(`
 `);
 
 export const SeatMapQuery = graphql(`
-  query SeatPickerSeats($id: ID!) {
+  query SeatPickerSeats($id: ID!, $sectionId: ID) {
     showtime(id: $id) {
       id
-      seatMap {
+      seatMap(sectionId: $sectionId) {
         seats {
           ...SeatFields
         }
@@ -61,8 +103,8 @@ export const SeatMapQuery = graphql(`
 `);
 
 export const SeatMapUpdates = graphql(`
-  subscription SeatPickerUpdates($showtimeId: ID!) {
-    seatMapUpdates(showtimeId: $showtimeId) {
+  subscription SeatPickerUpdates($showtimeId: ID!, $sectionId: ID) {
+    seatMapUpdates(showtimeId: $showtimeId, sectionId: $sectionId) {
       snapshot {
         seats {
           ...SeatFields

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { request } from '../../api/client';
 import { liveClient, subscribe } from '../../api/live';
-import { SeatMapQuery, SeatMapUpdates } from './operations';
-import { applyChanges, buildLayout, type Seat, type SeatLayout } from './seatLayout';
+import { FirstSeatMapQuery, SeatMapQuery, SeatMapUpdates } from './operations';
+import { applyChanges, buildLayout, type SeatLayout } from './seatLayout';
 
 export type LiveState = 'connecting' | 'live' | 'polling';
 
@@ -13,28 +13,30 @@ const POLL_MS = 5000;
 export const CHANGE_MARK = 'seat-map-change';
 
 /**
- * The seat map, kept current: first as read with the showtime, then from `seatMapUpdates`
- * (a snapshot replaces it, changes apply seat by seat); when the subscription fails the map
- * is re-read every few seconds instead.
+ * The seat map of a showtime (or of one section of its venue), kept current: first as read,
+ * then from `seatMapUpdates` (a snapshot replaces it, changes apply seat by seat); when the
+ * subscription fails the map is re-read every few seconds instead. Nothing is read while
+ * `enabled` is false (a large venue shows its sections first).
  */
-export function useLiveSeats(showtimeId: string, initial: Seat[] | undefined) {
-  const [layout, setLayout] = useState<SeatLayout | null>(() => (initial ? buildLayout(initial) : null));
+export function useLiveSeats(showtimeId: string, sectionId: string | null, enabled = true) {
+  const [layout, setLayout] = useState<SeatLayout | null>(null);
   const [live, setLive] = useState<LiveState>('connecting');
-
-  // The subscription's whole map is newer than the page's first read: once heard, it wins.
+  // The subscription's whole map is newer than the first read: once heard, it wins.
   const heard = useRef(false);
-  useEffect(() => {
-    if (initial && !heard.current) setLayout((prev) => buildLayout(initial, prev ?? undefined));
-  }, [initial]);
 
   useEffect(() => {
+    if (!enabled) return;
     let poll: number | undefined;
     let stopped = false;
-    const reread = () =>
-      request(SeatMapQuery, { id: showtimeId }).then(
+    heard.current = false;
+    setLayout(null);
+    setLive('connecting');
+    const reread = (first: boolean) =>
+      request(first ? FirstSeatMapQuery : SeatMapQuery, { id: showtimeId, sectionId }).then(
         (data) => {
           const seats = data.showtime?.seatMap.seats;
-          if (!stopped && seats) setLayout((prev) => buildLayout(seats, prev ?? undefined));
+          if (stopped || !seats || (first && heard.current)) return;
+          setLayout((prev) => buildLayout(seats, prev ?? undefined));
         },
         () => {
           // The next round tries again; the map on screen stays as last known.
@@ -43,16 +45,17 @@ export function useLiveSeats(showtimeId: string, initial: Seat[] | undefined) {
     const startPolling = () => {
       if (stopped || poll !== undefined) return;
       setLive('polling');
-      void reread();
-      poll = window.setInterval(reread, POLL_MS);
+      void reread(false);
+      poll = window.setInterval(() => void reread(false), POLL_MS);
     };
     const stopPolling = () => {
       if (poll !== undefined) window.clearInterval(poll);
       poll = undefined;
     };
+    void reread(true);
     const unsubscribe = subscribe(
       SeatMapUpdates,
-      { showtimeId },
+      { showtimeId, sectionId },
       ({ seatMapUpdates: update }) => {
         // A message means the connection is back: its first one is a whole map again.
         stopPolling();
@@ -77,7 +80,7 @@ export function useLiveSeats(showtimeId: string, initial: Seat[] | undefined) {
       unsubscribe();
       stopPolling();
     };
-  }, [showtimeId]);
+  }, [showtimeId, sectionId, enabled]);
 
   return { layout, live };
 }
