@@ -41,6 +41,9 @@ async fn rollups_survive_a_worker_restart_without_double_counting() {
         s.redis_prefix = prefix;
     })
     .await;
+    // Instances share one clock: the first one's was moved on by its lapsed hold, and its
+    // hold expiry would otherwise take the second one's fresh holds for lapsed ones.
+    second.clock.advance(chrono::Duration::minutes(11));
     generated_sale(&second, &buyer, std::slice::from_ref(&late)).await;
     rolled_up(&second).await;
 
