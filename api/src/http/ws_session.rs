@@ -103,7 +103,7 @@ struct Member {
 /// Fresh maps read again after one fails, before the subscription ends with the error: a
 /// database that is busy for a moment (an on-sale) should not end every subscriber that
 /// fell behind meanwhile.
-const RESYNC_RETRIES: u32 = 2;
+const RESYNC_RETRIES: u32 = 3;
 /// Wait before reading a fresh map again, times the tries so far.
 const RESYNC_BACKOFF: Duration = Duration::from_millis(250);
 
