@@ -169,6 +169,7 @@ impl BookingService {
             .filter(booking_seats::Column::BookingId.eq(id.uuid()))
             .exec(&txn)
             .await?;
+        super::places::release_places(&txn, id).await?;
         tickets::Entity::update_many()
             .col_expr(tickets::Column::Status, Expr::value("void"))
             .filter(tickets::Column::BookingId.eq(id.uuid()))

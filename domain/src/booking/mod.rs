@@ -14,6 +14,7 @@ mod gift_card_quote;
 mod holds;
 mod late_charges;
 mod offers;
+mod places;
 mod promotion_uses;
 mod reads;
 mod reconcile;
@@ -38,8 +39,9 @@ pub use front_line::{Claim, InProcessSeatHolds, NoFrontLine, RedisSeatHolds, Sea
 pub use holds::{BookingService, BookingSettings, HoldRequest};
 pub use offers::Offer;
 pub(crate) use offers::anyone_waiting;
+pub use places::PlaceRequest;
 pub use reconcile::ReconcileWorker;
 pub use seat_audit::SeatAudit;
 pub use settle::UNSETTLED as UNSETTLED_PAYMENTS;
 pub use showtime_bookings::ShowtimeBookings;
-pub use types::{BookedSeat, Booking, BookingStatus, Ticket};
+pub use types::{BookedPlaces, BookedSeat, Booking, BookingStatus, Ticket};
