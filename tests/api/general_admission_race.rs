@@ -96,3 +96,36 @@ async fn with_the_front_line_off_a_raced_floor_never_sells_past_its_capacity() {
     );
     race_the_floor(app).await;
 }
+
+/// Makes the database allow far more places than the venue has, so only the front line
+/// (which counts against the venue's capacity) can refuse; the answer to a third place.
+async fn third_place_with_a_lenient_database(app: &TestApp) -> serde_json::Value {
+    let (_, _, showtime) = venue(app, concert(2)).await;
+    let floor = section_id(app, &showtime, "Floor").await;
+    sql_exec(app, "UPDATE show_sections SET capacity = 100").await;
+    let first = app.customer("first@example.com").await;
+    let second = app.customer("second@example.com").await;
+    app.ok(
+        HOLD_GA,
+        json!({ "s": showtime, "sec": floor, "q": 2 }),
+        Some(&first),
+    )
+    .await;
+    app.gql(
+        HOLD_GA,
+        json!({ "s": showtime, "sec": floor, "q": 1 }),
+        Some(&second),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_front_line_turns_buyers_away_from_a_full_floor_before_the_database() {
+    let app = spawn_app().await;
+    let body = third_place_with_a_lenient_database(&app).await;
+    assert_eq!(code(&body), "SEAT_UNAVAILABLE", "{body}");
+    // Without the front line the (lenient) database alone answers: the control.
+    let app = spawn_app_with(|s| s.seat_hold_front_line = false).await;
+    let body = third_place_with_a_lenient_database(&app).await;
+    assert!(body["errors"].is_null(), "{body}");
+}

@@ -283,20 +283,40 @@ impl BookingService {
             return Err(BookingError::AdmissionRequired);
         }
         let sections = crate::catalog::screen_section_labels(&self.db, showtime.screen_id).await?;
-        let places = price_places(&self.db, &showtime, &req.places, &prices).await?;
+        let (places, claims) = price_places(&self.db, &showtime, &req.places, &prices).await?;
         let priced =
             super::seat_prices::price_seats(&showtime, &req.seat_ids, found, prices, &sections)?;
-        self.hold_in_db(
-            who,
-            (booking_id, req.idempotency_key.clone()),
-            &showtime,
-            (&priced, &places),
-            HoldVia::Buyer,
-            matches!(admission, Admission::Spent { .. }),
-            now,
-            expires_at,
-        )
-        .await
+        // General admission's front line: a sold-out floor refuses before the transaction.
+        let claim = if claims.is_empty() {
+            Claim::Unknown
+        } else {
+            self.holds
+                .claim_places(req.showtime_id, &claims, booking_id, now, expires_at)
+                .await
+        };
+        if claim != Claim::Unknown && claim != Claim::Acquired {
+            let names: Vec<&str> = places.iter().map(|p| p.section.as_str()).collect();
+            return Err(BookingError::PlacesUnavailable(names.join(", ")));
+        }
+        let held = self
+            .hold_in_db(
+                who,
+                (booking_id, req.idempotency_key.clone()),
+                &showtime,
+                (&priced, &places),
+                HoldVia::Buyer,
+                matches!(admission, Admission::Spent { .. }),
+                now,
+                expires_at,
+            )
+            .await;
+        if held.is_err() && claim == Claim::Acquired {
+            let sections: Vec<_> = claims.iter().map(|c| c.section).collect();
+            self.holds
+                .release_places(req.showtime_id, &sections, booking_id)
+                .await;
+        }
+        held
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -14,6 +14,7 @@ mod gift_card_quote;
 mod holds;
 mod late_charges;
 mod offers;
+mod place_claims;
 mod places;
 mod promotion_uses;
 mod reads;
@@ -39,6 +40,7 @@ pub use front_line::{Claim, InProcessSeatHolds, NoFrontLine, RedisSeatHolds, Sea
 pub use holds::{BookingService, BookingSettings, HoldRequest};
 pub use offers::Offer;
 pub(crate) use offers::anyone_waiting;
+pub use place_claims::PlaceClaim;
 pub use places::PlaceRequest;
 pub use reconcile::ReconcileWorker;
 pub use seat_audit::SeatAudit;

@@ -22,7 +22,7 @@ use uuid::Uuid;
 use crate::catalog::{SeatCategory, SectionKind};
 use crate::ids::{BookingId, SectionId, ShowtimeId};
 
-use super::{BookedPlaces, BookingError, Ticket};
+use super::{BookedPlaces, Booking, BookingError, BookingService, PlaceClaim, Ticket};
 
 /// A request for places of one general-admission section.
 #[derive(Debug, Clone, Copy)]
@@ -37,16 +37,17 @@ const HELD: &str = "held";
 const SOLD: &str = "sold";
 const RELEASED: &str = "released";
 
-/// Section, category and price of every requested quantity; refuses sections of another
-/// venue (not found) and reserved sections (they sell seats).
+/// Section, category and price of every requested quantity, with the front-line claims
+/// they make; refuses sections of another venue (not found) and reserved sections (they
+/// sell seats).
 pub(super) async fn price_places<C: ConnectionTrait>(
     db: &C,
     showtime: &showtimes::Model,
     wanted: &[PlaceRequest],
     prices: &[showtime_prices::Model],
-) -> Result<Vec<BookedPlaces>, BookingError> {
+) -> Result<(Vec<BookedPlaces>, Vec<PlaceClaim>), BookingError> {
     if wanted.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
     let found: HashMap<Uuid, sections::Model> = sections::Entity::find()
         .filter(sections::Column::Id.is_in(wanted.iter().map(|p| p.section_id.uuid())))
@@ -86,15 +87,23 @@ pub(super) async fn price_places<C: ConnectionTrait>(
                         category.as_str()
                     ))
                 })?;
-            Ok(BookedPlaces {
-                section_id: p.section_id,
-                section: section.name.clone(),
-                quantity: p.quantity,
-                category,
-                price_cents: price,
-            })
+            Ok((
+                BookedPlaces {
+                    section_id: p.section_id,
+                    section: section.name.clone(),
+                    quantity: p.quantity,
+                    category,
+                    price_cents: price,
+                },
+                PlaceClaim {
+                    section: p.section_id,
+                    quantity: i64::from(p.quantity),
+                    capacity: i64::from(section.capacity),
+                },
+            ))
         })
-        .collect()
+        .collect::<Result<Vec<_>, _>>()
+        .map(|all| all.into_iter().unzip())
 }
 
 /// Gives back the places of lapsed holds of a section: each lapsed row moves to released
@@ -370,4 +379,17 @@ pub(super) async fn load_places<C: ConnectionTrait>(
         places.sort_by(|a, b| a.section.cmp(&b.section));
     }
     Ok(by_booking)
+}
+
+impl BookingService {
+    /// Drops the front line's claims for the booking's places (they would lapse anyway).
+    pub(super) async fn release_place_claims(&self, booking: &Booking) {
+        if booking.places.is_empty() {
+            return;
+        }
+        let sections: Vec<SectionId> = booking.places.iter().map(|p| p.section_id).collect();
+        self.holds
+            .release_places(booking.showtime_id, &sections, booking.id)
+            .await;
+    }
 }

@@ -367,6 +367,7 @@ impl BookingService {
         let booking = self.load(id).await?;
         let seat_ids: Vec<SeatId> = booking.seats.iter().map(|s| s.seat_id).collect();
         self.holds.release(booking.showtime_id, &seat_ids, id).await;
+        self.release_place_claims(&booking).await;
         Ok(booking)
     }
 }
