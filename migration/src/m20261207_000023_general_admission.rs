@@ -5,7 +5,8 @@ use crate::index;
 /// General admission: each showtime counts the places of its general-admission sections
 /// (`show_sections`: capacity, sold, held), and a booking holds places by quantity
 /// (`booking_places`), which move held → sold → released as seats move in `show_seats`.
-/// The counters are changed only by conditional updates in the same transaction as the
+/// `bookings.places` counts a booking's places, so that bookings of seats alone are read
+/// as before. The counters are changed only by conditional updates in the same transaction as the
 /// places' own state, so `sold + held` never passes `capacity`.
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -68,15 +69,35 @@ impl MigrationTrait for Migration {
             false,
         ))
         .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Bookings::Table)
+                .add_column(integer(Bookings::Places).default(0))
+                .to_owned(),
+        )
+        .await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(Bookings::Table)
+                .drop_column(Bookings::Places)
+                .to_owned(),
+        )
+        .await?;
         m.drop_table(Table::drop().table(BookingPlaces::Table).to_owned())
             .await?;
         m.drop_table(Table::drop().table(ShowSections::Table).to_owned())
             .await
     }
+}
+
+#[derive(DeriveIden)]
+enum Bookings {
+    Table,
+    Places,
 }
 
 #[derive(DeriveIden)]

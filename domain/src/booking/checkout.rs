@@ -183,8 +183,9 @@ impl BookingService {
             .exec(&txn)
             .await?;
         if extended.rows_affected != booking.seats.len() as u64
-            || super::places::extend_places(&txn, id, now, expires_at).await?
-                != booking.places.len() as u64
+            || (!booking.places.is_empty()
+                && super::places::extend_places(&txn, id, now, expires_at).await?
+                    != booking.places.len() as u64)
         {
             txn.rollback().await?;
             return Err(BookingError::HoldExpired);

@@ -437,6 +437,7 @@ impl BookingService {
             fencing_token: Set(token),
             idempotency_key: Set(idempotency_key),
             status_reason: Set(via.reason()),
+            places: Set(place_count as i32),
             created_at: Set(now),
             updated_at: Set(now),
         }

@@ -204,6 +204,9 @@ pub(super) async fn take_places(
             return Ok(Some(p.section.clone()));
         }
     }
+    if places.is_empty() {
+        return Ok(None);
+    }
     booking_places::Entity::insert_many(places.iter().map(|p| booking_places::ActiveModel {
         id: Set(Uuid::now_v7()),
         booking_id: Set(booking.uuid()),

@@ -74,7 +74,16 @@ impl BookingService {
                 .filter_map(|(_, s)| s.as_ref().map(|s| s.screen_id)),
         )
         .await?;
-        let mut places = super::places::load_places(&self.db, &ids).await?;
+        let with_places: Vec<Uuid> = models
+            .iter()
+            .filter(|m| m.places > 0)
+            .map(|m| m.id)
+            .collect();
+        let mut places = if with_places.is_empty() {
+            HashMap::new()
+        } else {
+            super::places::load_places(&self.db, &with_places).await?
+        };
         let mut by_booking: HashMap<Uuid, Vec<BookedSeat>> = HashMap::new();
         for (held, seat) in rows {
             let Some(seat) = seat else { continue };
