@@ -141,6 +141,19 @@ async fn a_mixed_booking_of_seats_and_places_is_paid_with_a_ticket_per_place_and
         ["3"]
     );
     assert_eq!(counters(&app, &showtime, &floor).await, (3, 2, 0));
+    // The seat ledger still balances: the floor's tickets are not seats.
+    let admin = app.admin().await;
+    let audit = app
+        .ok(
+            "query($s: ID!) { showtimeSeatAudit(showtimeId: $s) { seatsSold liveTickets consistent } }",
+            json!({ "s": showtime }),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(
+        audit["showtimeSeatAudit"],
+        json!({ "seatsSold": 1, "liveTickets": 1, "consistent": true })
+    );
     let read = app.ok(BOOKING, json!({ "b": booking }), Some(&buyer)).await;
     assert_eq!(read["booking"]["places"][0]["section"], "Floor");
     assert_eq!(read["booking"]["tickets"].as_array().unwrap().len(), 3);
