@@ -21,6 +21,9 @@ pub struct Model {
     pub fencing_token: i64,
     pub idempotency_key: Option<String>,
     pub status_reason: Option<String>,
+    /// General-admission places held or bought (0 for a booking of seats only), so that
+    /// reading a booking looks for places only when it has some.
+    pub places: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -3,6 +3,7 @@
 //! Nothing but table shapes and relations lives here; behaviour belongs to `marquee-domain`.
 
 pub mod audit_log;
+pub mod booking_places;
 pub mod booking_seats;
 pub mod bookings;
 pub mod emails;
@@ -24,6 +25,7 @@ pub mod screens;
 pub mod seats;
 pub mod sections;
 pub mod show_seats;
+pub mod show_sections;
 pub mod showtime_prices;
 pub mod showtimes;
 pub mod support_messages;

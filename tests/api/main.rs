@@ -30,6 +30,8 @@ mod db_unavailable;
 mod email;
 mod email_kinds;
 mod exposure;
+mod general_admission;
+mod general_admission_race;
 mod gift_cards;
 mod gift_cards_race;
 mod gift_cards_setup;

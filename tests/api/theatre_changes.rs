@@ -253,6 +253,7 @@ async fn moving_a_showtime_with_thousands_of_ticket_holders_tells_each_and_the_f
             fencing_token: Set(i64::try_from(i).unwrap()),
             idempotency_key: Set(None),
             status_reason: Set(None),
+            places: Set(0),
             created_at: Set(now),
             updated_at: Set(now),
         })

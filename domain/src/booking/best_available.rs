@@ -195,6 +195,7 @@ impl BookingService {
             let request = HoldRequest {
                 showtime_id: showtime,
                 seat_ids,
+                places: Vec::new(),
                 idempotency_key: idempotency_key.clone(),
             };
             match self.hold_seats(who, request).await {

@@ -1,4 +1,5 @@
-//! Per-buyer caps, checked inside the hold's transaction: seats held or bought per
+//! Per-buyer caps, checked inside the hold's transaction: seats (and general-admission
+//! places) held or bought per
 //! showtime, and holds open at once. Once a hold has its seats, the buyer's row is locked
 //! (PostgreSQL; SQLite serialises writers anyway) and counted by a later statement, whose
 //! snapshot then sees every hold of the buyer that committed before: one account's
@@ -64,6 +65,9 @@ pub(super) async fn check_buyer_caps(
         "SELECT \
            (SELECT COUNT(*) FROM booking_seats bs JOIN bookings b ON b.id = bs.booking_id \
              WHERE b.user_id = $1 AND b.showtime_id = $2 AND bs.active \
+               AND (b.status IN ('{pending}', '{confirmed}') OR (b.status = '{held}' AND b.expires_at > $3))) \
+           + (SELECT COALESCE(SUM(bp.quantity), 0) FROM booking_places bp JOIN bookings b ON b.id = bp.booking_id \
+             WHERE b.user_id = $1 AND b.showtime_id = $2 AND bp.status IN ('held', 'sold') \
                AND (b.status IN ('{pending}', '{confirmed}') OR (b.status = '{held}' AND b.expires_at > $3))) AS seats, \
            (SELECT COUNT(*) FROM bookings b \
              WHERE b.user_id = $1 AND b.status = '{held}' AND b.expires_at > $3) AS holds \

@@ -169,6 +169,7 @@ impl BookingService {
             .filter(booking_seats::Column::BookingId.eq(id.uuid()))
             .exec(&txn)
             .await?;
+        super::places::release_places(&txn, id).await?;
         tickets::Entity::update_many()
             .col_expr(tickets::Column::Status, Expr::value("void"))
             .filter(tickets::Column::BookingId.eq(id.uuid()))
@@ -224,6 +225,7 @@ impl BookingService {
         }
         let seat_ids: Vec<SeatId> = booking.seats.iter().map(|s| s.seat_id).collect();
         self.holds.release(booking.showtime_id, &seat_ids, id).await;
+        self.release_place_claims(&booking).await;
         self.load(id).await
     }
 }

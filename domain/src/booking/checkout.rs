@@ -182,7 +182,11 @@ impl BookingService {
             .filter(show_seats::Column::HoldExpiresAt.gt(now))
             .exec(&txn)
             .await?;
-        if extended.rows_affected != booking.seats.len() as u64 {
+        if extended.rows_affected != booking.seats.len() as u64
+            || (!booking.places.is_empty()
+                && super::places::extend_places(&txn, id, now, expires_at).await?
+                    != booking.places.len() as u64)
+        {
             txn.rollback().await?;
             return Err(BookingError::HoldExpired);
         }
@@ -344,7 +348,7 @@ impl BookingService {
         code: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Priced, BookingError> {
-        let fee = self.settings.booking_fee_cents * booking.seats.len() as i64;
+        let fee = self.settings.booking_fee_cents * booking.ticket_count() as i64;
         let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
             return Ok(Priced {
                 discount: 0,

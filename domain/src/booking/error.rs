@@ -29,6 +29,9 @@ pub enum BookingError {
     /// Some seats are held or sold by someone else.
     #[error("{} of the requested seats are no longer available", .0.len())]
     SeatUnavailable(Vec<SeatId>),
+    /// A general-admission section has fewer places left than asked for.
+    #[error("`{0}` has fewer places left than asked for")]
+    PlacesUnavailable(String),
     /// The seats came back while people wait for this showtime: they are offered in turn.
     #[error("seats that come back go to this showtime's waitlist first: join the waitlist")]
     ReservedForWaitlist,
@@ -120,7 +123,9 @@ impl Classify for BookingError {
             Self::Invalid { .. } | Self::Promotion(_) => ErrorKind::BadInput,
             Self::NotFound { .. } => ErrorKind::NotFound,
             Self::NotOnSale(_) | Self::Conflict(_) => ErrorKind::Conflict,
-            Self::SeatUnavailable(_) | Self::ReservedForWaitlist => ErrorKind::SeatUnavailable,
+            Self::SeatUnavailable(_) | Self::PlacesUnavailable(_) | Self::ReservedForWaitlist => {
+                ErrorKind::SeatUnavailable
+            }
             Self::HoldExpired => ErrorKind::HoldExpired,
             Self::AdmissionRequired => ErrorKind::AdmissionRequired,
             Self::LimitReached(_) => ErrorKind::LimitReached,

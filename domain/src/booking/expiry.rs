@@ -69,6 +69,7 @@ pub(crate) async fn free_seats(
         .filter(booking_seats::Column::Active.eq(true))
         .exec(txn)
         .await?;
+    super::places::release_places(txn, id).await?;
     outbox::Entity::insert(booking_status_row(id.uuid(), status.as_str(), None, now))
         .exec(txn)
         .await?;

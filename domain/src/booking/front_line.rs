@@ -9,8 +9,10 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use crate::ids::{BookingId, SeatId, ShowtimeId};
+use crate::ids::{BookingId, SeatId, SectionId, ShowtimeId};
 use crate::redis_store::RedisStore;
+
+use super::place_claims::{InProcessPlaces, PlaceClaim, RedisPlaces};
 
 /// What the front line says about a request for seats.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +40,45 @@ pub trait SeatHolds: Send + Sync {
 
     /// Drops `holder`'s claims on these seats (others' claims are left alone).
     async fn release(&self, showtime: ShowtimeId, seats: &[SeatId], holder: BookingId);
+
+    /// Claims general-admission places for `holder` until `expires_at`, all or none:
+    /// `Taken` (with no seats named) when a section has too few left.
+    async fn claim_places(
+        &self,
+        _showtime: ShowtimeId,
+        _claims: &[PlaceClaim],
+        _holder: BookingId,
+        _now: DateTime<Utc>,
+        _expires_at: DateTime<Utc>,
+    ) -> Claim {
+        Claim::Unknown
+    }
+
+    /// Drops `holder`'s place claims on these sections.
+    async fn release_places(
+        &self,
+        _showtime: ShowtimeId,
+        _sections: &[SectionId],
+        _holder: BookingId,
+    ) {
+    }
+}
+
+/// All of `claims` through `one`, or none: a refusal or a failure gives back what was taken.
+async fn claim_each<F, Fut>(claims: &[PlaceClaim], mut one: F) -> (Claim, Vec<SectionId>)
+where
+    F: FnMut(PlaceClaim) -> Fut,
+    Fut: std::future::Future<Output = Option<bool>>,
+{
+    let mut taken = Vec::new();
+    for c in claims {
+        match one(*c).await {
+            Some(true) => taken.push(c.section),
+            Some(false) => return (Claim::Taken(Vec::new()), taken),
+            None => return (Claim::Unknown, taken),
+        }
+    }
+    (Claim::Acquired, Vec::new())
 }
 
 /// Who claims a seat of a showtime, and until when.
@@ -47,6 +88,7 @@ type ClaimTable = HashMap<(ShowtimeId, SeatId), (BookingId, DateTime<Utc>)>;
 #[derive(Default)]
 pub struct InProcessSeatHolds {
     claims: Mutex<ClaimTable>,
+    places: InProcessPlaces,
 }
 
 #[async_trait]
@@ -82,6 +124,31 @@ impl SeatHolds for InProcessSeatHolds {
             claims.insert((showtime, *s), (holder, expires_at));
         }
         Claim::Acquired
+    }
+
+    async fn claim_places(
+        &self,
+        showtime: ShowtimeId,
+        claims: &[PlaceClaim],
+        holder: BookingId,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Claim {
+        let (claim, undo) = claim_each(claims, |c| {
+            std::future::ready(self.places.claim(showtime, c, holder, now, expires_at))
+        })
+        .await;
+        self.places.release(showtime, &undo, holder);
+        claim
+    }
+
+    async fn release_places(
+        &self,
+        showtime: ShowtimeId,
+        sections: &[SectionId],
+        holder: BookingId,
+    ) {
+        self.places.release(showtime, sections, holder);
     }
 
     async fn release(&self, showtime: ShowtimeId, seats: &[SeatId], holder: BookingId) {
@@ -159,6 +226,7 @@ pub struct RedisSeatHolds {
     store: RedisStore,
     claim: redis::Script,
     release: redis::Script,
+    places: RedisPlaces,
 }
 
 impl RedisSeatHolds {
@@ -168,6 +236,7 @@ impl RedisSeatHolds {
             store,
             claim: redis::Script::new(CLAIM_SCRIPT),
             release: redis::Script::new(RELEASE_SCRIPT),
+            places: RedisPlaces::new(),
         }
     }
 
@@ -215,6 +284,38 @@ impl SeatHolds for RedisSeatHolds {
                 Claim::Unknown
             }
         }
+    }
+
+    async fn claim_places(
+        &self,
+        showtime: ShowtimeId,
+        claims: &[PlaceClaim],
+        holder: BookingId,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Claim {
+        let (claim, undo) = claim_each(claims, |c| {
+            self.places
+                .claim(&self.store, showtime, c, holder, now, expires_at)
+        })
+        .await;
+        if !undo.is_empty() {
+            self.places
+                .release(&self.store, showtime, &undo, holder)
+                .await;
+        }
+        claim
+    }
+
+    async fn release_places(
+        &self,
+        showtime: ShowtimeId,
+        sections: &[SectionId],
+        holder: BookingId,
+    ) {
+        self.places
+            .release(&self.store, showtime, sections, holder)
+            .await;
     }
 
     async fn release(&self, showtime: ShowtimeId, seats: &[SeatId], holder: BookingId) {

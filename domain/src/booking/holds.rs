@@ -30,7 +30,8 @@ use crate::waiting_room::{Admission, WaitingRoomService};
 use super::buyer_caps::{BuyerCaps, check_buyer_caps};
 use super::front_line::{Claim, SeatHolds};
 use super::offers::{HoldVia, anyone_waiting, mark_offered, nobody_waiting};
-use super::{BookedSeat, Booking, BookingError, BookingStatus, fencing};
+use super::places::{PlaceRequest, price_places, take_places};
+use super::{BookedPlaces, BookedSeat, Booking, BookingError, BookingStatus, fencing};
 
 /// Limits and money rules of the booking path.
 #[derive(Debug, Clone, Copy)]
@@ -61,8 +62,10 @@ pub struct BookingSettings {
 pub struct HoldRequest {
     /// The showtime.
     pub showtime_id: ShowtimeId,
-    /// The seats, all of which must be free.
+    /// The seats, all of which must be free (none when only places are asked for).
     pub seat_ids: Vec<SeatId>,
+    /// General-admission places by section, all of which must be left.
+    pub places: Vec<PlaceRequest>,
     /// Makes a retried request return the booking of the first one.
     pub idempotency_key: Option<String>,
 }
@@ -134,18 +137,40 @@ impl BookingService {
         }
     }
 
-    /// Holds every seat for the caller until the hold TTL runs out, or none of them.
+    /// Holds every seat and place for the caller until the hold TTL runs out, or none.
     #[tracing::instrument(skip_all, fields(showtime_id = %req.showtime_id, seats = req.seat_ids.len(), booking_id = tracing::field::Empty), err)]
     pub async fn hold_seats(
         &self,
         who: &Principal,
         req: HoldRequest,
     ) -> Result<Booking, BookingError> {
-        let n = req.seat_ids.len();
-        if n == 0 || n > self.settings.max_seats {
+        if req.places.iter().any(|p| p.quantity < 1) {
             return Err(BookingError::invalid(
-                "seatIds",
-                format!("hold between 1 and {} seats", self.settings.max_seats),
+                "quantity",
+                "hold at least 1 place of a section",
+            ));
+        }
+        let places: usize = req.places.iter().map(|p| p.quantity as usize).sum();
+        let n = req.seat_ids.len();
+        if n + places == 0 || n + places > self.settings.max_seats {
+            let field = if req.places.is_empty() {
+                "seatIds"
+            } else {
+                "quantity"
+            };
+            return Err(BookingError::invalid(
+                field,
+                format!(
+                    "hold between 1 and {} seats and places",
+                    self.settings.max_seats
+                ),
+            ));
+        }
+        let sections: HashSet<_> = req.places.iter().map(|p| p.section_id).collect();
+        if sections.len() != req.places.len() {
+            return Err(BookingError::invalid(
+                "sectionId",
+                "a section is listed twice",
             ));
         }
         if req.seat_ids.iter().collect::<HashSet<_>>().len() != n {
@@ -177,15 +202,18 @@ impl BookingService {
         let now = self.clock.now();
         let expires_at = now + self.settings.hold_ttl;
         // The front line goes first: a refused buyer costs no database work at all.
-        let claim = self
-            .holds
-            .claim(req.showtime_id, &req.seat_ids, booking_id, now, expires_at)
-            .instrument(tracing::info_span!(
-                "hold.front_line",
-                showtime_id = %req.showtime_id,
-                booking_id = %booking_id,
-            ))
-            .await;
+        let claim = if req.seat_ids.is_empty() {
+            Claim::Unknown
+        } else {
+            self.holds
+                .claim(req.showtime_id, &req.seat_ids, booking_id, now, expires_at)
+                .instrument(tracing::info_span!(
+                    "hold.front_line",
+                    showtime_id = %req.showtime_id,
+                    booking_id = %booking_id,
+                ))
+                .await
+        };
         let result = match claim {
             Claim::Taken(ref seats) => Err(BookingError::SeatUnavailable(seats.clone())),
             _ => {
@@ -255,19 +283,40 @@ impl BookingService {
             return Err(BookingError::AdmissionRequired);
         }
         let sections = crate::catalog::screen_section_labels(&self.db, showtime.screen_id).await?;
+        let (places, claims) = price_places(&self.db, &showtime, &req.places, &prices).await?;
         let priced =
             super::seat_prices::price_seats(&showtime, &req.seat_ids, found, prices, &sections)?;
-        self.hold_in_db(
-            who,
-            (booking_id, req.idempotency_key.clone()),
-            &showtime,
-            &priced,
-            HoldVia::Buyer,
-            matches!(admission, Admission::Spent { .. }),
-            now,
-            expires_at,
-        )
-        .await
+        // General admission's front line: a sold-out floor refuses before the transaction.
+        let claim = if claims.is_empty() {
+            Claim::Unknown
+        } else {
+            self.holds
+                .claim_places(req.showtime_id, &claims, booking_id, now, expires_at)
+                .await
+        };
+        if claim != Claim::Unknown && claim != Claim::Acquired {
+            let names: Vec<&str> = places.iter().map(|p| p.section.as_str()).collect();
+            return Err(BookingError::PlacesUnavailable(names.join(", ")));
+        }
+        let held = self
+            .hold_in_db(
+                who,
+                (booking_id, req.idempotency_key.clone()),
+                &showtime,
+                (&priced, &places),
+                HoldVia::Buyer,
+                matches!(admission, Admission::Spent { .. }),
+                now,
+                expires_at,
+            )
+            .await;
+        if held.is_err() && claim == Claim::Acquired {
+            let sections: Vec<_> = claims.iter().map(|c| c.section).collect();
+            self.holds
+                .release_places(req.showtime_id, &sections, booking_id)
+                .await;
+        }
+        held
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -277,7 +326,7 @@ impl BookingService {
         who: &Principal,
         (booking_id, idempotency_key): (BookingId, Option<String>),
         showtime: &showtimes::Model,
-        priced: &[BookedSeat],
+        (priced, places): (&[BookedSeat], &[BookedPlaces]),
         via: HoldVia,
         admitted: bool,
         now: DateTime<Utc>,
@@ -336,12 +385,22 @@ impl BookingService {
             }
             return Err(BookingError::SeatUnavailable(taken));
         }
+        if let Some(section) =
+            take_places(&txn, showtime.id, booking_id, places, now, expires_at).await?
+        {
+            txn.rollback().await?;
+            if let Some(existing) = self.find_owned(who, booking_id).await? {
+                return Ok(existing);
+            }
+            return Err(BookingError::PlacesUnavailable(section));
+        }
+        let place_count: usize = places.iter().map(|p| p.quantity as usize).sum();
         if let Err(e) = check_buyer_caps(
             &txn,
             self.settings.buyer_caps,
             who.user_id.uuid(),
             showtime.id,
-            ids.len(),
+            ids.len() + place_count,
             now,
         )
         .await
@@ -358,7 +417,11 @@ impl BookingService {
             .filter(booking_seats::Column::BookingId.ne(booking_id.uuid()))
             .exec(&txn)
             .await?;
-        let subtotal: i64 = priced.iter().map(|p| p.price_cents).sum();
+        let subtotal: i64 = priced.iter().map(|p| p.price_cents).sum::<i64>()
+            + places
+                .iter()
+                .map(|p| p.price_cents * i64::from(p.quantity))
+                .sum::<i64>();
         let inserted = bookings::ActiveModel {
             id: Set(booking_id.uuid()),
             user_id: Set(who.user_id.uuid()),
@@ -374,6 +437,7 @@ impl BookingService {
             fencing_token: Set(token),
             idempotency_key: Set(idempotency_key),
             status_reason: Set(via.reason()),
+            places: Set(place_count as i32),
             created_at: Set(now),
             updated_at: Set(now),
         }
@@ -388,23 +452,25 @@ impl BookingService {
             }
             return Err(e.into());
         }
-        booking_seats::Entity::insert_many(priced.iter().map(|p| booking_seats::ActiveModel {
-            booking_id: Set(booking_id.uuid()),
-            seat_id: Set(p.seat_id.uuid()),
-            showtime_id: Set(showtime.id),
-            category: Set(p.category.as_str().to_owned()),
-            price_cents: Set(p.price_cents),
-            active: Set(true),
-        }))
-        .exec(&txn)
-        .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                BookingError::SeatUnavailable(ids.clone())
-            } else {
-                e.into()
-            }
-        })?;
+        if !priced.is_empty() {
+            booking_seats::Entity::insert_many(priced.iter().map(|p| booking_seats::ActiveModel {
+                booking_id: Set(booking_id.uuid()),
+                seat_id: Set(p.seat_id.uuid()),
+                showtime_id: Set(showtime.id),
+                category: Set(p.category.as_str().to_owned()),
+                price_cents: Set(p.price_cents),
+                active: Set(true),
+            }))
+            .exec(&txn)
+            .await
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    BookingError::SeatUnavailable(ids.clone())
+                } else {
+                    e.into()
+                }
+            })?;
+        }
         if let HoldVia::Waitlist { entry } = via
             && !mark_offered(&txn, entry, booking_id, now, expires_at).await?
         {
@@ -441,6 +507,7 @@ impl BookingService {
             showtime_id: ShowtimeId::from(showtime.id),
             status: BookingStatus::Held,
             seats,
+            places: places.to_vec(),
             subtotal_cents: subtotal,
             total_cents: subtotal,
             currency: showtime.currency.clone(),

@@ -149,7 +149,7 @@ impl BookingService {
             &waiter,
             (offer.booking_id, None),
             &showtime,
-            &priced,
+            (&priced, &[]),
             HoldVia::Waitlist { entry: offer.entry },
             false,
             now,

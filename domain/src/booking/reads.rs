@@ -64,7 +64,7 @@ impl BookingService {
             });
         }
         let rows = booking_seats::Entity::find()
-            .filter(booking_seats::Column::BookingId.is_in(ids))
+            .filter(booking_seats::Column::BookingId.is_in(ids.clone()))
             .find_also_related(seats::Entity)
             .all(&self.db)
             .await?;
@@ -74,6 +74,16 @@ impl BookingService {
                 .filter_map(|(_, s)| s.as_ref().map(|s| s.screen_id)),
         )
         .await?;
+        let with_places: Vec<Uuid> = models
+            .iter()
+            .filter(|m| m.places > 0)
+            .map(|m| m.id)
+            .collect();
+        let mut places = if with_places.is_empty() {
+            HashMap::new()
+        } else {
+            super::places::load_places(&self.db, &with_places).await?
+        };
         let mut by_booking: HashMap<Uuid, Vec<BookedSeat>> = HashMap::new();
         for (held, seat) in rows {
             let Some(seat) = seat else { continue };
@@ -113,6 +123,7 @@ impl BookingService {
                     showtime_id: m.showtime_id.into(),
                     status,
                     seats,
+                    places: places.remove(&m.id).unwrap_or_default(),
                     subtotal_cents: m.subtotal_cents,
                     total_cents: m.total_cents,
                     currency: m.currency,

@@ -95,6 +95,7 @@ impl BookingService {
         }
         let seat_ids: Vec<SeatId> = booking.seats.iter().map(|s| s.seat_id).collect();
         self.holds.release(booking.showtime_id, &seat_ids, id).await;
+        self.release_place_claims(&booking).await;
         self.find_owned(who, id)
             .await?
             .ok_or_else(|| BookingError::not_found("booking", id))

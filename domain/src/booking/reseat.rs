@@ -35,7 +35,8 @@ impl BookingService {
                 categories[0],
                 SeatCategory::Standard | SeatCategory::Premium
             )
-            && !booking.seats.is_empty();
+            && !booking.seats.is_empty()
+            && booking.places.is_empty();
         if reseatable
             && let Some(booking) = self
                 .try_reseat(&booking, categories[0], payment, provider_ref.as_deref())

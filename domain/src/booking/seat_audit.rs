@@ -55,14 +55,17 @@ impl BookingService {
             BookingStatus::PaymentPending.as_str(),
             BookingStatus::Confirmed.as_str(),
         );
+        // General-admission tickets name their section, not a seat: the ledger is of seats.
+        let seated =
+            "AND seat_id NOT IN (SELECT section_id FROM show_sections WHERE showtime_id = $1)";
         let sql = format!(
             "SELECT \
                (SELECT COUNT(*) FROM show_seats WHERE showtime_id = $1) AS seats, \
                (SELECT COUNT(*) FROM show_seats WHERE showtime_id = $1 AND status = '{sold}') AS seats_sold, \
-               (SELECT COUNT(*) FROM tickets WHERE showtime_id = $1 AND status <> 'void') AS live_tickets, \
+               (SELECT COUNT(*) FROM tickets WHERE showtime_id = $1 AND status <> 'void' {seated}) AS live_tickets, \
                (SELECT COUNT(*) FROM bookings WHERE showtime_id = $1 AND status = '{confirmed}') AS confirmed_bookings, \
                (SELECT COUNT(*) FROM (SELECT seat_id FROM tickets \
-                  WHERE showtime_id = $1 AND status <> 'void' \
+                  WHERE showtime_id = $1 AND status <> 'void' {seated} \
                   GROUP BY seat_id HAVING COUNT(*) > 1) x) AS seats_with_two_tickets, \
                (SELECT COUNT(*) FROM (SELECT bs.seat_id FROM booking_seats bs \
                   JOIN bookings b ON b.id = bs.booking_id \
@@ -71,7 +74,7 @@ impl BookingService {
                (SELECT COUNT(*) FROM show_seats s WHERE s.showtime_id = $1 AND s.status = '{sold}' \
                   AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.showtime_id = s.showtime_id \
                     AND t.seat_id = s.seat_id AND t.status <> 'void')) AS sold_without_ticket, \
-               (SELECT COUNT(*) FROM tickets t WHERE t.showtime_id = $1 AND t.status <> 'void' \
+               (SELECT COUNT(*) FROM tickets t WHERE t.showtime_id = $1 AND t.status <> 'void' {seated} \
                   AND NOT EXISTS (SELECT 1 FROM show_seats s WHERE s.showtime_id = t.showtime_id \
                     AND s.seat_id = t.seat_id AND s.status = '{sold}')) AS tickets_on_unsold_seats, \
                (SELECT COUNT(*) FROM showtimes WHERE id = $1) AS found"

@@ -22,7 +22,7 @@ use super::{Booking, BookingError, BookingService, BookingStatus, Ticket};
 /// Ticket codes: 10 characters without look-alikes (0/O, 1/I), 50 bits of randomness.
 const CODE_ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
-fn ticket_code() -> Result<String, BookingError> {
+pub(super) fn ticket_code() -> Result<String, BookingError> {
     let mut bytes = [0u8; 10];
     getrandom::fill(&mut bytes).map_err(|e| {
         BookingError::Database(sea_orm::DbErr::Custom(format!("no randomness: {e}")))
@@ -203,7 +203,14 @@ impl BookingService {
             txn.rollback().await?;
             return self.reseat_or_refund(id, payment, provider_ref).await;
         }
-        let Some(tickets) = self
+        let Some(place_tickets) =
+            super::places::sell_places(&txn, id, current.showtime_id, current.places.len()).await?
+        else {
+            // General-admission places of a lapsed hold were given to others: refunded.
+            txn.rollback().await?;
+            return self.refund_lost(id, payment, provider_ref).await;
+        };
+        let Some(mut tickets) = self
             .finish_confirmation(
                 &txn,
                 id,
@@ -218,6 +225,17 @@ impl BookingService {
             txn.rollback().await?;
             return self.refund_unawaited(id, payment, provider_ref).await;
         };
+        if !place_tickets.is_empty() {
+            super::places::record_tickets(
+                &txn,
+                id,
+                current.showtime_id,
+                &place_tickets,
+                self.clock.now(),
+            )
+            .await?;
+            tickets.extend(place_tickets);
+        }
         txn.commit().await?;
         self.outbox_wake.notify_one();
         current.status = BookingStatus::Confirmed;
@@ -349,6 +367,7 @@ impl BookingService {
         let booking = self.load(id).await?;
         let seat_ids: Vec<SeatId> = booking.seats.iter().map(|s| s.seat_id).collect();
         self.holds.release(booking.showtime_id, &seat_ids, id).await;
+        self.release_place_claims(&booking).await;
         Ok(booking)
     }
 }

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::catalog::SeatCategory;
-use crate::ids::{BookingId, SeatId, ShowtimeId, UserId};
+use crate::ids::{BookingId, SeatId, SectionId, ShowtimeId, UserId};
 
 /// Where a booking stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +75,28 @@ impl BookedSeat {
     }
 }
 
+/// General-admission places of a booking: a quantity of one section.
+#[derive(Debug, Clone)]
+pub struct BookedPlaces {
+    /// The general-admission section.
+    pub section_id: SectionId,
+    /// Its name.
+    pub section: String,
+    /// How many places.
+    pub quantity: i32,
+    /// The section's price category.
+    pub category: SeatCategory,
+    /// Price of one place, in minor units.
+    pub price_cents: i64,
+}
+
+impl BookedPlaces {
+    /// As printed on tickets: "Floor, General admission".
+    pub fn label(&self) -> String {
+        format!("{}, General admission", self.section)
+    }
+}
+
 /// A booking as its owner sees it.
 #[derive(Debug, Clone)]
 pub struct Booking {
@@ -88,6 +110,8 @@ pub struct Booking {
     pub status: BookingStatus,
     /// Seats, by row and number.
     pub seats: Vec<BookedSeat>,
+    /// General-admission places, by section name.
+    pub places: Vec<BookedPlaces>,
     /// Sum of seat prices.
     pub subtotal_cents: i64,
     /// What the buyer pays.
@@ -106,13 +130,25 @@ pub struct Booking {
     pub created_at: DateTime<Utc>,
 }
 
-/// An issued ticket: one seat, one code to scan at the door.
+/// An issued ticket: one seat (or one general-admission place), one code to scan at the door.
 #[derive(Debug, Clone)]
 pub struct Ticket {
     /// The code printed and encoded in the QR image.
     pub code: String,
-    /// Seat.
+    /// Seat; for a general-admission place, its section's id.
     pub seat_id: SeatId,
     /// `valid`, `void` or `used`.
     pub status: String,
+}
+
+impl Booking {
+    /// Tickets the booking is for: its seats and its general-admission places.
+    pub fn ticket_count(&self) -> usize {
+        self.seats.len()
+            + self
+                .places
+                .iter()
+                .map(|p| p.quantity.max(0) as usize)
+                .sum::<usize>()
+    }
 }

@@ -17,9 +17,10 @@ pub const MAX_SECTIONS: usize = 500;
 pub const MAIN_SECTION: &str = "Main";
 
 /// How a section sells its places.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum SectionKind {
     /// Rows of numbered seats.
+    #[default]
     Reserved,
     /// A capacity without seat numbers (a standing floor).
     General,
@@ -59,6 +60,12 @@ pub struct SectionSpec {
     pub name: String,
     pub rows: Vec<(String, String)>,
     pub map: Option<MapPlacement>,
+    /// Reserved (rows) or general admission (a capacity).
+    pub kind: SectionKind,
+    /// A general-admission section's places; none for a reserved one.
+    pub capacity: Option<i64>,
+    /// A general-admission section's price category (standard when not given).
+    pub category: Option<SeatCategory>,
 }
 
 /// A validated venue layout, sections in the order given.
@@ -77,12 +84,19 @@ pub struct LayoutSection {
     pub rows: Vec<LayoutRow>,
     /// Placement on the overview map.
     pub map: MapPlacement,
+    /// A general-admission section's places (0 for a reserved one, whose seats count).
+    pub places: usize,
+    /// The price category of a general-admission section's places.
+    pub category: SeatCategory,
 }
 
 impl LayoutSection {
-    /// Its seats (reserved) or places.
+    /// Its seats (reserved) or places (general admission).
     pub fn capacity(&self) -> usize {
-        self.rows.iter().map(|r| r.seats.len()).sum()
+        match self.kind {
+            SectionKind::Reserved => self.rows.iter().map(|r| r.seats.len()).sum(),
+            SectionKind::General => self.places,
+        }
     }
 }
 
@@ -196,6 +210,55 @@ fn parse_rows(rows: &[(String, String)], within: &str) -> Result<Vec<LayoutRow>,
     Ok(parsed)
 }
 
+/// One section of a venue: rows for a reserved one, a capacity for general admission.
+fn parse_section(
+    spec: &SectionSpec,
+    name: String,
+    map: MapPlacement,
+) -> Result<LayoutSection, CatalogError> {
+    match spec.kind {
+        SectionKind::Reserved => {
+            if spec.capacity.is_some() {
+                return Err(bad(format!(
+                    "section `{name}`: a reserved section's capacity is its seats; give rows only"
+                )));
+            }
+            let rows = parse_rows(&spec.rows, &format!("section `{name}`: "))?;
+            Ok(LayoutSection {
+                name,
+                kind: SectionKind::Reserved,
+                rows,
+                map,
+                places: 0,
+                category: SeatCategory::Standard,
+            })
+        }
+        SectionKind::General => {
+            if !spec.rows.is_empty() {
+                return Err(bad(format!(
+                    "section `{name}`: general admission has a capacity, not rows"
+                )));
+            }
+            let places = spec
+                .capacity
+                .filter(|c| (1..=MAX_SEATS as i64).contains(c))
+                .ok_or_else(|| {
+                    bad(format!(
+                        "section `{name}`: general admission needs a capacity of 1 to {MAX_SEATS}"
+                    ))
+                })?;
+            Ok(LayoutSection {
+                name,
+                kind: SectionKind::General,
+                rows: Vec::new(),
+                map,
+                places: places as usize,
+                category: spec.category.unwrap_or(SeatCategory::Standard),
+            })
+        }
+    }
+}
+
 impl ScreenLayout {
     /// Parses `(label, notation)` pairs, front row first: a venue of one reserved section.
     pub fn parse(rows: &[(String, String)]) -> Result<Self, CatalogError> {
@@ -208,6 +271,8 @@ impl ScreenLayout {
                 kind: SectionKind::Reserved,
                 rows: parse_rows(rows, "")?,
                 map: MapPlacement::default(),
+                places: 0,
+                category: SeatCategory::Standard,
             }],
         };
         layout.check_total()?;
@@ -255,13 +320,7 @@ impl ScreenLayout {
                     "section `{name}`: its map placement must not be negative"
                 )));
             }
-            let rows = parse_rows(&spec.rows, &format!("section `{name}`: "))?;
-            let section = LayoutSection {
-                name,
-                kind: SectionKind::Reserved,
-                rows,
-                map,
-            };
+            let section = parse_section(spec, name, map)?;
             total += section.capacity();
             if total > MAX_SEATS {
                 return Err(bad(format!(
@@ -303,6 +362,10 @@ impl ScreenLayout {
             .filter(|c| {
                 self.rows()
                     .any(|r| r.seats.iter().any(|s| s.category == *c))
+                    || self
+                        .sections
+                        .iter()
+                        .any(|s| s.kind == SectionKind::General && s.category == *c)
             })
             .collect()
     }
@@ -325,6 +388,7 @@ impl ScreenLayout {
                     "name": s.name,
                     "kind": s.kind.as_str(),
                     "rows": rows(s),
+                    "capacity": (s.kind == SectionKind::General).then_some(s.places),
                 })).collect::<Vec<_>>(),
             }),
         }

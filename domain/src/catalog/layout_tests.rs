@@ -50,6 +50,7 @@ fn section(name: &str, spec: &[(&str, &str)]) -> SectionSpec {
         name: name.into(),
         rows: rows(spec),
         map: None,
+        ..SectionSpec::default()
     }
 }
 

@@ -3,7 +3,7 @@
 //! row per seat.
 
 use chrono::{DateTime, Duration, Utc};
-use marquee_entity::{screens, seats, show_seats, showtimes};
+use marquee_entity::{screens, seats, sections, show_seats, show_sections, showtimes};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
@@ -95,8 +95,29 @@ pub(crate) async fn materialise_seats(
         .select_from(select)
         .map_err(|e| CatalogError::Database(sea_orm::DbErr::Custom(e.to_string())))?;
     let backend = txn.get_database_backend();
-    Ok(txn
+    let seats = txn
         .execute_raw(backend.build(&insert))
         .await?
-        .rows_affected())
+        .rows_affected();
+    // General admission is counted, not seated: one row per section with its capacity.
+    let mut select = Query::select();
+    select
+        .expr(Expr::val(showtime))
+        .column(sections::Column::Id)
+        .column(sections::Column::Capacity)
+        .from(sections::Entity)
+        .and_where(Expr::col(sections::Column::ScreenId).eq(screen))
+        .and_where(Expr::col(sections::Column::Kind).eq(super::SectionKind::General.as_str()));
+    let mut insert = Query::insert();
+    insert
+        .into_table(show_sections::Entity)
+        .columns([
+            show_sections::Column::ShowtimeId,
+            show_sections::Column::SectionId,
+            show_sections::Column::Capacity,
+        ])
+        .select_from(select)
+        .map_err(|e| CatalogError::Database(sea_orm::DbErr::Custom(e.to_string())))?;
+    txn.execute_raw(backend.build(&insert)).await?;
+    Ok(seats)
 }

@@ -6,7 +6,7 @@ use marquee_domain::catalog::{
     CatalogError, EventInput, MapPlacement, MovieInput, ScreenLayout, SectionSpec, TheatreInput,
 };
 
-use crate::graphql::types::{PromotionKind, SeatCategory};
+use crate::graphql::types::{PromotionKind, SeatCategory, SectionKind};
 
 /// A new theatre.
 #[derive(InputObject)]
@@ -91,12 +91,21 @@ pub struct ScreenLayoutInput {
     pub sections: Option<Vec<SectionInput>>,
 }
 
-/// A reserved section: its rows, front first.
+/// A section: a reserved one's rows, front first, or a general-admission one's capacity.
 #[derive(InputObject)]
 pub struct SectionInput {
     /// Unique within the venue, printed on tickets ("101", "Floor", "Balcony").
     pub name: String,
+    /// RESERVED (rows of numbered seats) or GENERAL (a standing capacity).
+    #[graphql(default_with = "SectionKind::Reserved")]
+    pub kind: SectionKind,
+    /// A reserved section's rows; none for general admission.
+    #[graphql(default)]
     pub rows: Vec<SeatRowInput>,
+    /// A general-admission section's places (1 to 60,000, counted in the venue's limit).
+    pub capacity: Option<i32>,
+    /// A general-admission section's price category (STANDARD when not given).
+    pub category: Option<SeatCategory>,
     /// Where it sits on the venue overview.
     pub map: Option<SectionMapInput>,
 }
@@ -120,6 +129,9 @@ impl ScreenLayoutInput {
             all.into_iter()
                 .map(|s| SectionSpec {
                     name: s.name,
+                    kind: s.kind.into(),
+                    capacity: s.capacity.map(i64::from),
+                    category: s.category.map(Into::into),
                     rows: rows(s.rows),
                     map: s.map.map(|m| MapPlacement {
                         x: m.x,

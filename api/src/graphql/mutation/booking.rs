@@ -1,6 +1,6 @@
 use async_graphql::{Context, ID, InputObject, Object};
-use marquee_domain::booking::{CheckoutInput, HoldRequest};
-use marquee_domain::ids::{BookingId, SeatId, ShowtimeId};
+use marquee_domain::booking::{CheckoutInput, HoldRequest, PlaceRequest};
+use marquee_domain::ids::{BookingId, SeatId, SectionId, ShowtimeId};
 
 use crate::graphql::auth::{principal, services};
 use crate::graphql::error::{ApiError, ApiResult};
@@ -21,16 +21,34 @@ pub struct CheckoutPaymentInput {
     pub gift_card_code: Option<String>,
 }
 
+/// Places of a general-admission section, by quantity.
+#[derive(InputObject)]
+pub struct GeneralAdmissionInput {
+    /// A GENERAL section of the showtime's venue.
+    pub section_id: ID,
+    /// How many places (at least 1; seats and places of one hold count against the cap).
+    pub quantity: i32,
+}
+
+fn place_request(section_id: &ID, quantity: i32) -> ApiResult<PlaceRequest> {
+    Ok(PlaceRequest {
+        section_id: ApiError::parse_id("sectionId", section_id, SectionId::parse)?,
+        quantity,
+    })
+}
+
 #[Object]
 impl BookingMutation {
-    /// Holds all the seats for the caller for ten minutes, or none of them
-    /// (`SEAT_UNAVAILABLE`, with `extensions.seats` naming the taken ones). Repeating a
-    /// request with the same `idempotencyKey` returns the same booking.
+    /// Holds all the seats, and the general-admission `places`, for the caller for ten
+    /// minutes, or none of them (`SEAT_UNAVAILABLE`, with `extensions.seats` naming the
+    /// taken seats). `seatIds` may be empty when `places` are given. Repeating a request
+    /// with the same `idempotencyKey` returns the same booking.
     async fn hold_seats(
         &self,
         ctx: &Context<'_>,
         showtime_id: ID,
         seat_ids: Vec<ID>,
+        #[graphql(default)] places: Vec<GeneralAdmissionInput>,
         idempotency_key: Option<String>,
     ) -> ApiResult<Booking> {
         let who = principal(ctx).await?;
@@ -40,6 +58,33 @@ impl BookingMutation {
                 .iter()
                 .map(|s| ApiError::parse_id("seatIds", s, SeatId::parse))
                 .collect::<ApiResult<_>>()?,
+            places: places
+                .iter()
+                .map(|p| place_request(&p.section_id, p.quantity))
+                .collect::<ApiResult<_>>()?,
+            idempotency_key,
+        };
+        Ok(Booking(
+            services(ctx).bookings.hold_seats(&who, request).await?,
+        ))
+    }
+
+    /// Holds `quantity` places of a general-admission section for the caller, as
+    /// `holdSeats` holds seats: all or none (`SEAT_UNAVAILABLE` when fewer are left), the
+    /// same hold time and per-account cap.
+    async fn hold_general_admission(
+        &self,
+        ctx: &Context<'_>,
+        showtime_id: ID,
+        section_id: ID,
+        quantity: i32,
+        idempotency_key: Option<String>,
+    ) -> ApiResult<Booking> {
+        let who = principal(ctx).await?;
+        let request = HoldRequest {
+            showtime_id: ApiError::parse_id("showtimeId", &showtime_id, ShowtimeId::parse)?,
+            seat_ids: Vec::new(),
+            places: vec![place_request(&section_id, quantity)?],
             idempotency_key,
         };
         Ok(Booking(

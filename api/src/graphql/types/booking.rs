@@ -64,6 +64,23 @@ pub struct BookedSeat {
     pub price_cents: i64,
 }
 
+/// General-admission places of a booking: a quantity of one section.
+#[derive(SimpleObject)]
+pub struct BookedPlaces {
+    /// The GENERAL section.
+    pub section_id: ID,
+    /// Its name.
+    pub section: String,
+    /// As printed on the tickets: "Floor, General admission".
+    pub label: String,
+    /// How many places.
+    pub quantity: i32,
+    /// The section's price category.
+    pub category: SeatCategory,
+    /// Price of one place in minor units.
+    pub price_cents: i64,
+}
+
 /// Seats held for (and later bought by) one buyer at one showtime.
 pub struct Booking(pub booking::Booking);
 
@@ -113,18 +130,44 @@ impl Booking {
             })
             .collect()
     }
-    /// One ticket per seat once the booking is confirmed.
+    /// General-admission places, by section.
+    async fn places(&self) -> Vec<BookedPlaces> {
+        self.0
+            .places
+            .iter()
+            .map(|p| BookedPlaces {
+                section_id: ID(p.section_id.to_string()),
+                section: p.section.clone(),
+                label: p.label(),
+                quantity: p.quantity,
+                category: p.category.into(),
+                price_cents: p.price_cents,
+            })
+            .collect()
+    }
+    /// One ticket per seat and per general-admission place once the booking is confirmed.
     async fn tickets(&self) -> Vec<Ticket> {
         self.0
             .tickets
             .iter()
             .map(|t| {
                 let seat = self.0.seats.iter().find(|s| s.seat_id == t.seat_id);
+                let label = match seat {
+                    Some(s) => s.label(),
+                    None => self
+                        .0
+                        .places
+                        .iter()
+                        .find(|p| p.section_id.uuid() == t.seat_id.uuid())
+                        .map(|p| p.label())
+                        .unwrap_or_default(),
+                };
                 Ticket {
                     code: t.code.clone(),
                     seat_id: ID(t.seat_id.to_string()),
                     row: seat.map(|s| s.row.clone()).unwrap_or_default(),
                     number: seat.map(|s| s.number).unwrap_or_default(),
+                    label,
                     status: t.status.clone(),
                 }
             })
@@ -181,6 +224,7 @@ pub struct Ticket {
     seat_id: ID,
     row: String,
     number: i32,
+    label: String,
     status: String,
 }
 
@@ -190,8 +234,13 @@ impl Ticket {
     async fn code(&self) -> &str {
         &self.code
     }
+    /// The seat; for a general-admission place, its section.
     async fn seat_id(&self) -> &ID {
         &self.seat_id
+    }
+    /// "Section 101, Row A, Seat 5", "Row A, Seat 5" or "Floor, General admission".
+    async fn label(&self) -> &str {
+        &self.label
     }
     async fn row(&self) -> &str {
         &self.row

@@ -248,6 +248,7 @@ impl Plan {
                 currency: Set("USD".into()),
                 promotion_id: Set(None),
                 expires_at: Set(held + Duration::minutes(10)),
+                places: Set(0),
                 fencing_token: Set(0),
                 idempotency_key: Set(None),
                 status_reason: Set(None),

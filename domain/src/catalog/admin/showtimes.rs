@@ -1,7 +1,7 @@
 //! Showtimes and their prices.
 
 use chrono::{DateTime, Duration, Utc};
-use marquee_entity::{events, show_seats, showtime_prices, showtimes};
+use marquee_entity::{events, show_seats, show_sections, showtime_prices, showtimes};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait,
 };
@@ -260,10 +260,21 @@ impl CatalogAdmin {
                 .filter(show_seats::Column::Status.eq(super::super::SeatStatus::Available.as_str()))
                 .exec(&txn)
                 .await?;
+            // General admission likewise: a section with no place held or sold goes.
+            show_sections::Entity::delete_many()
+                .filter(show_sections::Column::ShowtimeId.eq(id.uuid()))
+                .filter(show_sections::Column::Held.eq(0))
+                .filter(show_sections::Column::Sold.eq(0))
+                .exec(&txn)
+                .await?;
             let taken = show_seats::Entity::find()
                 .filter(show_seats::Column::ShowtimeId.eq(id.uuid()))
                 .count(&txn)
-                .await?;
+                .await?
+                + show_sections::Entity::find()
+                    .filter(show_sections::Column::ShowtimeId.eq(id.uuid()))
+                    .count(&txn)
+                    .await?;
             if taken > 0 {
                 txn.rollback().await?;
                 return Err(CatalogError::Conflict(format!(

@@ -8,7 +8,7 @@ use crate::ids::{ScreenId, SeatId, SectionId, TheatreId};
 use crate::organisations::{Staff, audit};
 
 use super::super::validate::{coordinates, text, timezone, zip};
-use super::super::{CatalogError, Screen, ScreenLayout, Theatre};
+use super::super::{CatalogError, Screen, ScreenLayout, SectionKind, Theatre};
 use super::inputs::TheatreInput;
 use super::{CatalogAdmin, audited, required};
 
@@ -219,7 +219,8 @@ pub(crate) async fn insert_seats(
             name: Set(section.name.clone()),
             kind: Set(section.kind.as_str().to_owned()),
             capacity: Set(section.capacity() as i32),
-            category: Set(None),
+            category: Set((section.kind == SectionKind::General)
+                .then(|| section.category.as_str().to_owned())),
             position: Set(position as i32),
             map_x: Set(section.map.x),
             map_y: Set(section.map.y),

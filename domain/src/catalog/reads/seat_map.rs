@@ -52,6 +52,8 @@ pub(super) struct StoredSection {
     pub(super) name: String,
     pub(super) kind: SectionKind,
     pub(super) capacity: i64,
+    /// A general-admission section's price category.
+    pub(super) category: Option<SeatCategory>,
     pub(super) map: MapPlacement,
     seats: Range<usize>,
 }
@@ -105,7 +107,7 @@ pub(super) struct LiveSeats {
     pub(super) showtime: showtimes::Model,
     pub(super) snapshot: Arc<Snapshot>,
     prices: HashMap<SeatCategory, i64>,
-    now: DateTime<Utc>,
+    pub(super) now: DateTime<Utc>,
     free_status: SeatStatus,
 }
 
@@ -130,6 +132,11 @@ impl LiveSeats {
     }
 
     /// A section's capacity, places available now and price range, without cloning seats.
+    /// The price of a category at this showtime.
+    pub(super) fn price_of(&self, category: SeatCategory) -> Option<i64> {
+        self.prices.get(&category).copied()
+    }
+
     pub(super) fn summary(&self, section: &StoredSection) -> (i64, Option<i64>, Option<i64>) {
         let mut available = 0i64;
         let (mut min, mut max) = (None::<i64>, None::<i64>);
@@ -301,6 +308,7 @@ impl CatalogReader {
                 name: section.name,
                 kind: SectionKind::parse(&section.kind).unwrap_or(SectionKind::Reserved),
                 capacity: i64::from(section.capacity),
+                category: section.category.as_deref().and_then(SeatCategory::parse),
                 map: MapPlacement {
                     x: section.map_x,
                     y: section.map_y,
