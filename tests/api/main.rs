@@ -83,6 +83,7 @@ mod three_ds_stripe;
 mod tokens;
 mod tracing_export;
 mod venue_sections;
+mod venue_sections_best;
 mod venue_sections_migration;
 mod venue_sections_scale;
 mod waiting_room;

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::accounts::Principal;
 use crate::catalog::{SeatCategory, SeatStatus};
-use crate::ids::{SeatId, ShowtimeId};
+use crate::ids::{SeatId, SectionId, ShowtimeId};
 
 use super::{Booking, BookingError, BookingService, HoldRequest};
 
@@ -163,6 +163,7 @@ impl BookingService {
         showtime: ShowtimeId,
         count: usize,
         category: SeatCategory,
+        section: Option<SectionId>,
         idempotency_key: Option<String>,
     ) -> Result<Booking, BookingError> {
         if count == 0 || count > self.settings.max_seats {
@@ -185,9 +186,12 @@ impl BookingService {
         }
         let mut last = BookingError::SeatUnavailable(Vec::new());
         for _ in 0..3 {
-            let map = self.map_for_choice(showtime, None).await?;
+            let map = self.map_for_choice(showtime, None, section).await?;
             if map.is_empty() {
-                return Err(BookingError::not_found("showtime", showtime));
+                return Err(match section {
+                    Some(section) => BookingError::not_found("section", section),
+                    None => BookingError::not_found("showtime", showtime),
+                });
             }
             let Some(seat_ids) = choose(&map, count, category) else {
                 return Err(BookingError::SeatUnavailable(Vec::new()));
@@ -208,18 +212,22 @@ impl BookingService {
         Err(last)
     }
 
-    /// The seat map for choosing; seats still held by `ours` count as free for it.
+    /// The seat map for choosing (of one section, when given); seats still held by `ours`
+    /// count as free for it.
     pub(super) async fn map_for_choice(
         &self,
         showtime: ShowtimeId,
         ours: Option<crate::ids::BookingId>,
+        section: Option<SectionId>,
     ) -> Result<Vec<MapSeat>, BookingError> {
         let now = self.clock.now();
-        let rows = show_seats::Entity::find()
+        let mut find = show_seats::Entity::find()
             .filter(show_seats::Column::ShowtimeId.eq(showtime.uuid()))
-            .find_also_related(seats::Entity)
-            .all(&self.db)
-            .await?;
+            .find_also_related(seats::Entity);
+        if let Some(section) = section {
+            find = find.filter(seats::Column::SectionId.eq(section.uuid()));
+        }
+        let rows = find.all(&self.db).await?;
         let in_venue: HashSet<Uuid> = rows
             .iter()
             .filter_map(|(_, seat)| seat.as_ref().map(|s| s.section_id))

@@ -56,7 +56,9 @@ impl BookingService {
     ) -> Result<Option<Booking>, BookingError> {
         let id = booking.id;
         let n = booking.seats.len();
-        let map = self.map_for_choice(booking.showtime_id, Some(id)).await?;
+        let map = self
+            .map_for_choice(booking.showtime_id, Some(id), None)
+            .await?;
         let Some(chosen) = choose(&map, n, category) else {
             return Ok(None);
         };

@@ -148,16 +148,22 @@ impl BookingMutation {
     /// Holds the best `count` seats of a category side by side: one row, near the centre,
     /// never stranding a single seat when that can be avoided. A wheelchair space
     /// (`ACCESSIBLE`, count 1) comes with its companion seat. `category` defaults to STANDARD.
+    /// With `sectionId`, the best in that section of the venue only; without, sections are
+    /// tried in the venue's order.
     async fn hold_best_available(
         &self,
         ctx: &Context<'_>,
         showtime_id: ID,
         count: i32,
         category: Option<SeatCategory>,
+        section_id: Option<ID>,
         idempotency_key: Option<String>,
     ) -> ApiResult<Booking> {
         let who = principal(ctx).await?;
         let showtime = ApiError::parse_id("showtimeId", &showtime_id, ShowtimeId::parse)?;
+        let section = section_id
+            .map(|s| ApiError::parse_id("sectionId", &s, SectionId::parse))
+            .transpose()?;
         let count =
             usize::try_from(count).map_err(|_| ApiError::bad_input("count", "must be positive"))?;
         let booking = services(ctx)
@@ -167,6 +173,7 @@ impl BookingMutation {
                 showtime,
                 count,
                 category.unwrap_or(SeatCategory::Standard).into(),
+                section,
                 idempotency_key,
             )
             .await?;
