@@ -23,6 +23,7 @@ mod m20261206_000018_waitlist_alerts;
 mod m20261206_000019_gift_cards;
 mod m20261207_000020_analytics_rollups;
 mod m20261207_000021_venue_sections;
+mod m20261207_000022_analytics_totals_covering;
 mod m20261207_000023_general_admission;
 
 /// Every migration of the Marquee schema, oldest first.
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000019_gift_cards::Migration),
             Box::new(m20261207_000020_analytics_rollups::Migration),
             Box::new(m20261207_000021_venue_sections::Migration),
+            Box::new(m20261207_000022_analytics_totals_covering::Migration),
             Box::new(m20261207_000023_general_admission::Migration),
         ]
     }

@@ -101,4 +101,19 @@ async fn a_period_counts_the_days_of_a_showtimes_sales_it_covers_and_its_seats_o
     )
     .await;
     assert!(empty.is_empty(), "{empty:?}");
+    // Nor does any grouping over it fail: with no showtime active, no seats to sum.
+    for granularity in ["PERIOD", "DAY", "HOUR"] {
+        for group in ["ORGANISATION", "THEATRE", "SCREEN", "SHOWTIME"] {
+            let rows = report_between(
+                &app,
+                &manager,
+                &org,
+                (&later.0, &later.1),
+                granularity,
+                group,
+            )
+            .await;
+            assert!(rows.is_empty(), "{granularity} {group}: {rows:?}");
+        }
+    }
 }

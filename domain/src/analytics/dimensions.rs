@@ -9,6 +9,7 @@ use sea_orm::{ConnectionTrait, DbErr, Statement, Value};
 use uuid::Uuid;
 
 use super::figures::{COLUMNS, Figures, ShowtimeFacts, placeholder};
+use super::upsert::Upsert;
 
 /// A rollup kept per theatre (and maybe one more dimension) and bucket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,7 +137,6 @@ pub(crate) async fn add<C: ConnectionTrait>(
     let mut entries: Vec<_> = rows.into_iter().collect();
     // A fixed order, so that concurrent writers lock rows in the same order.
     entries.sort_by_key(|(k, _)| *k);
-    let backend = db.get_database_backend();
     let table = dimension.table();
     let bucket = dimension.bucket();
     let updates: Vec<String> = COLUMNS
@@ -144,43 +144,41 @@ pub(crate) async fn add<C: ConnectionTrait>(
         .chain(std::iter::once(&"sellable_seats"))
         .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
         .collect();
-    let (member_cols, conflict) = match dimension {
-        Dimension::TheatreDaily | Dimension::TheatreHourly => ("", format!("theatre_id, {bucket}")),
-        Dimension::ScreenDaily => (", screen_id", format!("theatre_id, {bucket}, screen_id")),
+    let (members, conflict): (&[&str], String) = match dimension {
+        Dimension::TheatreDaily | Dimension::TheatreHourly => {
+            (&[], format!("theatre_id, {bucket}"))
+        }
+        Dimension::ScreenDaily => (&["screen_id"], format!("theatre_id, {bucket}, screen_id")),
         Dimension::TitleDaily => (
-            ", title_id, kind",
+            &["title_id", "kind"],
             format!("theatre_id, {bucket}, title_id"),
         ),
     };
-    for chunk in entries.chunks(200) {
-        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * (COLUMNS.len() + 5));
-        let mut tuples = Vec::with_capacity(chunk.len());
-        for ((theatre, _, at), (f, seats, member)) in chunk {
-            let first = values.len();
-            values.push((*theatre).into());
-            values.push((*at).into());
+    let mut columns = vec!["theatre_id", bucket];
+    columns.extend(members);
+    columns.extend(COLUMNS);
+    columns.push("sellable_seats");
+    let values: Vec<Vec<Value>> = entries
+        .into_iter()
+        .map(|((theatre, _, at), (f, seats, member))| {
+            let mut row: Vec<Value> = vec![theatre.into(), at.into()];
             if let Some((_, id, kind)) = member {
-                values.push((*id).into());
+                row.push(id.into());
                 if let Some(kind) = kind {
-                    values.push((*kind).into());
+                    row.push(kind.into());
                 }
             }
-            values.extend(f.values().into_iter().map(Value::from));
-            values.push((*seats).into());
-            let marks: Vec<String> = (first..values.len())
-                .map(|i| placeholder(backend, i + 1))
-                .collect();
-            tuples.push(format!("({})", marks.join(", ")));
-        }
-        let sql = format!(
-            "INSERT INTO {table} (theatre_id, {bucket}{member_cols}, {}, sellable_seats) \
-             VALUES {} ON CONFLICT ({conflict}) DO UPDATE SET {}",
-            COLUMNS.join(", "),
-            tuples.join(", "),
-            updates.join(", ")
-        );
-        db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
-            .await?;
+            row.extend(f.values().into_iter().map(Value::from));
+            row.push(seats.into());
+            row
+        })
+        .collect();
+    Upsert {
+        table,
+        columns: &columns,
+        conflict: &conflict,
+        updates: &updates,
     }
-    Ok(())
+    .run(db, &values)
+    .await
 }

@@ -3,10 +3,11 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, Value};
 use uuid::Uuid;
 
 use super::dimensions::{DIMENSIONS, new_keys};
+use super::upsert::Upsert;
 
 /// Sums kept per showtime and bucket; every field is a count or minor units.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -204,9 +205,6 @@ impl Deltas {
     }
 }
 
-/// Rows per statement: each carries 21 values, well under both backends' limits.
-const ROWS_PER_STATEMENT: usize = 200;
-
 async fn upsert<C: ConnectionTrait>(
     db: &C,
     table: &str,
@@ -214,49 +212,47 @@ async fn upsert<C: ConnectionTrait>(
     rows: &HashMap<(Uuid, i64), Figures>,
     showtimes: &HashMap<Uuid, ShowtimeFacts>,
 ) -> Result<(), DbErr> {
-    let backend = db.get_database_backend();
     let mut entries: Vec<(&(Uuid, i64), &Figures)> = rows.iter().collect();
     // A fixed order, so that concurrent writers (the seeder beside the worker) lock rows
     // in the same order.
     entries.sort_by_key(|(k, _)| **k);
+    let values: Vec<Vec<Value>> = entries
+        .into_iter()
+        .filter_map(|((showtime, at), f)| {
+            let facts = showtimes.get(showtime)?;
+            let mut row: Vec<Value> = vec![
+                (*showtime).into(),
+                (*at).into(),
+                facts.theatre_id.into(),
+                facts.screen_id.into(),
+                facts.movie_id.into(),
+                facts.event_id.into(),
+            ];
+            row.extend(f.values().into_iter().map(Value::from));
+            Some(row)
+        })
+        .collect();
+    let mut columns = vec![
+        "showtime_id",
+        bucket,
+        "theatre_id",
+        "screen_id",
+        "movie_id",
+        "event_id",
+    ];
+    columns.extend(COLUMNS);
     let updates: Vec<String> = COLUMNS
         .iter()
         .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
         .collect();
-    for chunk in entries.chunks(ROWS_PER_STATEMENT) {
-        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * (COLUMNS.len() + 6));
-        let mut tuples = Vec::with_capacity(chunk.len());
-        for ((showtime, at), f) in chunk {
-            let Some(facts) = showtimes.get(showtime) else {
-                continue;
-            };
-            let first = values.len();
-            values.push((*showtime).into());
-            values.push((*at).into());
-            values.push(facts.theatre_id.into());
-            values.push(facts.screen_id.into());
-            values.push(facts.movie_id.into());
-            values.push(facts.event_id.into());
-            values.extend(f.values().into_iter().map(Value::from));
-            let marks: Vec<String> = (first..values.len())
-                .map(|i| placeholder(backend, i + 1))
-                .collect();
-            tuples.push(format!("({})", marks.join(", ")));
-        }
-        if tuples.is_empty() {
-            continue;
-        }
-        let sql = format!(
-            "INSERT INTO {table} (showtime_id, {bucket}, theatre_id, screen_id, movie_id, \
-             event_id, {}) VALUES {} ON CONFLICT (showtime_id, {bucket}) DO UPDATE SET {}",
-            COLUMNS.join(", "),
-            tuples.join(", "),
-            updates.join(", ")
-        );
-        db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
-            .await?;
+    Upsert {
+        table,
+        columns: &columns,
+        conflict: &format!("showtime_id, {bucket}"),
+        updates: &updates,
     }
-    Ok(())
+    .run(db, &values)
+    .await
 }
 
 /// The `n`th (from 1) bind placeholder of `backend`.

@@ -13,6 +13,7 @@ pub mod seed;
 #[cfg(test)]
 mod tests;
 mod totals;
+mod upsert;
 
 use sea_orm::DatabaseConnection;
 

@@ -105,7 +105,11 @@ pub(crate) fn plan(backend: DbBackend, query: &ReportQuery) -> Plan {
     // Coarser buckets count each showtime once however many of its rows they gather.
     let own_buckets = granularity == Granularity::Hour
         || (granularity == Granularity::Day && bucket_col == "day");
+    // A showtime report's group is one showtime, active in every bucket it has a row in:
+    // its seats join the summed rows, once per bucket, with no second statement.
+    let per_showtime = group_by == GroupBy::Showtime && !own_buckets;
     let (seats_select, seats_join, seats) = match (&source, own_buckets) {
+        _ if per_showtime => ("", "", None),
         (Source::Dimension(_), true) => (
             ", CAST(COALESCE(SUM(t.sellable_seats), 0) AS BIGINT) AS seats",
             "",
@@ -133,16 +137,25 @@ pub(crate) fn plan(backend: DbBackend, query: &ReportQuery) -> Plan {
             )
         }
     };
+    let figures = format!(
+        "SELECT {bucket} AS b{group_select}, {}{seats_select} FROM {table} t{seats_join} \
+         WHERE {filter} GROUP BY b{group_key} ORDER BY b{group_key} LIMIT {}",
+        sums.join(", "),
+        super::report::MAX_ROWS + 1
+    );
     Plan {
-        figures: format!(
-            "SELECT {bucket} AS b{group_select}, {}{seats_select} FROM {table} t{seats_join} \
-             WHERE {filter} GROUP BY b{group_key} ORDER BY b{group_key} LIMIT {}",
-            sums.join(", "),
-            super::report::MAX_ROWS + 1
-        ),
+        figures: if per_showtime {
+            format!(
+                "SELECT f.*, CAST(COALESCE(s.sellable_seats, 0) AS BIGINT) AS seats \
+                 FROM ({figures}) f LEFT JOIN analytics_showtimes s ON s.showtime_id = f.g \
+                 ORDER BY f.b, f.g"
+            )
+        } else {
+            figures
+        },
         seats,
         per,
-        seats_in_figures: own_buckets,
+        seats_in_figures: own_buckets || per_showtime,
     }
 }
 
@@ -156,6 +169,7 @@ fn period_seats(query: &ReportQuery, org: &str, from: i64, to: i64) -> String {
         GroupBy::Screen => (Some("screen_id"), ""),
         GroupBy::Movie => (Some("movie_id"), " AND s.movie_id IS NOT NULL"),
         GroupBy::Event => (Some("event_id"), " AND s.event_id IS NOT NULL"),
+        // Not asked: showtime reports read their seats with their figures.
         GroupBy::Showtime => (Some("showtime_id"), ""),
     };
     let (g, group_select, group_key) = match column {

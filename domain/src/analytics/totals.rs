@@ -5,10 +5,11 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, Value};
 use uuid::Uuid;
 
-use super::figures::{COLUMNS, Figures, ShowtimeFacts, placeholder};
+use super::figures::{COLUMNS, Figures, ShowtimeFacts};
+use super::upsert::Upsert;
 
 /// Adds `by_day` (per showtime and day) to the showtimes' totals, widening their span.
 pub(crate) async fn add<C: ConnectionTrait>(
@@ -28,8 +29,7 @@ pub(crate) async fn add<C: ConnectionTrait>(
     let mut entries: Vec<_> = rows.into_iter().collect();
     // A fixed order, so that concurrent writers lock rows in the same order.
     entries.sort_by_key(|(k, _)| *k);
-    let backend = db.get_database_backend();
-    let (least, greatest) = match backend {
+    let (least, greatest) = match db.get_database_backend() {
         DbBackend::Postgres => ("LEAST", "GREATEST"),
         _ => ("MIN", "MAX"),
     };
@@ -44,41 +44,41 @@ pub(crate) async fn add<C: ConnectionTrait>(
     updates.push(format!(
         "last_day = {greatest}({t}.last_day, excluded.last_day)"
     ));
-    for chunk in entries.chunks(200) {
-        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * (COLUMNS.len() + 8));
-        let mut tuples = Vec::with_capacity(chunk.len());
-        for (showtime, (f, first_day, last_day)) in chunk {
-            let Some(facts) = showtimes.get(showtime) else {
-                continue;
-            };
-            let first = values.len();
-            values.push((*showtime).into());
-            values.push(facts.theatre_id.into());
-            values.push(facts.screen_id.into());
-            values.push(facts.movie_id.into());
-            values.push(facts.event_id.into());
-            values.push((*first_day).into());
-            values.push((*last_day).into());
-            values.push(facts.sellable_seats.into());
-            values.extend(f.values().into_iter().map(Value::from));
-            let marks: Vec<String> = (first..values.len())
-                .map(|i| placeholder(backend, i + 1))
-                .collect();
-            tuples.push(format!("({})", marks.join(", ")));
-        }
-        if tuples.is_empty() {
-            continue;
-        }
-        let sql = format!(
-            "INSERT INTO {t} (showtime_id, theatre_id, screen_id, movie_id, event_id, \
-             first_day, last_day, sellable_seats, {}) VALUES {} ON CONFLICT (showtime_id) \
-             DO UPDATE SET {}",
-            COLUMNS.join(", "),
-            tuples.join(", "),
-            updates.join(", ")
-        );
-        db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
-            .await?;
+    let values: Vec<Vec<Value>> = entries
+        .iter()
+        .filter_map(|(showtime, (f, first_day, last_day))| {
+            let facts = showtimes.get(showtime)?;
+            let mut row: Vec<Value> = vec![
+                (*showtime).into(),
+                facts.theatre_id.into(),
+                facts.screen_id.into(),
+                facts.movie_id.into(),
+                facts.event_id.into(),
+                (*first_day).into(),
+                (*last_day).into(),
+                facts.sellable_seats.into(),
+            ];
+            row.extend(f.values().into_iter().map(Value::from));
+            Some(row)
+        })
+        .collect();
+    let mut columns = vec![
+        "showtime_id",
+        "theatre_id",
+        "screen_id",
+        "movie_id",
+        "event_id",
+        "first_day",
+        "last_day",
+        "sellable_seats",
+    ];
+    columns.extend(COLUMNS);
+    Upsert {
+        table: t,
+        columns: &columns,
+        conflict: "showtime_id",
+        updates: &updates,
     }
-    Ok(())
+    .run(db, &values)
+    .await
 }
