@@ -100,7 +100,9 @@ export async function createShowtime(options: {
   /** A venue of several sections instead of rows. */
   sections?: {
     name: string;
-    rows: { label: string; seats: string }[];
+    rows?: { label: string; seats: string }[];
+    kind?: 'RESERVED' | 'GENERAL';
+    capacity?: number;
     map?: { x: number; y: number; width: number; height: number };
   }[];
   startsAt?: string;

@@ -98,3 +98,68 @@ test('an arena opens on its sections; a buyer zooms into two of them, holds a se
   await expect(page.getByRole('button', { name: '102: 6 of 8 places available, $12.50' })).toBeVisible();
   await expect(page.getByTestId('available-count')).toContainText('20 places available');
 });
+
+test('a general-admission floor: the buyer picks a number of places and a seat in a section, holds both as one booking, and pays', async ({
+  browser,
+}, testInfo) => {
+  const { showtimeId } = await createShowtime({
+    theatreId: catalog.theatreId,
+    movieId: catalog.movieId,
+    sections: [
+      { name: 'Floor', kind: 'GENERAL', capacity: 5, map: { x: 0, y: 0, width: 9, height: 3 } },
+      { name: '101', rows: [{ label: 'A', seats: 'SSSS' }], map: { x: 0, y: 4, width: 9, height: 2 } },
+    ],
+  });
+  const ann = await signUpBuyer('Ann');
+  const page = await buyerPage(browser, testInfo, ann.token);
+  await page.goto(`/showtimes/${showtimeId}`);
+  await expect(page.getByRole('button', { name: 'Floor: 5 of 5 places available, $12.50, general admission' })).toBeVisible();
+
+  await page.getByRole('button', { name: /^Floor:/ }).click();
+  await expect(page.getByRole('heading', { name: 'Floor: general admission' })).toBeFocused();
+  await expect(page.getByTestId('general-admission')).toContainText('5 of 5 places available, $12.50 each.');
+  await page.getByLabel('Number of places').fill('2');
+  await expect(page.getByTestId('selection-summary')).toHaveText('2 tickets chosen, $25.00');
+
+  await page.getByRole('button', { name: 'All sections' }).click();
+  await page.getByRole('button', { name: /^101:/ }).click();
+  await page.getByRole('button', { name: standard('A', 3, 'available') }).click();
+  await expect(page.getByTestId('selection-summary')).toHaveText('3 tickets chosen, $37.50');
+  await expect(page.getByRole('listitem').filter({ hasText: 'Floor, general admission × 2' })).toBeVisible();
+  await page.getByRole('button', { name: 'Hold 3 tickets' }).click();
+
+  const held = page.getByRole('table', { name: 'Seats' });
+  await expect(held).toContainText('Floor, General admission × 2');
+  await expect(held).toContainText('101, row A, seat 3');
+  await expect(page.getByTestId('hold-total')).toHaveText('$37.50');
+  await expectAccessible(page);
+
+  // The truth: one booking with the seat and two places; the floor counts them.
+  const mine = await gql<{
+    myBookings: { id: string; status: string; seats: { row: string; number: number }[]; places: { section: string; quantity: number }[] }[];
+  }>('{ myBookings { id status seats { row number } places { section quantity } } }', {}, ann.token);
+  const open = mine.myBookings.filter((b) => b.status === 'HELD');
+  expect(open).toHaveLength(1);
+  expect(open[0]!.seats).toEqual([{ row: 'A', number: 3 }]);
+  expect(open[0]!.places).toEqual([{ section: 'Floor', quantity: 2 }]);
+  await page.getByRole('button', { name: 'All sections' }).click();
+  await expect(page.getByRole('button', { name: /^Floor: 3 of 5 places available/ })).toBeVisible();
+
+  // Checkout lists the places; paying issues a ticket for each place and the seat.
+  await page.goto(`/checkout/${open[0]!.id}`);
+  await expect(page.getByText('Floor, General admission × 2')).toBeVisible();
+  await expect(page.getByTestId('checkout-total')).toHaveText('$37.50');
+  await page.getByRole('button', { name: 'Pay $37.50' }).click();
+  await expect(page).toHaveURL(new RegExp(`/bookings/${open[0]!.id}$`));
+  await expect(page.getByRole('heading', { name: 'Floor, General admission' })).toHaveCount(2);
+  await expect(page.getByRole('img', { name: /QR code of the ticket for Floor, General admission/ })).toHaveCount(2);
+  const paid = await gql<{ booking: { status: string; tickets: { label: string }[] } }>(
+    'query($b: ID!) { booking(id: $b) { status tickets { label } } }',
+    { b: open[0]!.id },
+    ann.token,
+  );
+  expect(paid.booking.status).toBe('CONFIRMED');
+  expect(paid.booking.tickets.map((t) => t.label).sort()).toEqual(
+    ['Floor, General admission', 'Floor, General admission', 'Section 101, Row A, Seat 3'].sort(),
+  );
+});

@@ -38,6 +38,16 @@ export const BookingPaymentFields = graphql(`
   }
 `);
 
+export const PricedPlacesFields = graphql(`
+  fragment PricedPlaces on BookedPlaces {
+    sectionId
+    label
+    quantity
+    category
+    priceCents
+  }
+`);
+
 export const PricedSeatFields = graphql(`
   fragment PricedSeat on BookedSeat {
     id

@@ -158,6 +158,17 @@ export const en = {
     heading: (name: string) => `Seats in ${name}`,
     seatIn: (section: string, row: string, number: number) => `${section}, row ${row}, seat ${number}`,
     available: (n: number) => `${n} ${n === 1 ? 'place' : 'places'} available`,
+    generalHeading: (name: string) => `${name}: general admission`,
+    generalIntro: 'No numbered seats: stand or sit anywhere in this area, first come, first served.',
+    generalFigures: (available: number, capacity: number, price: string) =>
+      `${available} of ${capacity} places available, ${price} each.`,
+    quantity: 'Number of places',
+    quantityHint: (max: number) => `Up to ${max} in one booking.`,
+    placesOf: (label: string, n: number) => `${label} × ${n}`,
+    chosenPlaces: (section: string, n: number) => `${section}, general admission × ${n}`,
+    holdTickets: (n: number) => `Hold ${n} ${n === 1 ? 'ticket' : 'tickets'}`,
+    selection: (n: number, total: string) =>
+      n === 0 ? 'Nothing chosen yet.' : `${n} ${n === 1 ? 'ticket' : 'tickets'} chosen, ${total}`,
   },
 
   waitingRoom: {
@@ -360,6 +371,7 @@ export const en = {
     ticket: (row: string, number: number) => `Row ${row}, seat ${number}`,
     ticketCode: 'Code',
     qrAlt: (row: string, number: number, code: string) => `QR code of the ticket for row ${row}, seat ${number}: ${code}`,
+    qrAltNamed: (name: string, code: string) => `QR code of the ticket for ${name}: ${code}`,
     ticketStatus: { valid: 'Valid', void: 'Void', used: 'Used' } as Record<string, string>,
     payNow: 'Go to checkout',
     cancel: 'Cancel booking',

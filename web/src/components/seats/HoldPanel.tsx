@@ -75,6 +75,13 @@ export function HoldPanel({ booking, onEnded }: { booking: HeldBookingFieldsFrag
               <td className="hold-price">{formatMoney(s.priceCents, booking.currency)}</td>
             </tr>
           ))}
+          {booking.places.map((p) => (
+            <tr key={p.sectionId}>
+              <th scope="row">{t.sections.placesOf(p.label, p.quantity)}</th>
+              <td>{t.seatCategory[p.category] ?? p.category}</td>
+              <td className="hold-price">{formatMoney(p.priceCents * p.quantity, booking.currency)}</td>
+            </tr>
+          ))}
         </tbody>
         <tfoot>
           <tr>

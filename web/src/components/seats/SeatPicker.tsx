@@ -15,6 +15,7 @@ import { idempotencyKey } from './idempotencyKey';
 import { HoldBest, HoldSeats, MyHeldBookings, ShowtimeQuery } from './operations';
 import { SeatLegend } from './SeatLegend';
 import { SeatMap } from './SeatMap';
+import { GeneralAdmission } from './GeneralAdmission';
 import { SectionOverview, useSections, type Section } from './SectionOverview';
 import { seatAt, type Seat, type SeatLayout } from './seatLayout';
 import { useLiveSeats } from './useLiveSeats';
@@ -51,8 +52,15 @@ export default function SeatPicker({ id }: { id: string }) {
   const [zoom, setZoom] = useState<Section | null>(null);
   const [sectionsRead, setSectionsRead] = useState(0);
   const venue = (showtime?.sections.length ?? 0) > 1;
-  const sections = useSections(id, showtime?.sections, venue && !zoom, sectionsRead);
-  const { layout, live } = useLiveSeats(id, venue ? (zoom?.id ?? null) : null, !!showtime && (!venue || !!zoom));
+  const general = zoom?.kind === 'GENERAL';
+  const sections = useSections(id, showtime?.sections, venue && (!zoom || general), sectionsRead);
+  const { layout, live } = useLiveSeats(
+    id,
+    venue ? (zoom?.id ?? null) : null,
+    !!showtime && (!venue || (!!zoom && !general)),
+  );
+  // General-admission places chosen, per section: held with the chosen seats as one booking.
+  const [places, setPlaces] = useState<ReadonlyMap<string, { section: Section; quantity: number }>>(() => new Map());
   const known = useRef(new Map<string, Chosen>());
 
   const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
@@ -149,15 +157,23 @@ export default function SeatPicker({ id }: { id: string }) {
     [announce, sectionName],
   );
 
-  const attempt = async (send: () => Promise<HeldBookingFieldsFragment>) => {
+  const attempt = async (send: () => Promise<HeldBookingFieldsFragment>, placesAsked = false) => {
     setHolding(true);
     setProblem(null);
     try {
       const booking = await send();
       setHold(booking);
       setSelected(new Set());
+      setPlaces(new Map());
       setSectionsRead((n) => n + 1);
-      announce(t.hold.heldNow(t.seatPicker.and(booking.seats.map((s) => seatName(s, s.section ?? null)))));
+      announce(
+        t.hold.heldNow(
+          t.seatPicker.and([
+            ...booking.seats.map((s) => seatName(s, s.section ?? null)),
+            ...booking.places.map((p) => t.sections.placesOf(p.label, p.quantity)),
+          ]),
+        ),
+      );
     } catch (e) {
       if (e instanceof ApiError && e.code === 'SEAT_UNAVAILABLE') {
         const ids = e.errors[0]?.extensions?.seats;
@@ -166,6 +182,10 @@ export default function SeatPicker({ id }: { id: string }) {
           setSelected(new Set());
           setProblem(t.waitlist.reserved);
           setSoldOut(true);
+        } else if (taken.length === 0 && placesAsked) {
+          // A general-admission area fuller than asked: the overview is read again.
+          setProblem(describeError(e));
+          setSectionsRead((n) => n + 1);
         } else if (taken.length > 0) {
           setSelected((prev) => new Set([...prev].filter((sid) => !taken.includes(sid))));
           setProblem(t.seatPicker.unavailableNamed(names(layout, known.current, taken), taken.length));
@@ -183,9 +203,23 @@ export default function SeatPicker({ id }: { id: string }) {
   };
 
   const holdChosen = () =>
-    attempt(() =>
-      request(HoldSeats, { showtimeId: id, seatIds: [...selected], key: idempotencyKey() }).then((d) => d.holdSeats),
+    attempt(
+      () =>
+        request(HoldSeats, {
+          showtimeId: id,
+          seatIds: [...selected],
+          places: [...places.values()].map((p) => ({ sectionId: p.section.id, quantity: p.quantity })),
+          key: idempotencyKey(),
+        }).then((d) => d.holdSeats),
+      places.size > 0,
     );
+  const choosePlaces = (section: Section, quantity: number) =>
+    setPlaces((prev) => {
+      const next = new Map(prev);
+      if (quantity > 0) next.set(section.id, { section, quantity });
+      else next.delete(section.id);
+      return next;
+    });
   const holdBest = (count: number, category: string) =>
     attempt(() =>
       request(HoldBest, {
@@ -249,7 +283,12 @@ export default function SeatPicker({ id }: { id: string }) {
     const seat = (layout && seatAt(layout, sid)) ?? c?.seat;
     return seat ? [{ seat, section: c?.section ?? null }] : [];
   });
-  const chosenTotal = chosen.reduce((sum, c) => sum + (c.seat.priceCents ?? 0), 0);
+  const chosenPlaces = [...places.values()];
+  const placeCount = chosenPlaces.reduce((n, p) => n + p.quantity, 0);
+  const chosenTotal =
+    chosen.reduce((sum, c) => sum + (c.seat.priceCents ?? 0), 0) +
+    chosenPlaces.reduce((sum, p) => sum + (p.section.priceMin ?? 0) * p.quantity, 0);
+  const tickets = chosen.length + placeCount;
   const mapAvailable = layout
     ? layout.rows.reduce((n, r) => n + r.seats.filter((s) => s.status === 'AVAILABLE').length, 0)
     : null;
@@ -323,28 +362,40 @@ export default function SeatPicker({ id }: { id: string }) {
                     ← {t.sections.back}
                   </button>
                   <h2 ref={mapHeading} tabIndex={-1}>
-                    {t.sections.heading(zoom.name)}
+                    {general ? t.sections.generalHeading(zoom.name) : t.sections.heading(zoom.name)}
                   </h2>
                 </div>
               )}
-              <div className="seat-map-tools">
-                <button type="button" aria-pressed={fit} onClick={() => setFit((f) => !f)}>
-                  {t.seatPicker.zoomFit}
-                </button>
-              </div>
-              {layout ? (
-                <SeatMap
-                  layout={layout}
+              {zoom && general ? (
+                <GeneralAdmission
+                  section={sections?.find((s) => s.id === zoom.id) ?? zoom}
                   currency={showtime.currency}
-                  selected={selected}
-                  mine={mine}
+                  quantity={places.get(zoom.id)?.quantity ?? 0}
                   readOnly={readOnly}
-                  fit={fit}
-                  onToggle={toggle}
-                  onRefused={refused}
+                  onChange={(n) => choosePlaces(sections?.find((s) => s.id === zoom.id) ?? zoom, n)}
                 />
               ) : (
-                <p aria-busy="true">{t.seatPicker.loadingMap}</p>
+                <>
+                  <div className="seat-map-tools">
+                    <button type="button" aria-pressed={fit} onClick={() => setFit((f) => !f)}>
+                      {t.seatPicker.zoomFit}
+                    </button>
+                  </div>
+                  {layout ? (
+                    <SeatMap
+                      layout={layout}
+                      currency={showtime.currency}
+                      selected={selected}
+                      mine={mine}
+                      readOnly={readOnly}
+                      fit={fit}
+                      onToggle={toggle}
+                      onRefused={refused}
+                    />
+                  ) : (
+                    <p aria-busy="true">{t.seatPicker.loadingMap}</p>
+                  )}
+                </>
               )}
             </>
           )}
@@ -379,14 +430,19 @@ export default function SeatPicker({ id }: { id: string }) {
                 </>
               )}
               <p data-testid="selection-summary">
-                {t.seatPicker.selection(chosen.length, formatMoney(chosenTotal, showtime.currency))}
+                {placeCount > 0
+                  ? t.sections.selection(tickets, formatMoney(chosenTotal, showtime.currency))
+                  : t.seatPicker.selection(chosen.length, formatMoney(chosenTotal, showtime.currency))}
               </p>
-              {chosen.length > 0 && (
+              {tickets > 0 && (
                 <ul className="seat-chosen">
                   {chosen.map(({ seat: s, section }) => (
                     <li key={s.id}>
                       {seatName(s, section)} · {t.seatCategory[s.category] ?? s.category}
                     </li>
+                  ))}
+                  {chosenPlaces.map((p) => (
+                    <li key={p.section.id}>{t.sections.chosenPlaces(p.section.name, p.quantity)}</li>
                   ))}
                 </ul>
               )}
@@ -400,13 +456,23 @@ export default function SeatPicker({ id }: { id: string }) {
                   <button
                     type="button"
                     className="button-primary"
-                    disabled={!canHold || holding || chosen.length === 0}
+                    disabled={!canHold || holding || tickets === 0}
                     onClick={holdChosen}
                   >
-                    {holding ? t.seatPicker.holding : t.seatPicker.hold(chosen.length)}
+                    {holding
+                      ? t.seatPicker.holding
+                      : placeCount > 0
+                        ? t.sections.holdTickets(tickets)
+                        : t.seatPicker.hold(chosen.length)}
                   </button>
-                  {chosen.length > 0 && (
-                    <button type="button" onClick={() => setSelected(new Set())}>
+                  {tickets > 0 && (
+                    <button
+                      type="button"
+                      onClick={() => {
+                        setSelected(new Set());
+                        setPlaces(new Map());
+                      }}
+                    >
                       {t.seatPicker.clear}
                     </button>
                   )}

@@ -91,7 +91,6 @@ export function SectionOverview({ sections, currency, onOpen }: OverviewProps) {
               type="button"
               className={`section-tile section-${fill(s)}`}
               style={style}
-              disabled={general}
               aria-label={t.sections.tileLabel(s.name, s.available, s.capacity, prices(s, currency), general)}
               onClick={() => onOpen(s)}
             >

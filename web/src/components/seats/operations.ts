@@ -25,6 +25,9 @@ export const HeldBookingFields = graphql(`
     seats {
       ...PricedSeat
     }
+    places {
+      ...PricedPlaces
+    }
     showtime {
       id
     }
@@ -127,8 +130,8 @@ export const MyHeldBookings = graphql(`
 `);
 
 export const HoldSeats = graphql(`
-  mutation SeatPickerHold($showtimeId: ID!, $seatIds: [ID!]!, $key: String) {
-    holdSeats(showtimeId: $showtimeId, seatIds: $seatIds, idempotencyKey: $key) {
+  mutation SeatPickerHold($showtimeId: ID!, $seatIds: [ID!]!, $places: [GeneralAdmissionInput!]!, $key: String) {
+    holdSeats(showtimeId: $showtimeId, seatIds: $seatIds, places: $places, idempotencyKey: $key) {
       ...HeldBookingFields
     }
   }

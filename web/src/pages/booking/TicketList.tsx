@@ -4,6 +4,8 @@ export interface TicketView {
   code: string;
   row: string;
   number: number;
+  /** "Floor, General admission" (older saved tickets have none). */
+  label?: string;
   status: string;
   qrSvg: string;
 }
@@ -24,16 +26,22 @@ export function TicketList({ tickets }: { tickets: TicketView[] }) {
       {tickets.map((ticket) => {
         const src = qrSource(ticket.qrSvg);
         const status = t.bookings.ticketStatus[ticket.status] ?? ticket.status;
+        // A general-admission place has no row: its ticket names its area.
+        const name = ticket.row ? t.bookings.ticket(ticket.row, ticket.number) : (ticket.label ?? '');
         return (
           <li key={ticket.code} className={`ticket ticket-${ticket.status}`}>
-            <h3>{t.bookings.ticket(ticket.row, ticket.number)}</h3>
+            <h3>{name}</h3>
             {src && (
               <img
                 className="ticket-qr"
                 src={src}
                 width={200}
                 height={200}
-                alt={t.bookings.qrAlt(ticket.row, ticket.number, ticket.code)}
+                alt={
+                  ticket.row
+                    ? t.bookings.qrAlt(ticket.row, ticket.number, ticket.code)
+                    : t.bookings.qrAltNamed(name, ticket.code)
+                }
               />
             )}
             <p className="ticket-code">

@@ -23,6 +23,7 @@ export const BookingPageQuery = graphql(`
       tickets {
         code
         seatId
+        label
         row
         number
         status

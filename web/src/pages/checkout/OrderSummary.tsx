@@ -33,6 +33,15 @@ export function OrderSummary({ booking, quote }: { booking: Booking; quote: Chec
             <span>{money(seat.priceCents)}</span>
           </li>
         ))}
+        {booking.places.map((p) => (
+          <li key={p.sectionId}>
+            <span>
+              {t.sections.placesOf(p.label, p.quantity)}{' '}
+              <span className="muted">({t.seatCategory[p.category] ?? p.category})</span>
+            </span>
+            <span>{money(p.priceCents * p.quantity)}</span>
+          </li>
+        ))}
       </ul>
       <dl className="checkout-totals" aria-live="polite" data-testid="checkout-totals">
         <div>

@@ -13,6 +13,9 @@ export const CheckoutBookingQuery = graphql(`
       seats {
         ...PricedSeat
       }
+      places {
+        ...PricedPlaces
+      }
       showtime {
         ...ShowtimeHeader
         theatre {
