@@ -87,6 +87,37 @@ async fn a_general_admission_section_is_built_with_a_capacity_and_counted_in_the
 }
 
 #[tokio::test]
+async fn places_alone_are_paid_with_a_ticket_each() {
+    let app = spawn_app().await;
+    let (_, _, showtime) = venue(&app, concert(3)).await;
+    let floor = section_id(&app, &showtime, "Floor").await;
+    let buyer = app.customer("standing@example.com").await;
+    let held = app
+        .ok(
+            HOLD_GA,
+            json!({ "s": showtime, "sec": floor, "q": 2 }),
+            Some(&buyer),
+        )
+        .await;
+    let booking = held["holdGeneralAdmission"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let paid = app
+        .ok(CHECKOUT, json!({ "b": booking }), Some(&buyer))
+        .await;
+    assert_eq!(paid["checkout"]["status"], "CONFIRMED");
+    let stored = sql_texts(
+        &app,
+        "SELECT CAST(COUNT(*) AS TEXT) FROM tickets WHERE booking_id = $1",
+        [uuid(&booking)],
+    )
+    .await;
+    assert_eq!(stored, ["2"], "one ticket per place: {paid}");
+    assert_eq!(counters(&app, &showtime, &floor).await, (3, 2, 0));
+}
+
+#[tokio::test]
 async fn a_mixed_booking_of_seats_and_places_is_paid_with_a_ticket_per_place_and_cancelling_returns_the_places()
  {
     let app = spawn_app().await;

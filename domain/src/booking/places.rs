@@ -295,7 +295,7 @@ pub(super) async fn sell_places(
     Ok(Some(tickets))
 }
 
-/// Stores tickets issued for general-admission places.
+/// Stores issued tickets (of seats and of general-admission places).
 pub(super) async fn record_tickets(
     txn: &DatabaseTransaction,
     booking: BookingId,
@@ -303,6 +303,9 @@ pub(super) async fn record_tickets(
     issued: &[Ticket],
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    if issued.is_empty() {
+        return Ok(());
+    }
     tickets::Entity::insert_many(issued.iter().map(|t| tickets::ActiveModel {
         id: Set(Uuid::now_v7()),
         code: Set(t.code.clone()),

@@ -1,11 +1,10 @@
 //! Acting on the gateway's answer: confirm with tickets, fail and free the seats, refund
 //! when the seats were lost meanwhile, or leave the payment for reconciliation.
 
-use marquee_entity::{bookings, outbox, payments, show_seats, tickets};
+use marquee_entity::{bookings, outbox, payments, show_seats};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -287,17 +286,7 @@ impl BookingService {
                 })
             })
             .collect::<Result<Vec<_>, BookingError>>()?;
-        tickets::Entity::insert_many(issued.iter().map(|t| tickets::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            code: Set(t.code.clone()),
-            booking_id: Set(id.uuid()),
-            showtime_id: Set(showtime.uuid()),
-            seat_id: Set(t.seat_id.uuid()),
-            status: Set(t.status.clone()),
-            issued_at: Set(now),
-        }))
-        .exec(txn)
-        .await?;
+        super::places::record_tickets(txn, id, showtime, &issued, now).await?;
         let codes: Vec<&str> = issued.iter().map(|t| t.code.as_str()).collect();
         let sold: Vec<SeatChange> = seats
             .iter()

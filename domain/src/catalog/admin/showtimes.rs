@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use marquee_entity::{events, show_seats, show_sections, showtime_prices, showtimes};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait,
 };
@@ -366,6 +367,17 @@ impl CatalogAdmin {
             return Err(CatalogError::invalid("prices", "give at least one price"));
         }
         let txn = self.db.begin().await?;
+        // Writes first, so that repricings of one showtime queue: on SQLite a transaction
+        // that has read cannot become a writer once another connection has committed (a
+        // worker writing the outbox meanwhile), one that starts by writing waits its turn.
+        showtimes::Entity::update_many()
+            .col_expr(
+                showtimes::Column::Status,
+                Expr::col(showtimes::Column::Status),
+            )
+            .filter(showtimes::Column::Id.eq(id.uuid()))
+            .exec(&txn)
+            .await?;
         let before: Vec<(String, i64)> = showtime_prices::Entity::find()
             .filter(showtime_prices::Column::ShowtimeId.eq(id.uuid()))
             .all(&txn)
