@@ -235,15 +235,16 @@ impl OrganisationService {
                 "this invitation is not valid (used, replaced or expired)",
             )
         };
-        let txn = self.db.begin().await?;
+        // Read before the transaction, which starts with the claim: on SQLite a transaction
+        // that has read cannot become a writer once another connection has committed.
         let invitation = invitations::Entity::find()
             .filter(invitations::Column::TokenHash.eq(token_hash(token)))
-            .one(&txn)
+            .one(&self.db)
             .await?
             .filter(|i| i.accepted_at.is_none() && i.expires_at > now)
             .ok_or_else(invalid)?;
         let user = users::Entity::find_by_id(principal.user_id.uuid())
-            .one(&txn)
+            .one(&self.db)
             .await?
             .ok_or(OrganisationError::NotFound("user"))?;
         if user.email != invitation.email {
@@ -252,6 +253,7 @@ impl OrganisationService {
             ));
         }
         // Claimed once: two acceptances racing add one member.
+        let txn = self.db.begin().await?;
         let claimed = invitations::Entity::update_many()
             .col_expr(invitations::Column::AcceptedAt, now.into())
             .col_expr(
