@@ -88,12 +88,20 @@ test('a sold-out showtime: a buyer joins its waitlist, is offered the seats anot
   );
   expect(myBookings.find((x) => x.id === bookingId)).toMatchObject({ status: 'CONFIRMED', showtime: { id: showtimeId } });
   expect(myBookings.find((x) => x.id === bookingId)!.seats).toHaveLength(2);
-  const { myWaitlist } = await server.gql<{ myWaitlist: { status: string; offerBookingId: string }[] }>(
-    '{ myWaitlist { status offerBookingId } }',
-    {},
-    b,
-  );
-  expect(myWaitlist).toEqual([{ status: 'CLAIMED', offerBookingId: bookingId }]);
+  // The waitlist's worker marks the entry claimed once it sees the booking confirmed.
+  await expect
+    .poll(
+      async () =>
+        (
+          await server.gql<{ myWaitlist: { status: string; offerBookingId: string }[] }>(
+            '{ myWaitlist { status offerBookingId } }',
+            {},
+            b,
+          )
+        ).myWaitlist,
+      { timeout: 15_000 },
+    )
+    .toEqual([{ status: 'CLAIMED', offerBookingId: bookingId }]);
   await page.goto(`${server.url}/account`);
   await expect(page.getByTestId('my-waitlist').getByTestId('waitlist-status')).toHaveText('Claimed');
 });
