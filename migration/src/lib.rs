@@ -25,6 +25,7 @@ mod m20261207_000020_analytics_rollups;
 mod m20261207_000021_venue_sections;
 mod m20261207_000022_analytics_totals_covering;
 mod m20261207_000023_general_admission;
+mod m20261207_000024_analytics_first_seats;
 
 /// Every migration of the Marquee schema, oldest first.
 pub struct Migrator;
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000021_venue_sections::Migration),
             Box::new(m20261207_000022_analytics_totals_covering::Migration),
             Box::new(m20261207_000023_general_admission::Migration),
+            Box::new(m20261207_000024_analytics_first_seats::Migration),
         ]
     }
 }

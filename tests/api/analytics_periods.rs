@@ -12,6 +12,29 @@ const HOLD: &str =
     "mutation($s: ID!, $seats: [ID!]!) { holdSeats(showtimeId: $s, seatIds: $seats) { id } }";
 const CHECKOUT: &str = "mutation($b: ID!) { checkout(bookingId: $b, input: { paymentMethod: \"pm_card_visa\" }) { status } }";
 
+/// A waiting-room entry the rollups take in late, dated `at`.
+async fn late_entry(app: &TestApp, showtime: &str, at: chrono::DateTime<chrono::Utc>) {
+    use marquee_entity::outbox;
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    let row = outbox::ActiveModel {
+        topic: Set(marquee_domain::analytics::WAITING_ROOM_ENTERED.to_owned()),
+        key: Set(showtime.to_owned()),
+        payload: Set(json!({ "showtimeId": showtime, "entries": 1 })),
+        created_at: Set(at),
+        published_at: Set(None),
+        derived_at: Set(Some(at)),
+        exported_at: Set(None),
+        rolled_up_at: Set(None),
+        attempts: Set(0),
+        trace_parent: Set(None),
+        ..Default::default()
+    };
+    outbox::Entity::insert(row)
+        .exec(&app.services.db)
+        .await
+        .unwrap();
+}
+
 async fn sell(app: &TestApp, buyer: &str, showtime: &str, seats: &[String]) {
     let held = app
         .ok(HOLD, json!({ "s": showtime, "seats": seats }), Some(buyer))
@@ -116,4 +139,34 @@ async fn a_period_counts_the_days_of_a_showtimes_sales_it_covers_and_its_seats_o
             assert!(rows.is_empty(), "{granularity} {group}: {rows:?}");
         }
     }
+    // A change that reaches the rollups late, dated the day before the first sale, moves
+    // the day the showtime's activity began: its seats still count once in every period.
+    late_entry(&app, &spanning, day_one - chrono::Duration::hours(12)).await;
+    rolled_up(&app).await;
+    for (period, shows) in [
+        ((day(-1), day(0)), 1),
+        ((day(-1), day(2)), 2),
+        ((day(0), day(2)), 2),
+        ((day(1), day(2)), 1),
+    ] {
+        let p = (period.0.as_str(), period.1.as_str());
+        for group in ["ORGANISATION", "THEATRE", "SCREEN", "MOVIE", "SHOWTIME"] {
+            let rows = report_between(&app, &manager, &org, p, "PERIOD", group).await;
+            assert_eq!(
+                seats_of(&rows),
+                sellable * shows,
+                "after a late change, each showtime active in {p:?} counts its seats once ({group})"
+            );
+        }
+    }
+    let entries = report_between(
+        &app,
+        &manager,
+        &org,
+        (&day(-1), &day(2)),
+        "PERIOD",
+        "ORGANISATION",
+    )
+    .await;
+    assert_eq!(total(&entries, "waitingRoomEntries"), 1);
 }

@@ -76,7 +76,7 @@ async fn the_demo_catalog_seeds_a_realistic_week() {
     let app = spawn_app_with(|s| s.seed_demo = true).await;
     let cities = app
         .ok(
-            "{ theatres { city zip latitude screens { seatCount } } }",
+            "{ theatres { id name city zip latitude screens { seatCount } } }",
             json!({}),
             None,
         )
@@ -90,7 +90,11 @@ async fn the_demo_catalog_seeds_a_realistic_week() {
     names.sort();
     names.dedup();
     assert!(names.len() >= 12);
-    for t in theatres {
+    let (arenas, cinemas): (Vec<&Value>, Vec<&Value>) = theatres
+        .iter()
+        .partition(|t| t["name"] == "Marquee Arena" || t["name"] == "Marquee Stadium");
+    assert_eq!(arenas.len(), 2, "an arena and a stadium");
+    for t in cinemas {
         let screens = t["screens"].as_array().unwrap();
         assert!((3..=12).contains(&screens.len()));
         assert!(
@@ -118,6 +122,31 @@ async fn the_demo_catalog_seeds_a_realistic_week() {
     let map = app.ok("query($id: ID!) { showtime(id: $id) { seatMap { availableCount seats { priceCents } } } }", json!({ "id": id }), None).await;
     let seats = map["showtime"]["seatMap"]["seats"].as_array().unwrap();
     assert!(seats.len() >= 100 && seats.iter().all(|s| s["priceCents"].as_i64().unwrap() > 0));
+    // The arena and the stadium: one venue of sections each, with events on sale whose
+    // overview has a standing area and reserved sections, every one priced.
+    for arena in arenas {
+        let places = arena["screens"][0]["seatCount"].as_i64().unwrap();
+        assert!(places >= 10_000, "{}: {places}", arena["name"]);
+        let shows = app
+            .ok(
+                "query($t: ID!) { showtimes(theatreId: $t) { event { title } sections { kind capacity available priceMin } } }",
+                json!({ "t": arena["id"] }),
+                None,
+            )
+            .await;
+        let shows = shows["showtimes"].as_array().unwrap();
+        assert!(shows.len() >= 2, "{}: {shows:?}", arena["name"]);
+        for show in shows {
+            assert!(show["event"]["title"].is_string());
+            let sections = show["sections"].as_array().unwrap();
+            assert!(sections.iter().any(|s| s["kind"] == "GENERAL"));
+            assert!(sections.iter().any(|s| s["kind"] == "RESERVED"));
+            for s in sections {
+                assert_eq!(s["available"], s["capacity"], "{s}");
+                assert!(s["priceMin"].as_i64().unwrap() > 0, "{s}");
+            }
+        }
+    }
     // A second start does not seed twice.
     let again =
         marquee_domain::demo::seed_if_empty(&app.services.db, &marquee_domain::clock::SystemClock)

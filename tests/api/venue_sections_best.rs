@@ -1,6 +1,6 @@
 //! Best available in a section the buyer chose: only that section's seats are taken, a
 //! full section is refused even while others have seats, and a section of another venue is
-//! not found.
+//! not found. In a general-admission section, the best available are that many places.
 
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -97,4 +97,49 @@ async fn best_available_in_a_chosen_section_takes_only_its_seats() {
     )
     .await;
     assert_eq!(held_now, ["2"], "a refused hold held something");
+}
+
+#[tokio::test]
+async fn best_available_in_a_general_admission_section_holds_that_many_places() {
+    use crate::general_admission::{concert, counters};
+    let app = spawn_app().await;
+    let (_, _, showtime) = venue(&app, concert(5)).await;
+    let floor = crate::general_admission::section_id(&app, &showtime, "Floor").await;
+    let buyer = app.customer("best-on-the-floor@marquee.test").await;
+    let held = app
+        .ok(
+            BEST,
+            json!({ "s": showtime, "n": 3, "sec": floor }),
+            Some(&buyer),
+        )
+        .await;
+    assert!(
+        held["holdBestAvailable"]["seats"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(counters(&app, &showtime, &floor).await, (5, 0, 3));
+    // Two places are left: three more are refused, and nothing more is held.
+    let other = app.customer("best-on-the-floor-too@marquee.test").await;
+    let refused = app
+        .gql(
+            BEST,
+            json!({ "s": showtime, "n": 3, "sec": floor }),
+            Some(&other),
+        )
+        .await;
+    assert_eq!(code(&refused), "SEAT_UNAVAILABLE");
+    assert_eq!(counters(&app, &showtime, &floor).await, (5, 0, 3));
+    // The floor of another show's venue is not found here.
+    let (_, _, elsewhere) = venue(&app, concert(5)).await;
+    let foreign = crate::general_admission::section_id(&app, &elsewhere, "Floor").await;
+    let not_here = app
+        .gql(
+            BEST,
+            json!({ "s": showtime, "n": 1, "sec": foreign }),
+            Some(&other),
+        )
+        .await;
+    assert_eq!(code(&not_here), "NOT_FOUND");
 }

@@ -106,19 +106,34 @@ pub(crate) async fn new_keys<C: ConnectionTrait>(
     Ok(absent)
 }
 
-/// Adds `by_bucket` (per showtime and the dimension's bucket) to the dimension's rows;
-/// `fresh` are the pairs seen for the first time, whose showtime's sellable seats are
-/// added too.
+/// The seats a pass adds besides figures, per (showtime, bucket): `fresh` are the pairs
+/// seen for the first time, whose showtime's sellable seats count in that bucket;
+/// `moves` are the seats of showtimes whose activity now begins on a day
+/// (`first_seats`, kept by the daily rollups only).
+pub(crate) struct Seats<'a> {
+    pub fresh: &'a HashSet<(Uuid, i64)>,
+    pub moves: &'a HashMap<(Uuid, i64), i64>,
+}
+
+/// One row to add: figures, sellable seats, first seats, and what the row is of.
+type Row = (Figures, i64, i64, Member);
+
+/// Adds `by_bucket` (per showtime and the dimension's bucket) to the dimension's rows,
+/// with the seats `seats` says.
 pub(crate) async fn add<C: ConnectionTrait>(
     db: &C,
     dimension: Dimension,
     by_bucket: &HashMap<(Uuid, i64), Figures>,
-    fresh: &HashSet<(Uuid, i64)>,
+    seats: Seats<'_>,
     showtimes: &HashMap<Uuid, ShowtimeFacts>,
 ) -> Result<(), DbErr> {
     type Key = (Uuid, Option<Uuid>, i64);
-    let mut rows: HashMap<Key, (Figures, i64, Member)> = HashMap::new();
-    for ((showtime, bucket), f) in by_bucket {
+    let mut rows: HashMap<Key, Row> = HashMap::new();
+    let keys = by_bucket
+        .iter()
+        .map(|(k, f)| (k, Some(f)))
+        .chain(seats.moves.keys().map(|k| (k, None)));
+    for ((showtime, bucket), f) in keys {
         let Some(facts) = showtimes.get(showtime) else {
             continue;
         };
@@ -128,9 +143,13 @@ pub(crate) async fn add<C: ConnectionTrait>(
         }
         let row = rows
             .entry((facts.theatre_id, member.map(|m| m.1), *bucket))
-            .or_insert_with(|| (Figures::default(), 0, member));
+            .or_insert_with(|| (Figures::default(), 0, 0, member));
+        let Some(f) = f else {
+            row.2 += seats.moves[&(*showtime, *bucket)];
+            continue;
+        };
         row.0.add(f);
-        if fresh.contains(&(*showtime, *bucket)) {
+        if seats.fresh.contains(&(*showtime, *bucket)) {
             row.1 += facts.sellable_seats;
         }
     }
@@ -139,9 +158,14 @@ pub(crate) async fn add<C: ConnectionTrait>(
     entries.sort_by_key(|(k, _)| *k);
     let table = dimension.table();
     let bucket = dimension.bucket();
+    let seat_columns: &[&str] = if dimension.hourly() {
+        &["sellable_seats"]
+    } else {
+        &["sellable_seats", "first_seats"]
+    };
     let updates: Vec<String> = COLUMNS
         .iter()
-        .chain(std::iter::once(&"sellable_seats"))
+        .chain(seat_columns)
         .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
         .collect();
     let (members, conflict): (&[&str], String) = match dimension {
@@ -157,10 +181,10 @@ pub(crate) async fn add<C: ConnectionTrait>(
     let mut columns = vec!["theatre_id", bucket];
     columns.extend(members);
     columns.extend(COLUMNS);
-    columns.push("sellable_seats");
+    columns.extend(seat_columns);
     let values: Vec<Vec<Value>> = entries
         .into_iter()
-        .map(|((theatre, _, at), (f, seats, member))| {
+        .map(|((theatre, _, at), (f, seats, first_seats, member))| {
             let mut row: Vec<Value> = vec![theatre.into(), at.into()];
             if let Some((_, id, kind)) = member {
                 row.push(id.into());
@@ -170,6 +194,9 @@ pub(crate) async fn add<C: ConnectionTrait>(
             }
             row.extend(f.values().into_iter().map(Value::from));
             row.push(seats.into());
+            if !dimension.hourly() {
+                row.push(first_seats.into());
+            }
             row
         })
         .collect();

@@ -184,13 +184,16 @@ impl Deltas {
         let hours: Vec<(Uuid, i64)> = self.by_hour.keys().copied().collect();
         let fresh_days = new_keys(db, "analytics_sales_daily", "day", &days).await?;
         let fresh_hours = new_keys(db, "analytics_sales_hourly", "hour", &hours).await?;
+        let first_days = super::totals::first_day_moves(db, &by_day, &self.showtimes).await?;
+        let no_moves = HashMap::new();
         for dimension in DIMENSIONS {
-            let (rows, fresh) = if dimension.hourly() {
-                (&self.by_hour, &fresh_hours)
+            let (rows, fresh, moves) = if dimension.hourly() {
+                (&self.by_hour, &fresh_hours, &no_moves)
             } else {
-                (&by_day, &fresh_days)
+                (&by_day, &fresh_days, &first_days)
             };
-            super::dimensions::add(db, dimension, rows, fresh, &self.showtimes).await?;
+            let seats = super::dimensions::Seats { fresh, moves };
+            super::dimensions::add(db, dimension, rows, seats, &self.showtimes).await?;
         }
         super::totals::add(db, &by_day, &self.showtimes).await?;
         upsert(

@@ -120,10 +120,8 @@ pub(crate) fn plan(backend: DbBackend, query: &ReportQuery) -> Plan {
             " LEFT JOIN analytics_showtimes s ON s.showtime_id = t.showtime_id",
             None,
         ),
-        (Source::Dimension(_) | Source::Showtimes { daily: true }, false) => {
-            ("", "", Some(period_seats(query, &org, from, to)))
-        }
-        (Source::Showtimes { daily: false }, false) => {
+        (Source::Dimension(d), false) => ("", "", Some(period_seats(query, *d, &org, from, to))),
+        (Source::Showtimes { .. }, false) => {
             let d_group = if group.is_some() { ", d.g" } else { "" };
             (
                 "",
@@ -159,34 +157,55 @@ pub(crate) fn plan(backend: DbBackend, query: &ReportQuery) -> Plan {
     }
 }
 
-/// Sellable seats per group over a period of whole days (`from` to `to`): every showtime
-/// whose activity lies inside it, and of those straddling its ends the ones with activity
-/// inside.
-fn period_seats(query: &ReportQuery, org: &str, from: i64, to: i64) -> String {
+/// Sellable seats per group over a period of whole days (`from` to `to`), each showtime
+/// active in it once: those whose activity began inside it from the dimension's day rows
+/// (`first_seats`), and those that began before it and had activity inside from their
+/// totals, checked against their day rows.
+fn period_seats(
+    query: &ReportQuery,
+    dimension: Dimension,
+    org: &str,
+    from: i64,
+    to: i64,
+) -> String {
+    // (the dimension's column, the totals' column, each side's kind filter)
     let (column, kind) = match query.group_by() {
-        GroupBy::Organisation => (None, ""),
-        GroupBy::Theatre => (Some("theatre_id"), ""),
-        GroupBy::Screen => (Some("screen_id"), ""),
-        GroupBy::Movie => (Some("movie_id"), " AND s.movie_id IS NOT NULL"),
-        GroupBy::Event => (Some("event_id"), " AND s.event_id IS NOT NULL"),
+        GroupBy::Organisation => (None, ("", "")),
+        GroupBy::Theatre => (Some(("theatre_id", "theatre_id")), ("", "")),
+        GroupBy::Screen => (Some(("screen_id", "screen_id")), ("", "")),
+        GroupBy::Movie => (
+            Some(("title_id", "movie_id")),
+            (" AND t.kind = 'movie'", " AND s.movie_id IS NOT NULL"),
+        ),
         // Not asked: showtime reports read their seats with their figures.
-        GroupBy::Showtime => (Some("showtime_id"), ""),
+        GroupBy::Event | GroupBy::Showtime => (
+            Some(("title_id", "event_id")),
+            (
+                " AND t.kind = 'event'",
+                " AND s.movie_id IS NULL AND s.event_id IS NOT NULL",
+            ),
+        ),
     };
-    let (g, group_select, group_key) = match column {
-        Some(c) => (format!("s.{c} AS g,"), ", s.g", " GROUP BY s.g"),
-        None => (String::new(), "", ""),
+    let (began, before, group_select, group_key) = match column {
+        Some((d, t)) => (
+            format!("t.{d} AS g, "),
+            format!("s.{t} AS g, "),
+            ", u.g",
+            " GROUP BY u.g",
+        ),
+        None => (String::new(), String::new(), "", ""),
     };
-    // Two scans, each along an index: showtimes inside the period by their first day,
-    // those straddling an end by their last, checked against their day rows (an OR of
-    // the two would read every day row of the period).
-    let totals = format!("FROM analytics_showtime_totals s WHERE s.theatre_id IN {org}{kind}");
+    let table = dimension.table();
+    let (kind_began, kind_before) = kind;
+    // The showtimes that began before the period are found by their last day, along an
+    // index that carries their first day and seats.
     format!(
-        "SELECT CAST({from} AS BIGINT) AS b{group_select}, CAST(COALESCE(SUM(s.seats), 0) AS BIGINT) AS seats \
-         FROM (SELECT {g} s.sellable_seats AS seats {totals} AND s.first_day >= {from} \
-         AND s.first_day < {to} AND s.last_day < {to} \
-         UNION ALL SELECT {g} s.sellable_seats AS seats {totals} AND s.last_day >= {from} \
-         AND s.first_day < {to} AND (s.first_day < {from} OR s.last_day >= {to}) \
+        "SELECT CAST({from} AS BIGINT) AS b{group_select}, CAST(COALESCE(SUM(u.seats), 0) AS BIGINT) AS seats \
+         FROM (SELECT {began}t.first_seats AS seats FROM {table} t WHERE t.theatre_id IN {org} \
+         AND t.day >= {from} AND t.day < {to}{kind_began} \
+         UNION ALL SELECT {before}s.sellable_seats AS seats FROM analytics_showtime_totals s \
+         WHERE s.theatre_id IN {org}{kind_before} AND s.last_day >= {from} AND s.first_day < {from} \
          AND EXISTS (SELECT 1 FROM analytics_sales_daily d WHERE d.showtime_id = s.showtime_id \
-         AND d.day >= {from} AND d.day < {to})) s{group_key}"
+         AND d.day >= {from} AND d.day < {to})) u{group_key}"
     )
 }

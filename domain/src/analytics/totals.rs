@@ -5,10 +5,10 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, Value};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
 use uuid::Uuid;
 
-use super::figures::{COLUMNS, Figures, ShowtimeFacts};
+use super::figures::{COLUMNS, Figures, ShowtimeFacts, placeholder};
 use super::upsert::Upsert;
 
 /// Adds `by_day` (per showtime and day) to the showtimes' totals, widening their span.
@@ -81,4 +81,62 @@ pub(crate) async fn add<C: ConnectionTrait>(
     }
     .run(db, &values)
     .await
+}
+
+/// Where each showtime's seats move among the days its activity began on (`first_seats`
+/// of the daily dimension rollups), per (showtime, day): to the earliest day of `by_day`
+/// when it comes before the showtime's recorded first day (or there is none yet), and
+/// away from the recorded one. Read before [`add`] widens the span, with the totals rows
+/// locked on PostgreSQL so that two writers of one showtime move its seats one after the
+/// other.
+pub(crate) async fn first_day_moves<C: ConnectionTrait>(
+    db: &C,
+    by_day: &HashMap<(Uuid, i64), Figures>,
+    showtimes: &HashMap<Uuid, ShowtimeFacts>,
+) -> Result<HashMap<(Uuid, i64), i64>, DbErr> {
+    let mut earliest: HashMap<Uuid, i64> = HashMap::new();
+    for (showtime, day) in by_day.keys() {
+        let e = earliest.entry(*showtime).or_insert(*day);
+        *e = (*e).min(*day);
+    }
+    let mut ids: Vec<Uuid> = earliest.keys().copied().collect();
+    ids.sort_unstable();
+    let backend = db.get_database_backend();
+    let lock = if backend == DbBackend::Postgres {
+        " ORDER BY showtime_id FOR NO KEY UPDATE"
+    } else {
+        ""
+    };
+    let mut recorded: HashMap<Uuid, i64> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| placeholder(backend, i)).collect();
+        let sql = format!(
+            "SELECT showtime_id, first_day FROM analytics_showtime_totals \
+             WHERE showtime_id IN ({}){lock}",
+            marks.join(", ")
+        );
+        let values: Vec<Value> = chunk.iter().map(|id| Value::from(*id)).collect();
+        for row in db
+            .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?
+        {
+            recorded.insert(row.try_get_by_index(0)?, row.try_get_by_index(1)?);
+        }
+    }
+    let mut moves: HashMap<(Uuid, i64), i64> = HashMap::new();
+    for (showtime, day) in earliest {
+        let Some(facts) = showtimes.get(&showtime) else {
+            continue;
+        };
+        match recorded.get(&showtime) {
+            Some(first) if *first <= day => {}
+            first => {
+                *moves.entry((showtime, day)).or_default() += facts.sellable_seats;
+                if let Some(first) = first {
+                    *moves.entry((showtime, *first)).or_default() -= facts.sellable_seats;
+                }
+            }
+        }
+    }
+    Ok(moves)
 }

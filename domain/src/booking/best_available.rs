@@ -188,10 +188,24 @@ impl BookingService {
         for _ in 0..3 {
             let map = self.map_for_choice(showtime, None, section).await?;
             if map.is_empty() {
-                return Err(match section {
-                    Some(section) => BookingError::not_found("section", section),
-                    None => BookingError::not_found("showtime", showtime),
-                });
+                return match section {
+                    // A section with no seats is general admission (or of another venue,
+                    // which the places' pricing refuses): any of its places is as good as
+                    // another, so the best available are `count` of them.
+                    Some(section) => {
+                        let request = HoldRequest {
+                            showtime_id: showtime,
+                            seat_ids: Vec::new(),
+                            places: vec![super::PlaceRequest {
+                                section_id: section,
+                                quantity: i32::try_from(count).unwrap_or(i32::MAX),
+                            }],
+                            idempotency_key,
+                        };
+                        self.hold_seats(who, request).await
+                    }
+                    None => Err(BookingError::not_found("showtime", showtime)),
+                };
             }
             let Some(seat_ids) = choose(&map, count, category) else {
                 return Err(BookingError::SeatUnavailable(Vec::new()));

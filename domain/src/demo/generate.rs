@@ -8,6 +8,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::arenas::arenas;
 use super::data;
 use super::schedule::showtimes;
 use super::titles::{events, movies};
@@ -54,8 +55,10 @@ pub struct DemoTheatre {
 pub struct DemoScreen {
     /// Display name, e.g. "Screen 3" or "IMAX".
     pub name: String,
-    /// Seat rows, front first.
+    /// Seat rows, front first (none for a venue of sections).
     pub rows: Vec<DemoRow>,
+    /// A venue of sections instead of rows (empty for a screen).
+    pub sections: Vec<crate::catalog::SectionSpec>,
 }
 
 /// One row of seats, front (nearest the screen) first.
@@ -156,10 +159,13 @@ pub(super) const CATEGORIES: [(char, &str); 4] = [
 /// Builds the demo catalogue for the week starting at `today`.
 pub fn generate(today: NaiveDate) -> DemoCatalog {
     let mut taken = HashSet::new();
-    let (theatres, sites) = theatres(&mut Rng::new(1));
+    let (mut theatres, sites) = theatres(&mut Rng::new(1));
     let films = movies(&mut Rng::new(2), today, &mut taken);
     let acts = events(&mut Rng::new(3), &mut taken);
-    let showtimes = showtimes(&mut Rng::new(4), today, &theatres, &sites, &films, &acts);
+    let mut showtimes = showtimes(&mut Rng::new(4), today, &theatres, &sites, &films, &acts);
+    let (venues, shows) = arenas(&mut Rng::new(5), today, theatres.len(), &acts);
+    theatres.extend(venues);
+    showtimes.extend(shows);
     let (movies, events) = (films.list, acts.list);
     DemoCatalog {
         theatres,

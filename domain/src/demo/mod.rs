@@ -2,6 +2,7 @@
 //! empty database on first start or by `marquee seed`.
 
 mod archive;
+mod arenas;
 mod data;
 mod generate;
 mod schedule;
@@ -166,7 +167,12 @@ pub async fn seed(
                 .iter()
                 .map(|r| (r.label.clone(), r.layout.clone()))
                 .collect();
-            let layout = ScreenLayout::parse(&rows).map_err(bad)?;
+            let layout = if s.sections.is_empty() {
+                ScreenLayout::parse(&rows)
+            } else {
+                ScreenLayout::parse_sections(&s.sections)
+            }
+            .map_err(bad)?;
             let screen_id = ScreenId::generate();
             screen_rows.push(screens::ActiveModel {
                 id: Set(screen_id.uuid()),
@@ -302,6 +308,13 @@ pub async fn seed(
         )
         .await?
         .rows_affected();
+    // And the places of every general-admission section (the arena's floor, the field).
+    txn.execute_unprepared(
+        "INSERT INTO show_sections (showtime_id, section_id, capacity) \
+         SELECT st.id, sec.id, sec.capacity FROM showtimes st \
+         JOIN sections sec ON sec.screen_id = st.screen_id WHERE sec.kind = 'general'",
+    )
+    .await?;
     // The help center's frequently asked questions, announced for the search index.
     crate::support::seed_help_articles(&txn, now).await?;
     txn.commit().await?;

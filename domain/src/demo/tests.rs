@@ -86,8 +86,9 @@ fn volumes() {
     assert_eq!(events.len(), catalog.events.len(), "event titles repeat");
     assert!((5_000..=10_000).contains(&catalog.showtimes.len()));
     for theatre in &catalog.theatres {
+        let arena = theatre.screens.iter().any(|s| !s.sections.is_empty());
         assert!(
-            (3..=12).contains(&theatre.screens.len()),
+            (3..=12).contains(&theatre.screens.len()) || (arena && theatre.screens.len() == 1),
             "{}",
             theatre.name
         );
@@ -131,6 +132,18 @@ fn titles_are_plausible() {
 fn layouts_follow_the_rules() {
     for theatre in &generate(weeks()[0]).theatres {
         for screen in &theatre.screens {
+            if !screen.sections.is_empty() {
+                let venue = crate::catalog::ScreenLayout::parse_sections(&screen.sections)
+                    .unwrap_or_else(|e| panic!("{} / {}: {e}", theatre.name, screen.name));
+                let places = venue.seat_count();
+                assert!(
+                    (10_000..=60_000).contains(&places),
+                    "{}: {places}",
+                    screen.name
+                );
+                assert!(screen.rows.is_empty());
+                continue;
+            }
             let seats = validate(&screen.rows)
                 .unwrap_or_else(|e| panic!("{} / {}: {e}", theatre.name, screen.name));
             assert!(
@@ -177,7 +190,13 @@ fn showtimes_fit_their_screens_and_week() {
             let screen = &theatre.screens[show.screen];
             let mut wanted: Vec<&str> = CATEGORIES
                 .iter()
-                .filter(|(c, _)| screen.rows.iter().any(|r| r.layout.contains(*c)))
+                .filter(|(c, _)| {
+                    screen.rows.iter().any(|r| r.layout.contains(*c))
+                        || screen
+                            .sections
+                            .iter()
+                            .any(|s| s.rows.iter().any(|(_, r)| r.contains(*c)))
+                })
                 .map(|(_, name)| *name)
                 .collect();
             let mut priced: Vec<&str> = show.prices.iter().map(|p| p.0.as_str()).collect();
@@ -222,12 +241,18 @@ fn upcoming_titles_have_no_shows_and_events_play_weekends() {
     for show in &catalog.showtimes {
         match show.title {
             DemoTitle::Movie(i) => assert!(catalog.movies[i].release_date < week_end),
-            DemoTitle::Event(_) => {
+            // Venues of sections play their tours' nights; cinemas' halls, weekends.
+            DemoTitle::Event(_)
+                if catalog.theatres[show.theatre].screens[show.screen]
+                    .sections
+                    .is_empty() =>
+            {
                 let tz: Tz = catalog.theatres[show.theatre].timezone.parse().unwrap();
                 let weekday = show.starts_at.with_timezone(&tz).weekday();
                 assert!(matches!(weekday, Weekday::Fri | Weekday::Sat));
                 events += 1;
             }
+            DemoTitle::Event(_) => {}
         }
     }
     assert!(events >= 10, "{events} event shows");
@@ -258,4 +283,36 @@ fn fast_enough() {
         "{:?}",
         start.elapsed()
     );
+}
+
+#[test]
+fn an_arena_and_a_stadium_of_sections_have_events_on_sale() {
+    let catalog = generate(weeks()[0]);
+    for (name, least) in [("Marquee Arena", 10_000), ("Marquee Stadium", 30_000)] {
+        let (index, venue) = catalog
+            .theatres
+            .iter()
+            .enumerate()
+            .find(|(_, t)| t.name == name)
+            .unwrap_or_else(|| panic!("no {name}"));
+        let sections = &venue.screens[0].sections;
+        assert!(sections.len() > 10, "{name}: {} sections", sections.len());
+        assert!(
+            sections
+                .iter()
+                .any(|s| s.kind == crate::catalog::SectionKind::General),
+            "{name} has a standing area"
+        );
+        let places = crate::catalog::ScreenLayout::parse_sections(sections)
+            .unwrap()
+            .seat_count();
+        assert!(places >= least, "{name}: {places} places");
+        let shows: Vec<&DemoShowtime> = catalog
+            .showtimes
+            .iter()
+            .filter(|s| s.theatre == index)
+            .collect();
+        assert!(shows.len() >= 2, "{name}: {} shows", shows.len());
+        assert!(shows.iter().all(|s| matches!(s.title, DemoTitle::Event(_))));
+    }
 }

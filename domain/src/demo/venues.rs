@@ -67,6 +67,7 @@ pub(super) fn theatres(rng: &mut Rng) -> (Vec<DemoTheatre>, Vec<Site>) {
                         }
                     },
                     rows: layout(rng, kind),
+                    sections: Vec::new(),
                 })
                 .collect();
             out.0.push(DemoTheatre {

@@ -148,8 +148,8 @@ impl BookingMutation {
     /// Holds the best `count` seats of a category side by side: one row, near the centre,
     /// never stranding a single seat when that can be avoided. A wheelchair space
     /// (`ACCESSIBLE`, count 1) comes with its companion seat. `category` defaults to STANDARD.
-    /// With `sectionId`, the best in that section of the venue only; without, sections are
-    /// tried in the venue's order.
+    /// With `sectionId`, the best in that section of the venue only (in a general-admission
+    /// section, `count` of its places); without, sections are tried in the venue's order.
     async fn hold_best_available(
         &self,
         ctx: &Context<'_>,
