@@ -23,6 +23,7 @@ pub mod refunds;
 pub mod reviews;
 pub mod screens;
 pub mod seats;
+pub mod section_prices;
 pub mod sections;
 pub mod show_seats;
 pub mod show_sections;

@@ -26,6 +26,7 @@ mod m20261207_000021_venue_sections;
 mod m20261207_000022_analytics_totals_covering;
 mod m20261207_000023_general_admission;
 mod m20261207_000024_analytics_first_seats;
+mod m20261207_000025_section_prices;
 
 /// Every migration of the Marquee schema, oldest first.
 pub struct Migrator;
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000022_analytics_totals_covering::Migration),
             Box::new(m20261207_000023_general_admission::Migration),
             Box::new(m20261207_000024_analytics_first_seats::Migration),
+            Box::new(m20261207_000025_section_prices::Migration),
         ]
     }
 }

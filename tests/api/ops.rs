@@ -129,7 +129,7 @@ async fn the_demo_catalog_seeds_a_realistic_week() {
         assert!(places >= 10_000, "{}: {places}", arena["name"]);
         let shows = app
             .ok(
-                "query($t: ID!) { showtimes(theatreId: $t) { event { title } sections { kind capacity available priceMin } } }",
+                "query($t: ID!) { showtimes(theatreId: $t) { event { title } sections { name kind capacity available priceMin priceMax } } }",
                 json!({ "t": arena["id"] }),
                 None,
             )
@@ -144,6 +144,16 @@ async fn the_demo_catalog_seeds_a_realistic_week() {
             for s in sections {
                 assert_eq!(s["available"], s["capacity"], "{s}");
                 assert!(s["priceMin"].as_i64().unwrap() > 0, "{s}");
+            }
+            // The arena's lower bowl is priced above its upper tier, seat for seat.
+            let cheapest = |name: &str| {
+                sections
+                    .iter()
+                    .find(|s| s["name"] == name)
+                    .map(|s| s["priceMin"].as_i64().unwrap())
+            };
+            if let (Some(lower), Some(upper)) = (cheapest("101"), cheapest("201")) {
+                assert!(lower > upper, "{lower} <= {upper}");
             }
         }
     }

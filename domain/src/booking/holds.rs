@@ -5,9 +5,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use marquee_entity::{
-    booking_seats, bookings, outbox, seats, show_seats, showtime_prices, showtimes,
-};
+use marquee_entity::{booking_seats, bookings, outbox, seats, show_seats, showtimes};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Set,
@@ -255,9 +253,7 @@ impl BookingService {
             seats::Entity::find()
                 .filter(seats::Column::Id.is_in(seat_uuids(&req.seat_ids)))
                 .all(&self.db),
-            showtime_prices::Entity::find()
-                .filter(showtime_prices::Column::ShowtimeId.eq(req.showtime_id.uuid()))
-                .all(&self.db),
+            crate::catalog::PriceList::load(&self.db, req.showtime_id.uuid()),
         )?;
         let showtime =
             showtime.ok_or_else(|| BookingError::not_found("showtime", req.showtime_id))?;
@@ -285,7 +281,7 @@ impl BookingService {
         let sections = crate::catalog::screen_section_labels(&self.db, showtime.screen_id).await?;
         let (places, claims) = price_places(&self.db, &showtime, &req.places, &prices).await?;
         let priced =
-            super::seat_prices::price_seats(&showtime, &req.seat_ids, found, prices, &sections)?;
+            super::seat_prices::price_seats(&showtime, &req.seat_ids, found, &prices, &sections)?;
         // General admission's front line: a sold-out floor refuses before the transaction.
         let claim = if claims.is_empty() {
             Claim::Unknown

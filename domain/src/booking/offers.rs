@@ -5,7 +5,7 @@
 //! goes to two offers: the seats' conditional update is the guard).
 
 use chrono::{DateTime, Duration};
-use marquee_entity::{outbox, seats, showtime_prices, showtimes, waitlist_entries};
+use marquee_entity::{outbox, seats, showtimes, waitlist_entries};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -126,9 +126,7 @@ impl BookingService {
             seats::Entity::find()
                 .filter(seats::Column::Id.is_in(seat_uuids(&offer.seat_ids)))
                 .all(&self.db),
-            showtime_prices::Entity::find()
-                .filter(showtime_prices::Column::ShowtimeId.eq(offer.showtime_id))
-                .all(&self.db),
+            crate::catalog::PriceList::load(&self.db, offer.showtime_id),
         )?;
         let showtime =
             showtime.ok_or_else(|| BookingError::not_found("showtime", offer.showtime_id))?;
@@ -140,7 +138,7 @@ impl BookingService {
         }
         let sections = crate::catalog::screen_section_labels(&self.db, showtime.screen_id).await?;
         let priced =
-            super::seat_prices::price_seats(&showtime, &offer.seat_ids, found, prices, &sections)?;
+            super::seat_prices::price_seats(&showtime, &offer.seat_ids, found, &prices, &sections)?;
         let waiter = Principal {
             user_id: offer.user_id,
             role: Role::Customer,

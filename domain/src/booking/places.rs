@@ -9,9 +9,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use marquee_entity::{
-    booking_places, sections, show_sections, showtime_prices, showtimes, tickets,
-};
+use marquee_entity::{booking_places, sections, show_sections, showtimes, tickets};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -44,7 +42,7 @@ pub(super) async fn price_places<C: ConnectionTrait>(
     db: &C,
     showtime: &showtimes::Model,
     wanted: &[PlaceRequest],
-    prices: &[showtime_prices::Model],
+    prices: &crate::catalog::PriceList,
 ) -> Result<(Vec<BookedPlaces>, Vec<PlaceClaim>), BookingError> {
     if wanted.is_empty() {
         return Ok((Vec::new(), Vec::new()));
@@ -77,16 +75,9 @@ pub(super) async fn price_places<C: ConnectionTrait>(
                 .as_deref()
                 .and_then(SeatCategory::parse)
                 .unwrap_or(SeatCategory::Standard);
-            let price = prices
-                .iter()
-                .find(|pr| pr.category == category.as_str())
-                .map(|pr| pr.price_cents)
-                .ok_or_else(|| {
-                    BookingError::NotOnSale(format!(
-                        "{} places have no price yet",
-                        category.as_str()
-                    ))
-                })?;
+            let price = prices.price(section.id, category).ok_or_else(|| {
+                BookingError::NotOnSale(format!("{} places have no price yet", category.as_str()))
+            })?;
             Ok((
                 BookedPlaces {
                     section_id: p.section_id,

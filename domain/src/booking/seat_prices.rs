@@ -2,21 +2,21 @@
 
 use std::collections::{HashMap, HashSet};
 
-use marquee_entity::{seats, showtime_prices, showtimes};
+use marquee_entity::{seats, showtimes};
 use uuid::Uuid;
 
-use crate::catalog::SeatCategory;
+use crate::catalog::{PriceList, SeatCategory};
 use crate::ids::SeatId;
 
 use super::{BookedSeat, BookingError};
 
-/// Category and price of every requested seat; refuses seats of another screen and
-/// categories without a price.
+/// Category and price of every requested seat (its section's price when the section has
+/// one); refuses seats of another screen and categories without a price.
 pub(super) fn price_seats(
     showtime: &showtimes::Model,
     ids: &[SeatId],
     found: Vec<seats::Model>,
-    prices: Vec<showtime_prices::Model>,
+    prices: &PriceList,
     sections: &HashMap<Uuid, String>,
 ) -> Result<Vec<BookedSeat>, BookingError> {
     let found: Vec<seats::Model> = found
@@ -35,15 +35,11 @@ pub(super) fn price_seats(
             format!("not seats of this showtime: {}", foreign.join(", ")),
         ));
     }
-    let prices: HashMap<String, i64> = prices
-        .into_iter()
-        .map(|p| (p.category, p.price_cents))
-        .collect();
     found
         .into_iter()
         .map(|s| {
             let category = SeatCategory::parse(&s.category).unwrap_or(SeatCategory::Standard);
-            let price = prices.get(category.as_str()).copied().ok_or_else(|| {
+            let price = prices.price(s.section_id, category).ok_or_else(|| {
                 BookingError::NotOnSale(format!("{} seats have no price yet", category.as_str()))
             })?;
             Ok(BookedSeat {

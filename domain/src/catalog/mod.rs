@@ -6,6 +6,8 @@ pub(crate) use convert::cast_names;
 mod error;
 pub(crate) mod genres;
 mod layout;
+mod prices;
+pub use prices::PriceList;
 mod reads;
 mod schedule;
 mod section_labels;

@@ -315,6 +315,25 @@ pub async fn seed(
          JOIN sections sec ON sec.screen_id = st.screen_id WHERE sec.kind = 'general'",
     )
     .await?;
+    // Seats near the stage cost more: the arena's lower bowl half as much again as its
+    // upper tier, the stadium's standing field a quarter more than its stands.
+    for (screen, sections, times) in [
+        (
+            "Arena",
+            "sec.kind = 'reserved' AND sec.name < '200'",
+            "3 / 2",
+        ),
+        ("Stadium", "sec.kind = 'general'", "5 / 4"),
+    ] {
+        txn.execute_unprepared(&format!(
+            "INSERT INTO section_prices (showtime_id, section_id, category, price_cents) \
+             SELECT st.id, sec.id, p.category, p.price_cents * {times} FROM showtimes st \
+             JOIN screens sc ON sc.id = st.screen_id JOIN sections sec ON sec.screen_id = sc.id \
+             JOIN showtime_prices p ON p.showtime_id = st.id \
+             WHERE sc.name = '{screen}' AND {sections}"
+        ))
+        .await?;
+    }
     // The help center's frequently asked questions, announced for the search index.
     crate::support::seed_help_articles(&txn, now).await?;
     txn.commit().await?;

@@ -1,9 +1,7 @@
 //! Reading a showtime's line and its free seats, and choosing seats for an offer.
 
-use std::collections::HashSet;
-
 use chrono::{DateTime, Utc};
-use marquee_entity::{outbox, seats, show_seats, showtime_prices, waitlist_entries};
+use marquee_entity::{outbox, seats, show_seats, waitlist_entries};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -66,13 +64,7 @@ pub(super) async fn free_seats<C: ConnectionTrait>(
     if free.is_empty() {
         return Ok(Vec::new());
     }
-    let priced: HashSet<String> = showtime_prices::Entity::find()
-        .filter(showtime_prices::Column::ShowtimeId.eq(showtime))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| p.category)
-        .collect();
+    let prices = crate::catalog::PriceList::load(db, showtime).await?;
     let mut out = Vec::with_capacity(free.len());
     for chunk in free.chunks(crate::db::ROWS_PER_STATEMENT) {
         let found = seats::Entity::find()
@@ -82,7 +74,10 @@ pub(super) async fn free_seats<C: ConnectionTrait>(
         out.extend(
             found
                 .into_iter()
-                .filter(|s| priced.contains(&s.category))
+                .filter(|s| {
+                    crate::catalog::SeatCategory::parse(&s.category)
+                        .is_some_and(|c| prices.price(s.section_id, c).is_some())
+                })
                 .map(|s| (s.id, s.row_label, s.number)),
         );
     }

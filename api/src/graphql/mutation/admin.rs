@@ -240,6 +240,31 @@ impl AdminMutation {
         Ok(set.into_iter().map(Price::from).collect())
     }
 
+    /// Sets a section's own prices at a showtime (an arena's lower bowl dearer than its
+    /// balcony), replacing the ones the section had: its places of those categories cost
+    /// these, its other categories the showtime's; an empty list gives it the showtime's
+    /// prices back. Holds already placed keep their prices. Returns the section's prices.
+    async fn set_section_prices(
+        &self,
+        ctx: &Context<'_>,
+        showtime_id: ID,
+        section_id: ID,
+        prices: Vec<PriceInput>,
+    ) -> ApiResult<Vec<Price>> {
+        let staff = staff(ctx).await?;
+        let id = ApiError::parse_id("showtimeId", &showtime_id, ShowtimeId::parse)?;
+        let section = ApiError::parse_id(
+            "sectionId",
+            &section_id,
+            marquee_domain::ids::SectionId::parse,
+        )?;
+        let set = services(ctx)
+            .catalog_admin
+            .set_section_prices(&staff, id, section, &price_pairs(&prices))
+            .await?;
+        Ok(set.into_iter().map(Price::from).collect())
+    }
+
     async fn create_promotion(
         &self,
         ctx: &Context<'_>,

@@ -3,6 +3,7 @@
 
 mod inputs;
 mod promotions;
+mod section_prices;
 mod showtimes;
 mod titles;
 mod venues;

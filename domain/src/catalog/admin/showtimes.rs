@@ -148,7 +148,7 @@ impl CatalogAdmin {
     }
 
     /// The organisation a showtime belongs to (its theatre's), checked against `staff`.
-    async fn managed_showtime(
+    pub(super) async fn managed_showtime(
         &self,
         staff: &Staff,
         id: ShowtimeId,
@@ -477,7 +477,7 @@ pub(super) async fn write_prices(
 }
 
 /// Prices by category name, as the audit log shows them.
-fn price_list(prices: &[Price]) -> std::collections::BTreeMap<&'static str, i64> {
+pub(super) fn price_list(prices: &[Price]) -> std::collections::BTreeMap<&'static str, i64> {
     prices
         .iter()
         .map(|p| (p.category.as_str(), p.price_cents))

@@ -21,7 +21,8 @@ use uuid::Uuid;
 use crate::ids::{SectionId, ShowtimeId};
 
 use super::super::{
-    CatalogError, MapPlacement, Seat, SeatCategory, SeatMap, SeatMapSeat, SeatStatus, SectionKind,
+    CatalogError, MapPlacement, PriceList, Seat, SeatCategory, SeatMap, SeatMapSeat, SeatStatus,
+    SectionKind,
 };
 use super::CatalogReader;
 
@@ -106,7 +107,7 @@ impl SeatMapSnapshots {
 pub(super) struct LiveSeats {
     pub(super) showtime: showtimes::Model,
     pub(super) snapshot: Arc<Snapshot>,
-    prices: HashMap<SeatCategory, i64>,
+    prices: PriceList,
     pub(super) now: DateTime<Utc>,
     free_status: SeatStatus,
 }
@@ -124,7 +125,7 @@ impl LiveSeats {
                 status = self.free_status;
             }
             SeatMapSeat {
-                price_cents: self.prices.get(&s.seat.category).copied(),
+                price_cents: self.prices.price(s.seat.section_id.uuid(), s.seat.category),
                 seat: s.seat.clone(),
                 status,
             }
@@ -132,9 +133,9 @@ impl LiveSeats {
     }
 
     /// A section's capacity, places available now and price range, without cloning seats.
-    /// The price of a category at this showtime.
-    pub(super) fn price_of(&self, category: SeatCategory) -> Option<i64> {
-        self.prices.get(&category).copied()
+    /// The price of a category in a section at this showtime.
+    pub(super) fn price_of(&self, section: SectionId, category: SeatCategory) -> Option<i64> {
+        self.prices.price(section.uuid(), category)
     }
 
     pub(super) fn summary(&self, section: &StoredSection) -> (i64, Option<i64>, Option<i64>) {
@@ -149,7 +150,7 @@ impl LiveSeats {
             if free && self.free_status == SeatStatus::Available {
                 available += 1;
             }
-            if let Some(p) = self.prices.get(&s.seat.category).copied() {
+            if let Some(p) = self.prices.price(s.seat.section_id.uuid(), s.seat.category) {
                 min = Some(min.map_or(p, |m| m.min(p)));
                 max = Some(max.map_or(p, |m| m.max(p)));
             }
@@ -216,14 +217,7 @@ impl CatalogReader {
             version_sum: version_sum.unwrap_or(0),
             seat_count,
         };
-        let prices: HashMap<SeatCategory, i64> = self
-            .prices_by_showtimes(&[id])
-            .await?
-            .remove(&id)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|p| (p.category, p.price_cents))
-            .collect();
+        let prices = PriceList::load(&self.db, id.uuid()).await?;
         let slot = self.snapshots.slot(id, key);
         let snapshot = slot
             .seats

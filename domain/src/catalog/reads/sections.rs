@@ -39,7 +39,8 @@ impl CatalogReader {
                 let (available, price_min, price_max) = match s.kind {
                     SectionKind::Reserved => live.summary(s),
                     SectionKind::General => {
-                        let price = live.price_of(s.category.unwrap_or(SeatCategory::Standard));
+                        let price =
+                            live.price_of(s.id, s.category.unwrap_or(SeatCategory::Standard));
                         (
                             general.get(&s.id.uuid()).copied().unwrap_or(0),
                             price,

@@ -1,0 +1,102 @@
+//! A section's own prices at a showtime: the lower bowl dearer than the balcony.
+
+use marquee_entity::{section_prices, sections, showtimes};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+
+use crate::ids::{SectionId, ShowtimeId};
+use crate::organisations::{Staff, audit};
+
+use super::super::{CatalogError, Price, SeatCategory, ShowtimeStatus};
+use super::showtimes::{parse_prices, price_list};
+use super::{CatalogAdmin, audited};
+
+impl CatalogAdmin {
+    /// Sets the prices of a section of the showtime's venue, replacing the ones it had:
+    /// its places of those categories cost these instead of the showtime's prices, its
+    /// other categories keep the showtime's (an empty list gives them all back). Holds
+    /// already placed keep what they were priced at. Returns the section's prices.
+    #[tracing::instrument(skip_all, fields(showtime_id = %id, section_id = %section), err)]
+    pub async fn set_section_prices(
+        &self,
+        staff: &Staff,
+        id: ShowtimeId,
+        section: SectionId,
+        prices: &[(String, i64)],
+    ) -> Result<Vec<Price>, CatalogError> {
+        let owner = self.managed_showtime(staff, id).await?;
+        let current = self.live_showtime(id).await?;
+        if current.status != ShowtimeStatus::Scheduled.as_str() {
+            return Err(CatalogError::Conflict(
+                "a cancelled showtime cannot be repriced".into(),
+            ));
+        }
+        let prices = parse_prices(prices)?;
+        let found = sections::Entity::find_by_id(section.uuid())
+            .filter(sections::Column::ScreenId.eq(current.screen_id))
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| CatalogError::not_found("section", section))?;
+        let txn = self.db.begin().await?;
+        // Writes first, as repricing a showtime does, so that repricings queue on SQLite.
+        showtimes::Entity::update_many()
+            .col_expr(
+                showtimes::Column::Status,
+                Expr::col(showtimes::Column::Status),
+            )
+            .filter(showtimes::Column::Id.eq(id.uuid()))
+            .exec(&txn)
+            .await?;
+        let of_section = || {
+            section_prices::Entity::find()
+                .filter(section_prices::Column::ShowtimeId.eq(id.uuid()))
+                .filter(section_prices::Column::SectionId.eq(found.id))
+        };
+        let before = listed(of_section().all(&txn).await?);
+        section_prices::Entity::delete_many()
+            .filter(section_prices::Column::ShowtimeId.eq(id.uuid()))
+            .filter(section_prices::Column::SectionId.eq(found.id))
+            .exec(&txn)
+            .await?;
+        if !prices.is_empty() {
+            section_prices::Entity::insert_many(prices.iter().map(|p| {
+                section_prices::ActiveModel {
+                    showtime_id: Set(id.uuid()),
+                    section_id: Set(found.id),
+                    category: Set(p.category.as_str().to_owned()),
+                    price_cents: Set(p.price_cents),
+                }
+            }))
+            .exec(&txn)
+            .await?;
+        }
+        let after = listed(of_section().all(&txn).await?);
+        let entry = audited(
+            staff,
+            owner,
+            "showtime.set_section_prices",
+            "showtime",
+            id.uuid(),
+        )
+        .before(&serde_json::json!({ "section": found.name, "prices": price_list(&before) }))
+        .after(&serde_json::json!({ "section": found.name, "prices": price_list(&after) }));
+        audit::record(&txn, entry, self.clock.now()).await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+}
+
+/// Stored prices as a list by category.
+fn listed(rows: Vec<section_prices::Model>) -> Vec<Price> {
+    let mut out: Vec<Price> = rows
+        .into_iter()
+        .filter_map(|p| {
+            SeatCategory::parse(&p.category).map(|category| Price {
+                category,
+                price_cents: p.price_cents,
+            })
+        })
+        .collect();
+    out.sort_by_key(|p| p.category);
+    out
+}
