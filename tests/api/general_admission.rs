@@ -367,3 +367,67 @@ async fn general_admission_layouts_that_make_no_sense_are_refused() {
         ["0"]
     );
 }
+
+#[tokio::test]
+async fn the_live_overview_follows_standing_places_and_seats_as_they_are_held() {
+    use crate::live::{open, subscribe};
+    use crate::subscriptions::next_json;
+    let app = spawn_app().await;
+    let (_, _, showtime) = venue(&app, concert(5)).await;
+    let floor = section_id(&app, &showtime, "Floor").await;
+    let s101 = section_id(&app, &showtime, "101").await;
+    let mut socket = open(&app, None).await;
+    subscribe(
+        &mut socket,
+        "subscription($s: ID!) { sectionUpdates(showtimeId: $s) { id name available } }",
+        json!({ "s": showtime }),
+    )
+    .await;
+    let available = |msg: &Value, name: &str| -> i64 {
+        msg["payload"]["data"]["sectionUpdates"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{msg}"))
+            .iter()
+            .find(|s| s["name"] == name)
+            .unwrap()["available"]
+            .as_i64()
+            .unwrap()
+    };
+    let first = next_json(&mut socket).await.expect("the overview");
+    assert_eq!(
+        (available(&first, "Floor"), available(&first, "101")),
+        (5, 4)
+    );
+
+    // Places alone: only a standing area's count moves, and the overview says so.
+    let buyer = app.customer("live-floor@marquee.test").await;
+    app.ok(
+        HOLD_GA,
+        json!({ "s": showtime, "sec": floor, "q": 2 }),
+        Some(&buyer),
+    )
+    .await;
+    let next = next_json(&mut socket).await.expect("the floor's change");
+    assert_eq!(
+        (available(&next, "Floor"), available(&next, "101")),
+        (3, 4),
+        "{next}"
+    );
+    // A seat of 101 with a place of the floor, in one booking.
+    let seat = crate::venue_sections::section_seats(&app, &showtime, &s101).await[0]["id"].clone();
+    let other = app.customer("live-mixed@marquee.test").await;
+    app.ok(
+        HOLD_MIXED,
+        json!({ "s": showtime, "seats": [seat], "places": [{ "sectionId": floor, "quantity": 1 }] }),
+        Some(&other),
+    )
+    .await;
+    let next = next_json(&mut socket).await.expect("both sections' change");
+    assert_eq!(
+        (available(&next, "Floor"), available(&next, "101")),
+        (2, 3),
+        "{next}"
+    );
+    // The stored counters say the same.
+    assert_eq!(counters(&app, &showtime, &floor).await, (5, 0, 3));
+}

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use marquee_entity::{section_prices, showtime_prices};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
 use uuid::Uuid;
 
 use super::SeatCategory;
@@ -40,17 +40,39 @@ impl PriceList {
         }
     }
 
-    /// The showtime's prices, read in two statements at once.
+    /// The showtime's prices and its sections' own, in one statement (a hold reads them).
     pub async fn load<C: ConnectionTrait>(db: &C, showtime: Uuid) -> Result<Self, DbErr> {
-        let (base, by_section) = tokio::try_join!(
-            showtime_prices::Entity::find()
-                .filter(showtime_prices::Column::ShowtimeId.eq(showtime))
-                .all(db),
-            section_prices::Entity::find()
-                .filter(section_prices::Column::ShowtimeId.eq(showtime))
-                .all(db),
-        )?;
-        Ok(Self::from_rows(base, by_section))
+        let backend = db.get_database_backend();
+        let (none, mark, binds) = match backend {
+            DbBackend::Postgres => ("CAST(NULL AS UUID)", "$1", 1),
+            _ => ("NULL", "?", 2),
+        };
+        let sql = format!(
+            "SELECT {none} AS section_id, category, price_cents FROM showtime_prices \
+             WHERE showtime_id = {mark} UNION ALL SELECT section_id, category, price_cents \
+             FROM section_prices WHERE showtime_id = {mark}"
+        );
+        let mut list = Self::default();
+        for row in db
+            .query_all_raw(Statement::from_sql_and_values(
+                backend,
+                sql,
+                vec![Value::from(showtime); binds],
+            ))
+            .await?
+        {
+            let section: Option<Uuid> = row.try_get("", "section_id")?;
+            let category: String = row.try_get("", "category")?;
+            let cents: i64 = row.try_get("", "price_cents")?;
+            let Some(category) = SeatCategory::parse(&category) else {
+                continue;
+            };
+            match section {
+                Some(section) => list.by_section.insert((section, category), cents),
+                None => list.base.insert(category, cents),
+            };
+        }
+        Ok(list)
     }
 
     /// The price of a place of `category` in `section`, if it is on sale.

@@ -238,7 +238,7 @@ pub struct SeatMapSeat {
 }
 
 /// One section of a showtime's venue as the overview shows it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SectionSummary {
     /// Id (ask for its seats with it).
     pub id: SectionId,

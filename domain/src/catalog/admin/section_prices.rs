@@ -1,13 +1,12 @@
 //! A section's own prices at a showtime: the lower bowl dearer than the balcony.
 
-use marquee_entity::{section_prices, sections, showtimes};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use marquee_entity::{section_prices, sections};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use crate::ids::{SectionId, ShowtimeId};
 use crate::organisations::{Staff, audit};
 
-use super::super::{CatalogError, Price, SeatCategory, ShowtimeStatus};
+use super::super::{CatalogError, Price, SeatCategory};
 use super::showtimes::{parse_prices, price_list};
 use super::{CatalogAdmin, audited};
 
@@ -24,29 +23,14 @@ impl CatalogAdmin {
         section: SectionId,
         prices: &[(String, i64)],
     ) -> Result<Vec<Price>, CatalogError> {
-        let owner = self.managed_showtime(staff, id).await?;
-        let current = self.live_showtime(id).await?;
-        if current.status != ShowtimeStatus::Scheduled.as_str() {
-            return Err(CatalogError::Conflict(
-                "a cancelled showtime cannot be repriced".into(),
-            ));
-        }
+        let (owner, current) = self.repriceable(staff, id).await?;
         let prices = parse_prices(prices)?;
         let found = sections::Entity::find_by_id(section.uuid())
             .filter(sections::Column::ScreenId.eq(current.screen_id))
             .one(&self.db)
             .await?
             .ok_or_else(|| CatalogError::not_found("section", section))?;
-        let txn = self.db.begin().await?;
-        // Writes first, as repricing a showtime does, so that repricings queue on SQLite.
-        showtimes::Entity::update_many()
-            .col_expr(
-                showtimes::Column::Status,
-                Expr::col(showtimes::Column::Status),
-            )
-            .filter(showtimes::Column::Id.eq(id.uuid()))
-            .exec(&txn)
-            .await?;
+        let txn = self.begin_repricing(id).await?;
         let of_section = || {
             section_prices::Entity::find()
                 .filter(section_prices::Column::ShowtimeId.eq(id.uuid()))

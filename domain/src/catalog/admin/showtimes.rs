@@ -347,14 +347,13 @@ impl CatalogAdmin {
         Showtime::from_model(model).ok_or_else(|| CatalogError::not_found("showtime", id))
     }
 
-    /// Sets the price of the given categories (others keep theirs). Returns all prices.
-    #[tracing::instrument(skip_all, fields(showtime_id = %id), err)]
-    pub async fn set_prices(
+    /// The owner of a showtime the caller manages and may reprice (still scheduled), and
+    /// the showtime.
+    pub(super) async fn repriceable(
         &self,
         staff: &Staff,
         id: ShowtimeId,
-        prices: &[(String, i64)],
-    ) -> Result<Vec<Price>, CatalogError> {
+    ) -> Result<(Option<uuid::Uuid>, showtimes::Model), CatalogError> {
         let owner = self.managed_showtime(staff, id).await?;
         let current = self.live_showtime(id).await?;
         if current.status != ShowtimeStatus::Scheduled.as_str() {
@@ -362,10 +361,14 @@ impl CatalogAdmin {
                 "a cancelled showtime cannot be repriced".into(),
             ));
         }
-        let prices = parse_prices(prices)?;
-        if prices.is_empty() {
-            return Err(CatalogError::invalid("prices", "give at least one price"));
-        }
+        Ok((owner, current))
+    }
+
+    /// A repricing's transaction, begun by writing to the showtime's row.
+    pub(super) async fn begin_repricing(
+        &self,
+        id: ShowtimeId,
+    ) -> Result<sea_orm::DatabaseTransaction, CatalogError> {
         let txn = self.db.begin().await?;
         // Writes first, so that repricings of one showtime queue: on SQLite a transaction
         // that has read cannot become a writer once another connection has committed (a
@@ -378,6 +381,23 @@ impl CatalogAdmin {
             .filter(showtimes::Column::Id.eq(id.uuid()))
             .exec(&txn)
             .await?;
+        Ok(txn)
+    }
+
+    /// Sets the price of the given categories (others keep theirs). Returns all prices.
+    #[tracing::instrument(skip_all, fields(showtime_id = %id), err)]
+    pub async fn set_prices(
+        &self,
+        staff: &Staff,
+        id: ShowtimeId,
+        prices: &[(String, i64)],
+    ) -> Result<Vec<Price>, CatalogError> {
+        let (owner, _) = self.repriceable(staff, id).await?;
+        let prices = parse_prices(prices)?;
+        if prices.is_empty() {
+            return Err(CatalogError::invalid("prices", "give at least one price"));
+        }
+        let txn = self.begin_repricing(id).await?;
         let before: Vec<(String, i64)> = showtime_prices::Entity::find()
             .filter(showtime_prices::Column::ShowtimeId.eq(id.uuid()))
             .all(&txn)

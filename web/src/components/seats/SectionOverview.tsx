@@ -3,17 +3,19 @@ import { request } from '../../api/client';
 import { formatMoney } from '../../format';
 import type { SectionFieldsFragment } from '../../gql/graphql';
 import { t } from '../../i18n';
-import { SectionsQuery } from './operations';
+import { subscribe } from '../../api/live';
+import { SectionUpdatesSubscription, SectionsQuery } from './operations';
 
 export type Section = SectionFieldsFragment;
 
-/** How often the overview's availability is re-read while it is on screen. */
+/** How often the overview is re-read while its live updates are down. */
 const REFRESH_MS = 5000;
 
 /**
- * The venue's sections, kept current while `active`: re-read every few seconds rather than
- * hearing every seat change of every section (a stadium's whole feed is what the overview
- * exists to avoid), and at once when `refreshKey` changes (after the buyer's own hold).
+ * The venue's sections, kept current while `active`: live from `sectionUpdates`, which sends
+ * the overview again when a section's figures move (never a stadium's seats), re-read at once
+ * when `refreshKey` changes (after the buyer's own hold), and every few seconds while the
+ * live feed is down.
  */
 export function useSections(showtimeId: string, initial: Section[] | undefined, active: boolean, refreshKey: number) {
   const [sections, setSections] = useState<Section[] | undefined>(initial);
@@ -21,6 +23,7 @@ export function useSections(showtimeId: string, initial: Section[] | undefined, 
   useEffect(() => {
     if (!active) return;
     let stopped = false;
+    let timer: number | undefined;
     const reread = () =>
       request(SectionsQuery, { id: showtimeId }).then(
         (data) => {
@@ -31,10 +34,20 @@ export function useSections(showtimeId: string, initial: Section[] | undefined, 
         },
       );
     if (refreshKey > 0) void reread();
-    const timer = window.setInterval(reread, REFRESH_MS);
+    const unsubscribe = subscribe(
+      SectionUpdatesSubscription,
+      { id: showtimeId },
+      (data) => {
+        if (!stopped) setSections(data.sectionUpdates);
+      },
+      () => {
+        if (!stopped && timer === undefined) timer = window.setInterval(reread, REFRESH_MS);
+      },
+    );
     return () => {
       stopped = true;
-      window.clearInterval(timer);
+      unsubscribe();
+      if (timer !== undefined) window.clearInterval(timer);
     };
   }, [showtimeId, active, refreshKey]);
   return sections;

@@ -66,7 +66,7 @@ export const SectionFields = graphql(`
   }
 `);
 
-/** The sections' availability, re-read while the overview of a large venue is shown. */
+/** The sections' availability, read again after the buyer's own hold and while live updates are down. */
 export const SectionsQuery = graphql(`
   query SeatPickerSections($id: ID!) {
     showtime(id: $id) {
@@ -74,6 +74,15 @@ export const SectionsQuery = graphql(`
       sections {
         ...SectionFields
       }
+    }
+  }
+`);
+
+/** The sections' availability, live: the overview again whenever a section's figures move. */
+export const SectionUpdatesSubscription = graphql(`
+  subscription SeatPickerSectionUpdates($id: ID!) {
+    sectionUpdates(showtimeId: $id) {
+      ...SectionFields
     }
   }
 `);
