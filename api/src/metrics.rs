@@ -94,6 +94,8 @@ pub struct Metrics {
     live_delay: Histogram,
     live_groups: Gauge,
     live_resync_failures: Counter,
+    overview_feeds: Gauge,
+    overview_reads: Counter,
     rate_limited: Family<RateLimitLabels, Counter>,
     feed_exported: Counter,
     feed_failures: Counter,
@@ -125,6 +127,18 @@ impl Metrics {
         let live_groups = Gauge::default();
         let live_resync_failures = Counter::default();
         let rate_limited = Family::<RateLimitLabels, Counter>::default();
+        let overview_feeds = Gauge::default();
+        let overview_reads = Counter::default();
+        registry.register(
+            "overview_feeds",
+            "Venue overviews followed for sectionUpdates subscribers, one per showtime watched",
+            overview_feeds.clone(),
+        );
+        registry.register(
+            "overview_reads",
+            "Venue overviews read again after changes, each shared by every subscriber of its showtime",
+            overview_reads.clone(),
+        );
         let rendering = |r: &str| {
             live_messages
                 .get_or_create(&RenderingLabels {
@@ -223,6 +237,8 @@ impl Metrics {
             live_delay,
             live_groups,
             live_resync_failures,
+            overview_feeds,
+            overview_reads,
             http_requests,
             http_latency,
             operations,
@@ -326,6 +342,16 @@ impl Metrics {
     /// Counts a subscription group started (`1`) or ended (`-1`).
     pub fn live_groups(&self, change: i64) {
         self.live_groups.inc_by(change);
+    }
+
+    /// Counts a venue overview feed started (`1`) or ended (`-1`).
+    pub fn overview_feeds(&self, change: i64) {
+        self.overview_feeds.inc_by(change);
+    }
+
+    /// Counts one read of a venue overview for its feed.
+    pub fn overview_read(&self) {
+        self.overview_reads.inc();
     }
 
     /// Counts a fresh whole map, read for a group member that fell behind, that failed.

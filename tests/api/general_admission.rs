@@ -431,3 +431,74 @@ async fn the_live_overview_follows_standing_places_and_seats_as_they_are_held() 
     // The stored counters say the same.
     assert_eq!(counters(&app, &showtime, &floor).await, (5, 0, 3));
 }
+
+#[tokio::test]
+async fn watchers_of_one_overview_share_its_reads() {
+    use crate::live::{open, subscribe};
+    use crate::subscriptions::next_json;
+    const WATCHERS: usize = 12;
+    let app = spawn_app().await;
+    let (_, _, showtime) = venue(&app, concert(50)).await;
+    let floor = section_id(&app, &showtime, "Floor").await;
+    let mut sockets = Vec::new();
+    for _ in 0..WATCHERS {
+        let mut socket = open(&app, None).await;
+        subscribe(
+            &mut socket,
+            "subscription($s: ID!) { sectionUpdates(showtimeId: $s) { name available } }",
+            json!({ "s": showtime }),
+        )
+        .await;
+        next_json(&mut socket).await.expect("the overview");
+        sockets.push(socket);
+    }
+    assert_eq!(app.metric("marquee_overview_feeds ").await, 1.0);
+    let reads_before = app.metric("marquee_overview_reads_total ").await;
+
+    // Holds from several buyers at once: one run of changes.
+    let mut buyers = Vec::new();
+    for i in 0..4 {
+        buyers.push(app.customer(&format!("share-{i}@marquee.test")).await);
+    }
+    futures_util::future::join_all(buyers.iter().map(|b| {
+        app.ok(
+            HOLD_GA,
+            json!({ "s": showtime, "sec": floor, "q": 2 }),
+            Some(b),
+        )
+    }))
+    .await;
+    // Every watcher sees the floor come down to 42, whatever the figures on the way.
+    for socket in &mut sockets {
+        loop {
+            let msg = next_json(socket).await.expect("the floor's change");
+            let left = msg["payload"]["data"]["sectionUpdates"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{msg}"))
+                .iter()
+                .find(|s| s["name"] == "Floor")
+                .unwrap()["available"]
+                .as_i64()
+                .unwrap();
+            if left == 42 {
+                break;
+            }
+        }
+    }
+    let reads = app.metric("marquee_overview_reads_total ").await - reads_before;
+    assert!(
+        (1.0..=4.0).contains(&reads),
+        "{WATCHERS} watchers of four holds took {reads} reads of the overview"
+    );
+    // The feed ends with its last watcher.
+    drop(sockets);
+    let mut feeds = 1.0;
+    for _ in 0..50 {
+        feeds = app.metric("marquee_overview_feeds ").await;
+        if feeds == 0.0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(feeds, 0.0, "the feed outlived its watchers");
+}

@@ -8,6 +8,7 @@ pub mod expansion;
 mod extensions;
 mod loaders;
 mod mutation;
+pub mod overview_feed;
 pub mod parsed;
 mod query;
 mod subscription;
@@ -60,6 +61,7 @@ pub fn build(
     let builder = Schema::build(Query::default(), Mutation::default(), Subscription)
         .data(services)
         .data(payments)
+        .data(Arc::new(overview_feed::OverviewFeeds::new(metrics.clone())))
         .extension(extensions::OperationMetrics(metrics))
         .extension(extensions::DocumentRules {
             introspection: limits.introspection,

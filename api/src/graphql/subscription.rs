@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 use crate::graphql::auth::{principal, services};
 use crate::graphql::error::ApiError;
+use crate::graphql::overview_feed::OverviewFeeds;
 use crate::graphql::types::showtime_seat_map;
 use crate::graphql::types::{
     BookingStatusUpdate, Notification, SeatMapUpdate, SeatUpdate, VenueSection,
@@ -136,38 +137,17 @@ impl Subscription {
         showtime_id: ID,
     ) -> Result<impl Stream<Item = Vec<VenueSection>>, ApiError> {
         let id = ApiError::parse_id("showtimeId", &showtime_id, ShowtimeId::parse)?;
-        let services = services(ctx).clone();
-        // Listen before reading, so that no change falls between the two.
-        let events = services.live.subscribe(SEAT_CHANGES, &id.to_string());
-        let first = services.catalog.section_overview(id).await?;
-        let state = Live::new(events, id.to_string(), first.clone(), slot(ctx)?);
-        Ok(stream::unfold((state, first), move |(mut st, last)| {
-            let services = services.clone();
-            async move {
-                if let Some(first) = st.pending.take() {
-                    return Some((sections_of(first), (st, last)));
-                }
-                loop {
-                    if let Bursts::Closed = st.bursts().await {
-                        return None;
-                    }
-                    // Changes come in runs: one read after a moment covers the whole run.
-                    tokio::time::sleep(SECTION_UPDATES_EVERY).await;
-                    if st.drain() {
-                        return None;
-                    }
-                    match services.catalog.section_overview(id).await {
-                        Ok(now) if now != last => {
-                            return Some((sections_of(now.clone()), (st, now)));
-                        }
-                        Ok(_) => continue,
-                        Err(e) => {
-                            tracing::warn!(error = %e, "cannot read a venue overview");
-                            return None;
-                        }
-                    }
-                }
-            }
+        let slot = slot(ctx)?;
+        let feed = ctx
+            .data_unchecked::<Arc<OverviewFeeds>>()
+            .feed(services(ctx), id)
+            .await?;
+        let rx = feed.watch();
+        // The watcher holds the feed (and so its reader) and its place on the connection.
+        Ok(stream::unfold((rx, feed, slot), |(mut rx, feed, slot)| async move {
+            rx.changed().await.ok()?;
+            let now = rx.borrow_and_update().clone();
+            Some((sections_of(&now), (rx, feed, slot)))
         }))
     }
 
@@ -430,17 +410,6 @@ impl<T> Live<T> {
         }
     }
 
-    /// Takes whatever has arrived without waiting; whether the feed closed.
-    fn drain(&mut self) -> bool {
-        loop {
-            match self.deliveries.try_recv() {
-                Ok(_) | Err(TryRecvError::Lagged(_)) => continue,
-                Err(TryRecvError::Empty) => return false,
-                Err(TryRecvError::Closed) => return true,
-            }
-        }
-    }
-
     async fn next(&mut self) -> Next {
         loop {
             if let Some(e) = self.queue.pop_front() {
@@ -459,8 +428,6 @@ impl<T> Live<T> {
 }
 
 /// How often a venue overview is read again while changes keep coming.
-const SECTION_UPDATES_EVERY: Duration = Duration::from_millis(250);
-
-fn sections_of(summaries: Vec<marquee_domain::catalog::SectionSummary>) -> Vec<VenueSection> {
-    summaries.into_iter().map(VenueSection::from).collect()
+fn sections_of(summaries: &[marquee_domain::catalog::SectionSummary]) -> Vec<VenueSection> {
+    summaries.iter().cloned().map(VenueSection::from).collect()
 }
