@@ -118,6 +118,44 @@ async fn places_alone_are_paid_with_a_ticket_each() {
 }
 
 #[tokio::test]
+async fn the_ledger_counts_standing_places_and_shows_a_floor_sold_past_its_capacity() {
+    const AUDIT: &str = "query($s: ID!) { showtimeSeatAudit(showtimeId: $s) { places placesSold placeTickets sectionsOversold consistent } }";
+    let app = spawn_app().await;
+    let (_, _, showtime) = venue(&app, concert(3)).await;
+    let floor = section_id(&app, &showtime, "Floor").await;
+    let admin = app.admin().await;
+    let buyer = app.customer("ledger-floor@example.com").await;
+    let held = app
+        .ok(
+            HOLD_GA,
+            json!({ "s": showtime, "sec": floor, "q": 3 }),
+            Some(&buyer),
+        )
+        .await;
+    let paid = app
+        .ok(
+            CHECKOUT,
+            json!({ "b": held["holdGeneralAdmission"]["id"] }),
+            Some(&buyer),
+        )
+        .await;
+    assert_eq!(paid["checkout"]["status"], "CONFIRMED");
+    let audit = app.ok(AUDIT, json!({ "s": showtime }), Some(&admin)).await;
+    assert_eq!(
+        audit["showtimeSeatAudit"],
+        json!({ "places": 3, "placesSold": 3, "placeTickets": 3, "sectionsOversold": 0, "consistent": true })
+    );
+    // The floor shrunk under its three tickets, behind the API's back: the ledger shows
+    // it sold past its capacity.
+    sql_exec(&app, "UPDATE show_sections SET capacity = 2").await;
+    let audit = app.ok(AUDIT, json!({ "s": showtime }), Some(&admin)).await;
+    assert_eq!(
+        audit["showtimeSeatAudit"],
+        json!({ "places": 2, "placesSold": 3, "placeTickets": 3, "sectionsOversold": 1, "consistent": false })
+    );
+}
+
+#[tokio::test]
 async fn a_mixed_booking_of_seats_and_places_is_paid_with_a_ticket_per_place_and_cancelling_returns_the_places()
  {
     let app = spawn_app().await;

@@ -29,6 +29,15 @@ pub struct SeatAudit {
     pub sold_without_ticket: u64,
     /// Live tickets on seats not marked sold.
     pub tickets_on_unsold_seats: u64,
+    /// General-admission places the showtime has, in all its standing sections.
+    pub places: u64,
+    /// Places sold, by the sections' counters.
+    pub places_sold: u64,
+    /// Live tickets of general-admission places.
+    pub place_tickets: u64,
+    /// Standing sections sold or held past their capacity, or with more live tickets than
+    /// places.
+    pub sections_oversold: u64,
 }
 
 impl SeatAudit {
@@ -39,6 +48,8 @@ impl SeatAudit {
             && self.sold_without_ticket == 0
             && self.tickets_on_unsold_seats == 0
             && self.seats_sold == self.live_tickets
+            && self.sections_oversold == 0
+            && self.places_sold == self.place_tickets
     }
 }
 
@@ -77,6 +88,14 @@ impl BookingService {
                (SELECT COUNT(*) FROM tickets t WHERE t.showtime_id = $1 AND t.status <> 'void' {seated} \
                   AND NOT EXISTS (SELECT 1 FROM show_seats s WHERE s.showtime_id = t.showtime_id \
                     AND s.seat_id = t.seat_id AND s.status = '{sold}')) AS tickets_on_unsold_seats, \
+               (SELECT COALESCE(SUM(capacity), 0) FROM show_sections WHERE showtime_id = $1) AS places, \
+               (SELECT COALESCE(SUM(sold), 0) FROM show_sections WHERE showtime_id = $1) AS places_sold, \
+               (SELECT COUNT(*) FROM tickets WHERE showtime_id = $1 AND status <> 'void' \
+                  AND seat_id IN (SELECT section_id FROM show_sections WHERE showtime_id = $1)) AS place_tickets, \
+               (SELECT COUNT(*) FROM show_sections c WHERE c.showtime_id = $1 \
+                  AND (c.sold + c.held > c.capacity OR c.capacity < (SELECT COUNT(*) FROM tickets t \
+                    WHERE t.showtime_id = c.showtime_id AND t.seat_id = c.section_id AND t.status <> 'void'))) \
+                  AS sections_oversold, \
                (SELECT COUNT(*) FROM showtimes WHERE id = $1) AS found"
         );
         let row = self
@@ -103,6 +122,10 @@ impl BookingService {
             seats_in_two_bookings: count("seats_in_two_bookings")?,
             sold_without_ticket: count("sold_without_ticket")?,
             tickets_on_unsold_seats: count("tickets_on_unsold_seats")?,
+            places: count("places")?,
+            places_sold: count("places_sold")?,
+            place_tickets: count("place_tickets")?,
+            sections_oversold: count("sections_oversold")?,
         })
     }
 }

@@ -22,7 +22,17 @@ pub struct SeatAudit {
     sold_without_ticket: i64,
     /// Live tickets on seats not marked sold.
     tickets_on_unsold_seats: i64,
-    /// No seat sold twice, and as many seats sold as live tickets, each on its seat.
+    /// General-admission places the showtime has, in all its standing sections.
+    places: i64,
+    /// Places sold, by the sections' counters.
+    places_sold: i64,
+    /// Live tickets of general-admission places.
+    place_tickets: i64,
+    /// Standing sections sold or held past their capacity, or with more live tickets
+    /// than places.
+    sections_oversold: i64,
+    /// No seat sold twice, and as many seats sold as live tickets, each on its seat; no
+    /// standing section past its capacity, and a live ticket for each place sold.
     consistent: bool,
 }
 
@@ -39,6 +49,10 @@ impl From<booking::SeatAudit> for SeatAudit {
             seats_in_two_bookings: n(a.seats_in_two_bookings),
             sold_without_ticket: n(a.sold_without_ticket),
             tickets_on_unsold_seats: n(a.tickets_on_unsold_seats),
+            places: n(a.places),
+            places_sold: n(a.places_sold),
+            place_tickets: n(a.place_tickets),
+            sections_oversold: n(a.sections_oversold),
         }
     }
 }
