@@ -12,7 +12,7 @@ use crate::onsale::{MAP, Tally, Who, gql};
 
 const HOLD: &str =
     "mutation H($s: ID!, $seats: [ID!]!) { holdSeats(showtimeId: $s, seatIds: $seats) { id } }";
-const PAY: &str = "mutation P($b: ID!) { checkout(bookingId: $b, input: { paymentMethod: \"pm_card_visa\" }) { status tickets { seatId } } }";
+pub(crate) const PAY: &str = "mutation P($b: ID!) { checkout(bookingId: $b, input: { paymentMethod: \"pm_card_visa\" }) { status tickets { seatId } } }";
 
 /// What every buyer of one on-sale shares.
 pub(crate) struct Sale {
@@ -24,6 +24,10 @@ pub(crate) struct Sale {
     /// When the sale opened.
     pub(crate) started: Instant,
     pub(crate) waiting_room: bool,
+    /// Places of the venue (seats and standing places).
+    pub(crate) places: usize,
+    /// A stadium of sections (see `stadium.rs`) rather than one cinema screen.
+    pub(crate) stadium: bool,
 }
 
 /// One buyer's journey; `i` seeds its choices.
@@ -35,7 +39,11 @@ pub(crate) async fn buy(sale: &Sale, who: &Who, i: usize) {
             Err(_) => return,
         }
     }
-    let held = attempt(sale, who, i).await;
+    let held = if sale.stadium {
+        crate::stadium::attempt(sale, who, i).await
+    } else {
+        attempt(sale, who, i).await
+    };
     if sale.waiting_room && !held {
         crate::room::leave(client, url, who, showtime).await;
     }

@@ -16,6 +16,7 @@ mod hostile;
 mod onsale;
 mod room;
 mod search;
+mod stadium;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

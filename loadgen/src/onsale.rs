@@ -26,9 +26,13 @@ pub struct Options {
     /// Buyers in flight at once.
     #[arg(long, default_value_t = 500)]
     concurrency: usize,
-    /// Seats of the showtime (rows of 20).
+    /// Seats of the showtime (rows of 20), on a cinema screen.
     #[arg(long, default_value_t = 300)]
     seats: usize,
+    /// `cinema` (one screen of `--seats` seats) or `stadium` (50,000 places in sections,
+    /// half of them standing; see `stadium.rs`).
+    #[arg(long, value_enum, default_value_t = Venue::Cinema)]
+    venue: Venue,
     /// Sell through the showtime's waiting room.
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
     waiting_room: bool,
@@ -55,8 +59,14 @@ pub struct Options {
     bot_pause_ms: u64,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Venue {
+    Cinema,
+    Stadium,
+}
+
 /// The showtime's seat ledger, as the database holds it (admins).
-const AUDIT: &str = "query($s: ID!) { showtimeSeatAudit(showtimeId: $s) { seatsSold liveTickets confirmedBookings seatsWithTwoTickets seatsInTwoBookings soldWithoutTicket ticketsOnUnsoldSeats consistent } }";
+const AUDIT: &str = "query($s: ID!) { showtimeSeatAudit(showtimeId: $s) { seatsSold liveTickets confirmedBookings seatsWithTwoTickets seatsInTwoBookings soldWithoutTicket ticketsOnUnsoldSeats places placesSold placeTickets sectionsOversold consistent } }";
 
 pub(crate) const MAP: &str =
     "query M($s: ID!) { showtime(id: $s) { seatMap { seats { id status } } } }";
@@ -145,13 +155,19 @@ async fn set_up(
         .as_str()
         .with_context(|| format!("createTheatre: {t}"))?
         .to_owned();
-    let rows: Vec<Value> = (0..o.seats.div_ceil(20))
-        .map(|r| {
-            let n = (o.seats - r * 20).min(20);
-            json!({ "label": format!("R{r}"), "seats": "S".repeat(n) })
-        })
-        .collect();
-    let sc = gql(client, url, &admin, "mutation($t: ID!, $l: ScreenLayoutInput!) { createScreen(theatreId: $t, name: \"Main\", layout: $l) { id } }", json!({ "t": theatre, "l": { "rows": rows } })).await?;
+    let layout = match o.venue {
+        Venue::Cinema => {
+            let rows: Vec<Value> = (0..o.seats.div_ceil(20))
+                .map(|r| {
+                    let n = (o.seats - r * 20).min(20);
+                    json!({ "label": format!("R{r}"), "seats": "S".repeat(n) })
+                })
+                .collect();
+            json!({ "rows": rows })
+        }
+        Venue::Stadium => crate::stadium::layout(),
+    };
+    let sc = gql(client, url, &admin, "mutation($t: ID!, $l: ScreenLayoutInput!) { createScreen(theatreId: $t, name: \"Main\", layout: $l) { id } }", json!({ "t": theatre, "l": layout })).await?;
     let screen = sc["data"]["createScreen"]["id"]
         .as_str()
         .with_context(|| format!("createScreen: {sc}"))?
@@ -256,6 +272,10 @@ fn unix_now() -> Duration {
 #[derive(Default)]
 pub(crate) struct Tally {
     pub(crate) hold_latency: Mutex<Vec<Duration>>,
+    /// Stadium only: standing-place holds, overview reads and a section's seat reads.
+    pub(crate) place_hold_latency: Mutex<Vec<Duration>>,
+    pub(crate) overview_latency: Mutex<Vec<Duration>>,
+    pub(crate) section_map_latency: Mutex<Vec<Duration>>,
     pub(crate) pay_latency: Mutex<Vec<Duration>>,
     pub(crate) room_waits: Mutex<Vec<Duration>>,
     pub(crate) holds: AtomicU64,
@@ -272,7 +292,13 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
         .timeout(Duration::from_secs(60))
         .build()?;
     let (admin, showtime, seats) = set_up(&client, url, &o).await?;
-    if seats.len() != o.seats {
+    let stadium = o.venue == Venue::Stadium;
+    let places = if stadium {
+        crate::stadium::places()
+    } else {
+        o.seats
+    };
+    if !stadium && seats.len() != o.seats {
         bail!(
             "the showtime has {} seats, expected {}",
             seats.len(),
@@ -289,7 +315,7 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
     let accounts = Arc::new(Mutex::new(tokens));
     let tally = Arc::new(Tally::default());
     let gate = Arc::new(Semaphore::new(o.concurrency));
-    let total_seats = o.seats as u64;
+    let total_seats = places as u64;
     // With a waiting room the line forms before the on-sale opens, as on opening night.
     let started = if o.waiting_room {
         open_sale_in(&client, url, &admin, &showtime, o.queue_lead_secs).await?
@@ -304,6 +330,8 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
         tally: tally.clone(),
         started,
         waiting_room: o.waiting_room,
+        places,
+        stadium,
     });
     let bot_tally = Arc::new(crate::bot::BotTally::default());
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -324,7 +352,8 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
     let mut tasks = Vec::with_capacity(o.buyers);
     for i in 0..o.buyers {
         let permit = gate.clone().acquire_owned().await?;
-        if tally.sold_seats.load(Ordering::Relaxed) >= total_seats {
+        // A stadium's late buyers still come, and find it sold out.
+        if !stadium && tally.sold_seats.load(Ordering::Relaxed) >= total_seats {
             break;
         }
         let (sale, accounts) = (sale.clone(), accounts.clone());
@@ -366,8 +395,13 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let secs = wall.as_secs_f64();
     println!(
-        "on-sale       {} seats, {} buyers at concurrency {}, waiting room {}",
-        o.seats,
+        "on-sale       {} {}, {} buyers at concurrency {}, waiting room {}",
+        places,
+        if stadium {
+            "places in a stadium (25,000 seats in 10 sections, 25,000 standing in 2)"
+        } else {
+            "seats"
+        },
         o.buyers,
         o.concurrency,
         if o.waiting_room { "on" } else { "off" }
@@ -404,12 +438,26 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
         ms(percentile(&pays, 50.0)),
         ms(percentile(&pays, 99.0))
     );
+    if stadium {
+        let mut places = std::mem::take(&mut *tally.place_hold_latency.lock().await);
+        let mut overview = std::mem::take(&mut *tally.overview_latency.lock().await);
+        let mut sections = std::mem::take(&mut *tally.section_map_latency.lock().await);
+        let lines = [
+            ("GA hold ms   ", &mut places),
+            ("overview ms  ", &mut overview),
+            ("section map  ", &mut sections),
+        ];
+        for (name, latencies) in lines {
+            let (p50, p99) = crate::stadium::p50_p99(latencies);
+            println!("{name} p50 {p50:.1}  p99 {p99:.1}  ({} requests)", latencies.len());
+        }
+    }
     match *tally.sold_out_at.lock().await {
         Some(t) => println!("sold out      after {:.2} s", t.as_secs_f64()),
         None => println!(
             "sold out      no ({} of {} seats sold)",
             tally.sold_seats.load(Ordering::Relaxed),
-            o.seats
+            places
         ),
     }
     println!(
@@ -426,6 +474,17 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
         db("soldWithoutTicket"),
         db("ticketsOnUnsoldSeats")
     );
+    if stadium {
+        println!(
+            "database      {} of {} places sold; {} standing places, {} sold, {} live tickets for them; sections sold past capacity {}",
+            db("seatsSold") + db("placesSold"),
+            places,
+            db("places"),
+            db("placesSold"),
+            db("placeTickets"),
+            db("sectionsOversold")
+        );
+    }
     if o.bots > 0 {
         let by_bot = bot_tally.seats.lock().await;
         println!(
@@ -481,7 +540,7 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
             delays.last().copied().unwrap_or(f64::NAN)
         );
     }
-    if twice > 0 || sold_on_map != tickets.len() {
+    if !stadium && (twice > 0 || sold_on_map != tickets.len()) {
         bail!(
             "invariant broken: {twice} seats sold twice, {sold_on_map} sold on the map vs {} tickets",
             tickets.len()

@@ -316,7 +316,7 @@ test('prices changed in the panel show on the movie page', async ({ page }, test
   await expect(page.locator('.admin-showtime')).toContainText(title);
   await page.goto(`/admin/showtimes/movie/${movieId}`);
   const row = page.locator('.admin-showtime', { hasText: title });
-  await row.getByRole('button', { name: 'Prices' }).click();
+  await row.getByRole('button', { name: 'Prices', exact: true }).click();
   await expect(row.getByLabel('Standard')).toHaveValue('12.50');
   await row.getByLabel('Standard').fill('14.75');
   await row.getByLabel('Premium').fill('21');

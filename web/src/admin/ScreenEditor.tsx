@@ -3,8 +3,8 @@ import { request } from '../api/client';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { graphql } from '../gql';
 import { t } from '../i18n';
-import { parseLayout, parseLines } from './layout';
-import { SeatMapPreview } from './SeatMapPreview';
+import { hasSections, parseLayout, parseLines, parseVenue, sectionsInput } from './layout';
+import { SeatMapPreview, VenuePreview } from './SeatMapPreview';
 import { useAction } from './useAction';
 
 const CreateScreen = graphql(`
@@ -24,21 +24,24 @@ export function ScreenEditor({ theatreId, onCreated }: { theatreId: string; onCr
   const [name, setName] = useState('');
   const [text, setText] = useState(EXAMPLE);
   const [created, setCreated] = useState<string | null>(null);
-  const layout = useMemo(() => parseLayout(parseLines(text)), [text]);
+  // A `#` line makes it a venue of sections; otherwise the rows are one screen's.
+  const venue = useMemo(() => (hasSections(text) ? parseVenue(text) : null), [text]);
+  const layout = useMemo(() => (venue ? null : parseLayout(parseLines(text))), [text, venue]);
+  const problems = venue?.problems ?? layout?.problems ?? [];
   const ids = useId();
   const [create, state] = useAction(() =>
     request(CreateScreen, {
       theatreId,
       name: name.trim(),
-      layout: {
-        rows: parseLines(text).map((r) => ({ label: r.label.trim(), seats: r.seats.trim() })),
-      },
+      layout: venue
+        ? { sections: sectionsInput(venue) }
+        : { rows: parseLines(text).map((r) => ({ label: r.label.trim(), seats: r.seats.trim() })) },
     }),
   );
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (layout.problems.length > 0) return;
+    if (problems.length > 0) return;
     const result = await create();
     if (result) {
       setCreated(t.admin.screens.created(result.createScreen.name, result.createScreen.seatCount));
@@ -60,21 +63,24 @@ export function ScreenEditor({ theatreId, onCreated }: { theatreId: string; onCr
           <p id={`${ids}-help`} className="admin-help">
             {t.admin.layout.help}
           </p>
+          <p id={`${ids}-sections-help`} className="admin-help">
+            {t.admin.layout.sectionsHelp}
+          </p>
           <textarea
             id={`${ids}-rows`}
             className="admin-layout-text"
             value={text}
             onChange={(e) => setText(e.target.value)}
-            rows={Math.max(6, layout.rows.length + 1)}
+            rows={Math.min(24, Math.max(6, text.split('\n').length + 1))}
             spellCheck={false}
             autoCapitalize="characters"
-            aria-describedby={`${ids}-help ${ids}-problems`}
-            aria-invalid={layout.problems.length > 0}
+            aria-describedby={`${ids}-help ${ids}-sections-help ${ids}-problems`}
+            aria-invalid={problems.length > 0}
           />
           <div id={`${ids}-problems`} aria-live="polite" className="admin-problems">
-            {layout.problems.length > 0 ? (
+            {problems.length > 0 ? (
               <ul>
-                {layout.problems.map((p, i) => (
+                {problems.map((p, i) => (
                   <li key={i}>{p}</li>
                 ))}
               </ul>
@@ -83,11 +89,11 @@ export function ScreenEditor({ theatreId, onCreated }: { theatreId: string; onCr
             )}
           </div>
         </div>
-        <SeatMapPreview rows={layout.rows} seatCount={layout.seatCount} />
+        {venue ? <VenuePreview venue={venue} /> : layout ? <SeatMapPreview rows={layout.rows} seatCount={layout.seatCount} /> : null}
       </div>
       {state.error ? <ErrorNotice error={state.error} /> : null}
       <div className="admin-actions">
-        <button type="submit" disabled={state.busy || layout.problems.length > 0}>
+        <button type="submit" disabled={state.busy || problems.length > 0}>
           {t.admin.screens.create}
         </button>
       </div>

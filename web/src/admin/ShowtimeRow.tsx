@@ -8,6 +8,7 @@ import { t } from '../i18n';
 import { Link, paths } from '../router';
 import { ConfirmDialog } from './ConfirmDialog';
 import { PricesForm, type PriceFields } from './PricesForm';
+import { SectionPricesForm } from './SectionPricesForm';
 import { CancelShowtime, MoveShowtime, SetPrices, ShowtimeBookings } from './showtimeQueries';
 import { useAction } from './useAction';
 import { utcToZoned, zonedToUtc } from './zoneTime';
@@ -38,7 +39,7 @@ export function ShowtimeRow({
   const zone = s.theatre?.timezone ?? 'UTC';
   const title = s.movie?.title ?? s.event?.title ?? '';
   const cancelled = s.status === 'CANCELLED';
-  const [open, setOpen] = useState<'move' | 'prices' | null>(null);
+  const [open, setOpen] = useState<'move' | 'prices' | 'sections' | null>(null);
   const [pending, setPending] = useState<Pending | null>(null);
   const [newStart, setNewStart] = useState(() => utcToZoned(s.startsAt, zone));
   const [newScreen, setNewScreen] = useState(s.screen?.id ?? '');
@@ -119,6 +120,14 @@ export function ShowtimeRow({
             >
               {t.admin.showtimes.prices}
             </button>
+            <button
+              type="button"
+              aria-expanded={open === 'sections'}
+              aria-controls={`${id}-panel`}
+              onClick={() => setOpen(open === 'sections' ? null : 'sections')}
+            >
+              {t.admin.showtimes.sectionPricesButton}
+            </button>
             <button type="button" className="admin-danger" onClick={askCancel} disabled={readState.busy}>
               {t.admin.showtimes.cancel}
             </button>
@@ -169,6 +178,17 @@ export function ShowtimeRow({
                 setOpen(null);
                 onChanged(t.admin.showtimes.pricesSaved(title));
               }
+            }}
+          />
+        )}
+        {open === 'sections' && !cancelled && (
+          <SectionPricesForm
+            showtimeId={s.id}
+            categories={s.screen?.categories ?? s.prices.map((p) => p.category)}
+            currency={s.currency}
+            onSaved={(message) => {
+              setOpen(null);
+              onChanged(message);
             }}
           />
         )}

@@ -1,14 +1,17 @@
 /**
- * The screen layout notation, checked in the browser by the server's own rules
+ * The venue layout notation, checked in the browser by the server's own rules
  * (domain/src/catalog/layout.rs) so that staff see mistakes as they type: one character per
  * position, `S` standard, `P` premium, `A` wheelchair space, `C` companion (next to an
- * `A`), `_` gap or aisle; labels 1-3 letters or digits, unique; rows at most 80
- * positions; at most 2,000 seats. The server still has the last word.
+ * `A`), `_` gap or aisle; labels 1-3 letters or digits, unique within a section; rows at
+ * most 400 positions; at most 60,000 places. A line starting with `#` starts a section
+ * (see `parseVenue`); without one, the rows are a screen of one section. The server
+ * still has the last word.
  */
 import { t } from '../i18n';
 
-export const MAX_SEATS = 2_000;
-export const MAX_ROW_WIDTH = 80;
+export const MAX_SEATS = 60_000;
+export const MAX_ROW_WIDTH = 400;
+export const MAX_SECTIONS = 500;
 
 export type LayoutCategory = 'STANDARD' | 'PREMIUM' | 'ACCESSIBLE' | 'COMPANION';
 
@@ -43,12 +46,12 @@ export interface ParsedLayout {
  * Reads the rows as the server would (labels and seats trimmed and upper-cased), keeping
  * whatever can be drawn and listing every problem rather than stopping at the first.
  */
-export function parseLayout(drafts: LayoutRowDraft[]): ParsedLayout {
+export function parseLayout(drafts: LayoutRowDraft[], within = ''): ParsedLayout {
   const problems: string[] = [];
   const rows: ParsedRow[] = [];
   const seen = new Set<string>();
   let seatCount = 0;
-  if (drafts.length === 0) problems.push(t.admin.layout.noRows);
+  if (drafts.length === 0 && !within) problems.push(t.admin.layout.noRows);
   for (const draft of drafts) {
     const label = draft.label.trim().toUpperCase();
     const notation = draft.seats.trim().toUpperCase();
@@ -77,8 +80,107 @@ export function parseLayout(drafts: LayoutRowDraft[]): ParsedLayout {
     seatCount += seats;
     rows.push({ label: shown, positions, seatCount: seats });
   }
-  if (seatCount > MAX_SEATS) problems.push(t.admin.layout.tooMany(seatCount, MAX_SEATS));
-  return { rows, seatCount, problems };
+  if (!within && seatCount > MAX_SEATS) problems.push(t.admin.layout.tooMany(seatCount, MAX_SEATS));
+  if (!within) return { rows, seatCount, problems };
+  const inSection = problems.map((p) => t.admin.layout.inSection(within, p));
+  if (drafts.length === 0) inSection.unshift(t.admin.layout.sectionNoRows(within));
+  return { rows, seatCount, problems: inSection };
+}
+
+export interface Placement {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export type ParsedSection =
+  | { kind: 'RESERVED'; name: string; drafts: LayoutRowDraft[]; layout: ParsedLayout; map?: Placement }
+  | { kind: 'GENERAL'; name: string; capacity: number; category: LayoutCategory; map?: Placement };
+
+export interface ParsedVenue {
+  sections: ParsedSection[];
+  places: number;
+  problems: string[];
+}
+
+// `# Name`, `# Name: standing 2500`, `# Name: standing 800 premium`, each with an
+// optional `@ x,y WxH` placement on the overview.
+const HEADER =
+  /^#\s*(.+?)\s*(?::\s*standing\s+(\d+)(?:\s+(standard|premium))?)?\s*(?:@\s*(\d+)\s*,\s*(\d+)\s+(\d+)\s*x\s*(\d+))?\s*$/i;
+
+/** Whether the editor's text describes a venue of sections (a line starts with `#`). */
+export function hasSections(text: string): boolean {
+  return text.split('\n').some((l) => l.trim().startsWith('#'));
+}
+
+/**
+ * A venue of sections: each `#` line starts one, reserved (the rows under it) or standing
+ * (`: standing N`, no rows). Lists every problem, as `parseLayout` does.
+ */
+export function parseVenue(text: string): ParsedVenue {
+  const problems: string[] = [];
+  const groups: { header: string; lines: string[] }[] = [];
+  let stray = false;
+  let current: { header: string; lines: string[] } | null = null;
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    if (line.trim().startsWith('#')) {
+      current = { header: line.trim(), lines: [] };
+      groups.push(current);
+    } else if (current) current.lines.push(line);
+    else stray = true;
+  }
+  if (stray) problems.push(t.admin.layout.rowsBeforeSection);
+  if (groups.length > MAX_SECTIONS) problems.push(t.admin.layout.tooManySections(MAX_SECTIONS));
+  const sections: ParsedSection[] = [];
+  const names = new Set<string>();
+  let places = 0;
+  for (const g of groups) {
+    const m = HEADER.exec(g.header);
+    if (!m) {
+      problems.push(t.admin.layout.badHeader(g.header));
+      continue;
+    }
+    const name = (m[1] ?? '').trim();
+    if (name.length > 100) problems.push(t.admin.layout.longName(name.slice(0, 20)));
+    if (names.has(name.toLowerCase())) problems.push(t.admin.layout.sectionTwice(name));
+    names.add(name.toLowerCase());
+    const map =
+      m[4] !== undefined
+        ? { x: Number(m[4]), y: Number(m[5]), width: Number(m[6]), height: Number(m[7]) }
+        : undefined;
+    if (m[2] !== undefined) {
+      const capacity = Number(m[2]);
+      if (g.lines.length > 0) problems.push(t.admin.layout.standingRows(name));
+      if (!(capacity >= 1 && capacity <= MAX_SEATS)) problems.push(t.admin.layout.badCapacity(name, MAX_SEATS));
+      const category: LayoutCategory = m[3]?.toLowerCase() === 'premium' ? 'PREMIUM' : 'STANDARD';
+      sections.push({ kind: 'GENERAL', name, capacity, category, map });
+      places += capacity;
+    } else {
+      const drafts = parseLines(g.lines.join('\n'));
+      const layout = parseLayout(drafts, name);
+      problems.push(...layout.problems);
+      sections.push({ kind: 'RESERVED', name, drafts, layout, map });
+      places += layout.seatCount;
+    }
+  }
+  if (places > MAX_SEATS) problems.push(t.admin.layout.tooManyPlaces(places, MAX_SEATS));
+  return { sections, places, problems };
+}
+
+/** The venue as `ScreenLayoutInput` wants its sections. */
+export function sectionsInput(venue: ParsedVenue) {
+  return venue.sections.map((s) =>
+    s.kind === 'GENERAL'
+      ? { name: s.name, kind: 'GENERAL' as const, capacity: s.capacity, category: s.category, ...(s.map ? { map: s.map } : {}) }
+      : {
+          name: s.name,
+          kind: 'RESERVED' as const,
+          rows: s.drafts.map((r) => ({ label: r.label.trim(), seats: r.seats.trim() })),
+          ...(s.map ? { map: s.map } : {}),
+        },
+  );
 }
 
 /** The editor's text, one row per line: `A: AC__SSSS__CA` (a line without a colon is seats only, labelled in order). */

@@ -109,3 +109,29 @@ export const ShowtimeChoices = graphql(`
     }
   }
 `);
+
+/** A showtime's sections with their price ranges, for pricing one of them. */
+export const ShowtimeSections = graphql(`
+  query AdminShowtimeSections($id: ID!) {
+    showtime(id: $id) {
+      id
+      sections {
+        id
+        name
+        kind
+        capacity
+        priceMin
+        priceMax
+      }
+    }
+  }
+`);
+
+export const SetSectionPrices = graphql(`
+  mutation AdminSetSectionPrices($showtimeId: ID!, $sectionId: ID!, $prices: [PriceInput!]!) {
+    setSectionPrices(showtimeId: $showtimeId, sectionId: $sectionId, prices: $prices) {
+      category
+      priceCents
+    }
+  }
+`);
