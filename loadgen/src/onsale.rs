@@ -449,7 +449,10 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
         ];
         for (name, latencies) in lines {
             let (p50, p99) = crate::stadium::p50_p99(latencies);
-            println!("{name} p50 {p50:.1}  p99 {p99:.1}  ({} requests)", latencies.len());
+            println!(
+                "{name} p50 {p50:.1}  p99 {p99:.1}  ({} requests)",
+                latencies.len()
+            );
         }
     }
     match *tally.sold_out_at.lock().await {

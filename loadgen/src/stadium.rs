@@ -52,8 +52,7 @@ pub(crate) fn layout() -> Value {
 }
 
 const OVERVIEW: &str = "query O($s: ID!) { showtime(id: $s) { sections { id kind available } } }";
-const SECTION_MAP: &str =
-    "query S($s: ID!, $sec: ID!) { showtime(id: $s) { seatMap(sectionId: $sec) { seats { id status } } } }";
+const SECTION_MAP: &str = "query S($s: ID!, $sec: ID!) { showtime(id: $s) { seatMap(sectionId: $sec) { seats { id status } } } }";
 const HOLD_SEATS: &str =
     "mutation H($s: ID!, $seats: [ID!]!) { holdSeats(showtimeId: $s, seatIds: $seats) { id } }";
 const HOLD_PLACES: &str = "mutation G($s: ID!, $sec: ID!, $q: Int!) { holdGeneralAdmission(showtimeId: $s, sectionId: $sec, quantity: $q) { id } }";
@@ -76,7 +75,10 @@ pub(crate) async fn attempt(sale: &Sale, who: &Who, i: usize) -> bool {
             .filter(|s| s["available"].as_u64().unwrap_or(0) >= want as u64)
             .collect();
         // A section in proportion to what it has left, as buyers go where the places are.
-        let room: u64 = open.iter().map(|s| s["available"].as_u64().unwrap_or(0)).sum();
+        let room: u64 = open
+            .iter()
+            .map(|s| s["available"].as_u64().unwrap_or(0))
+            .sum();
         if room == 0 {
             return false;
         }
@@ -94,12 +96,31 @@ pub(crate) async fn attempt(sale: &Sale, who: &Who, i: usize) -> bool {
         let section_id = section["id"].as_str().unwrap_or_default();
         let held = if section["kind"] == "GENERAL" {
             let t = Instant::now();
-            let body = gql(client, url, who, HOLD_PLACES, json!({ "s": showtime, "sec": section_id, "q": want })).await;
+            let body = gql(
+                client,
+                url,
+                who,
+                HOLD_PLACES,
+                json!({ "s": showtime, "sec": section_id, "q": want }),
+            )
+            .await;
             tally.place_hold_latency.lock().await.push(t.elapsed());
-            body.ok().and_then(|b| b["data"]["holdGeneralAdmission"]["id"].as_str().map(str::to_owned))
+            body.ok().and_then(|b| {
+                b["data"]["holdGeneralAdmission"]["id"]
+                    .as_str()
+                    .map(str::to_owned)
+            })
         } else {
             let t = Instant::now();
-            let Ok(map) = gql(client, url, who, SECTION_MAP, json!({ "s": showtime, "sec": section_id })).await else {
+            let Ok(map) = gql(
+                client,
+                url,
+                who,
+                SECTION_MAP,
+                json!({ "s": showtime, "sec": section_id }),
+            )
+            .await
+            else {
                 return false;
             };
             tally.section_map_latency.lock().await.push(t.elapsed());
@@ -117,9 +138,17 @@ pub(crate) async fn attempt(sale: &Sale, who: &Who, i: usize) -> bool {
             let start = rng.below(free.len() - want + 1);
             let choice = &free[start..start + want];
             let t = Instant::now();
-            let body = gql(client, url, who, HOLD_SEATS, json!({ "s": showtime, "seats": choice })).await;
+            let body = gql(
+                client,
+                url,
+                who,
+                HOLD_SEATS,
+                json!({ "s": showtime, "seats": choice }),
+            )
+            .await;
             tally.hold_latency.lock().await.push(t.elapsed());
-            body.ok().and_then(|b| b["data"]["holdSeats"]["id"].as_str().map(str::to_owned))
+            body.ok()
+                .and_then(|b| b["data"]["holdSeats"]["id"].as_str().map(str::to_owned))
         };
         let Some(booking) = held else {
             tally.refused.fetch_add(1, Ordering::Relaxed);

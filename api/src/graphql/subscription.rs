@@ -144,11 +144,14 @@ impl Subscription {
             .await?;
         let rx = feed.watch();
         // The watcher holds the feed (and so its reader) and its place on the connection.
-        Ok(stream::unfold((rx, feed, slot), |(mut rx, feed, slot)| async move {
-            rx.changed().await.ok()?;
-            let now = rx.borrow_and_update().clone();
-            Some((sections_of(&now), (rx, feed, slot)))
-        }))
+        Ok(stream::unfold(
+            (rx, feed, slot),
+            |(mut rx, feed, slot)| async move {
+                rx.changed().await.ok()?;
+                let now = rx.borrow_and_update().clone();
+                Some((sections_of(&now), (rx, feed, slot)))
+            },
+        ))
     }
 
     /// The signed-in user's new inbox entries, as they arrive.
