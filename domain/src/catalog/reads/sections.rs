@@ -23,6 +23,7 @@ impl CatalogReader {
         let live = self.live_seats(id).await?;
         let general = if live
             .snapshot
+            .venue
             .sections
             .iter()
             .any(|s| s.kind == SectionKind::General)
@@ -33,6 +34,7 @@ impl CatalogReader {
         };
         Ok(live
             .snapshot
+            .venue
             .sections
             .iter()
             .map(|s| {
