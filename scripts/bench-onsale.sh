@@ -28,7 +28,11 @@ for arg in "$@"; do
     --bots | --bots=*) limits=true ;;
     # The buyers in flight reuse their accounts: at a stadium each account buys about a
     # hundred places over the sale, past the ten a real buyer may have.
-    stadium | --venue=stadium) export MARQUEE_MAX_SEATS_PER_BUYER_PER_SHOWTIME=1000 ;;
+    # A stadium's waiting room lets 500 buyers choose at once (a cinema's, 10).
+    stadium | --venue=stadium)
+        export MARQUEE_MAX_SEATS_PER_BUYER_PER_SHOWTIME=1000
+        export MARQUEE_WAITING_ROOM_CAPACITY="${MARQUEE_WAITING_ROOM_CAPACITY:-500}"
+        ;;
     esac
 done
 export MARQUEE_SEED_DEMO=false MARQUEE_LOG_FILTER=warn MARQUEE_DATA_DIR="$data" \
