@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, type ReactNode } from 'react';
 import { t } from '../i18n';
 import type { LayoutCategory, ParsedRow, ParsedVenue } from './layout';
 
@@ -30,23 +30,9 @@ export function SeatMapPreview({ rows, seatCount }: { rows: ParsedRow[]; seatCou
     <figure className="admin-preview" tabIndex={0} aria-labelledby={`${id}-caption`}>
       <figcaption id={`${id}-caption`}>{t.admin.layout.preview}</figcaption>
       <p className="admin-preview-summary">{summary}</p>
-      <div className="admin-seatmap" aria-hidden="true">
+      <SeatRows rows={rows}>
         <div className="admin-screen-bar">{t.admin.layout.screen}</div>
-        {rows.map((row, y) => (
-          <div className="admin-seat-row" key={`${row.label}-${y}`}>
-            <span className="admin-row-label">{row.label}</span>
-            {row.positions.map((p, x) =>
-              p ? (
-                <span key={x} className={`admin-seat admin-seat-${p.toLowerCase()}`}>
-                  {SEAT_SYMBOL[p]}
-                </span>
-              ) : (
-                <span key={x} className="admin-seat admin-aisle" />
-              ),
-            )}
-          </div>
-        ))}
-      </div>
+      </SeatRows>
       <ul className="admin-legend">
         {ORDER.map((c) => (
           <li key={c}>
@@ -98,9 +84,11 @@ export function VenuePreview({ venue }: { venue: ParsedVenue }) {
   );
 }
 
-function SeatRows({ rows }: { rows: ParsedRow[] }) {
+/** The rows drawn, aisles kept as gaps, after `children` (the screen bar of a cinema). */
+function SeatRows({ rows, children }: { rows: ParsedRow[]; children?: ReactNode }) {
   return (
     <div className="admin-seatmap" aria-hidden="true">
+      {children}
       {rows.map((row, y) => (
         <div className="admin-seat-row" key={`${row.label}-${y}`}>
           <span className="admin-row-label">{row.label}</span>
