@@ -10,6 +10,7 @@
 mod analytics;
 mod barrage;
 mod bot;
+mod burst;
 mod buyer;
 mod fanout;
 mod hostile;

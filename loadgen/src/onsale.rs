@@ -26,6 +26,10 @@ pub struct Options {
     /// Buyers in flight at once.
     #[arg(long, default_value_t = 500)]
     concurrency: usize,
+    /// Release every buyer at once, each with an account of its own and one seat in mind
+    /// (buyer `i` wants seat `i mod --seats`), with no waiting room; see `burst.rs`.
+    #[arg(long)]
+    burst: bool,
     /// Seats of the showtime (rows of 20), on a cinema screen.
     #[arg(long, default_value_t = 300)]
     seats: usize,
@@ -178,7 +182,7 @@ async fn set_up(
         .with_context(|| format!("createMovie: {m}"))?
         .to_owned();
     let starts = rfc3339(unix_now().as_secs() + 2 * 86_400);
-    let st = gql(client, url, &admin, "mutation($i: CreateShowtimeInput!) { createShowtime(input: $i) { id } }", json!({ "i": { "screenId": screen, "movieId": movie, "startsAt": starts, "waitingRoom": o.waiting_room, "prices": [{ "category": "STANDARD", "priceCents": 1500 }] } })).await?;
+    let st = gql(client, url, &admin, "mutation($i: CreateShowtimeInput!) { createShowtime(input: $i) { id } }", json!({ "i": { "screenId": screen, "movieId": movie, "startsAt": starts, "waitingRoom": o.waiting_room && !o.burst, "prices": [{ "category": "STANDARD", "priceCents": 1500 }] } })).await?;
     let showtime = st["data"]["createShowtime"]["id"]
         .as_str()
         .with_context(|| format!("createShowtime: {st}"))?
@@ -288,7 +292,7 @@ pub(crate) struct Tally {
 
 pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
     let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(o.concurrency)
+        .pool_max_idle_per_host(if o.burst { o.buyers } else { o.concurrency })
         .timeout(Duration::from_secs(60))
         .build()?;
     let (admin, showtime, seats) = set_up(&client, url, &o).await?;
@@ -304,6 +308,24 @@ pub async fn run(url: &str, o: Options) -> anyhow::Result<()> {
             seats.len(),
             o.seats
         );
+    }
+    if o.burst {
+        let buyers = sign_up(&client, url, o.buyers, "burst", 10).await?;
+        let (sold, _) = crate::burst::run(&client, url, &showtime, &seats, buyers).await?;
+        let audit = gql(&client, url, &admin, AUDIT, json!({ "s": showtime })).await?;
+        let audit = &audit["data"]["showtimeSeatAudit"];
+        println!(
+            "database      {} seats sold, {} live tickets, {} confirmed bookings; seats with two tickets {}, in two paid bookings {}",
+            audit["seatsSold"],
+            audit["liveTickets"],
+            audit["confirmedBookings"],
+            audit["seatsWithTwoTickets"],
+            audit["seatsInTwoBookings"]
+        );
+        if audit["consistent"] != true || audit["seatsSold"].as_u64() != Some(sold) {
+            bail!("invariant broken in the database: {audit} ({sold} sales answered)");
+        }
+        return Ok(());
     }
     let tokens = sign_up(&client, url, o.concurrency, "buyer", 10).await?;
     let bot_accounts = sign_up(&client, url, o.bots, "bot", 172).await?;

@@ -147,8 +147,7 @@ impl LiveSeats {
             .map(|(seat, s)| {
                 let mut status = s.status;
                 // An expired hold is available by definition; no sweeper needs to have run.
-                if status == SeatStatus::Held && s.hold_expires_at.is_none_or(|t| t <= self.now)
-                {
+                if status == SeatStatus::Held && s.hold_expires_at.is_none_or(|t| t <= self.now) {
                     status = SeatStatus::Available;
                 }
                 if status == SeatStatus::Available {
