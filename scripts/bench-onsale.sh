@@ -71,6 +71,8 @@ run() {
     truth
     # The server's peak and current memory.
     grep -E 'VmHWM|VmRSS' "/proc/$server/status" | tr -s ' \t' ' ' | sed 's/^/server        /'
+    # And the CPU it used (user and system, clock ticks of 1/100 s), set-up included.
+    awk '{ sub(/.*\) /, ""); printf "server        CPU %.1f s (user %.1f, system %.1f)\n", ($12 + $13) / 100, $12 / 100, $13 / 100 }' "/proc/$server/stat"
     return $rc
 }
 
