@@ -33,6 +33,27 @@ pub(crate) async fn section_id(app: &TestApp, showtime: &str, name: &str) -> Str
         .to_owned()
 }
 
+/// Holds `quantity` places of `section` for `buyer`; the booking's id.
+pub(crate) async fn hold_places(
+    app: &TestApp,
+    buyer: &str,
+    showtime: &str,
+    section: &str,
+    quantity: i64,
+) -> String {
+    let held = app
+        .ok(
+            HOLD_GA,
+            json!({ "s": showtime, "sec": section, "q": quantity }),
+            Some(buyer),
+        )
+        .await;
+    held["holdGeneralAdmission"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 /// (capacity, sold, held) of a general-admission section at a showtime, as stored.
 pub(crate) async fn counters(app: &TestApp, showtime: &str, section: &str) -> (i64, i64, i64) {
     let read = |col: &'static str| {
@@ -92,17 +113,7 @@ async fn places_alone_are_paid_with_a_ticket_each() {
     let (_, _, showtime) = venue(&app, concert(3)).await;
     let floor = section_id(&app, &showtime, "Floor").await;
     let buyer = app.customer("standing@example.com").await;
-    let held = app
-        .ok(
-            HOLD_GA,
-            json!({ "s": showtime, "sec": floor, "q": 2 }),
-            Some(&buyer),
-        )
-        .await;
-    let booking = held["holdGeneralAdmission"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let booking = hold_places(&app, &buyer, &showtime, &floor, 2).await;
     let paid = app
         .ok(CHECKOUT, json!({ "b": booking }), Some(&buyer))
         .await;
@@ -125,19 +136,9 @@ async fn the_ledger_counts_standing_places_and_shows_a_floor_sold_past_its_capac
     let floor = section_id(&app, &showtime, "Floor").await;
     let admin = app.admin().await;
     let buyer = app.customer("ledger-floor@example.com").await;
-    let held = app
-        .ok(
-            HOLD_GA,
-            json!({ "s": showtime, "sec": floor, "q": 3 }),
-            Some(&buyer),
-        )
-        .await;
+    let booking = hold_places(&app, &buyer, &showtime, &floor, 3).await;
     let paid = app
-        .ok(
-            CHECKOUT,
-            json!({ "b": held["holdGeneralAdmission"]["id"] }),
-            Some(&buyer),
-        )
+        .ok(CHECKOUT, json!({ "b": booking }), Some(&buyer))
         .await;
     assert_eq!(paid["checkout"]["status"], "CONFIRMED");
     let audit = app.ok(AUDIT, json!({ "s": showtime }), Some(&admin)).await;
@@ -269,17 +270,7 @@ async fn a_lapsed_general_admission_hold_gives_its_places_back() {
     let floor = section_id(&app, &showtime, "Floor").await;
     let first = app.customer("first@example.com").await;
     let second = app.customer("second@example.com").await;
-    let held = app
-        .ok(
-            HOLD_GA,
-            json!({ "s": showtime, "sec": floor, "q": 4 }),
-            Some(&first),
-        )
-        .await;
-    let lapsing = held["holdGeneralAdmission"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let lapsing = hold_places(&app, &first, &showtime, &floor, 4).await;
     let body = app
         .gql(
             HOLD_GA,
