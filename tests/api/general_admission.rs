@@ -531,3 +531,23 @@ async fn watchers_of_one_overview_share_its_reads() {
     }
     assert_eq!(feeds, 0.0, "the feed outlived its watchers");
 }
+
+#[tokio::test]
+async fn an_overview_subscription_to_a_bad_or_unknown_showtime_gets_a_coded_error() {
+    use crate::live::{open, refusal, subscribe};
+    let app = spawn_app().await;
+    const WATCH: &str = "subscription($s: ID!) { sectionUpdates(showtimeId: $s) { name } }";
+    let mut socket = open(&app, None).await;
+    subscribe(&mut socket, WATCH, json!({ "s": "not-an-id" })).await;
+    assert_eq!(refusal(&mut socket).await, "BAD_USER_INPUT");
+    let mut socket = open(&app, None).await;
+    subscribe(
+        &mut socket,
+        WATCH,
+        json!({ "s": "01a25009-a5d0-7269-9496-bdadf46e2f73" }),
+    )
+    .await;
+    assert_eq!(refusal(&mut socket).await, "NOT_FOUND");
+    // Nothing is left running for the refused watchers.
+    assert_eq!(app.metric("marquee_overview_feeds ").await, 0.0);
+}

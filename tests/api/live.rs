@@ -48,7 +48,7 @@ async fn next_data(socket: &mut Socket, field: &str) -> Value {
 }
 
 /// The code of a refused subscription (its one message, then completion).
-async fn refusal(socket: &mut Socket) -> String {
+pub(crate) async fn refusal(socket: &mut Socket) -> String {
     let msg = next_json(socket).await.expect("an answer");
     let errors = match msg["type"].as_str() {
         Some("error") => msg["payload"].clone(),

@@ -6,8 +6,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use crate::ids::{SectionId, ShowtimeId};
 use crate::organisations::{Staff, audit};
 
-use super::super::{CatalogError, Price, SeatCategory};
-use super::showtimes::{parse_prices, price_list};
+use super::super::{CatalogError, Price};
+use super::showtimes::{by_category, parse_prices, price_list};
 use super::{CatalogAdmin, audited};
 
 impl CatalogAdmin {
@@ -72,15 +72,5 @@ impl CatalogAdmin {
 
 /// Stored prices as a list by category.
 fn listed(rows: Vec<section_prices::Model>) -> Vec<Price> {
-    let mut out: Vec<Price> = rows
-        .into_iter()
-        .filter_map(|p| {
-            SeatCategory::parse(&p.category).map(|category| Price {
-                category,
-                price_cents: p.price_cents,
-            })
-        })
-        .collect();
-    out.sort_by_key(|p| p.category);
-    out
+    by_category(rows.into_iter().map(|p| (p.category, p.price_cents)))
 }

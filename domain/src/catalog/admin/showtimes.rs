@@ -413,19 +413,14 @@ impl CatalogAdmin {
             .exec(&txn)
             .await?;
         write_prices(&txn, id, &prices).await?;
-        let mut all: Vec<Price> = showtime_prices::Entity::find()
-            .filter(showtime_prices::Column::ShowtimeId.eq(id.uuid()))
-            .all(&txn)
-            .await?
-            .into_iter()
-            .filter_map(|p| {
-                SeatCategory::parse(&p.category).map(|category| Price {
-                    category,
-                    price_cents: p.price_cents,
-                })
-            })
-            .collect();
-        all.sort_by_key(|p| p.category);
+        let all = by_category(
+            showtime_prices::Entity::find()
+                .filter(showtime_prices::Column::ShowtimeId.eq(id.uuid()))
+                .all(&txn)
+                .await?
+                .into_iter()
+                .map(|p| (p.category, p.price_cents)),
+        );
         let entry = audited(staff, owner, "showtime.set_prices", "showtime", id.uuid())
             .before(
                 &before
@@ -502,4 +497,19 @@ pub(super) fn price_list(prices: &[Price]) -> std::collections::BTreeMap<&'stati
         .iter()
         .map(|p| (p.category.as_str(), p.price_cents))
         .collect()
+}
+
+/// Stored `(category, price)` rows as prices ordered by category; a category this build
+/// does not know is left out.
+pub(super) fn by_category(rows: impl Iterator<Item = (String, i64)>) -> Vec<Price> {
+    let mut out: Vec<Price> = rows
+        .filter_map(|(category, price_cents)| {
+            SeatCategory::parse(&category).map(|category| Price {
+                category,
+                price_cents,
+            })
+        })
+        .collect();
+    out.sort_by_key(|p| p.category);
+    out
 }
