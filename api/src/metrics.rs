@@ -96,6 +96,8 @@ pub struct Metrics {
     live_resync_failures: Counter,
     overview_feeds: Gauge,
     overview_reads: Counter,
+    seat_map_renders: Counter,
+    seat_map_reuses: Counter,
     rate_limited: Family<RateLimitLabels, Counter>,
     feed_exported: Counter,
     feed_failures: Counter,
@@ -129,6 +131,18 @@ impl Metrics {
         let rate_limited = Family::<RateLimitLabels, Counter>::default();
         let overview_feeds = Gauge::default();
         let overview_reads = Counter::default();
+        let seat_map_renders = Counter::default();
+        let seat_map_reuses = Counter::default();
+        registry.register(
+            "seat_map_renders",
+            "Seat lists of seat maps rendered, one per edition and selection",
+            seat_map_renders.clone(),
+        );
+        registry.register(
+            "seat_map_reuses",
+            "Seat lists of seat maps served from the rendering of their edition",
+            seat_map_reuses.clone(),
+        );
         registry.register(
             "overview_feeds",
             "Venue overviews followed for sectionUpdates subscribers, one per showtime watched",
@@ -239,6 +253,8 @@ impl Metrics {
             live_resync_failures,
             overview_feeds,
             overview_reads,
+            seat_map_renders,
+            seat_map_reuses,
             http_requests,
             http_latency,
             operations,
@@ -352,6 +368,15 @@ impl Metrics {
     /// Counts one read of a venue overview for its feed.
     pub fn overview_read(&self) {
         self.overview_reads.inc();
+    }
+
+    /// Counts a seat list rendered (`true`) or served from its edition's rendering.
+    pub fn seat_map_served(&self, rendered: bool) {
+        if rendered {
+            self.seat_map_renders.inc();
+        } else {
+            self.seat_map_reuses.inc();
+        }
     }
 
     /// Counts a fresh whole map, read for a group member that fell behind, that failed.

@@ -66,6 +66,7 @@ mod search;
 mod search_faults;
 mod search_freshness;
 mod seat_audit;
+mod seat_map_renderings;
 mod section_prices;
 mod settlement;
 mod showtime_bookings;

@@ -11,6 +11,7 @@ mod mutation;
 pub mod overview_feed;
 pub mod parsed;
 mod query;
+mod seat_rendering;
 mod subscription;
 pub use subscription::CommitMark;
 mod types;
@@ -62,6 +63,9 @@ pub fn build(
         .data(services)
         .data(payments)
         .data(Arc::new(overview_feed::OverviewFeeds::new(metrics.clone())))
+        .data(Arc::new(seat_rendering::SeatRenderings::new(
+            metrics.clone(),
+        )))
         .extension(extensions::OperationMetrics(metrics))
         .extension(extensions::DocumentRules {
             introspection: limits.introspection,

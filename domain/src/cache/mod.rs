@@ -5,6 +5,7 @@
 //! a change is served by an instance that has heard of it.
 
 mod in_process;
+mod latest;
 mod redis;
 #[cfg(test)]
 mod tests;
@@ -22,6 +23,7 @@ use serde::de::DeserializeOwned;
 use tokio::sync::OnceCell;
 
 pub use in_process::InProcessCache;
+pub use latest::Latest;
 pub use redis::RedisCache;
 
 use marquee_entity::outbox;

@@ -75,6 +75,18 @@ impl PriceList {
         Ok(list)
     }
 
+    /// A hash of the prices: equal lists have equal fingerprints.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let mut base: Vec<_> = self.base.iter().collect();
+        base.sort_unstable();
+        let mut by_section: Vec<_> = self.by_section.iter().collect();
+        by_section.sort_unstable();
+        let mut hasher = DefaultHasher::new();
+        (base, by_section).hash(&mut hasher);
+        hasher.finish()
+    }
+
     /// The price of a place of `category` in `section`, if it is on sale.
     pub fn price(&self, section: Uuid, category: SeatCategory) -> Option<i64> {
         self.by_section

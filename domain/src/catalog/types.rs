@@ -264,8 +264,36 @@ pub struct SeatMap {
     pub showtime_id: ShowtimeId,
     /// Currency of the prices.
     pub currency: String,
+    /// What it shows, as one comparable value.
+    pub edition: SeatMapEdition,
     /// Every seat, front row first, left to right.
     pub seats: Vec<SeatMapSeat>,
+}
+
+/// What a seat map shows: two maps of the same edition list the same seats in the same
+/// states at the same prices, so whatever was made of one (a rendering of its seats)
+/// serves the other. A change of any seat, price, hold clock or waiting line makes a new
+/// edition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SeatMapEdition {
+    pub(crate) showtime: ShowtimeId,
+    /// The seats shown: the whole venue, or one section's.
+    pub(crate) first: usize,
+    pub(crate) end: usize,
+    /// The snapshot of stored states it was made from.
+    pub(crate) snapshot: u64,
+    /// Holds of that snapshot lapsed by the map's clock.
+    pub(crate) lapsed: usize,
+    /// Free seats shown as taken for the waiting line.
+    pub(crate) free_held: bool,
+    pub(crate) prices: u64,
+}
+
+impl SeatMapEdition {
+    /// Which seats of which showtime it shows (the same for every edition of one map).
+    pub fn place(&self) -> (ShowtimeId, usize, usize) {
+        (self.showtime, self.first, self.end)
+    }
 }
 
 /// A discount code.

@@ -42,7 +42,7 @@ pub use promotion::Promotion;
 pub use review::Review;
 pub use seat_audit::SeatAudit;
 pub use section::VenueSection;
-pub use showtime::{Price, Showtime, showtime_seat_map};
+pub use showtime::{Price, ShowSeat, Showtime, showtime_seat_map};
 pub use support::{HelpArticle, SupportMessage, SupportTicket, TicketRefund, TicketStatus};
 pub use theatre::{Screen, Theatre};
 pub use title::{Event, Movie};

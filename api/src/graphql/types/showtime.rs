@@ -12,6 +12,7 @@ use crate::graphql::auth::{services, staff};
 use crate::graphql::complexity;
 use crate::graphql::error::{ApiError, ApiResult, code_of};
 use crate::graphql::loaders::{BookingsAt, CatalogLoader, PricesOf};
+use crate::graphql::seat_rendering::RenderedSeats;
 use marquee_domain::ids::SectionId;
 use std::sync::Arc;
 
@@ -169,8 +170,8 @@ impl SeatMap {
         &self.0.currency
     }
     /// Front row first, left to right.
-    async fn seats(&self) -> Vec<ShowSeat> {
-        self.0.seats.iter().map(ShowSeat::from).collect()
+    async fn seats(&self) -> RenderedSeats<'_> {
+        RenderedSeats(&self.0)
     }
     /// Seats that can be held now.
     async fn available_count(&self) -> usize {

@@ -13,20 +13,23 @@
 //! change of its on-sale.
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Utc};
 use marquee_entity::{seats, sections, show_seats, showtimes};
-use sea_orm::sea_query::{Expr, Func};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use tokio::sync::OnceCell;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QuerySelect, Statement,
+};
 use uuid::Uuid;
 
+use crate::cache::Latest;
 use crate::ids::{SectionId, ShowtimeId};
 
 use super::super::{
-    CatalogError, MapPlacement, PriceList, Seat, SeatCategory, SeatMap, SeatMapSeat, SeatStatus,
-    SectionKind,
+    CatalogError, MapPlacement, PriceList, Seat, SeatCategory, SeatMap, SeatMapEdition,
+    SeatMapSeat, SeatStatus, SectionKind,
 };
 use super::CatalogReader;
 
@@ -75,56 +78,46 @@ pub(super) struct StoredSection {
 /// A showtime's venue and the state of each of its seats (in the venue's seat order).
 #[derive(Debug)]
 pub(super) struct Snapshot {
+    /// Unique to this snapshot among all taken by this process.
+    generation: u64,
     pub(super) venue: Arc<Venue>,
     states: Vec<SeatState>,
+    /// When the holds on its seats lapse, soonest first: the seats that read as held change
+    /// only when the clock passes one of these.
+    hold_expiries: Vec<DateTime<Utc>>,
 }
 
-#[derive(Debug)]
-struct Slot {
-    key: SnapshotKey,
-    seats: OnceCell<Arc<Snapshot>>,
+/// A showtime with what says whether its snapshot is current.
+struct ShowtimeState {
+    showtime: showtimes::Model,
+    version_sum: i64,
+    seat_count: i64,
+    waiting: bool,
 }
 
-/// The latest snapshot (or the one being taken) of each showtime's seats.
-#[derive(Debug, Default)]
+/// The showtime, its seats' version sum and count, and whether its waiting line has
+/// anyone in it (the free seats are then kept for the line).
+const STATE_SQL: &str = "SELECT s.*, v.version_sum, v.seat_count, EXISTS (SELECT 1 FROM \
+    waitlist_entries w WHERE w.showtime_id = ? AND w.status = 'waiting') AS waiting \
+    FROM showtimes s, (SELECT COALESCE(SUM(version), 0) AS version_sum, COUNT(*) AS seat_count \
+    FROM show_seats WHERE showtime_id = ?) v WHERE s.id = ?";
+
+/// Numbers each snapshot taken.
+static GENERATIONS: AtomicU64 = AtomicU64::new(0);
+
+/// The latest snapshot (or the one being taken) of each showtime's seats, and each
+/// screen's venue (read once: its version never changes).
 pub(super) struct SeatMapSnapshots {
-    slots: Mutex<HashMap<ShowtimeId, Arc<Slot>>>,
-    /// Venues by screen, each read once.
-    venues: Mutex<HashMap<Uuid, Arc<OnceCell<Arc<Venue>>>>>,
+    slots: Latest<ShowtimeId, SnapshotKey, Arc<Snapshot>>,
+    venues: Latest<Uuid, (), Arc<Venue>>,
 }
 
-impl SeatMapSnapshots {
-    /// The slot for `key`, replacing a slot of an older version.
-    fn slot(&self, id: ShowtimeId, key: SnapshotKey) -> Arc<Slot> {
-        let fresh = || {
-            Arc::new(Slot {
-                key,
-                seats: OnceCell::new(),
-            })
-        };
-        let Ok(mut slots) = self.slots.lock() else {
-            return fresh();
-        };
-        if let Some(slot) = slots.get(&id).filter(|s| s.key == key) {
-            return slot.clone();
+impl Default for SeatMapSnapshots {
+    fn default() -> Self {
+        Self {
+            slots: Latest::new(MAX_SNAPSHOTS),
+            venues: Latest::new(MAX_SNAPSHOTS),
         }
-        if slots.len() >= MAX_SNAPSHOTS {
-            slots.clear();
-        }
-        let slot = fresh();
-        slots.insert(id, slot.clone());
-        slot
-    }
-
-    /// The cell of a screen's venue, read by the first request that needs it.
-    fn venue(&self, screen: Uuid) -> Arc<OnceCell<Arc<Venue>>> {
-        let Ok(mut venues) = self.venues.lock() else {
-            return Arc::default();
-        };
-        if venues.len() >= MAX_SNAPSHOTS && !venues.contains_key(&screen) {
-            venues.clear();
-        }
-        venues.entry(screen).or_default().clone()
     }
 }
 
@@ -190,9 +183,22 @@ impl LiveSeats {
     }
 
     fn map(&self, range: Range<usize>) -> SeatMap {
+        let lapsed = self
+            .snapshot
+            .hold_expiries
+            .partition_point(|t| *t <= self.now);
         SeatMap {
             showtime_id: self.showtime.id.into(),
             currency: self.showtime.currency.clone(),
+            edition: SeatMapEdition {
+                showtime: self.showtime.id.into(),
+                first: range.start,
+                end: range.end,
+                snapshot: self.snapshot.generation,
+                lapsed,
+                free_held: self.free_status == SeatStatus::Held,
+                prices: self.prices.fingerprint(),
+            },
             seats: self.seats(range).collect(),
         }
     }
@@ -225,40 +231,32 @@ impl CatalogReader {
     /// The showtime's seats as stored (a snapshot reused while nothing changed), with this
     /// request's prices and clock.
     pub(super) async fn live_seats(&self, id: ShowtimeId) -> Result<LiveSeats, CatalogError> {
-        let showtime = showtimes::Entity::find_by_id(id.uuid())
-            .one(&self.db)
-            .await?
-            .ok_or_else(|| CatalogError::not_found("showtime", id))?;
-        let (version_sum, seat_count) = show_seats::Entity::find()
-            .select_only()
-            .column_as(
-                Expr::expr(Func::sum(Expr::col(show_seats::Column::Version))),
-                "version_sum",
-            )
-            .column_as(
-                Expr::expr(Func::count(Expr::col(show_seats::Column::SeatId))),
-                "seat_count",
-            )
-            .filter(show_seats::Column::ShowtimeId.eq(id.uuid()))
-            .into_tuple::<(Option<i64>, i64)>()
-            .one(&self.db)
-            .await?
-            .unwrap_or((None, 0));
+        let (state, prices) = tokio::try_join!(
+            self.showtime_state(id.uuid()),
+            PriceList::load(&self.db, id.uuid()),
+        )?;
+        let Some(ShowtimeState {
+            showtime,
+            version_sum,
+            seat_count,
+            waiting,
+        }) = state
+        else {
+            return Err(CatalogError::not_found("showtime", id));
+        };
         let key = SnapshotKey {
             showtime_updated_at: showtime.updated_at,
-            version_sum: version_sum.unwrap_or(0),
+            version_sum,
             seat_count,
         };
-        let prices = PriceList::load(&self.db, id.uuid()).await?;
-        let slot = self.snapshots.slot(id, key);
-        let snapshot = slot
-            .seats
-            .get_or_try_init(|| self.stored_seats(id.uuid(), showtime.screen_id))
-            .await?
-            .clone();
+        let snapshot = self
+            .snapshots
+            .slots
+            .get_or_try_init(id, key, || self.stored_seats(id.uuid(), showtime.screen_id))
+            .await?;
         // Free seats of a showtime people wait for are offered to them first: a buyer
         // cannot hold them, so they are not shown as available.
-        let free_status = if crate::booking::anyone_waiting(&self.db, id.uuid()).await? {
+        let free_status = if waiting {
             SeatStatus::Held
         } else {
             SeatStatus::Available
@@ -272,6 +270,33 @@ impl CatalogReader {
         })
     }
 
+    /// The showtime's row, the sum and count of its seats' versions, and whether anyone
+    /// waits for it, in one statement: what every map request must read fresh.
+    async fn showtime_state(&self, showtime: Uuid) -> Result<Option<ShowtimeState>, DbErr> {
+        let backend = self.db.get_database_backend();
+        let (sql, binds) = match backend {
+            DbBackend::Postgres => (STATE_SQL.replace('?', "$1"), 1),
+            _ => (STATE_SQL.to_owned(), 3),
+        };
+        let Some(row) = self
+            .db
+            .query_one_raw(Statement::from_sql_and_values(
+                backend,
+                sql,
+                vec![sea_orm::Value::from(showtime); binds],
+            ))
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(ShowtimeState {
+            showtime: showtimes::Model::from_query_result(&row, "")?,
+            version_sum: row.try_get("", "version_sum")?,
+            seat_count: row.try_get("", "seat_count")?,
+            waiting: row.try_get("", "waiting")?,
+        }))
+    }
+
     /// Every seat of the showtime with its stored state: the venue (read once per screen)
     /// and each seat's state now.
     async fn stored_seats(
@@ -281,10 +306,9 @@ impl CatalogReader {
     ) -> Result<Arc<Snapshot>, CatalogError> {
         let venue = self
             .snapshots
-            .venue(screen)
-            .get_or_try_init(|| self.venue(screen))
-            .await?
-            .clone();
+            .venues
+            .get_or_try_init(screen, (), || self.venue(screen))
+            .await?;
         let rows: Vec<(Uuid, String, Option<DateTime<Utc>>)> = show_seats::Entity::find()
             .select_only()
             .column(show_seats::Column::SeatId)
@@ -310,7 +334,18 @@ impl CatalogReader {
                 };
             }
         }
-        Ok(Arc::new(Snapshot { venue, states }))
+        let mut hold_expiries: Vec<DateTime<Utc>> = states
+            .iter()
+            .filter(|s| s.status == SeatStatus::Held)
+            .filter_map(|s| s.hold_expires_at)
+            .collect();
+        hold_expiries.sort_unstable();
+        Ok(Arc::new(Snapshot {
+            generation: GENERATIONS.fetch_add(1, Ordering::Relaxed),
+            venue,
+            states,
+            hold_expiries,
+        }))
     }
 
     /// A screen's sections and seats, in the venue's order.

@@ -1,0 +1,117 @@
+//! Seat lists rendered once per edition of their map. On opening night thousands of buyers
+//! ask for the same showtime's seats between two changes, and resolving each seat's fields
+//! for each of them costs more than everything else the request does. A seat list is
+//! therefore rendered once per edition and selection (the fields asked for, under their
+//! names), and every request for the same edition gets that rendering: its freshness is
+//! the map's own, since any change of a seat, a price, a lapsing hold or the waiting line
+//! makes a new edition. Selections with fragments, directives or arguments are resolved
+//! as usual.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use async_graphql::parser::types::{Selection, SelectionSet};
+use async_graphql::registry::Registry;
+use async_graphql::{ContextSelectionSet, OutputType, Positioned, ServerResult, Value};
+use marquee_domain::cache::Latest;
+use marquee_domain::catalog::{self, SeatMapEdition};
+use marquee_domain::ids::ShowtimeId;
+
+use crate::graphql::types::ShowSeat;
+use crate::metrics::Metrics;
+
+/// Renderings kept, one per map place and selection.
+const MAX_RENDERINGS: usize = 4_096;
+
+type Place = (ShowtimeId, usize, usize);
+
+/// The latest rendering of each map place and selection.
+pub struct SeatRenderings {
+    table: Latest<(Place, String), SeatMapEdition, Arc<Value>>,
+    metrics: Arc<Metrics>,
+}
+
+impl SeatRenderings {
+    pub fn new(metrics: Arc<Metrics>) -> Self {
+        Self {
+            table: Latest::new(MAX_RENDERINGS),
+            metrics,
+        }
+    }
+}
+
+/// The seats of a map, as the `seats` field returns them.
+pub struct RenderedSeats<'a>(pub &'a catalog::SeatMap);
+
+impl RenderedSeats<'_> {
+    async fn render(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<async_graphql::parser::types::Field>,
+    ) -> ServerResult<Value> {
+        let seats: Vec<ShowSeat> = self.0.seats.iter().map(ShowSeat::from).collect();
+        OutputType::resolve(&seats, ctx, field).await
+    }
+}
+
+impl OutputType for RenderedSeats<'_> {
+    fn type_name() -> Cow<'static, str> {
+        <Vec<ShowSeat>>::type_name()
+    }
+
+    fn qualified_type_name() -> String {
+        <Vec<ShowSeat>>::qualified_type_name()
+    }
+
+    fn create_type_info(registry: &mut Registry) -> String {
+        <Vec<ShowSeat>>::create_type_info(registry)
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<async_graphql::parser::types::Field>,
+    ) -> ServerResult<Value> {
+        let (Some(shape), Some(renderings)) =
+            (shape(ctx.item), ctx.data_opt::<Arc<SeatRenderings>>())
+        else {
+            return self.render(ctx, field).await;
+        };
+        let edition = self.0.edition;
+        let rendered = AtomicBool::new(false);
+        let value = renderings
+            .table
+            .get_or_try_init((edition.place(), shape), edition, || async {
+                rendered.store(true, Ordering::Relaxed);
+                self.render(ctx, field).await.map(Arc::new)
+            })
+            .await?;
+        renderings
+            .metrics
+            .seat_map_served(rendered.load(Ordering::Relaxed));
+        Ok(Value::clone(&value))
+    }
+}
+
+/// The fields asked for under their response names, when the selection is plain fields.
+fn shape(set: &Positioned<SelectionSet>) -> Option<String> {
+    let mut key = String::new();
+    for item in &set.node.items {
+        let Selection::Field(field) = &item.node else {
+            return None;
+        };
+        let field = &field.node;
+        if !field.arguments.is_empty()
+            || !field.directives.is_empty()
+            || !field.selection_set.node.items.is_empty()
+        {
+            return None;
+        }
+        key.push_str(field.response_key().node.as_str());
+        key.push(':');
+        key.push_str(field.name.node.as_str());
+        key.push(' ');
+    }
+    Some(key)
+}
