@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
 # The on-sale benchmark: a release build of the server on PostgreSQL + Redis (throwaway
 # servers from scripts/test.sh) or on the embedded default (`--embedded`), raced by
-# marquee-loadgen. Extra arguments go to `marquee-loadgen onsale`. BENCH_BIN=DIR runs the
-# binaries kept in DIR instead of building (to compare two builds run by run).
+# marquee-loadgen. Extra arguments go to `marquee-loadgen onsale`; with `seatmap` first,
+# the demo data is loaded and the rest go to `marquee-loadgen seatmap` (the map buyers
+# reload during the sale). BENCH_BIN=DIR runs the binaries kept in DIR instead of building
+# (to compare two builds run by run).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 embedded=false
 if [ "${1:-}" = "--embedded" ]; then
     embedded=true
+    shift
+fi
+scenario=onsale
+demo=false
+if [ "${1:-}" = "seatmap" ]; then
+    scenario=seatmap
+    demo=true
     shift
 fi
 if [ -z "${BENCH_BIN:-}" ]; then
@@ -35,7 +44,7 @@ for arg in "$@"; do
         ;;
     esac
 done
-export MARQUEE_SEED_DEMO=false MARQUEE_LOG_FILTER=warn MARQUEE_DATA_DIR="$data" \
+export MARQUEE_SEED_DEMO="$demo" MARQUEE_LOG_FILTER=warn MARQUEE_DATA_DIR="$data" \
     MARQUEE_RATE_LIMITS="$limits" MARQUEE_TRUSTED_PROXIES=127.0.0.1
 # Every subscriber connects from this machine, with no X-Forwarded-For: lift the per-address
 # cap of WebSocket connections.
@@ -67,7 +76,7 @@ run() {
     trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' RETURN
     for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
     local rc=0
-    "$bin/marquee-loadgen" --url "http://127.0.0.1:$port" onsale "$@" || rc=$?
+    "$bin/marquee-loadgen" --url "http://127.0.0.1:$port" "$scenario" "$@" || rc=$?
     truth
     # The server's peak and current memory.
     grep -E 'VmHWM|VmRSS' "/proc/$server/status" | tr -s ' \t' ' ' | sed 's/^/server        /'
@@ -80,7 +89,7 @@ if $embedded; then
     run "$@"
 else
     export -f run truth
-    export bin data port truth_sql
+    export bin data port truth_sql scenario
     # A database of its own on the throwaway server.
     scripts/test.sh --servers-only -- bash -c '
         db="${TEST_DATABASE_URL%/*}/onsale"

@@ -39,9 +39,11 @@ async fn requests_while_no_database_connection_can_be_had_are_refused_as_retryab
 
     let pool = take_pool(&app).await;
     let hold = app.gql(HOLD, pick.clone(), Some(&buyer)).await;
+    // The seat map: its seats' states are read from the database on every request (the
+    // showtime's row itself may be served from memory).
     let read = app
         .gql(
-            "query($s: ID!) { showtime(id: $s) { id } }",
+            "query($s: ID!) { showtime(id: $s) { seatMap { seats { id status } } } }",
             json!({ "s": showtime }),
             None,
         )

@@ -75,6 +75,29 @@ impl PriceList {
         Ok(list)
     }
 
+    /// From the prices aggregated by SQL: `category=cents` pairs of the showtime, and
+    /// `section:category=cents` triples of its sections (the section's id as text or hex),
+    /// each list comma-separated. Unknown categories are left out.
+    pub fn from_aggregates(base: Option<&str>, by_section: Option<&str>) -> Self {
+        fn entries(list: Option<&str>) -> impl Iterator<Item = (&str, SeatCategory, i64)> {
+            list.into_iter()
+                .flat_map(|l| l.split(','))
+                .filter_map(|entry| {
+                    let (key, cents) = entry.rsplit_once('=')?;
+                    let (section, category) = key.rsplit_once(':').unwrap_or(("", key));
+                    Some((section, SeatCategory::parse(category)?, cents.parse().ok()?))
+                })
+        }
+        Self {
+            base: entries(base).map(|(_, c, cents)| (c, cents)).collect(),
+            by_section: entries(by_section)
+                .filter_map(|(section, c, cents)| {
+                    Some(((Uuid::parse_str(section).ok()?, c), cents))
+                })
+                .collect(),
+        }
+    }
+
     /// A hash of the prices: equal lists have equal fingerprints.
     pub fn fingerprint(&self) -> u64 {
         use std::hash::{DefaultHasher, Hash, Hasher};
@@ -99,6 +122,28 @@ impl PriceList {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn aggregated_prices_read_as_the_rows_do() {
+        let section = Uuid::now_v7();
+        let hex = section.simple().to_string().to_uppercase();
+        let list = PriceList::from_aggregates(
+            Some("standard=1200,premium=1800,unknown=5"),
+            Some(&format!(
+                "{hex}:premium=2500,{section}:standard=900,bad:standard=1"
+            )),
+        );
+        assert_eq!(list.price(Uuid::nil(), SeatCategory::Standard), Some(1200));
+        assert_eq!(list.price(section, SeatCategory::Premium), Some(2500));
+        assert_eq!(list.price(section, SeatCategory::Standard), Some(900));
+        assert_eq!(list.price(section, SeatCategory::Accessible), None);
+        assert_eq!(list.base.len(), 2);
+        assert_eq!(list.by_section.len(), 2);
+        assert_eq!(
+            PriceList::from_aggregates(None, None).fingerprint(),
+            PriceList::default().fingerprint()
+        );
+    }
 
     #[test]
     fn a_sections_price_replaces_the_showtimes_for_its_category_only() {

@@ -1,4 +1,4 @@
-//! Movies, events and theatres by id, kept in memory at the catalog generation they were
+//! Movies, events, theatres and showtimes by id, kept in memory at the catalog generation they were
 //! read in. Search hits, showtimes and bookings name the same titles and venues over and
 //! over, and catalog rows change seldom; a row is served from memory only while no catalog
 //! change has been heard since it was read (the generation of the listings cache, which a
@@ -9,20 +9,22 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Mutex;
 
-use super::super::{CatalogError, Event, Movie, Theatre};
+use super::super::{CatalogError, Event, Movie, Showtime, Theatre};
 use crate::cache::QueryCache;
-use crate::ids::{EventId, MovieId, TheatreId};
+use crate::ids::{EventId, MovieId, ShowtimeId, TheatreId};
 
 /// Rows kept per kind and half: a half that fills becomes the older half, and the older
 /// half is dropped, so the rows read recently stay without tracking each one's last use.
 const HALF: usize = 8_192;
 
-/// The rows of the three kinds that searches and listings name.
+/// The rows of the kinds that searches, listings and seat maps name.
 #[derive(Default)]
 pub(super) struct Rows {
     pub movies: RowMemo<MovieId, Movie>,
     pub events: RowMemo<EventId, Event>,
     pub theatres: RowMemo<TheatreId, Theatre>,
+    /// Every buyer of an on-sale asks for the same showtime with its seat map.
+    pub showtimes: RowMemo<ShowtimeId, Showtime>,
 }
 
 /// Rows of one kind, read at one generation.

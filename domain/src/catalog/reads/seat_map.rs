@@ -93,12 +93,18 @@ struct ShowtimeState {
     version_sum: i64,
     seat_count: i64,
     waiting: bool,
+    prices: PriceList,
 }
 
-/// The showtime, its seats' version sum and count, and whether its waiting line has
-/// anyone in it (the free seats are then kept for the line).
+/// The showtime, its seats' version sum and count, whether its waiting line has anyone in
+/// it (the free seats are then kept for the line), and its prices and its sections' own
+/// (aggregated, as `PriceList::from_aggregates` reads them).
 const STATE_SQL: &str = "SELECT s.*, v.version_sum, v.seat_count, EXISTS (SELECT 1 FROM \
-    waitlist_entries w WHERE w.showtime_id = ? AND w.status = 'waiting') AS waiting \
+    waitlist_entries w WHERE w.showtime_id = ? AND w.status = 'waiting') AS waiting, \
+    (SELECT {concat}(category || '=' || price_cents, ',') FROM showtime_prices \
+    WHERE showtime_id = ?) AS base_prices, \
+    (SELECT {concat}({section} || ':' || category || '=' || price_cents, ',') \
+    FROM section_prices WHERE showtime_id = ?) AS section_prices \
     FROM showtimes s, (SELECT COALESCE(SUM(version), 0) AS version_sum, COUNT(*) AS seat_count \
     FROM show_seats WHERE showtime_id = ?) v WHERE s.id = ?";
 
@@ -231,16 +237,13 @@ impl CatalogReader {
     /// The showtime's seats as stored (a snapshot reused while nothing changed), with this
     /// request's prices and clock.
     pub(super) async fn live_seats(&self, id: ShowtimeId) -> Result<LiveSeats, CatalogError> {
-        let (state, prices) = tokio::try_join!(
-            self.showtime_state(id.uuid()),
-            PriceList::load(&self.db, id.uuid()),
-        )?;
         let Some(ShowtimeState {
             showtime,
             version_sum,
             seat_count,
             waiting,
-        }) = state
+            prices,
+        }) = self.showtime_state(id.uuid()).await?
         else {
             return Err(CatalogError::not_found("showtime", id));
         };
@@ -270,13 +273,24 @@ impl CatalogReader {
         })
     }
 
-    /// The showtime's row, the sum and count of its seats' versions, and whether anyone
-    /// waits for it, in one statement: what every map request must read fresh.
+    /// The showtime's row, the sum and count of its seats' versions, whether anyone waits
+    /// for it, and its prices, in one statement: what every map request must read fresh.
     async fn showtime_state(&self, showtime: Uuid) -> Result<Option<ShowtimeState>, DbErr> {
         let backend = self.db.get_database_backend();
         let (sql, binds) = match backend {
-            DbBackend::Postgres => (STATE_SQL.replace('?', "$1"), 1),
-            _ => (STATE_SQL.to_owned(), 3),
+            DbBackend::Postgres => (
+                STATE_SQL
+                    .replace("{section}", "CAST(section_id AS TEXT)")
+                    .replace("{concat}", "string_agg")
+                    .replace('?', "$1"),
+                1,
+            ),
+            _ => (
+                STATE_SQL
+                    .replace("{section}", "hex(section_id)")
+                    .replace("{concat}", "group_concat"),
+                5,
+            ),
         };
         let Some(row) = self
             .db
@@ -294,6 +308,11 @@ impl CatalogReader {
             version_sum: row.try_get("", "version_sum")?,
             seat_count: row.try_get("", "seat_count")?,
             waiting: row.try_get("", "waiting")?,
+            prices: PriceList::from_aggregates(
+                row.try_get::<Option<String>>("", "base_prices")?.as_deref(),
+                row.try_get::<Option<String>>("", "section_prices")?
+                    .as_deref(),
+            ),
         }))
     }
 

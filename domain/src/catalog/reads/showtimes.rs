@@ -12,10 +12,20 @@ use super::*;
 impl CatalogReader {
     /// One showtime.
     pub async fn showtime(&self, id: ShowtimeId) -> Result<Option<Showtime>, CatalogError> {
-        Ok(showtimes::Entity::find_by_id(id.uuid())
-            .one(&self.db)
-            .await?
-            .and_then(Showtime::from_model))
+        let mut found = self
+            .rows
+            .showtimes
+            .load(&self.listings, &[id], async |_| {
+                Ok(showtimes::Entity::find_by_id(id.uuid())
+                    .one(&self.db)
+                    .await?
+                    .and_then(Showtime::from_model)
+                    .map(|s| (id, s))
+                    .into_iter()
+                    .collect())
+            })
+            .await?;
+        Ok(found.remove(&id))
     }
 
     /// Showtimes matching the filter, earliest first.
