@@ -50,7 +50,7 @@ impl RenderedSeats<'_> {
         ctx: &ContextSelectionSet<'_>,
         field: &Positioned<async_graphql::parser::types::Field>,
     ) -> ServerResult<Value> {
-        let seats: Vec<ShowSeat> = self.0.seats.iter().map(ShowSeat::from).collect();
+        let seats: Vec<ShowSeat> = self.0.seats().map(|s| ShowSeat::from(&s)).collect();
         OutputType::resolve(&seats, ctx, field).await
     }
 }

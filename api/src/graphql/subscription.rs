@@ -76,7 +76,7 @@ impl Subscription {
         let first = read_map(&services, id, section).await?;
         // A venue's seats never change, so the first map says which are the section's.
         let only: Option<Arc<HashSet<Uuid>>> =
-            section.map(|_| Arc::new(first.seats.iter().map(|s| s.seat.id.uuid()).collect()));
+            section.map(|_| Arc::new(first.seats().map(|s| s.seat.id.uuid()).collect()));
         let state = Live::new(events, id.to_string(), first, slot(ctx)?);
         let mark = ctx.data_opt::<CommitMark>().cloned();
         Ok(stream::unfold(state, move |mut st| {

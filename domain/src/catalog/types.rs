@@ -258,7 +258,7 @@ pub struct SectionSummary {
 }
 
 /// The seat map of a showtime.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SeatMap {
     /// Showtime.
     pub showtime_id: ShowtimeId,
@@ -266,8 +266,26 @@ pub struct SeatMap {
     pub currency: String,
     /// What it shows, as one comparable value.
     pub edition: SeatMapEdition,
+    /// The snapshot and this request's prices and clock; seats are made from it only when
+    /// asked for, since a rendering of the same edition usually serves instead.
+    pub(crate) live: std::sync::Arc<super::reads::LiveSeats>,
+    pub(crate) range: std::ops::Range<usize>,
+}
+
+impl SeatMap {
     /// Every seat, front row first, left to right.
-    pub seats: Vec<SeatMapSeat>,
+    pub fn seats(&self) -> impl Iterator<Item = SeatMapSeat> + '_ {
+        self.live.seats(self.range.clone())
+    }
+}
+
+impl std::fmt::Debug for SeatMap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SeatMap")
+            .field("showtime_id", &self.showtime_id)
+            .field("edition", &self.edition)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What a seat map shows: two maps of the same edition list the same seats in the same

@@ -176,8 +176,7 @@ impl SeatMap {
     /// Seats that can be held now.
     async fn available_count(&self) -> usize {
         self.0
-            .seats
-            .iter()
+            .seats()
             .filter(|s| s.status == catalog::SeatStatus::Available)
             .count()
     }

@@ -5,6 +5,7 @@ mod batch;
 mod memo;
 mod nearby;
 mod seat_map;
+pub(crate) use seat_map::LiveSeats;
 mod sections;
 mod showtimes;
 mod titles;

@@ -128,7 +128,7 @@ impl Default for SeatMapSnapshots {
 }
 
 /// A snapshot with what each request applies to it: prices and the clock.
-pub(super) struct LiveSeats {
+pub(crate) struct LiveSeats {
     pub(super) showtime: showtimes::Model,
     pub(super) snapshot: Arc<Snapshot>,
     prices: PriceList,
@@ -138,7 +138,7 @@ pub(super) struct LiveSeats {
 
 impl LiveSeats {
     /// The seats of `range` as a buyer sees them now.
-    fn seats(&self, range: Range<usize>) -> impl Iterator<Item = SeatMapSeat> + '_ {
+    pub(crate) fn seats(&self, range: Range<usize>) -> impl Iterator<Item = SeatMapSeat> + '_ {
         let venue = &self.snapshot.venue;
         venue.seats[range.clone()]
             .iter()
@@ -188,7 +188,7 @@ impl LiveSeats {
         (available, min, max)
     }
 
-    fn map(&self, range: Range<usize>) -> SeatMap {
+    fn map(self: Arc<Self>, range: Range<usize>) -> SeatMap {
         let lapsed = self
             .snapshot
             .hold_expiries
@@ -205,7 +205,8 @@ impl LiveSeats {
                 free_held: self.free_status == SeatStatus::Held,
                 prices: self.prices.fingerprint(),
             },
-            seats: self.seats(range).collect(),
+            range,
+            live: self,
         }
     }
 }
@@ -213,8 +214,9 @@ impl LiveSeats {
 impl CatalogReader {
     /// The seat map of a showtime, with prices and live statuses.
     pub async fn seat_map(&self, id: ShowtimeId) -> Result<SeatMap, CatalogError> {
-        let live = self.live_seats(id).await?;
-        Ok(live.map(0..live.snapshot.states.len()))
+        let live = Arc::new(self.live_seats(id).await?);
+        let all = 0..live.snapshot.states.len();
+        Ok(live.map(all))
     }
 
     /// The seats of one section of a showtime's venue.
@@ -231,7 +233,8 @@ impl CatalogReader {
             .iter()
             .find(|s| s.id == section)
             .ok_or_else(|| CatalogError::not_found("section", section))?;
-        Ok(live.map(found.seats.clone()))
+        let range = found.seats.clone();
+        Ok(Arc::new(live).map(range))
     }
 
     /// The showtime's seats as stored (a snapshot reused while nothing changed), with this
