@@ -3,11 +3,13 @@
 //! where its venue has more than one.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, LazyLock};
 
 use marquee_entity::sections;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
+
+use crate::cache::Latest;
 
 /// Section names by section id for the venues of `screens` that have several sections.
 pub async fn section_labels(
@@ -27,7 +29,7 @@ const MAX_SCREENS: usize = 4_096;
 
 /// A venue's sections never change once it is built (screens are retired, never rebuilt),
 /// so their labels are remembered per screen and a hold on the hot path pays no query.
-static BY_SCREEN: LazyLock<Mutex<HashMap<Uuid, Labels>>> = LazyLock::new(Mutex::default);
+static BY_SCREEN: LazyLock<Latest<Uuid, (), Labels>> = LazyLock::new(|| Latest::new(MAX_SCREENS));
 
 /// Section names by section id.
 pub type Labels = Arc<HashMap<Uuid, String>>;
@@ -37,33 +39,30 @@ pub async fn screen_section_labels(
     db: &impl ConnectionTrait,
     screen: Uuid,
 ) -> Result<Labels, DbErr> {
-    if let Some(known) = BY_SCREEN.lock().ok().and_then(|m| m.get(&screen).cloned()) {
-        return Ok(known);
+    let read = BY_SCREEN
+        .get_or_try_init(screen, (), || async {
+            let all: Vec<(Uuid, String)> = sections::Entity::find()
+                .select_only()
+                .columns([sections::Column::Id, sections::Column::Name])
+                .filter(sections::Column::ScreenId.eq(screen))
+                .into_tuple()
+                .all(db)
+                .await
+                .map_err(Some)?;
+            // A screen is built with its sections in one transaction: none means no such
+            // screen (yet), which is not worth remembering.
+            match all.len() {
+                0 => Err(None),
+                1 => Ok(Labels::default()),
+                _ => Ok(Arc::new(all.into_iter().collect())),
+            }
+        })
+        .await;
+    match read {
+        Ok(labels) => Ok(labels),
+        Err(None) => Ok(Labels::default()),
+        Err(Some(e)) => Err(e),
     }
-    let all: Vec<(Uuid, String)> = sections::Entity::find()
-        .select_only()
-        .columns([sections::Column::Id, sections::Column::Name])
-        .filter(sections::Column::ScreenId.eq(screen))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let found = all.len();
-    let labels = Arc::new(if found > 1 {
-        all.into_iter().collect()
-    } else {
-        HashMap::new()
-    });
-    // A screen is built with its sections in one transaction: none means no such screen
-    // (yet), which is not worth remembering.
-    if found > 0
-        && let Ok(mut known) = BY_SCREEN.lock()
-    {
-        if known.len() >= MAX_SCREENS {
-            known.clear();
-        }
-        known.insert(screen, labels.clone());
-    }
-    Ok(labels)
 }
 
 /// "Section 101, Row A, Seat 5", or "Row A, Seat 5" in a venue of one section.
