@@ -594,25 +594,8 @@ async fn seat_maps_follow_every_committed_change_even_one_made_elsewhere() {
         )
         .await;
     // Every concurrent reader after the commit sees it.
-    let readers: Vec<_> = (0..40)
-        .map(|_| {
-            let (client, url, s) = (app.client.clone(), app.address.clone(), showtime.clone());
-            tokio::spawn(async move {
-                let body: Value = client
-                    .post(format!("{url}/graphql"))
-                    .json(&json!({ "query": SEAT_MAP, "variables": { "s": s } }))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                body["data"].clone()
-            })
-        })
-        .collect();
-    for r in readers {
-        assert_eq!(count(&r.await.unwrap(), "HELD"), 2);
+    for read in app.at_once(40, SEAT_MAP, json!({ "s": showtime })).await {
+        assert_eq!(count(&read, "HELD"), 2);
     }
     // A change committed by another instance (here: straight to the database) shows too.
     let db = &app.services.db;

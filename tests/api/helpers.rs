@@ -266,6 +266,33 @@ impl TestApp {
         body["data"].clone()
     }
 
+    /// `n` anonymous requests of `query` sent at once; the `data` of each, in order.
+    pub async fn at_once(&self, n: usize, query: &'static str, variables: Value) -> Vec<Value> {
+        let requests: Vec<_> = (0..n)
+            .map(|_| {
+                let (client, url) = (self.client.clone(), self.address.clone());
+                let body = json!({ "query": query, "variables": variables });
+                tokio::spawn(async move {
+                    let body: Value = client
+                        .post(format!("{url}/graphql"))
+                        .json(&body)
+                        .send()
+                        .await
+                        .unwrap()
+                        .json()
+                        .await
+                        .unwrap();
+                    body["data"].clone()
+                })
+            })
+            .collect();
+        let mut data = Vec::with_capacity(n);
+        for r in requests {
+            data.push(r.await.unwrap());
+        }
+        data
+    }
+
     /// Signs up a customer; returns its token.
     pub async fn customer(&self, email: &str) -> String {
         let data = self

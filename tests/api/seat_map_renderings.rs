@@ -32,27 +32,12 @@ async fn readers_of_one_edition_share_one_rendering_and_every_change_makes_a_new
     let renders = app.metric(RENDERS).await;
     let reuses = app.metric(REUSES).await;
 
-    let readers: Vec<_> = (0..24)
-        .map(|_| {
-            let (client, url, s) = (app.client.clone(), app.address.clone(), showtime.clone());
-            tokio::spawn(async move {
-                let body: Value = client
-                    .post(format!("{url}/graphql"))
-                    .json(&json!({ "query": SEAT_MAP, "variables": { "s": s } }))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                seats(&body["data"])
-            })
-        })
+    let maps: Vec<Vec<Value>> = app
+        .at_once(24, SEAT_MAP, json!({ "s": showtime }))
+        .await
+        .iter()
+        .map(seats)
         .collect();
-    let mut maps = Vec::new();
-    for r in readers {
-        maps.push(r.await.unwrap());
-    }
     assert!(maps.iter().all(|m| m == &maps[0]));
     assert_eq!(maps[0].len(), ids.len());
     assert_eq!(with_status(&maps[0], "AVAILABLE"), ids.len());
