@@ -636,6 +636,6 @@ async fn a_hold_and_a_checkout_keep_to_their_statement_budget() {
     } else {
         1.0
     };
-    assert!(hold <= 9.0 + caps, "holdSeats took {hold} statements");
+    assert!(hold <= 8.0 + caps, "holdSeats took {hold} statements");
     assert!(checkout <= 13.0, "checkout took {checkout} statements");
 }
