@@ -35,6 +35,7 @@ pub mod support;
 pub mod trace;
 pub mod waiting_room;
 pub mod waitlist;
+pub mod write_batch;
 
 pub use error::{Classify, ErrorKind};
 pub use services::{DomainConfig, FeedConfig, Services};

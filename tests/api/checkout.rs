@@ -630,12 +630,15 @@ async fn a_hold_and_a_checkout_keep_to_their_statement_budget() {
             3
         );
     }
-    // The per-buyer caps: the buyer is locked (PostgreSQL only) and its holds counted.
-    let caps = if std::env::var("TEST_DATABASE_URL").is_ok() {
-        2.0
+    // On PostgreSQL each transaction's writes go as one statement, and the buyer is locked
+    // before its holds are counted; SQLite runs them one by one, in the process.
+    let (hold_budget, checkout_budget) = if std::env::var("TEST_DATABASE_URL").is_ok() {
+        (7.0, 6.0)
     } else {
-        1.0
+        (9.0, 13.0)
     };
-    assert!(hold <= 8.0 + caps, "holdSeats took {hold} statements");
-    assert!(checkout <= 13.0, "checkout took {checkout} statements");
+    assert!(
+        hold <= hold_budget && checkout <= checkout_budget,
+        "holdSeats took {hold} statements, checkout {checkout}"
+    );
 }

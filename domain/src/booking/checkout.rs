@@ -4,20 +4,21 @@
 use chrono::{DateTime, Utc};
 use marquee_entity::{bookings, outbox, payments, promotions, show_seats};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait};
 
 use crate::accounts::Principal;
 use crate::catalog::SeatStatus;
+use crate::db::is_unique_violation;
 use crate::events::{SeatChange, booking_status_row, seat_changes_row};
 use crate::gift_cards::spend::{Spend, spend};
 use crate::gift_cards::{GiftCardCode, GiftCardError};
 use crate::ids::BookingId;
 use crate::organisations::owners;
 use crate::payments::ChargeRequest;
+use crate::write_batch::WriteBatch;
 
 use super::promotion_uses::take_promotion;
+use super::seat_locks::in_seat_order;
 use super::{Booking, BookingError, BookingService, BookingStatus, PromoRefusal};
 use tracing::Instrument as _;
 
@@ -31,6 +32,21 @@ pub struct CheckoutInput {
     /// An optional gift card code of the showtime's organisation: spent first, the rest
     /// charged to the payment method.
     pub gift_card_code: Option<String>,
+}
+
+/// Where opening a payment left the booking.
+enum Opened {
+    /// Paid or being paid already (by a concurrent checkout): nothing to charge.
+    Already(Booking),
+    /// Awaiting the charge of `card_part` under `key`.
+    Pending {
+        known: Booking,
+        payment: uuid::Uuid,
+        key: String,
+        card_part: i64,
+    },
+    /// Another attempt took the attempt number counted.
+    NumberTaken,
 }
 
 /// Amounts of a priced booking.
@@ -76,7 +92,64 @@ impl BookingService {
         id: BookingId,
         input: CheckoutInput,
     ) -> Result<Booking, BookingError> {
-        let method = input.payment_method.trim().to_owned();
+        let mut tries = 0;
+        let (known, payment_id, key, card_part) = loop {
+            match self.open_payment(who, id, &input).await? {
+                Opened::Already(booking) => return Ok(booking),
+                Opened::Pending {
+                    known,
+                    payment,
+                    key,
+                    card_part,
+                } => break (known, payment, key, card_part),
+                // Another attempt took this attempt's number after it was counted: counted
+                // again (the unique key keeps two attempts from ever sharing a charge).
+                Opened::NumberTaken if tries < 2 => tries += 1,
+                Opened::NumberTaken => {
+                    return Err(BookingError::Conflict(
+                        "another payment of this booking is starting; try again".into(),
+                    ));
+                }
+            }
+        };
+        // Nothing to charge (free, or covered by the gift card): confirmed without the gateway.
+        if card_part == 0 {
+            return self.confirm(id, Some(known), payment_id, None).await;
+        }
+        let charging = tracing::info_span!(
+            "payment.charge",
+            booking_id = %id,
+            gateway = self.gateway.name(),
+            amount_cents = card_part,
+        );
+        let outcome = self
+            .gateway
+            .charge(ChargeRequest {
+                amount_cents: card_part,
+                currency: known.currency.clone(),
+                payment_method: input.payment_method.trim().to_owned(),
+                idempotency_key: key,
+                description: format!("Marquee booking {id}"),
+            })
+            .instrument(charging)
+            .await;
+        match &outcome {
+            Err(e) if e.outcome_unknown() => self.breaker.record_failure(),
+            _ => self.breaker.record_success(),
+        }
+        self.settle_known(id, Some(known), payment_id, outcome)
+            .await
+    }
+
+    /// Checks and prices the booking, then in one transaction moves it to PAYMENT_PENDING,
+    /// extends its seats and writes the attempt's payment row.
+    async fn open_payment(
+        &self,
+        who: &Principal,
+        id: BookingId,
+        input: &CheckoutInput,
+    ) -> Result<Opened, BookingError> {
+        let method = input.payment_method.trim();
         if method.is_empty() || method.len() > 100 {
             return Err(BookingError::invalid(
                 "paymentMethod",
@@ -98,7 +171,9 @@ impl BookingService {
             .record("showtime_id", tracing::field::display(booking.showtime_id));
         match booking.status {
             BookingStatus::Held => {}
-            BookingStatus::PaymentPending | BookingStatus::Confirmed => return Ok(booking),
+            BookingStatus::PaymentPending | BookingStatus::Confirmed => {
+                return Ok(Opened::Already(booking));
+            }
             BookingStatus::Expired => return Err(BookingError::HoldExpired),
             _ => {
                 return Err(BookingError::Conflict(
@@ -119,6 +194,14 @@ impl BookingService {
                 .map_err(GiftCardError::from)?,
             None => None,
         };
+        // Counted before the transaction, so that the usual checkout writes in one batch;
+        // a concurrent attempt that takes the number first makes the insert fail, and the
+        // checkout counts again.
+        let attempt = payments::Entity::find()
+            .filter(payments::Column::BookingId.eq(id.uuid()))
+            .count(&self.db)
+            .await?
+            + 1;
 
         let txn = self.db.begin().await?;
         // Time is read inside the transaction, after every read it depends on, so a hold
@@ -151,76 +234,28 @@ impl BookingService {
             .col_expr(bookings::Column::UpdatedAt, Expr::value(now))
             .filter(bookings::Column::Id.eq(id.uuid()))
             .filter(bookings::Column::Status.eq(BookingStatus::Held.as_str()))
-            .filter(bookings::Column::ExpiresAt.gt(now))
-            .exec(&txn)
-            .await?;
-        if moved.rows_affected != 1 {
-            txn.rollback().await?;
-            // A concurrent checkout won, or the hold lapsed meanwhile.
-            let current = self
-                .find_owned(who, id)
-                .await?
-                .ok_or_else(|| BookingError::not_found("booking", id))?;
-            return match current.status {
-                BookingStatus::PaymentPending | BookingStatus::Confirmed => Ok(current),
-                _ => Err(BookingError::HoldExpired),
-            };
-        }
+            .filter(bookings::Column::ExpiresAt.gt(now));
         // Only seats still under this hold (its fencing token, unexpired) are extended, and
         // all of them must be: a seat another buyer took after this hold lapsed is never
         // paid for. A version bump too: the seat maps show hold expiries.
-        let extended = show_seats::Entity::update_many()
+        let extend = show_seats::Entity::update_many()
             .col_expr(show_seats::Column::HoldExpiresAt, Expr::value(expires_at))
             .col_expr(
                 show_seats::Column::Version,
                 Expr::col(show_seats::Column::Version).add(1),
             )
             .filter(show_seats::Column::ShowtimeId.eq(booking.showtime_id.uuid()))
+            .filter(in_seat_order(
+                booking.showtime_id.uuid(),
+                show_seats::Column::BookingId.eq(id.uuid()),
+            ))
             .filter(show_seats::Column::BookingId.eq(id.uuid()))
             .filter(show_seats::Column::HoldToken.eq(booking.fencing_token))
             .filter(show_seats::Column::Status.eq(SeatStatus::Held.as_str()))
-            .filter(show_seats::Column::HoldExpiresAt.gt(now))
-            .exec(&txn)
-            .await?;
-        if extended.rows_affected != booking.seats.len() as u64
-            || (!booking.places.is_empty()
-                && super::places::extend_places(&txn, id, now, expires_at).await?
-                    != booking.places.len() as u64)
-        {
-            txn.rollback().await?;
-            return Err(BookingError::HoldExpired);
-        }
-        if let Some(promo) = priced.promotion {
-            take_promotion(&txn, who, id, promo).await?;
-        }
-        let attempt = payments::Entity::find()
-            .filter(payments::Column::BookingId.eq(id.uuid()))
-            .count(&txn)
-            .await?
-            + 1;
+            .filter(show_seats::Column::HoldExpiresAt.gt(now));
         let payment_id = uuid::Uuid::now_v7();
         let key = format!("{id}:{attempt}");
-        // The gift card pays first, in this transaction: the card is charged the rest.
-        let gift_part = match &gift_card {
-            Some(code) => {
-                spend(
-                    &txn,
-                    Spend {
-                        code,
-                        owner,
-                        currency: &booking.currency,
-                        booking: id,
-                        payment: payment_id,
-                        up_to: priced.total,
-                    },
-                    now,
-                )
-                .await?
-            }
-            None => 0,
-        };
-        let card_part = priced.total - gift_part;
-        payments::ActiveModel {
+        let payment = |card_part: i64| payments::ActiveModel {
             id: Set(payment_id),
             booking_id: Set(id.uuid()),
             provider: Set(self.gateway.name().to_owned()),
@@ -236,68 +271,119 @@ impl BookingService {
             updated_at: Set(now),
             // A confirmation that comes later (webhook, reconciliation) joins this trace.
             trace_parent: Set(crate::trace::current()),
+        };
+        let events = || {
+            let extended: Vec<SeatChange> = booking
+                .seats
+                .iter()
+                .map(|s| SeatChange {
+                    seat_id: s.seat_id.uuid(),
+                    status: SeatStatus::Held.as_str().to_owned(),
+                    hold_expires_at: Some(expires_at),
+                })
+                .collect();
+            // Stamped as late as possible: subscribers measure delivery delays from it.
+            let written = self.clock.now();
+            outbox::Entity::insert_many([
+                seat_changes_row(booking.showtime_id.uuid(), &extended, written),
+                booking_status_row(
+                    id.uuid(),
+                    BookingStatus::PaymentPending.as_str(),
+                    Some(expires_at),
+                    written,
+                ),
+            ])
+        };
+        // The usual checkout (no promotion, gift card or general-admission places) writes
+        // everything in one batch; the others write the payment after their own steps.
+        let plain = priced.promotion.is_none() && gift_card.is_none() && booking.places.is_empty();
+        let mut writes = WriteBatch::new().update(moved).update(extend);
+        if plain {
+            writes = writes
+                .insert(payments::Entity::insert(payment(priced.total)))
+                .insert(events());
         }
-        .insert(&txn)
-        .await?;
-        let extended: Vec<SeatChange> = booking
-            .seats
-            .iter()
-            .map(|s| SeatChange {
-                seat_id: s.seat_id.uuid(),
-                status: SeatStatus::Held.as_str().to_owned(),
-                hold_expires_at: Some(expires_at),
-            })
-            .collect();
-        // Stamped as late as possible: subscribers measure delivery delays from it.
-        let written = self.clock.now();
-        outbox::Entity::insert_many([
-            seat_changes_row(booking.showtime_id.uuid(), &extended, written),
-            booking_status_row(
-                id.uuid(),
-                BookingStatus::PaymentPending.as_str(),
-                Some(expires_at),
-                written,
-            ),
-        ])
-        .exec(&txn)
-        .await?;
+        let counts = match writes.run(&txn).await {
+            Ok(counts) => counts,
+            Err(e) => {
+                txn.rollback().await?;
+                return if is_unique_violation(&e) {
+                    Ok(Opened::NumberTaken)
+                } else {
+                    Err(e.into())
+                };
+            }
+        };
+        if counts[0] != 1 {
+            txn.rollback().await?;
+            // A concurrent checkout won, or the hold lapsed meanwhile.
+            let current = self
+                .find_owned(who, id)
+                .await?
+                .ok_or_else(|| BookingError::not_found("booking", id))?;
+            return match current.status {
+                BookingStatus::PaymentPending | BookingStatus::Confirmed => {
+                    Ok(Opened::Already(current))
+                }
+                _ => Err(BookingError::HoldExpired),
+            };
+        }
+        if counts[1] != booking.seats.len() as u64
+            || (!booking.places.is_empty()
+                && super::places::extend_places(&txn, id, now, expires_at).await?
+                    != booking.places.len() as u64)
+        {
+            txn.rollback().await?;
+            return Err(BookingError::HoldExpired);
+        }
+        let mut card_part = priced.total;
+        if !plain {
+            if let Some(promo) = priced.promotion {
+                take_promotion(&txn, who, id, promo).await?;
+            }
+            // The gift card pays first, in this transaction: the card is charged the rest.
+            if let Some(code) = &gift_card {
+                card_part -= spend(
+                    &txn,
+                    Spend {
+                        code,
+                        owner,
+                        currency: &booking.currency,
+                        booking: id,
+                        payment: payment_id,
+                        up_to: priced.total,
+                    },
+                    now,
+                )
+                .await?;
+            }
+            let written = WriteBatch::new()
+                .insert(payments::Entity::insert(payment(card_part)))
+                .insert(events())
+                .run(&txn)
+                .await;
+            if let Err(e) = written {
+                txn.rollback().await?;
+                return if is_unique_violation(&e) {
+                    Ok(Opened::NumberTaken)
+                } else {
+                    Err(e.into())
+                };
+            }
+        }
         txn.commit().await?;
         self.outbox_wake.notify_one();
-        let currency = booking.currency.clone();
-        let known = Booking {
-            status: BookingStatus::PaymentPending,
-            total_cents: priced.total,
-            expires_at,
-            ..booking
-        };
-
-        // Nothing to charge (free, or covered by the gift card): confirmed without the gateway.
-        if card_part == 0 {
-            return self.confirm(id, Some(known), payment_id, None).await;
-        }
-        let charging = tracing::info_span!(
-            "payment.charge",
-            booking_id = %id,
-            gateway = self.gateway.name(),
-            amount_cents = card_part,
-        );
-        let outcome = self
-            .gateway
-            .charge(ChargeRequest {
-                amount_cents: card_part,
-                currency,
-                payment_method: method,
-                idempotency_key: key,
-                description: format!("Marquee booking {id}"),
-            })
-            .instrument(charging)
-            .await;
-        match &outcome {
-            Err(e) if e.outcome_unknown() => self.breaker.record_failure(),
-            _ => self.breaker.record_success(),
-        }
-        self.settle_known(id, Some(known), payment_id, outcome)
-            .await
+        Ok(Opened::Pending {
+            known: Booking {
+                status: BookingStatus::PaymentPending,
+                total_cents: priced.total,
+                expires_at,
+                ..booking
+            },
+            payment: payment_id,
+            key,
+            card_part,
+        })
     }
 
     /// Prices a held booking of the caller's own as a checkout now would, without paying.

@@ -12,6 +12,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, TransactionTrait,
 };
 
+use super::seat_locks::in_seat_order;
 use crate::catalog::SeatStatus;
 use crate::clock::SharedClock;
 use crate::events::{SeatChange, booking_status_row, seat_changes_row};
@@ -106,7 +107,12 @@ pub(crate) async fn back_on_sale(
             Expr::col(show_seats::Column::Version).add(1),
         )
         .filter(show_seats::Column::ShowtimeId.eq(showtime))
-        .filter(show_seats::Column::SeatId.is_in(seats.to_vec()))
+        .filter(in_seat_order(
+            showtime,
+            show_seats::Column::SeatId
+                .is_in(seats.to_vec())
+                .and(show_seats::Column::BookingId.eq(booking.uuid())),
+        ))
         .filter(show_seats::Column::BookingId.eq(booking.uuid()))
         .exec(txn)
         .await?;

@@ -8,8 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use marquee_entity::{booking_seats, bookings, outbox, show_seats, showtimes};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 use tokio::sync::Notify;
 use tracing::Instrument as _;
@@ -24,11 +23,13 @@ use crate::events::{SeatChange, hold_placed_row, seat_changes_row};
 use crate::ids::{BookingId, SeatId, ShowtimeId};
 use crate::payments::{CircuitBreaker, PaymentGateway};
 use crate::waiting_room::{Admission, WaitingRoomService};
+use crate::write_batch::WriteBatch;
 
 use super::buyer_caps::{BuyerCaps, check_buyer_caps};
 use super::front_line::{Claim, SeatHolds};
 use super::offers::{HoldVia, anyone_waiting, mark_offered, nobody_waiting};
 use super::places::{PlaceRequest, price_places, take_places};
+use super::seat_locks::in_seat_order;
 use super::{BookedPlaces, BookedSeat, Booking, BookingError, BookingStatus, fencing};
 
 /// Limits and money rules of the booking path.
@@ -366,7 +367,10 @@ impl BookingService {
                 Expr::col(show_seats::Column::Version).add(1),
             )
             .filter(show_seats::Column::ShowtimeId.eq(showtime.id))
-            .filter(show_seats::Column::SeatId.is_in(seat_uuids(&ids)))
+            .filter(in_seat_order(
+                showtime.id,
+                show_seats::Column::SeatId.is_in(seat_uuids(&ids)),
+            ))
             .filter(free)
             .exec(&txn)
             .await?;
@@ -409,20 +413,18 @@ impl BookingService {
             return Err(e);
         }
         // Any other active claim on these seats belongs to a lapsed hold we just overtook.
-        booking_seats::Entity::update_many()
+        let overtaken = booking_seats::Entity::update_many()
             .col_expr(booking_seats::Column::Active, Expr::value(false))
             .filter(booking_seats::Column::ShowtimeId.eq(showtime.id))
             .filter(booking_seats::Column::SeatId.is_in(seat_uuids(&ids)))
             .filter(booking_seats::Column::Active.eq(true))
-            .filter(booking_seats::Column::BookingId.ne(booking_id.uuid()))
-            .exec(&txn)
-            .await?;
+            .filter(booking_seats::Column::BookingId.ne(booking_id.uuid()));
         let subtotal: i64 = priced.iter().map(|p| p.price_cents).sum::<i64>()
             + places
                 .iter()
                 .map(|p| p.price_cents * i64::from(p.quantity))
                 .sum::<i64>();
-        let inserted = bookings::ActiveModel {
+        let booking = bookings::ActiveModel {
             id: Set(booking_id.uuid()),
             user_id: Set(who.user_id.uuid()),
             showtime_id: Set(showtime.id),
@@ -440,44 +442,21 @@ impl BookingService {
             places: Set(place_count as i32),
             created_at: Set(now),
             updated_at: Set(now),
-        }
-        .insert(&txn)
-        .await;
-        if let Err(e) = inserted {
-            txn.rollback().await?;
-            if is_unique_violation(&e)
-                && let Some(existing) = self.find_owned(who, booking_id).await?
-            {
-                return Ok(existing);
-            }
-            return Err(e.into());
-        }
+        };
+        let mut writes = WriteBatch::new()
+            .update(overtaken)
+            .insert(bookings::Entity::insert(booking));
         if !priced.is_empty() {
-            booking_seats::Entity::insert_many(priced.iter().map(|p| booking_seats::ActiveModel {
-                booking_id: Set(booking_id.uuid()),
-                seat_id: Set(p.seat_id.uuid()),
-                showtime_id: Set(showtime.id),
-                category: Set(p.category.as_str().to_owned()),
-                price_cents: Set(p.price_cents),
-                active: Set(true),
-            }))
-            .exec(&txn)
-            .await
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    BookingError::SeatUnavailable(ids.clone())
-                } else {
-                    e.into()
+            writes = writes.insert(booking_seats::Entity::insert_many(priced.iter().map(|p| {
+                booking_seats::ActiveModel {
+                    booking_id: Set(booking_id.uuid()),
+                    seat_id: Set(p.seat_id.uuid()),
+                    showtime_id: Set(showtime.id),
+                    category: Set(p.category.as_str().to_owned()),
+                    price_cents: Set(p.price_cents),
+                    active: Set(true),
                 }
-            })?;
-        }
-        if let HoldVia::Waitlist { entry } = via
-            && !mark_offered(&txn, entry, booking_id, now, expires_at).await?
-        {
-            txn.rollback().await?;
-            return Err(BookingError::Conflict(
-                "the waitlist entry no longer waits".into(),
-            ));
+            })));
         }
         let changes: Vec<SeatChange> = ids
             .iter()
@@ -489,12 +468,33 @@ impl BookingService {
             .collect();
         // Stamped as late as possible: subscribers measure delivery delays from it.
         let written = self.clock.now();
-        outbox::Entity::insert_many([
-            seat_changes_row(showtime.id, &changes, written),
-            hold_placed_row(booking_id.uuid(), expires_at, admitted, written),
-        ])
-        .exec(&txn)
-        .await?;
+        let written = writes
+            .insert(outbox::Entity::insert_many([
+                seat_changes_row(showtime.id, &changes, written),
+                hold_placed_row(booking_id.uuid(), expires_at, admitted, written),
+            ]))
+            .run(&txn)
+            .await;
+        if let Err(e) = written {
+            txn.rollback().await?;
+            if !is_unique_violation(&e) {
+                return Err(e.into());
+            }
+            // The same booking (a concurrent retry with the same key won), or an active
+            // claim on one of the seats that another hold wrote meanwhile.
+            return match self.find_owned(who, booking_id).await? {
+                Some(existing) => Ok(existing),
+                None => Err(BookingError::SeatUnavailable(ids)),
+            };
+        }
+        if let HoldVia::Waitlist { entry } = via
+            && !mark_offered(&txn, entry, booking_id, now, expires_at).await?
+        {
+            txn.rollback().await?;
+            return Err(BookingError::Conflict(
+                "the waitlist entry no longer waits".into(),
+            ));
+        }
         txn.commit().await?;
         self.outbox_wake.notify_one();
         let mut seats = priced.to_vec();

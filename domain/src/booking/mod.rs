@@ -23,6 +23,7 @@ mod refunds;
 mod release;
 mod reseat;
 mod seat_audit;
+mod seat_locks;
 mod seat_prices;
 mod settle;
 mod showtime_bookings;

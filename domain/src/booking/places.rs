@@ -294,21 +294,30 @@ pub(super) async fn record_tickets(
     issued: &[Ticket],
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    if issued.is_empty() {
-        return Ok(());
+    if let Some(rows) = ticket_rows(booking, showtime, issued, now) {
+        rows.exec(txn).await?;
     }
-    tickets::Entity::insert_many(issued.iter().map(|t| tickets::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        code: Set(t.code.clone()),
-        booking_id: Set(booking.uuid()),
-        showtime_id: Set(showtime.uuid()),
-        seat_id: Set(t.seat_id.uuid()),
-        status: Set(t.status.clone()),
-        issued_at: Set(now),
-    }))
-    .exec(txn)
-    .await?;
     Ok(())
+}
+
+/// The insert of issued tickets, or `None` when there are none.
+pub(super) fn ticket_rows(
+    booking: BookingId,
+    showtime: ShowtimeId,
+    issued: &[Ticket],
+    now: DateTime<Utc>,
+) -> Option<sea_orm::InsertMany<tickets::ActiveModel>> {
+    (!issued.is_empty()).then(|| {
+        tickets::Entity::insert_many(issued.iter().map(|t| tickets::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            code: Set(t.code.clone()),
+            booking_id: Set(booking.uuid()),
+            showtime_id: Set(showtime.uuid()),
+            seat_id: Set(t.seat_id.uuid()),
+            status: Set(t.status.clone()),
+            issued_at: Set(now),
+        }))
+    })
 }
 
 /// Gives the booking's held and sold places back to their sections.

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::catalog::{SeatCategory, SeatStatus};
 use crate::ids::BookingId;
+use crate::write_batch::WriteBatch;
 
 use super::best_available::choose;
 use super::expiry::back_on_sale;
@@ -158,6 +159,7 @@ impl BookingService {
         if self
             .finish_confirmation(
                 &txn,
+                WriteBatch::new(),
                 id,
                 booking.showtime_id,
                 &chosen,
@@ -166,6 +168,7 @@ impl BookingService {
                 Some(note),
             )
             .await?
+            .1
             .is_none()
         {
             txn.rollback().await?;

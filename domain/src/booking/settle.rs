@@ -14,8 +14,11 @@ use crate::gift_cards::spend::restore;
 use crate::ids::{BookingId, SeatId, ShowtimeId};
 use crate::payments::{ChargeOutcome, GatewayError};
 
+use crate::write_batch::WriteBatch;
+
 use super::expiry::free_seats;
 use super::promotion_uses::give_back_promotion;
+use super::seat_locks::in_seat_order;
 use super::{Booking, BookingError, BookingService, BookingStatus, Ticket};
 
 /// Ticket codes: 10 characters without look-alikes (0/O, 1/I), 50 bits of randomness.
@@ -179,7 +182,7 @@ impl BookingService {
         let txn = self.db.begin().await?;
         // Seats still under this booking's hold (its id and fencing token) are ours, lapsed
         // or not: nobody took them. A later hold always carries a higher token.
-        let sold = show_seats::Entity::update_many()
+        let sell = show_seats::Entity::update_many()
             .col_expr(
                 show_seats::Column::Status,
                 Expr::value(SeatStatus::Sold.as_str()),
@@ -193,25 +196,36 @@ impl BookingService {
                 Expr::col(show_seats::Column::Version).add(1),
             )
             .filter(show_seats::Column::ShowtimeId.eq(current.showtime_id.uuid()))
+            .filter(in_seat_order(
+                current.showtime_id.uuid(),
+                show_seats::Column::BookingId.eq(id.uuid()),
+            ))
             .filter(show_seats::Column::BookingId.eq(id.uuid()))
             .filter(show_seats::Column::HoldToken.eq(current.fencing_token))
-            .filter(show_seats::Column::Status.eq(SeatStatus::Held.as_str()))
-            .exec(&txn)
-            .await?;
-        if sold.rows_affected != seats.len() as u64 {
-            txn.rollback().await?;
-            return self.reseat_or_refund(id, payment, provider_ref).await;
-        }
-        let Some(place_tickets) =
-            super::places::sell_places(&txn, id, current.showtime_id, current.places.len()).await?
-        else {
-            // General-admission places of a lapsed hold were given to others: refunded.
-            txn.rollback().await?;
-            return self.refund_lost(id, payment, provider_ref).await;
+            .filter(show_seats::Column::Status.eq(SeatStatus::Held.as_str()));
+        // Without general-admission places, the seats are sold in the confirmation's batch.
+        let (sold, place_tickets, before) = if current.places.is_empty() {
+            (None, Vec::new(), WriteBatch::new().update(sell))
+        } else {
+            let sold = WriteBatch::new().update(sell).run(&txn).await?[0];
+            if sold != seats.len() as u64 {
+                txn.rollback().await?;
+                return self.reseat_or_refund(id, payment, provider_ref).await;
+            }
+            let Some(place_tickets) =
+                super::places::sell_places(&txn, id, current.showtime_id, current.places.len())
+                    .await?
+            else {
+                // General-admission places of a lapsed hold were given to others: refunded.
+                txn.rollback().await?;
+                return self.refund_lost(id, payment, provider_ref).await;
+            };
+            (Some(sold), place_tickets, WriteBatch::new())
         };
-        let Some(mut tickets) = self
+        let (counts, issued) = self
             .finish_confirmation(
                 &txn,
+                before,
                 id,
                 current.showtime_id,
                 &seats,
@@ -219,8 +233,12 @@ impl BookingService {
                 provider_ref.as_deref(),
                 None,
             )
-            .await?
-        else {
+            .await?;
+        if sold.or(counts.first().copied()) != Some(seats.len() as u64) {
+            txn.rollback().await?;
+            return self.reseat_or_refund(id, payment, provider_ref).await;
+        }
+        let Some(mut tickets) = issued else {
             txn.rollback().await?;
             return self.refund_unawaited(id, payment, provider_ref).await;
         };
@@ -243,22 +261,25 @@ impl BookingService {
         Ok(current)
     }
 
-    /// Inside a transaction whose seats are already sold to the booking: the booking
-    /// CONFIRMED, the payment succeeded, one ticket per seat, and the event written.
-    /// The tickets, or `None` when the booking was no longer awaiting payment.
+    /// Inside a transaction whose seats are sold to the booking by now or by `before`
+    /// (writes run first, in the same batch): the booking CONFIRMED, the payment succeeded,
+    /// one ticket per seat, and the event written. The counts of `before`'s writes, and the
+    /// tickets, or `None` when the booking was no longer awaiting payment; either way the
+    /// caller rolls back when a count is not what it needs.
     #[allow(clippy::too_many_arguments)]
     pub(super) async fn finish_confirmation(
         &self,
         txn: &DatabaseTransaction,
+        before: WriteBatch,
         id: BookingId,
         showtime: ShowtimeId,
         seats: &[Uuid],
         payment: Uuid,
         provider_ref: Option<&str>,
         note: Option<&str>,
-    ) -> Result<Option<Vec<Ticket>>, BookingError> {
+    ) -> Result<(Vec<u64>, Option<Vec<Ticket>>), BookingError> {
         let now = self.clock.now();
-        let moved = bookings::Entity::update_many()
+        let confirm = bookings::Entity::update_many()
             .col_expr(
                 bookings::Column::Status,
                 Expr::value(BookingStatus::Confirmed.as_str()),
@@ -269,13 +290,7 @@ impl BookingService {
                 Expr::value(note.map(str::to_owned)),
             )
             .filter(bookings::Column::Id.eq(id.uuid()))
-            .filter(bookings::Column::Status.eq(BookingStatus::PaymentPending.as_str()))
-            .exec(txn)
-            .await?;
-        if moved.rows_affected != 1 {
-            return Ok(None);
-        }
-        mark_succeeded(payment, provider_ref, now).exec(txn).await?;
+            .filter(bookings::Column::Status.eq(BookingStatus::PaymentPending.as_str()));
         let issued = seats
             .iter()
             .map(|seat| {
@@ -286,7 +301,6 @@ impl BookingService {
                 })
             })
             .collect::<Result<Vec<_>, BookingError>>()?;
-        super::places::record_tickets(txn, id, showtime, &issued, now).await?;
         let codes: Vec<&str> = issued.iter().map(|t| t.code.as_str()).collect();
         let sold: Vec<SeatChange> = seats
             .iter()
@@ -296,16 +310,26 @@ impl BookingService {
                 hold_expires_at: None,
             })
             .collect();
+        let ahead = before.len();
+        let mut writes = before
+            .update(confirm)
+            .update(mark_succeeded(payment, provider_ref, now));
+        if let Some(rows) = super::places::ticket_rows(id, showtime, &issued, now) {
+            writes = writes.insert(rows);
+        }
         // Stamped as late as possible: subscribers measure delivery delays from it.
         let written = self.clock.now();
-        outbox::Entity::insert_many([
-            seat_changes_row(showtime.uuid(), &sold, written),
-            booking_status_row(id.uuid(), BookingStatus::Confirmed.as_str(), None, written),
-            tickets_issued_row(id.uuid(), showtime.uuid(), &codes, written),
-        ])
-        .exec(txn)
-        .await?;
-        Ok(Some(issued))
+        let mut counts = writes
+            .insert(outbox::Entity::insert_many([
+                seat_changes_row(showtime.uuid(), &sold, written),
+                booking_status_row(id.uuid(), BookingStatus::Confirmed.as_str(), None, written),
+                tickets_issued_row(id.uuid(), showtime.uuid(), &codes, written),
+            ]))
+            .run(txn)
+            .await?;
+        let confirmed = counts[ahead] == 1;
+        counts.truncate(ahead);
+        Ok((counts, confirmed.then_some(issued)))
     }
 
     /// Declined: the booking fails and its seats go back on sale at once, if this payment
