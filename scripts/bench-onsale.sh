@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The on-sale benchmark: a release build of the server on PostgreSQL + Redis (throwaway
 # servers from scripts/test.sh) or on the embedded default (`--embedded`), raced by
-# marquee-loadgen. Extra arguments go to `marquee-loadgen onsale`; with `seatmap` first,
-# the demo data is loaded and the rest go to `marquee-loadgen seatmap` (the map buyers
-# reload during the sale). BENCH_BIN=DIR runs the binaries kept in DIR instead of building
+# marquee-loadgen. Extra arguments go to `marquee-loadgen onsale`; with `seatmap` or
+# `listings` first, the demo data is loaded and the rest go to that scenario (the map buyers
+# reload during the sale; a city's showtimes with their titles, theatres and prices). BENCH_BIN=DIR runs the binaries kept in DIR instead of building
 # (to compare two builds run by run).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -15,8 +15,8 @@ if [ "${1:-}" = "--embedded" ]; then
 fi
 scenario=onsale
 demo=false
-if [ "${1:-}" = "seatmap" ]; then
-    scenario=seatmap
+if [ "${1:-}" = "seatmap" ] || [ "${1:-}" = "listings" ]; then
+    scenario=$1
     demo=true
     shift
 fi

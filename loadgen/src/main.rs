@@ -54,6 +54,19 @@ enum Scenario {
         #[arg(long, default_value_t = 100)]
         warmup: usize,
     },
+    /// Listing reads: `showtimes(city, first: 20)` with each showtime's title, theatre and
+    /// prices (the city of the first upcoming showtime unless `--city` is given).
+    Listings {
+        #[arg(long, default_value_t = 5_000)]
+        requests: usize,
+        #[arg(long, default_value_t = 32)]
+        concurrency: usize,
+        #[arg(long)]
+        city: Option<String>,
+        /// Requests sent first and not measured.
+        #[arg(long, default_value_t = 100)]
+        warmup: usize,
+    },
     /// Buyers race for one new showtime: hold 1-4 seats, pay, until sold out.
     Onsale(onsale::Options),
     /// Search latency: full text, fuzzy, autocomplete and near me.
@@ -65,6 +78,8 @@ enum Scenario {
 }
 
 const SEAT_MAP: &str = "query SeatMap($id: ID!) { showtime(id: $id) { seatMap { seats { id row number category status priceCents } } } }";
+
+const LISTINGS: &str = "query Listings($city: String!) { showtimes(city: $city, first: 20) { id startsAt status movie { id title runtimeMinutes } theatre { id name city } prices { category priceCents } } }";
 
 async fn post(
     client: &reqwest::Client,
@@ -128,20 +143,110 @@ async fn seatmap(
     let seats = probe["data"]["showtime"]["seatMap"]["seats"]
         .as_array()
         .map_or(0, Vec::len);
+    let measured = measure(
+        &client,
+        url,
+        SEAT_MAP,
+        json!({ "id": id }),
+        (requests, concurrency, warmup),
+    )
+    .await?;
+    println!("scenario      seatmap ({seats} seats, showtime {id})");
+    measured.print();
+    Ok(())
+}
+
+async fn listings(
+    url: &str,
+    requests: usize,
+    concurrency: usize,
+    city: Option<String>,
+    warmup: usize,
+) -> anyhow::Result<()> {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(concurrency)
+        .build()?;
+    let city = match city {
+        Some(c) => c,
+        None => {
+            let body = post(
+                &client,
+                url,
+                "{ showtimes(first: 1) { theatre { city } } }",
+                json!({}),
+            )
+            .await?;
+            body["data"]["showtimes"][0]["theatre"]["city"]
+                .as_str()
+                .context("the server has no upcoming showtime in a theatre")?
+                .to_owned()
+        }
+    };
+    let probe = post(&client, url, LISTINGS, json!({ "city": city })).await?;
+    let shown = probe["data"]["showtimes"].as_array().map_or(0, Vec::len);
+    let measured = measure(
+        &client,
+        url,
+        LISTINGS,
+        json!({ "city": city }),
+        (requests, concurrency, warmup),
+    )
+    .await?;
+    println!("scenario      listings ({shown} showtimes in {city})");
+    measured.print();
+    Ok(())
+}
+
+/// Latencies of one query sent again and again, a fixed number in flight.
+struct Measured {
+    requests: usize,
+    concurrency: usize,
+    failures: usize,
+    wall: Duration,
+    latencies: Vec<Duration>,
+}
+
+impl Measured {
+    fn print(&self) {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        let l = &self.latencies;
+        println!(
+            "requests      {} at concurrency {}, {} failed",
+            self.requests, self.concurrency, self.failures
+        );
+        println!(
+            "throughput    {:.0} req/s",
+            self.requests as f64 / self.wall.as_secs_f64()
+        );
+        println!(
+            "latency ms    p50 {:.2}  p90 {:.2}  p99 {:.2}  max {:.2}",
+            ms(percentile(l, 50.0)),
+            ms(percentile(l, 90.0)),
+            ms(percentile(l, 99.0)),
+            ms(l.last().copied().unwrap_or_default())
+        );
+    }
+}
+
+async fn measure(
+    client: &reqwest::Client,
+    url: &str,
+    query: &'static str,
+    variables: Value,
+    (requests, concurrency, warmup): (usize, usize, usize),
+) -> anyhow::Result<Measured> {
     for _ in 0..warmup {
-        post(&client, url, SEAT_MAP, json!({ "id": id })).await?;
+        post(client, url, query, variables.clone()).await?;
     }
     let gate = Arc::new(Semaphore::new(concurrency.max(1)));
     let started = Instant::now();
     let mut tasks = Vec::with_capacity(requests);
     for _ in 0..requests {
         let permit = gate.clone().acquire_owned().await?;
-        let (client, url, id) = (client.clone(), url.to_owned(), id.clone());
+        let (client, url, variables) = (client.clone(), url.to_owned(), variables.clone());
         tasks.push(tokio::spawn(async move {
             let t = Instant::now();
-            let ok = post(&client, &url, SEAT_MAP, json!({ "id": id }))
-                .await
-                .is_ok();
+            let ok = post(&client, &url, query, variables).await.is_ok();
             drop(permit);
             (t.elapsed(), ok)
         }));
@@ -154,21 +259,13 @@ async fn seatmap(
     }
     let wall = started.elapsed();
     latencies.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!("scenario      seatmap ({seats} seats, showtime {id})");
-    println!("requests      {requests} at concurrency {concurrency}, {failures} failed");
-    println!(
-        "throughput    {:.0} req/s",
-        requests as f64 / wall.as_secs_f64()
-    );
-    println!(
-        "latency ms    p50 {:.2}  p90 {:.2}  p99 {:.2}  max {:.2}",
-        ms(percentile(&latencies, 50.0)),
-        ms(percentile(&latencies, 90.0)),
-        ms(percentile(&latencies, 99.0)),
-        ms(latencies.last().copied().unwrap_or_default())
-    );
-    Ok(())
+    Ok(Measured {
+        requests,
+        concurrency,
+        failures,
+        wall,
+        latencies,
+    })
 }
 
 // The generator shares the cores with the server it measures: its own allocations (a
@@ -217,6 +314,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 requests,
                 concurrency,
                 showtime,
+                warmup,
+            )
+            .await
+        }
+        Scenario::Listings {
+            requests,
+            concurrency,
+            city,
+            warmup,
+        } => {
+            listings(
+                cli.url.trim_end_matches('/'),
+                requests,
+                concurrency,
+                city,
                 warmup,
             )
             .await

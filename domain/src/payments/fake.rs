@@ -7,12 +7,15 @@
 //! buyer's answer to the challenge, as Stripe's challenge page would.
 
 use std::collections::HashMap;
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use tokio::sync::watch;
+
+use super::fake_ledger::LedgerWriter;
 
 use super::{
     ChargeOutcome, ChargeRequest, ClientSecret, GatewayError, PaymentGateway, RefundRequest,
@@ -55,10 +58,18 @@ impl FakeBehaviour {
 #[derive(Debug, Clone)]
 struct Charge {
     outcome: ChargeOutcome,
+    /// Whether its ledger line is on disk: `None` while it is being written.
+    durable: watch::Receiver<Option<bool>>,
     amount_cents: i64,
     refunded_cents: i64,
     /// Set for a charge that needed authentication, even after it was settled.
     client_secret: Option<String>,
+}
+
+/// A new charge's ledger line to write, or the charge of a repeated key to wait for.
+enum Durable {
+    Write(String, watch::Sender<Option<bool>>),
+    Wait(watch::Receiver<Option<bool>>),
 }
 
 /// Why an authentication could not be played.
@@ -81,7 +92,7 @@ pub struct FakeGateway {
     behaviour: Mutex<FakeBehaviour>,
     charges: Mutex<HashMap<String, Charge>>,
     refunds: Mutex<HashMap<String, String>>,
-    ledger: Option<PathBuf>,
+    ledger: Option<LedgerWriter>,
 }
 
 /// One line of the ledger file.
@@ -144,10 +155,7 @@ pub const AUTHENTICATION_FAILED: &str = "payment_intent_authentication_failure";
 impl FakeGateway {
     /// A gateway whose charges and refunds are appended to `path` and replayed from it.
     pub fn with_ledger(path: PathBuf) -> std::io::Result<Self> {
-        let gateway = Self {
-            ledger: Some(path.clone()),
-            ..Self::default()
-        };
+        let gateway = Self::default();
         if let Ok(file) = std::fs::File::open(&path) {
             for line in std::io::BufReader::new(file).lines() {
                 let Ok(entry) = serde_json::from_str::<Entry>(&line?) else {
@@ -156,7 +164,10 @@ impl FakeGateway {
                 gateway.apply(entry);
             }
         }
-        Ok(gateway)
+        Ok(Self {
+            ledger: Some(LedgerWriter::open(&path)?),
+            ..gateway
+        })
     }
 
     fn apply(&self, entry: Entry) {
@@ -184,6 +195,7 @@ impl FakeGateway {
                         key,
                         Charge {
                             outcome,
+                            durable: watch::channel(Some(true)).1,
                             amount_cents,
                             refunded_cents: 0,
                             client_secret,
@@ -218,18 +230,13 @@ impl FakeGateway {
 
     /// Appends to the ledger before answering, as a provider commits before it replies.
     fn record(&self, entry: &Entry) -> Result<(), GatewayError> {
-        let Some(path) = &self.ledger else {
+        let Some(ledger) = &self.ledger else {
             return Ok(());
         };
         let line =
             serde_json::to_string(entry).map_err(|e| GatewayError::Unavailable(e.to_string()))?;
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .map_err(|e| GatewayError::Unavailable(format!("ledger: {e}")))?;
-        writeln!(file, "{line}")
-            .and_then(|()| file.sync_data())
+        ledger
+            .append_blocking(line)
             .map_err(|e| GatewayError::Unavailable(format!("ledger: {e}")))
     }
 
@@ -337,12 +344,15 @@ impl PaymentGateway for FakeGateway {
         if request.amount_cents <= 0 {
             return Err(GatewayError::Rejected("amount must be positive".into()));
         }
-        let outcome = {
+        let (outcome, durable) = {
             let Ok(mut charges) = self.charges.lock() else {
                 return Err(GatewayError::Unavailable("gateway state poisoned".into()));
             };
             if let Some(existing) = charges.get(&request.idempotency_key) {
-                existing.outcome.clone()
+                (
+                    existing.outcome.clone(),
+                    Durable::Wait(existing.durable.clone()),
+                )
             } else {
                 let provider_ref = format!("pi_fake_{}", uuid::Uuid::new_v4().simple());
                 let outcome = if SUCCEEDING.contains(&request.payment_method.as_str()) {
@@ -389,25 +399,53 @@ impl PaymentGateway for FakeGateway {
                         Some(client_secret.expose().to_owned()),
                     ),
                 };
-                self.record(&Entry::Charge {
+                let line = serde_json::to_string(&Entry::Charge {
                     key: request.idempotency_key.clone(),
                     amount_cents: request.amount_cents,
                     provider_ref,
                     declined,
                     client_secret: client_secret.clone(),
-                })?;
+                })
+                .map_err(|e| GatewayError::Unavailable(e.to_string()))?;
+                // Kept at once, so that a repeat of the key waits for this charge instead of
+                // making another; answered only once its ledger line is on disk.
+                let (written, durable) = watch::channel(None);
                 charges.insert(
                     request.idempotency_key.clone(),
                     Charge {
                         outcome: outcome.clone(),
+                        durable,
                         amount_cents: request.amount_cents,
                         refunded_cents: 0,
                         client_secret,
                     },
                 );
-                outcome
+                (outcome, Durable::Write(line, written))
             }
         };
+        match durable {
+            Durable::Write(line, written) => {
+                let done = match &self.ledger {
+                    Some(ledger) => ledger.append(line).await,
+                    None => Ok(()),
+                };
+                written.send_replace(Some(done.is_ok()));
+                if let Err(e) = done {
+                    if let Ok(mut charges) = self.charges.lock() {
+                        charges.remove(&request.idempotency_key);
+                    }
+                    return Err(GatewayError::Unavailable(format!("ledger: {e}")));
+                }
+            }
+            Durable::Wait(mut durable) => {
+                let recorded = durable.wait_for(Option::is_some).await.map(|v| *v);
+                if recorded.ok().flatten() != Some(true) {
+                    return Err(GatewayError::Unavailable(
+                        "ledger: the charge could not be recorded".into(),
+                    ));
+                }
+            }
+        }
         match self.behaviour() {
             FakeBehaviour::TimeoutAfterCharge => Err(GatewayError::Timeout),
             FakeBehaviour::LateTimeoutAfterCharge(after) => {
@@ -425,11 +463,12 @@ impl PaymentGateway for FakeGateway {
         _provider_ref: Option<&str>,
     ) -> Result<Option<ChargeOutcome>, GatewayError> {
         self.before_answer().await?;
-        Ok(self
-            .charges
-            .lock()
-            .ok()
-            .and_then(|c| c.get(idempotency_key).map(|x| x.outcome.clone())))
+        Ok(self.charges.lock().ok().and_then(|c| {
+            c.get(idempotency_key)
+                // A charge whose ledger line is not on disk yet is not taken yet.
+                .filter(|x| *x.durable.borrow() == Some(true))
+                .map(|x| x.outcome.clone())
+        }))
     }
 
     async fn cancel(
@@ -577,6 +616,48 @@ mod tests {
         ));
         assert_eq!(again.refunded_cents(), 400);
         assert_eq!(again.charge_count(), 2);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_charges_share_ledger_writes_and_a_repeated_key_charges_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.jsonl");
+        let g = std::sync::Arc::new(FakeGateway::with_ledger(path.clone()).unwrap());
+        let mut tasks = Vec::new();
+        for i in 0..60 {
+            let g = g.clone();
+            // Every third charge repeats one key while the others write theirs.
+            let key = if i % 3 == 0 {
+                "same".to_owned()
+            } else {
+                format!("k{i}")
+            };
+            tasks.push(tokio::spawn(async move {
+                (
+                    key.clone(),
+                    g.charge(req("pm_card_visa", &key)).await.unwrap(),
+                )
+            }));
+        }
+        let mut answers = HashMap::new();
+        for t in tasks {
+            let (key, outcome) = t.await.unwrap();
+            answers.entry(key).or_insert_with(Vec::new).push(outcome);
+        }
+        let same = &answers["same"];
+        assert_eq!(same.len(), 20);
+        assert!(same.iter().all(|o| *o == same[0]), "one key, one charge");
+        // What was answered is on disk: a restarted gateway knows every charge, once.
+        let again = FakeGateway::with_ledger(path.clone()).unwrap();
+        assert_eq!(again.charge_count(), 41);
+        for (key, outcomes) in &answers {
+            assert_eq!(
+                again.lookup(key, None).await.unwrap().as_ref(),
+                Some(&outcomes[0])
+            );
+        }
+        let lines = std::fs::read_to_string(&path).unwrap().lines().count();
+        assert_eq!(lines, 41, "the repeated key was written once");
     }
 
     #[tokio::test]

@@ -4,6 +4,7 @@
 
 mod breaker;
 mod fake;
+mod fake_ledger;
 mod stripe;
 pub mod webhook;
 
