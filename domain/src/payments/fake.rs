@@ -7,15 +7,12 @@
 //! buyer's answer to the challenge, as Stripe's challenge page would.
 
 use std::collections::HashMap;
-use std::io::BufRead;
+use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use tokio::sync::watch;
-
-use super::fake_ledger::LedgerWriter;
 
 use super::{
     ChargeOutcome, ChargeRequest, ClientSecret, GatewayError, PaymentGateway, RefundRequest,
@@ -58,18 +55,10 @@ impl FakeBehaviour {
 #[derive(Debug, Clone)]
 struct Charge {
     outcome: ChargeOutcome,
-    /// Whether its ledger line is on disk: `None` while it is being written.
-    durable: watch::Receiver<Option<bool>>,
     amount_cents: i64,
     refunded_cents: i64,
     /// Set for a charge that needed authentication, even after it was settled.
     client_secret: Option<String>,
-}
-
-/// A new charge's ledger line to write, or the charge of a repeated key to wait for.
-enum Durable {
-    Write(String, watch::Sender<Option<bool>>),
-    Wait(watch::Receiver<Option<bool>>),
 }
 
 /// Why an authentication could not be played.
@@ -92,7 +81,7 @@ pub struct FakeGateway {
     behaviour: Mutex<FakeBehaviour>,
     charges: Mutex<HashMap<String, Charge>>,
     refunds: Mutex<HashMap<String, String>>,
-    ledger: Option<LedgerWriter>,
+    ledger: Option<PathBuf>,
 }
 
 /// One line of the ledger file.
@@ -155,7 +144,10 @@ pub const AUTHENTICATION_FAILED: &str = "payment_intent_authentication_failure";
 impl FakeGateway {
     /// A gateway whose charges and refunds are appended to `path` and replayed from it.
     pub fn with_ledger(path: PathBuf) -> std::io::Result<Self> {
-        let gateway = Self::default();
+        let gateway = Self {
+            ledger: Some(path.clone()),
+            ..Self::default()
+        };
         if let Ok(file) = std::fs::File::open(&path) {
             for line in std::io::BufReader::new(file).lines() {
                 let Ok(entry) = serde_json::from_str::<Entry>(&line?) else {
@@ -164,10 +156,7 @@ impl FakeGateway {
                 gateway.apply(entry);
             }
         }
-        Ok(Self {
-            ledger: Some(LedgerWriter::open(&path)?),
-            ..gateway
-        })
+        Ok(gateway)
     }
 
     fn apply(&self, entry: Entry) {
@@ -195,7 +184,6 @@ impl FakeGateway {
                         key,
                         Charge {
                             outcome,
-                            durable: watch::channel(Some(true)).1,
                             amount_cents,
                             refunded_cents: 0,
                             client_secret,
@@ -230,13 +218,18 @@ impl FakeGateway {
 
     /// Appends to the ledger before answering, as a provider commits before it replies.
     fn record(&self, entry: &Entry) -> Result<(), GatewayError> {
-        let Some(ledger) = &self.ledger else {
+        let Some(path) = &self.ledger else {
             return Ok(());
         };
         let line =
             serde_json::to_string(entry).map_err(|e| GatewayError::Unavailable(e.to_string()))?;
-        ledger
-            .append_blocking(line)
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| GatewayError::Unavailable(format!("ledger: {e}")))?;
+        writeln!(file, "{line}")
+            .and_then(|()| file.sync_data())
             .map_err(|e| GatewayError::Unavailable(format!("ledger: {e}")))
     }
 
@@ -344,15 +337,12 @@ impl PaymentGateway for FakeGateway {
         if request.amount_cents <= 0 {
             return Err(GatewayError::Rejected("amount must be positive".into()));
         }
-        let (outcome, durable) = {
+        let outcome = {
             let Ok(mut charges) = self.charges.lock() else {
                 return Err(GatewayError::Unavailable("gateway state poisoned".into()));
             };
             if let Some(existing) = charges.get(&request.idempotency_key) {
-                (
-                    existing.outcome.clone(),
-                    Durable::Wait(existing.durable.clone()),
-                )
+                existing.outcome.clone()
             } else {
                 let provider_ref = format!("pi_fake_{}", uuid::Uuid::new_v4().simple());
                 let outcome = if SUCCEEDING.contains(&request.payment_method.as_str()) {
@@ -399,53 +389,25 @@ impl PaymentGateway for FakeGateway {
                         Some(client_secret.expose().to_owned()),
                     ),
                 };
-                let line = serde_json::to_string(&Entry::Charge {
+                self.record(&Entry::Charge {
                     key: request.idempotency_key.clone(),
                     amount_cents: request.amount_cents,
                     provider_ref,
                     declined,
                     client_secret: client_secret.clone(),
-                })
-                .map_err(|e| GatewayError::Unavailable(e.to_string()))?;
-                // Kept at once, so that a repeat of the key waits for this charge instead of
-                // making another; answered only once its ledger line is on disk.
-                let (written, durable) = watch::channel(None);
+                })?;
                 charges.insert(
                     request.idempotency_key.clone(),
                     Charge {
                         outcome: outcome.clone(),
-                        durable,
                         amount_cents: request.amount_cents,
                         refunded_cents: 0,
                         client_secret,
                     },
                 );
-                (outcome, Durable::Write(line, written))
+                outcome
             }
         };
-        match durable {
-            Durable::Write(line, written) => {
-                let done = match &self.ledger {
-                    Some(ledger) => ledger.append(line).await,
-                    None => Ok(()),
-                };
-                written.send_replace(Some(done.is_ok()));
-                if let Err(e) = done {
-                    if let Ok(mut charges) = self.charges.lock() {
-                        charges.remove(&request.idempotency_key);
-                    }
-                    return Err(GatewayError::Unavailable(format!("ledger: {e}")));
-                }
-            }
-            Durable::Wait(mut durable) => {
-                let recorded = durable.wait_for(Option::is_some).await.map(|v| *v);
-                if recorded.ok().flatten() != Some(true) {
-                    return Err(GatewayError::Unavailable(
-                        "ledger: the charge could not be recorded".into(),
-                    ));
-                }
-            }
-        }
         match self.behaviour() {
             FakeBehaviour::TimeoutAfterCharge => Err(GatewayError::Timeout),
             FakeBehaviour::LateTimeoutAfterCharge(after) => {
@@ -463,12 +425,11 @@ impl PaymentGateway for FakeGateway {
         _provider_ref: Option<&str>,
     ) -> Result<Option<ChargeOutcome>, GatewayError> {
         self.before_answer().await?;
-        Ok(self.charges.lock().ok().and_then(|c| {
-            c.get(idempotency_key)
-                // A charge whose ledger line is not on disk yet is not taken yet.
-                .filter(|x| *x.durable.borrow() == Some(true))
-                .map(|x| x.outcome.clone())
-        }))
+        Ok(self
+            .charges
+            .lock()
+            .ok()
+            .and_then(|c| c.get(idempotency_key).map(|x| x.outcome.clone())))
     }
 
     async fn cancel(
@@ -619,7 +580,7 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn concurrent_charges_share_ledger_writes_and_a_repeated_key_charges_once() {
+    async fn concurrent_charges_are_each_written_once_and_a_repeated_key_charges_once() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ledger.jsonl");
         let g = std::sync::Arc::new(FakeGateway::with_ledger(path.clone()).unwrap());

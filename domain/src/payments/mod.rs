@@ -4,7 +4,6 @@
 
 mod breaker;
 mod fake;
-mod fake_ledger;
 mod stripe;
 pub mod webhook;
 
