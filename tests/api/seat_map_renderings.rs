@@ -116,3 +116,72 @@ async fn each_selection_of_a_seat_list_gets_its_own_fields_under_its_own_names()
         );
     }
 }
+
+/// Over HTTP a seat list is written into the response as JSON made once per edition; every
+/// way of asking over HTTP must read exactly as the list resolved field by field.
+#[tokio::test]
+async fn a_seat_list_written_once_reads_as_resolved_in_batches_aliases_gets_and_beside_errors() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let showtime = app.showtime_at(&f, 30).await;
+    let by_field = seats(
+        &app.ok(
+            "query($s: ID!) { showtime(id: $s) { seatMap { seats { ...S } } } } fragment S on ShowSeat { id status priceCents }",
+            json!({ "s": showtime }),
+            None,
+        )
+        .await,
+    );
+    assert!(!by_field.is_empty());
+    let vars = json!({ "s": showtime });
+    let url = format!("{}/graphql", app.address);
+    let text = |resp: reqwest::Response| async move {
+        assert!(resp.status().is_success());
+        let body = resp.text().await.unwrap();
+        assert!(!body.contains("@part-"), "a placeholder leaked: {body}");
+        serde_json::from_str::<Value>(&body).unwrap()
+    };
+
+    let twice = "query($s: ID!) { showtime(id: $s) { seatMap { a: seats { id status priceCents } b: seats { id status priceCents } } } }";
+    let batch = text(
+        app.client
+            .post(&url)
+            .json(&json!([
+                { "query": twice, "variables": vars },
+                { "query": SEAT_MAP, "variables": vars },
+            ]))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let map = &batch[0]["data"]["showtime"]["seatMap"];
+    assert_eq!(map["a"].as_array().unwrap(), &by_field);
+    assert_eq!(map["b"].as_array().unwrap(), &by_field);
+    assert_eq!(seats(&batch[1]["data"]), by_field);
+
+    let got = text(
+        app.client
+            .get(&url)
+            .query(&[("query", SEAT_MAP), ("variables", &vars.to_string())])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(seats(&got["data"]), by_field);
+
+    let beside_error = "query($s: ID!) { showtime(id: $s) { seatMap { seats { id status priceCents } } } other: showtime(id: \"not-an-id\") { id } }";
+    let got = text(
+        app.client
+            .post(&url)
+            .header("accept", "application/graphql-response+json")
+            .json(&json!({ "query": beside_error, "variables": vars }))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(code(&got), "BAD_USER_INPUT");
+    assert_eq!(seats(&got["data"]), by_field);
+}

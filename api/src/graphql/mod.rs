@@ -12,6 +12,7 @@ pub mod overview_feed;
 pub mod parsed;
 mod query;
 mod seat_rendering;
+pub mod splice;
 mod subscription;
 pub use subscription::CommitMark;
 mod types;

@@ -5,7 +5,8 @@
 //! names), and every request for the same edition gets that rendering: its freshness is
 //! the map's own, since any change of a seat, a price, a lapsing hold or the waiting line
 //! makes a new edition. Selections with fragments, directives or arguments are resolved
-//! as usual.
+//! as usual. Over HTTP the rendering is written into the response as JSON made once per
+//! edition (`splice`).
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use marquee_domain::cache::Latest;
 use marquee_domain::catalog::{self, SeatMapEdition};
 use marquee_domain::ids::ShowtimeId;
 
+use crate::graphql::splice::{Part, Splices};
 use crate::graphql::types::ShowSeat;
 use crate::metrics::Metrics;
 
@@ -28,7 +30,7 @@ type Place = (ShowtimeId, usize, usize);
 
 /// The latest rendering of each map place and selection.
 pub struct SeatRenderings {
-    table: Latest<(Place, String), SeatMapEdition, Arc<Value>>,
+    table: Latest<(Place, String), SeatMapEdition, Arc<Part>>,
     metrics: Arc<Metrics>,
 }
 
@@ -84,13 +86,18 @@ impl OutputType for RenderedSeats<'_> {
             .table
             .get_or_try_init((edition.place(), shape), edition, || async {
                 rendered.store(true, Ordering::Relaxed);
-                self.render(ctx, field).await.map(Arc::new)
+                self.render(ctx, field)
+                    .await
+                    .map(|value| Arc::new(Part::new(value)))
             })
             .await?;
         renderings
             .metrics
             .seat_map_served(rendered.load(Ordering::Relaxed));
-        Ok(Value::clone(&value))
+        Ok(Splices::answer(
+            ctx.data_opt::<Arc<Splices>>().map(|s| &**s),
+            &value,
+        ))
     }
 }
 

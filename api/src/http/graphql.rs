@@ -23,6 +23,7 @@ use super::rate_limit::Refusal;
 use crate::graphql::auth::RequestAuth;
 use crate::graphql::cost::Costs;
 use crate::graphql::request_data_shared;
+use crate::graphql::splice::Splices;
 
 /// Most operations one batched request may carry.
 const MAX_BATCH: usize = 20;
@@ -104,9 +105,10 @@ pub async fn post(
     if let Err(refusal) = admit(&state, ip, &auth, &parsed).await {
         return refusal.response();
     }
+    let splices = Arc::new(Splices::default());
     let mut out = Vec::with_capacity(parsed.len());
     for (req, doc) in parsed {
-        out.push(execute(&state, req, doc, auth.clone()).await);
+        out.push(execute(&state, req, doc, auth.clone(), &splices).await);
     }
     let response = match out.pop() {
         Some(one) if single => BatchResponse::Single(one),
@@ -115,7 +117,7 @@ pub async fn post(
             BatchResponse::Batch(out)
         }
     };
-    respond(&headers, response)
+    respond(&headers, response, &splices)
 }
 
 /// Charges the root fields of `requests` to the caller's rate limits.
@@ -242,10 +244,9 @@ pub async fn get(
         return refusal.response();
     }
     let [(req, doc)] = parsed;
-    respond(
-        &headers,
-        BatchResponse::Single(execute(&state, req, doc, auth).await),
-    )
+    let splices = Arc::new(Splices::default());
+    let response = execute(&state, req, doc, auth, &splices).await;
+    respond(&headers, BatchResponse::Single(response), &splices)
 }
 
 /// Runs one operation; errors that async-graphql raises without a code get one here.
@@ -254,13 +255,15 @@ async fn execute(
     mut req: Request,
     doc: Result<ExecutableDocument, ServerError>,
     auth: Arc<RequestAuth>,
+    splices: &Arc<Splices>,
 ) -> GqlResponse {
     match doc {
         Ok(doc) => req.set_parsed_query(doc),
         Err(err) => return GqlResponse::from_errors(vec![err]),
     }
     let (auth, loader) = request_data_shared(&state.services, auth);
-    let mut response = state.schema.execute(req.data(auth).data(loader)).await;
+    let req = req.data(auth).data(loader).data(splices.clone());
+    let mut response = state.schema.execute(req).await;
     give_codes(&mut response);
     response
 }
@@ -294,7 +297,7 @@ fn set_code(err: &mut ServerError, code: &str) {
 /// JSON response; with `Accept: application/graphql-response+json`, a request that never
 /// executed (parse or validation failure) is a 400 without `data`, as the GraphQL-over-HTTP
 /// spec asks.
-fn respond(headers: &HeaderMap, response: BatchResponse) -> Response {
+fn respond(headers: &HeaderMap, response: BatchResponse, splices: &Splices) -> Response {
     let accept = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
@@ -328,7 +331,7 @@ fn respond(headers: &HeaderMap, response: BatchResponse) -> Response {
             serde_json::to_string(&value)
         })
     } else {
-        serde_json::to_string(&response)
+        serde_json::to_string(&response).map(|body| splices.apply(body))
     };
     match body {
         Ok(body) => (status, [(header::CONTENT_TYPE, content_type)], body).into_response(),
