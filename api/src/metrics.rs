@@ -98,6 +98,8 @@ pub struct Metrics {
     overview_reads: Counter,
     seat_map_renders: Counter,
     seat_map_reuses: Counter,
+    listing_renders: Counter,
+    listing_reuses: Counter,
     rate_limited: Family<RateLimitLabels, Counter>,
     feed_exported: Counter,
     feed_failures: Counter,
@@ -133,6 +135,18 @@ impl Metrics {
         let overview_reads = Counter::default();
         let seat_map_renders = Counter::default();
         let seat_map_reuses = Counter::default();
+        let listing_renders = Counter::default();
+        let listing_reuses = Counter::default();
+        registry.register(
+            "listing_renders",
+            "Showtime lists rendered, one per filter, selection and catalog generation",
+            listing_renders.clone(),
+        );
+        registry.register(
+            "listing_reuses",
+            "Showtime lists served from the rendering kept for their filter and selection",
+            listing_reuses.clone(),
+        );
         registry.register(
             "seat_map_renders",
             "Seat lists of seat maps rendered, one per edition and selection",
@@ -255,6 +269,8 @@ impl Metrics {
             overview_reads,
             seat_map_renders,
             seat_map_reuses,
+            listing_renders,
+            listing_reuses,
             http_requests,
             http_latency,
             operations,
@@ -371,6 +387,14 @@ impl Metrics {
     }
 
     /// Counts a seat list rendered (`true`) or served from its edition's rendering.
+    pub fn listing_served(&self, rendered: bool) {
+        if rendered {
+            self.listing_renders.inc();
+        } else {
+            self.listing_reuses.inc();
+        }
+    }
+
     pub fn seat_map_served(&self, rendered: bool) {
         if rendered {
             self.seat_map_renders.inc();

@@ -45,6 +45,7 @@ mod inbox;
 mod instances;
 mod kafka_feed;
 mod kafka_reader;
+mod listing_renderings;
 mod live;
 mod mail;
 mod marquee_process;

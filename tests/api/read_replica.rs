@@ -12,7 +12,11 @@ use serde_json::{Value, json};
 use crate::helpers::*;
 
 const MAX_LAG_MS: u64 = 3_000;
-const LIST: &str = "query($t: ID!) { showtimes(theatreId: $t) { id } }";
+/// A list resolved for each request (the screen is not among the fields kept per catalog
+/// generation), so the standby may serve it.
+const LIST: &str = "query($t: ID!) { showtimes(theatreId: $t) { id screen { id } } }";
+/// A list kept per catalog generation: read once from the primary after each change heard.
+const KEPT: &str = "query($t: ID!) { showtimes(theatreId: $t) { id } }";
 const HOLD: &str =
     "mutation($s: ID!, $seats: [ID!]!) { holdSeats(showtimeId: $s, seatIds: $seats) { id } }";
 
@@ -86,6 +90,7 @@ async fn catalog_lists_come_from_the_standby_only_while_it_is_provably_fresh() {
         let second = app.showtime_at(&f, 40).await;
         let right_after = listed(&app.ok(LIST, json!({ "t": f.theatre_id }), None).await);
         let listed_after = paused.elapsed();
+        let kept = listed(&app.ok(KEPT, json!({ "t": f.theatre_id }), None).await);
         let by_id = app
             .ok(
                 "query($s: ID!) { showtime(id: $s) { id } }",
@@ -118,6 +123,7 @@ async fn catalog_lists_come_from_the_standby_only_while_it_is_provably_fresh() {
             second,
             right_after,
             listed_after,
+            kept,
             by_id,
             seats[0].clone(),
             statuses,
@@ -135,6 +141,7 @@ async fn catalog_lists_come_from_the_standby_only_while_it_is_provably_fresh() {
         second,
         right_after,
         listed_after,
+        kept,
         by_id,
         seat,
         statuses,
@@ -152,6 +159,8 @@ async fn catalog_lists_come_from_the_standby_only_while_it_is_provably_fresh() {
         right_after.contains(&first) && !right_after.contains(&second),
         "{right_after:?}"
     );
+    // A kept list was read from the primary at the change's generation.
+    assert!(kept.contains(&first) && kept.contains(&second), "{kept:?}");
     // Lookups by id and seat maps read the primary.
     assert_eq!(by_id["showtime"]["id"], json!(second));
     let held = statuses.get(&seat).map(String::as_str);

@@ -6,6 +6,7 @@ pub mod cost;
 pub mod error;
 pub mod expansion;
 mod extensions;
+mod listing_rendering;
 mod loaders;
 mod mutation;
 pub mod overview_feed;
@@ -64,6 +65,9 @@ pub fn build(
         .data(services)
         .data(payments)
         .data(Arc::new(overview_feed::OverviewFeeds::new(metrics.clone())))
+        .data(Arc::new(listing_rendering::ListingRenderings::new(
+            metrics.clone(),
+        )))
         .data(Arc::new(seat_rendering::SeatRenderings::new(
             metrics.clone(),
         )))

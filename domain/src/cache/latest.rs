@@ -56,6 +56,39 @@ impl<K: Eq + Hash, Ver: PartialEq, V: Clone> Latest<K, Ver, V> {
         entry.value.get_or_try_init(init).await.cloned()
     }
 
+    /// The same, except that a value held for which `stale` says so is computed again, as
+    /// if its version were new (for values that also lapse with time).
+    pub async fn get_or_try_init_unless<E, F: Future<Output = Result<V, E>>>(
+        &self,
+        key: K,
+        version: Ver,
+        stale: impl Fn(&V) -> bool,
+        init: impl FnOnce() -> F,
+    ) -> Result<V, E>
+    where
+        K: Clone,
+        Ver: Clone,
+    {
+        let mut entry = self.entry(key.clone(), version.clone());
+        if entry.value.get().is_some_and(&stale)
+            && let Ok(mut entries) = self.entries.lock()
+        {
+            let held = entries
+                .get(&key)
+                .filter(|e| !Arc::ptr_eq(e, &entry))
+                .cloned();
+            entry = held.unwrap_or_else(|| {
+                let fresh = Arc::new(Entry {
+                    version,
+                    value: OnceCell::new(),
+                });
+                entries.insert(key, fresh.clone());
+                fresh
+            });
+        }
+        entry.value.get_or_try_init(init).await.cloned()
+    }
+
     fn entry(&self, key: K, version: Ver) -> Arc<Entry<Ver, V>> {
         let Ok(mut entries) = self.entries.lock() else {
             return Arc::new(Entry {
@@ -108,6 +141,32 @@ mod tests {
         assert_eq!(newer.as_str(), "v2");
         assert_eq!(runs.load(Ordering::SeqCst), 2);
         assert_eq!(table.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_stale_value_is_computed_again_once_for_the_callers_that_find_it() {
+        let table: Latest<u8, u32, (u32, bool)> = Latest::new(4);
+        let runs = AtomicUsize::new(0);
+        let compute = |stale: bool| {
+            let runs = &runs;
+            move || async move {
+                let n = runs.fetch_add(1, Ordering::SeqCst) as u32;
+                tokio::task::yield_now().await;
+                Ok::<_, ()>((n, stale))
+            }
+        };
+        let is_stale = |v: &(u32, bool)| v.1;
+        let first = table
+            .get_or_try_init_unless(1, 1, is_stale, compute(true))
+            .await
+            .unwrap();
+        assert_eq!(first, (0, true));
+        let again = futures_util::future::join_all(
+            (0..6).map(|_| table.get_or_try_init_unless(1, 1, is_stale, compute(false))),
+        )
+        .await;
+        assert!(again.iter().all(|v| *v == Ok((1, false))));
+        assert_eq!(runs.load(Ordering::SeqCst), 2);
     }
 
     #[tokio::test]

@@ -8,6 +8,7 @@ use marquee_domain::page::{Page, PageRequest};
 use crate::graphql::auth::services;
 use crate::graphql::complexity;
 use crate::graphql::error::{ApiError, ApiResult};
+use crate::graphql::listing_rendering::ShowtimeList;
 use crate::graphql::types::{Event, Movie, Showtime, Theatre};
 
 #[derive(Default)]
@@ -163,7 +164,6 @@ impl CatalogQuery {
     #[graphql(complexity = "complexity::page(first, 100, 500, child_complexity)")]
     async fn showtimes(
         &self,
-        ctx: &Context<'_>,
         movie_id: Option<ID>,
         event_id: Option<ID>,
         theatre_id: Option<ID>,
@@ -172,7 +172,7 @@ impl CatalogQuery {
         to: Option<DateTime<Utc>>,
         #[graphql(default = false)] include_cancelled: bool,
         first: Option<i32>,
-    ) -> ApiResult<Vec<Showtime>> {
+    ) -> ApiResult<ShowtimeList> {
         let filter = ShowtimeFilter {
             movie_id: movie_id
                 .map(|id| ApiError::parse_id("movieId", &id, MovieId::parse))
@@ -195,13 +195,7 @@ impl CatalogQuery {
                 None => None,
             },
         };
-        Ok(services(ctx)
-            .catalog
-            .showtimes(&filter)
-            .await?
-            .into_iter()
-            .map(Showtime)
-            .collect())
+        Ok(ShowtimeList(filter))
     }
 
     /// One showtime.

@@ -428,8 +428,12 @@ impl CatalogAdmin {
                     .collect::<std::collections::BTreeMap<_, _>>(),
             )
             .after(&price_list(&all));
-        audit::record(&txn, entry, self.clock.now()).await?;
+        let now = self.clock.now();
+        // Listings show prices and are kept until the next catalog change.
+        insert_catalog_row(&txn, showtime_row(SHOWTIME_UPDATED, id.uuid(), now)).await?;
+        audit::record(&txn, entry, now).await?;
         txn.commit().await?;
+        self.listings.after_write(&self.db).await;
         Ok(all)
     }
 }

@@ -1,5 +1,6 @@
 //! Showtimes and seat maps.
 
+use chrono::{DateTime, Utc};
 use marquee_entity::{showtimes, theatres};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -30,6 +31,41 @@ impl CatalogReader {
 
     /// Showtimes matching the filter, earliest first.
     pub async fn showtimes(&self, filter: &ShowtimeFilter) -> Result<Vec<Showtime>, CatalogError> {
+        self.showtimes_from(self.reads.get(), filter).await
+    }
+
+    /// The newest catalog change heard here. What the catalog lists (titles, theatres,
+    /// showtimes and their prices) stays as read until a change after it is heard.
+    pub fn generation(&self) -> i64 {
+        self.listings.generation()
+    }
+
+    /// Showtimes matching the filter, read from the primary so that a list kept at the
+    /// generation read before it is never older than that generation; and, when the list
+    /// starts now, the moment it stops standing without any change: the first start in it
+    /// (before then, time takes nothing off the list and brings nothing onto it).
+    pub async fn showtimes_to_keep(
+        &self,
+        filter: &ShowtimeFilter,
+    ) -> Result<(Vec<Showtime>, Option<DateTime<Utc>>), CatalogError> {
+        let found = self.showtimes_from(&self.db, filter).await?;
+        let until = match filter.from {
+            Some(_) => None,
+            None => found.iter().map(|s| s.starts_at).min(),
+        };
+        Ok((found, until))
+    }
+
+    /// The clock listings are read by.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    async fn showtimes_from(
+        &self,
+        db: &impl sea_orm::ConnectionTrait,
+        filter: &ShowtimeFilter,
+    ) -> Result<Vec<Showtime>, CatalogError> {
         let limit = filter.limit.unwrap_or(100);
         if !(1..=MAX_SHOWTIMES).contains(&limit) {
             return Err(CatalogError::invalid(
@@ -69,7 +105,7 @@ impl CatalogReader {
             .order_by_asc(showtimes::Column::StartsAt)
             .order_by_asc(showtimes::Column::Id)
             .limit(limit)
-            .all(self.reads.get())
+            .all(db)
             .await?;
         Ok(rows.into_iter().filter_map(Showtime::from_model).collect())
     }
