@@ -163,6 +163,9 @@ pub struct Settings {
     pub graphql_max_complexity: usize,
     /// Largest accepted request body.
     pub max_body_bytes: usize,
+    /// GraphQL operations over HTTP executed at once; the others wait their turn in
+    /// arrival order (0: no limit). Long polls of the waiting room do not count.
+    pub max_concurrent_operations: usize,
     /// Whether GraphQL introspection is answered; default: yes with the embedded payment
     /// gateway, no with a real one.
     pub graphql_introspection: Option<bool>,
@@ -315,6 +318,7 @@ impl Default for Settings {
             graphql_max_depth: 12,
             graphql_max_complexity: 2_000,
             max_body_bytes: 256 * 1024,
+            max_concurrent_operations: 64,
             graphql_introspection: None,
             graphiql: None,
             demo: false,
@@ -639,6 +643,12 @@ impl Settings {
         }
         if self.max_body_bytes < 1024 {
             return Err(invalid("max_body_bytes", "must be at least 1024"));
+        }
+        if self.max_concurrent_operations > 100_000 {
+            return Err(invalid(
+                "max_concurrent_operations",
+                "must be at most 100000 (0: no limit)",
+            ));
         }
         if !(100..=600_000).contains(&self.http_header_timeout_ms) {
             return Err(invalid(

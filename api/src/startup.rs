@@ -320,6 +320,7 @@ impl Application {
                 metrics.clone(),
             )),
             parsed: Arc::default(),
+            turns: crate::http::turns::Turns::new(settings.max_concurrent_operations),
             graphiql: settings.graphiql_enabled(),
             web: Arc::new(crate::http::web_app::WebApp::new(&settings.web_dir)),
             fake_gateway: fake_gateway.clone(),

@@ -85,6 +85,7 @@ mod three_ds;
 mod three_ds_stripe;
 mod tokens;
 mod tracing_export;
+mod turns;
 mod venue_sections;
 mod venue_sections_best;
 mod venue_sections_migration;

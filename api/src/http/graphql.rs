@@ -105,6 +105,10 @@ pub async fn post(
     if let Err(refusal) = admit(&state, ip, &auth, &parsed).await {
         return refusal.response();
     }
+    let _turn = state
+        .turns
+        .take(parsed.iter().filter_map(|(_, doc)| doc.as_ref().ok()))
+        .await;
     let splices = Arc::new(Splices::default());
     let mut out = Vec::with_capacity(parsed.len());
     for (req, doc) in parsed {
@@ -243,6 +247,10 @@ pub async fn get(
     if let Err(refusal) = admit(&state, ip, &auth, &parsed).await {
         return refusal.response();
     }
+    let _turn = state
+        .turns
+        .take(parsed.iter().filter_map(|(_, doc)| doc.as_ref().ok()))
+        .await;
     let [(req, doc)] = parsed;
     let splices = Arc::new(Splices::default());
     let response = execute(&state, req, doc, auth, &splices).await;

@@ -12,6 +12,7 @@ mod observe;
 pub mod rate_limit;
 pub mod serve;
 mod support_inbound;
+pub mod turns;
 pub mod web_app;
 mod webhooks;
 mod ws;
@@ -53,6 +54,8 @@ pub struct AppState {
     pub ws_limits: Arc<ws_limits::WsLimits>,
     /// Operation texts parsed once, for HTTP and subscriptions alike.
     pub parsed: Arc<ParsedQueries>,
+    /// GraphQL operations over HTTP executed at once.
+    pub turns: Arc<turns::Turns>,
     /// Identical seat-map subscriptions, executed once each.
     pub groups: Arc<Groups>,
     /// Whether `GET /graphql` serves GraphiQL.
