@@ -339,8 +339,15 @@ async fn nested_showtime_lists_cost_the_same_number_of_queries_whatever_their_le
 #[tokio::test]
 async fn a_burst_of_identical_city_listings_is_read_once_and_a_change_shows_at_once() {
     // One database connection, which the test holds while the burst comes in: nothing is
-    // cached yet, so only the burst sharing one read can answer it with one read.
-    let app = std::sync::Arc::new(spawn_app_with(|s| s.database_max_connections = 1).await);
+    // cached yet, so only the burst sharing one read can answer it with one read. Every
+    // request of the burst runs at once (no turns to wait for).
+    let app = std::sync::Arc::new(
+        spawn_app_with(|s| {
+            s.database_max_connections = 1;
+            s.max_concurrent_operations = 0;
+        })
+        .await,
+    );
     let f = app.fixture().await;
     app.ok(
         SHOWTIME,

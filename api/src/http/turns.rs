@@ -2,48 +2,135 @@
 //! flight at once on a few cores; run all at once, every one of them waits behind all the
 //! others at each of its awaits, so a checkout of a dozen round trips waits a dozen times
 //! as long as a one-step seat-map read, and the buyers who already hold seats pay last.
-//! With a bounded number of operations running and the rest waiting in arrival order,
-//! each request waits once, on arrival, and then runs among few: the same work is done,
-//! and the long requests stop paying for the short ones. Waiting-room long polls, which
-//! wait on purpose, do not take a turn.
+//! With a bounded number of operations running, the rest wait on arrival, once, and then
+//! run among few. Operations that finish a purchase or give seats back (`checkout`,
+//! `confirmCheckout`, `releaseHold`) go first: they are what ends a sale, and there are
+//! as many of them as there are seats, not as many as buyers. The others wait in arrival
+//! order. Waiting-room long polls, which wait on purpose, do not take a turn.
 
-use std::sync::Arc;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
 
 use async_graphql::parser::types::{ExecutableDocument, Selection};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::oneshot;
 
 /// Root fields that wait on purpose (a long poll) and so run outside the turns.
 const WAITING_FIELDS: [&str; 1] = ["waitingRoom"];
 
+/// Root fields whose operations go before the others.
+const FIRST_FIELDS: [&str; 3] = ["checkout", "confirmCheckout", "releaseHold"];
+
 /// Turns to run GraphQL operations.
 pub struct Turns {
     /// `None`: no limit.
-    running: Option<Arc<Semaphore>>,
+    queue: Option<Mutex<Queue>>,
+}
+
+struct Queue {
+    free: usize,
+    /// Waiting operations: those that go first, then the others.
+    waiting: [VecDeque<oneshot::Sender<()>>; 2],
+}
+
+/// A turn, given back when dropped.
+pub struct Turn(Arc<Turns>);
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        self.0.give_back();
+    }
+}
+
+/// A request waiting for its turn; one handed to it after it stopped waiting is given on.
+struct Waiting {
+    handed: oneshot::Receiver<()>,
+    turns: Arc<Turns>,
+    done: bool,
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        if !self.done {
+            self.handed.close();
+            if self.handed.try_recv().is_ok() {
+                self.turns.give_back();
+            }
+        }
+    }
 }
 
 impl Turns {
     /// At most `limit` operations at once (0: no limit).
     pub fn new(limit: usize) -> Arc<Self> {
         Arc::new(Self {
-            running: (limit > 0).then(|| Arc::new(Semaphore::new(limit))),
+            queue: (limit > 0).then(|| {
+                Mutex::new(Queue {
+                    free: limit,
+                    waiting: [VecDeque::new(), VecDeque::new()],
+                })
+            }),
         })
     }
 
     /// Waits for a turn for a request made of `documents`; the turn lasts as long as the
-    /// permit. `None` when there is no limit or the request may wait on purpose.
+    /// value. `None` when there is no limit or the request may wait on purpose.
     pub async fn take<'a>(
-        &self,
-        mut documents: impl Iterator<Item = &'a ExecutableDocument>,
-    ) -> Option<OwnedSemaphorePermit> {
-        let running = self.running.as_ref()?;
-        if documents.any(waits_on_purpose) {
+        self: &Arc<Self>,
+        documents: impl Iterator<Item = &'a ExecutableDocument> + Clone,
+    ) -> Option<Turn> {
+        let queue = self.queue.as_ref()?;
+        if documents.clone().any(|d| at_root(d, &WAITING_FIELDS)) {
             return None;
         }
-        running.clone().acquire_owned().await.ok()
+        let first = documents.into_iter().any(|d| at_root(d, &FIRST_FIELDS));
+        let handed = {
+            let mut queue = queue.lock().unwrap_or_else(|p| p.into_inner());
+            if queue.free > 0 {
+                queue.free -= 1;
+                return Some(Turn(self.clone()));
+            }
+            let (hand, handed) = oneshot::channel();
+            queue.waiting[usize::from(!first)].push_back(hand);
+            handed
+        };
+        let mut waiting = Waiting {
+            handed,
+            turns: self.clone(),
+            done: false,
+        };
+        let got = (&mut waiting.handed).await.is_ok();
+        waiting.done = true;
+        got.then(|| Turn(self.clone()))
+    }
+
+    /// Hands a turn to the next waiting operation, or keeps it free.
+    fn give_back(&self) {
+        let Some(queue) = &self.queue else {
+            return;
+        };
+        let mut queue = queue.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            let next = match queue.waiting[0].pop_front() {
+                Some(next) => next,
+                None => match queue.waiting[1].pop_front() {
+                    Some(next) => next,
+                    None => {
+                        queue.free += 1;
+                        return;
+                    }
+                },
+            };
+            // A request that stopped waiting is skipped.
+            if next.send(()).is_ok() {
+                return;
+            }
+        }
     }
 }
 
-fn waits_on_purpose(doc: &ExecutableDocument) -> bool {
+/// Whether an operation of `doc` has one of `fields` at its root (a fragment at the root
+/// may hold one, so it counts as one too).
+fn at_root(doc: &ExecutableDocument, fields: &[&str]) -> bool {
     doc.operations.iter().any(|(_, op)| {
         op.node
             .selection_set
@@ -51,9 +138,57 @@ fn waits_on_purpose(doc: &ExecutableDocument) -> bool {
             .items
             .iter()
             .any(|item| match &item.node {
-                Selection::Field(field) => WAITING_FIELDS.contains(&field.node.name.node.as_str()),
-                // A fragment at the root may hold one: treat it as waiting, to be safe.
+                Selection::Field(field) => fields.contains(&field.node.name.node.as_str()),
                 Selection::FragmentSpread(_) | Selection::InlineFragment(_) => true,
             })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(query: &str) -> ExecutableDocument {
+        async_graphql::parser::parse_query(query).unwrap()
+    }
+
+    #[tokio::test]
+    async fn turns_go_to_purchases_first_then_in_arrival_order_and_a_cancelled_wait_passes_its_turn_on()
+     {
+        let turns = Turns::new(1);
+        let read = doc("{ showtimes { id } }");
+        let pay = doc("mutation { checkout(bookingId: \"b\", input: {}) { id } }");
+        let held = turns.take(std::iter::once(&read)).await.unwrap();
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let wait = |d: ExecutableDocument, name: &'static str| {
+            let (turns, order) = (turns.clone(), order.clone());
+            tokio::spawn(async move {
+                let turn = turns.take(std::iter::once(&d)).await;
+                order.lock().unwrap().push(name);
+                drop(turn);
+            })
+        };
+        let first_read = wait(read.clone(), "read 1");
+        tokio::task::yield_now().await;
+        // A wait given up before its turn comes must not keep the turn.
+        let given_up = wait(read.clone(), "never");
+        tokio::task::yield_now().await;
+        given_up.abort();
+        let second_read = wait(read.clone(), "read 2");
+        tokio::task::yield_now().await;
+        let checkout = wait(pay, "checkout");
+        tokio::task::yield_now().await;
+        drop(held);
+        for t in [first_read, second_read, checkout] {
+            t.await.unwrap();
+        }
+        assert_eq!(*order.lock().unwrap(), ["checkout", "read 1", "read 2"]);
+        // Every turn came back.
+        let again = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            turns.take(std::iter::once(&read)),
+        )
+        .await;
+        assert!(again.is_ok_and(|t| t.is_some()), "a turn was lost");
+    }
 }
