@@ -5,8 +5,9 @@
 //! With a bounded number of operations running, the rest wait on arrival, once, and then
 //! run among few. Operations that finish a purchase or give seats back (`checkout`,
 //! `confirmCheckout`, `releaseHold`) go first: they are what ends a sale, and there are
-//! as many of them as there are seats, not as many as buyers. The others wait in arrival
-//! order. Waiting-room long polls, which wait on purpose, do not take a turn.
+//! as many of them as there are seats, not as many as buyers. Holds go next: a buyer who
+//! has chosen seats is further along than one still reading the map. Within each kind,
+//! arrival order. Waiting-room long polls, which wait on purpose, do not take a turn.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -20,6 +21,9 @@ const WAITING_FIELDS: [&str; 1] = ["waitingRoom"];
 /// Root fields whose operations go before the others.
 const FIRST_FIELDS: [&str; 3] = ["checkout", "confirmCheckout", "releaseHold"];
 
+/// Root fields whose operations go next: a buyer who has chosen seats.
+const HOLD_FIELDS: [&str; 3] = ["holdSeats", "holdGeneralAdmission", "holdBestAvailable"];
+
 /// Turns to run GraphQL operations.
 pub struct Turns {
     /// `None`: no limit.
@@ -28,8 +32,8 @@ pub struct Turns {
 
 struct Queue {
     free: usize,
-    /// Waiting operations: those that go first, then the others.
-    waiting: [VecDeque<oneshot::Sender<()>>; 2],
+    /// Waiting operations: purchases, holds, then the others.
+    waiting: [VecDeque<oneshot::Sender<()>>; 3],
 }
 
 /// A turn, given back when dropped.
@@ -66,7 +70,7 @@ impl Turns {
             queue: (limit > 0).then(|| {
                 Mutex::new(Queue {
                     free: limit,
-                    waiting: [VecDeque::new(), VecDeque::new()],
+                    waiting: [VecDeque::new(), VecDeque::new(), VecDeque::new()],
                 })
             }),
         })
@@ -82,7 +86,13 @@ impl Turns {
         if documents.clone().any(|d| at_root(d, &WAITING_FIELDS)) {
             return None;
         }
-        let first = documents.into_iter().any(|d| at_root(d, &FIRST_FIELDS));
+        let class = if documents.clone().any(|d| at_root(d, &FIRST_FIELDS)) {
+            0
+        } else if documents.into_iter().any(|d| at_root(d, &HOLD_FIELDS)) {
+            1
+        } else {
+            2
+        };
         let handed = {
             let mut queue = queue.lock().unwrap_or_else(|p| p.into_inner());
             if queue.free > 0 {
@@ -90,7 +100,7 @@ impl Turns {
                 return Some(Turn(self.clone()));
             }
             let (hand, handed) = oneshot::channel();
-            queue.waiting[usize::from(!first)].push_back(hand);
+            queue.waiting[class].push_back(hand);
             handed
         };
         let mut waiting = Waiting {
@@ -110,15 +120,9 @@ impl Turns {
         };
         let mut queue = queue.lock().unwrap_or_else(|p| p.into_inner());
         loop {
-            let next = match queue.waiting[0].pop_front() {
-                Some(next) => next,
-                None => match queue.waiting[1].pop_front() {
-                    Some(next) => next,
-                    None => {
-                        queue.free += 1;
-                        return;
-                    }
-                },
+            let Some(next) = queue.waiting.iter_mut().find_map(VecDeque::pop_front) else {
+                queue.free += 1;
+                return;
             };
             // A request that stopped waiting is skipped.
             if next.send(()).is_ok() {
@@ -153,11 +157,12 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn turns_go_to_purchases_first_then_in_arrival_order_and_a_cancelled_wait_passes_its_turn_on()
+    async fn turns_go_to_purchases_then_holds_then_in_arrival_order_and_a_cancelled_wait_passes_its_turn_on()
      {
         let turns = Turns::new(1);
         let read = doc("{ showtimes { id } }");
         let pay = doc("mutation { checkout(bookingId: \"b\", input: {}) { id } }");
+        let hold = doc("mutation { holdSeats(showtimeId: \"s\", seatIds: []) { id } }");
         let held = turns.take(std::iter::once(&read)).await.unwrap();
         let order = Arc::new(Mutex::new(Vec::new()));
         let wait = |d: ExecutableDocument, name: &'static str| {
@@ -176,13 +181,18 @@ mod tests {
         given_up.abort();
         let second_read = wait(read.clone(), "read 2");
         tokio::task::yield_now().await;
+        let holding = wait(hold, "hold");
+        tokio::task::yield_now().await;
         let checkout = wait(pay, "checkout");
         tokio::task::yield_now().await;
         drop(held);
-        for t in [first_read, second_read, checkout] {
+        for t in [first_read, second_read, holding, checkout] {
             t.await.unwrap();
         }
-        assert_eq!(*order.lock().unwrap(), ["checkout", "read 1", "read 2"]);
+        assert_eq!(
+            *order.lock().unwrap(),
+            ["checkout", "hold", "read 1", "read 2"]
+        );
         // Every turn came back.
         let again = tokio::time::timeout(
             std::time::Duration::from_secs(5),
