@@ -158,3 +158,31 @@ async fn a_listing_with_live_or_differently_shaped_fields_is_not_answered_from_a
         .await;
     assert_eq!(ids(&one), [show]);
 }
+
+#[tokio::test]
+async fn bad_listing_arguments_get_coded_errors_and_a_good_listing_after_them_is_whole() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let show = app.showtime_at(&f, 30).await;
+    for (query, field) in [
+        ("{ showtimes(city: \"Chicago\", first: 0) { id } }", "first"),
+        (
+            "{ showtimes(city: \"Chicago\", first: 501) { id } }",
+            "first",
+        ),
+        (
+            "{ showtimes(city: \"Chicago\", from: \"2030-01-02T00:00:00Z\", to: \"2030-01-01T00:00:00Z\") { id } }",
+            "to",
+        ),
+        (
+            "{ showtimes(theatreId: \"not-an-id\") { id } }",
+            "theatreId",
+        ),
+    ] {
+        let body = app.gql(query, json!({}), None).await;
+        assert_eq!(code(&body), "BAD_USER_INPUT", "{query}: {body}");
+        assert_eq!(body["errors"][0]["extensions"]["field"], field, "{body}");
+    }
+    let good = app.ok(LIST, json!({ "c": "Chicago" }), None).await;
+    assert_eq!(ids(&good), [show]);
+}
