@@ -3,32 +3,39 @@
 //! search spent an eighth of the server's CPU in the GraphQL parser). A document depends
 //! on the text alone, so one parse serves every request with the same text.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use async_graphql::parser::parse_query;
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{ErrorExtensionValues, ServerError};
+use moka::sync::Cache;
 
-/// Distinct operation texts kept; beyond, the kept ones are forgotten and the set refills
-/// with the texts in use (a client making up new texts costs a parse each, as without it).
-const KEPT: usize = 1_024;
+/// Distinct operation texts kept; beyond, the least used go first (a client making up new
+/// texts costs a parse each, as without it, and does not push out the apps' texts).
+const KEPT: u64 = 1_024;
 /// Longer texts are parsed every time: apps' operations are far shorter, and a huge text
 /// should not pin memory.
 const LONGEST_KEPT: usize = 16 * 1024;
 
 /// Operation texts and their parsed documents.
-#[derive(Default)]
 pub struct ParsedQueries {
-    kept: Mutex<HashMap<Arc<str>, ExecutableDocument>>,
+    kept: Cache<Arc<str>, ExecutableDocument>,
+}
+
+impl Default for ParsedQueries {
+    fn default() -> Self {
+        Self {
+            kept: Cache::new(KEPT),
+        }
+    }
 }
 
 impl ParsedQueries {
     /// The document of `query`, parsed once per distinct text; a text that does not parse
     /// is a `GRAPHQL_PARSE_FAILED` error.
     pub fn parse(&self, query: &str) -> Result<ExecutableDocument, ServerError> {
-        if let Some(doc) = self.lock().get(query) {
-            return Ok(doc.clone());
+        if let Some(doc) = self.kept.get(query) {
+            return Ok(doc);
         }
         let doc = parse_query(query).map_err(|e| coded(e.to_string(), "GRAPHQL_PARSE_FAILED"))?;
         // Refused before validation, which would walk every expanded field.
@@ -43,27 +50,20 @@ impl ParsedQueries {
             ));
         }
         if query.len() <= LONGEST_KEPT {
-            let mut kept = self.lock();
-            if kept.len() >= KEPT {
-                kept.clear();
-            }
-            kept.insert(Arc::from(query), doc.clone());
+            self.kept.insert(Arc::from(query), doc.clone());
         }
         Ok(doc)
     }
 
     /// Distinct texts kept now.
-    pub fn len(&self) -> usize {
-        self.lock().len()
+    pub fn len(&self) -> u64 {
+        self.kept.run_pending_tasks();
+        self.kept.entry_count()
     }
 
     /// Whether no text is kept.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Arc<str>, ExecutableDocument>> {
-        self.kept.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -116,6 +116,6 @@ mod tests {
         let long = format!("{{ me {{ id }} }}{}", " ".repeat(LONGEST_KEPT));
         parsed.parse(&long).unwrap();
         assert!(parsed.len() <= KEPT);
-        assert!(parsed.lock().keys().all(|k| k.len() <= LONGEST_KEPT));
+        assert!(parsed.kept.iter().all(|(k, _)| k.len() <= LONGEST_KEPT));
     }
 }

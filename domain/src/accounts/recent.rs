@@ -3,16 +3,16 @@
 //! time; deleting an account or ending its tokens evicts it here at once, and other
 //! instances see the change when their entry lapses.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use moka::sync::Cache;
 
 use crate::ids::UserId;
 
 use super::Role;
 
-/// Beyond this many entries the map is emptied rather than grown: a cache, not a store.
-const MAX_ENTRIES: usize = 100_000;
+/// Beyond this many entries the least used go first: a cache, not a store.
+const MAX_ENTRIES: u64 = 100_000;
 
 /// What is known of a live account: its role and its current token version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,48 +21,44 @@ pub(super) struct Live {
     pub(super) token_version: i32,
 }
 
-/// Live accounts seen within `ttl`.
-#[derive(Debug)]
+/// Live accounts seen within the TTL; none kept when it is zero.
 pub(super) struct RecentAccounts {
-    ttl: Duration,
-    entries: Mutex<HashMap<UserId, (Live, Instant)>>,
+    entries: Option<Cache<UserId, Live>>,
+}
+
+impl std::fmt::Debug for RecentAccounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecentAccounts")
+            .field("on", &self.entries.is_some())
+            .finish()
+    }
 }
 
 impl RecentAccounts {
     pub(super) fn new(ttl: Duration) -> Self {
-        Self {
-            ttl,
-            entries: Mutex::new(HashMap::new()),
-        }
+        let entries = (!ttl.is_zero()).then(|| {
+            Cache::builder()
+                .max_capacity(MAX_ENTRIES)
+                .time_to_live(ttl)
+                .build()
+        });
+        Self { entries }
     }
 
     /// A live account seen within the TTL.
     pub(super) fn get(&self, id: UserId) -> Option<Live> {
-        if self.ttl.is_zero() {
-            return None;
-        }
-        let entries = self.entries.lock().ok()?;
-        entries
-            .get(&id)
-            .filter(|(_, seen)| seen.elapsed() < self.ttl)
-            .map(|(live, _)| *live)
+        self.entries.as_ref()?.get(&id)
     }
 
     pub(super) fn remember(&self, id: UserId, live: Live) {
-        if self.ttl.is_zero() {
-            return;
-        }
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= MAX_ENTRIES {
-                entries.clear();
-            }
-            entries.insert(id, (live, Instant::now()));
+        if let Some(entries) = &self.entries {
+            entries.insert(id, live);
         }
     }
 
     pub(super) fn forget(&self, id: UserId) {
-        if let Ok(mut entries) = self.entries.lock() {
-            entries.remove(&id);
+        if let Some(entries) = &self.entries {
+            entries.invalidate(&id);
         }
     }
 }

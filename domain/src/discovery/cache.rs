@@ -3,123 +3,60 @@
 //! instance keeps its own, because every instance searches its own index; a change applied
 //! to the index starts a new generation, so no answer from before it is served after it.
 
-use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use tokio::sync::OnceCell;
+use moka::future::Cache;
 
 /// How long an answer is reused.
 const FRESH_FOR: Duration = Duration::from_secs(30);
-/// Answers kept at most; beyond, the oldest are dropped.
-const MAX_ENTRIES: usize = 2_048;
+/// Answers kept at most; beyond, the least used are dropped.
+const MAX_ENTRIES: u64 = 2_048;
 
-type Flight<T> = Arc<OnceCell<Arc<T>>>;
-
-/// Answers of one kind of query, by the query's text form.
+/// Answers of one kind of query, by the index generation and the query's text form.
 pub(super) struct HotQueries<T> {
     generation: AtomicU64,
-    answers: Mutex<Answers<T>>,
-    /// Queries being computed: latecomers wait for the one computation in flight.
-    flights: Mutex<HashMap<String, Flight<T>>>,
+    /// Latecomers to a query being computed wait for the one computation in flight.
+    answers: Cache<(u64, String), Arc<T>>,
 }
 
-/// Answers by key, and their keys in the order they were kept: every answer lives as long,
-/// so the first kept is the first to go, found without scanning the others.
-struct Answers<T> {
-    by_key: HashMap<String, (Instant, Arc<T>)>,
-    order: VecDeque<(Instant, String)>,
-}
-
-impl<T> Default for Answers<T> {
-    fn default() -> Self {
-        Self {
-            by_key: HashMap::new(),
-            order: VecDeque::new(),
-        }
-    }
-}
-
-impl<T> Default for HotQueries<T> {
+impl<T: Send + Sync + 'static> Default for HotQueries<T> {
     fn default() -> Self {
         Self {
             generation: AtomicU64::new(0),
-            answers: Mutex::default(),
-            flights: Mutex::default(),
+            answers: Cache::builder()
+                .max_capacity(MAX_ENTRIES)
+                .time_to_live(FRESH_FOR)
+                .build(),
         }
     }
 }
 
-impl<T> HotQueries<T> {
-    /// Forgets every answer: the index changed.
+impl<T: Send + Sync + 'static> HotQueries<T> {
+    /// Forgets every answer: the index changed. A computation still in flight keeps its
+    /// answer under the old generation, which no later query asks for.
     pub(super) fn invalidate(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
-        if let Ok(mut answers) = self.answers.lock() {
-            *answers = Answers::default();
-        }
+        self.answers.invalidate_all();
     }
 
-    fn fresh(&self, key: &str) -> Option<Arc<T>> {
-        let answers = self.answers.lock().ok()?;
-        let (at, answer) = answers.by_key.get(key)?;
-        (at.elapsed() < FRESH_FOR).then(|| answer.clone())
-    }
-
-    fn keep(&self, key: String, answer: Arc<T>) {
-        let Ok(mut answers) = self.answers.lock() else {
-            return;
-        };
-        let now = Instant::now();
-        let Answers { by_key, order } = &mut *answers;
-        while let Some((at, oldest)) = order.front() {
-            if by_key.len() < MAX_ENTRIES && at.elapsed() < FRESH_FOR {
-                break;
-            }
-            // A key kept again later has a newer time in the map: only its old place goes.
-            if by_key.get(oldest).is_some_and(|(kept, _)| kept == at) {
-                by_key.remove(oldest);
-            }
-            order.pop_front();
-        }
-        order.push_back((now, key.clone()));
-        by_key.insert(key, (now, answer));
-    }
-
-    /// The answer to `query`: remembered, being computed (then waited for), or computed now.
+    /// The answer to `query`: remembered, being computed (then waited for), or computed
+    /// now. Every caller waiting on a failed computation gets the same error.
     pub(super) async fn get_or_compute<E, F, Fut>(
         &self,
         query: &str,
         compute: F,
-    ) -> Result<Arc<T>, E>
+    ) -> Result<Arc<T>, Arc<E>>
     where
+        E: Send + Sync + 'static,
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, E>>,
     {
-        let key = format!("{}\n{query}", self.generation.load(Ordering::SeqCst));
-        if let Some(answer) = self.fresh(&key) {
-            return Ok(answer);
-        }
-        let flight = match self.flights.lock() {
-            Ok(mut flights) => flights.entry(key.clone()).or_default().clone(),
-            Err(_) => Arc::default(),
-        };
-        let answer = flight
-            .get_or_try_init(|| async { compute().await.map(Arc::new) })
+        let key = (self.generation.load(Ordering::SeqCst), query.to_owned());
+        self.answers
+            .try_get_with(key, async { compute().await.map(Arc::new) })
             .await
-            .cloned();
-        if let Ok(mut flights) = self.flights.lock()
-            && flights.get(&key).is_some_and(|f| Arc::ptr_eq(f, &flight))
-        {
-            flights.remove(&key);
-        }
-        let answer = answer?;
-        // Kept only if no change landed meanwhile (the key names the generation it began in).
-        if key.starts_with(&format!("{}\n", self.generation.load(Ordering::SeqCst))) {
-            self.keep(key, answer.clone());
-        }
-        Ok(answer)
     }
 }
 
@@ -131,26 +68,32 @@ mod tests {
 
     use super::*;
 
+    async fn ask(cache: &HotQueries<u64>, runs: &AtomicUsize, i: u64) -> u64 {
+        let query = format!("q{i}");
+        let answer = cache.get_or_compute(&query, || async {
+            runs.fetch_add(1, Ordering::SeqCst);
+            Ok::<_, ()>(i)
+        });
+        *answer.await.unwrap()
+    }
+
     #[tokio::test]
-    async fn a_full_cache_drops_its_oldest_answers_first() {
-        let cache = HotQueries::<usize>::default();
-        for i in 0..MAX_ENTRIES + 10 {
-            cache
-                .get_or_compute(&format!("q{i}"), || async move { Ok::<_, ()>(i) })
-                .await
-                .unwrap();
+    async fn a_full_cache_stays_bounded_and_keeps_what_is_asked_again() {
+        let cache = HotQueries::<u64>::default();
+        let runs = AtomicUsize::new(0);
+        for round in 0..3 {
+            // A hot query asked again and again among a stream of queries asked once.
+            for i in 0..MAX_ENTRIES {
+                assert_eq!(ask(&cache, &runs, 0).await, 0);
+                let once = round * MAX_ENTRIES + i + 1;
+                assert_eq!(ask(&cache, &runs, once).await, once);
+            }
         }
-        let answers = cache.answers.lock().unwrap();
-        assert_eq!(answers.by_key.len(), MAX_ENTRIES);
-        assert!(answers.order.len() <= MAX_ENTRIES);
-        drop(answers);
-        let key = |i: usize| format!("0\nq{i}");
-        assert!(cache.fresh(&key(9)).is_none(), "the first kept went first");
-        assert_eq!(cache.fresh(&key(10)).as_deref(), Some(&10));
-        assert_eq!(
-            cache.fresh(&key(MAX_ENTRIES + 9)).as_deref(),
-            Some(&(MAX_ENTRIES + 9))
-        );
+        cache.answers.run_pending_tasks().await;
+        assert!(cache.answers.entry_count() <= MAX_ENTRIES);
+        let before = runs.load(Ordering::SeqCst);
+        ask(&cache, &runs, 0).await;
+        assert_eq!(runs.load(Ordering::SeqCst), before, "the hot query stayed");
     }
 
     #[tokio::test]

@@ -9,8 +9,10 @@ use marquee_search::geo::LatLon;
 use marquee_search::index::{Kind, SearchDoc};
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
+use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use crate::catalog::genres;
@@ -207,21 +209,54 @@ fn with_sales(docs: &mut [SearchDoc], sold: &HashMap<Uuid, u64>) {
     }
 }
 
-/// Every live movie, event and theatre.
-pub(super) async fn all<C: ConnectionTrait>(
+/// Documents per page of a rebuild: a catalogue of millions is read and indexed a page at
+/// a time rather than held whole.
+const PAGE: u64 = 5_000;
+
+/// What a rebuild's reader hands its writer.
+pub(super) enum Page {
+    Docs(Vec<SearchDoc>),
+    /// Every page was sent: the new index may replace the old.
+    End,
+}
+
+/// Every live movie, event, theatre and published article, a page at a time, to `pages`,
+/// then [`Page::End`]; stops early when the writer is gone.
+pub(super) async fn all_in_pages<C: ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,
-) -> Result<Vec<SearchDoc>, DbErr> {
+    pages: &mpsc::Sender<Page>,
+) -> Result<(), DbErr> {
+    // Few titles play or sell in any fortnight or month: both maps are small.
     let mut where_ = playing(db, now, None, None).await?;
-    let mut docs = Vec::new();
-    for m in movies::Entity::find()
-        .filter(movies::Column::DeletedAt.is_null())
-        .all(db)
-        .await?
-    {
-        let p = where_.remove(&m.id);
-        docs.push(movie_doc(m, p));
+    let sold = tickets_sold(db, now, None).await?;
+    let mut after = None;
+    loop {
+        let mut q = movies::Entity::find()
+            .filter(movies::Column::DeletedAt.is_null())
+            .order_by_asc(movies::Column::Id)
+            .limit(PAGE);
+        if let Some(last) = after {
+            q = q.filter(movies::Column::Id.gt(last));
+        }
+        let page = q.all(db).await?;
+        let Some(last) = page.last().map(|m| m.id) else {
+            break;
+        };
+        after = Some(last);
+        let mut docs: Vec<SearchDoc> = page
+            .into_iter()
+            .map(|m| {
+                let p = where_.remove(&m.id);
+                movie_doc(m, p)
+            })
+            .collect();
+        with_sales(&mut docs, &sold);
+        if pages.send(Page::Docs(docs)).await.is_err() {
+            return Ok(());
+        }
     }
+    let mut docs = Vec::new();
     for e in events::Entity::find()
         .filter(events::Column::DeletedAt.is_null())
         .all(db)
@@ -230,6 +265,7 @@ pub(super) async fn all<C: ConnectionTrait>(
         let p = where_.remove(&e.id);
         docs.push(event_doc(e, p));
     }
+    with_sales(&mut docs, &sold);
     for t in theatres::Entity::find()
         .filter(theatres::Column::DeletedAt.is_null())
         .all(db)
@@ -237,9 +273,12 @@ pub(super) async fn all<C: ConnectionTrait>(
     {
         docs.push(theatre_doc(t));
     }
-    with_sales(&mut docs, &tickets_sold(db, now, None).await?);
     docs.extend(super::articles::all(db).await?);
-    Ok(docs)
+    if pages.send(Page::Docs(docs)).await.is_ok() {
+        // A writer gone meanwhile reports why.
+        let _ = pages.send(Page::End).await;
+    }
+    Ok(())
 }
 
 /// The documents of some titles and theatres as they are now: (live documents, retired ones).

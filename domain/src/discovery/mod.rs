@@ -22,6 +22,7 @@ use tokio::sync::Notify;
 
 use crate::clock::SharedClock;
 use crate::error::{Classify, ErrorKind};
+use documents::Page;
 use reindex::{Changes, Progress};
 
 /// What can go wrong with discovery.
@@ -44,6 +45,9 @@ pub enum DiscoveryError {
     /// A search task died.
     #[error("search task failed")]
     Task,
+    /// A computation shared by identical queries in flight failed.
+    #[error(transparent)]
+    Shared(#[from] Arc<DiscoveryError>),
 }
 
 impl Classify for DiscoveryError {
@@ -51,6 +55,7 @@ impl Classify for DiscoveryError {
         match self {
             Self::BadInput { .. } => ErrorKind::BadInput,
             Self::Database(e) => crate::error::database_error_kind(e),
+            Self::Shared(e) => e.kind(),
             _ => ErrorKind::Internal,
         }
     }
@@ -58,6 +63,7 @@ impl Classify for DiscoveryError {
     fn field(&self) -> Option<&str> {
         match self {
             Self::BadInput { field, .. } => Some(field),
+            Self::Shared(e) => e.field(),
             _ => None,
         }
     }
@@ -108,12 +114,32 @@ impl DiscoveryService {
     pub async fn rebuild(&self) -> Result<usize, DiscoveryError> {
         let mut progress = self.progress.lock().await;
         let now = self.clock.now();
-        let docs = documents::all(&self.db, now).await?;
-        let n = docs.len();
+        // The index writes what the database read sends, a page or two behind it.
+        let (pages, mut to_write) = tokio::sync::mpsc::channel::<Page>(2);
         let index = self.index.clone();
-        tokio::task::spawn_blocking(move || index.replace_all(&docs))
-            .await
-            .map_err(|_| DiscoveryError::Task)??;
+        let writer = tokio::task::spawn_blocking(move || {
+            let mut rebuild = index.rebuild()?;
+            let mut n = 0;
+            while let Some(page) = to_write.blocking_recv() {
+                match page {
+                    Page::Docs(docs) => {
+                        rebuild.add(&docs)?;
+                        n += docs.len();
+                    }
+                    Page::End => {
+                        rebuild.finish()?;
+                        return Ok(Some(n));
+                    }
+                }
+            }
+            // The read failed: the rebuild is dropped unfinished, the old index stays.
+            Ok::<_, SearchError>(None)
+        });
+        let read = documents::all_in_pages(&self.db, now, &pages).await;
+        drop(pages);
+        let written = writer.await.map_err(|_| DiscoveryError::Task)??;
+        read?;
+        let n = written.ok_or(DiscoveryError::Task)?;
         progress.rebuilt(now);
         self.rebuilds.fetch_add(1, Ordering::Relaxed);
         self.invalidate();

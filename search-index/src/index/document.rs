@@ -39,11 +39,12 @@ impl Kind {
         }
     }
 
+    /// Every kind; each document has exactly one.
+    pub const ALL: [Self; 4] = [Self::Movie, Self::Event, Self::Theatre, Self::Article];
+
     /// From its number in the kind column.
     pub(super) fn from_code(code: u64) -> Option<Self> {
-        [Self::Movie, Self::Event, Self::Theatre, Self::Article]
-            .into_iter()
-            .find(|kind| kind.code() == code)
+        Self::ALL.into_iter().find(|kind| kind.code() == code)
     }
 
     /// From the stored spelling.

@@ -9,7 +9,7 @@ mod ranking;
 mod schema;
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
@@ -119,21 +119,21 @@ impl SearchIndex {
 
     /// Replaces the whole index with `docs` (a rebuild).
     pub fn replace_all(&self, docs: &[SearchDoc]) -> Result<(), SearchError> {
-        let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        let mut rebuild = self.rebuild()?;
+        rebuild.add(docs)?;
+        rebuild.finish()
+    }
+
+    /// Starts replacing the whole index: documents are then added a batch at a time, so
+    /// that a catalogue of millions is never in memory at once. Searches see the old
+    /// documents until [`Rebuild::finish`]; a rebuild dropped unfinished changes nothing.
+    pub fn rebuild(&self) -> Result<Rebuild<'_>, SearchError> {
+        let writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
         writer.delete_all_documents()?;
-        for doc in docs {
-            writer.add_document(document::to_tantivy(&self.fields, doc))?;
-        }
-        writer.commit()?;
-        // A typo walks every segment's dictionary, so a rebuilt catalogue is searched as
-        // one segment (changes made later add small ones the merge policy folds in).
-        let segments = writer.index().searchable_segment_ids()?;
-        if segments.len() > 1 {
-            writer.merge(&segments).wait()?;
-        }
-        drop(writer);
-        self.reader.reload()?;
-        Ok(())
+        Ok(Rebuild {
+            index: self,
+            writer: Some(writer),
+        })
     }
 
     /// How many documents are searchable.
@@ -221,6 +221,49 @@ impl SearchIndex {
                 })
             })
             .collect()
+    }
+}
+
+/// A whole-index replacement under way, holding the index's one writer.
+pub struct Rebuild<'a> {
+    index: &'a SearchIndex,
+    /// Taken by `finish`; still here when dropped unfinished, to be rolled back.
+    writer: Option<MutexGuard<'a, IndexWriter>>,
+}
+
+impl Rebuild<'_> {
+    /// Adds documents to the new index.
+    pub fn add(&mut self, docs: &[SearchDoc]) -> Result<(), SearchError> {
+        let writer = self.writer.as_mut().ok_or(SearchError::Poisoned)?;
+        for doc in docs {
+            writer.add_document(document::to_tantivy(&self.index.fields, doc))?;
+        }
+        Ok(())
+    }
+
+    /// Makes the new index the searchable one.
+    pub fn finish(mut self) -> Result<(), SearchError> {
+        let mut writer = self.writer.take().ok_or(SearchError::Poisoned)?;
+        writer.commit()?;
+        // A typo walks every segment's dictionary, so a rebuilt catalogue is searched as
+        // one segment (changes made later add small ones the merge policy folds in).
+        let segments = writer.index().searchable_segment_ids()?;
+        if segments.len() > 1 {
+            writer.merge(&segments).wait()?;
+        }
+        drop(writer);
+        self.index.reader.reload()?;
+        Ok(())
+    }
+}
+
+impl Drop for Rebuild<'_> {
+    fn drop(&mut self) {
+        if let Some(writer) = self.writer.as_mut()
+            && let Err(e) = writer.rollback()
+        {
+            tracing::warn!(error = %e, "an unfinished rebuild could not be rolled back");
+        }
     }
 }
 

@@ -191,14 +191,8 @@ pub(super) fn full_text(
             boosted(term_query(f.title_exact, &normalise(&request.text)), 10.0),
         ));
     }
-    let kinds: Vec<String> = request
-        .filters
-        .kinds
-        .iter()
-        .map(|k| k.as_str().to_owned())
-        .collect();
+    clauses.extend(kinds_filter(searcher, f, &request.filters.kinds));
     for filter in [
-        any_of(f.kind, &kinds),
         any_of(f.city, &request.filters.cities),
         any_of(f.state, &request.filters.states),
         any_of(f.zip, &request.filters.zips),
@@ -212,6 +206,42 @@ pub(super) fn full_text(
         clauses.push((Occur::Must, filter));
     }
     (Box::new(BooleanQuery::new(clauses)), matched)
+}
+
+/// The kinds asked for, as the cheaper of two equal conditions (every document has exactly
+/// one kind): one of the kinds wanted, or none of the others. A search for titles names
+/// three kinds that hold nearly every document; walking their postings for every
+/// candidate cost more than the words did, while the one kind left out (help articles)
+/// is a handful of documents.
+fn kinds_filter(searcher: &Searcher, f: &Fields, wanted: &[Kind]) -> Vec<(Occur, Box<dyn Query>)> {
+    let others: Vec<Kind> = Kind::ALL
+        .into_iter()
+        .filter(|k| !wanted.contains(k))
+        .collect();
+    if wanted.is_empty() || others.is_empty() {
+        return Vec::new();
+    }
+    let postings = |kinds: &[Kind]| -> u64 {
+        kinds
+            .iter()
+            .map(|k| {
+                let term = Term::from_field_text(f.kind, k.as_str());
+                searcher.doc_freq(&term).unwrap_or(u64::MAX / 8)
+            })
+            .sum()
+    };
+    if postings(wanted) <= postings(&others) {
+        let wanted: Vec<String> = wanted.iter().map(|k| k.as_str().to_owned()).collect();
+        any_of(f.kind, &wanted)
+            .map(|q| (Occur::Must, q))
+            .into_iter()
+            .collect()
+    } else {
+        others
+            .iter()
+            .map(|k| (Occur::MustNot, term_query(f.kind, k.as_str())))
+            .collect()
+    }
 }
 
 pub(super) fn autocomplete(f: &Fields, prefix: &str) -> Option<Box<dyn Query>> {

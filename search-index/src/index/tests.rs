@@ -404,3 +404,73 @@ fn near_me_finds_what_is_near_among_many_better_matches_far_away() {
     found.sort();
     assert_eq!(found, ["near1", "near2"]);
 }
+
+#[test]
+fn a_rebuild_added_in_batches_replaces_the_index_only_when_finished() {
+    let index = catalog();
+    let batches: Vec<Vec<SearchDoc>> = (0..3)
+        .map(|b| {
+            (0..50)
+                .map(|i| movie(&format!("n{b}-{i}"), &format!("Harbour Lights {b}"), ""))
+                .collect()
+        })
+        .collect();
+    // Dropped unfinished (a failed read): the old documents stay, the new never show.
+    let mut unfinished = index.rebuild().expect("rebuild");
+    unfinished.add(&batches[0]).expect("added");
+    drop(unfinished);
+    assert_eq!(index.len(), 6);
+    assert_eq!(
+        ids(&index.search(&text("avengers")).expect("search"))[0],
+        "m1"
+    );
+    // The old documents stay searchable until the rebuild finishes.
+    let mut rebuild = index.rebuild().expect("rebuild");
+    for batch in &batches {
+        rebuild.add(batch).expect("added");
+    }
+    assert_eq!(index.len(), 6);
+    rebuild.finish().expect("finished");
+    assert_eq!(index.len(), 150);
+    assert!(index.search(&text("avengers")).expect("search").is_empty());
+    let harbour = index.search(&text("harbour lights 2")).expect("search");
+    assert!(
+        harbour.iter().all(|h| h.id.starts_with("n2-")),
+        "{harbour:?}"
+    );
+    // The index is writable again afterwards.
+    index
+        .upsert(&[movie("m9", "Avengers Again", "")])
+        .expect("upserted");
+    assert_eq!(index.len(), 151);
+}
+
+#[test]
+fn a_kinds_filter_reads_the_same_whichever_side_is_cheaper_to_walk() {
+    let index = catalog();
+    let mut guide = movie(
+        "a1",
+        "Avengers ticket guide",
+        "How to buy avengers tickets.",
+    );
+    guide.kind = Some(Kind::Article);
+    index.upsert(&[guide]).expect("upserted");
+    let search = |kinds: Vec<Kind>| {
+        let mut request = text("avengers");
+        request.filters.kinds = kinds;
+        let hits = index.search(&request).expect("search");
+        let mut found: Vec<String> = hits.into_iter().map(|h| h.id).collect();
+        found.sort();
+        found
+    };
+    // Titles: three kinds, nearly every document (checked as "not an article").
+    assert_eq!(
+        search(vec![Kind::Movie, Kind::Event, Kind::Theatre]),
+        ["m1", "m3"]
+    );
+    // One small kind (checked as "an article").
+    assert_eq!(search(vec![Kind::Article]), ["a1"]);
+    assert_eq!(search(vec![Kind::Movie, Kind::Article]), ["a1", "m1", "m3"]);
+    assert_eq!(search(vec![Kind::Event]), Vec::<String>::new());
+    assert_eq!(search(Kind::ALL.to_vec()), ["a1", "m1", "m3"]);
+}

@@ -7,15 +7,16 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use moka::sync::Cache;
 
 use super::super::{CatalogError, Event, Movie, Showtime, Theatre};
 use crate::cache::QueryCache;
 use crate::ids::{EventId, MovieId, ShowtimeId, TheatreId};
 
-/// Rows kept per kind and half: a half that fills becomes the older half, and the older
-/// half is dropped, so the rows read recently stay without tracking each one's last use.
-const HALF: usize = 8_192;
+/// Rows kept per kind; beyond, the least used go first.
+const MAX_ROWS: u64 = 16_384;
 
 /// The rows of the kinds that searches, listings and seat maps name.
 #[derive(Default)]
@@ -27,32 +28,34 @@ pub(super) struct Rows {
     pub showtimes: RowMemo<ShowtimeId, Showtime>,
 }
 
-/// Rows of one kind, read at one generation.
+/// Rows of one kind, by the generation they were read at and their id: a row read before
+/// a change is never found by a reader after it, even one kept after the change was heard.
 pub(super) struct RowMemo<K, V> {
-    inner: Mutex<Halves<K, V>>,
+    rows: Cache<(i64, K), V>,
+    /// The newest generation asked for: when it moves, the older rows are dropped at once.
+    newest: AtomicI64,
 }
 
-struct Halves<K, V> {
-    generation: i64,
-    recent: HashMap<K, V>,
-    older: HashMap<K, V>,
-}
-
-impl<K, V> Default for RowMemo<K, V> {
+impl<K, V> Default for RowMemo<K, V>
+where
+    K: Eq + Hash + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
     fn default() -> Self {
         Self {
-            inner: Mutex::new(Halves {
-                generation: i64::MIN,
-                recent: HashMap::new(),
-                older: HashMap::new(),
-            }),
+            rows: Cache::new(MAX_ROWS),
+            newest: AtomicI64::new(i64::MIN),
         }
     }
 }
 
-impl<K: Copy + Eq + Hash, V: Clone> RowMemo<K, V> {
+impl<K, V> RowMemo<K, V>
+where
+    K: Copy + Eq + Hash + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
     /// The rows of `ids`: those kept, and the others read by `read` (which gets the ids
-    /// missing) and kept if no catalog change was heard while they were read.
+    /// missing) and kept at the generation from before the read.
     pub(super) async fn load(
         &self,
         listings: &QueryCache,
@@ -74,57 +77,41 @@ impl<K: Copy + Eq + Hash, V: Clone> RowMemo<K, V> {
 
     /// The rows of `ids` kept at `generation`, and the ids to read from the database.
     fn get(&self, generation: i64, ids: &[K]) -> (HashMap<K, V>, Vec<K>) {
-        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        if inner.generation != generation {
+        if self.newest.fetch_max(generation, Ordering::SeqCst) < generation {
             // The catalog changed: nothing kept may be served any more.
-            inner.generation = generation;
-            inner.recent.clear();
-            inner.older.clear();
+            self.rows.invalidate_all();
         }
         let mut found = HashMap::with_capacity(ids.len());
         let mut missing = Vec::new();
         for id in ids {
-            if let Some(row) = inner.recent.get(id) {
-                found.insert(*id, row.clone());
-            } else if let Some(row) = inner.older.remove(id) {
-                found.insert(*id, row.clone());
-                inner.insert(*id, row);
-            } else {
-                missing.push(*id);
+            match self.rows.get(&(generation, *id)) {
+                Some(row) => {
+                    found.insert(*id, row);
+                }
+                None => missing.push(*id),
             }
         }
         (found, missing)
     }
 
-    /// Keeps rows read from the database when `generation` was the newest change heard;
-    /// rows read before a change heard since are not kept.
+    /// Keeps rows read from the database when `generation` was the newest change heard.
     fn keep<'a>(&self, generation: i64, rows: impl IntoIterator<Item = (&'a K, &'a V)>)
     where
         K: 'a,
         V: 'a,
     {
-        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        if inner.generation != generation {
+        if self.newest.load(Ordering::SeqCst) > generation {
             return;
         }
         for (id, row) in rows {
-            inner.insert(*id, row.clone());
+            self.rows.insert((generation, *id), row.clone());
         }
-    }
-}
-
-impl<K: Eq + Hash, V> Halves<K, V> {
-    fn insert(&mut self, id: K, row: V) {
-        if self.recent.len() >= HALF {
-            self.older = std::mem::take(&mut self.recent);
-        }
-        self.recent.insert(id, row);
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{HALF, RowMemo};
+    use super::{MAX_ROWS, RowMemo};
 
     #[test]
     fn rows_are_served_only_at_the_generation_they_were_read_in() {
@@ -146,16 +133,18 @@ mod tests {
     }
 
     #[test]
-    fn a_full_memo_drops_the_rows_least_recently_read() {
-        let memo: RowMemo<usize, usize> = RowMemo::default();
-        let all: Vec<usize> = (0..HALF * 2).collect();
-        assert_eq!(memo.get(1, &all).1.len(), HALF * 2);
-        memo.keep(1, all.iter().map(|i| (i, i)));
-        // Row 0 is in the older half; reading it makes it recent again.
-        assert!(memo.get(1, &[0]).1.is_empty());
-        let more: Vec<usize> = (HALF * 2..HALF * 3).collect();
-        memo.keep(1, more.iter().map(|i| (i, i)));
-        assert!(memo.get(1, &[0]).1.is_empty(), "a row read lately stays");
-        assert_eq!(memo.get(1, &[1]).1, vec![1], "a row not read lately goes");
+    fn a_full_memo_stays_bounded_and_keeps_the_rows_read_often() {
+        let memo: RowMemo<u64, u64> = RowMemo::default();
+        for i in 1..=MAX_ROWS * 2 {
+            // Row 0 is read between every two rows read once.
+            for id in [0, i] {
+                if !memo.get(1, &[id]).1.is_empty() {
+                    memo.keep(1, [(&id, &id)]);
+                }
+            }
+        }
+        memo.rows.run_pending_tasks();
+        assert!(memo.rows.entry_count() <= MAX_ROWS);
+        assert!(memo.get(1, &[0]).1.is_empty(), "a row read often stays");
     }
 }
