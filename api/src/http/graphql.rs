@@ -20,6 +20,7 @@ use super::AppState;
 use super::client_ip::ClientIp;
 use super::errors::coded;
 use super::rate_limit::Refusal;
+use super::turns::Turn;
 use crate::graphql::auth::RequestAuth;
 use crate::graphql::cost::Costs;
 use crate::graphql::request_data_shared;
@@ -105,13 +106,10 @@ pub async fn post(
     if let Err(refusal) = admit(&state, ip, &auth, &parsed).await {
         return refusal.response();
     }
-    let _turn = state
-        .turns
-        .take(parsed.iter().filter_map(|(_, doc)| doc.as_ref().ok()))
-        .await;
     let splices = Arc::new(Splices::default());
     let mut out = Vec::with_capacity(parsed.len());
     for (req, doc) in parsed {
+        let _turn = take_turn(&state, &req, &doc).await;
         out.push(execute(&state, req, doc, auth.clone(), &splices).await);
     }
     let response = match out.pop() {
@@ -247,14 +245,22 @@ pub async fn get(
     if let Err(refusal) = admit(&state, ip, &auth, &parsed).await {
         return refusal.response();
     }
-    let _turn = state
-        .turns
-        .take(parsed.iter().filter_map(|(_, doc)| doc.as_ref().ok()))
-        .await;
     let [(req, doc)] = parsed;
+    let _turn = take_turn(&state, &req, &doc).await;
     let splices = Arc::new(Splices::default());
     let response = execute(&state, req, doc, auth, &splices).await;
     respond(&headers, BatchResponse::Single(response), &splices)
+}
+
+/// A turn to run the operation of `req` (none for a text that does not parse: it fails at
+/// once).
+async fn take_turn(
+    state: &AppState,
+    req: &Request,
+    doc: &Result<ExecutableDocument, ServerError>,
+) -> Option<Turn> {
+    let doc = doc.as_ref().ok()?;
+    state.turns.take(doc, req.operation_name.as_deref()).await
 }
 
 /// Runs one operation; errors that async-graphql raises without a code get one here.

@@ -8,11 +8,15 @@
 //! as many of them as there are seats, not as many as buyers. Holds go next: a buyer who
 //! has chosen seats is further along than one still reading the map. Within each kind,
 //! arrival order. Waiting-room long polls, which wait on purpose, do not take a turn.
+//!
+//! An operation is known by the root fields of the operation executed, fragments at the
+//! root followed, so that neither a fragment nor a second operation in the same text can
+//! pass a read off as a long poll. A batch takes one turn per operation, as it runs them.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 
-use async_graphql::parser::types::{ExecutableDocument, Selection};
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, Selection};
 use tokio::sync::oneshot;
 
 /// Root fields that wait on purpose (a long poll) and so run outside the turns.
@@ -76,19 +80,27 @@ impl Turns {
         })
     }
 
-    /// Waits for a turn for a request made of `documents`; the turn lasts as long as the
-    /// value. `None` when there is no limit or the request may wait on purpose.
-    pub async fn take<'a>(
+    /// Waits for a turn to run `operation` of `doc` (the only one when unnamed); the turn
+    /// lasts as long as the value. `None` when there is no limit or the operation is only a
+    /// long poll.
+    pub async fn take(
         self: &Arc<Self>,
-        documents: impl Iterator<Item = &'a ExecutableDocument> + Clone,
+        doc: &ExecutableDocument,
+        operation: Option<&str>,
     ) -> Option<Turn> {
         let queue = self.queue.as_ref()?;
-        if documents.clone().any(|d| at_root(d, &WAITING_FIELDS)) {
+        // An operation that is not in the text fails before it runs: it is a read.
+        let fields = root_fields(doc, operation).unwrap_or_default();
+        let polls_only = !fields.is_empty()
+            && fields
+                .iter()
+                .all(|f| WAITING_FIELDS.contains(f) || *f == "__typename");
+        if polls_only {
             return None;
         }
-        let class = if documents.clone().any(|d| at_root(d, &FIRST_FIELDS)) {
+        let class = if fields.iter().any(|f| FIRST_FIELDS.contains(f)) {
             0
-        } else if documents.into_iter().any(|d| at_root(d, &HOLD_FIELDS)) {
+        } else if fields.iter().any(|f| HOLD_FIELDS.contains(f)) {
             1
         } else {
             2
@@ -132,20 +144,38 @@ impl Turns {
     }
 }
 
-/// Whether an operation of `doc` has one of `fields` at its root (a fragment at the root
-/// may hold one, so it counts as one too).
-fn at_root(doc: &ExecutableDocument, fields: &[&str]) -> bool {
-    doc.operations.iter().any(|(_, op)| {
-        op.node
-            .selection_set
-            .node
-            .items
-            .iter()
-            .any(|item| match &item.node {
-                Selection::Field(field) => fields.contains(&field.node.name.node.as_str()),
-                Selection::FragmentSpread(_) | Selection::InlineFragment(_) => true,
-            })
-    })
+/// The root fields of `operation` in `doc` (the only operation when unnamed), those of
+/// fragments at the root included; `None` when the text has no such operation.
+fn root_fields<'a>(doc: &'a ExecutableDocument, operation: Option<&str>) -> Option<Vec<&'a str>> {
+    let chosen = match (&doc.operations, operation) {
+        (DocumentOperations::Single(op), None) => op,
+        (DocumentOperations::Single(_), Some(_)) | (DocumentOperations::Multiple(_), None) => {
+            // A name that is not the operation's, or several operations and no name:
+            // execution refuses it.
+            return None;
+        }
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name)?,
+    };
+    let mut fields = Vec::new();
+    let mut followed = HashSet::new();
+    let mut sets = vec![&chosen.node.selection_set.node];
+    while let Some(set) = sets.pop() {
+        for item in &set.items {
+            match &item.node {
+                Selection::Field(field) => fields.push(field.node.name.node.as_str()),
+                Selection::InlineFragment(inline) => sets.push(&inline.node.selection_set.node),
+                Selection::FragmentSpread(spread) => {
+                    let name = &spread.node.fragment_name.node;
+                    if followed.insert(name.as_str())
+                        && let Some(fragment) = doc.fragments.get(name)
+                    {
+                        sets.push(&fragment.node.selection_set.node);
+                    }
+                }
+            }
+        }
+    }
+    Some(fields)
 }
 
 #[cfg(test)]
@@ -163,12 +193,12 @@ mod tests {
         let read = doc("{ showtimes { id } }");
         let pay = doc("mutation { checkout(bookingId: \"b\", input: {}) { id } }");
         let hold = doc("mutation { holdSeats(showtimeId: \"s\", seatIds: []) { id } }");
-        let held = turns.take(std::iter::once(&read)).await.unwrap();
+        let held = turns.take(&read, None).await.unwrap();
         let order = Arc::new(Mutex::new(Vec::new()));
         let wait = |d: ExecutableDocument, name: &'static str| {
             let (turns, order) = (turns.clone(), order.clone());
             tokio::spawn(async move {
-                let turn = turns.take(std::iter::once(&d)).await;
+                let turn = turns.take(&d, None).await;
                 order.lock().unwrap().push(name);
                 drop(turn);
             })
@@ -194,11 +224,46 @@ mod tests {
             ["checkout", "hold", "read 1", "read 2"]
         );
         // Every turn came back.
-        let again = tokio::time::timeout(
-            std::time::Duration::from_secs(5),
-            turns.take(std::iter::once(&read)),
-        )
-        .await;
+        let again =
+            tokio::time::timeout(std::time::Duration::from_secs(5), turns.take(&read, None)).await;
         assert!(again.is_ok_and(|t| t.is_some()), "a turn was lost");
+    }
+
+    #[tokio::test]
+    async fn a_long_poll_is_known_by_the_operation_run_with_its_fragments_followed() {
+        let turns = Turns::new(1);
+        let _held = turns
+            .take(&doc("{ showtimes { id } }"), None)
+            .await
+            .unwrap();
+        // With the only turn taken, a long poll runs at once and anything else waits.
+        let runs_at_once = |text: &str, operation: Option<&'static str>| {
+            let (turns, d) = (turns.clone(), doc(text));
+            async move {
+                let wait = tokio::time::timeout(
+                    std::time::Duration::from_millis(50),
+                    turns.take(&d, operation),
+                );
+                matches!(wait.await, Ok(None))
+            }
+        };
+        let poll = "waitingRoom(showtimeId: \"s\") { position }";
+        assert!(runs_at_once(&format!("{{ {poll} }}"), None).await);
+        assert!(runs_at_once(&format!("{{ ... on Query {{ {poll} }} }}"), None).await);
+        let spread = format!("{{ ...P }} fragment P on Query {{ {poll} __typename }}");
+        assert!(runs_at_once(&spread, None).await);
+        let cycle = format!("{{ ...A }} fragment A on Query {{ ...A {poll} }}");
+        assert!(runs_at_once(&cycle, None).await);
+        // A read behind a fragment, beside a poll, or named beside one waits its turn.
+        let hidden = "{ ...R } fragment R on Query { showtimes { id } }";
+        assert!(!runs_at_once(hidden, None).await);
+        assert!(!runs_at_once(&format!("{{ {poll} showtimes {{ id }} }}"), None).await);
+        let two = format!("query P {{ {poll} }} query R {{ showtimes {{ id }} }}");
+        assert!(!runs_at_once(&two, Some("R")).await);
+        assert!(runs_at_once(&two, Some("P")).await);
+        assert!(
+            !runs_at_once(&two, None).await,
+            "no operation chosen: it fails as a read"
+        );
     }
 }
