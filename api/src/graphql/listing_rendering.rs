@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use async_graphql::parser::types::{Field, Selection, SelectionSet};
+use async_graphql::parser::types::Field;
 use async_graphql::registry::Registry;
 use async_graphql::{
     ContextSelectionSet, OutputType, Positioned, ServerError, ServerResult, Value,
@@ -22,6 +22,7 @@ use marquee_domain::cache::Latest;
 use marquee_domain::catalog::{CatalogError, ShowtimeFilter};
 
 use crate::graphql::error::ApiError;
+use crate::graphql::selection_key;
 use crate::graphql::splice::{Part, Splices};
 use crate::graphql::types::Showtime;
 use crate::metrics::Metrics;
@@ -141,7 +142,7 @@ impl OutputType for ShowtimeList {
     ) -> ServerResult<Value> {
         let mut selection = String::new();
         let (true, Some(renderings)) = (
-            shape(ctx.item, "Showtime", &mut selection),
+            selection_key::write(ctx.item, "Showtime", kept_field, &mut selection),
             ctx.data_opt::<Arc<ListingRenderings>>(),
         ) else {
             return self.resolve_as_usual(ctx, field).await;
@@ -257,37 +258,4 @@ fn kept_field(ty: &str, field: &str) -> Option<Option<&'static str>> {
         .iter()
         .find(|(name, _)| *name == field)
         .map(|(_, child)| Some(*child))
-}
-
-/// Writes the selection (fields under their response names, nested) into `key`; whether
-/// every field in it is one a kept list may show, with no argument, directive or fragment.
-fn shape(set: &Positioned<SelectionSet>, ty: &str, key: &mut String) -> bool {
-    for item in &set.node.items {
-        let Selection::Field(field) = &item.node else {
-            return false;
-        };
-        let field = &field.node;
-        if !field.arguments.is_empty() || !field.directives.is_empty() {
-            return false;
-        }
-        let Some(child) = kept_field(ty, field.name.node.as_str()) else {
-            return false;
-        };
-        key.push_str(field.response_key().node.as_str());
-        key.push(':');
-        key.push_str(field.name.node.as_str());
-        match (child, field.selection_set.node.items.is_empty()) {
-            (None, true) => {}
-            (Some(child), false) => {
-                key.push('{');
-                if !shape(&field.selection_set, child, key) {
-                    return false;
-                }
-                key.push('}');
-            }
-            _ => return false,
-        }
-        key.push(' ');
-    }
-    true
 }

@@ -13,6 +13,7 @@ pub mod overview_feed;
 pub mod parsed;
 mod query;
 mod seat_rendering;
+mod selection_key;
 pub mod splice;
 mod subscription;
 pub use subscription::CommitMark;

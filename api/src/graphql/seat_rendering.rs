@@ -12,13 +12,14 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use async_graphql::parser::types::{Selection, SelectionSet};
+use async_graphql::parser::types::SelectionSet;
 use async_graphql::registry::Registry;
 use async_graphql::{ContextSelectionSet, OutputType, Positioned, ServerResult, Value};
 use marquee_domain::cache::Latest;
 use marquee_domain::catalog::{self, SeatMapEdition};
 use marquee_domain::ids::ShowtimeId;
 
+use crate::graphql::selection_key;
 use crate::graphql::splice::{Part, Splices};
 use crate::graphql::types::ShowSeat;
 use crate::metrics::Metrics;
@@ -104,21 +105,5 @@ impl OutputType for RenderedSeats<'_> {
 /// The fields asked for under their response names, when the selection is plain fields.
 fn shape(set: &Positioned<SelectionSet>) -> Option<String> {
     let mut key = String::new();
-    for item in &set.node.items {
-        let Selection::Field(field) = &item.node else {
-            return None;
-        };
-        let field = &field.node;
-        if !field.arguments.is_empty()
-            || !field.directives.is_empty()
-            || !field.selection_set.node.items.is_empty()
-        {
-            return None;
-        }
-        key.push_str(field.response_key().node.as_str());
-        key.push(':');
-        key.push_str(field.name.node.as_str());
-        key.push(' ');
-    }
-    Some(key)
+    selection_key::write(set, "Seat", |_, _| Some(None), &mut key).then_some(key)
 }
