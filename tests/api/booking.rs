@@ -622,3 +622,55 @@ async fn seat_maps_follow_every_committed_change_even_one_made_elsewhere() {
     app.clock.advance(chrono::Duration::minutes(11));
     assert_eq!(count(&map().await, "AVAILABLE"), 2);
 }
+
+#[tokio::test]
+async fn a_map_asked_for_after_a_commit_shows_it_while_a_herd_of_reads_is_in_flight() {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let showtime = app.showtime_at(&f, 30).await;
+    let seats = seat_ids(&app, &showtime).await;
+    let db = &app.services.db;
+    let backend = db.get_database_backend();
+    let block = if backend == DbBackend::Postgres {
+        "UPDATE show_seats SET status = 'blocked', version = version + 1 WHERE seat_id = $1"
+    } else {
+        "UPDATE show_seats SET status = 'blocked', version = version + 1 WHERE seat_id = ?"
+    };
+    let blocked = |map: &Value| {
+        map["showtime"]["seatMap"]["seats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["status"] != "AVAILABLE")
+            .count()
+    };
+    // A herd keeps reads of the showtime's state in flight all along; they share reads.
+    let stop = Arc::new(AtomicBool::new(false));
+    let herd: Vec<_> = (0..12)
+        .map(|_| {
+            let (client, url, stop) = (app.client.clone(), app.address.clone(), stop.clone());
+            let body = json!({ "query": SEAT_MAP, "variables": { "s": showtime } });
+            tokio::spawn(async move {
+                while !stop.load(Ordering::Relaxed) {
+                    let read = client.post(format!("{url}/graphql")).json(&body).send();
+                    assert!(read.await.unwrap().status().is_success());
+                }
+            })
+        })
+        .collect();
+    for (round, seat) in seats.iter().take(30).enumerate() {
+        // Committed straight to the database, as another instance would; the map asked
+        // for afterwards shows it, whatever read of the herd is in flight.
+        db.execute_raw(Statement::from_sql_and_values(backend, block, [uuid(seat)]))
+            .await
+            .unwrap();
+        let now = app.ok(SEAT_MAP, json!({ "s": showtime }), None).await;
+        assert_eq!(blocked(&now), round + 1, "round {round}");
+    }
+    stop.store(true, Ordering::Relaxed);
+    for reader in herd {
+        reader.await.unwrap();
+    }
+}

@@ -106,7 +106,22 @@ impl AccountService {
     #[tracing::instrument(skip_all, err)]
     pub async fn sign_up(&self, input: NewAccount) -> Result<(String, User), AccountError> {
         let user = self.create(input, Role::Customer).await?;
-        Ok((self.tokens.issue(user.id, user.token_version)?, user))
+        Ok((self.issue(&user)?, user))
+    }
+
+    /// A fresh token for an account just read or written. The account is remembered as
+    /// live, as its first authenticated request would find it: a buyer who signs in just
+    /// before an on-sale costs no account read at the sale.
+    fn issue(&self, user: &User) -> Result<String, AccountError> {
+        let token = self.tokens.issue(user.id, user.token_version)?;
+        self.recent.remember(
+            user.id,
+            Live {
+                role: user.role,
+                token_version: user.token_version,
+            },
+        );
+        Ok(token)
     }
 
     async fn create(&self, input: NewAccount, role: Role) -> Result<User, AccountError> {
@@ -153,7 +168,7 @@ impl AccountService {
             return Err(AccountError::InvalidCredentials);
         }
         let user: User = found.ok_or(AccountError::InvalidCredentials)?.into();
-        Ok((self.tokens.issue(user.id, user.token_version)?, user))
+        Ok((self.issue(&user)?, user))
     }
 
     /// Resolves a bearer token to the live account behind it. A token issued before the

@@ -4,6 +4,7 @@
 //! the newest catalog change this instance has heard of, so that no answer computed before
 //! a change is served by an instance that has heard of it.
 
+mod fresh_reads;
 mod in_process;
 mod latest;
 mod redis;
@@ -22,6 +23,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio::sync::OnceCell;
 
+pub use fresh_reads::{FreshReads, Shared};
 pub use in_process::InProcessCache;
 pub use latest::Latest;
 pub use redis::RedisCache;

@@ -44,6 +44,9 @@ pub enum CatalogError {
     /// Storage failure.
     #[error("database error")]
     Database(#[from] sea_orm::DbErr),
+    /// Storage failure of a read shared by several requests.
+    #[error("database error")]
+    SharedDatabase(std::sync::Arc<sea_orm::DbErr>),
 }
 
 impl CatalogError {
@@ -70,6 +73,7 @@ impl Classify for CatalogError {
             Self::Conflict(_) => ErrorKind::Conflict,
             Self::Scope(e) => e.kind(),
             Self::Database(e) => crate::error::database_error_kind(e),
+            Self::SharedDatabase(e) => crate::error::database_error_kind(e),
         }
     }
 

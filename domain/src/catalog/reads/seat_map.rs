@@ -5,7 +5,10 @@
 //! reuses the snapshot taken at that version. Requests that find the version new while a
 //! rebuild is running wait for that one rebuild instead of starting their own. A map is
 //! therefore never older than the last change committed before the request arrived, on
-//! any instance. Prices and the hold clock are applied per request.
+//! any instance. That read itself is shared by the requests that arrive together (see
+//! [`FreshReads`]): each is served by a read that started after it arrived, so a herd
+//! reloading one map costs a few reads, not one each. Prices and the hold clock are
+//! applied per request.
 //!
 //! A venue's sections and seats never change once built, so they are read once per screen
 //! and shared by its showtimes' snapshots; a rebuild reads only each seat's state (three
@@ -19,12 +22,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use chrono::{DateTime, Utc};
 use marquee_entity::{seats, sections, show_seats, showtimes};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter,
-    QueryOrder, QuerySelect, Statement,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
+    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 use uuid::Uuid;
 
-use crate::cache::Latest;
+use crate::cache::{FreshReads, Latest};
 use crate::ids::{SectionId, ShowtimeId};
 
 use super::super::{
@@ -88,6 +91,7 @@ pub(super) struct Snapshot {
 }
 
 /// A showtime with what says whether its snapshot is current.
+#[derive(Clone)]
 struct ShowtimeState {
     showtime: showtimes::Model,
     version_sum: i64,
@@ -116,6 +120,8 @@ static GENERATIONS: AtomicU64 = AtomicU64::new(0);
 pub(super) struct SeatMapSnapshots {
     slots: Latest<ShowtimeId, SnapshotKey, Arc<Snapshot>>,
     venues: Latest<Uuid, (), Arc<Venue>>,
+    /// Each showtime's state as read for the requests that arrived together.
+    states: FreshReads<Uuid, Option<Arc<ShowtimeState>>, DbErr>,
 }
 
 impl Default for SeatMapSnapshots {
@@ -123,6 +129,7 @@ impl Default for SeatMapSnapshots {
         Self {
             slots: Latest::new(MAX_SNAPSHOTS),
             venues: Latest::new(MAX_SNAPSHOTS),
+            states: FreshReads::default(),
         }
     }
 }
@@ -240,16 +247,27 @@ impl CatalogReader {
     /// The showtime's seats as stored (a snapshot reused while nothing changed), with this
     /// request's prices and clock.
     pub(super) async fn live_seats(&self, id: ShowtimeId) -> Result<LiveSeats, CatalogError> {
-        let Some(ShowtimeState {
+        let db = self.db.clone();
+        let state = self
+            .snapshots
+            .states
+            .read(
+                id.uuid(),
+                move || read_state(db.clone(), id.uuid()),
+                || DbErr::Custom("the seat map's state read stopped".into()),
+            )
+            .await
+            .map_err(CatalogError::SharedDatabase)?;
+        let Some(state) = state else {
+            return Err(CatalogError::not_found("showtime", id));
+        };
+        let ShowtimeState {
             showtime,
             version_sum,
             seat_count,
             waiting,
             prices,
-        }) = self.showtime_state(id.uuid()).await?
-        else {
-            return Err(CatalogError::not_found("showtime", id));
-        };
+        } = ShowtimeState::clone(&state);
         let key = SnapshotKey {
             showtime_updated_at: showtime.updated_at,
             version_sum,
@@ -274,49 +292,6 @@ impl CatalogReader {
             now: self.clock.now(),
             free_status,
         })
-    }
-
-    /// The showtime's row, the sum and count of its seats' versions, whether anyone waits
-    /// for it, and its prices, in one statement: what every map request must read fresh.
-    async fn showtime_state(&self, showtime: Uuid) -> Result<Option<ShowtimeState>, DbErr> {
-        let backend = self.db.get_database_backend();
-        let (sql, binds) = match backend {
-            DbBackend::Postgres => (
-                STATE_SQL
-                    .replace("{section}", "CAST(section_id AS TEXT)")
-                    .replace("{concat}", "string_agg")
-                    .replace('?', "$1"),
-                1,
-            ),
-            _ => (
-                STATE_SQL
-                    .replace("{section}", "hex(section_id)")
-                    .replace("{concat}", "group_concat"),
-                5,
-            ),
-        };
-        let Some(row) = self
-            .db
-            .query_one_raw(Statement::from_sql_and_values(
-                backend,
-                sql,
-                vec![sea_orm::Value::from(showtime); binds],
-            ))
-            .await?
-        else {
-            return Ok(None);
-        };
-        Ok(Some(ShowtimeState {
-            showtime: showtimes::Model::from_query_result(&row, "")?,
-            version_sum: row.try_get("", "version_sum")?,
-            seat_count: row.try_get("", "seat_count")?,
-            waiting: row.try_get("", "waiting")?,
-            prices: PriceList::from_aggregates(
-                row.try_get::<Option<String>>("", "base_prices")?.as_deref(),
-                row.try_get::<Option<String>>("", "section_prices")?
-                    .as_deref(),
-            ),
-        }))
     }
 
     /// Every seat of the showtime with its stored state: the venue (read once per screen)
@@ -436,4 +411,49 @@ impl CatalogReader {
         }
         Ok(Arc::new(out))
     }
+}
+
+/// The showtime's row, the sum and count of its seats' versions, whether anyone waits
+/// for it, and its prices, in one statement: what every map request must read fresh.
+async fn read_state(
+    db: DatabaseConnection,
+    showtime: Uuid,
+) -> Result<Option<Arc<ShowtimeState>>, DbErr> {
+    let backend = db.get_database_backend();
+    let (sql, binds) = match backend {
+        DbBackend::Postgres => (
+            STATE_SQL
+                .replace("{section}", "CAST(section_id AS TEXT)")
+                .replace("{concat}", "string_agg")
+                .replace('?', "$1"),
+            1,
+        ),
+        _ => (
+            STATE_SQL
+                .replace("{section}", "hex(section_id)")
+                .replace("{concat}", "group_concat"),
+            5,
+        ),
+    };
+    let Some(row) = db
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            vec![sea_orm::Value::from(showtime); binds],
+        ))
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(Arc::new(ShowtimeState {
+        showtime: showtimes::Model::from_query_result(&row, "")?,
+        version_sum: row.try_get("", "version_sum")?,
+        seat_count: row.try_get("", "seat_count")?,
+        waiting: row.try_get("", "waiting")?,
+        prices: PriceList::from_aggregates(
+            row.try_get::<Option<String>>("", "base_prices")?.as_deref(),
+            row.try_get::<Option<String>>("", "section_prices")?
+                .as_deref(),
+        ),
+    })))
 }
