@@ -149,6 +149,9 @@ impl Turns {
 fn root_fields<'a>(doc: &'a ExecutableDocument, operation: Option<&str>) -> Option<Vec<&'a str>> {
     let chosen = match (&doc.operations, operation) {
         (DocumentOperations::Single(op), None) => op,
+        // A named operation alone in its text is parsed as one of several; it runs with
+        // no name asked for, as an app's `query W { waitingRoom … }` does.
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next()?,
         (DocumentOperations::Single(_), Some(_)) | (DocumentOperations::Multiple(_), None) => {
             // A name that is not the operation's, or several operations and no name:
             // execution refuses it.
@@ -254,6 +257,12 @@ mod tests {
         assert!(runs_at_once(&spread, None).await);
         let cycle = format!("{{ ...A }} fragment A on Query {{ ...A {poll} }}");
         assert!(runs_at_once(&cycle, None).await);
+        // Named, alone in its text, and sent without its name (as the load generator and
+        // many apps send it).
+        let named = "query W($s: ID!) { waitingRoom(showtimeId: $s) { position } }";
+        assert!(runs_at_once(named, None).await);
+        assert!(runs_at_once(named, Some("W")).await);
+        assert!(!runs_at_once("query R { showtimes { id } }", None).await);
         // A read behind a fragment, beside a poll, or named beside one waits its turn.
         let hidden = "{ ...R } fragment R on Query { showtimes { id } }";
         assert!(!runs_at_once(hidden, None).await);

@@ -200,6 +200,7 @@ impl OutboxRelay {
             let skip = marking.lock().unwrap_or_else(|p| p.into_inner()).clone();
             match self.publish_next(&skip).await {
                 Ok(events) if !events.is_empty() => {
+                    let full = events.len() as u64 == BATCH;
                     marking
                         .lock()
                         .unwrap_or_else(|p| p.into_inner())
@@ -207,6 +208,13 @@ impl OutboxRelay {
                     // Waits while the marker is behind, which bounds what is skipped.
                     if to_mark.send(events).await.is_err() {
                         return;
+                    }
+                    // A short batch was all there was when it was read: what commits later
+                    // wakes the relay (a wake while it published is kept for it), so it
+                    // reads again only then instead of finding nothing at once. Under an
+                    // on-sale's commits that halves the relay's reads.
+                    if !full {
+                        self.idle_until_woken(idle).await;
                     }
                 }
                 Ok(_) => {
@@ -216,16 +224,21 @@ impl OutboxRelay {
                     {
                         tracing::warn!(error = %e, "outbox pruning failed");
                     }
-                    tokio::select! {
-                        () = self.wake.notified() => {}
-                        () = tokio::time::sleep(idle) => {}
-                    }
+                    self.idle_until_woken(idle).await;
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "outbox relay pass failed; retrying");
                     tokio::time::sleep(idle).await;
                 }
             }
+        }
+    }
+
+    /// Until a writer says it committed, or `idle` passed (a writer that died before saying).
+    async fn idle_until_woken(&self, idle: StdDuration) {
+        tokio::select! {
+            () = self.wake.notified() => {}
+            () = tokio::time::sleep(idle) => {}
         }
     }
 
