@@ -10,7 +10,7 @@ use std::time::Instant;
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery,
 };
-use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
+use async_graphql::parser::types::{ExecutableDocument, OperationType, SelectionSet};
 use async_graphql::{ErrorExtensionValues, Response, ServerError, ServerResult, Variables};
 use tracing::Instrument as _;
 
@@ -118,28 +118,10 @@ fn refusal(message: &str) -> ServerError {
 /// The distinct results (by alias) of the fields named `names` in an operation's root
 /// selection, through its fragments. Fields with the same result name run once.
 fn root_fields(doc: &ExecutableDocument, root: &SelectionSet, names: &[&str]) -> usize {
-    let mut keys = HashSet::new();
-    let mut seen = HashSet::new();
-    let mut pending = vec![root];
-    while let Some(set) = pending.pop() {
-        for item in &set.items {
-            match &item.node {
-                Selection::Field(f) => {
-                    if names.contains(&f.node.name.node.as_str()) {
-                        keys.insert(f.node.response_key().node.as_str());
-                    }
-                }
-                Selection::InlineFragment(inline) => pending.push(&inline.node.selection_set.node),
-                Selection::FragmentSpread(spread) => {
-                    let name = &spread.node.fragment_name.node;
-                    if seen.insert(name.as_str())
-                        && let Some(fragment) = doc.fragments.get(name)
-                    {
-                        pending.push(&fragment.node.selection_set.node);
-                    }
-                }
-            }
-        }
-    }
-    keys.len()
+    super::root_selection::root_fields(doc, root)
+        .into_iter()
+        .filter(|f| names.contains(&f.name.node.as_str()))
+        .map(|f| f.response_key().node.as_str())
+        .collect::<HashSet<_>>()
+        .len()
 }

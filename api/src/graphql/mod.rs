@@ -12,6 +12,7 @@ mod mutation;
 pub mod overview_feed;
 pub mod parsed;
 mod query;
+pub(crate) mod root_selection;
 mod seat_rendering;
 mod selection_key;
 pub mod splice;

@@ -13,10 +13,10 @@
 //! root followed, so that neither a fragment nor a second operation in the same text can
 //! pass a read off as a long poll. A batch takes one turn per operation, as it runs them.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
-use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, Selection};
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument};
 use tokio::sync::oneshot;
 
 /// Root fields that wait on purpose (a long poll) and so run outside the turns.
@@ -159,26 +159,12 @@ fn root_fields<'a>(doc: &'a ExecutableDocument, operation: Option<&str>) -> Opti
         }
         (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name)?,
     };
-    let mut fields = Vec::new();
-    let mut followed = HashSet::new();
-    let mut sets = vec![&chosen.node.selection_set.node];
-    while let Some(set) = sets.pop() {
-        for item in &set.items {
-            match &item.node {
-                Selection::Field(field) => fields.push(field.node.name.node.as_str()),
-                Selection::InlineFragment(inline) => sets.push(&inline.node.selection_set.node),
-                Selection::FragmentSpread(spread) => {
-                    let name = &spread.node.fragment_name.node;
-                    if followed.insert(name.as_str())
-                        && let Some(fragment) = doc.fragments.get(name)
-                    {
-                        sets.push(&fragment.node.selection_set.node);
-                    }
-                }
-            }
-        }
-    }
-    Some(fields)
+    Some(
+        crate::graphql::root_selection::root_fields(doc, &chosen.node.selection_set.node)
+            .into_iter()
+            .map(|f| f.name.node.as_str())
+            .collect(),
+    )
 }
 
 #[cfg(test)]
